@@ -1,0 +1,37 @@
+# The README's quick start: `make demo` and `make test`, on a machine with only python3.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+
+.PHONY: demo test setup setup-test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+setup-test: $(VENV)/.installed-test
+
+demo: setup
+	$(BIN)/docgen validate samples/*.json
+	$(BIN)/docgen build samples/*.json -o $(OUT) --force --no-pdf
+	@echo "The documents are in $(OUT)/"
+
+test: setup-test
+	$(BIN)/python -m pytest -q
+
+bench: setup-test
+	$(BIN)/python benchmarks/render.py
+
+clean:
+	rm -rf $(VENV) $(OUT) build dist *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,5 @@
+"""Allow ``python -m docgen``."""
+
+from .cli import main
+
+main()

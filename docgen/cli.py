@@ -1,0 +1,174 @@
+"""The ``docgen`` command: a thin click layer, and the only module that prints or exits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+import click
+
+from . import __version__
+from .build import BuildOptions, BuildResult, build
+from .context import build_context
+from .errors import DocgenError, Problem, UsageError
+from .locales import DEFAULT_LOCALE, locale_problem
+from .spec import check_spec, load_spec, read_spec
+
+
+def _emit_error(error: DocgenError) -> None:
+    for line in error.lines():
+        click.echo(line if error.problems else f"Error: {line}", err=True)
+
+
+def _source_date() -> dt.datetime | None:
+    """Read SOURCE_DATE_EPOCH (https://reproducible-builds.org/specs/source-date-epoch/)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or value == "":
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since "
+                         "1970-01-01") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="docgen")
+def cli() -> None:
+    """Build community-school partnership documents from a JSON spec.
+
+    \b
+    Example:
+      docgen validate samples/*.json
+      docgen build samples/*.json -o out
+    """
+
+
+@cli.command()
+@click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
+def validate(specs: tuple[str, ...]) -> None:
+    """Check specs against the schema and the partnership rules.
+
+    Every problem is reported at once, as FILE:LINE:COL: $.json.path: message. Exit 0 when every
+    spec is valid, 1 when any is not.
+
+    \b
+    Example:
+      docgen validate samples/lincoln-elementary-bright-futures.json
+    """
+    bad = 0
+    for file in specs:
+        try:
+            problems = check_spec(read_spec(file))
+        except DocgenError as e:
+            problems = e.problems
+        if problems:
+            bad += 1
+            for problem in problems:
+                click.echo(str(problem), err=True)
+        else:
+            click.echo(f"{file}: valid")
+    if bad:
+        noun = "spec has" if bad == 1 else "specs have"
+        click.echo(f"{bad} of {len(specs)} {noun} problems", err=True)
+        raise SystemExit(1)
+
+
+@cli.command(name="build")
+@click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder to write into; each spec gets OUT/<spec id>/.")
+@click.option("--no-pdf", is_flag=True, help="Write DOCX only (PDFs come with LibreOffice).")
+@click.option("--force", is_flag=True,
+              help="Replace docgen's own files in an existing output folder; other files stay.")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True),
+              help="Folder of your own templates (mou.docx, …) used instead of the shipped ones.")
+def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: bool,
+                  templates: str | None) -> None:
+    """Build the MOU, data-sharing agreement and role chart of each spec.
+
+    Writes OUT/<spec id>/mou.docx, data-sharing-agreement.docx (only when the spec shares
+    student data), role-chart.docx and manifest.json. A spec with problems is reported and
+    skipped; the others are built. SOURCE_DATE_EPOCH, when set, fixes the documents' dates.
+
+    \b
+    Example:
+      docgen build samples/*.json -o out
+      docgen build partner.json -o out --force
+    """
+    options = BuildOptions(Path(out_dir), force=force,
+                           templates=Path(templates) if templates else None,
+                           source_date=_source_date())
+
+    def report(result: BuildResult) -> None:
+        if result.error:
+            _emit_error(result.error)
+        else:
+            click.echo(f"{result.spec_file}: wrote {result.folder}/ "
+                       f"({', '.join(result.written)})")
+
+    results = build(list(specs), options, progress=report)
+    failed = [r for r in results if r.error]
+    if failed:
+        click.echo(f"{len(results) - len(failed)} of {len(results)} specs built; "
+                   f"{len(failed)} failed", err=True)
+        raise SystemExit(max(r.error.exit_code for r in failed if r.error))
+
+
+@cli.command()
+@click.argument("spec", metavar="SPEC")
+@click.option("--locale", default=DEFAULT_LOCALE, show_default=True,
+              help="BCP 47 tag of the language to format dates and amounts in.")
+def context(spec: str, locale: str) -> None:
+    """Print, as JSON, exactly the values templates see for SPEC.
+
+    The reference for template authors: every name here can be used in a template as
+    {{ name }}, {{ parent.child }} or in {% for … %} loops.
+
+    \b
+    Example:
+      docgen context samples/lincoln-elementary-bright-futures.json
+      docgen context partner.json --locale es
+    """
+    if locale != DEFAULT_LOCALE and locale_problem(locale):
+        raise UsageError(f"--locale: {locale_problem(locale)}")
+    loaded = load_spec(spec)
+    ctx: dict[str, Any] = build_context(loaded.data, locale=locale)
+    click.echo(json.dumps(ctx, indent=2, ensure_ascii=False, sort_keys=True))
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI with ``argv`` and return its exit code, printing only through click."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="docgen",
+                 standalone_mode=False)
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except DocgenError as e:
+        _emit_error(e)
+        return e.exit_code
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else 1
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    return 0
+
+
+def main() -> None:
+    """Entry point of the ``docgen`` console script."""
+    sys.exit(run())
+
+
+if __name__ == "__main__":
+    main()

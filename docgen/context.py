@@ -1,0 +1,200 @@
+"""Turn a valid spec into the values a template sees.
+
+The context is the spec itself with two changes, both driven by the schema:
+
+* every optional field that the spec leaves out is present, with its schema default, or ``None``
+  (objects and single values) or ``[]`` (lists), so that ``{% if insurance %}`` works and a missing
+  field never breaks a template;
+* dates, times and amounts are formatted for the document's locale (``"August 10, 2026"``,
+  ``"2:45 PM"``, ``"$1,000,000"``); weekdays become their names. An amount of zero is false in
+  a template test.
+
+It then adds a few derived values that templates need and cannot compute cleanly, listed in
+:func:`build_context`. ``docgen context SPEC`` prints the result.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+from babel.dates import format_date, format_time, get_day_names
+from babel.numbers import format_currency
+
+from . import __version__
+from .locales import DEFAULT_LOCALE, babel_locale
+from .spec import schema
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_PARTY_ORDER = ("district", "school", "partner", "lead_agency")
+
+
+class Amount(str):
+    """A formatted amount (``"$1,000"``) that is false when it is zero, so ``{% if fee %}`` reads
+    naturally in a template."""
+
+    value: float
+
+    def __new__(cls, text: str, value: float) -> "Amount":
+        self = super().__new__(cls, text)
+        self.value = value
+        return self
+
+    def __bool__(self) -> bool:
+        return self.value != 0
+
+
+class _Formatter:
+    def __init__(self, locale: str, currency: str) -> None:
+        self.locale = babel_locale(locale)
+        self.currency = currency
+        self.day_names = get_day_names("wide", locale=self.locale)
+
+    def date(self, value: str) -> str:
+        return format_date(dt.date.fromisoformat(value), format="long", locale=self.locale)
+
+    def time(self, value: str) -> str:
+        return format_time(dt.time.fromisoformat(value), format="short", locale=self.locale)
+
+    def money(self, value: float) -> Amount:
+        if float(value).is_integer():
+            text = format_currency(value, self.currency, format="¤#,##0", locale=self.locale,
+                                   currency_digits=False)
+        else:
+            text = format_currency(value, self.currency, locale=self.locale)
+        return Amount(text, value)
+
+    def weekday(self, value: str) -> str:
+        return self.day_names[_WEEKDAYS.index(value)]
+
+
+def _resolve(node: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        name = ref.rsplit("/", 1)[1]
+        merged = dict(schema()["$defs"][name])
+        merged.update({k: v for k, v in node.items() if k != "$ref"})
+        return merged, name
+    return node, None
+
+
+def _absent(node: dict[str, Any], fmt: "_Formatter") -> Any:
+    resolved, _ = _resolve(node)
+    if "default" in resolved:
+        return _shape(node, copy.deepcopy(resolved["default"]), fmt)
+    if resolved.get("type") == "array":
+        return []
+    if resolved.get("type") == "object" and not resolved.get("required"):
+        # an object whose fields are all optional means the same absent as empty: give
+        # templates its defaults, e.g. termination.notice_days
+        return _shape(node, {}, fmt)
+    return None
+
+
+def _shape(node: dict[str, Any], value: Any, fmt: _Formatter) -> Any:
+    node, ref = _resolve(node)
+    if value is None:
+        return None
+    if ref == "date":
+        return fmt.date(value)
+    if ref == "time":
+        return fmt.time(value)
+    if ref == "money":
+        return fmt.money(value)
+    kind = node.get("type")
+    if kind == "object" and isinstance(value, dict):
+        props = node.get("properties", {})
+        out: dict[str, Any] = {}
+        for name, sub in props.items():
+            out[name] = _shape(sub, value[name], fmt) if name in value else _absent(sub, fmt)
+        extra = node.get("additionalProperties")
+        if isinstance(extra, dict):
+            for name, item in value.items():
+                if name not in props:
+                    out[name] = _shape(extra, item, fmt)
+        return out
+    if kind == "array" and isinstance(value, list):
+        items = node.get("items", {})
+        if node.get("items", {}).get("enum") == list(_WEEKDAYS):
+            return [fmt.weekday(v) for v in value]
+        return [_shape(items, v, fmt) for v in value]
+    return value
+
+
+def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
+    """Return the template context for the spec ``data`` (already valid) in ``locale``.
+
+    Besides the spec's own fields, the context has:
+
+    - ``school``, ``district``, ``partner``, ``lead_agency``: the parties (``None`` when absent),
+      each with ``name`` (the short name, or the legal name) and ``key``;
+    - ``discloser`` (the district if it is a party, else the school) and ``recipient`` (the
+      partner): the two sides of the data-sharing agreement;
+    - ``party_list``: the parties in signing order;
+    - ``roles``: each role with ``holder`` replaced by the contact (or ``None``) and
+      ``party_name``;
+    - ``raci_roles``: the roles that appear in the RACI chart, in the order of ``roles``;
+      ``raci_rows``: one row per activity with ``cells``, the letter for each of ``raci_roles``;
+    - ``goal_rows``: one row per indicator, with ``goal`` and ``number`` set on its goal's first
+      row only;
+    - ``meetings.attendees``: the titles of the participating roles;
+    - ``party_name`` on each contact and funding contribution;
+    - ``signature_blocks``: the signatures with ``party_name``;
+    - ``shares_data``: whether a data-sharing agreement is part of the packet;
+    - ``document``: ``locale`` (BCP 47) and ``docgen_version``.
+    """
+    fmt = _Formatter(locale, data.get("currency", "USD"))
+    ctx: dict[str, Any] = _shape(schema(), data, fmt)
+
+    parties = ctx["parties"]
+    for key in _PARTY_ORDER:
+        party = parties.get(key)
+        if party is not None:
+            party["key"] = key
+            party["name"] = party["short_name"] or party["legal_name"]
+        ctx[key] = party
+    ctx["party_list"] = [parties[k] for k in _PARTY_ORDER if parties.get(k)]
+    ctx["discloser"] = parties.get("district") or parties["school"]
+    ctx["recipient"] = parties["partner"]
+
+    def party_name(key: str) -> str:
+        party = parties.get(key)
+        if party:
+            return party["name"]
+        return {"joint": "Joint", "families": "Families"}.get(key, key)
+
+    for item in ctx["funding"]["contributions"] if ctx["funding"] else []:
+        item["party_name"] = party_name(item["party"])
+    if ctx["meetings"]:
+        titles = {r["id"]: r["title"] for r in ctx["roles"]}
+        ctx["meetings"]["attendees"] = [titles[r] for r in ctx["meetings"]["participants"]]
+    contacts = {c["id"]: c for c in ctx["contacts"]}
+    for contact in ctx["contacts"]:
+        contact["party_name"] = party_name(contact["party"])
+    for role in ctx["roles"]:
+        role["holder"] = contacts.get(role["holder"]) if role["holder"] else None
+        role["party_name"] = party_name(role["party"])
+
+    used = {r for a in ctx["raci"] for r in a["assignments"]}
+    ctx["raci_roles"] = [r for r in ctx["roles"] if r["id"] in used]
+    ctx["raci_rows"] = [
+        {"activity": a["activity"],
+         "cells": [a["assignments"].get(r["id"], "") for r in ctx["raci_roles"]]}
+        for a in ctx["raci"]
+    ]
+    ctx["goal_rows"] = [
+        {"number": g_index + 1 if i_index == 0 else None,
+         "goal": goal["goal"] if i_index == 0 else "", **indicator}
+        for g_index, goal in enumerate(ctx["goals"])
+        for i_index, indicator in enumerate(goal["indicators"])
+    ]
+    ctx["signature_blocks"] = [
+        {**sig, "party_name": parties[sig["party"]]["legal_name"]}
+        for sig in sorted(ctx["signatures"], key=lambda s: _PARTY_ORDER.index(s["party"]))
+        if parties.get(sig["party"])
+    ]
+    sharing = ctx["data_sharing"]
+    ctx["shares_data"] = bool(sharing and sharing["shares_student_data"])
+    ctx["document"] = {"locale": locale, "docgen_version": __version__}
+    return ctx

@@ -1,0 +1,98 @@
+"""Fit tables whose columns were repeated by ``{%tc for … %}`` to the page.
+
+After a column loop, a row has a different number of cells from the table's grid. Each cell keeps
+the width its template cell had, so the template author sets column widths in Word as usual.
+This module rebuilds the grid from those widths; when the table is wider than a portrait page it
+turns the section to landscape, and when it is wider still it scales the columns to fit.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _int(el: etree._Element | None, attr: str, default: int = 0) -> int:
+    if el is None:
+        return default
+    try:
+        return int(float(el.get(_w(attr), default)))
+    except ValueError:
+        return default
+
+
+def _span(tc: etree._Element) -> int:
+    return max(_int(tc.find(f"{_w('tcPr')}/{_w('gridSpan')}"), "val", 1), 1)
+
+
+def _text_width(sect: etree._Element | None) -> tuple[int, int]:
+    """Return the text width of ``sect`` as it is and as it would be in landscape (twips)."""
+    size = sect.find(_w("pgSz")) if sect is not None else None
+    margins = sect.find(_w("pgMar")) if sect is not None else None
+    width, height = _int(size, "w", 12240), _int(size, "h", 15840)
+    side = _int(margins, "left", 1440) + _int(margins, "right", 1440)
+    return width - side, max(width, height) - side
+
+
+def _to_landscape(sect: etree._Element) -> None:
+    size = sect.find(_w("pgSz"))
+    if size is None:
+        return
+    width, height = _int(size, "w", 12240), _int(size, "h", 15840)
+    if width < height:
+        size.set(_w("w"), str(height))
+        size.set(_w("h"), str(width))
+        size.set(_w("orient"), "landscape")
+
+
+def fit_tables(root: etree._Element) -> None:
+    """Rebuild the grid of every table whose rows no longer match it, and fit it to the page."""
+    body = root.find(_w("body"))
+    sect = body.find(_w("sectPr")) if body is not None else None
+    for tbl in root.iter(_w("tbl")):
+        grid = tbl.find(_w("tblGrid"))
+        rows = tbl.findall(_w("tr"))
+        if grid is None or not rows:
+            continue
+        columns = grid.findall(_w("gridCol"))
+        widest = max(rows, key=lambda r: sum(_span(tc) for tc in r.findall(_w("tc"))))
+        cells = widest.findall(_w("tc"))
+        if sum(_span(tc) for tc in cells) == len(columns):
+            continue
+        default = (sum(_int(c, "w") for c in columns) // max(len(columns), 1)) or 1000
+        widths: list[int] = []
+        for tc in cells:
+            width = _int(tc.find(f"{_w('tcPr')}/{_w('tcW')}"), "w", default) or default
+            span = _span(tc)
+            widths.extend([width // span] * span)
+        total = sum(widths)
+        portrait, landscape = _text_width(sect)
+        available = portrait
+        if total > portrait and sect is not None:
+            _to_landscape(sect)
+            available = landscape
+        if total > available:
+            widths = [w * available // total for w in widths]
+            total = sum(widths)
+        for col in columns:
+            grid.remove(col)
+        for width in widths:
+            etree.SubElement(grid, _w("gridCol")).set(_w("w"), str(width))
+        for row in rows:
+            index = 0
+            for tc in row.findall(_w("tc")):
+                span = _span(tc)
+                tcw = tc.find(f"{_w('tcPr')}/{_w('tcW')}")
+                if tcw is not None:
+                    tcw.set(_w("w"), str(sum(widths[index:index + span])))
+                    tcw.set(_w("type"), "dxa")
+                index += span
+        tbl_w = tbl.find(f"{_w('tblPr')}/{_w('tblW')}")
+        if tbl_w is not None:
+            tbl_w.set(_w("w"), str(total))
+            tbl_w.set(_w("type"), "dxa")

@@ -1,0 +1,372 @@
+"""Render DOCX templates: compiled once per process, sandboxed, autoescaped and strict.
+
+A template is an ordinary .docx file with docxtpl tags (``{{ partner.name }}``, ``{%p if … %}``,
+``{%tr for … %}``, ``{%tc for … %}``). docxtpl re-reads the package, re-patches the XML and
+re-compiles it as a Jinja template on every render; here each XML part is patched (with docxtpl's
+own ``patch_xml``) and compiled once, and a render is a Jinja render plus a zip write.
+
+Safety: the Jinja environment is sandboxed, autoescapes every value for XML and raises on any
+undefined name. Spec values are data: Jinja never evaluates them. Packages are read with size
+limits and XML is parsed with entity resolution and network access off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import threading
+import traceback
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from babel.lists import format_list
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateSyntaxError, pass_context
+from jinja2 import TemplateError as JinjaTemplateError
+from jinja2.exceptions import UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from lxml import etree
+
+from .errors import TemplateError
+from .layout import fit_tables
+from .locales import babel_locale
+
+# docxtpl's XML clean-up is stateless; an instance without a document is enough to call it.
+_DOCXTPL = DocxTemplate.__new__(DocxTemplate)
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+#: Limits on a template package: a generous ceiling for a document of a few hundred pages.
+MAX_MEMBERS = 2000
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 200  # a member that inflates more than this is a zip bomb, not a document
+
+_RENDERED_PARTS = re.compile(
+    r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml"
+)
+_TAG = re.compile(r"\{[{%#]")
+
+
+def xml_parser() -> etree.XMLParser:
+    """Return a parser that resolves no entities, loads no DTD and reaches no network."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           huge_tree=False, remove_blank_text=False)
+
+
+def parse_xml(data: bytes | str, where: str) -> etree._Element:
+    """Parse one XML part safely; raise :class:`TemplateError` naming ``where`` if it is bad."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if b"<!DOCTYPE" in data[:2048] or b"<!ENTITY" in data:
+        raise TemplateError(f"{where}: contains a DOCTYPE or entity declaration, which a Word "
+                            "document never has; refusing to read it")
+    try:
+        return etree.fromstring(data, xml_parser())
+    except etree.XMLSyntaxError as e:
+        raise TemplateError(f"{where}: the XML is not well formed ({e.msg})") from None
+
+
+# --- the Jinja environment --------------------------------------------------------------------
+
+
+def _paragraphs_to_breaks(value: Any) -> Any:
+    """Turn a blank line in a value into a new paragraph (docxtpl's ``\\a``)."""
+    if isinstance(value, str) and "\n" in value:
+        text = value.replace("\r\n", "\n")
+        return re.sub(r"\n[ \t]*\n\s*", "\a", text).strip("\n")
+    return value
+
+
+@pass_context
+def _and_list(ctx: Any, items: list[Any]) -> str:
+    locale = babel_locale(ctx["document"]["locale"])
+    return format_list([str(i) for i in items], style="standard", locale=locale)
+
+
+@pass_context
+def _or_list(ctx: Any, items: list[Any]) -> str:
+    locale = babel_locale(ctx["document"]["locale"])
+    return format_list([str(i) for i in items], style="or", locale=locale)
+
+
+def make_environment() -> ImmutableSandboxedEnvironment:
+    """Return the sandboxed, autoescaping, strict environment every template renders in."""
+    env = ImmutableSandboxedEnvironment(
+        autoescape=True, undefined=StrictUndefined, finalize=_paragraphs_to_breaks,
+        keep_trailing_newline=True,
+    )
+    env.filters["and_list"] = _and_list
+    env.filters["or_list"] = _or_list
+    return env
+
+
+# --- compiling --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    name: str
+    template: Any
+    label: str
+    line_to_paragraph: list[int]
+    paragraph_text: list[str]
+    has_tc_loops: bool
+
+
+@dataclass
+class CompiledTemplate:
+    """A DOCX template compiled once: its static members and its compiled Jinja parts."""
+
+    path: Path
+    sha256: str
+    members: list[tuple[zipfile.ZipInfo, bytes]]
+    parts: dict[str, _Part] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return str(self.path)
+
+
+_P_START = re.compile(r"<w:p([ >])")
+
+
+def _paragraph_texts(xml: str) -> list[str]:
+    root = parse_xml(xml, "template")
+    texts = []
+    for p in root.iter(f"{{{W}}}p"):
+        texts.append("".join(t.text or "" for t in p.iter(f"{{{W}}}t")))
+    return texts
+
+
+def _compile_part(env: ImmutableSandboxedEnvironment, label: str, name: str,
+                  xml: str) -> _Part:
+    texts = _paragraph_texts(xml)
+    counter = iter(range(1, len(texts) + 1))
+    marked = _P_START.sub(lambda m: f'<w:p x-n="{next(counter)}"{m.group(1)}', xml)
+    patched = _DOCXTPL.patch_xml(marked)
+    # Escape docxtpl's literal-brace escapes at compile time: done after rendering (as docxtpl
+    # does) it would also rewrite any "{_{" that a spec value happens to contain.
+    for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
+        patched = patched.replace(escaped, "{% raw %}" + literal + "{% endraw %}")
+    # One Jinja line per paragraph and per block tag, so that an error's line number tells the
+    # paragraph. The newline sits in a Jinja comment and so never reaches the output.
+    patched = re.sub(r"(?=<w:p[ >])|(?=\{%)", "{#\n#}", patched)
+    line_to_paragraph = [0, 0]
+    last, open_paragraph = 0, False
+    for line in patched.split("\n")[1:]:
+        m = re.match(r'#\}<w:p x-n="(\d+)"', line)
+        if m:
+            last, open_paragraph = int(m.group(1)), True
+        elif line.startswith("#}{%") and not open_paragraph:
+            last += 1  # the tag replaced a whole paragraph ({%p …%}, {%tr …%})
+        if "</w:p>" in line:
+            open_paragraph = line.rfind("</w:p>") < line.rfind("<w:p ")
+        line_to_paragraph.append(last)
+    source = re.sub(r' x-n="\d+"', "", patched)
+    try:
+        code = env.compile(source, name=label, filename=label)
+        template = env.template_class.from_code(env, code, env.make_globals(None))
+    except TemplateSyntaxError as e:
+        number = line_to_paragraph[min(e.lineno or 0, len(line_to_paragraph) - 1)]
+        raise TemplateError(_where(label, name, number, texts) + f": {_plain_syntax(e)}") from None
+    return _Part(name, template, label, line_to_paragraph, texts, "{%tc" in xml)
+
+
+def _plain_syntax(e: TemplateSyntaxError) -> str:
+    msg = e.message or "syntax error"
+    m = re.search(r"Encountered unknown tag '(\w+)'", msg)
+    if m and m.group(1).startswith("end"):
+        return f"'{{% {m.group(1)} %}}' has no matching opening tag"
+    if "Unexpected end of template" in msg:
+        block = re.search(r"'(\w+)'", msg)
+        return (f"a '{{% {block.group(1)} %}}' is never closed" if block
+                else "a tag is never closed")
+    return f"template syntax error: {msg}"
+
+
+def _where(label: str, part: str, number: int, texts: list[str]) -> str:
+    story = {"word/document.xml": ""}.get(part, f" {part}")
+    if 0 < number <= len(texts):
+        excerpt = re.sub(r"\s+", " ", texts[number - 1]).strip()
+        if len(excerpt) > 60:
+            excerpt = excerpt[:57] + "…"
+        return f"{label}:{story} paragraph {number} (“{excerpt}”)"
+    return f"{label}:{story}"
+
+
+def read_package(path: Path) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """Read the members of the DOCX at ``path`` with size limits; raise on anything unsafe."""
+    label = str(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise TemplateError(f"{label}: has {len(infos)} parts; a document has far fewer")
+            total = 0
+            members = []
+            for info in infos:
+                if info.flag_bits & 0x1:
+                    raise TemplateError(f"{label}: is password-protected; save it without a "
+                                        "password")
+                total += info.file_size
+                ratio = info.file_size / max(info.compress_size, 1)
+                if total > MAX_UNCOMPRESSED or (info.file_size > 1 << 20 and ratio > MAX_RATIO):
+                    raise TemplateError(f"{label}: inflates to more than a document can hold "
+                                        "(a zip bomb?); refusing to read it")
+                members.append((info, zf.read(info)))
+    except FileNotFoundError:
+        raise TemplateError(f"{label}: no such template") from None
+    except zipfile.BadZipFile:
+        raise TemplateError(f"{label}: is not a DOCX file (it is not a zip package)") from None
+    except OSError as e:
+        raise TemplateError(f"{label}: cannot be read: {e.strerror or e}") from None
+    names = {info.filename for info, _ in members}
+    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+        raise TemplateError(f"{label}: is a zip file but not a Word document "
+                            "(no word/document.xml)")
+    return members
+
+
+_CACHE: dict[tuple[str, str], CompiledTemplate] = {}
+_CACHE_LOCK = threading.Lock()
+_ENV = make_environment()
+
+
+def compile_template(path: Path) -> CompiledTemplate:
+    """Return the compiled template at ``path``, compiling it on first use in this process."""
+    data = Path(path).read_bytes() if Path(path).is_file() else b""
+    digest = hashlib.sha256(data).hexdigest()
+    key = (str(Path(path).resolve()), digest)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+    if cached:
+        return cached
+    members = read_package(Path(path))
+    compiled = CompiledTemplate(Path(path), digest, members)
+    for info, raw in members:
+        if _RENDERED_PARTS.fullmatch(info.filename):
+            xml = raw.decode("utf-8")
+            if _TAG.search(xml):
+                compiled.parts[info.filename] = _compile_part(_ENV, compiled.label,
+                                                              info.filename, xml)
+    with _CACHE_LOCK:
+        _CACHE[key] = compiled
+    return compiled
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+def _render_part(part: _Part, context: dict[str, Any]) -> str:
+    try:
+        out = part.template.render(context)
+    except UndefinedError as e:
+        m = re.search(r"'([^']+)' is undefined|attribute '([^']+)'|element '([^']+)'", str(e))
+        name = next((g for g in m.groups() if g), None) if m else None
+        number, expression = _locate_error(part, e, name)
+        raise TemplateError(_where(part.label, part.name, number, part.paragraph_text)
+                            + f": {expression!r} is undefined; the template uses a value the "
+                            "context does not have (see `docgen context`)") from None
+    except SecurityError as e:
+        number, _ = _locate_error(part, e, None)
+        raise TemplateError(_where(part.label, part.name, number, part.paragraph_text)
+                            + f": not allowed in a template: {e}") from None
+    except JinjaTemplateError as e:
+        number, _ = _locate_error(part, e, None)
+        raise TemplateError(_where(part.label, part.name, number, part.paragraph_text)
+                            + f": {e}") from None
+    except (TypeError, ValueError, AttributeError, ZeroDivisionError) as e:
+        number, _ = _locate_error(part, e, None)
+        raise TemplateError(_where(part.label, part.name, number, part.paragraph_text)
+                            + f": the template failed: {e}") from None
+    if "\a" in out or "\t" in out or "\n" in out:
+        out = _DOCXTPL.resolve_listing(out)
+    return out
+
+
+def _locate_error(part: _Part, error: BaseException, name: str | None) -> tuple[int, str]:
+    lineno = 0
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename == part.label:
+            lineno = frame.lineno or 0
+    number = part.line_to_paragraph[min(lineno, len(part.line_to_paragraph) - 1)]
+    expression = name or ""
+    if name and 0 < number <= len(part.paragraph_text):
+        text = part.paragraph_text[number - 1]
+        found = re.findall(r"[A-Za-z_][\w.]*\." + re.escape(name) + r"\b", text)
+        if found:
+            expression = found[0]
+    return number, expression
+
+
+def render(template: CompiledTemplate, context: dict[str, Any], *,
+           source_date: dt.datetime) -> bytes:
+    """Render ``template`` with ``context`` and return the DOCX bytes.
+
+    The bytes depend only on the template, the context and ``source_date`` (used for the zip
+    timestamps and the document's created and modified dates).
+    """
+    rendered: dict[str, bytes] = {}
+    for name, part in template.parts.items():
+        xml = _render_part(part, context)
+        root = parse_xml(xml, f"{template.label}: {name} after rendering")
+        if part.has_tc_loops:
+            fit_tables(root)
+        if name == "docProps/core.xml":
+            _pin_core_properties(root, source_date)
+        rendered[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                        standalone=True)
+    if "docProps/core.xml" not in rendered:
+        for info, raw in template.members:
+            if info.filename == "docProps/core.xml":
+                root = parse_xml(raw, f"{template.label}: docProps/core.xml")
+                _pin_core_properties(root, source_date)
+                rendered[info.filename] = etree.tostring(
+                    root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return write_package(template.members, rendered, source_date)
+
+
+_CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+_DC = "http://purl.org/dc/elements/1.1/"
+_DCTERMS = "http://purl.org/dc/terms/"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def _pin_core_properties(root: etree._Element, when: dt.datetime) -> None:
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for tag in ("created", "modified"):
+        el = root.find(f"{{{_DCTERMS}}}{tag}")
+        if el is None:
+            el = etree.SubElement(root, f"{{{_DCTERMS}}}{tag}")
+            el.set(f"{{{_XSI}}}type", "dcterms:W3CDTF")
+        el.text = stamp
+    for tag, value in (("lastModifiedBy", "docgen"), ("revision", "1")):
+        el = root.find(f"{{{_CP}}}{tag}")
+        if el is None:
+            el = etree.SubElement(root, f"{{{_CP}}}{tag}")
+        el.text = value
+    for el in root.findall(f"{{{_CP}}}lastPrinted"):
+        root.remove(el)
+
+
+def write_package(members: list[tuple[zipfile.ZipInfo, bytes]], replace: dict[str, bytes],
+                  when: dt.datetime) -> bytes:
+    """Return a zip of ``members`` (with ``replace`` substituted) that is byte-reproducible."""
+    stamp = max(when, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).timetuple()[:6]
+    buf = io.BytesIO()
+    order = sorted(members, key=lambda m: m[0].filename != "[Content_Types].xml")
+    with zipfile.ZipFile(buf, "w") as zf:
+        for info, raw in order:
+            zinfo = zipfile.ZipInfo(info.filename, date_time=stamp)
+            zinfo.compress_type = zipfile.ZIP_DEFLATED
+            zinfo.create_system = 0
+            zinfo.external_attr = 0
+            zf.writestr(zinfo, replace.get(info.filename, raw), compresslevel=6)
+    return buf.getvalue()
+
+
+RenderFn = Callable[[CompiledTemplate, dict[str, Any]], bytes]

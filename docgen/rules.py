@@ -1,0 +1,318 @@
+"""Domain rules: what a spec must satisfy beyond its schema.
+
+Each rule reads the spec defensively (a value of the wrong type is the schema's problem, reported
+there) and reports through :meth:`Spec.problem`, so every message carries its file, line, column
+and JSON path. The legal rules follow 34 CFR Part 99 as summarised in DOMAIN.md §1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import unicodedata
+from typing import Any, Callable, Iterator
+
+from .errors import Problem
+from .locales import locale_problem
+from .spec import Spec
+
+PARTIES = ("school", "district", "partner", "lead_agency")
+
+_BASIS_NAMES = {
+    "consent": "parental consent (34 CFR § 99.30)",
+    "school_official": "the school-official exception (34 CFR § 99.31(a)(1))",
+    "studies": "the studies exception (34 CFR § 99.31(a)(6))",
+    "audit_evaluation": "the audit or evaluation exception (34 CFR § 99.35)",
+}
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value) if len(value) == 10 else None
+        except ValueError:
+            return None
+    return None
+
+
+def _ids(items: list[Any]) -> list[str]:
+    return [i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)]
+
+
+def _unknown(word: str, known: list[str], what: str, where: str) -> str:
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else (
+        f"; defined: {', '.join(known)}" if known else f"; {where} defines none")
+    return f"{word!r} is not a {what} defined in {where}{hint}"
+
+
+def rule_problems(spec: Spec) -> list[Problem]:
+    """Return every domain-rule problem of ``spec``."""
+    problems: list[Problem] = []
+    for rule in RULES:
+        problems.extend(rule(spec))
+    return problems
+
+
+Rule = Callable[[Spec], Iterator[Problem]]
+RULES: list[Rule] = []
+
+
+def rule(fn: Rule) -> Rule:
+    RULES.append(fn)
+    return fn
+
+
+@rule
+def text_is_printable(spec: Spec) -> Iterator[Problem]:
+    """Every text can be written into a document: no control characters, no lone surrogates."""
+
+    def walk(value: Any, path: tuple) -> Iterator[Problem]:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                yield from walk(v, path + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from walk(v, path + (i,))
+        elif isinstance(value, str):
+            for ch in value:
+                cat = unicodedata.category(ch)
+                if (cat == "Cc" and ch not in "\n\t") or cat == "Cs" or ch in "\ufffe\uffff":
+                    yield spec.problem(
+                        path,
+                        f"contains the invisible character U+{ord(ch):04X}, which a document "
+                        "cannot hold; delete it (it often comes from copying and pasting)",
+                    )
+                    break
+
+    yield from walk(spec.data, ())
+
+
+@rule
+def school_year_and_term(spec: Spec) -> Iterator[Problem]:
+    """The school year spans one year; the term ends after it starts."""
+    year = spec.data.get("school_year")
+    if isinstance(year, str) and len(year) == 9 and year[:4].isdigit() and year[5:].isdigit():
+        if int(year[5:]) != int(year[:4]) + 1:
+            yield spec.problem(("school_year",), f"{year!r} should span one year, e.g. "
+                               f"'{year[:4]}-{int(year[:4]) + 1}'")
+    term = _obj(spec.data.get("term"))
+    start, end = _date(term.get("start")), _date(term.get("end"))
+    if start and end and end <= start:
+        yield spec.problem(("term", "end"), f"the term ends ({end}) on or before it starts "
+                           f"({start})")
+    for i, service in enumerate(_list(spec.data.get("services"))):
+        schedule = _obj(_obj(service).get("schedule"))
+        first, last = _date(schedule.get("first_day")), _date(schedule.get("last_day"))
+        base = ("services", i, "schedule")
+        if first and last and last < first:
+            yield spec.problem(base + ("last_day",),
+                               f"the last day ({last}) is before the first day ({first})")
+        for name, day in (("first_day", first), ("last_day", last)):
+            if day and start and end and not start <= day <= end:
+                yield spec.problem(base + (name,),
+                                   f"{day} is outside the term ({start} to {end})")
+        st, et = schedule.get("start_time"), schedule.get("end_time")
+        if isinstance(st, str) and isinstance(et, str) and len(st) == len(et) == 5 and et <= st:
+            yield spec.problem(base + ("end_time",),
+                               f"the session ends ({et}) on or before it starts ({st})")
+
+
+@rule
+def ids_are_unique(spec: Spec) -> Iterator[Problem]:
+    """Role and contact ids are unique, so references are unambiguous."""
+    for section in ("roles", "contacts"):
+        seen: set[str] = set()
+        for i, item in enumerate(_list(spec.data.get(section))):
+            ident = _obj(item).get("id")
+            if isinstance(ident, str):
+                if ident in seen:
+                    yield spec.problem((section, i, "id"),
+                                       f"the id {ident!r} is used twice in ${section}")
+                seen.add(ident)
+
+
+@rule
+def references_are_defined(spec: Spec) -> Iterator[Problem]:
+    """Every role, contact and party that is referred to is defined."""
+    data = spec.data
+    roles = _ids(_list(data.get("roles")))
+    contacts = _ids(_list(data.get("contacts")))
+    parties = [p for p in PARTIES if p in _obj(data.get("parties"))]
+
+    for i, activity in enumerate(_list(data.get("raci"))):
+        for role in _obj(_obj(activity).get("assignments")):
+            if role not in roles:
+                yield spec.problem(("raci", i, "assignments", role),
+                                   _unknown(role, roles, "role", "$.roles"), key=True)
+    for i, role in enumerate(_list(_obj(data.get("meetings")).get("participants"))):
+        if isinstance(role, str) and role not in roles:
+            yield spec.problem(("meetings", "participants", i),
+                               _unknown(role, roles, "role", "$.roles"))
+    for i, role in enumerate(_list(data.get("roles"))):
+        holder = _obj(role).get("holder")
+        if isinstance(holder, str) and holder not in contacts:
+            yield spec.problem(("roles", i, "holder"),
+                               _unknown(holder, contacts, "contact", "$.contacts"))
+    notify = _obj(_obj(data.get("data_sharing")).get("breach")).get("notify")
+    if isinstance(notify, str) and notify not in contacts:
+        yield spec.problem(("data_sharing", "breach", "notify"),
+                           _unknown(notify, contacts, "contact", "$.contacts"))
+
+    def party_ref(path: tuple, value: Any, what: str) -> Iterator[Problem]:
+        if isinstance(value, str) and value in PARTIES and value not in parties:
+            yield spec.problem(path, f"{what} {value!r}, but $.parties has no {value}")
+
+    for i, role in enumerate(_list(data.get("roles"))):
+        yield from party_ref(("roles", i, "party"), _obj(role).get("party"), "the role belongs to")
+    for i, contact in enumerate(_list(data.get("contacts"))):
+        yield from party_ref(("contacts", i, "party"), _obj(contact).get("party"),
+                             "the contact works for")
+    for i, item in enumerate(_list(_obj(data.get("funding")).get("contributions"))):
+        yield from party_ref(("funding", "contributions", i, "party"), _obj(item).get("party"),
+                             "the contribution comes from")
+    checks = _obj(_obj(data.get("safety")).get("background_checks"))
+    yield from party_ref(("safety", "background_checks", "paid_by"), checks.get("paid_by"),
+                         "the checks are paid by")
+    for side in ("district", "lead_agency"):
+        if _obj(data.get("responsibilities")).get(side) and side not in parties:
+            yield spec.problem(("responsibilities", side),
+                               f"lists responsibilities for {side!r}, but $.parties has no {side}")
+
+
+@rule
+def signatories_belong_to_parties(spec: Spec) -> Iterator[Problem]:
+    """Each signature is for a party of the agreement, and each party signs."""
+    parties = [p for p in PARTIES if p in _obj(spec.data.get("parties"))]
+    signatures = _list(spec.data.get("signatures"))
+    signing = set()
+    for i, sig in enumerate(signatures):
+        party = _obj(sig).get("party")
+        if isinstance(party, str):
+            signing.add(party)
+            if party in PARTIES and party not in parties:
+                yield spec.problem(("signatures", i, "party"),
+                                   f"signs for {party!r}, but $.parties has no {party}")
+    if not isinstance(spec.data.get("signatures"), list):
+        return
+    for party in parties:
+        if party not in signing:
+            if party == "school" and "district" in signing:
+                continue  # the district signs for its school
+            yield spec.problem(("signatures",), f"no one signs for the {party.replace('_', ' ')}"
+                               f" ({_obj(_obj(spec.data['parties']).get(party)).get('legal_name', party)})")
+
+
+@rule
+def raci_has_one_accountable(spec: Spec) -> Iterator[Problem]:
+    """Every RACI activity has exactly one A and at least one R (A/R counts as both)."""
+    for i, activity in enumerate(_list(spec.data.get("raci"))):
+        assignments = _obj(_obj(activity).get("assignments"))
+        if not assignments:
+            continue
+        name = _obj(activity).get("activity", f"activity {i + 1}")
+        accountable = [r for r, v in assignments.items() if v in ("A", "A/R")]
+        responsible = [r for r, v in assignments.items() if v in ("R", "A/R")]
+        path = ("raci", i, "assignments")
+        if not accountable:
+            yield spec.problem(path, f"{name!r} has no A (accountable); give exactly one role "
+                               "an A or A/R")
+        elif len(accountable) > 1:
+            yield spec.problem(path, f"{name!r} has {len(accountable)} A's "
+                               f"({', '.join(accountable)}); exactly one role is accountable")
+        if not responsible:
+            yield spec.problem(path, f"{name!r} has no R (responsible); give at least one role "
+                               "an R or A/R")
+
+
+@rule
+def insurance_amounts(spec: Spec) -> Iterator[Problem]:
+    """The aggregate limit is not below the per-occurrence limit."""
+    ins = _obj(spec.data.get("insurance"))
+    per, agg = ins.get("general_liability_per_occurrence"), ins.get("general_liability_aggregate")
+    if isinstance(per, (int, float)) and isinstance(agg, (int, float)) and agg < per:
+        yield spec.problem(("insurance", "general_liability_aggregate"),
+                           f"the aggregate ({agg:,}) is below the per-occurrence limit ({per:,})")
+
+
+@rule
+def data_sharing_elements(spec: Spec) -> Iterator[Problem]:
+    """What the FERPA legal basis requires is present (DOMAIN.md §1.1–§1.4)."""
+    ds = spec.data.get("data_sharing")
+    if not isinstance(ds, dict) or not isinstance(ds.get("shares_student_data"), bool):
+        return
+    base = ("data_sharing",)
+    if not ds["shares_student_data"]:
+        for name in ("legal_basis", "data_elements", "consent", "study", "evaluation",
+                     "school_official"):
+            if ds.get(name):
+                yield spec.problem(base + (name,), "is given, but shares_student_data is false; "
+                                   "set it to true or remove this field")
+        return
+    basis = ds.get("legal_basis")
+    if basis is None:
+        yield spec.problem(base, "'legal_basis' is missing: say which FERPA basis allows the "
+                           "sharing (consent, school_official, studies or audit_evaluation)")
+    elif basis in ("directory_information", "health_safety_emergency"):
+        yield spec.problem(base + ("legal_basis",), f"{basis!r} does not support a data-sharing "
+                           "agreement; use consent, school_official, studies or audit_evaluation")
+    for name in ("purpose", "scope"):
+        if ds.get(name) is None and (name == "purpose" or basis == "studies"):
+            why = "FERPA requires the agreement to state it" if basis in (
+                "studies", "audit_evaluation") else "the agreement must say it"
+            yield spec.problem(base, f"{name!r} is missing; {why}")
+    elements = ds.get("data_elements")
+    if isinstance(elements, list) or elements is None:
+        if not elements:
+            yield spec.problem(base + (("data_elements",) if elements is not None else ()),
+                               "list at least one data element in 'data_elements' (what is "
+                               "shared)")
+        for i, element in enumerate(_list(elements)):
+            if isinstance(element, dict) and not element.get("purpose"):
+                yield spec.problem(base + ("data_elements", i),
+                                   f"the data element {element.get('name', i + 1)!r} has no "
+                                   "'purpose'; say why the partner needs it")
+    name = _BASIS_NAMES.get(basis, "")
+    required: dict[str, list[str]] = {
+        "consent": ["consent"],
+        "school_official": ["school_official"],
+        "studies": ["study"],
+        "audit_evaluation": ["evaluation"],
+    }
+    for field in required.get(basis, []):
+        if not isinstance(ds.get(field), dict):
+            yield spec.problem(base, f"{field!r} is missing; {name} requires it")
+    if basis in ("studies", "audit_evaluation"):
+        destruction = ds.get("destruction")
+        if not isinstance(destruction, dict) or destruction.get("within_days") is None:
+            yield spec.problem(base + (("destruction",) if isinstance(destruction, dict) else ()),
+                               f"a destruction deadline ('destruction.within_days') is missing; "
+                               f"{name} requires the agreement to set the time period for "
+                               "destroying the data")
+        if not ds.get("authorized_users"):
+            yield spec.problem(base, f"'authorized_users' is missing; {name} limits access to "
+                               "people with a legitimate interest, so name them")
+    study = _obj(ds.get("study"))
+    ends, term_start = _date(study.get("ends")), _date(_obj(spec.data.get("term")).get("start"))
+    if ends and term_start and ends < term_start:
+        yield spec.problem(base + ("study", "ends"),
+                           f"the study ends ({ends}) before the term starts ({term_start})")
+
+
+@rule
+def locales_are_supported(spec: Spec) -> Iterator[Problem]:
+    """Every family-notice language is one docgen can write."""
+    langs = _list(_obj(spec.data.get("family_notices")).get("languages"))
+    for i, tag in enumerate(langs):
+        if isinstance(tag, str):
+            message = locale_problem(tag)
+            if message:
+                yield spec.problem(("family_notices", "languages", i), message)
