@@ -2,8 +2,9 @@
 
 After a column loop, a row has a different number of cells from the table's grid. Each cell keeps
 the width its template cell had, so the template author sets column widths in Word as usual.
-This module rebuilds the grid from those widths; when the table is wider than a portrait page it
-turns the section to landscape, and when it is wider still it scales the columns to fit.
+This module rebuilds the grid from those widths. When the table is wider than a portrait page it
+turns the section to landscape and widens the columns to the width gained; when it is wider still
+than a landscape page it scales the columns down to fit.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def fit_tables(root: etree._Element) -> None:
         if total > portrait and sect is not None:
             _to_landscape(sect)
             available = landscape
-        if total > available:
+        if total > available or available == landscape != portrait:
+            # too wide: shrink to fit; turned to landscape: use the whole width it gained
             widths = [w * available // total for w in widths]
             total = sum(widths)
         for col in columns:
