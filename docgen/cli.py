@@ -14,7 +14,7 @@ import click
 from . import __version__
 from .build import BuildOptions, BuildResult, build
 from .context import build_context
-from .errors import DocgenError, Problem, UsageError
+from .errors import DocgenError, UsageError
 from .locales import DEFAULT_LOCALE, locale_problem
 from .spec import check_spec, load_spec, read_spec
 
@@ -22,6 +22,26 @@ from .spec import check_spec, load_spec, read_spec
 def _emit_error(error: DocgenError) -> None:
     for line in error.lines():
         click.echo(line if error.problems else f"Error: {line}", err=True)
+
+
+class _Failure(click.ClickException):
+    """A :class:`DocgenError` as click shows it: its lines on stderr, its own exit code."""
+
+    def __init__(self, error: DocgenError) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.exit_code = error.exit_code
+
+    def show(self, file: Any = None) -> None:
+        _emit_error(self.error)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DocgenError as e:
+            raise _Failure(e) from None
 
 
 def _source_date() -> dt.datetime | None:
@@ -36,7 +56,7 @@ def _source_date() -> dt.datetime | None:
                          "1970-01-01") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docgen")
 def cli() -> None:
     """Build community-school partnership documents from a JSON spec.
@@ -154,9 +174,6 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 130
-    except DocgenError as e:
-        _emit_error(e)
-        return e.exit_code
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 1
     except KeyboardInterrupt:
@@ -166,7 +183,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main() -> None:
-    """Entry point of the ``docgen`` console script."""
+    """Entry point of the ``docgen`` console script: ``sys.exit(run())``."""
     sys.exit(run())
 
 

@@ -264,7 +264,7 @@ def _explain(spec: Spec, error: ValidationError) -> list[Problem]:
         out = []
         for name in instance:
             if name not in known:
-                where = sub.get("title", "this object")
+                where = "the spec" if not path else sub.get("title", "this object")
                 message = f"{name!r} is not a field of {where}"
                 message += _suggest(name, known) or (
                     f"; the fields are: {', '.join(known)}" if len(known) <= 8 else ""
