@@ -182,9 +182,9 @@ def _plain_syntax(e: TemplateSyntaxError) -> str:
     if m and m.group(1).startswith("end"):
         return f"'{{% {m.group(1)} %}}' has no matching opening tag"
     if "Unexpected end of template" in msg:
-        block = re.search(r"'(\w+)'", msg)
-        return (f"a '{{% {block.group(1)} %}}' is never closed" if block
-                else "a tag is never closed")
+        block = re.search(r"innermost block that needs to be closed is '(\w+)'", msg)
+        return (f"a '{{% {block.group(1)} %}}' is never closed; add its "
+                f"'{{% end{block.group(1)} %}}'" if block else "a tag is never closed")
     return f"template syntax error: {msg}"
 
 

@@ -1,0 +1,86 @@
+"""The command line: documented commands, `docgen context`, and the library staying silent."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from docgen.cli import cli
+
+COMMANDS = sorted(cli.commands)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+    assert f"docgen {command}" in result.output
+
+
+def test_context_prints_exactly_what_templates_see(in_repo) -> None:
+    result = CliRunner().invoke(cli, ["context", "samples/lincoln-elementary-bright-futures.json"])
+    assert result.exit_code == 0, result.output
+    ctx = json.loads(result.stdout)
+    assert ctx["term"]["start"] == "August 10, 2026"
+    assert ctx["insurance"]["general_liability_per_occurrence"] == "$1,000,000"
+    assert ctx["partner"]["name"] == "Bright Futures"
+    assert ctx["discloser"]["name"] == "FUSD"
+    assert ctx["raci_rows"][0] == {"activity": "Recruit and enroll students",
+                                   "cells": ["C", "A", "R", "", "", "I"]}
+    assert ctx["termination"]["notice_days"] == 30
+    assert ctx["dispute_resolution"] is None
+    assert ctx["document"]["locale"] == "en-US"
+
+
+def test_context_formats_for_the_locale_asked(in_repo) -> None:
+    result = CliRunner().invoke(cli, ["context", "samples/lincoln-elementary-bright-futures.json",
+                                      "--locale", "es"])
+    ctx = json.loads(result.stdout)
+    assert ctx["term"]["start"] == "10 de agosto de 2026"
+    assert ctx["services"][0]["schedule"]["days"][0] == "lunes"
+
+
+def test_context_refuses_an_unsupported_locale(in_repo) -> None:
+    result = CliRunner().invoke(cli, ["context", "samples/lincoln-elementary-bright-futures.json",
+                                      "--locale", "tlh"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --locale: 'tlh' is not a language tag docgen knows")
+
+
+def test_context_of_an_invalid_spec_reports_its_problems(in_repo) -> None:
+    result = CliRunner().invoke(cli, ["context", "tests/data/invalid/invalid-date.json"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "tests/data/invalid/invalid-date.json:31:12: $.term.end: \"2027-02-30\" is not a valid "
+        "date; write it as YYYY-MM-DD, e.g. 2026-08-17\n")
+
+
+def test_version() -> None:
+    from docgen import __version__
+
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.output == f"docgen, version {__version__}\n"
+
+
+def test_python_dash_m_runs_the_cli_without_a_traceback_for_bad_input(in_repo) -> None:
+    out = subprocess.run([sys.executable, "-m", "docgen", "validate", "tests/data/invalid/a-list.json"],
+                         capture_output=True, text=True)
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    assert out.stderr.startswith("tests/data/invalid/a-list.json:1:1: a spec must be a JSON object")
+
+
+def test_the_library_never_prints_or_exits() -> None:
+    import pathlib
+
+    for module in pathlib.Path(__file__).resolve().parent.parent.joinpath("docgen").glob("*.py"):
+        if module.name in ("cli.py", "__main__.py"):
+            continue
+        source = module.read_text(encoding="utf-8")
+        assert "print(" not in source, module.name
+        assert "sys.exit" not in source and "click" not in source, module.name

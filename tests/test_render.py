@@ -1,0 +1,158 @@
+"""Rendering is safe by default: escaped, strict, sandboxed, and located when it fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from conftest import ROOT
+from docgen.context import build_context
+from docgen.errors import TemplateError
+from docgen.render import compile_template, render
+from docxtext import plain_text, stories
+
+WHEN = dt.datetime(2026, 8, 10, tzinfo=dt.timezone.utc)
+
+
+def spec(**changes) -> dict:
+    data = json.loads((ROOT / "samples/jefferson-elementary-public-library.json").read_text())
+    for dotted, value in changes.items():
+        node = data
+        *parents, last = dotted.split("__")
+        for name in parents:
+            node = node[name]
+        node[last] = value
+    return data
+
+
+def make_template(tmp_path: Path, *paragraphs: str, name: str = "t.docx") -> Path:
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    path = tmp_path / name
+    doc.save(path)
+    return path
+
+
+def render_text(template: Path, data: dict) -> str:
+    return plain_text(render(compile_template(template), build_context(data), source_date=WHEN))
+
+
+def test_markup_in_a_value_appears_exactly_as_typed(tmp_path: Path) -> None:
+    t = make_template(tmp_path, "Partner: {{ partner.legal_name }}.")
+    text = render_text(t, spec(parties__partner__legal_name="Smith & Sons <LLC> \"Best\" 'Ever'"))
+    assert "Partner: Smith & Sons <LLC> \"Best\" 'Ever'." in text
+
+
+def test_template_code_in_a_value_is_never_run(tmp_path: Path) -> None:
+    t = make_template(tmp_path, "Purpose: {{ purpose }}")
+    text = render_text(t, spec(purpose="{{ 7*7 }} {% for x in range(3) %}x{% endfor %} {_{ }_}"))
+    assert "Purpose: {{ 7*7 }} {% for x in range(3) %}x{% endfor %} {_{ }_}" in text
+
+
+def test_a_blank_line_in_a_value_starts_a_new_paragraph(tmp_path: Path) -> None:
+    t = make_template(tmp_path, "{{ purpose }}")
+    lines = stories(render(compile_template(t), build_context(
+        spec(purpose="First paragraph.\n\nSecond paragraph.\nSame paragraph, new line.")),
+        source_date=WHEN))["document"]
+    assert lines == ["First paragraph.", "Second paragraph.\nSame paragraph, new line."]
+
+
+def test_an_undefined_name_is_an_error_naming_template_paragraph_and_variable(tmp_path) -> None:
+    t = make_template(tmp_path, "Intro.", "Second.", "The partner is {{ partner.nme }}.")
+    with pytest.raises(TemplateError) as info:
+        render_text(t, spec())
+    assert info.value.message == (
+        f"{t}: paragraph 3 (“The partner is {{{{ partner.nme }}}}.”): 'partner.nme' is "
+        "undefined; the template uses a value the context does not have (see `docgen context`)")
+
+
+def test_an_undefined_top_level_name_is_named_too(tmp_path: Path) -> None:
+    t = make_template(tmp_path, "{%p if insurence %}", "Insured.", "{%p endif %}")
+    with pytest.raises(TemplateError) as info:
+        render_text(t, spec())
+    assert "paragraph 1" in info.value.message
+    assert "'insurence' is undefined" in info.value.message
+
+
+def test_a_missing_endif_is_a_located_syntax_error(tmp_path: Path) -> None:
+    t = make_template(tmp_path, "Intro.", "{%p if insurance %}", "Insured.")
+    with pytest.raises(TemplateError) as info:
+        compile_template(t)
+    assert info.value.message.startswith(f"{t}:")
+    assert "'{% if %}' is never closed" in info.value.message
+
+
+def test_an_unmatched_endfor_is_located(tmp_path: Path) -> None:
+    t = make_template(tmp_path, "Intro.", "Text.", "{%p endfor %}")
+    with pytest.raises(TemplateError) as info:
+        compile_template(t)
+    assert info.value.message == (f"{t}: paragraph 3 (“{{%p endfor %}}”): '{{% endfor %}}' has "
+                                  "no matching opening tag")
+
+
+def test_the_sandbox_refuses_python_internals(tmp_path: Path) -> None:
+    t = make_template(tmp_path, "{{ purpose.__class__.__mro__[1].__subclasses__() }}")
+    with pytest.raises(TemplateError) as info:
+        render_text(t, spec())
+    assert "paragraph 1" in info.value.message
+
+
+def test_the_context_fills_every_optional_field(tmp_path: Path) -> None:
+    t = make_template(tmp_path,
+                      "{% if insurance %}insured{% else %}no insurance{% endif %}",
+                      "{{ termination.notice_days }} days; {{ goals|length }} goals")
+    assert render_text(t, spec()).splitlines() == ["no insurance", "30 days; 0 goals"]
+
+
+@pytest.mark.parametrize("payload, message", [
+    (b"not a zip at all", "is not a DOCX file (it is not a zip package)"),
+    (None, "is a zip file but not a Word document (no word/document.xml)"),
+], ids=["not-a-zip", "zip-without-document"])
+def test_a_broken_template_is_one_clear_error(tmp_path: Path, payload, message) -> None:
+    path = tmp_path / "broken.docx"
+    if payload is None:
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("hello.txt", "hi")
+    else:
+        path.write_bytes(payload)
+    with pytest.raises(TemplateError) as info:
+        compile_template(path)
+    assert info.value.message == f"{path}: {message}"
+
+
+def test_a_template_with_an_entity_declaration_is_refused(tmp_path: Path) -> None:
+    good = make_template(tmp_path, "{{ purpose }}")
+    evil = tmp_path / "evil.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(evil, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
+            dst.writestr(info, data)
+    with pytest.raises(TemplateError) as info:
+        compile_template(evil)
+    assert "DOCTYPE or entity declaration" in info.value.message
+
+
+def test_a_zip_bomb_is_refused(tmp_path: Path) -> None:
+    good = make_template(tmp_path, "{{ purpose }}")
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+        dst.writestr("word/media/huge.bin", b"\0" * (300 * 1024 * 1024))
+    with pytest.raises(TemplateError) as info:
+        compile_template(bomb)
+    assert "zip bomb" in info.value.message
+
+
+def test_rendering_twice_gives_identical_bytes(tmp_path: Path) -> None:
+    template = compile_template(ROOT / "templates" / "mou.docx")
+    ctx = build_context(spec())
+    assert render(template, ctx, source_date=WHEN) == render(template, ctx, source_date=WHEN)
