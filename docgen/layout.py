@@ -27,8 +27,37 @@ def _int(el: etree._Element | None, attr: str, default: int = 0) -> int:
         return default
 
 
+_TC = f"{{{W}}}tc"
+_TCPR = f"{{{W}}}tcPr"
+_TCW = f"{{{W}}}tcW"
+_GRID_SPAN = f"{{{W}}}gridSpan"
+_VAL = f"{{{W}}}val"
+_WIDTH = f"{{{W}}}w"
+_TYPE = f"{{{W}}}type"
+
+#: The attribute ``render`` puts on a template table with a column loop, so that only those
+#: tables are refitted; it never reaches the output.
+MARK = "docgen-fit"
+
+
+def _cell(tc: etree._Element) -> tuple[etree._Element | None, int]:
+    """Return a cell's ``w:tcW`` element (or None) and how many grid columns it spans."""
+    width, span = None, 1
+    tcpr = tc[0] if len(tc) and tc[0].tag == _TCPR else tc.find(_TCPR)
+    if tcpr is not None:
+        for child in tcpr:
+            if child.tag == _TCW:
+                width = child
+            elif child.tag == _GRID_SPAN:
+                try:
+                    span = max(int(child.get(_VAL, "1")), 1)
+                except ValueError:
+                    span = 1
+    return width, span
+
+
 def _span(tc: etree._Element) -> int:
-    return max(_int(tc.find(f"{_w('tcPr')}/{_w('gridSpan')}"), "val", 1), 1)
+    return _cell(tc)[1]
 
 
 def _text_width(sect: etree._Element | None) -> tuple[int, int]:
@@ -52,24 +81,26 @@ def _to_landscape(sect: etree._Element) -> None:
 
 
 def fit_tables(root: etree._Element) -> None:
-    """Rebuild the grid of every table whose rows no longer match it, and fit it to the page."""
+    """Rebuild the grid of each marked table whose rows no longer match it; fit it to the page."""
     body = root.find(_w("body"))
     sect = body.find(_w("sectPr")) if body is not None else None
     for tbl in root.iter(_w("tbl")):
+        if tbl.get(MARK) is None:
+            continue
+        del tbl.attrib[MARK]
         grid = tbl.find(_w("tblGrid"))
         rows = tbl.findall(_w("tr"))
         if grid is None or not rows:
             continue
         columns = grid.findall(_w("gridCol"))
-        widest = max(rows, key=lambda r: sum(_span(tc) for tc in r.findall(_w("tc"))))
-        cells = widest.findall(_w("tc"))
-        if sum(_span(tc) for tc in cells) == len(columns):
+        table = [[_cell(tc) for tc in row.iterchildren(_TC)] for row in rows]
+        counts = [sum(span for _, span in cells) for cells in table]
+        if max(counts) == len(columns):
             continue
         default = (sum(_int(c, "w") for c in columns) // max(len(columns), 1)) or 1000
         widths: list[int] = []
-        for tc in cells:
-            width = _int(tc.find(f"{_w('tcPr')}/{_w('tcW')}"), "w", default) or default
-            span = _span(tc)
+        for tcw, span in table[counts.index(max(counts))]:
+            width = _int(tcw, "w", default) or default
             widths.extend([width // span] * span)
         total = sum(widths)
         portrait, landscape = _text_width(sect)
@@ -84,15 +115,13 @@ def fit_tables(root: etree._Element) -> None:
         for col in columns:
             grid.remove(col)
         for width in widths:
-            etree.SubElement(grid, _w("gridCol")).set(_w("w"), str(width))
-        for row in rows:
+            etree.SubElement(grid, _w("gridCol")).set(_WIDTH, str(width))
+        for cells in table:
             index = 0
-            for tc in row.findall(_w("tc")):
-                span = _span(tc)
-                tcw = tc.find(f"{_w('tcPr')}/{_w('tcW')}")
+            for tcw, span in cells:
                 if tcw is not None:
-                    tcw.set(_w("w"), str(sum(widths[index:index + span])))
-                    tcw.set(_w("type"), "dxa")
+                    tcw.set(_WIDTH, str(sum(widths[index:index + span])))
+                    tcw.set(_TYPE, "dxa")
                 index += span
         tbl_w = tbl.find(f"{_w('tblPr')}/{_w('tblW')}")
         if tbl_w is not None:

@@ -13,6 +13,7 @@ limits and XML is parsed with entity resolution and network access off.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import re
@@ -32,6 +33,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
 from .errors import TemplateError
+from .layout import MARK as FIT_MARK
 from .layout import fit_tables
 from .locales import babel_locale
 
@@ -142,8 +144,28 @@ def _paragraph_texts(xml: str) -> list[str]:
     return texts
 
 
+def _mark_column_loops(xml: str) -> str:
+    """Mark each table that has a ``{%tc`` column loop, for :func:`fit_tables` after rendering."""
+    root = parse_xml(xml, "template")
+    marked = False
+    for tbl in root.iter(f"{{{W}}}tbl"):
+        if any("{%tc" in (t.text or "") for t in tbl.iter(f"{{{W}}}t")):
+            tbl.set(FIT_MARK, "1")
+            marked = True
+    if not marked:
+        return xml
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                          standalone=True).decode("utf-8")
+
+
 def _compile_part(env: ImmutableSandboxedEnvironment, label: str, name: str,
                   xml: str) -> _Part:
+    has_tc_loops = "{%tc" in xml
+    if has_tc_loops:
+        xml = _mark_column_loops(xml)
+    # Word and python-docx put a newline after the XML declaration; drop it, so that a newline
+    # in the output means a value asked for a line break (docxtpl's listing)
+    xml = re.sub(r"^(<\?xml[^>]*\?>)\s+", r"\1", xml)
     texts = _paragraph_texts(xml)
     counter = iter(range(1, len(texts) + 1))
     marked = _P_START.sub(lambda m: f'<w:p x-n="{next(counter)}"{m.group(1)}', xml)
@@ -173,7 +195,7 @@ def _compile_part(env: ImmutableSandboxedEnvironment, label: str, name: str,
     except TemplateSyntaxError as e:
         number = line_to_paragraph[min(e.lineno or 0, len(line_to_paragraph) - 1)]
         raise TemplateError(_where(label, name, number, texts) + f": {_plain_syntax(e)}") from None
-    return _Part(name, template, label, line_to_paragraph, texts, "{%tc" in xml)
+    return _Part(name, template, label, line_to_paragraph, texts, has_tc_loops)
 
 
 def _plain_syntax(e: TemplateSyntaxError) -> str:
@@ -249,9 +271,7 @@ def compile_template(path: Path) -> CompiledTemplate:
     compiled = CompiledTemplate(Path(path), digest, members)
     for info, raw in members:
         if _RENDERED_PARTS.fullmatch(info.filename):
-            # Word and python-docx put a newline after the XML declaration; drop it, so that a
-            # newline in the output means a value asked for a line break (docxtpl's listing)
-            xml = re.sub(r"^(<\?xml[^>]*\?>)\s+", r"\1", raw.decode("utf-8"))
+            xml = raw.decode("utf-8")
             if _TAG.search(xml):
                 compiled.parts[info.filename] = _compile_part(_ENV, compiled.label,
                                                               info.filename, xml)
@@ -355,20 +375,48 @@ def _pin_core_properties(root: etree._Element, when: dt.datetime) -> None:
         root.remove(el)
 
 
+def _zip_info(name: str, stamp: tuple[int, ...]) -> zipfile.ZipInfo:
+    zinfo = zipfile.ZipInfo(name, date_time=stamp)
+    zinfo.compress_type = zipfile.ZIP_DEFLATED
+    zinfo.create_system = 0
+    zinfo.external_attr = 0
+    return zinfo
+
+
+def _zip_stamp(when: dt.datetime) -> tuple[int, ...]:
+    return max(when, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).timetuple()[:6]
+
+
+# level 3: within a third of level 6's size at a third of its time
+_LEVEL = 3
+
+
+@functools.lru_cache(maxsize=32)
+def _static_prefix(members: tuple[tuple[str, bytes], ...], stamp: tuple[int, ...]) -> bytes:
+    """Return a zip of the members that never change, compressed once per template and date."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, raw in members:
+            zf.writestr(_zip_info(name, stamp), raw, compresslevel=_LEVEL)
+    return buf.getvalue()
+
+
 def write_package(members: list[tuple[zipfile.ZipInfo, bytes]], replace: dict[str, bytes],
                   when: dt.datetime) -> bytes:
-    """Return a zip of ``members`` (with ``replace`` substituted) that is byte-reproducible."""
-    stamp = max(when, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).timetuple()[:6]
-    buf = io.BytesIO()
+    """Return a zip of ``members`` (with ``replace`` substituted) that is byte-reproducible.
+
+    The members that ``replace`` leaves alone come first, ``[Content_Types].xml`` leading, from a
+    cached archive; the replaced ones are appended to it.
+    """
+    stamp = _zip_stamp(when)
     order = sorted(members, key=lambda m: m[0].filename != "[Content_Types].xml")
-    with zipfile.ZipFile(buf, "w") as zf:
-        for info, raw in order:
-            zinfo = zipfile.ZipInfo(info.filename, date_time=stamp)
-            zinfo.compress_type = zipfile.ZIP_DEFLATED
-            zinfo.create_system = 0
-            zinfo.external_attr = 0
-            # level 3: within a third of level 6's size at a third of its time (styles.xml)
-            zf.writestr(zinfo, replace.get(info.filename, raw), compresslevel=3)
+    static = tuple((info.filename, raw) for info, raw in order if info.filename not in replace)
+    buf = io.BytesIO(_static_prefix(static, stamp))
+    with zipfile.ZipFile(buf, "a") as zf:
+        for info, _ in order:
+            if info.filename in replace:
+                zf.writestr(_zip_info(info.filename, stamp), replace[info.filename],
+                            compresslevel=_LEVEL)
     return buf.getvalue()
 
 
