@@ -102,7 +102,9 @@ def validate(specs: tuple[str, ...]) -> None:
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder to write into; each spec gets OUT/<spec id>/.")
-@click.option("--no-pdf", is_flag=True, help="Write DOCX only (PDFs come with LibreOffice).")
+@click.option("--no-pdf", is_flag=True,
+              help="Write DOCX only. This version writes DOCX only anyway; the flag is accepted so "
+                   "that scripts keep working when PDF output arrives.")
 @click.option("--force", is_flag=True,
               help="Replace docgen's own files in an existing output folder; other files stay.")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True),

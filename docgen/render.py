@@ -17,9 +17,11 @@ import functools
 import hashlib
 import io
 import re
+import struct
 import threading
 import traceback
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -136,17 +138,17 @@ class CompiledTemplate:
 _P_START = re.compile(r"<w:p([ >])")
 
 
-def _paragraph_texts(xml: str) -> list[str]:
-    root = parse_xml(xml, "template")
+def _paragraph_texts(xml: str, where: str) -> list[str]:
+    root = parse_xml(xml, where)
     texts = []
     for p in root.iter(f"{{{W}}}p"):
         texts.append("".join(t.text or "" for t in p.iter(f"{{{W}}}t")))
     return texts
 
 
-def _mark_column_loops(xml: str) -> str:
+def _mark_column_loops(xml: str, where: str) -> str:
     """Mark each table that has a ``{%tc`` column loop, for :func:`fit_tables` after rendering."""
-    root = parse_xml(xml, "template")
+    root = parse_xml(xml, where)
     marked = False
     for tbl in root.iter(f"{{{W}}}tbl"):
         if any("{%tc" in (t.text or "") for t in tbl.iter(f"{{{W}}}t")):
@@ -162,11 +164,11 @@ def _compile_part(env: ImmutableSandboxedEnvironment, label: str, name: str,
                   xml: str) -> _Part:
     has_tc_loops = "{%tc" in xml
     if has_tc_loops:
-        xml = _mark_column_loops(xml)
+        xml = _mark_column_loops(xml, f"{label}: {name}")
     # Word and python-docx put a newline after the XML declaration; drop it, so that a newline
     # in the output means a value asked for a line break (docxtpl's listing)
     xml = re.sub(r"^(<\?xml[^>]*\?>)\s+", r"\1", xml)
-    texts = _paragraph_texts(xml)
+    texts = _paragraph_texts(xml, f"{label}: {name}")
     counter = iter(range(1, len(texts) + 1))
     marked = _P_START.sub(lambda m: f'<w:p x-n="{next(counter)}"{m.group(1)}', xml)
     patched = _DOCXTPL.patch_xml(marked)
@@ -244,6 +246,8 @@ def read_package(path: Path) -> list[tuple[zipfile.ZipInfo, bytes]]:
         raise TemplateError(f"{label}: no such template") from None
     except zipfile.BadZipFile:
         raise TemplateError(f"{label}: is not a DOCX file (it is not a zip package)") from None
+    except (zlib.error, EOFError, ValueError, NotImplementedError, KeyError, struct.error) as e:
+        raise TemplateError(f"{label}: the DOCX package is damaged ({e})") from None
     except OSError as e:
         raise TemplateError(f"{label}: cannot be read: {e.strerror or e}") from None
     names = {info.filename for info, _ in members}
@@ -271,7 +275,11 @@ def compile_template(path: Path) -> CompiledTemplate:
     compiled = CompiledTemplate(Path(path), digest, members)
     for info, raw in members:
         if _RENDERED_PARTS.fullmatch(info.filename):
-            xml = raw.decode("utf-8")
+            try:
+                xml = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise TemplateError(f"{compiled.label}: {info.filename} is not UTF-8 XML; "
+                                    "save the template again from Word or LibreOffice") from None
             if _TAG.search(xml):
                 compiled.parts[info.filename] = _compile_part(_ENV, compiled.label,
                                                               info.filename, xml)

@@ -8,6 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from docx import Document
 
 from conftest import ROOT
@@ -156,3 +158,32 @@ def test_rendering_twice_gives_identical_bytes(tmp_path: Path) -> None:
     template = compile_template(ROOT / "templates" / "mou.docx")
     ctx = build_context(spec())
     assert render(template, ctx, source_date=WHEN) == render(template, ctx, source_date=WHEN)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cuts=st.lists(st.tuples(st.integers(0, 60000), st.integers(0, 255)), min_size=1, max_size=8))
+def test_a_damaged_template_is_an_error_never_a_crash(tmp_path: Path, cuts) -> None:
+    data = bytearray((ROOT / "templates" / "role-chart.docx").read_bytes())
+    for offset, byte in cuts:
+        data[offset % len(data)] = byte
+    path = tmp_path / "damaged.docx"
+    path.write_bytes(bytes(data))
+    try:
+        template = compile_template(path)
+        render(template, build_context(spec()), source_date=WHEN)
+    except TemplateError as e:
+        assert e.message.startswith(str(path))
+
+
+def test_malformed_xml_in_a_template_names_the_file_and_part(tmp_path: Path) -> None:
+    good = make_template(tmp_path, "{{ purpose }}")
+    bad = tmp_path / "bad.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"</w:body>", b"")
+            dst.writestr(info, data)
+    with pytest.raises(TemplateError) as info:
+        compile_template(bad)
+    assert info.value.message.startswith(f"{bad}: word/document.xml: the XML is not well formed")
