@@ -54,6 +54,12 @@ class SourceMap:
         return self.line_col(self.values.get(path, 0))
 
 
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """Return the 1-based line and column of ``offset`` in ``text``."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 def source_map(text: str) -> SourceMap:
     """Map every path in ``text``, which must be valid JSON, to its position."""
     smap = SourceMap(text)

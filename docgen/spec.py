@@ -20,6 +20,7 @@ from jsonschema.exceptions import ValidationError
 
 from .errors import Problem, SpecError
 from .jsonpos import SourceMap, source_map
+from .jsonpos import line_col as source_map_position
 from .resources import schema_path
 
 #: Schema versions this docgen reads. A spec names the one it was written for.
@@ -115,17 +116,32 @@ def read_spec(file: str | Path) -> Spec:
     if not text.strip():
         raise fail("is empty; a spec is a JSON object, see samples/ for examples")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant)
+        smap = source_map(text)
     except json.JSONDecodeError as e:
         raise fail(f"malformed JSON: {_plain_json_error(e.msg)}", e.lineno, e.colno) from None
+    except _NotJSON as e:
+        where = re.search(r"[:\[,]\s*(" + re.escape(e.args[0]) + ")", text)
+        line, col = source_map_position(text, where.start(1)) if where else (0, 0)
+        raise fail(f"malformed JSON: {e.args[0]} is not a JSON value; write a number",
+                   line, col) from None
     except RecursionError:
-        raise fail("malformed JSON: nested too deeply") from None
+        raise fail("malformed JSON: nested too deeply for a spec") from None
     if not isinstance(data, dict):
         kind = {list: "a list", str: "a string", bool: "true or false", type(None): "null"}.get(
             type(data), "a number"
         )
         raise fail(f"a spec must be a JSON object ({{ … }}), not {kind}", 1, 1)
-    return Spec(name, data, digest, source_map(text))
+    return Spec(name, data, digest, smap)
+
+
+class _NotJSON(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity, which JSON itself does not allow
+    raise _NotJSON(name)
 
 
 _JSON_MESSAGES = {
