@@ -128,15 +128,22 @@ def test_a_broken_template_is_one_clear_error(tmp_path: Path, payload, message) 
     assert info.value.message == f"{path}: {message}"
 
 
-def test_a_template_with_an_entity_declaration_is_refused(tmp_path: Path) -> None:
+def with_document_xml(tmp_path: Path, name: str, old: bytes, new: bytes) -> Path:
+    """Return a copy of a small template whose word/document.xml has ``old`` replaced."""
     good = make_template(tmp_path, "{{ purpose }}")
-    evil = tmp_path / "evil.docx"
-    with zipfile.ZipFile(good) as src, zipfile.ZipFile(evil, "w") as dst:
+    out = tmp_path / name
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "word/document.xml":
-                data = data.replace(b"?>", b'?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
+                data = data.replace(old, new, 1)
             dst.writestr(info, data)
+    return out
+
+
+def test_a_template_with_an_entity_declaration_is_refused(tmp_path: Path) -> None:
+    evil = with_document_xml(tmp_path, "evil.docx", b"?>",
+                             b'?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>')
     with pytest.raises(TemplateError) as info:
         compile_template(evil)
     assert "DOCTYPE or entity declaration" in info.value.message
@@ -176,14 +183,7 @@ def test_a_damaged_template_is_an_error_never_a_crash(tmp_path: Path, cuts) -> N
 
 
 def test_malformed_xml_in_a_template_names_the_file_and_part(tmp_path: Path) -> None:
-    good = make_template(tmp_path, "{{ purpose }}")
-    bad = tmp_path / "bad.docx"
-    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "word/document.xml":
-                data = data.replace(b"</w:body>", b"")
-            dst.writestr(info, data)
+    bad = with_document_xml(tmp_path, "bad.docx", b"</w:body>", b"")
     with pytest.raises(TemplateError) as info:
         compile_template(bad)
     assert info.value.message.startswith(f"{bad}: word/document.xml: the XML is not well formed")
