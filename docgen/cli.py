@@ -93,8 +93,9 @@ def validate(specs: tuple[str, ...]) -> None:
         else:
             click.echo(f"{file}: valid")
     if bad:
-        noun = "spec has" if bad == 1 else "specs have"
-        click.echo(f"{bad} of {len(specs)} {noun} problems", err=True)
+        if len(specs) > 1:
+            noun = "spec has" if bad == 1 else "specs have"
+            click.echo(f"{bad} of {len(specs)} {noun} problems", err=True)
         raise SystemExit(1)
 
 
@@ -136,8 +137,9 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
     results = build(list(specs), options, progress=report)
     failed = [r for r in results if r.error]
     if failed:
-        click.echo(f"{len(results) - len(failed)} of {len(results)} specs built; "
-                   f"{len(failed)} failed", err=True)
+        if len(results) > 1:
+            click.echo(f"{len(results) - len(failed)} of {len(results)} specs built; "
+                       f"{len(failed)} failed", err=True)
         raise SystemExit(max(r.error.exit_code for r in failed if r.error))
 
 
