@@ -16,6 +16,7 @@ from .build import BuildOptions, BuildResult, build
 from .context import build_context
 from .errors import DocgenError, UsageError
 from .locales import DEFAULT_LOCALE, locale_problem
+from .resources import schema_path
 from .spec import check_spec, load_spec, read_spec
 
 
@@ -163,6 +164,20 @@ def context(spec: str, locale: str) -> None:
     loaded = load_spec(spec)
     ctx: dict[str, Any] = build_context(loaded.data, locale=locale)
     click.echo(json.dumps(ctx, indent=2, ensure_ascii=False, sort_keys=True))
+
+
+@cli.command(name="schema")
+def schema_command() -> None:
+    """Print the partnership JSON Schema, to save beside your specs for your editor.
+
+    Point a spec's "$schema" at the saved file and editors such as VS Code show each field's
+    title and description, and complete field names, while you type.
+
+    \b
+    Example:
+      docgen schema > partnership.schema.json
+    """
+    click.echo(schema_path().read_text(encoding="utf-8"), nl=False)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

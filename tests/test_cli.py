@@ -84,3 +84,10 @@ def test_the_library_never_prints_or_exits() -> None:
         source = module.read_text(encoding="utf-8")
         assert "print(" not in source, module.name
         assert "sys.exit" not in source and "click" not in source, module.name
+
+
+def test_schema_prints_the_shipped_schema(in_repo) -> None:
+    result = CliRunner().invoke(cli, ["schema"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["$id"].endswith("/partnership.schema.json")
+    assert result.stdout == (in_repo / "schemas/partnership.schema.json").read_text()
