@@ -2,9 +2,8 @@
 
 After a column loop, a row has a different number of cells from the table's grid. Each cell keeps
 the width its template cell had, so the template author sets column widths in Word as usual.
-This module rebuilds the grid from those widths. When the table is wider than a portrait page it
-turns the section to landscape and widens the columns to the width gained; when it is wider still
-than a landscape page it scales the columns down to fit.
+This module rebuilds the grid from those widths, scaled so that the table spans the text width.
+When the columns need more than a portrait page gives, it first turns the section to landscape.
 """
 
 from __future__ import annotations
@@ -108,10 +107,9 @@ def fit_tables(root: etree._Element) -> None:
         if total > portrait and sect is not None:
             _to_landscape(sect)
             available = landscape
-        if total > available or available == landscape != portrait:
-            # too wide: shrink to fit; turned to landscape: use the whole width it gained
-            widths = [w * available // total for w in widths]
-            total = sum(widths)
+        # a table whose columns come from the data spans the text width, whatever their number
+        widths = [w * available // total for w in widths]
+        total = sum(widths)
         for col in columns:
             grid.remove(col)
         for width in widths:
