@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -101,25 +101,38 @@ def _sha256(data: bytes) -> str:
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
+    """Return the docgen manifest in ``folder``, or {} if there is none (or it is not docgen's)."""
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
+    if isinstance(data, dict) and "docgen_version" in data and isinstance(data.get("files"), list):
+        return data
+    return {}
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _temporary(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a new hidden file beside ``path`` and return its name.
+
+    The file gets the same permissions as any new file of the user (0666 less the umask),
+    unlike :func:`tempfile.mkstemp`'s 0600, which would survive the rename.
+    """
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return tmp
+    raise OSError(f"cannot create a temporary file beside {path}")
 
 
 def _owned(folder: Path, manifest: dict[str, Any]) -> dict[str, str]:
@@ -135,37 +148,45 @@ def _owned(folder: Path, manifest: dict[str, Any]) -> dict[str, str]:
     return owned
 
 
+def _display_name(file: str) -> str:
+    """Return a file name fit for JSON even when the file system's name is not UTF-8."""
+    return os.fsencode(Path(file).name).decode("utf-8", "backslashreplace")
+
+
 def write_outputs(spec: Spec, documents: list[tuple[DocumentKind, Path, bytes]],
                   options: BuildOptions) -> tuple[Path, list[str]]:
-    """Write ``documents`` and the manifest into the spec's folder; return it and the names."""
+    """Write ``documents`` and the manifest into the spec's folder; return it and the names.
+
+    Every file is first written in full under a temporary name; only then are they renamed
+    into place, the manifest last. If a rename fails, the manifest records what is in place,
+    so that the next ``--force`` build can replace it.
+    """
     folder = options.out_dir / spec.id
     label = str(folder)
-    existing = [p for p in folder.iterdir()] if folder.is_dir() else []
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{label}: exists and is not a folder")
-    if existing and not options.force:
-        raise OutputError(f"{label}: already exists; pass --force to replace the files docgen "
-                          "wrote there (anything else in the folder is kept)")
-    manifest_before = _read_manifest(folder)
-    owned = _owned(folder, manifest_before)
-    names = [kind.output for kind, _, _ in documents]
-    for name in names + [MANIFEST]:
-        path = folder / name
-        if path.exists() and name != MANIFEST and name not in owned:
-            raise OutputError(f"{path}: was not written by docgen, or was changed after docgen "
-                              "wrote it; move it out of the folder first, docgen will not "
-                              "overwrite it")
-        if name == MANIFEST and path.exists() and not manifest_before:
-            raise OutputError(f"{path}: is not a docgen manifest; move it out of the folder "
-                              "first, docgen will not overwrite it")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"{label}: cannot create the folder: {e.strerror or e}") from None
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(f"{label}: exists and is not a folder")
+        existing = list(folder.iterdir()) if folder.is_dir() else []
+        if existing and not options.force:
+            raise OutputError(f"{label}: already exists; pass --force to replace the files "
+                              "docgen wrote there (anything else in the folder is kept)")
+        manifest_before = _read_manifest(folder)
+        owned = _owned(folder, manifest_before)
+    except PermissionError:
+        raise OutputError(f"{label}: permission denied; docgen cannot read this folder") from None
+    names = [kind.output for kind, _, _ in documents]
+    if (folder / MANIFEST).exists() and not manifest_before:
+        raise OutputError(f"{folder / MANIFEST}: is not a docgen manifest; move it out of the "
+                          "folder first, docgen will not overwrite it")
+    for name in names:
+        if (folder / name).exists() and name not in owned:
+            raise OutputError(f"{folder / name}: was not written by docgen, or was changed after "
+                              "docgen wrote it; move it out of the folder first, docgen will not "
+                              "overwrite it")
 
-    files = []
+    entries = []
     for kind, template, data in documents:
-        files.append({
+        entries.append({
             "path": kind.output,
             "kind": kind.kind,
             "locale": options.locale,
@@ -174,28 +195,54 @@ def write_outputs(spec: Spec, documents: list[tuple[DocumentKind, Path, bytes]],
             "template": template.name,
             "template_sha256": compile_template(template).sha256,
         })
-    manifest = {
-        "docgen_version": __version__,
-        "spec": {
-            "file": Path(spec.file).name,
-            "id": spec.id,
-            "schema_version": spec.data["schema_version"],
-            "sha256": spec.sha256,
-        },
-        "source_date": source_date_for(spec, options.source_date).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "files": files,
-    }
+
+    def manifest_text(files: list[dict[str, Any]]) -> bytes:
+        manifest = {
+            "docgen_version": __version__,
+            "spec": {
+                "file": _display_name(spec.file),
+                "id": spec.id,
+                "schema_version": spec.data["schema_version"],
+                "sha256": spec.sha256,
+            },
+            "source_date": source_date_for(spec, options.source_date).strftime(
+                "%Y-%m-%dT%H:%M:%SZ"),
+            "files": files,
+        }
+        return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False)
+                + "\n").encode("utf-8")
+
+    staged: list[tuple[Path, Path]] = []
     try:
-        for (kind, _, data) in documents:
-            _atomic_write(folder / kind.output, data)
-        # files docgen wrote last time that this spec no longer produces are stale: remove them
-        for name in owned:
-            if name not in names:
-                (folder / name).unlink(missing_ok=True)
-        text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        _atomic_write(folder / MANIFEST, text.encode("utf-8"))
+        folder.mkdir(parents=True, exist_ok=True)
+        for kind, _, data in documents:
+            staged.append((_temporary(folder / kind.output, data), folder / kind.output))
+        staged.append((_temporary(folder / MANIFEST, manifest_text(entries)), folder / MANIFEST))
     except OSError as e:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise OutputError(f"{label}: cannot write: {e.strerror or e}; nothing was changed") from None
+
+    placed: list[dict[str, Any]] = []
+    try:
+        for (tmp, final), entry in zip(staged, entries + [None]):
+            os.replace(tmp, final)
+            if entry is not None:
+                placed.append(entry)
+    except OSError as e:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        try:  # record what is in place, so that --force can replace it next time
+            keep = [{"path": n, "sha256": h} for n, h in owned.items()
+                    if n not in {p["path"] for p in placed}]
+            (folder / MANIFEST).write_bytes(manifest_text(placed + keep))
+        except OSError:
+            pass
         raise OutputError(f"{label}: cannot write: {e.strerror or e}") from None
+    # files docgen wrote last time that this spec no longer produces are stale: remove them
+    for name in owned:
+        if name not in names:
+            (folder / name).unlink(missing_ok=True)
     return folder, names
 
 

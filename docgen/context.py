@@ -103,6 +103,8 @@ def _shape(node: dict[str, Any], value: Any, fmt: _Formatter) -> Any:
     if ref == "money":
         return fmt.money(value)
     kind = node.get("type")
+    if kind == "integer" and isinstance(value, float):
+        return int(value)  # JSON Schema counts 30.0 as an integer; write it as 30
     if kind == "object" and isinstance(value, dict):
         props = node.get("properties", {})
         out: dict[str, Any] = {}
@@ -140,6 +142,8 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
       row only;
     - ``meetings.attendees``: the titles of the participating roles;
     - ``party_name`` on each contact and funding contribution;
+    - ``data_contacts``: the contacts for data, data security or the partnership (all contacts
+      when none is marked so);
     - ``signature_blocks``: the signatures with ``party_name``;
     - ``shares_data``: whether a data-sharing agreement is part of the packet;
     - ``document``: ``locale`` (BCP 47) and ``docgen_version``.
@@ -189,6 +193,8 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
         for g_index, goal in enumerate(ctx["goals"])
         for i_index, indicator in enumerate(goal["indicators"])
     ]
+    ctx["data_contacts"] = [c for c in ctx["contacts"] if {"data", "data_security", "partnership"}
+                            & set(c["responsibilities"])] or list(ctx["contacts"])
     ctx["signature_blocks"] = [
         {**sig, "party_name": parties[sig["party"]]["legal_name"]}
         for sig in sorted(ctx["signatures"], key=lambda s: _PARTY_ORDER.index(s["party"]))

@@ -97,6 +97,18 @@ def _or_list(ctx: Any, items: list[Any]) -> str:
     return format_list([str(i) for i in items], style="or", locale=locale)
 
 
+def _quantity(number: Any, singular: str, plural: str | None = None) -> str:
+    """Write ``number`` with its noun: ``1|quantity("day")`` → "1 day", 30 → "30 days"."""
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
+def _no_period(text: Any) -> Any:
+    """Drop a final period from free text used inside a sentence of the template."""
+    if isinstance(text, str):
+        return text.rstrip().rstrip(".")
+    return text
+
+
 def make_environment() -> ImmutableSandboxedEnvironment:
     """Return the sandboxed, autoescaping, strict environment every template renders in."""
     env = ImmutableSandboxedEnvironment(
@@ -105,6 +117,10 @@ def make_environment() -> ImmutableSandboxedEnvironment:
     )
     env.filters["and_list"] = _and_list
     env.filters["or_list"] = _or_list
+    env.filters["quantity"] = _quantity
+    env.filters["no_period"] = _no_period
+    # the same spec must give the same bytes: nothing random in a template
+    del env.filters["random"]
     return env
 
 
@@ -196,8 +212,25 @@ def _compile_part(env: ImmutableSandboxedEnvironment, label: str, name: str,
         template = env.template_class.from_code(env, code, env.make_globals(None))
     except TemplateSyntaxError as e:
         number = line_to_paragraph[min(e.lineno or 0, len(line_to_paragraph) - 1)]
+        unclosed = re.search(r"innermost block that needs to be closed is '(\w+)'", e.message or "")
+        if unclosed:
+            number = _unclosed_paragraph(texts, unclosed.group(1)) or number
         raise TemplateError(_where(label, name, number, texts) + f": {_plain_syntax(e)}") from None
     return _Part(name, template, label, line_to_paragraph, texts, has_tc_loops)
+
+
+def _unclosed_paragraph(texts: list[str], block: str) -> int | None:
+    """Return the paragraph whose ``{% block %}`` has no ``{% endblock %}``, if one stands out."""
+    opened: list[int] = []
+    pattern = re.compile(r"\{%-?\s*(?:[ptr]|tr|tc)?\s*(end)?" + block + r"\b")
+    for number, text in enumerate(texts, start=1):
+        for m in pattern.finditer(text):
+            if m.group(1):
+                if opened:
+                    opened.pop()
+            else:
+                opened.append(number)
+    return opened[-1] if opened else None
 
 
 def _plain_syntax(e: TemplateSyntaxError) -> str:
@@ -264,7 +297,10 @@ _ENV = make_environment()
 
 def compile_template(path: Path) -> CompiledTemplate:
     """Return the compiled template at ``path``, compiling it on first use in this process."""
-    data = Path(path).read_bytes() if Path(path).is_file() else b""
+    try:
+        data = Path(path).read_bytes() if Path(path).is_file() else b""
+    except OSError as e:
+        raise TemplateError(f"{path}: cannot be read: {e.strerror or e}") from None
     digest = hashlib.sha256(data).hexdigest()
     key = (str(Path(path).resolve()), digest)
     with _CACHE_LOCK:
@@ -309,10 +345,10 @@ def _render_part(part: _Part, context: dict[str, Any]) -> str:
         number, _ = _locate_error(part, e, None)
         raise TemplateError(_where(part.label, part.name, number, part.paragraph_text)
                             + f": {e}") from None
-    except (TypeError, ValueError, AttributeError, ZeroDivisionError) as e:
+    except Exception as e:  # noqa: BLE001 - a template's expressions are its author's code
         number, _ = _locate_error(part, e, None)
         raise TemplateError(_where(part.label, part.name, number, part.paragraph_text)
-                            + f": the template failed: {e}") from None
+                            + f": the template failed: {type(e).__name__}: {e}") from None
     if "\a" in out or "\t" in out or "\n" in out:
         out = _DOCXTPL.resolve_listing(out)
     return out
@@ -392,7 +428,10 @@ def _zip_info(name: str, stamp: tuple[int, ...]) -> zipfile.ZipInfo:
 
 
 def _zip_stamp(when: dt.datetime) -> tuple[int, ...]:
-    return max(when, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)).timetuple()[:6]
+    # a zip entry can only say 1980 to 2107
+    low = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
+    high = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.timezone.utc)
+    return min(max(when, low), high).timetuple()[:6]
 
 
 # level 3: within a third of level 6's size at a third of its time

@@ -8,7 +8,10 @@ and JSON path. The legal rules follow 34 CFR Part 99 as summarised in DOMAIN.md 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import difflib
+import math
+import re
 import unicodedata
 from typing import Any, Callable, Iterator
 
@@ -100,15 +103,21 @@ def text_is_printable(spec: Spec) -> Iterator[Problem]:
 def school_year_and_term(spec: Spec) -> Iterator[Problem]:
     """The school year spans one year; the term ends after it starts."""
     year = spec.data.get("school_year")
-    if isinstance(year, str) and len(year) == 9 and year[:4].isdigit() and year[5:].isdigit():
-        if int(year[5:]) != int(year[:4]) + 1:
+    first = None
+    if (isinstance(year, str) and re.fullmatch(r"[0-9]{4}-[0-9]{4}", year)):
+        first = int(year[:4])
+        if int(year[5:]) != first + 1:
             yield spec.problem(("school_year",), f"{year!r} should span one year, e.g. "
-                               f"'{year[:4]}-{int(year[:4]) + 1}'")
+                               f"'{first}-{first + 1}'")
+            first = None
     term = _obj(spec.data.get("term"))
     start, end = _date(term.get("start")), _date(term.get("end"))
     if start and end and end <= start:
         yield spec.problem(("term", "end"), f"the term ends ({end}) on or before it starts "
                            f"({start})")
+    if start and first and not dt.date(first, 1, 1) <= start <= dt.date(first + 1, 6, 30):
+        yield spec.problem(("term", "start"), f"the term starts on {start}, outside the "
+                           f"{year} school year; check the school year or the date")
     for i, service in enumerate(_list(spec.data.get("services"))):
         schedule = _obj(_obj(service).get("schedule"))
         first, last = _date(schedule.get("first_day")), _date(schedule.get("last_day"))
@@ -124,6 +133,10 @@ def school_year_and_term(spec: Spec) -> Iterator[Problem]:
         if isinstance(st, str) and isinstance(et, str) and len(st) == len(et) == 5 and et <= st:
             yield spec.problem(base + ("end_time",),
                                f"the session ends ({et}) on or before it starts ({st})")
+        if (st is None) != (et is None) and isinstance(schedule, dict):
+            missing = "end_time" if et is None else "start_time"
+            yield spec.problem(base, f"give both 'start_time' and 'end_time', or neither; "
+                               f"{missing!r} is missing")
 
 
 @rule
@@ -150,7 +163,7 @@ def references_are_defined(spec: Spec) -> Iterator[Problem]:
 
     for i, activity in enumerate(_list(data.get("raci"))):
         for role in _obj(_obj(activity).get("assignments")):
-            if role not in roles:
+            if role not in roles and re.fullmatch(r"[a-z][a-z0-9_]{0,39}", role):
                 yield spec.problem(("raci", i, "assignments", role),
                                    _unknown(role, roles, "role", "$.roles"), key=True)
     for i, role in enumerate(_list(_obj(data.get("meetings")).get("participants"))):
@@ -234,6 +247,53 @@ def raci_has_one_accountable(spec: Spec) -> Iterator[Problem]:
 
 
 @rule
+def amounts_are_money(spec: Spec) -> Iterator[Problem]:
+    """Every amount is a finite number of whole cents."""
+
+    def walk(value: Any, path: tuple) -> Iterator[Problem]:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                yield from walk(v, path + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from walk(v, path + (i,))
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                yield spec.problem(path, "is too large to be a number docgen can write")
+            elif path and path[-1] in _MONEY_FIELDS:
+                exponent = decimal.Decimal(repr(value)).as_tuple().exponent
+                if isinstance(exponent, int) and exponent < -2:
+                    yield spec.problem(path, f"{value!r} has more than two decimal places; "
+                                       "write the amount in whole cents")
+
+    yield from walk(spec.data, ())
+
+
+def _money_fields() -> set[str]:
+    """Return the names of the schema's properties that are amounts of money."""
+    from .spec import schema
+
+    names: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for name, sub in node.get("properties", {}).items():
+                if isinstance(sub, dict) and sub.get("$ref") == "#/$defs/money":
+                    names.add(name)
+            for sub in node.values():
+                walk(sub)
+        elif isinstance(node, list):
+            for sub in node:
+                walk(sub)
+
+    walk(schema())
+    return names
+
+
+_MONEY_FIELDS = _money_fields()
+
+
+@rule
 def insurance_amounts(spec: Spec) -> Iterator[Problem]:
     """The aggregate limit is not below the per-occurrence limit."""
     ins = _obj(spec.data.get("insurance"))
@@ -258,6 +318,8 @@ def data_sharing_elements(spec: Spec) -> Iterator[Problem]:
                                    "set it to true or remove this field")
         return
     basis = ds.get("legal_basis")
+    if basis is not None and not isinstance(basis, str):
+        return  # the schema reports the wrong type
     if basis is None:
         yield spec.problem(base, "'legal_basis' is missing: say which FERPA basis allows the "
                            "sharing (consent, school_official, studies or audit_evaluation)")
@@ -288,7 +350,7 @@ def data_sharing_elements(spec: Spec) -> Iterator[Problem]:
         "audit_evaluation": ["evaluation"],
     }
     for field in required.get(basis, []):
-        if not isinstance(ds.get(field), dict):
+        if ds.get(field) is None:
             yield spec.problem(base, f"{field!r} is missing; {name} requires it")
     if basis in ("studies", "audit_evaluation"):
         destruction = ds.get("destruction")

@@ -89,6 +89,8 @@ def read_spec(file: str | Path) -> Spec:
     try:
         if path.is_dir():
             raise fail("is a folder, not a spec file")
+        if path.exists() and not path.is_file():
+            raise fail("is not a regular file (a pipe or a device?); give docgen a spec file")
         with path.open("rb") as fh:
             raw = fh.read(MAX_SPEC_BYTES + 1)
     except FileNotFoundError:
@@ -121,10 +123,14 @@ def read_spec(file: str | Path) -> Spec:
     except json.JSONDecodeError as e:
         raise fail(f"malformed JSON: {_plain_json_error(e.msg)}", e.lineno, e.colno) from None
     except _NotJSON as e:
-        where = re.search(r"[:\[,]\s*(" + re.escape(e.args[0]) + ")", text)
+        # find the constant outside strings: blank out every string first, keeping offsets
+        blanked = re.sub(r'"(?:[^"\\]|\\.)*"', lambda m: " " * len(m.group()), text)
+        where = re.search(r"[:\[,]\s*(" + re.escape(e.args[0]) + ")", blanked)
         line, col = source_map_position(text, where.start(1)) if where else (0, 0)
         raise fail(f"malformed JSON: {e.args[0]} is not a JSON value; write a number",
                    line, col) from None
+    except ValueError as e:  # e.g. an integer with thousands of digits
+        raise fail(f"malformed JSON: {e}") from None
     except RecursionError:
         raise fail("malformed JSON: nested too deeply for a spec") from None
     if not isinstance(data, dict):
@@ -250,10 +256,21 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 
 def schema_problems(spec: Spec) -> list[Problem]:
     """Return the schema errors of ``spec`` in plain words."""
+    errors = list(_validator().iter_errors(spec.data))
+    # Where a value has the wrong type, that is the one thing to say about it
+    mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
     problems: list[Problem] = []
-    for error in _validator().iter_errors(spec.data):
+    for error in errors:
+        if error.validator != "type" and tuple(error.absolute_path) in mistyped:
+            continue
         problems.extend(_explain(spec, error))
     return problems
+
+
+def mistyped_paths(spec: Spec) -> set[tuple]:
+    """Return the paths whose value has the wrong type, so that rules can stay quiet there."""
+    return {tuple(e.absolute_path) for e in _validator().iter_errors(spec.data)
+            if e.validator == "type"}
 
 
 def _explain(spec: Spec, error: ValidationError) -> list[Problem]:
@@ -287,15 +304,12 @@ def _explain(spec: Spec, error: ValidationError) -> list[Problem]:
                 )
                 out.append(spec.problem(path + (name,), message, key=True))
         return out
-    if kind == "propertyNames":
-        return [spec.problem(path, f"{instance!r} is not a valid id: " + (
-            _resolve(error.schema).get("x-pattern-message", error.message)))]
     if kind == "type":
         want = value if isinstance(value, list) else [value]
         names = " or ".join(_TYPE_NAMES.get(t, t) for t in want)
         return [spec.problem(path, f"should be {names}, not {_kind(instance)}")]
     if kind == "enum":
-        message = f"{_show(instance)} is not one of: {', '.join(str(v) for v in value)}"
+        message = f"{_show(instance)} is not one of: {', '.join(_show(v) for v in value)}"
         if isinstance(instance, str):
             message += _suggest(instance, [str(v) for v in value])
         return [spec.problem(path, message)]
@@ -307,6 +321,10 @@ def _explain(spec: Spec, error: ValidationError) -> list[Problem]:
             "uri-reference": "is not a valid address",
         }.get(value, f"is not a valid {value}")
         return [spec.problem(path, f"{_show(instance)} {plain}")]
+    if "propertyNames" in error.relative_schema_path or "propertyNames" in error.schema_path:
+        hint = sub.get("x-pattern-message", error.message)
+        return [spec.problem(path + (instance,), f"{_show(instance)} is not a valid id: {hint}",
+                             key=True)]
     if kind == "pattern":
         hint = sub.get("x-pattern-message", f"does not match the pattern {value}")
         if hint.startswith("is ") or hint.startswith("must "):

@@ -201,4 +201,6 @@ def test_the_data_sharing_agreement_follows_the_legal_basis(in_repo, tmp_path) -
     assert "within 90 days after the study ends" in studies
     assert "for at least five years" in studies and "for at least five years" not in consent
     assert "school official with a legitimate educational interest" in official
-    assert "Record of Disclosures" not in official and "Record of Disclosures" in consent
+    # § 99.32(d): disclosures with consent and to school officials need no record
+    assert "Record of Disclosures" in studies
+    assert "Record of Disclosures" not in official and "Record of Disclosures" not in consent
