@@ -74,29 +74,33 @@ def rule(fn: Rule) -> Rule:
     return fn
 
 
+def _leaves(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """Yield the path and value of every scalar in ``value``, depth first."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _leaves(v, path + (i,))
+    else:
+        yield path, value
+
+
 @rule
 def text_is_printable(spec: Spec) -> Iterator[Problem]:
     """Every text can be written into a document: no control characters, no lone surrogates."""
-
-    def walk(value: Any, path: tuple) -> Iterator[Problem]:
-        if isinstance(value, dict):
-            for k, v in value.items():
-                yield from walk(v, path + (k,))
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                yield from walk(v, path + (i,))
-        elif isinstance(value, str):
-            for ch in value:
-                cat = unicodedata.category(ch)
-                if (cat == "Cc" and ch not in "\n\t") or cat == "Cs" or ch in "\ufffe\uffff":
-                    yield spec.problem(
-                        path,
-                        f"contains the invisible character U+{ord(ch):04X}, which a document "
-                        "cannot hold; delete it (it often comes from copying and pasting)",
-                    )
-                    break
-
-    yield from walk(spec.data, ())
+    for path, value in _leaves(spec.data):
+        if not isinstance(value, str):
+            continue
+        for ch in value:
+            cat = unicodedata.category(ch)
+            if (cat == "Cc" and ch not in "\n\t") or cat == "Cs" or ch in "\ufffe\uffff":
+                yield spec.problem(
+                    path,
+                    f"contains the invisible character U+{ord(ch):04X}, which a document "
+                    "cannot hold; delete it (it often comes from copying and pasting)",
+                )
+                break
 
 
 @rule
@@ -249,24 +253,16 @@ def raci_has_one_accountable(spec: Spec) -> Iterator[Problem]:
 @rule
 def amounts_are_money(spec: Spec) -> Iterator[Problem]:
     """Every amount is a finite number of whole cents."""
-
-    def walk(value: Any, path: tuple) -> Iterator[Problem]:
-        if isinstance(value, dict):
-            for k, v in value.items():
-                yield from walk(v, path + (k,))
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                yield from walk(v, path + (i,))
-        elif isinstance(value, float):
-            if not math.isfinite(value):
-                yield spec.problem(path, "is too large to be a number docgen can write")
-            elif path and path[-1] in _MONEY_FIELDS:
-                exponent = decimal.Decimal(repr(value)).as_tuple().exponent
-                if isinstance(exponent, int) and exponent < -2:
-                    yield spec.problem(path, f"{value!r} has more than two decimal places; "
-                                       "write the amount in whole cents")
-
-    yield from walk(spec.data, ())
+    for path, value in _leaves(spec.data):
+        if not isinstance(value, float):
+            continue
+        if not math.isfinite(value):
+            yield spec.problem(path, "is too large to be a number docgen can write")
+        elif path and path[-1] in _MONEY_FIELDS:
+            exponent = decimal.Decimal(repr(value)).as_tuple().exponent
+            if isinstance(exponent, int) and exponent < -2:
+                yield spec.problem(path, f"{value!r} has more than two decimal places; "
+                                   "write the amount in whole cents")
 
 
 def _money_fields() -> set[str]:
