@@ -1,18 +1,27 @@
-"""Build a spec's documents into its output folder, losing nothing on the way.
+"""Build specs into their output folders, losing nothing on the way, and resuming where it left.
 
-Every document is rendered in memory first; only when all of a spec's documents have rendered are
-they written, each to a temporary file in the output folder that is then renamed into place, with
-``manifest.json`` last. A failure therefore leaves no partial file. An existing output folder is
-only replaced with ``force``, and even then docgen replaces only the files its manifest says it
-wrote and that nobody has changed since: every other file in the folder stays.
+A build runs in two phases. First each spec's DOCX documents are rendered in memory; only when
+all of a spec's documents have rendered are they written, each to a temporary file in the output
+folder that is then renamed into place, with ``manifest.json`` last. A failure therefore leaves no
+partial file. Then, unless PDFs are off, every DOCX of the run goes to one pool of LibreOffice
+workers, and each spec's PDFs are put together into ``packet.pdf``.
+
+An existing output folder is only replaced with ``force``, and even then docgen replaces only the
+files its manifest says it wrote and that nobody has changed since: every other file stays. A
+folder whose manifest says it was built from this very spec, with these templates, by this
+docgen, is skipped; so an interrupted batch, started again, carries on where it stopped.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
+import functools
+import glob
 import hashlib
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,13 +29,18 @@ from typing import Any, Callable
 
 from . import __version__
 from .context import build_context
-from .errors import DocgenError, OutputError, TemplateError
+from .errors import DocgenError, OutputError, TemplateError, UsageError
 from .locales import DEFAULT_LOCALE
+from .packet import assemble_packet
+from .pdf import ConverterError, PdfJob, PdfPool, PdfResult, find_converter, pin_pdf
 from .render import compile_template, render
 from .resources import template_dir
 from .spec import Spec, load_spec
 
 MANIFEST = "manifest.json"
+
+#: Temporary files docgen writes beside its outputs (see _temporary and build_pdfs).
+_LEFTOVER = re.compile(r"\..+\.[0-9a-f]{8}\.(tmp|part\.pdf)")
 
 
 @dataclass(frozen=True)
@@ -39,23 +53,43 @@ class DocumentKind:
     wanted: Callable[[dict[str, Any]], bool]
 
 
+def _mou(ctx: dict[str, Any]) -> bool:
+    return True
+
+
+def _dsa(ctx: dict[str, Any]) -> bool:
+    return bool(ctx["shares_data"])
+
+
 DOCUMENTS = (
-    DocumentKind("mou", "mou.docx", "mou.docx", lambda ctx: True),
+    DocumentKind("mou", "mou.docx", "mou.docx", _mou),
     DocumentKind("data-sharing-agreement", "data-sharing-agreement.docx",
-                 "data-sharing-agreement.docx", lambda ctx: ctx["shares_data"]),
-    DocumentKind("role-chart", "role-chart.docx", "role-chart.docx", lambda ctx: True),
+                 "data-sharing-agreement.docx", _dsa),
+    DocumentKind("role-chart", "role-chart.docx", "role-chart.docx", _mou),
 )
+
+#: Bookmark titles and page-label prefixes of each kind in the signing packet.
+PACKET_PARTS = {
+    "mou": ("Memorandum of Understanding", "MOU-"),
+    "data-sharing-agreement": ("Student Data-Sharing Agreement", "DSA-"),
+    "role-chart": ("Role Chart", "Roles-"),
+}
+PACKET = "packet.pdf"
 
 
 @dataclass
 class BuildOptions:
-    """How to build: where to, whether to replace, which templates, and the fixed clock."""
+    """How to build: where to, whether to replace, which templates, the fixed clock, PDFs."""
 
     out_dir: Path
     force: bool = False
     templates: Path | None = None
     source_date: dt.datetime | None = None
     locale: str = DEFAULT_LOCALE
+    pdf: bool = False
+    jobs: int = 1
+    pdf_workers: int | None = None
+    pdf_timeout: float = 120.0
 
 
 @dataclass
@@ -66,7 +100,16 @@ class BuildResult:
     spec_id: str | None = None
     folder: Path | None = None
     written: list[str] = field(default_factory=list)
+    skipped: bool = False
     error: DocgenError | None = None
+    #: DOCX files in the folder whose PDF is missing or stale
+    pdf_needed: list[str] = field(default_factory=list)
+    pdf_errors: list[str] = field(default_factory=list)
+    source_date: dt.datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.pdf_errors
 
 
 def source_date_for(spec: Spec, override: dt.datetime | None) -> dt.datetime:
@@ -167,6 +210,10 @@ def write_outputs(spec: Spec, documents: list[tuple[DocumentKind, Path, bytes]],
         if folder.exists() and not folder.is_dir():
             raise OutputError(f"{label}: exists and is not a folder")
         existing = list(folder.iterdir()) if folder.is_dir() else []
+        for leftover in [p for p in existing if _LEFTOVER.fullmatch(p.name)]:
+            # a temporary file of a docgen run that was killed before it could clean up
+            leftover.unlink(missing_ok=True)
+            existing.remove(leftover)
         if existing and not options.force:
             raise OutputError(f"{label}: already exists; pass --force to replace the files "
                               "docgen wrote there (anything else in the folder is kept)")
@@ -189,6 +236,7 @@ def write_outputs(spec: Spec, documents: list[tuple[DocumentKind, Path, bytes]],
         entries.append({
             "path": kind.output,
             "kind": kind.kind,
+            "format": "docx",
             "locale": options.locale,
             "sha256": _sha256(data),
             "bytes": len(data),
@@ -246,29 +294,300 @@ def write_outputs(spec: Spec, documents: list[tuple[DocumentKind, Path, bytes]],
     return folder, names
 
 
-def build(spec_files: list[str], options: BuildOptions,
-          progress: Callable[[BuildResult], None] | None = None) -> list[BuildResult]:
-    """Build every spec in ``spec_files``; one bad spec never stops the others."""
-    results = []
-    seen: dict[str, str] = {}
-    for file in spec_files:
-        result = BuildResult(file)
-        try:
-            spec = load_spec(file)
-            result.spec_id = spec.id
-            if spec.id in seen:
-                raise OutputError(f"{file}: has the same id {spec.id!r} as {seen[spec.id]}; "
-                                  "each spec needs its own id")
-            seen[spec.id] = file
+def template_sha256(path: Path) -> str:
+    """Return the SHA-256 of the template at ``path`` (cached while the file is unchanged)."""
+    stat = path.stat()
+    return _template_sha256(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _template_sha256(path: str, mtime_ns: int, size: int) -> str:
+    return _sha256(Path(path).read_bytes())
+
+
+def _intact(folder: Path, entry: dict[str, Any]) -> bool:
+    path = folder / str(entry.get("path", ""))
+    try:
+        return path.is_file() and _sha256(path.read_bytes()) == entry.get("sha256")
+    except OSError:
+        return False
+
+
+def _up_to_date(spec: Spec, folder: Path, manifest: dict[str, Any],
+                options: BuildOptions) -> bool:
+    """Whether the folder's DOCX files were built from this spec, templates and docgen."""
+    if (manifest.get("docgen_version") != __version__
+            or manifest.get("spec", {}).get("sha256") != spec.sha256
+            or manifest.get("source_date") != source_date_for(
+                spec, options.source_date).strftime("%Y-%m-%dT%H:%M:%SZ")):
+        return False
+    ctx = build_context(spec.data, locale=options.locale)
+    wanted = {k.output: k for k in DOCUMENTS if k.wanted(ctx)}
+    docx = {e.get("path"): e for e in manifest["files"] if e.get("format") == "docx"}
+    if set(docx) != set(wanted):
+        return False
+    for name, entry in docx.items():
+        template = template_for(wanted[name], options.templates)
+        if (entry.get("locale") != options.locale or not template.is_file()
+                or entry.get("template_sha256") != template_sha256(template)
+                or not _intact(folder, entry)):
+            return False
+    return True
+
+
+def _pdfs_needed(folder: Path, manifest: dict[str, Any]) -> list[str]:
+    """Return the DOCX files whose PDF (or whose packet) is missing or stale."""
+    entries = manifest.get("files", [])
+    pdfs = {e.get("source"): e for e in entries if e.get("format") == "pdf" and e.get("source")}
+    needed = []
+    for entry in entries:
+        if entry.get("format") != "docx":
+            continue
+        pdf = pdfs.get(entry["path"])
+        if not pdf or pdf.get("source_sha256") != entry.get("sha256") or not _intact(folder, pdf):
+            needed.append(entry["path"])
+    packet = next((e for e in entries if e.get("path") == PACKET), None)
+    if not needed and (packet is None or not _intact(folder, packet)):
+        # the PDFs are fine but the packet is not: convert nothing, assemble again
+        return [""]
+    return needed
+
+
+def build_one(file: str, options: BuildOptions) -> BuildResult:
+    """Build (or skip, if it is up to date) the DOCX documents of one spec."""
+    result = BuildResult(file)
+    try:
+        spec = load_spec(file)
+        result.spec_id = spec.id
+        result.source_date = source_date_for(spec, options.source_date)
+        folder = options.out_dir / spec.id
+        manifest = _read_manifest(folder) if folder.is_dir() else {}
+        if manifest and _up_to_date(spec, folder, manifest, options):
+            result.folder, result.skipped = folder, True
+        else:
             documents = render_documents(spec, options)
             result.folder, result.written = write_outputs(spec, documents, options)
-        except DocgenError as e:
-            result.error = e
-        results.append(result)
-        if progress:
-            progress(result)
+            manifest = _read_manifest(folder)
+        if options.pdf:
+            result.pdf_needed = _pdfs_needed(folder, manifest)
+    except DocgenError as e:
+        result.error = e
+    except PermissionError as e:
+        result.error = OutputError(f"{e.filename}: permission denied")
+    return result
+
+
+def spec_files_from(arguments: list[str]) -> list[str]:
+    """Expand files, folders (every *.json below them) and glob patterns into spec files.
+
+    A folder's ``manifest.json`` files are docgen's own and are left out. An argument that
+    matches nothing stays as it is, so that it is reported as a missing file.
+    """
+    files: list[str] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            found = sorted(str(p) for p in path.rglob("*.json")
+                           if p.is_file() and p.name != MANIFEST)
+            if not found:
+                raise UsageError(f"{argument}: the folder has no .json spec files")
+            files.extend(found)
+        elif not path.exists() and glob.has_magic(argument):
+            matched = sorted(glob.glob(argument, recursive=True))
+            if not matched:
+                raise UsageError(f"{argument}: no file matches this pattern")
+            files.extend(m for m in matched if Path(m).is_file())
+        else:
+            files.append(argument)
+    seen: set[str] = set()
+    return [f for f in files if not (os.path.abspath(f) in seen or seen.add(os.path.abspath(f)))]
+
+
+def _peek_id(file: str) -> str | None:
+    try:
+        data = json.loads(Path(file).read_text(encoding="utf-8-sig"))
+        return data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def build(spec_files: list[str], options: BuildOptions,
+          on_spec: Callable[[BuildResult], None] | None = None,
+          on_pdf: Callable[[int, int, PdfResult], None] | None = None,
+          pool: PdfPool | None = None) -> list[BuildResult]:
+    """Build every spec in ``spec_files``; one bad spec never stops the others.
+
+    ``on_spec`` is called as each spec's DOCX phase ends, ``on_pdf`` after each PDF with the
+    count done and the total. ``pool`` replaces the default LibreOffice pool (for tests).
+    """
+    first: dict[str, str] = {}
+    duplicates: dict[str, BuildResult] = {}
+    for file in spec_files:
+        ident = _peek_id(file)
+        if ident is None:
+            continue
+        if ident in first:
+            duplicates[file] = BuildResult(file, ident, error=OutputError(
+                f"{file}: has the same id {ident!r} as {first[ident]}; each spec needs its own id"))
+        else:
+            first[ident] = file
+    todo = [f for f in spec_files if f not in duplicates]
+    done: dict[str, BuildResult] = dict(duplicates)
+    for result in duplicates.values():
+        if on_spec:
+            on_spec(result)
+    if options.jobs > 1 and len(todo) > 1:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=options.jobs) as executor:
+            futures = {executor.submit(build_one, f, options): f for f in todo}
+            for future in concurrent.futures.as_completed(futures):
+                result = future.result()
+                done[futures[future]] = result
+                if on_spec:
+                    on_spec(result)
+    else:
+        for file in todo:
+            result = build_one(file, options)
+            done[file] = result
+            if on_spec:
+                on_spec(result)
+    results = [done[f] for f in spec_files]
+    if options.pdf:
+        build_pdfs([r for r in results if r.error is None and r.pdf_needed], options,
+                   on_pdf, pool)
     return results
 
 
-__all__ = ["BuildOptions", "BuildResult", "DOCUMENTS", "build", "render_documents",
-           "TemplateError"]
+def _replace_manifest_entries(folder: Path, entries: list[dict[str, Any]]) -> None:
+    manifest = _read_manifest(folder)
+    names = {e["path"] for e in entries}
+    manifest["files"] = [e for e in manifest["files"] if e.get("path") not in names] + entries
+    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    os.replace(_temporary(folder / MANIFEST, text.encode("utf-8")), folder / MANIFEST)
+
+
+def build_pdfs(results: list[BuildResult], options: BuildOptions,
+               on_pdf: Callable[[int, int, PdfResult], None] | None = None,
+               pool: PdfPool | None = None) -> None:
+    """Convert the DOCX files ``results`` need, then assemble each spec's packet."""
+    jobs: list[PdfJob] = []
+    owner: dict[int, BuildResult] = {}
+    for result in results:
+        assert result.folder is not None
+        manifest = _read_manifest(result.folder)
+        owned = _owned(result.folder, manifest)
+        for docx in filter(None, result.pdf_needed):
+            pdf = Path(docx).with_suffix(".pdf").name
+            if (result.folder / pdf).exists() and pdf not in owned:
+                result.pdf_errors.append(
+                    f"{result.folder / pdf}: was not written by docgen, or was changed after; "
+                    "move it out of the folder first, docgen will not overwrite it")
+                continue
+            job = PdfJob(result.folder / docx,
+                         result.folder / f".{pdf}.{secrets.token_hex(4)}.part.pdf",
+                         str(result.folder / docx))
+            jobs.append(job)
+            owner[id(job)] = result
+    if jobs:
+        try:
+            pool = pool or PdfPool(find_converter(),
+                                   workers=options.pdf_workers or os.cpu_count() or 1,
+                                   timeout=options.pdf_timeout)
+        except ConverterError as e:
+            for result in results:
+                result.pdf_errors.append(e.message)
+            return
+        total, count = len(jobs), [0]
+
+        def report(pdf_result: PdfResult) -> None:
+            count[0] += 1
+            if on_pdf:
+                on_pdf(count[0], total, pdf_result)
+
+        pool.on_result = report
+        try:
+            converted = pool.convert(jobs)
+        except ConverterError as e:
+            for result in results:
+                result.pdf_errors.append(e.message)
+            for job in jobs:
+                job.dst.unlink(missing_ok=True)
+            return
+    else:
+        converted = []
+    by_result: dict[int, list[PdfResult]] = {}
+    for item in converted:
+        by_result.setdefault(id(owner[id(item.job)]), []).append(item)
+    for result in results:
+        _finish_pdfs(result, by_result.get(id(result), []))
+
+
+def _finish_pdfs(result: BuildResult, converted: list[PdfResult]) -> None:
+    """Pin and place a spec's new PDFs, assemble its packet and record them in the manifest."""
+    assert result.folder is not None and result.source_date is not None
+    folder = result.folder
+    entries: list[dict[str, Any]] = []
+    manifest = _read_manifest(folder)
+    docx = {e["path"]: e for e in manifest.get("files", []) if e.get("format") == "docx"}
+    for item in converted:
+        pdf = Path(item.job.src).with_suffix(".pdf").name
+        try:
+            if not item.ok:
+                result.pdf_errors.append(f"{item.job.label}: PDF not written: {item.error}")
+                continue
+            data = pin_pdf(item.job.dst.read_bytes(), result.source_date)
+            os.replace(_temporary(folder / pdf, data), folder / pdf)
+            source = docx[item.job.src.name]
+            entries.append({"path": pdf, "kind": source["kind"], "format": "pdf",
+                            "locale": source["locale"], "sha256": _sha256(data),
+                            "bytes": len(data), "source": source["path"],
+                            "source_sha256": source["sha256"]})
+            result.written.append(pdf)
+        except OSError as e:
+            result.pdf_errors.append(f"{item.job.label}: PDF not written: {e.strerror or e}")
+        finally:
+            item.job.dst.unlink(missing_ok=True)
+    try:
+        if entries:
+            _replace_manifest_entries(folder, entries)
+        if not result.pdf_errors:
+            packet = _packet(result, folder)
+            if packet:
+                _replace_manifest_entries(folder, [packet])
+                result.written.append(PACKET)
+    except (OSError, DocgenError) as e:
+        message = e.message if isinstance(e, DocgenError) else (e.strerror or str(e))
+        result.pdf_errors.append(f"{folder / PACKET}: not written: {message}")
+
+
+def _packet(result: BuildResult, folder: Path) -> dict[str, Any] | None:
+    manifest = _read_manifest(folder)
+    files = manifest.get("files", [])
+    pdfs = {e.get("kind"): e for e in files if e.get("format") == "pdf" and e.get("source")}
+    order = [k.kind for k in DOCUMENTS if k.kind in pdfs]
+    if not order:
+        return None
+    spec_file = Path(result.spec_file)
+    spec_bytes = spec_file.read_bytes()
+    if _sha256(spec_bytes) != manifest["spec"]["sha256"]:
+        raise OutputError(f"{spec_file}: changed during the build; build again")
+    data = json.loads(spec_bytes.decode("utf-8-sig"))
+    school = data["parties"]["school"]
+    partner = data["parties"]["partner"]
+    names = (school.get("short_name") or school["legal_name"],
+             partner.get("short_name") or partner["legal_name"])
+    parts = [(PACKET_PARTS[k][0], PACKET_PARTS[k][1], (folder / pdfs[k]["path"]).read_bytes())
+             for k in order]
+    assert result.source_date is not None
+    blob = assemble_packet(
+        parts, title=f"Signing packet: {names[0]} and {names[1]}, {data['school_year']}",
+        subject=f"Community-school partnership agreement, {data['school_year']}",
+        keywords="; ".join((school["legal_name"], partner["legal_name"], data["school_year"])),
+        spec_bytes=spec_bytes, when=result.source_date)
+    os.replace(_temporary(folder / PACKET, blob), folder / PACKET)
+    return {"path": PACKET, "kind": "packet", "format": "pdf", "locale": manifest["files"][0]
+            .get("locale", DEFAULT_LOCALE), "sha256": _sha256(blob), "bytes": len(blob),
+            "sources": [pdfs[k]["path"] for k in order]}
+
+
+__all__ = ["BuildOptions", "BuildResult", "DOCUMENTS", "build", "build_one", "build_pdfs",
+           "render_documents", "spec_files_from", "TemplateError"]

@@ -12,10 +12,12 @@ from typing import Any, Sequence
 import click
 
 from . import __version__
-from .build import BuildOptions, BuildResult, build
+from .build import BuildOptions, BuildResult, build, spec_files_from
 from .context import build_context
+from .doctor import checks as doctor_checks
 from .errors import DocgenError, UsageError
 from .locales import DEFAULT_LOCALE, locale_problem
+from .packet import spec_from_packet
 from .resources import schema_path
 from .spec import check_spec, load_spec, read_spec
 
@@ -104,44 +106,100 @@ def validate(specs: tuple[str, ...]) -> None:
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder to write into; each spec gets OUT/<spec id>/.")
-@click.option("--no-pdf", is_flag=True,
-              help="Write DOCX only. This version writes DOCX only anyway; the flag is accepted so "
-                   "that scripts keep working when PDF output arrives.")
+@click.option("--no-pdf", is_flag=True, help="Write DOCX only; no LibreOffice needed.")
 @click.option("--force", is_flag=True,
               help="Replace docgen's own files in an existing output folder; other files stay.")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True),
               help="Folder of your own templates (mou.docx, …) used instead of the shipped ones.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Specs rendered in parallel, and LibreOffice workers [default: one per core].")
 def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: bool,
-                  templates: str | None) -> None:
-    """Build the MOU, data-sharing agreement and role chart of each spec.
+                  templates: str | None, jobs: int | None) -> None:
+    """Build the MOU, data-sharing agreement, role chart, their PDFs and the signing packet.
 
-    Writes OUT/<spec id>/mou.docx, data-sharing-agreement.docx (only when the spec shares
-    student data), role-chart.docx and manifest.json. A spec with problems is reported and
-    skipped; the others are built. SOURCE_DATE_EPOCH, when set, fixes the documents' dates.
+    SPEC can be files, folders (every .json below them) or glob patterns. For each spec,
+    writes OUT/<spec id>/: mou.docx, data-sharing-agreement.docx (only when the spec shares
+    student data), role-chart.docx, a PDF of each, packet.pdf and manifest.json.
+
+    A spec with problems is reported and the others are built. A folder already built from
+    the same spec, templates and docgen is skipped, so a run that was interrupted carries on
+    where it stopped. SOURCE_DATE_EPOCH, when set, fixes the documents' dates.
 
     \b
     Example:
       docgen build samples/*.json -o out
-      docgen build partner.json -o out --force
+      docgen build district/2026-27/ -o out --jobs 4
+      docgen build partner.json -o out --force --no-pdf
     """
+    files = spec_files_from(list(specs))
+    workers = jobs or os.cpu_count() or 1
     options = BuildOptions(Path(out_dir), force=force,
                            templates=Path(templates) if templates else None,
-                           source_date=_source_date())
+                           source_date=_source_date(), pdf=not no_pdf, jobs=workers,
+                           pdf_workers=workers)
+    interactive = sys.stderr.isatty() and len(files) > 1
+    later: list[BuildResult] = []
 
     def report(result: BuildResult) -> None:
-        if result.error:
+        if interactive:
+            later.append(result)
+        elif result.error:
             _emit_error(result.error)
+        elif result.skipped:
+            click.echo(f"{result.spec_file}: up to date in {result.folder}/, skipped")
         else:
             click.echo(f"{result.spec_file}: wrote {result.folder}/ "
                        f"({', '.join(result.written)})")
 
-    results = build(list(specs), options, progress=report)
-    failed = [r for r in results if r.error]
-    if failed:
+    bars: dict[str, Any] = {}
+
+    def on_spec(result: BuildResult) -> None:
+        report(result)
+        if "docx" in bars:
+            bars["docx"].update(1)
+
+    def on_pdf(done: int, total: int, item: Any) -> None:
+        if interactive:
+            if "pdf" not in bars:
+                bars["pdf"] = click.progressbar(length=total, label="PDFs     ", show_pos=True,
+                                                show_eta=True, file=sys.stderr)
+                bars["pdf"].__enter__()
+            bars["pdf"].update(1)
+
+    if interactive:
+        bars["docx"] = click.progressbar(length=len(files), label="Documents", show_pos=True,
+                                         show_eta=True, file=sys.stderr)
+        bars["docx"].__enter__()
+    try:
+        results = build(files, options, on_spec=on_spec, on_pdf=on_pdf)
+    finally:
+        for bar in bars.values():
+            bar.__exit__(None, None, None)
+    for result in later:
+        report_after = result
+        if report_after.error:
+            _emit_error(report_after.error)
+    pdf_lines: set[str] = set()
+    for result in results:
+        pdfs = [n for n in result.written if n.endswith(".pdf")]
+        if pdfs and not result.error:
+            click.echo(f"{result.folder}/: wrote {', '.join(pdfs)}")
+        for line in result.pdf_errors:
+            if line not in pdf_lines:  # a missing LibreOffice is said once, not per spec
+                pdf_lines.add(line)
+                click.echo(line if "/" in line.split(":")[0] else f"Error: {line}", err=True)
+    failed = [r for r in results if not r.ok]
+    built = sum(1 for r in results if r.error is None and not r.skipped)
+    skipped = sum(1 for r in results if r.error is None and r.skipped)
+    if len(results) > 1 or failed:
         if len(results) > 1:
-            click.echo(f"{len(results) - len(failed)} of {len(results)} specs built; "
-                       f"{len(failed)} failed", err=True)
-        raise SystemExit(max(r.error.exit_code for r in failed if r.error))
+            click.echo(f"{built} built, {skipped} skipped, {len(failed)} failed",
+                       err=bool(failed))
+        for result in failed if len(results) > 1 else []:
+            reason = (result.error.lines()[0] if result.error else result.pdf_errors[0])
+            click.echo(f"  failed: {reason}", err=True)
+    if failed:
+        raise SystemExit(max((r.error.exit_code if r.error else 1) for r in failed))
 
 
 @cli.command()
@@ -178,6 +236,45 @@ def schema_command() -> None:
       docgen schema > partnership.schema.json
     """
     click.echo(schema_path().read_text(encoding="utf-8"), nl=False)
+
+
+@cli.command(name="spec-from-pdf")
+@click.argument("packet", metavar="PACKET.pdf")
+def spec_from_pdf(packet: str) -> None:
+    """Print the spec a signing packet was built from (its spec.json attachment).
+
+    \b
+    Example:
+      docgen spec-from-pdf out/lincoln-es-bright-futures-2026-27/packet.pdf > spec.json
+    """
+    sys.stdout.buffer.write(spec_from_packet(Path(packet)))
+    sys.stdout.flush()
+
+
+@cli.command()
+@click.argument("specs", nargs=-1, metavar="[SPEC...]")
+def doctor(specs: tuple[str, ...]) -> None:
+    """Report the PDF converter, its version, and which scripts have an installed font.
+
+    With specs, check only the scripts their family-notice languages need. Exit 1 when
+    something is missing.
+
+    \b
+    Example:
+      docgen doctor
+      docgen doctor samples/*.json
+    """
+    locales: list[str] | None = None
+    if specs:
+        locales = []
+        for file in spec_files_from(list(specs)):
+            data = load_spec(file).data
+            locales.extend((data.get("family_notices") or {}).get("languages", []))
+    results = doctor_checks(locales)
+    for check in results:
+        click.echo(f"{'ok     ' if check.ok else 'MISSING'}  {check.name}: {check.detail}")
+    if not all(c.ok for c in results):
+        raise SystemExit(1)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

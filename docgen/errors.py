@@ -8,6 +8,7 @@ Anything else that escapes the library is a bug and keeps its traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -42,6 +43,10 @@ class DocgenError(Exception):
         super().__init__(message)
         self.message = message
         self.problems = list(problems or [])
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # keep the problems when an error crosses a process boundary (docgen build --jobs)
+        return (self.__class__, (self.message, self.problems))
 
     def lines(self) -> list[str]:
         """Return the lines to show the user, one per problem."""

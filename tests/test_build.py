@@ -21,7 +21,13 @@ JEFFERSON = "samples/jefferson-elementary-public-library.json"
 
 
 def invoke(*args: str, env: dict[str, str] | None = None):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
+    """Run docgen; `build` runs without PDFs unless the test asks (tests/test_pdf.py does)."""
+    args = list(args)
+    if args and args[0] == "build" and "--pdf" not in args:
+        args.append("--no-pdf")
+    else:
+        args = [a for a in args if a != "--pdf"]
+    return CliRunner().invoke(cli, args, catch_exceptions=False, env=env)
 
 
 def sha(path: Path) -> str:
@@ -55,15 +61,29 @@ def test_no_data_sharing_agreement_when_no_student_data_is_shared(in_repo, tmp_p
     assert names == ["manifest.json", "mou.docx", "role-chart.docx"]
 
 
-def test_an_existing_output_folder_is_not_replaced_without_force(in_repo, tmp_path: Path) -> None:
-    invoke("build", JEFFERSON, "-o", str(tmp_path))
-    folder = tmp_path / "jefferson-es-library-2026-27"
+def test_an_existing_folder_from_another_spec_is_not_replaced_without_force(in_repo,
+                                                                          tmp_path) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_bytes((ROOT / JEFFERSON).read_bytes())
+    invoke("build", str(spec), "-o", str(tmp_path / "out"))
+    folder = tmp_path / "out" / "jefferson-es-library-2026-27"
     before = {p.name: sha(p) for p in folder.iterdir()}
-    result = invoke("build", JEFFERSON, "-o", str(tmp_path))
+    spec.write_text(spec.read_text().replace("weekly story time", "weekly story hour"))
+    result = invoke("build", str(spec), "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert result.stderr == (f"Error: {folder}: already exists; pass --force to replace the files "
                              "docgen wrote there (anything else in the folder is kept)\n")
     assert {p.name: sha(p) for p in folder.iterdir()} == before
+
+
+def test_an_unchanged_spec_is_skipped(in_repo, tmp_path: Path) -> None:
+    invoke("build", JEFFERSON, "-o", str(tmp_path))
+    folder = tmp_path / "jefferson-es-library-2026-27"
+    before = {p.name: (sha(p), p.stat().st_mtime_ns) for p in folder.iterdir()}
+    result = invoke("build", JEFFERSON, "-o", str(tmp_path))
+    assert result.exit_code == 0
+    assert result.stdout == f"{JEFFERSON}: up to date in {folder}/, skipped\n"
+    assert {p.name: (sha(p), p.stat().st_mtime_ns) for p in folder.iterdir()} == before
 
 
 def test_force_replaces_only_docgens_own_files(in_repo, tmp_path: Path) -> None:
@@ -121,8 +141,10 @@ def test_one_bad_spec_does_not_stop_the_others(in_repo, tmp_path: Path) -> None:
     result = invoke("build", "tests/data/invalid/empty.json", JEFFERSON, "-o", str(tmp_path))
     assert result.exit_code == 1
     assert (tmp_path / "jefferson-es-library-2026-27" / "mou.docx").exists()
-    assert result.stderr == ("tests/data/invalid/empty.json: is empty; a spec is a JSON object, "
-                             "see samples/ for examples\n1 of 2 specs built; 1 failed\n")
+    assert result.stderr == (
+        "tests/data/invalid/empty.json: is empty; a spec is a JSON object, see samples/ for "
+        "examples\n1 built, 0 skipped, 1 failed\n  failed: tests/data/invalid/empty.json: is "
+        "empty; a spec is a JSON object, see samples/ for examples\n")
 
 
 def test_two_specs_with_the_same_id_are_refused(in_repo, tmp_path: Path) -> None:

@@ -79,8 +79,8 @@ def test_the_library_never_prints_or_exits() -> None:
     import pathlib
 
     for module in pathlib.Path(__file__).resolve().parent.parent.joinpath("docgen").glob("*.py"):
-        if module.name in ("cli.py", "__main__.py"):
-            continue
+        if module.name in ("cli.py", "__main__.py", "pdfworker.py"):
+            continue  # the CLI, and the script LibreOffice's own Python runs
         source = module.read_text(encoding="utf-8")
         assert "print(" not in source, module.name
         assert "sys.exit" not in source and "click" not in source, module.name

@@ -1,0 +1,65 @@
+"""The signing packet: every PDF of a spec in one file, with its source spec attached.
+
+``packet.pdf`` holds the MOU, the data-sharing agreement and the role chart (and later the family
+notices), with a bookmark per document (the documents' own headings beneath it), page labels
+that restart for each document, document info naming the school, partner and school year, and
+the spec itself as the attachment ``spec.json``, so a signed packet carries its own source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+
+from . import __version__
+from .errors import DocgenError
+from .pdf import pin_pdf
+
+SPEC_ATTACHMENT = "spec.json"
+
+
+class PacketError(DocgenError):
+    """A packet cannot be read or has no spec attached."""
+
+
+def assemble_packet(parts: list[tuple[str, str, bytes]], *, title: str, subject: str,
+                    keywords: str, spec_bytes: bytes, when: dt.datetime) -> bytes:
+    """Return one PDF of ``parts`` (bookmark title, page-label prefix, PDF bytes)."""
+    writer = PdfWriter()
+    start = 0
+    for bookmark, prefix, data in parts:
+        reader = PdfReader(io.BytesIO(data))
+        writer.append(reader, outline_item=bookmark)
+        count = len(reader.pages)
+        writer.set_page_label(start, start + count - 1, style="/D", prefix=prefix, start=1)
+        start += count
+    stamp = "D:" + when.astimezone(dt.timezone.utc).strftime("%Y%m%d%H%M%S") + "Z"
+    writer.add_metadata({
+        "/Title": title, "/Subject": subject, "/Keywords": keywords, "/Author": "docgen",
+        "/Creator": f"docgen {__version__}", "/Producer": f"docgen {__version__} (pypdf)",
+        "/CreationDate": stamp, "/ModDate": stamp,
+    })
+    writer.add_attachment(SPEC_ATTACHMENT, spec_bytes)
+    writer.page_mode = "/UseOutlines"
+    buf = io.BytesIO()
+    writer.write(buf)
+    return pin_pdf(buf.getvalue(), when)
+
+
+def spec_from_packet(path: Path) -> bytes:
+    """Return the spec attached to the packet at ``path``."""
+    try:
+        reader = PdfReader(str(path))
+        attached = reader.attachments.get(SPEC_ATTACHMENT)
+    except FileNotFoundError:
+        raise PacketError(f"{path}: no such file") from None
+    except (PdfReadError, OSError, ValueError, KeyError) as e:
+        raise PacketError(f"{path}: is not a PDF docgen can read ({e})") from None
+    if not attached:
+        raise PacketError(f"{path}: has no {SPEC_ATTACHMENT} attached; only a packet.pdf "
+                          "built by docgen carries its spec")
+    return attached[0]

@@ -1,0 +1,110 @@
+"""A LibreOffice worker: one long-lived headless soffice, fed DOCX files to export as PDF.
+
+This file runs as a script under the Python that ships LibreOffice's UNO bridge (Debian's
+``python3-uno``), not under docgen's own interpreter, so it imports nothing from docgen.
+
+Protocol, one JSON object per line:
+  stdout first: {"ready": true, "version": "7.4.7.2"} once soffice accepts connections;
+  stdin: {"id": 1, "src": "/abs/in.docx", "dst": "/abs/out.pdf", "options": {"SelectPdfVersion": 2}}
+  stdout: {"id": 1, "ok": true} or {"id": 1, "ok": false, "error": "…"}
+End of stdin ends the worker and its soffice.
+
+usage: python3 pdfworker.py SOFFICE PROFILE_DIR
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import uno  # type: ignore[import-not-found]
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name = name
+    p.Value = value
+    return p
+
+
+def say(message):
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def main():
+    soffice, profile = sys.argv[1], sys.argv[2]
+    pipe = "docgen_%d_%d" % (os.getpid(), int(time.time() * 1000))
+    office = subprocess.Popen(
+        [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
+         "--nolockcheck", "--nofirststartwizard",
+         "-env:UserInstallation=" + uno.systemPathToFileUrl(os.path.abspath(profile)),
+         "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % pipe],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", local)
+    ctx = None
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if office.poll() is not None:
+            say({"ready": False, "error": "soffice exited with code %s" % office.returncode})
+            return 1
+        try:
+            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+            break
+        except NoConnectException:
+            time.sleep(0.1)
+    if ctx is None:
+        office.kill()
+        say({"ready": False, "error": "soffice did not start within 60 s"})
+        return 1
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    provider = ctx.ServiceManager.createInstanceWithContext(
+        "com.sun.star.configuration.ConfigurationProvider", ctx)
+    try:
+        about = provider.createInstanceWithArguments(
+            "com.sun.star.configuration.ConfigurationAccess",
+            (prop("nodepath", "/org.openoffice.Setup/Product"),))
+        version = about.getByName("ooSetupVersionAboutBox")
+    except Exception:  # noqa: BLE001 - the version is only informative
+        version = "unknown"
+    say({"ready": True, "version": version, "soffice_pid": office.pid})
+    for line in sys.stdin:
+        job = json.loads(line)
+        doc = None
+        try:
+            doc = desktop.loadComponentFromURL(
+                uno.systemPathToFileUrl(job["src"]), "_blank", 0,
+                (prop("Hidden", True), prop("ReadOnly", True)))
+            if doc is None:
+                raise RuntimeError("LibreOffice could not open the document")
+            data = uno.Any("[]com.sun.star.beans.PropertyValue",
+                           tuple(prop(k, v) for k, v in sorted(job.get("options", {}).items())))
+            doc.storeToURL(uno.systemPathToFileUrl(job["dst"]),
+                           (prop("FilterName", "writer_pdf_Export"), prop("FilterData", data)))
+            say({"id": job["id"], "ok": True})
+        except Exception as e:  # noqa: BLE001 - reported to docgen, which names the document
+            say({"id": job["id"], "ok": False, "error": str(e) or type(e).__name__})
+        finally:
+            if doc is not None:
+                try:
+                    doc.close(True)
+                except Exception:  # noqa: BLE001
+                    pass
+    try:
+        desktop.terminate()
+    except Exception:  # noqa: BLE001 - soffice may already be gone
+        pass
+    try:
+        office.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        office.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
