@@ -22,9 +22,16 @@ setup: $(VENV)/.installed
 
 setup-test: $(VENV)/.installed-test
 
+# With LibreOffice installed the demo writes PDFs and a signing packet per sample; without it,
+# DOCX only (docgen doctor says what to install).
 demo: setup
 	$(BIN)/docgen validate samples/*.json
-	$(BIN)/docgen build samples/*.json -o $(OUT) --force --no-pdf
+	@if command -v soffice >/dev/null 2>&1; then \
+	  $(BIN)/docgen build samples -o $(OUT) --force; \
+	else \
+	  echo "LibreOffice is not installed: building DOCX only (see: $(BIN)/docgen doctor)"; \
+	  $(BIN)/docgen build samples -o $(OUT) --force --no-pdf; \
+	fi
 	@echo "The documents are in $(OUT)/"
 
 test: setup-test
@@ -32,6 +39,8 @@ test: setup-test
 
 bench: setup-test
 	$(BIN)/python benchmarks/render.py
+	$(BIN)/python benchmarks/pdf.py
+	$(BIN)/python benchmarks/batch.py
 
 clean:
 	rm -rf $(VENV) $(OUT) build dist *.egg-info .pytest_cache .hypothesis

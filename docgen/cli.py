@@ -188,18 +188,19 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
             if line not in pdf_lines:  # a missing LibreOffice is said once, not per spec
                 pdf_lines.add(line)
                 click.echo(line if "/" in line.split(":")[0] else f"Error: {line}", err=True)
-    failed = [r for r in results if not r.ok]
+    failed = [r for r in results if r.error]
     built = sum(1 for r in results if r.error is None and not r.skipped)
     skipped = sum(1 for r in results if r.error is None and r.skipped)
-    if len(results) > 1 or failed:
-        if len(results) > 1:
-            click.echo(f"{built} built, {skipped} skipped, {len(failed)} failed",
-                       err=bool(failed))
-        for result in failed if len(results) > 1 else []:
-            reason = (result.error.lines()[0] if result.error else result.pdf_errors[0])
-            click.echo(f"  failed: {reason}", err=True)
-    if failed:
-        raise SystemExit(max((r.error.exit_code if r.error else 1) for r in failed))
+    if len(results) > 1:
+        line = f"{built} built, {skipped} skipped, {len(failed)} failed"
+        if pdf_lines:
+            line += f"; {len(pdf_lines)} PDF problem{'s' if len(pdf_lines) > 1 else ''} above"
+        click.echo(line, err=bool(failed or pdf_lines))
+        for result in failed:
+            assert result.error is not None
+            click.echo(f"  failed: {result.error.lines()[0]}", err=True)
+    if failed or pdf_lines:
+        raise SystemExit(max([r.error.exit_code for r in failed if r.error] + [1]))
 
 
 @cli.command()

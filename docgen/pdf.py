@@ -15,18 +15,23 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import io
 import json
 import os
 import queue
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import tempfile
 import threading
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
+
+from pypdf import PdfReader
 
 from .errors import DocgenError
 
@@ -99,13 +104,90 @@ def soffice_version(soffice: str) -> str:
 # --- reproducible bytes -----------------------------------------------------------------------
 
 
+def _pin_icc_dates(data: bytes, when: dt.datetime) -> bytes:
+    """Set the creation date inside LibreOffice's PDF/A colour profile, which it stamps with the
+    time of export, and shift the cross-reference table to match.
+
+    The profile is a compressed stream, so its length may change; only offsets after it move,
+    and the classic cross-reference table LibreOffice writes is rebuilt from pypdf's reading.
+    """
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        intents = reader.trailer["/Root"].get("/OutputIntents")
+        if not intents:
+            return data
+        ref = intents[0].get_object().raw_get("/DestOutputProfile")
+        stream = ref.get_object()
+        profile = bytearray(stream.get_data())
+        offsets = dict(reader.xref[0])
+    except Exception:  # noqa: BLE001 - not a PDF we know how to touch: leave it as it is
+        return data
+    if len(profile) < 128 or profile[36:40] != b"acsp" or stream.get("/Filter") != "/FlateDecode":
+        return data
+    profile[24:36] = struct.pack(">6H", when.year, when.month, when.day, when.hour,
+                                 when.minute, when.second)
+    start = offsets.get(ref.idnum)
+    if start is None:
+        return data
+    head = data.index(b"stream", start)
+    body = head + len(b"stream")
+    body += 2 if data[body:body + 2] == b"\r\n" else 1
+    end = data.index(b"endstream", body)
+    old_body = data[body:end]
+    trailing = old_body[len(old_body.rstrip(b"\r\n")):]
+    new_body = zlib.compress(bytes(profile), 9) + trailing
+    edits = [(body, end, new_body)]
+    length_value = len(new_body) - len(trailing)
+    m = re.compile(rb"/Length\s+(\d+)(?:\s+(\d+)\s+R)?").search(data, start, head)
+    if not m:
+        return data
+    if m.group(2) is None:
+        edits.append((m.start(1), m.end(1), str(length_value).encode()))
+    else:
+        at = offsets.get(int(m.group(1)))
+        n = re.compile(rb"\d+\s+\d+\s+obj\s*(\d+)").match(data, at) if at is not None else None
+        if not n:
+            return data
+        edits.append((n.start(1), n.end(1), str(length_value).encode()))
+    edits.sort()
+    out, last, shifts = bytearray(), 0, []
+    for a, b, text in edits:
+        out += data[last:a] + text
+        shifts.append((b, len(text) - (b - a)))
+        last = b
+    out += data[last:]
+
+    def moved(offset: int) -> int:
+        return offset + sum(delta for at, delta in shifts if offset >= at)
+
+    xref_at = out.rfind(b"\nxref")
+    if xref_at < 0:
+        return data
+    xref_at += 1
+    m = re.compile(rb"xref\s+0\s+(\d+)\s+").match(out, xref_at)
+    if not m or int(m.group(1)) != max(offsets) + 1:
+        return data
+    table = [b"0000000000 65535 f \n"]
+    for number in range(1, int(m.group(1))):
+        table.append(b"%010d 00000 n \n" % moved(offsets[number]) if number in offsets
+                     else b"0000000000 65535 f \n")
+    tail = re.compile(rb"trailer").search(out, m.end())
+    if not tail:
+        return data
+    out[m.end():tail.start()] = b"".join(table)
+    new_xref = xref_at
+    out = re.sub(rb"startxref\s+\d+", b"startxref\n%d" % new_xref, bytes(out))
+    return out
+
+
 def pin_pdf(data: bytes, when: dt.datetime) -> bytes:
     """Return ``data`` with its dates set to ``when`` and its file identifier derived from it.
 
-    Every replacement keeps the length of what it replaces, so the cross-reference offsets stay
-    valid and nothing else in the file changes.
+    Dates in the document info and XMP keep their length, so nothing else moves; the date in
+    the PDF/A colour profile is set by :func:`_pin_icc_dates`.
     """
     when = when.astimezone(dt.timezone.utc)
+    data = _pin_icc_dates(data, when)
     pdf_date = when.strftime("%Y%m%d%H%M%S")
     xmp_date = when.strftime("%Y-%m-%dT%H:%M:%S")
 

@@ -1,0 +1,268 @@
+"""PDFs, the signing packet and district batches (issue #3).
+
+These tests run LibreOffice. They skip, with the reason shown, only where soffice is absent,
+and never in CI (CI=true), where .ci/run installs it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from conftest import ROOT, SAMPLES, require
+from docgen import pdf as pdf_module
+from docgen.build import BuildOptions, build
+from docgen.cli import cli
+from docgen.pdf import ConverterError, PdfJob, PdfPool, find_converter
+
+LINCOLN = ROOT / "samples/lincoln-elementary-bright-futures.json"
+JEFFERSON = ROOT / "samples/jefferson-elementary-public-library.json"
+
+
+@pytest.fixture(scope="module")
+def soffice() -> str:
+    return require("soffice")
+
+
+@pytest.fixture(scope="module")
+def built(soffice, tmp_path_factory) -> Path:
+    """Lincoln (consent, three documents) built once with PDFs."""
+    out = tmp_path_factory.mktemp("pdf")
+    results = build([str(LINCOLN)], BuildOptions(out, pdf=True, pdf_workers=2))
+    assert results[0].ok, results[0].error or results[0].pdf_errors
+    return out / "lincoln-es-bright-futures-2026-27"
+
+
+def text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_each_docx_gets_a_pdf_with_its_key_values(built: Path) -> None:
+    mou = text(built / "mou.pdf")
+    for value in ("Memorandum of Understanding", "Bright Futures Youth Alliance",
+                  "August 10, 2026", "June 30, 2027", "$1,000,000"):
+        assert value in mou
+    assert "Student Data-Sharing Agreement" in text(built / "data-sharing-agreement.pdf")
+    assert "Recruit and enroll students" in text(built / "role-chart.pdf")
+
+
+def test_pdfs_are_tagged_pdf_a_2b_with_title_and_language(built: Path) -> None:
+    reader = PdfReader(str(built / "mou.pdf"))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "en-US"
+    assert reader.metadata.title.startswith("Memorandum of Understanding: Lincoln Elementary")
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B" in xmp
+
+
+def test_the_role_chart_header_row_is_a_table_header(built: Path) -> None:
+    raw = (built / "role-chart.pdf").read_bytes()
+    reader = PdfReader(io.BytesIO(raw))
+    kinds = set()
+
+    def walk(node, depth=0):
+        node = node.get_object()
+        if depth > 60:
+            return
+        if isinstance(node, dict) and "/S" in node:
+            kinds.add(node["/S"])
+        kids = node.get("/K") if isinstance(node, dict) else None
+        if kids is None:
+            return
+        for kid in (kids if isinstance(kids, list) else [kids]):
+            if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
+                walk(kid, depth + 1)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert {"/Table", "/TH", "/TD", "/H1"} <= kinds
+
+
+def test_fonts_are_embedded(built: Path) -> None:
+    names = set()
+    for page in PdfReader(str(built / "mou.pdf")).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            names.add(font["/BaseFont"].split("+")[-1])
+            assert "/FontFile2" in font["/FontDescriptor"] or "/FontFile3" in font[
+                "/FontDescriptor"] or "/DescendantFonts" in font
+    assert {"LiberationSerif", "LiberationSans-Bold"} <= names
+
+
+def test_the_packet_has_a_bookmark_and_labels_per_document_and_carries_its_spec(
+        built: Path) -> None:
+    reader = PdfReader(str(built / "packet.pdf"))
+    top = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert top == ["Memorandum of Understanding", "Student Data-Sharing Agreement", "Role Chart"]
+    labels = reader.page_labels
+    assert labels[0] == "MOU-1" and "DSA-1" in labels and labels[-1].startswith("Roles-")
+    sizes = [len(PdfReader(str(built / f)).pages)
+             for f in ("mou.pdf", "data-sharing-agreement.pdf", "role-chart.pdf")]
+    assert len(reader.pages) == sum(sizes)
+    info = reader.metadata
+    assert info.title == "Signing packet: Lincoln Elementary and Bright Futures, 2026-2027"
+    assert info["/Keywords"] == ("Lincoln Elementary School; Bright Futures Youth Alliance; "
+                                 "2026-2027")
+    assert reader.attachments["spec.json"][0] == LINCOLN.read_bytes()
+
+
+def test_spec_from_pdf_prints_the_spec_back(built: Path) -> None:
+    result = CliRunner().invoke(cli, ["spec-from-pdf", str(built / "packet.pdf")])
+    assert result.exit_code == 0
+    assert result.stdout_bytes == LINCOLN.read_bytes()
+    bad = CliRunner().invoke(cli, ["spec-from-pdf", str(built / "mou.pdf")])
+    assert bad.exit_code == 1
+    assert bad.stderr == (f"Error: {built / 'mou.pdf'}: has no spec.json attached; only a "
+                          "packet.pdf built by docgen carries its spec\n")
+
+
+def test_the_manifest_lists_pdfs_with_their_sources(built: Path) -> None:
+    files = {f["path"]: f for f in json.loads((built / "manifest.json").read_text())["files"]}
+    assert files["mou.pdf"]["source"] == "mou.docx"
+    assert files["mou.pdf"]["source_sha256"] == sha(built / "mou.docx")
+    assert files["packet.pdf"]["sources"] == ["mou.pdf", "data-sharing-agreement.pdf",
+                                              "role-chart.pdf"]
+    for name, entry in files.items():
+        assert entry["sha256"] == sha(built / name)
+
+
+def test_rebuilding_gives_byte_identical_pdfs(built: Path, tmp_path: Path) -> None:
+    build([str(LINCOLN)], BuildOptions(tmp_path, pdf=True, pdf_workers=1))
+    again = tmp_path / built.name
+    for name in ("mou.pdf", "data-sharing-agreement.pdf", "role-chart.pdf", "packet.pdf"):
+        assert sha(again / name) == sha(built / name), name
+
+
+def test_an_unchanged_rebuild_skips_everything(built: Path) -> None:
+    before = {p.name: p.stat().st_mtime_ns for p in built.iterdir()}
+    result = CliRunner().invoke(cli, ["build", str(LINCOLN), "-o", str(built.parent)])
+    assert result.exit_code == 0, result.output
+    assert "skipped" in result.stdout
+    assert {p.name: p.stat().st_mtime_ns for p in built.iterdir()} == before
+
+
+def test_a_missing_pdf_is_made_again_without_force(built: Path, tmp_path: Path) -> None:
+    build([str(JEFFERSON)], BuildOptions(tmp_path, pdf=True))
+    folder = tmp_path / "jefferson-es-library-2026-27"
+    (folder / "role-chart.pdf").unlink()
+    result = CliRunner().invoke(cli, ["build", str(JEFFERSON), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(f"{folder}/: wrote role-chart.pdf, packet.pdf\n")
+
+
+def _kill_first(kind: str):
+    done = []
+
+    def hook(worker, job):
+        if not done:
+            done.append(job)
+            sig = signal.SIGKILL if kind == "kill" else signal.SIGSTOP
+            os.killpg(worker.proc.pid, sig)
+
+    return hook, done
+
+
+@pytest.mark.parametrize("kind", ["kill", "hang"])
+def test_a_dead_or_hung_worker_is_restarted_and_its_document_retried(
+        soffice, tmp_path: Path, kind: str) -> None:
+    src = tmp_path / "in"
+    build([str(JEFFERSON)], BuildOptions(src))
+    docx = src / "jefferson-es-library-2026-27" / "mou.docx"
+    hook, hit = _kill_first(kind)
+    pool = PdfPool(find_converter(), workers=1, timeout=8 if kind == "hang" else 60,
+                   before_job=hook)
+    results = pool.convert([PdfJob(docx, tmp_path / "mou.pdf", "mou.docx")])
+    assert hit and results[0].ok, results[0].error
+    assert results[0].job.attempts == 1
+    assert "Memorandum of Understanding" in text(tmp_path / "mou.pdf")
+
+
+def test_a_document_that_fails_twice_is_named_and_the_rest_complete(soffice,
+                                                                    tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    build([str(JEFFERSON)], BuildOptions(src))
+    good = src / "jefferson-es-library-2026-27" / "mou.docx"
+
+    def always_kill(worker, job):
+        if job.label == "bad.docx":
+            os.killpg(worker.proc.pid, signal.SIGKILL)
+
+    pool = PdfPool(find_converter(), workers=1, before_job=always_kill)
+    results = pool.convert([PdfJob(good, tmp_path / "bad.pdf", "bad.docx"),
+                            PdfJob(good, tmp_path / "good.pdf", "good.docx")])
+    assert [(r.job.label, r.ok) for r in results] == [("bad.docx", False), ("good.docx", True)]
+    assert results[0].error == "LibreOffice hung or crashed on it twice"
+
+
+def test_without_libreoffice_docx_are_built_and_one_line_says_what_to_install(
+        tmp_path: Path, monkeypatch) -> None:
+    def missing():
+        raise ConverterError("PDFs need LibreOffice, which is not installed; "
+                             + pdf_module.INSTALL_HINT)
+
+    monkeypatch.setattr("docgen.build.find_converter", missing)
+    result = CliRunner().invoke(cli, ["build", str(LINCOLN), str(JEFFERSON), "-o",
+                                      str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "Error: PDFs need LibreOffice, which is not installed; install LibreOffice with: "
+        "apt-get install libreoffice-writer-nogui fonts-noto-core fonts-noto-cjk (or pass "
+        "--no-pdf)")
+    assert result.stderr.count("PDFs need LibreOffice") == 1
+    assert (tmp_path / "jefferson-es-library-2026-27" / "mou.docx").exists()
+    ok = CliRunner().invoke(cli, ["build", str(JEFFERSON), "-o", str(tmp_path / "b"),
+                                  "--no-pdf"])
+    assert ok.exit_code == 0
+
+
+def test_doctor_reports_the_converter_and_fonts(soffice) -> None:
+    result = CliRunner().invoke(cli, ["doctor"])
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("ok       PDF converter: ")
+    assert "LibreOffice 7" in lines[0]
+    assert any(line.startswith("ok       Arabic font:") for line in lines)
+    assert any(line.startswith("ok       Chinese, simplified font:") for line in lines)
+
+
+def test_an_interrupted_batch_resumes(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    base = json.loads(JEFFERSON.read_text())
+    for i in range(40):
+        base["id"] = f"school-{i:02d}-library-2026-27"
+        (specs / f"s{i:02d}.json").write_text(json.dumps(base))
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "docgen", "build", str(specs), "-o", str(out), "--no-pdf",
+           "--jobs", "1"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if out.is_dir() and len(list(out.glob("*/manifest.json"))) >= 5:
+            break
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait()
+    finished = len(list(out.glob("*/manifest.json")))
+    assert 5 <= finished < 40, "the run was interrupted part of the way"
+    again = subprocess.run(cmd, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    summary = again.stdout.splitlines()[-1]
+    built, skipped = int(summary.split()[0]), int(summary.split()[2])
+    assert skipped >= finished - 1 and built + skipped == 40
+    assert len(list(out.glob("*/manifest.json"))) == 40
+    assert not list(out.rglob(".*.tmp"))
