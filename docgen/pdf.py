@@ -133,22 +133,26 @@ def _pin_icc_dates(data: bytes, when: dt.datetime) -> bytes:
     body = head + len(b"stream")
     body += 2 if data[body:body + 2] == b"\r\n" else 1
     end = data.index(b"endstream", body)
-    old_body = data[body:end]
-    trailing = old_body[len(old_body.rstrip(b"\r\n")):]
-    new_body = zlib.compress(bytes(profile), 9) + trailing
-    edits = [(body, end, new_body)]
-    length_value = len(new_body) - len(trailing)
     m = re.compile(rb"/Length\s+(\d+)(?:\s+(\d+)\s+R)?").search(data, start, head)
     if not m:
         return data
     if m.group(2) is None:
-        edits.append((m.start(1), m.end(1), str(length_value).encode()))
+        length_at = (m.start(1), m.end(1))
     else:
         at = offsets.get(int(m.group(1)))
         n = re.compile(rb"\d+\s+\d+\s+obj\s*(\d+)").match(data, at) if at is not None else None
         if not n:
             return data
-        edits.append((n.start(1), n.end(1), str(length_value).encode()))
+        length_at = (n.start(1), n.end(1))
+    old_length = int(data[length_at[0]:length_at[1]])
+    # what follows the data up to "endstream" is the end-of-line marker; the compressed data
+    # itself may end in bytes that look like one, so measure it with /Length, not by stripping
+    trailing = data[body + old_length:end]
+    if body + old_length > end or trailing.strip(b"\r\n"):
+        return data
+    new_body = zlib.compress(bytes(profile), 9)
+    edits = [(body, body + old_length, new_body),
+             (length_at[0], length_at[1], str(len(new_body)).encode())]
     edits.sort()
     out, last, shifts = bytearray(), 0, []
     for a, b, text in edits:

@@ -6,11 +6,13 @@ and never in CI (CI=true), where .ci/run installs it.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
 import os
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -18,13 +20,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from conftest import ROOT, SAMPLES, require
 from docgen import pdf as pdf_module
 from docgen.build import BuildOptions, build
 from docgen.cli import cli
-from docgen.pdf import ConverterError, PdfJob, PdfPool, find_converter
+from docgen.pdf import ConverterError, PdfJob, PdfPool, find_converter, pin_pdf
 
 LINCOLN = ROOT / "samples/lincoln-elementary-bright-futures.json"
 JEFFERSON = ROOT / "samples/jefferson-elementary-public-library.json"
@@ -266,3 +270,21 @@ def test_an_interrupted_batch_resumes(tmp_path: Path) -> None:
     assert skipped >= finished - 1 and built + skipped == 40
     assert len(list(out.glob("*/manifest.json"))) == 40
     assert not list(out.rglob(".*.tmp"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(when=st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2100, 1, 1)))
+# at this moment the compressed colour profile ends in a byte that looks like a line end
+@example(when=dt.datetime(2026, 8, 10, 12, 59, 59))
+def test_pinning_any_date_keeps_the_pdf_valid_and_is_stable(built: Path, when) -> None:
+    when = when.replace(tzinfo=dt.timezone.utc)
+    original = (built / "mou.pdf").read_bytes()
+    pinned = pin_pdf(original, when)
+    assert pin_pdf(pinned, when) == pinned
+    reader = PdfReader(io.BytesIO(pinned), strict=True)
+    profile = reader.trailer["/Root"]["/OutputIntents"][0].get_object()[
+        "/DestOutputProfile"].get_object().get_data()
+    assert profile[24:30] == struct.pack(">3H", when.year, when.month, when.day)
+    assert len(reader.pages) == len(PdfReader(io.BytesIO(original)).pages)
+    assert f"({when:%Y%m%d%H%M%S}".encode() in pinned or f"D:{when:%Y%m%d%H%M%S}".encode() in pinned
+    assert reader.pages[-1].extract_text() == PdfReader(io.BytesIO(original)).pages[-1].extract_text()
