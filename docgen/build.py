@@ -600,7 +600,8 @@ def _packet(result: BuildResult, folder: Path) -> dict[str, Any] | None:
     assert result.source_date is not None
     blob = assemble_packet(
         parts, title=f"Signing packet: {names[0]} and {names[1]}, {data['school_year']}",
-        subject=f"Community-school partnership agreement, {data['school_year']}",
+        subject=(f"Community-school partnership agreement between {school['legal_name']} and "
+                 f"{partner['legal_name']}, school year {data['school_year']}"),
         keywords="; ".join((school["legal_name"], partner["legal_name"], data["school_year"])),
         spec_bytes=spec_bytes, when=result.source_date)
     os.replace(_temporary(folder / PACKET, blob), folder / PACKET)

@@ -122,6 +122,8 @@ def test_the_packet_has_a_bookmark_and_labels_per_document_and_carries_its_spec(
     assert info.title == "Signing packet: Lincoln Elementary and Bright Futures, 2026-2027"
     assert info["/Keywords"] == ("Lincoln Elementary School; Bright Futures Youth Alliance; "
                                  "2026-2027")
+    assert info.subject == ("Community-school partnership agreement between Lincoln Elementary "
+                            "School and Bright Futures Youth Alliance, school year 2026-2027")
     assert reader.attachments["spec.json"][0] == LINCOLN.read_bytes()
 
 
