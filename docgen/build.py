@@ -27,13 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from babel import Locale
+
 from . import __version__
-from .context import build_context
-from .errors import DocgenError, OutputError, TemplateError, UsageError
-from .locales import DEFAULT_LOCALE
+from .context import build_context, build_notice_context
+from .errors import DocgenError, OutputError, Problem, TemplateError, UsageError
+from .i18n import CatalogError, catalog_path, messages_used, translator, unusable_messages
+from .locales import DEFAULT_LOCALE, canonical
 from .packet import assemble_packet
 from .pdf import ConverterError, PdfJob, PdfPool, PdfResult, find_converter, pin_pdf
-from .render import compile_template, render
+from .render import Language, compile_template, render
 from .resources import template_dir
 from .spec import Spec, load_spec, read_spec
 
@@ -45,12 +48,17 @@ _LEFTOVER = re.compile(r"\..+\.[0-9a-f]{8}\.(tmp|part\.pdf)")
 
 @dataclass(frozen=True)
 class DocumentKind:
-    """One kind of document a spec can produce."""
+    """One kind of document a spec can produce (a notice: one per language)."""
 
     kind: str
     template: str
     output: str
     wanted: Callable[[dict[str, Any]], bool]
+    #: the language of a notice; None for the agreements, which are in DEFAULT_LOCALE
+    locale: str | None = None
+    #: for a notice: the SHA-256 of its catalog, and what the catalog lacks (if built anyway)
+    catalog_sha256: str | None = None
+    incomplete: tuple[str, ...] = ()
 
 
 def _mou(ctx: dict[str, Any]) -> bool:
@@ -90,6 +98,7 @@ class BuildOptions:
     jobs: int = 1
     pdf_workers: int | None = None
     pdf_timeout: float = 120.0
+    allow_incomplete: bool = False
 
 
 @dataclass
@@ -127,8 +136,30 @@ def template_for(kind: DocumentKind, override_dir: Path | None) -> Path:
     return template_dir() / kind.template
 
 
+NOTICE_TEMPLATE = "notice.docx"
+
+
+def notice_kinds(spec: Spec, options: BuildOptions) -> list[DocumentKind]:
+    """Return a notice for each family-notice language of ``spec`` (none without the section)."""
+    notices = spec.data.get("family_notices") or {}
+    kinds = []
+    for tag in notices.get("languages", []):
+        path = catalog_path(canonical(tag) or tag)
+        try:
+            digest = _sha256(path.read_bytes())
+        except OSError:
+            digest = None
+        kinds.append(DocumentKind("notice", NOTICE_TEMPLATE, f"notices/notice-{tag}.docx", _mou,
+                                  locale=tag, catalog_sha256=digest))
+    return kinds
+
+
 def render_documents(spec: Spec, options: BuildOptions) -> list[tuple[DocumentKind, Path, bytes]]:
-    """Render every document ``spec`` calls for, in memory; raise on the first failure."""
+    """Render every document ``spec`` calls for, in memory; raise on the first failure.
+
+    A notice whose catalog lacks, or has a fuzzy or broken translation of, a message the notice
+    uses is refused, with every such message listed, unless ``options.allow_incomplete``.
+    """
     ctx = build_context(spec.data, locale=options.locale)
     when = source_date_for(spec, options.source_date)
     out = []
@@ -136,6 +167,41 @@ def render_documents(spec: Spec, options: BuildOptions) -> list[tuple[DocumentKi
         if kind.wanted(ctx):
             path = template_for(kind, options.templates)
             out.append((kind, path, render(compile_template(path), ctx, source_date=when)))
+    notices = notice_kinds(spec, options)
+    if not notices:
+        return out
+    template = template_for(notices[0], options.templates)
+    used = messages_used(template)
+    gaps: dict[str, list[str]] = {}
+    translators = {}
+    for kind in notices:
+        assert kind.locale is not None
+        catalog_tag = canonical(kind.locale) or kind.locale
+        gaps[kind.locale] = unusable_messages(catalog_tag, used)
+        translators[kind.locale] = translator(catalog_tag, use_fuzzy=bool(gaps[kind.locale]))
+    missing = [line for tag in gaps for line in gaps[tag]]
+    if missing and not options.allow_incomplete:
+        raise CatalogError(
+            f"{spec.file}: the family notices cannot be built: {len(missing)} message(s) are not "
+            "translated, or not reviewed; pass --allow-incomplete to build them anyway, marked "
+            "as drafts", [Problem(spec.file, 0, 0, "", line) for line in missing])
+    compiled = compile_template(template)
+    for kind in notices:
+        assert kind.locale is not None
+        rtl = translators[kind.locale].rtl
+        nctx = build_notice_context(spec.data, kind.locale, translators,
+                                    incomplete=bool(gaps[kind.locale]))
+        by_text = []
+        for line in nctx["notice"]["taglines"]:
+            text = translators[line["tag"]].gettext(
+                "If you need this letter in {language}, call {phone}.",
+                language=line["language"], phone=line["phone"])
+            by_text.append((text, (line["tag"], line["rtl"])))
+        language = Language(kind.locale, rtl, tuple(by_text))
+        marked = DocumentKind(kind.kind, kind.template, kind.output, kind.wanted, kind.locale,
+                              kind.catalog_sha256, tuple(gaps[kind.locale]))
+        out.append((marked, template,
+                    render(compiled, nctx, source_date=when, language=language)))
     return out
 
 
@@ -183,7 +249,8 @@ def _owned(folder: Path, manifest: dict[str, Any]) -> dict[str, str]:
     owned = {}
     for entry in manifest.get("files", []):
         name = entry.get("path") if isinstance(entry, dict) else None
-        if not isinstance(name, str) or "/" in name or name.startswith("."):
+        if (not isinstance(name, str) or name.startswith((".", "/")) or ".." in name.split("/")
+                or name.count("/") > 1):
             continue
         path = folder / name
         if path.is_file() and _sha256(path.read_bytes()) == entry.get("sha256"):
@@ -233,16 +300,21 @@ def write_outputs(spec: Spec, documents: list[tuple[DocumentKind, Path, bytes]],
 
     entries = []
     for kind, template, data in documents:
-        entries.append({
+        entry = {
             "path": kind.output,
             "kind": kind.kind,
             "format": "docx",
-            "locale": options.locale,
+            "locale": kind.locale or options.locale,
             "sha256": _sha256(data),
             "bytes": len(data),
             "template": template.name,
             "template_sha256": compile_template(template).sha256,
-        })
+        }
+        if kind.catalog_sha256:
+            entry["catalog_sha256"] = kind.catalog_sha256
+        if kind.incomplete:
+            entry["incomplete_translation"] = list(kind.incomplete)
+        entries.append(entry)
 
     def manifest_text(files: list[dict[str, Any]]) -> bytes:
         manifest = {
@@ -264,6 +336,7 @@ def write_outputs(spec: Spec, documents: list[tuple[DocumentKind, Path, bytes]],
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for kind, _, data in documents:
+            (folder / kind.output).parent.mkdir(parents=True, exist_ok=True)
             staged.append((_temporary(folder / kind.output, data), folder / kind.output))
         staged.append((_temporary(folder / MANIFEST, manifest_text(entries)), folder / MANIFEST))
     except OSError as e:
@@ -323,13 +396,18 @@ def _up_to_date(spec: Spec, folder: Path, manifest: dict[str, Any],
         return False
     ctx = build_context(spec.data, locale=options.locale)
     wanted = {k.output: k for k in DOCUMENTS if k.wanted(ctx)}
+    wanted.update({k.output: k for k in notice_kinds(spec, options)})
     docx = {e.get("path"): e for e in manifest["files"] if e.get("format") == "docx"}
     if set(docx) != set(wanted):
         return False
     for name, entry in docx.items():
-        template = template_for(wanted[name], options.templates)
-        if (entry.get("locale") != options.locale or not template.is_file()
+        kind = wanted[name]
+        template = template_for(kind, options.templates)
+        if (entry.get("locale") != (kind.locale or options.locale) or not template.is_file()
                 or entry.get("template_sha256") != template_sha256(template)
+                or entry.get("catalog_sha256") != kind.catalog_sha256
+                or bool(entry.get("incomplete_translation")) != bool(
+                    options.allow_incomplete and entry.get("incomplete_translation"))
                 or not _intact(folder, entry)):
             return False
     return True
@@ -496,14 +574,15 @@ def build_pdfs(results: list[BuildResult], options: BuildOptions,
         manifest = _read_manifest(result.folder)
         owned = _owned(result.folder, manifest)
         for docx in filter(None, result.pdf_needed):
-            pdf = Path(docx).with_suffix(".pdf").name
+            pdf = str(Path(docx).with_suffix(".pdf"))
             if (result.folder / pdf).exists() and pdf not in owned:
                 result.pdf_errors.append(
                     f"{result.folder / pdf}: was not written by docgen, or was changed after; "
                     "move it out of the folder first, docgen will not overwrite it")
                 continue
             job = PdfJob(result.folder / docx,
-                         result.folder / f".{pdf}.{secrets.token_hex(4)}.part.pdf",
+                         result.folder / Path(pdf).parent /
+                         f".{Path(pdf).name}.{secrets.token_hex(4)}.part.pdf",
                          str(result.folder / docx))
             jobs.append(job)
             owner[id(job)] = result
@@ -549,14 +628,14 @@ def _finish_pdfs(result: BuildResult, converted: list[PdfResult]) -> None:
     manifest = _read_manifest(folder)
     docx = {e["path"]: e for e in manifest.get("files", []) if e.get("format") == "docx"}
     for item in converted:
-        pdf = Path(item.job.src).with_suffix(".pdf").name
+        pdf = str(item.job.src.relative_to(folder).with_suffix(".pdf"))
         try:
             if not item.ok:
                 result.pdf_errors.append(f"{item.job.label}: PDF not written: {item.error}")
                 continue
             data = pin_pdf(item.job.dst.read_bytes(), result.source_date)
             os.replace(_temporary(folder / pdf, data), folder / pdf)
-            source = docx[item.job.src.name]
+            source = docx[str(item.job.src.relative_to(folder))]
             entries.append({"path": pdf, "kind": source["kind"], "format": "pdf",
                             "locale": source["locale"], "sha256": _sha256(data),
                             "bytes": len(data), "source": source["path"],
@@ -582,7 +661,10 @@ def _finish_pdfs(result: BuildResult, converted: list[PdfResult]) -> None:
 def _packet(result: BuildResult, folder: Path) -> dict[str, Any] | None:
     manifest = _read_manifest(folder)
     files = manifest.get("files", [])
-    pdfs = {e.get("kind"): e for e in files if e.get("format") == "pdf" and e.get("source")}
+    pdfs = {e.get("kind"): e for e in files if e.get("format") == "pdf" and e.get("source")
+            and e.get("kind") != "notice"}
+    notices = sorted((e for e in files if e.get("format") == "pdf" and e.get("kind") == "notice"),
+                     key=lambda e: e["path"])
     order = [k.kind for k in DOCUMENTS if k.kind in pdfs]
     if not order:
         return None
@@ -597,6 +679,11 @@ def _packet(result: BuildResult, folder: Path) -> dict[str, Any] | None:
              partner.get("short_name") or partner["legal_name"])
     parts = [(PACKET_PARTS[k][0], PACKET_PARTS[k][1], (folder / pdfs[k]["path"]).read_bytes())
              for k in order]
+    for entry in notices:
+        locale = Locale.parse(entry["locale"], sep="-")
+        parts.append((f"Family notice: {locale.get_display_name('en')} "
+                      f"({locale.get_display_name(locale)})", f"Notice-{entry['locale']}-",
+                      (folder / entry["path"]).read_bytes()))
     assert result.source_date is not None
     blob = assemble_packet(
         parts, title=f"Signing packet: {names[0]} and {names[1]}, {data['school_year']}",
@@ -607,7 +694,7 @@ def _packet(result: BuildResult, folder: Path) -> dict[str, Any] | None:
     os.replace(_temporary(folder / PACKET, blob), folder / PACKET)
     return {"path": PACKET, "kind": "packet", "format": "pdf", "locale": manifest["files"][0]
             .get("locale", DEFAULT_LOCALE), "sha256": _sha256(blob), "bytes": len(blob),
-            "sources": [pdfs[k]["path"] for k in order]}
+            "sources": [pdfs[k]["path"] for k in order] + [e["path"] for e in notices]}
 
 
 __all__ = ["BuildOptions", "BuildResult", "DOCUMENTS", "build", "build_one", "build_pdfs",

@@ -204,3 +204,71 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
     ctx["shares_data"] = bool(sharing and sharing["shares_student_data"])
     ctx["document"] = {"locale": locale, "docgen_version": __version__}
     return ctx
+
+
+def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, Any],
+                         *, incomplete: bool = False) -> dict[str, Any]:
+    """Return the context of the family notice in ``tag``: the spec formatted for ``tag``, and
+    ``notice``, the facts a family needs, gathered from the spec.
+
+    ``translators`` maps every notice language to its translator; the notice's own is
+    ``_translator``, and the tagline block uses the others (``lgettext``).
+    """
+    from babel import Locale
+
+    ctx = build_context(data, locale=tag)
+    language = tag.split("-")[0].lower()
+    services = []
+    for service in ctx["services"]:
+        cost = service["cost_to_families"]
+        services.append({
+            "name": service["name"],
+            "days": service["schedule"]["days"],
+            "start": service["schedule"]["start_time"],
+            "end": service["schedule"]["end_time"],
+            "place": service["location"],
+            "grades": service["population"]["grades"],
+            "cost": cost["amount"] if cost and cost["amount"] else None,
+            "per": cost["per"] if cost else None,
+            "waiver": bool(cost and cost["waiver"]),
+        })
+    firsts = [s["schedule"]["first_day"] for s in ctx["services"] if s["schedule"]["first_day"]]
+    lasts = [s["schedule"]["last_day"] for s in ctx["services"] if s["schedule"]["last_day"]]
+
+    def speaks(contact: dict[str, Any]) -> bool:
+        return any(t.split("-")[0].lower() == language for t in contact["languages"])
+
+    family = [c for c in ctx["contacts"] if "families" in c["responsibilities"]]
+    contact = (next((c for c in family if speaks(c)), None)
+               or next((c for c in ctx["contacts"] if speaks(c)), None)
+               or (family or ctx["contacts"])[0])
+    notices = ctx["family_notices"] or {"languages": [tag], "enroll_by": None}
+    taglines = []
+    for other in notices["languages"]:
+        locale = Locale.parse(other, sep="-")
+        lang = other.split("-")[0].lower()
+        # the number to call is that of someone who speaks the language, where there is one
+        helper = next((c for c in family + ctx["contacts"]
+                       if any(t.split("-")[0].lower() == lang for t in c["languages"])),
+                      (family or ctx["contacts"])[0])
+        taglines.append({"tag": other, "language": locale.get_display_name(locale),
+                         "phone": helper["phone"] or helper["email"],
+                         "rtl": locale.text_direction == "rtl"})
+    sharing = ctx["data_sharing"]
+    ctx["notice"] = {
+        "locale": tag,
+        "services": services,
+        "first_day": firsts[0] if len(firsts) == len(services) and len(set(firsts)) == 1 else None,
+        "last_day": lasts[0] if len(lasts) == len(services) and len(set(lasts)) == 1 else None,
+        "enroll_by": notices["enroll_by"],
+        "basis": sharing["legal_basis"] if ctx["shares_data"] else None,
+        "shares_data": ctx["shares_data"],
+        "contact": contact,
+        # "speaks your language" says something only in a notice not in English
+        "contact_speaks": speaks(contact) and language != "en",
+        "taglines": taglines,
+        "incomplete": incomplete,
+    }
+    ctx["_translator"] = translators[tag]
+    ctx["_translators"] = translators
+    return ctx

@@ -104,55 +104,91 @@ def soffice_version(soffice: str) -> str:
 # --- reproducible bytes -----------------------------------------------------------------------
 
 
-def _pin_icc_dates(data: bytes, when: dt.datetime) -> bytes:
-    """Set the creation date inside LibreOffice's PDF/A colour profile, which it stamps with the
-    time of export, and shift the cross-reference table to match.
+def _eexec(data: bytes, decrypt: bool, r: int = 55665) -> bytes:
+    """Decrypt or encrypt a Type 1 font's eexec section (Adobe Type 1 Font Format, 7.2)."""
+    out = bytearray()
+    for byte in data:
+        plain = byte ^ (r >> 8)
+        cipher = byte if decrypt else plain
+        out.append(plain if decrypt else cipher)
+        r = ((cipher + r) * 52845 + 22719) & 0xFFFF
+    return bytes(out)
 
-    The profile is a compressed stream, so its length may change; only offsets after it move,
-    and the classic cross-reference table LibreOffice writes is rebuilt from pypdf's reading.
+
+def _stable_type1(font: bytes, length1: int, length2: int) -> bytes:
+    """Replace the /UniqueID LibreOffice numbers per process with a constant of the same size."""
+
+    def constant(m: re.Match[bytes]) -> bytes:
+        return b"/UniqueID " + b"4" + b"0" * (len(m.group(1)) - 1)
+
+    clear = re.sub(rb"/UniqueID (\d+)", constant, font[:length1])
+    private = re.sub(rb"/UniqueID (\d+)", constant,
+                     _eexec(font[length1:length1 + length2], decrypt=True))
+    return clear + _eexec(private, decrypt=False) + font[length1 + length2:]
+
+
+def _stable_streams(data: bytes, when: dt.datetime) -> bytes:
+    """Make the streams LibreOffice fills with the moment or the process stable.
+
+    Two are known: the PDF/A colour profile, stamped with the time of export, and each Type 1
+    font (how LibreOffice embeds CFF fonts such as Noto CJK), numbered with a per-process
+    /UniqueID. Their compressed length may change; only offsets after them move, and the classic
+    cross-reference table LibreOffice writes is rebuilt from pypdf's reading.
     """
     try:
         reader = PdfReader(io.BytesIO(data))
-        intents = reader.trailer["/Root"].get("/OutputIntents")
-        if not intents:
-            return data
-        ref = intents[0].get_object().raw_get("/DestOutputProfile")
-        stream = ref.get_object()
-        profile = bytearray(stream.get_data())
         offsets = dict(reader.xref[0])
+        changes: dict[int, bytes] = {}
+        intents = reader.trailer["/Root"].get("/OutputIntents")
+        if intents:
+            ref = intents[0].get_object().raw_get("/DestOutputProfile")
+            profile = bytearray(ref.get_object().get_data())
+            if len(profile) >= 128 and profile[36:40] == b"acsp":
+                profile[24:36] = struct.pack(">6H", when.year, when.month, when.day, when.hour,
+                                             when.minute, when.second)
+                changes[ref.idnum] = bytes(profile)
+        for idnum in offsets:
+            obj = reader.get_object(idnum)
+            if isinstance(obj, dict) and "/Length2" in obj and "/Length1" in obj:
+                font = obj.get_data()
+                stable = _stable_type1(font, int(obj["/Length1"]), int(obj["/Length2"]))
+                if stable != font:
+                    changes[idnum] = stable
     except Exception:  # noqa: BLE001 - not a PDF we know how to touch: leave it as it is
         return data
-    if len(profile) < 128 or profile[36:40] != b"acsp" or stream.get("/Filter") != "/FlateDecode":
-        return data
-    profile[24:36] = struct.pack(">6H", when.year, when.month, when.day, when.hour,
-                                 when.minute, when.second)
-    start = offsets.get(ref.idnum)
-    if start is None:
-        return data
-    head = data.index(b"stream", start)
-    body = head + len(b"stream")
-    body += 2 if data[body:body + 2] == b"\r\n" else 1
-    end = data.index(b"endstream", body)
-    m = re.compile(rb"/Length\s+(\d+)(?:\s+(\d+)\s+R)?").search(data, start, head)
-    if not m:
-        return data
-    if m.group(2) is None:
-        length_at = (m.start(1), m.end(1))
-    else:
-        at = offsets.get(int(m.group(1)))
-        n = re.compile(rb"\d+\s+\d+\s+obj\s*(\d+)").match(data, at) if at is not None else None
-        if not n:
+    return _replace_streams(data, offsets, changes) if changes else data
+
+
+def _replace_streams(data: bytes, offsets: dict[int, int], changes: dict[int, bytes]) -> bytes:
+    """Return ``data`` with the FlateDecode streams of ``changes`` replaced and the xref rebuilt."""
+    edits: list[tuple[int, int, bytes]] = []
+    length_re = re.compile(rb"/Length\s+(\d+)(?:\s+(\d+)\s+R)?")
+    for idnum, decoded in changes.items():
+        start = offsets[idnum]
+        head = data.index(b"stream", start)
+        if b"/FlateDecode" not in data[start:head]:
             return data
-        length_at = (n.start(1), n.end(1))
-    old_length = int(data[length_at[0]:length_at[1]])
-    # what follows the data up to "endstream" is the end-of-line marker; the compressed data
-    # itself may end in bytes that look like one, so measure it with /Length, not by stripping
-    trailing = data[body + old_length:end]
-    if body + old_length > end or trailing.strip(b"\r\n"):
-        return data
-    new_body = zlib.compress(bytes(profile), 9)
-    edits = [(body, body + old_length, new_body),
-             (length_at[0], length_at[1], str(len(new_body)).encode())]
+        body = head + len(b"stream")
+        body += 2 if data[body:body + 2] == b"\r\n" else 1
+        m = length_re.search(data, start, head)
+        if not m:
+            return data
+        if m.group(2) is None:
+            length_at = (m.start(1), m.end(1))
+        else:
+            at = offsets.get(int(m.group(1)))
+            n = re.compile(rb"\d+\s+\d+\s+obj\s*(\d+)").match(data, at) if at else None
+            if not n:
+                return data
+            length_at = (n.start(1), n.end(1))
+        old_length = int(data[length_at[0]:length_at[1]])
+        # measure the data by /Length: compressed data may itself end in line-end bytes
+        if not data[body + old_length:body + old_length + 12].lstrip(b"\r\n").startswith(
+                b"endstream"):
+            return data
+        new_body = zlib.compress(decoded, 9)
+        edits.append((body, body + old_length, new_body))
+        edits.append((length_at[0], length_at[1], str(len(new_body)).encode()))
     edits.sort()
     out, last, shifts = bytearray(), 0, []
     for a, b, text in edits:
@@ -164,12 +200,9 @@ def _pin_icc_dates(data: bytes, when: dt.datetime) -> bytes:
     def moved(offset: int) -> int:
         return offset + sum(delta for at, delta in shifts if offset >= at)
 
-    xref_at = out.rfind(b"\nxref")
-    if xref_at < 0:
-        return data
-    xref_at += 1
+    xref_at = out.rfind(b"\nxref") + 1
     m = re.compile(rb"xref\s+0\s+(\d+)\s+").match(out, xref_at)
-    if not m or int(m.group(1)) != max(offsets) + 1:
+    if xref_at <= 0 or not m or int(m.group(1)) != max(offsets) + 1:
         return data
     table = [b"0000000000 65535 f \n"]
     for number in range(1, int(m.group(1))):
@@ -179,19 +212,17 @@ def _pin_icc_dates(data: bytes, when: dt.datetime) -> bytes:
     if not tail:
         return data
     out[m.end():tail.start()] = b"".join(table)
-    new_xref = xref_at
-    out = re.sub(rb"startxref\s+\d+", b"startxref\n%d" % new_xref, bytes(out))
-    return out
+    return re.sub(rb"startxref\s+\d+", b"startxref\n%d" % xref_at, bytes(out))
 
 
 def pin_pdf(data: bytes, when: dt.datetime) -> bytes:
     """Return ``data`` with its dates set to ``when`` and its file identifier derived from it.
 
-    Dates in the document info and XMP keep their length, so nothing else moves; the date in
-    the PDF/A colour profile is set by :func:`_pin_icc_dates`.
+    Dates in the document info and XMP keep their length, so nothing else moves; the colour
+    profile and Type 1 fonts are made stable by :func:`_stable_streams`.
     """
     when = when.astimezone(dt.timezone.utc)
-    data = _pin_icc_dates(data, when)
+    data = _stable_streams(data, when)
     pdf_date = when.strftime("%Y%m%d%H%M%S")
     xmp_date = when.strftime("%Y-%m-%dT%H:%M:%S")
 

@@ -28,12 +28,13 @@ from typing import Any, Callable
 
 from babel.lists import format_list
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateSyntaxError, pass_context
+from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, pass_context
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
+from .direction import mark_language
 from .errors import TemplateError
 from .layout import MARK as FIT_MARK
 from .layout import fit_tables
@@ -109,6 +110,61 @@ def _no_period(text: Any) -> Any:
     return text
 
 
+class _SourceLanguage:
+    """What a template's ``_()`` calls give where no catalog is in the context: the source."""
+
+    rtl = False
+
+    @staticmethod
+    def _fill(text: str, values: dict[str, Any]) -> str:
+        return text.format_map(values) if values else text
+
+    def gettext(self, message: str, **values: Any) -> str:
+        return self._fill(message, values)
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        return self._fill(singular if n == 1 else plural, values)
+
+    def pgettext(self, context: str, message: str, **values: Any) -> str:
+        return self._fill(message, values)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int, **values: Any) -> str:
+        return self._fill(singular if n == 1 else plural, values)
+
+
+def _translator(ctx: Any, tag: str | None = None) -> Any:
+    if tag is not None:
+        return ctx.get("_translators", {}).get(tag) or _SourceLanguage()
+    found = ctx.get("_translator")
+    return found if found is not None and not isinstance(found, Undefined) else _SourceLanguage()
+
+
+@pass_context
+def _gettext(ctx: Any, message: str, **values: Any) -> str:
+    return _translator(ctx).gettext(message, **values)
+
+
+@pass_context
+def _ngettext(ctx: Any, singular: str, plural: str, n: int, **values: Any) -> str:
+    return _translator(ctx).ngettext(singular, plural, n, **values)
+
+
+@pass_context
+def _pgettext(ctx: Any, context: str, message: str, **values: Any) -> str:
+    return _translator(ctx).pgettext(context, message, **values)
+
+
+@pass_context
+def _npgettext(ctx: Any, context: str, singular: str, plural: str, n: int, **values: Any) -> str:
+    return _translator(ctx).npgettext(context, singular, plural, n, **values)
+
+
+@pass_context
+def _lgettext(ctx: Any, tag: str, message: str, **values: Any) -> str:
+    """Translate into ``tag``, not the document's language: for the tagline block."""
+    return _translator(ctx, tag).gettext(message, **values)
+
+
 def make_environment() -> ImmutableSandboxedEnvironment:
     """Return the sandboxed, autoescaping, strict environment every template renders in."""
     env = ImmutableSandboxedEnvironment(
@@ -121,6 +177,8 @@ def make_environment() -> ImmutableSandboxedEnvironment:
     env.filters["no_period"] = _no_period
     # the same spec must give the same bytes: nothing random in a template
     del env.filters["random"]
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext,
+                       npgettext=_npgettext, lgettext=_lgettext)
     return env
 
 
@@ -176,8 +234,14 @@ def _mark_column_loops(xml: str, where: str) -> str:
                           standalone=True).decode("utf-8")
 
 
-def _compile_part(env: ImmutableSandboxedEnvironment, label: str, name: str,
-                  xml: str) -> _Part:
+def _unescape_in_tags(match: re.Match[str]) -> str:
+    # inside a tag the XML escapes are Jinja text: "A &amp; B" in _("…") means "A & B"
+    return (match.group(0).replace("&quot;", '"').replace("&apos;", "'")
+            .replace("&amp;", "&"))
+
+
+def patched_source(xml: str, label: str, name: str) -> tuple[str, list[int], list[str], bool]:
+    """Return a part's Jinja source, its line-to-paragraph map, paragraph texts, column loops."""
     has_tc_loops = "{%tc" in xml
     if has_tc_loops:
         xml = _mark_column_loops(xml, f"{label}: {name}")
@@ -188,6 +252,7 @@ def _compile_part(env: ImmutableSandboxedEnvironment, label: str, name: str,
     counter = iter(range(1, len(texts) + 1))
     marked = _P_START.sub(lambda m: f'<w:p x-n="{next(counter)}"{m.group(1)}', xml)
     patched = _DOCXTPL.patch_xml(marked)
+    patched = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", _unescape_in_tags, patched, flags=re.S)
     # Escape docxtpl's literal-brace escapes at compile time: done after rendering (as docxtpl
     # does) it would also rewrite any "{_{" that a spec value happens to contain.
     for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
@@ -206,7 +271,23 @@ def _compile_part(env: ImmutableSandboxedEnvironment, label: str, name: str,
         if "</w:p>" in line:
             open_paragraph = line.rfind("</w:p>") < line.rfind("<w:p ")
         line_to_paragraph.append(last)
-    source = re.sub(r' x-n="\d+"', "", patched)
+    return re.sub(r' x-n="\d+"', "", patched), line_to_paragraph, texts, has_tc_loops
+
+
+def jinja_source_of_docx(data: bytes, label: str) -> tuple[str, list[int]]:
+    """Return the Jinja source of a DOCX's body without XML tags, and its paragraph map."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            xml = zf.read("word/document.xml").decode("utf-8")
+    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError) as e:
+        raise TemplateError(f"{label}: is not a DOCX template ({e})") from None
+    source, line_map, _, _ = patched_source(xml, label, "word/document.xml")
+    return re.sub(r"<[^>]+>", "", source), line_map
+
+
+def _compile_part(env: ImmutableSandboxedEnvironment, label: str, name: str,
+                  xml: str) -> _Part:
+    source, line_to_paragraph, texts, has_tc_loops = patched_source(xml, label, name)
     try:
         code = env.compile(source, name=label, filename=label)
         template = env.template_class.from_code(env, code, env.make_globals(None))
@@ -369,8 +450,18 @@ def _locate_error(part: _Part, error: BaseException, name: str | None) -> tuple[
     return number, expression
 
 
+@dataclass(frozen=True)
+class Language:
+    """The language a document is written in, for the markup Word and PDFs need."""
+
+    tag: str
+    rtl: bool = False
+    #: paragraphs in another language (the tagline block): exact text → (tag, rtl)
+    by_text: tuple[tuple[str, tuple[str, bool]], ...] = ()
+
+
 def render(template: CompiledTemplate, context: dict[str, Any], *,
-           source_date: dt.datetime) -> bytes:
+           source_date: dt.datetime, language: Language | None = None) -> bytes:
     """Render ``template`` with ``context`` and return the DOCX bytes.
 
     The bytes depend only on the template, the context and ``source_date`` (used for the zip
@@ -382,6 +473,8 @@ def render(template: CompiledTemplate, context: dict[str, Any], *,
         root = parse_xml(xml, f"{template.label}: {name} after rendering")
         if part.has_tc_loops:
             fit_tables(root)
+        if language is not None and name.startswith("word/"):
+            mark_language(root, language.tag, language.rtl, dict(language.by_text))
         if name == "docProps/core.xml":
             _pin_core_properties(root, source_date)
         rendered[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",

@@ -34,14 +34,15 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_it_writes_the_three_documents_and_a_manifest(in_repo, tmp_path: Path) -> None:
+def test_it_writes_the_documents_the_notices_and_a_manifest(in_repo, tmp_path: Path) -> None:
     result = invoke("build", LINCOLN, "-o", str(tmp_path))
     folder = tmp_path / "lincoln-es-bright-futures-2026-27"
+    notices = [f"notices/notice-{t}.docx" for t in ("en", "es", "vi", "ar", "zh-Hans")]
     assert result.exit_code == 0, result.output
-    assert result.stdout == (f"{LINCOLN}: wrote {folder}/ "
-                             "(mou.docx, data-sharing-agreement.docx, role-chart.docx)\n")
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "data-sharing-agreement.docx", "manifest.json", "mou.docx", "role-chart.docx"]
+    assert result.stdout == (f"{LINCOLN}: wrote {folder}/ (mou.docx, data-sharing-agreement.docx, "
+                             f"role-chart.docx, {', '.join(notices)})\n")
+    assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) == sorted(
+        ["data-sharing-agreement.docx", "manifest.json", "mou.docx", "role-chart.docx"] + notices)
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["docgen_version"] == __version__
     assert manifest["spec"]["sha256"] == sha(ROOT / LINCOLN)
@@ -49,16 +50,18 @@ def test_it_writes_the_three_documents_and_a_manifest(in_repo, tmp_path: Path) -
         ("mou.docx", "mou", "en-US"),
         ("data-sharing-agreement.docx", "data-sharing-agreement", "en-US"),
         ("role-chart.docx", "role-chart", "en-US"),
-    ]
+    ] + [(n, "notice", n.split("notice-")[1][:-5]) for n in notices]
     for entry in manifest["files"]:
         assert entry["sha256"] == sha(folder / entry["path"])
         assert entry["template_sha256"] == sha(ROOT / "templates" / entry["template"])
+    assert manifest["files"][3]["catalog_sha256"] == sha(
+        ROOT / "locales/en/LC_MESSAGES/docgen.po")
 
 
 def test_no_data_sharing_agreement_when_no_student_data_is_shared(in_repo, tmp_path: Path) -> None:
     invoke("build", JEFFERSON, "-o", str(tmp_path))
     names = sorted(p.name for p in (tmp_path / "jefferson-es-library-2026-27").iterdir())
-    assert names == ["manifest.json", "mou.docx", "role-chart.docx"]
+    assert names == ["manifest.json", "mou.docx", "role-chart.docx"]  # and no notices section
 
 
 def test_an_existing_folder_from_another_spec_is_not_replaced_without_force(in_repo,
@@ -160,7 +163,7 @@ def test_the_same_spec_gives_byte_identical_documents(in_repo, tmp_path: Path) -
     invoke("build", *map(str, SAMPLES), "-o", str(tmp_path / "b"))
     a = {p.relative_to(tmp_path / "a"): sha(p) for p in (tmp_path / "a").rglob("*") if p.is_file()}
     b = {p.relative_to(tmp_path / "b"): sha(p) for p in (tmp_path / "b").rglob("*") if p.is_file()}
-    assert a == b and len(a) == 15
+    assert a == b and len(a) == 15 + 5 + 3 + 4  # documents and manifests, then the notices
 
 
 def test_one_at_a_time_or_all_together_gives_the_same_files(in_repo, tmp_path: Path) -> None:

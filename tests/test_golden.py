@@ -24,7 +24,7 @@ def test_documents_match_their_golden_text(sample: Path, tmp_path: Path,
     documents = render_documents(spec, BuildOptions(tmp_path))
     assert documents, "every spec produces at least the MOU and the role chart"
     for kind, _, data in documents:
-        golden = GOLDEN / spec.id / f"{kind.kind}.txt"
+        golden = GOLDEN / spec.id / f"{kind.kind}{'-' + kind.locale if kind.locale else ''}.txt"
         text = normalised(data)
         if update_golden:
             golden.parent.mkdir(parents=True, exist_ok=True)
@@ -38,5 +38,5 @@ def test_no_golden_file_is_orphaned() -> None:
     for sample in SAMPLES:
         spec = load_spec(sample)
         for kind, _, _ in render_documents(spec, BuildOptions(Path("unused"))):
-            expected.add(GOLDEN / spec.id / f"{kind.kind}.txt")
+            expected.add(GOLDEN / spec.id / f"{kind.kind}{'-' + kind.locale if kind.locale else ''}.txt")
     assert set(GOLDEN.rglob("*.txt")) == expected

@@ -112,11 +112,16 @@ def test_the_packet_has_a_bookmark_and_labels_per_document_and_carries_its_spec(
         built: Path) -> None:
     reader = PdfReader(str(built / "packet.pdf"))
     top = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert top == ["Memorandum of Understanding", "Student Data-Sharing Agreement", "Role Chart"]
+    assert top == ["Memorandum of Understanding", "Student Data-Sharing Agreement", "Role Chart",
+                   "Family notice: Arabic (العربية)", "Family notice: English (English)",
+                   "Family notice: Spanish (español)", "Family notice: Vietnamese (Tiếng Việt)",
+                   "Family notice: Chinese (Simplified) (中文 (简体))"]
     labels = reader.page_labels
-    assert labels[0] == "MOU-1" and "DSA-1" in labels and labels[-1].startswith("Roles-")
+    assert labels[0] == "MOU-1" and "DSA-1" in labels and "Roles-1" in labels
+    assert "Notice-ar-1" in labels and labels[-1].startswith("Notice-zh-Hans-")
     sizes = [len(PdfReader(str(built / f)).pages)
              for f in ("mou.pdf", "data-sharing-agreement.pdf", "role-chart.pdf")]
+    sizes += [len(PdfReader(str(p)).pages) for p in (built / "notices").glob("*.pdf")]
     assert len(reader.pages) == sum(sizes)
     info = reader.metadata
     assert info.title == "Signing packet: Lincoln Elementary and Bright Futures, 2026-2027"
@@ -141,8 +146,10 @@ def test_the_manifest_lists_pdfs_with_their_sources(built: Path) -> None:
     files = {f["path"]: f for f in json.loads((built / "manifest.json").read_text())["files"]}
     assert files["mou.pdf"]["source"] == "mou.docx"
     assert files["mou.pdf"]["source_sha256"] == sha(built / "mou.docx")
-    assert files["packet.pdf"]["sources"] == ["mou.pdf", "data-sharing-agreement.pdf",
-                                              "role-chart.pdf"]
+    assert files["packet.pdf"]["sources"] == [
+        "mou.pdf", "data-sharing-agreement.pdf", "role-chart.pdf", "notices/notice-ar.pdf",
+        "notices/notice-en.pdf", "notices/notice-es.pdf", "notices/notice-vi.pdf",
+        "notices/notice-zh-Hans.pdf"]
     for name, entry in files.items():
         assert entry["sha256"] == sha(built / name)
 
@@ -150,7 +157,9 @@ def test_the_manifest_lists_pdfs_with_their_sources(built: Path) -> None:
 def test_rebuilding_gives_byte_identical_pdfs(built: Path, tmp_path: Path) -> None:
     build([str(LINCOLN)], BuildOptions(tmp_path, pdf=True, pdf_workers=1))
     again = tmp_path / built.name
-    for name in ("mou.pdf", "data-sharing-agreement.pdf", "role-chart.pdf", "packet.pdf"):
+    names = ["mou.pdf", "data-sharing-agreement.pdf", "role-chart.pdf", "packet.pdf"]
+    names += [f"notices/notice-{t}.pdf" for t in ("en", "es", "vi", "ar", "zh-Hans")]
+    for name in names:  # one worker here, two in the fixture: the bytes must not care
         assert sha(again / name) == sha(built / name), name
 
 

@@ -36,5 +36,6 @@ def test_the_shipped_templates_open_cleanly_in_word(template_findings) -> None:
 def test_rendering_adds_no_finding(sample: Path, tmp_path: Path, template_findings) -> None:
     for kind, template, data in render_documents(load_spec(sample), BuildOptions(tmp_path)):
         out = tmp_path / kind.output
+        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data)
         assert findings(out) <= template_findings[template.name], kind.kind

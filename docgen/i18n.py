@@ -1,0 +1,351 @@
+"""Translations: gettext catalogs read straight from their .po files, and the translator tools.
+
+Translatable text lives in the DOCX templates, marked as Jinja calls: ``{{ _("…") }}``,
+``{{ ngettext("…", "…", n) }}``, ``{{ pgettext("context", "…") }}``, with values inserted by
+name (``{{ _("Sign up by {date}.", date=notice.enroll_by) }}``) and a ``{# TRANSLATORS: … #}``
+comment before a call for context. Translators work on ``locales/<locale>/LC_MESSAGES/docgen.po``
+in Poedit, Weblate or Crowdin. docgen reads the .po files at build time (no compiled .mo files
+to go stale), and refuses to build a notice whose catalog lacks, or has a fuzzy or broken
+translation of, a message the notice uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import re
+import string
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from babel import Locale
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from babel.messages.plurals import get_plural
+from babel.support import Translations
+
+from . import __version__
+from .errors import DocgenError
+from .resources import resource_dir
+
+DOMAIN = "docgen"
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
+            "npgettext": ((1, "c"), 2, 3), "lgettext": (2,)}
+COMMENT_TAGS = ["TRANSLATORS:"]
+#: The templates whose text is translated.
+TRANSLATED_TEMPLATES = ("notice.docx",)
+
+FSI, PDI = "\u2068", "\u2069"  # first-strong isolate … pop directional isolate
+
+
+class CatalogError(DocgenError):
+    """A catalog is missing, unreadable, or not complete enough to build from."""
+
+
+def locales_dir() -> Path:
+    """Return the folder of the shipped catalogs."""
+    return resource_dir("locales")
+
+
+def catalog_dir_name(tag: str) -> str:
+    """Return the catalog folder name of the BCP 47 ``tag`` (``zh-Hans`` → ``zh_Hans``)."""
+    return tag.replace("-", "_")
+
+
+def catalog_path(tag: str, base: Path | None = None) -> Path:
+    return (base or locales_dir()) / catalog_dir_name(tag) / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def available_locales(base: Path | None = None) -> list[str]:
+    """Return the BCP 47 tags that have a catalog."""
+    root = base or locales_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p.parent.parent.name.replace("_", "-")
+                  for p in root.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def read_catalog(path: Path, tag: str | None = None) -> Catalog:
+    """Read the .po file at ``path``; raise :class:`CatalogError` naming it if it is bad."""
+    try:
+        with path.open("rb") as fh:
+            return read_po(fh, locale=catalog_dir_name(tag) if tag else None, domain=DOMAIN,
+                           abort_invalid=True)
+    except FileNotFoundError:
+        raise CatalogError(f"{path}: no such catalog") from None
+    except Exception as e:  # noqa: BLE001 - Babel raises several kinds for a bad file
+        line = getattr(e, "lineno", None)
+        where = f"{path}:{line}" if line else str(path)
+        raise CatalogError(f"{where}: the catalog cannot be read: {e}") from None
+
+
+# --- placeholders and isolation ---------------------------------------------------------------
+
+
+def placeholders(text: str) -> list[str]:
+    """Return the names of the ``{name}`` fields in ``text``, in order, with repeats."""
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError:
+        return ["<unbalanced braces>"]
+
+
+def text_direction(tag: str) -> str:
+    """Return "rtl" or "ltr" for the BCP 47 ``tag``."""
+    return Locale.parse(tag, sep="-").text_direction
+
+
+# --- the translator a render uses -------------------------------------------------------------
+
+
+@dataclass
+class Translator:
+    """gettext for one locale, with named placeholders filled in (isolated in RTL text)."""
+
+    tag: str
+    translations: Any
+    rtl: bool = False
+
+    def _fill(self, text: str, values: dict[str, Any]) -> str:
+        if not values:
+            return text
+        if self.rtl:
+            values = {k: f"{FSI}{v}{PDI}" for k, v in values.items()}
+        return text.format_map(values)
+
+    def gettext(self, message: str, **values: Any) -> str:
+        return self._fill(self.translations.gettext(message), values)
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        return self._fill(self.translations.ngettext(singular, plural, n), values)
+
+    def pgettext(self, context: str, message: str, **values: Any) -> str:
+        return self._fill(self.translations.pgettext(context, message), values)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int, **values: Any) -> str:
+        return self._fill(self.translations.npgettext(context, singular, plural, n), values)
+
+
+def translations_from(catalog: Catalog, *, use_fuzzy: bool = False) -> Translations:
+    """Return gettext translations compiled in memory from ``catalog``."""
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=use_fuzzy)
+    buf.seek(0)
+    return Translations(fp=buf, domain=DOMAIN)
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_translator(path: str, mtime_ns: int, tag: str, use_fuzzy: bool) -> Translator:
+    catalog = read_catalog(Path(path), tag)
+    return Translator(tag, translations_from(catalog, use_fuzzy=use_fuzzy),
+                      text_direction(tag) == "rtl")
+
+
+def translator(tag: str, *, base: Path | None = None, use_fuzzy: bool = False) -> Translator:
+    """Return the translator for ``tag`` from its catalog (read once while it is unchanged)."""
+    path = catalog_path(tag, base)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise CatalogError(f"{path}: no catalog for {tag!r}; a translator can add one with "
+                           f"`docgen i18n init {tag}`") from None
+    return _cached_translator(str(path), mtime, tag, use_fuzzy)
+
+
+# --- extraction -------------------------------------------------------------------------------
+
+
+def extract_docx(fileobj: Any, keywords: Any, comment_tags: Any,
+                 options: dict[str, Any]) -> Iterator[tuple[int, str, Any, list[str]]]:
+    """Babel extraction method for DOCX templates (registered as ``docx``).
+
+    Line numbers are paragraph numbers of the document body. Use in a Babel mapping file as
+    ``[docx: templates/*.docx]``; ``pybabel extract`` then reads DOCX templates too.
+    """
+    from jinja2.ext import babel_extract
+
+    from .render import jinja_source_of_docx
+
+    source, line_map = jinja_source_of_docx(fileobj.read(), getattr(fileobj, "name", "template"))
+    for lineno, funcname, message, comments in babel_extract(
+            io.BytesIO(source.encode("utf-8")), keywords, comment_tags,
+            {"trimmed": "false", **options}):
+        yield line_map[min(lineno, len(line_map) - 1)], funcname, message, comments
+
+
+def extract_catalog(templates: Iterable[Path], *, root: Path | None = None) -> Catalog:
+    """Return the template catalog (.pot) of the translatable text in ``templates``."""
+    from babel.messages.extract import extract
+
+    catalog = Catalog(project="docgen", version=__version__, domain=DOMAIN,
+                      charset="utf-8", creation_date=dt.datetime(2026, 1, 1,
+                                                                   tzinfo=dt.timezone.utc),
+                      msgid_bugs_address="")
+    for path in templates:
+        label = str(path.relative_to(root)) if root and path.is_relative_to(root) else path.name
+        with path.open("rb") as fh:
+            for lineno, message, comments, context in extract(
+                    extract_docx, fh, keywords=KEYWORDS, comment_tags=COMMENT_TAGS):
+                catalog.add(message, None, [(label, lineno)], auto_comments=comments,
+                            context=context,
+                            flags=("python-brace-format",) if placeholders(
+                                message if isinstance(message, str) else message[0]) else ())
+    return catalog
+
+
+def messages_used(template: Path) -> list[tuple[str | None, str | tuple[str, str]]]:
+    """Return (context, msgid) of every message ``template`` uses."""
+    catalog = extract_catalog([template])
+    return [(m.context, m.id) for m in catalog if m.id]
+
+
+def write_catalog(catalog: Catalog, path: Path, **kwargs: Any) -> None:
+    """Write ``catalog`` to ``path`` as a .po/.pot file, sorted and without dates that move."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    write_po(buf, catalog, width=100, sort_output=False, **kwargs)
+    text = re.sub(rb'"POT-Creation-Date: [^"]*"', b'"POT-Creation-Date: 2026-01-01 00:00+0000\\\\n"',
+                  buf.getvalue())
+    path.write_bytes(text)
+
+
+#: Plural rules where Babel's table is wrong. Babel writes ``n%100>=0 && n%100<=2 ? 4 : 5`` for
+#: Arabic, which swaps CLDR's "many" and "other" (Babel issue #816); this is the rule Weblate and
+#: Transifex use.
+PLURAL_FIXES = {
+    "ar": (6, "(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5)"),
+}
+
+
+def expected_plurals(tag: str) -> tuple[int, str]:
+    """Return the gettext plural count and rule for ``tag``."""
+    language = tag.split("-")[0].lower()
+    if language in PLURAL_FIXES:
+        return PLURAL_FIXES[language]
+    rule = get_plural(Locale.parse(tag, sep="-"))
+    return rule.num_plurals, rule.plural_expr
+
+
+def fix_plural_forms(catalog: Catalog) -> None:
+    """Give the catalog the right Plural-Forms header (Babel's is wrong for Arabic)."""
+    if catalog.locale is not None:
+        count, expr = expected_plurals(str(catalog.locale).replace("_", "-"))
+        catalog._num_plurals = count  # noqa: SLF001 - Babel has no setter for these
+        catalog._plural_expr = expr  # noqa: SLF001
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CatalogReport:
+    """Counts and problems of one catalog."""
+
+    tag: str
+    path: Path
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    obsolete: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [v for v in value]
+    return [value]
+
+
+def _suspicious_copy(msgid: str, msgstr: str, tag: str) -> bool:
+    """A translation equal to the English source is suspicious when it has real words."""
+    if tag.split("-")[0] == "en" or msgid != msgstr:
+        return False
+    words = re.sub(r"\{[^}]*\}", "", msgid)
+    return len(re.findall(r"[A-Za-z]{3,}", words)) >= 2
+
+
+def check_catalog(tag: str, path: Path | None = None) -> CatalogReport:
+    """Count and check the catalog of ``tag``: placeholders, plural forms, copies of English."""
+    path = path or catalog_path(tag)
+    report = CatalogReport(tag, path)
+    catalog = read_catalog(path, tag)
+    count, expr = expected_plurals(tag)
+    if catalog.num_plurals != count or (tag.split("-")[0] in PLURAL_FIXES
+                                        and catalog.plural_expr.replace(" ", "")
+                                        != expr.replace(" ", "")):
+        report.problems.append(f"{path}:1: the Plural-Forms header should be 'nplurals={count}; "
+                               f"plural={expr};'")
+    report.obsolete = len(catalog.obsolete)
+    for message in catalog:
+        if not message.id:
+            continue
+        where = f"{path}:{message.lineno}"
+        ids = _strings(message.id)
+        strs = _strings(message.string)
+        if message.fuzzy:
+            report.fuzzy += 1
+            continue
+        if not all(strs) or (message.pluralizable and len(strs) < catalog.num_plurals):
+            report.untranslated += 1
+            continue
+        report.translated += 1
+        if message.pluralizable and len(strs) != catalog.num_plurals:
+            report.problems.append(f"{where}: {len(strs)} plural forms, but the catalog "
+                                   f"needs {catalog.num_plurals}")
+        wanted = sorted(set(placeholders(ids[0])) | set(placeholders(ids[-1])))
+        for i, text in enumerate(strs):
+            got = sorted(set(placeholders(text)))
+            if got != wanted:
+                missing = sorted(set(wanted) - set(got))
+                extra = sorted(set(got) - set(wanted))
+                detail = "; ".join(filter(None, [
+                    f"missing {', '.join('{' + n + '}' for n in missing)}" if missing else "",
+                    f"unknown {', '.join('{' + n + '}' for n in extra)}" if extra else ""]))
+                form = f" (plural form {i})" if message.pluralizable else ""
+                report.problems.append(f"{where}: placeholders differ from the source{form}: "
+                                       f"{detail}")
+        if _suspicious_copy(ids[0], strs[0], tag):
+            report.problems.append(f"{where}: the translation is the English source unchanged: "
+                                   f"{ids[0][:50]!r}")
+    return report
+
+
+def unusable_messages(tag: str, used: Iterable[tuple[str | None, Any]],
+                      path: Path | None = None) -> list[str]:
+    """Return why the catalog of ``tag`` cannot serve each message in ``used``, if it cannot."""
+    path = path or catalog_path(tag)
+    catalog = read_catalog(path, tag)
+    report = check_catalog(tag, path)
+    broken = {p.split(": ", 1)[0] for p in report.problems}
+    out = []
+    for context, msgid in used:
+        message = catalog.get(msgid, context=context)
+        label = (msgid if isinstance(msgid, str) else msgid[0])[:50]
+        if message is None:
+            out.append(f"{path}: no translation of {label!r}")
+        elif message.fuzzy:
+            out.append(f"{path}:{message.lineno}: the translation of {label!r} is marked fuzzy "
+                       "(it may be out of date); review it and remove the fuzzy flag")
+        elif not all(_strings(message.string)):
+            out.append(f"{path}:{message.lineno}: no translation of {label!r}")
+        elif f"{path}:{message.lineno}" in broken:
+            out.append(f"{path}:{message.lineno}: the translation of {label!r} is broken; "
+                       "run `docgen i18n check`")
+    return out
+
+
+def zip_member(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(name)
+
+
+__all__ = ["Catalog", "Message", "Translator", "check_catalog", "extract_catalog",
+           "extract_docx", "translator", "unusable_messages"]
