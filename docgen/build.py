@@ -179,12 +179,17 @@ def render_documents(spec: Spec, options: BuildOptions) -> list[tuple[DocumentKi
         catalog_tag = canonical(kind.locale) or kind.locale
         gaps[kind.locale] = unusable_messages(catalog_tag, used)
         translators[kind.locale] = translator(catalog_tag, use_fuzzy=bool(gaps[kind.locale]))
-    missing = [line for tag in gaps for line in gaps[tag]]
-    if missing and not options.allow_incomplete:
-        raise CatalogError(
-            f"{spec.file}: the family notices cannot be built: {len(missing)} message(s) are not "
-            "translated, or not reviewed; pass --allow-incomplete to build them anyway, marked "
-            "as drafts", [Problem(spec.file, 0, 0, "", line) for line in missing])
+    missing = [problem for tag in gaps for problem in gaps[tag]]
+    if missing:
+        if not options.allow_incomplete:
+            raise CatalogError(
+                f"{spec.file}: the family notices cannot be built: {len(missing)} message(s) "
+                "are not translated or not reviewed; pass --allow-incomplete to build them "
+                "anyway, marked as drafts",
+                missing + [Problem(spec.file, 0, 0, "", f"the family notices were not built: "
+                                   f"{len(missing)} message(s) are not translated or not "
+                                   "reviewed; fix the catalogs (docgen i18n check), or pass "
+                                   "--allow-incomplete to build them marked as drafts")])
     compiled = compile_template(template)
     for kind in notices:
         assert kind.locale is not None
@@ -199,7 +204,7 @@ def render_documents(spec: Spec, options: BuildOptions) -> list[tuple[DocumentKi
             by_text.append((text, (line["tag"], line["rtl"])))
         language = Language(kind.locale, rtl, tuple(by_text))
         marked = DocumentKind(kind.kind, kind.template, kind.output, kind.wanted, kind.locale,
-                              kind.catalog_sha256, tuple(gaps[kind.locale]))
+                              kind.catalog_sha256, tuple(str(p) for p in gaps[kind.locale]))
         out.append((marked, template,
                     render(compiled, nctx, source_date=when, language=language)))
     return out

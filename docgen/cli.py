@@ -15,6 +15,8 @@ from . import __version__
 from .build import BuildOptions, BuildResult, build, spec_files_from
 from .context import build_context
 from .doctor import checks as doctor_checks
+from .i18n import (available_locales, catalog_path, check_catalog, init_catalog, locales_dir,
+                   read_catalog, update_catalogs, write_template)
 from .errors import DocgenError, UsageError
 from .locales import DEFAULT_LOCALE, locale_problem
 from .packet import spec_from_packet
@@ -113,8 +115,11 @@ def validate(specs: tuple[str, ...]) -> None:
               help="Folder of your own templates (mou.docx, …) used instead of the shipped ones.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Specs rendered in parallel, and LibreOffice workers [default: one per core].")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Build family notices even when their catalog lacks, or has unreviewed, "
+                   "translations; they are marked DRAFT, and so is the manifest.")
 def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: bool,
-                  templates: str | None, jobs: int | None) -> None:
+                  templates: str | None, jobs: int | None, allow_incomplete: bool) -> None:
     """Build the MOU, data-sharing agreement, role chart, their PDFs and the signing packet.
 
     SPEC can be files, folders (every .json below them) or glob patterns. For each spec,
@@ -136,7 +141,7 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
     options = BuildOptions(Path(out_dir), force=force,
                            templates=Path(templates) if templates else None,
                            source_date=_source_date(), pdf=not no_pdf, jobs=workers,
-                           pdf_workers=workers)
+                           pdf_workers=workers, allow_incomplete=allow_incomplete)
     interactive = sys.stderr.isatty() and len(files) > 1
     later: list[BuildResult] = []
 
@@ -275,6 +280,100 @@ def doctor(specs: tuple[str, ...]) -> None:
     for check in results:
         click.echo(f"{'ok     ' if check.ok else 'MISSING'}  {check.name}: {check.detail}")
     if not all(c.ok for c in results):
+        raise SystemExit(1)
+
+
+@cli.group()
+def i18n() -> None:
+    """Translator tools: extract the messages, start and update catalogs, check them.
+
+    Catalogs are locales/<locale>/LC_MESSAGES/docgen.po, for Poedit, Weblate or Crowdin.
+
+    \b
+    Example:
+      docgen i18n extract
+      docgen i18n init fr
+      docgen i18n update
+      docgen i18n check
+    """
+
+
+_DIR_OPTION = click.option("--dir", "directory", type=click.Path(file_okay=False),
+                           default=None, help="Catalog folder [default: docgen's locales/].")
+
+
+@i18n.command(name="extract")
+@_DIR_OPTION
+def i18n_extract(directory: str | None) -> None:
+    """Write the message template (docgen.pot) from the DOCX templates.
+
+    \b
+    Example:
+      docgen i18n extract
+    """
+    base = Path(directory) if directory else locales_dir()
+    pot = write_template(base)
+    click.echo(f"wrote {pot} ({sum(1 for m in read_catalog(pot) if m.id)} messages)")
+
+
+@i18n.command(name="init")
+@click.argument("locale", metavar="LOCALE")
+@_DIR_OPTION
+def i18n_init(locale: str, directory: str | None) -> None:
+    """Start the catalog of a new language (a BCP 47 tag such as fr or pt-BR).
+
+    \b
+    Example:
+      docgen i18n init fr
+    """
+    base = Path(directory) if directory else locales_dir()
+    click.echo(f"wrote {init_catalog(locale, base)}; translate it, then run docgen i18n check")
+
+
+@i18n.command(name="update")
+@_DIR_OPTION
+def i18n_update(directory: str | None) -> None:
+    """Bring every catalog up to date with the templates, keeping previous wording for review.
+
+    Changed messages are marked fuzzy with the old source text (#|), so translators see what
+    changed; a notice will not build from a fuzzy translation until it is reviewed.
+
+    \b
+    Example:
+      docgen i18n update
+    """
+    base = Path(directory) if directory else locales_dir()
+    for path in update_catalogs(base):
+        click.echo(f"updated {path}")
+
+
+@i18n.command(name="check")
+@click.argument("locales", nargs=-1, metavar="[LOCALE...]")
+@_DIR_OPTION
+def i18n_check(locales: tuple[str, ...], directory: str | None) -> None:
+    """Count and check catalogs; exit 1 on any problem, each on a line with file:line.
+
+    Checks that placeholders match the English source, that plural forms are complete, that
+    no translation is the English text unchanged, and that nothing is fuzzy or untranslated.
+
+    \b
+    Example:
+      docgen i18n check
+      docgen i18n check es ar
+    """
+    base = Path(directory) if directory else locales_dir()
+    tags = list(locales) or available_locales(base)
+    if not tags:
+        raise UsageError(f"{base}: no catalogs; start one with docgen i18n init LOCALE")
+    bad = False
+    for tag in tags:
+        report = check_catalog(tag, catalog_path(tag, base))
+        click.echo(f"{tag}: {report.translated} translated, {report.fuzzy} fuzzy, "
+                   f"{report.untranslated} untranslated, {report.obsolete} obsolete")
+        for problem in report.problems + report.gaps():
+            click.echo(problem, err=True)
+        bad = bad or bool(report.problems or report.gaps())
+    if bad:
         raise SystemExit(1)
 
 

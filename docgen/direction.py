@@ -92,3 +92,17 @@ def mark_language(root: etree._Element, tag: str, rtl: bool,
     if rtl:
         for sect in root.iter(_w("sectPr")):
             _ensure(sect, "bidi", _SECT_AFTER_BIDI)
+
+
+def document_tag(tag: str) -> str:
+    """Return the language-region tag Word and LibreOffice expect for a document in ``tag``."""
+    return {"ar": "ar-SA", "zh": "zh-CN"}.get(tag.split("-")[0].lower(), tag)
+
+
+def set_default_language(styles: etree._Element, tag: str) -> None:
+    """Set the default language in styles.xml (docDefaults) to ``tag``."""
+    rpr = styles.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
+    if rpr is None:
+        return
+    lang = _ensure(rpr, "lang", _RPR_AFTER_LANG)
+    lang.set(_w("val"), document_tag(tag))

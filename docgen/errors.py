@@ -28,7 +28,7 @@ class Problem:
     def __str__(self) -> str:
         where = self.file
         if self.line:
-            where += f":{self.line}:{self.col}"
+            where += f":{self.line}:{self.col}" if self.col else f":{self.line}"
         if self.path:
             return f"{where}: {self.path}: {self.message}"
         return f"{where}: {self.message}"

@@ -16,7 +16,6 @@ import functools
 import io
 import re
 import string
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -29,7 +28,7 @@ from babel.messages.plurals import get_plural
 from babel.support import Translations
 
 from . import __version__
-from .errors import DocgenError
+from .errors import DocgenError, Problem
 from .resources import resource_dir
 
 DOMAIN = "docgen"
@@ -253,9 +252,16 @@ class CatalogReport:
     obsolete: int = 0
     problems: list[str] = field(default_factory=list)
 
+    fuzzy_at: list[str] = field(default_factory=list)
+    untranslated_at: list[str] = field(default_factory=list)
+
     @property
     def total(self) -> int:
         return self.translated + self.fuzzy + self.untranslated
+
+    def gaps(self) -> list[str]:
+        """Return a line for each fuzzy or untranslated message."""
+        return self.fuzzy_at + self.untranslated_at
 
 
 def _strings(value: Any) -> list[str]:
@@ -292,9 +298,12 @@ def check_catalog(tag: str, path: Path | None = None) -> CatalogReport:
         strs = _strings(message.string)
         if message.fuzzy:
             report.fuzzy += 1
+            report.fuzzy_at.append(f"{where}: fuzzy (review it, then remove the fuzzy flag): "
+                                   f"{ids[0][:50]!r}")
             continue
         if not all(strs) or (message.pluralizable and len(strs) < catalog.num_plurals):
             report.untranslated += 1
+            report.untranslated_at.append(f"{where}: not translated: {ids[0][:50]!r}")
             continue
         report.translated += 1
         if message.pluralizable and len(strs) != catalog.num_plurals:
@@ -319,7 +328,7 @@ def check_catalog(tag: str, path: Path | None = None) -> CatalogReport:
 
 
 def unusable_messages(tag: str, used: Iterable[tuple[str | None, Any]],
-                      path: Path | None = None) -> list[str]:
+                      path: Path | None = None) -> list[Problem]:
     """Return why the catalog of ``tag`` cannot serve each message in ``used``, if it cannot."""
     path = path or catalog_path(tag)
     catalog = read_catalog(path, tag)
@@ -329,22 +338,81 @@ def unusable_messages(tag: str, used: Iterable[tuple[str | None, Any]],
     for context, msgid in used:
         message = catalog.get(msgid, context=context)
         label = (msgid if isinstance(msgid, str) else msgid[0])[:50]
+        line = message.lineno if message is not None else 0
         if message is None:
-            out.append(f"{path}: no translation of {label!r}")
+            problem = f"no translation of {label!r}"
         elif message.fuzzy:
-            out.append(f"{path}:{message.lineno}: the translation of {label!r} is marked fuzzy "
-                       "(it may be out of date); review it and remove the fuzzy flag")
+            problem = (f"the translation of {label!r} is marked fuzzy (it may be out of date); "
+                       "review it and remove the fuzzy flag")
         elif not all(_strings(message.string)):
-            out.append(f"{path}:{message.lineno}: no translation of {label!r}")
+            problem = f"no translation of {label!r}"
         elif f"{path}:{message.lineno}" in broken:
-            out.append(f"{path}:{message.lineno}: the translation of {label!r} is broken; "
-                       "run `docgen i18n check`")
+            problem = f"the translation of {label!r} is broken; run `docgen i18n check`"
+        else:
+            continue
+        out.append(Problem(str(path), line, 0, "", problem))
     return out
 
 
-def zip_member(path: Path, name: str) -> bytes:
-    with zipfile.ZipFile(path) as zf:
-        return zf.read(name)
+def template_paths() -> list[Path]:
+    """Return the shipped templates whose text is translated."""
+    from .resources import template_dir
+
+    return [template_dir() / name for name in TRANSLATED_TEMPLATES]
+
+
+def write_template(base: Path) -> Path:
+    """Extract the messages of the templates into ``base``/docgen.pot and return its path."""
+    from .resources import template_dir
+
+    pot = extract_catalog(template_paths(), root=template_dir().parent)
+    path = base / f"{DOMAIN}.pot"
+    write_catalog(pot, path)
+    return path
+
+
+def init_catalog(tag: str, base: Path) -> Path:
+    """Start the catalog of ``tag`` from the templates; raise if it exists or is unknown."""
+    from babel import UnknownLocaleError
+
+    try:
+        locale = Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError):
+        raise CatalogError(f"{tag!r} is not a language Babel knows; use a BCP 47 tag such as "
+                           "'fr' or 'pt-BR'") from None
+    path = catalog_path(tag, base)
+    if path.exists():
+        raise CatalogError(f"{path}: already exists; run docgen i18n update instead")
+    pot = read_catalog(write_template(base))
+    catalog = Catalog(locale=locale, domain=DOMAIN, project="docgen", version=__version__,
+                      charset="utf-8", fuzzy=False)
+    fix_plural_forms(catalog)
+    for message in pot:
+        if message.id:
+            catalog.add(message.id, "" if isinstance(message.id, str) else
+                        ("",) * catalog.num_plurals, message.locations,
+                        auto_comments=message.auto_comments, context=message.context,
+                        flags=message.flags)
+    write_catalog(catalog, path)
+    return path
+
+
+def update_catalogs(base: Path) -> list[Path]:
+    """Update every catalog under ``base`` from the templates; return the files written.
+
+    Like ``pybabel update --previous``: a changed message keeps its old translation, marked
+    fuzzy, with the old source text as ``#|`` lines; messages no longer used become obsolete.
+    """
+    pot = read_catalog(write_template(base))
+    written = []
+    for tag in available_locales(base):
+        path = catalog_path(tag, base)
+        catalog = read_catalog(path, tag)
+        catalog.update(pot, no_fuzzy_matching=False, update_header_comment=False)
+        fix_plural_forms(catalog)
+        write_catalog(catalog, path, include_previous=True)
+        written.append(path)
+    return written
 
 
 __all__ = ["Catalog", "Message", "Translator", "check_catalog", "extract_catalog",

@@ -6,8 +6,18 @@ import difflib
 
 from babel import Locale, UnknownLocaleError
 
-#: BCP 47 tags of the languages docgen ships documents in.
-SUPPORTED_LOCALES = ("en", "es", "vi", "ar", "zh-Hans")
+#: BCP 47 tags of the languages docgen ships catalogs for.
+SHIPPED_LOCALES = ("en", "es", "vi", "ar", "zh-Hans")
+
+
+def supported_locales() -> tuple[str, ...]:
+    """Return the languages with a catalog: the shipped ones and any a translator added."""
+    from .i18n import available_locales
+
+    return tuple(available_locales()) or SHIPPED_LOCALES
+
+
+SUPPORTED_LOCALES = SHIPPED_LOCALES
 
 #: The tag documents default to: the agreements are written in American English.
 DEFAULT_LOCALE = "en-US"
@@ -18,7 +28,7 @@ def canonical(tag: str) -> str | None:
     parts = tag.replace("_", "-").split("-")
     lang = parts[0].lower()
     script = next((p.title() for p in parts[1:] if len(p) == 4), None)
-    for supported in SUPPORTED_LOCALES:
+    for supported in supported_locales():
         s_lang, _, s_script = supported.partition("-")
         if s_lang == lang and (not s_script or s_script == script):
             return supported
@@ -30,16 +40,16 @@ def locale_problem(tag: str) -> str | None:
     try:
         Locale.parse(tag, sep="-")
     except (UnknownLocaleError, ValueError):
-        close = difflib.get_close_matches(tag, SUPPORTED_LOCALES, n=1, cutoff=0.5)
+        close = difflib.get_close_matches(tag, supported_locales(), n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return (f"{tag!r} is not a language tag docgen knows{hint} "
-                f"(supported: {', '.join(SUPPORTED_LOCALES)})")
+                f"(supported: {', '.join(supported_locales())})")
     if canonical(tag) is None:
         if tag.lower() == "zh":
             return (f"{tag!r} does not say which Chinese script; docgen supports 'zh-Hans' "
                     "(simplified)")
         return (f"{tag!r} is not a supported language yet (supported: "
-                f"{', '.join(SUPPORTED_LOCALES)}); a translator can add it, see the README")
+                f"{', '.join(supported_locales())}); a translator can add it, see the README")
     return None
 
 

@@ -34,7 +34,7 @@ from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
-from .direction import mark_language
+from .direction import mark_language, set_default_language
 from .errors import TemplateError
 from .layout import MARK as FIT_MARK
 from .layout import fit_tables
@@ -479,6 +479,14 @@ def render(template: CompiledTemplate, context: dict[str, Any], *,
             _pin_core_properties(root, source_date)
         rendered[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                         standalone=True)
+    if language is not None:
+        # the document's own language, which LibreOffice writes as the PDF's /Lang
+        for info, raw in template.members:
+            if info.filename == "word/styles.xml":
+                root = parse_xml(raw, f"{template.label}: word/styles.xml")
+                set_default_language(root, language.tag)
+                rendered[info.filename] = etree.tostring(
+                    root, xml_declaration=True, encoding="UTF-8", standalone=True)
     if "docProps/core.xml" not in rendered:
         for info, raw in template.members:
             if info.filename == "docProps/core.xml":

@@ -299,3 +299,21 @@ def test_pinning_any_date_keeps_the_pdf_valid_and_is_stable(built: Path, when) -
     assert len(reader.pages) == len(PdfReader(io.BytesIO(original)).pages)
     assert f"({when:%Y%m%d%H%M%S}".encode() in pinned or f"D:{when:%Y%m%d%H%M%S}".encode() in pinned
     assert reader.pages[-1].extract_text() == PdfReader(io.BytesIO(original)).pages[-1].extract_text()
+
+
+def _font_names(path: Path) -> set[str]:
+    names = set()
+    for page in PdfReader(str(path)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(font.get_object()["/BaseFont"].split("+")[-1])
+    return names
+
+
+def test_notice_pdfs_embed_fonts_that_have_the_scripts_glyphs(built: Path) -> None:
+    # text extraction cannot see tofu boxes; the embedded font names can
+    assert "NotoNaskhArabic-Regular" in _font_names(built / "notices/notice-ar.pdf")
+    assert any(n.startswith("NotoSansCJK") for n in _font_names(built / "notices/notice-zh-Hans.pdf"))
+    assert "NotoSans-Regular" in _font_names(built / "notices/notice-vi.pdf")
+    ar = PdfReader(str(built / "notices/notice-ar.pdf"))
+    assert ar.trailer["/Root"]["/Lang"].startswith("ar")
+    assert "(510) 555-0190 ext. 12" in text(built / "notices/notice-ar.pdf")

@@ -1,0 +1,266 @@
+"""Family notices and the translator workflow (issue #4)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from click.testing import CliRunner
+
+from conftest import ROOT
+from docgen import i18n
+from docgen.build import BuildOptions, build, render_documents
+from docgen.cli import cli
+from docgen.spec import load_spec
+from docxtext import plain_text
+
+LINCOLN = ROOT / "samples/lincoln-elementary-bright-futures.json"
+CATALOGS = ROOT / "locales"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture
+def catalogs(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of the shipped catalogs that docgen uses instead of them, to break or extend."""
+    copy = tmp_path / "locales"
+    shutil.copytree(CATALOGS, copy)
+    monkeypatch.setattr(i18n, "locales_dir", lambda: copy)
+    return copy
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def notices(tmp_path: Path, spec: Path = LINCOLN, **options) -> dict[str, bytes]:
+    documents = render_documents(load_spec(spec), BuildOptions(tmp_path, **options))
+    return {k.locale: data for k, _, data in documents if k.kind == "notice"}
+
+
+def document_xml(docx: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        return zf.read("word/document.xml").decode()
+
+
+def test_extract_finds_every_message_with_its_paragraph_and_translator_comment() -> None:
+    pot = i18n.extract_catalog([ROOT / "templates/notice.docx"], root=ROOT)
+    title = pot.get("{partner} at {school}")
+    assert title.locations == [("templates/notice.docx", 1)]
+    assert title.auto_comments == ["the title of the letter; {partner} is an organisation, "
+                                   "{school} a school"]
+    assert "python-brace-format" in title.flags
+    assert pot.get("month", context="fee period") is not None
+    plural = pot.get(("{program}: students in grade {grades}.",
+                      "{program}: students in grades {grades}."))
+    assert plural is not None and plural.pluralizable
+    assert len([m for m in pot if m.id]) == 38
+
+
+def test_pybabel_extract_reads_docx_through_the_entry_point(tmp_path: Path) -> None:
+    mapping = tmp_path / "babel.cfg"
+    mapping.write_text("[docx: templates/notice.docx]\n")
+    out = tmp_path / "messages.pot"
+    pybabel = Path(sys.executable).parent / "pybabel"
+    done = subprocess.run([str(pybabel), "extract", "-F", str(mapping), "-c", "TRANSLATORS:",
+                           "-k", "lgettext:2", "-o", str(out), "."], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    catalog = read_po(out.open("rb"))
+    assert catalog.get("What do you need to do?") is not None
+    assert catalog.get("If you need this letter in {language}, call {phone}.") is not None
+
+
+def test_the_shipped_catalogs_pass_the_check() -> None:
+    result = invoke("i18n", "check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"{tag}: 38 translated, 0 fuzzy, 0 untranslated, 0 obsolete"
+        for tag in ("ar", "en", "es", "vi", "zh-Hans")]
+
+
+def _edit(path: Path, old: str, new: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text[:text.index(old)].count("\n") + 1
+
+
+def test_check_fails_on_a_dropped_placeholder_a_fuzzy_entry_and_an_english_copy(
+        catalogs: Path) -> None:
+    es = catalogs / "es/LC_MESSAGES/docgen.po"
+    _edit(es, 'msgstr "Escriba a {name}: {email}."', 'msgstr "Escriba a {name}."')
+    _edit(es, '#, python-brace-format\nmsgid "Place: {place}."',
+          '#, fuzzy, python-brace-format\nmsgid "Place: {place}."')
+    _edit(es, 'msgstr "¿Cuánto cuesta?"', 'msgstr "How much does it cost?"')
+    catalog = read_po(es.open("rb"))
+    line = {m.id: m.lineno for m in catalog}
+    result = invoke("i18n", "check", "es", "--dir", str(catalogs))
+    assert result.exit_code == 1
+    assert result.stdout == "es: 37 translated, 1 fuzzy, 0 untranslated, 0 obsolete\n"
+    assert result.stderr.splitlines() == [
+        f"{es}:{line['How much does it cost?']}: the translation is the English source "
+        "unchanged: 'How much does it cost?'",
+        f"{es}:{line['Write to {name}: {email}.']}: placeholders differ from the source: "
+        "missing {email}",
+        f"{es}:{line['Place: {place}.']}: fuzzy (review it, then remove the fuzzy flag): "
+        "'Place: {place}.'",
+    ]
+
+
+def test_check_fails_on_a_wrong_plural_count(catalogs: Path) -> None:
+    ar = catalogs / "ar/LC_MESSAGES/docgen.po"
+    _edit(ar, "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : ",
+          "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : ")
+    text = ar.read_text(encoding="utf-8")
+    text = re.sub(r'msgstr\[5\] "[^"]*"\n', "", text)
+    ar.write_text(text, encoding="utf-8")
+    result = invoke("i18n", "check", "ar", "--dir", str(catalogs))
+    assert result.exit_code == 1
+    assert "not translated" in result.stderr or "plural forms" in result.stderr
+
+
+def test_init_writes_the_right_arabic_plural_rule_babel_gets_wrong(tmp_path: Path) -> None:
+    result = invoke("i18n", "init", "ar", "--dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    header = (tmp_path / "ar/LC_MESSAGES/docgen.po").read_text(encoding="utf-8")
+    flat = header.replace('"\n"', "")
+    assert ("nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+            "n%100>=11 ? 4 : 5);") in flat
+    again = invoke("i18n", "init", "ar", "--dir", str(tmp_path))
+    assert again.exit_code == 1
+    assert again.stderr.endswith("already exists; run docgen i18n update instead\n")
+
+
+def test_update_keeps_the_previous_wording_and_marks_it_fuzzy(catalogs: Path) -> None:
+    es = catalogs / "es/LC_MESSAGES/docgen.po"
+    # as if the template had said "Questions" before it said "Questions?"
+    _edit(es, 'msgid "Questions?"', 'msgid "Questions"')
+    assert invoke("i18n", "update", "--dir", str(catalogs)).exit_code == 0
+    text = es.read_text(encoding="utf-8")
+    block = text[text.index('msgid "Questions?"') - 60:text.index('msgid "Questions?"') + 40]
+    assert "#, fuzzy" in block and '#| msgid "Questions"' in block
+    assert 'msgstr "¿Preguntas?"' in text[text.index('msgid "Questions?"'):][:60]
+
+
+def test_build_refuses_a_notice_from_a_broken_catalog(catalogs: Path, tmp_path: Path) -> None:
+    es = catalogs / "es/LC_MESSAGES/docgen.po"
+    line = _edit(es, '#, python-brace-format\nmsgid "Place: {place}."',
+                 '#, fuzzy, python-brace-format\nmsgid "Place: {place}."')
+    result = invoke("build", str(LINCOLN), "-o", str(tmp_path / "out"), "--no-pdf")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines == [
+        f"{es}:{line + 1}: the translation of 'Place: {{place}}.' is marked fuzzy (it may be out "
+        "of date); review it and remove the fuzzy flag",
+        f"{LINCOLN}: the family notices were not built: 1 message(s) are not translated or not "
+        "reviewed; fix the catalogs (docgen i18n check), or pass --allow-incomplete to build "
+        "them marked as drafts"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_allow_incomplete_builds_it_marked_as_a_draft(catalogs: Path, tmp_path: Path) -> None:
+    es = catalogs / "es/LC_MESSAGES/docgen.po"
+    _edit(es, 'msgstr "¿Preguntas?"', 'msgstr ""')
+    result = invoke("build", str(LINCOLN), "-o", str(tmp_path), "--no-pdf",
+                    "--allow-incomplete")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "lincoln-es-bright-futures-2026-27"
+    text = plain_text(folder / "notices/notice-es.docx")
+    assert "BORRADOR: partes de esta carta aún no están traducidas." in text
+    assert "Questions?" in text  # the untranslated message falls back to English, visibly
+    assert "BORRADOR" not in plain_text(folder / "notices/notice-vi.docx")
+    entries = {e["path"]: e for e in json.loads((folder / "manifest.json").read_text())["files"]}
+    assert entries["notices/notice-es.docx"]["incomplete_translation"] == [
+        f"{es}: no translation of 'Questions?'"] or "Questions?" in str(
+        entries["notices/notice-es.docx"]["incomplete_translation"])
+    assert "incomplete_translation" not in entries["notices/notice-vi.docx"]
+
+
+def test_the_arabic_notice_is_right_to_left_with_isolated_values(tmp_path: Path) -> None:
+    xml = document_xml(notices(tmp_path)["ar"])
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, re.S)
+    arabic = [p for p in paragraphs if re.search("[\u0600-\u06ff]", p)]
+    assert arabic and all("<w:bidi/>" in p for p in arabic)
+    assert all("<w:rtl/>" in p for p in arabic)
+    assert 'w:bidi="ar-SA"' in xml
+    assert re.search(r"<w:sectPr[^>]*>.*<w:bidi/>.*</w:sectPr>", xml, re.S)
+    assert 'w:jc w:val="right"' not in xml
+    assert "\u2068(510) 555-0190 ext. 12\u2069" in xml  # the phone number keeps its order
+    english = [p for p in paragraphs if "If you need this letter in English" in p]
+    assert english and "<w:bidi/>" not in english[0] and 'w:val="en"' in english[0]
+
+
+def test_the_chinese_notice_marks_east_asian_text(tmp_path: Path) -> None:
+    xml = document_xml(notices(tmp_path)["zh-Hans"])
+    assert 'w:eastAsia="zh-CN"' in xml and "<w:bidi/>" not in xml.split("其他语言")[0]
+    assert "家长须知，2026-2027学年" in plain_text(notices(tmp_path)["zh-Hans"])
+
+
+def test_dates_and_days_are_in_the_notices_language(tmp_path: Path) -> None:
+    texts = {tag: plain_text(data) for tag, data in notices(tmp_path).items()}
+    assert "antes del" not in texts["es"] and "28 de agosto de 2026" in texts["es"]
+    assert "lunes, martes, miércoles, jueves y viernes" in texts["es"]
+    assert "28 tháng 8, 2026" in texts["vi"]
+    assert "2026年8月28日" in texts["zh-Hans"]
+
+
+def syllables(word: str, dic) -> int:
+    return max(1, len(dic.positions(word)) + 1)
+
+
+def test_the_english_notice_reads_at_grade_8_or_below(tmp_path: Path) -> None:
+    import pyphen
+
+    dic = pyphen.Pyphen(lang="en_US")
+    lines = [line for line in plain_text(notices(tmp_path)["en"]).splitlines()
+             if len(line.split()) > 3 and "@" not in line]
+    text = " ".join(lines)
+    sentences = max(1, len(re.findall(r"[.!?](\s|$)", text)))
+    words = re.findall(r"[A-Za-z']+", text)
+    grade = (0.39 * len(words) / sentences
+             + 11.8 * sum(syllables(w, dic) for w in words) / len(words) - 15.59)
+    assert grade <= 8, f"Flesch-Kincaid grade {grade:.1f}"
+
+
+def test_a_translator_adds_a_locale_end_to_end(catalogs: Path, tmp_path: Path) -> None:
+    assert invoke("i18n", "init", "fr", "--dir", str(catalogs)).exit_code == 0
+    fr = catalogs / "fr/LC_MESSAGES/docgen.po"
+    catalog = read_po(fr.open("rb"), locale="fr")
+    for message in catalog:
+        if message.id:
+            ids = [message.id] if isinstance(message.id, str) else list(message.id)
+            fake = [f"[fr] {text}" for text in ids]
+            message.string = fake[0] if isinstance(message.id, str) else tuple(
+                fake[min(i, len(fake) - 1)] for i in range(catalog.num_plurals))
+    i18n.write_catalog(catalog, fr)
+    assert invoke("i18n", "check", "fr", "--dir", str(catalogs)).exit_code == 0
+    data = json.loads(LINCOLN.read_text())
+    data["family_notices"]["languages"].append("fr")
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(data))
+    result = build([str(spec)], BuildOptions(tmp_path / "out"))[0]
+    assert result.error is None, result.error and result.error.lines()
+    text = plain_text(tmp_path / "out" / data["id"] / "notices/notice-fr.docx")
+    assert "[fr] What is it?" in text
+    assert "[fr] If you need this letter in français, call" in text
+
+
+def test_doctor_flags_a_language_with_no_font(monkeypatch) -> None:
+    from docgen import doctor
+
+    real = doctor._fc
+    monkeypatch.setattr(doctor, "_fc", lambda args: "" if ":lang=ar" in args else real(args))
+    monkeypatch.setattr(doctor, "find_converter",
+                        lambda: (_ for _ in ()).throw(doctor.ConverterError("no soffice")))
+    result = invoke("doctor", str(LINCOLN))
+    assert result.exit_code == 1
+    assert ("MISSING  Arabic font: no installed font covers it (needed by ar); apt-get install "
+            "fonts-noto-core fonts-noto-cjk") in result.stdout.splitlines()
