@@ -268,6 +268,8 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
         "contact_speaks": speaks(contact) and language != "en",
         "taglines": taglines,
         "incomplete": incomplete,
+        # for the consent form: what may be shared (as the spec names it)
+        "records": [e["name"] for e in (sharing["data_elements"] if sharing else [])],
     }
     ctx["_translator"] = translators[tag]
     ctx["_translators"] = translators
