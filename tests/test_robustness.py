@@ -168,8 +168,9 @@ def test_outputs_have_the_users_usual_permissions(tmp_path: Path) -> None:
         build([str(JEFFERSON)], BuildOptions(tmp_path))
     finally:
         os.umask(old)
-    for path in (tmp_path / "jefferson-es-library-2026-27").iterdir():
-        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path.name
+    for path in (tmp_path / "jefferson-es-library-2026-27").rglob("*"):
+        expected = 0o755 if path.is_dir() else 0o644
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path.name
 
 
 def test_force_does_not_overwrite_someone_elses_manifest(tmp_path: Path) -> None:
