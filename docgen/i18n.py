@@ -197,8 +197,14 @@ def extract_catalog(templates: Iterable[Path], *, root: Path | None = None) -> C
 
 
 def messages_used(template: Path) -> list[tuple[str | None, str | tuple[str, str]]]:
-    """Return (context, msgid) of every message ``template`` uses."""
-    catalog = extract_catalog([template])
+    """Return (context, msgid) of every message ``template`` uses (cached while unchanged)."""
+    stat = template.stat()
+    return _messages_used(str(template.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _messages_used(path: str, mtime_ns: int, size: int) -> list[tuple[str | None, Any]]:
+    catalog = extract_catalog([Path(path)])
     return [(m.context, m.id) for m in catalog if m.id]
 
 
@@ -331,6 +337,18 @@ def unusable_messages(tag: str, used: Iterable[tuple[str | None, Any]],
                       path: Path | None = None) -> list[Problem]:
     """Return why the catalog of ``tag`` cannot serve each message in ``used``, if it cannot."""
     path = path or catalog_path(tag)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise CatalogError(f"{path}: no catalog for {tag!r}; a translator can add one with "
+                           f"`docgen i18n init {tag}`") from None
+    return list(_unusable(tag, tuple(used), str(path), mtime))
+
+
+@functools.lru_cache(maxsize=64)
+def _unusable(tag: str, used: tuple[tuple[str | None, Any], ...], path_text: str,
+              mtime_ns: int) -> tuple[Problem, ...]:
+    path = Path(path_text)
     catalog = read_catalog(path, tag)
     report = check_catalog(tag, path)
     broken = {p.split(": ", 1)[0] for p in report.problems}
@@ -351,7 +369,7 @@ def unusable_messages(tag: str, used: Iterable[tuple[str | None, Any]],
         else:
             continue
         out.append(Problem(str(path), line, 0, "", problem))
-    return out
+    return tuple(out)
 
 
 def template_paths() -> list[Path]:
