@@ -96,7 +96,7 @@ def main() -> None:
         elapsed, peak, done = run(cmd)
         if done.returncode != 0:
             sys.exit(f"the build failed:\n{done.stderr[-2000:]}")
-        docs = len(list(out.glob("*/*.docx")))
+        docs = len(list(out.rglob("*.docx")))
         again, peak_again, second = run(cmd)
         skipped = second.stdout.splitlines()[-1]
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python "
