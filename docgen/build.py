@@ -33,7 +33,7 @@ from . import __version__
 from .context import build_context, build_notice_context
 from .errors import DocgenError, OutputError, Problem, TemplateError, UsageError
 from .i18n import CatalogError, catalog_path, messages_used, translator, unusable_messages
-from .locales import DEFAULT_LOCALE, canonical
+from .locales import DEFAULT_LOCALE, canonical, normalise
 from .packet import assemble_packet
 from .pdf import ConverterError, PdfJob, PdfPool, PdfResult, find_converter, pin_pdf
 from .render import Language, compile_template, render
@@ -143,7 +143,7 @@ def notice_kinds(spec: Spec, options: BuildOptions) -> list[DocumentKind]:
     """Return a notice for each family-notice language of ``spec`` (none without the section)."""
     notices = spec.data.get("family_notices") or {}
     kinds = []
-    for tag in notices.get("languages", []):
+    for tag in dict.fromkeys(normalise(t) for t in notices.get("languages", [])):
         path = catalog_path(canonical(tag) or tag)
         try:
             digest = _sha256(path.read_bytes())
@@ -198,9 +198,15 @@ def render_documents(spec: Spec, options: BuildOptions) -> list[tuple[DocumentKi
                                     incomplete=bool(gaps[kind.locale]))
         by_text = []
         for line in nctx["notice"]["taglines"]:
-            text = translators[line["tag"]].gettext(
-                "If you need this letter in {language}, call {phone}.",
-                language=line["language"], phone=line["phone"])
+            # the same call as the template's tagline block, to find its paragraphs again
+            if line["phone"]:
+                text = translators[line["tag"]].gettext(
+                    "If you need this letter in {language}, call {phone}.",
+                    language=line["language"], phone=line["phone"])
+            else:
+                text = translators[line["tag"]].gettext(
+                    "If you need this letter in {language}, write to {email}.",
+                    language=line["language"], email=line["email"])
             by_text.append((text, (line["tag"], line["rtl"])))
         language = Language(kind.locale, rtl, tuple(by_text))
         marked = DocumentKind(kind.kind, kind.template, kind.output, kind.wanted, kind.locale,

@@ -252,7 +252,7 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
                        if any(t.split("-")[0].lower() == lang for t in c["languages"])),
                       (family or ctx["contacts"])[0])
         taglines.append({"tag": other, "language": locale.get_display_name(locale),
-                         "phone": helper["phone"] or helper["email"],
+                         "phone": helper["phone"], "email": helper["email"],
                          "rtl": locale.text_direction == "rtl"})
     sharing = ctx["data_sharing"]
     ctx["notice"] = {
@@ -261,6 +261,8 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
         "first_day": firsts[0] if len(firsts) == len(services) and len(set(firsts)) == 1 else None,
         "last_day": lasts[0] if len(lasts) == len(services) and len(set(lasts)) == 1 else None,
         "enroll_by": notices["enroll_by"],
+        # the coordinator's own words, in the spec's language: shown in the English notice
+        "how_to_enroll": notices.get("how_to_enroll") if language == "en" else None,
         "basis": sharing["legal_basis"] if ctx["shares_data"] else None,
         "shares_data": ctx["shares_data"],
         "contact": contact,

@@ -38,7 +38,7 @@ COMMENT_TAGS = ["TRANSLATORS:"]
 #: The templates whose text is translated.
 TRANSLATED_TEMPLATES = ("notice.docx",)
 
-FSI, PDI = "\u2068", "\u2069"  # first-strong isolate … pop directional isolate
+FSI, RLI, PDI = "\u2068", "\u2067", "\u2069"  # first-strong / right-to-left isolate … pop
 
 
 class CatalogError(DocgenError):
@@ -71,11 +71,24 @@ def available_locales(base: Path | None = None) -> list[str]:
 def read_catalog(path: Path, tag: str | None = None) -> Catalog:
     """Read the .po file at ``path``; raise :class:`CatalogError` naming it if it is bad."""
     try:
-        with path.open("rb") as fh:
-            return read_po(fh, locale=catalog_dir_name(tag) if tag else None, domain=DOMAIN,
-                           abort_invalid=True)
+        raw = path.read_bytes()
+        raw.decode("utf-8")
+        header = re.search(rb"charset=([A-Za-z0-9_-]+)", raw[:2000])
+        if header and header.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+            raise CatalogError(f"{path}: declares charset={header.group(1).decode()}; docgen "
+                               "catalogs are UTF-8: save the file as UTF-8 and set "
+                               "'Content-Type: text/plain; charset=UTF-8'")
+        return read_po(io.BytesIO(raw), locale=catalog_dir_name(tag) if tag else None,
+                       domain=DOMAIN, abort_invalid=True)
     except FileNotFoundError:
         raise CatalogError(f"{path}: no such catalog") from None
+    except CatalogError:
+        raise
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise CatalogError(f"{path}:{line}: is not UTF-8 text; save it as UTF-8") from None
+    except OSError as e:
+        raise CatalogError(f"{path}: cannot be read: {e.strerror or e}") from None
     except Exception as e:  # noqa: BLE001 - Babel raises several kinds for a bad file
         line = getattr(e, "lineno", None)
         where = f"{path}:{line}" if line else str(path)
@@ -86,11 +99,63 @@ def read_catalog(path: Path, tag: str | None = None) -> Catalog:
 
 
 def placeholders(text: str) -> list[str]:
-    """Return the names of the ``{name}`` fields in ``text``, in order, with repeats."""
+    """Return the ``{name}`` fields in ``text``, in order, with repeats; a field with a format,
+    a conversion, an attribute or an index is returned whole, so it never matches a name."""
     try:
-        return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+        fields = []
+        for _, name, spec, conversion in string.Formatter().parse(text):
+            if name is None:
+                continue
+            plain = name.isidentifier() and not spec and not conversion
+            fields.append(name if plain else "{" + name + (f"!{conversion}" if conversion
+                                                           else "") + (f":{spec}" if spec
+                                                                       else "") + "}")
+        return fields
     except ValueError:
         return ["<unbalanced braces>"]
+
+
+class _PlainFields(string.Formatter):
+    """str.format for translations: whole named fields only; no attributes, indexes, formats.
+
+    A catalog is data, like a spec: ``{school.__class__}`` or ``{school:.3}`` in a translation
+    must not reach into Python or change a value.
+    """
+
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
+        if not field_name.isidentifier():
+            raise ValueError(f"{{{field_name}}} is not a plain placeholder")
+        return self.get_value(field_name, args, kwargs), field_name
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec:
+            raise ValueError(f"format {format_spec!r} is not allowed in a translation")
+        return str(value)
+
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        if conversion:
+            raise ValueError(f"conversion !{conversion} is not allowed in a translation")
+        return value
+
+
+_FORMATTER = _PlainFields()
+
+
+def fill(text: str, values: dict[str, Any]) -> str:
+    """Put ``values`` into the ``{name}`` placeholders of ``text``, and nothing else."""
+    return _FORMATTER.vformat(text, (), values) if values or "{" in text else text
+
+
+class ListText(str):
+    """A list already written out ("A, B and C"); in right-to-left text it is isolated as RTL
+    with each item isolated on its own, so Latin items keep their order among Arabic words."""
+
+
+def isolate(value: Any) -> str:
+    """Wrap ``value`` in Unicode isolates for right-to-left text (DOMAIN.md §4.2)."""
+    if isinstance(value, ListText):
+        return f"{RLI}{value}{PDI}"
+    return f"{FSI}{value}{PDI}"
 
 
 def text_direction(tag: str) -> str:
@@ -110,11 +175,9 @@ class Translator:
     rtl: bool = False
 
     def _fill(self, text: str, values: dict[str, Any]) -> str:
-        if not values:
-            return text
         if self.rtl:
-            values = {k: f"{FSI}{v}{PDI}" for k, v in values.items()}
-        return text.format_map(values)
+            values = {k: isolate(v) for k, v in values.items()}
+        return fill(text, values)
 
     def gettext(self, message: str, **values: Any) -> str:
         return self._fill(self.translations.gettext(message), values)
@@ -137,9 +200,21 @@ def translations_from(catalog: Catalog, *, use_fuzzy: bool = False) -> Translati
     return Translations(fp=buf, domain=DOMAIN)
 
 
+def _sound(message: Message) -> bool:
+    """Whether every form of a translation has exactly the placeholders of its source."""
+    ids = _strings(message.id)
+    wanted = sorted(set(placeholders(ids[0])) | set(placeholders(ids[-1])))
+    return all(sorted(set(placeholders(text))) == wanted for text in _strings(message.string)
+               if text)
+
+
 @functools.lru_cache(maxsize=32)
 def _cached_translator(path: str, mtime_ns: int, tag: str, use_fuzzy: bool) -> Translator:
     catalog = read_catalog(Path(path), tag)
+    for message in list(catalog):
+        # a broken translation falls back to the English source rather than fail the letter
+        if message.id and message.string and not _sound(message):
+            catalog.delete(message.id, context=message.context)
     return Translator(tag, translations_from(catalog, use_fuzzy=use_fuzzy),
                       text_direction(tag) == "rtl")
 
@@ -235,6 +310,17 @@ def expected_plurals(tag: str) -> tuple[int, str]:
     return rule.num_plurals, rule.plural_expr
 
 
+def _same_rule(a: str, b: str) -> bool:
+    """Whether two gettext plural expressions choose the same form for n = 0 … 1000."""
+    import gettext
+
+    try:
+        fa, fb = gettext.c2py(a), gettext.c2py(b)
+        return all(fa(n) == fb(n) for n in range(1001))
+    except (ValueError, SyntaxError, RecursionError):
+        return False
+
+
 def fix_plural_forms(catalog: Catalog) -> None:
     """Give the catalog the right Plural-Forms header (Babel's is wrong for Arabic)."""
     if catalog.locale is not None:
@@ -290,11 +376,18 @@ def check_catalog(tag: str, path: Path | None = None) -> CatalogReport:
     report = CatalogReport(tag, path)
     catalog = read_catalog(path, tag)
     count, expr = expected_plurals(tag)
-    if catalog.num_plurals != count or (tag.split("-")[0] in PLURAL_FIXES
-                                        and catalog.plural_expr.replace(" ", "")
-                                        != expr.replace(" ", "")):
+    if catalog.num_plurals != count or not _same_rule(catalog.plural_expr, expr):
         report.problems.append(f"{path}:1: the Plural-Forms header should be 'nplurals={count}; "
                                f"plural={expr};'")
+    present = {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)) for m in catalog}
+    for template in template_paths():
+        for context, msgid in messages_used(template):
+            key = (context, msgid if isinstance(msgid, str) else tuple(msgid))
+            if key not in present:
+                label = (msgid if isinstance(msgid, str) else msgid[0])[:50]
+                report.untranslated += 1
+                report.untranslated_at.append(f"{path}: not in the catalog: {label!r}; run "
+                                              "`docgen i18n update`")
     report.obsolete = len(catalog.obsolete)
     for message in catalog:
         if not message.id:
@@ -393,6 +486,9 @@ def init_catalog(tag: str, base: Path) -> Path:
     """Start the catalog of ``tag`` from the templates; raise if it exists or is unknown."""
     from babel import UnknownLocaleError
 
+    from .locales import normalise
+
+    tag = normalise(tag)
     try:
         locale = Locale.parse(tag, sep="-")
     except (UnknownLocaleError, ValueError):

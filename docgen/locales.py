@@ -23,16 +23,43 @@ SUPPORTED_LOCALES = SHIPPED_LOCALES
 DEFAULT_LOCALE = "en-US"
 
 
+def _parts(tag: str) -> tuple[str, str | None, str | None]:
+    """Return the language, script and region of a BCP 47 tag (any case, - or _)."""
+    pieces = tag.replace("_", "-").split("-")
+    language = pieces[0].lower()
+    script = next((p.title() for p in pieces[1:] if len(p) == 4 and p.isalpha()), None)
+    region = next((p.upper() for p in pieces[1:] if len(p) in (2, 3) and p.isalnum()), None)
+    if language == "zh" and script is None:
+        script = {"TW": "Hant", "HK": "Hant", "MO": "Hant"}.get(region or "", "Hans" if region
+                                                                  else None)
+    return language, script, region
+
+
 def canonical(tag: str) -> str | None:
-    """Return the supported locale that serves ``tag`` (``es-MX`` → ``es``), or None."""
-    parts = tag.replace("_", "-").split("-")
-    lang = parts[0].lower()
-    script = next((p.title() for p in parts[1:] if len(p) == 4), None)
+    """Return the catalog that serves ``tag``: the same language, script and region if there is
+    one (``pt-BR``), else the same language and script (``es-MX`` → ``es``, ``zh-CN`` →
+    ``zh-Hans``); None if none does."""
+    language, script, region = _parts(tag)
+    best = None
     for supported in supported_locales():
-        s_lang, _, s_script = supported.partition("-")
-        if s_lang == lang and (not s_script or s_script == script):
+        s_language, s_script, s_region = _parts(supported)
+        if s_language != language or (s_script or script) and s_script != script:
+            continue
+        if s_region == region:
             return supported
-    return None
+        if s_region is None:
+            best = supported
+    return best
+
+
+def normalise(tag: str) -> str:
+    """Return ``tag`` in its usual spelling (``ZH-hans`` → ``zh-Hans``, ``pt-br`` → ``pt-BR``)."""
+    pieces = tag.replace("_", "-").split("-")
+    out = [pieces[0].lower()]
+    for piece in pieces[1:]:
+        out.append(piece.title() if len(piece) == 4 and piece.isalpha() else
+                   piece.upper() if len(piece) == 2 else piece)
+    return "-".join(out)
 
 
 def locale_problem(tag: str) -> str | None:
@@ -45,7 +72,8 @@ def locale_problem(tag: str) -> str | None:
         return (f"{tag!r} is not a language tag docgen knows{hint} "
                 f"(supported: {', '.join(supported_locales())})")
     if canonical(tag) is None:
-        if tag.lower() == "zh":
+        if tag.lower() == "zh" and not any(t.startswith("zh-") and _parts(t)[1] is None
+                                           for t in supported_locales()):
             return (f"{tag!r} does not say which Chinese script; docgen supports 'zh-Hans' "
                     "(simplified)")
         return (f"{tag!r} is not a supported language yet (supported: "

@@ -89,6 +89,11 @@ def _paragraphs_to_breaks(value: Any) -> Any:
 @pass_context
 def _and_list(ctx: Any, items: list[Any]) -> str:
     locale = babel_locale(ctx["document"]["locale"])
+    if _translator(ctx).rtl:
+        from .i18n import FSI, PDI, ListText
+
+        return ListText(format_list([f"{FSI}{i}{PDI}" for i in items], style="standard",
+                                    locale=locale))
     return format_list([str(i) for i in items], style="standard", locale=locale)
 
 
@@ -117,7 +122,9 @@ class _SourceLanguage:
 
     @staticmethod
     def _fill(text: str, values: dict[str, Any]) -> str:
-        return text.format_map(values) if values else text
+        from .i18n import fill
+
+        return fill(text, values)
 
     def gettext(self, message: str, **values: Any) -> str:
         return self._fill(message, values)

@@ -16,7 +16,7 @@ import unicodedata
 from typing import Any, Callable, Iterator
 
 from .errors import Problem
-from .locales import locale_problem
+from .locales import locale_problem, normalise
 from .spec import Spec
 
 PARTIES = ("school", "district", "partner", "lead_agency")
@@ -369,8 +369,13 @@ def data_sharing_elements(spec: Spec) -> Iterator[Problem]:
 def locales_are_supported(spec: Spec) -> Iterator[Problem]:
     """Every family-notice language is one docgen can write."""
     langs = _list(_obj(spec.data.get("family_notices")).get("languages"))
+    seen: dict[str, str] = {}
     for i, tag in enumerate(langs):
         if isinstance(tag, str):
             message = locale_problem(tag)
             if message:
                 yield spec.problem(("family_notices", "languages", i), message)
+            elif normalise(tag) in seen:
+                yield spec.problem(("family_notices", "languages", i),
+                                   f"{tag!r} is the same language as {seen[normalise(tag)]!r}")
+            seen.setdefault(normalise(tag), tag)
