@@ -243,8 +243,10 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
                or next((c for c in ctx["contacts"] if speaks(c)), None)
                or (family or ctx["contacts"])[0])
     notices = ctx["family_notices"] or {"languages": [tag], "enroll_by": None}
+    from .locales import normalise
+
     taglines = []
-    for other in notices["languages"]:
+    for other in dict.fromkeys(normalise(t) for t in notices["languages"]):
         locale = Locale.parse(other, sep="-")
         lang = other.split("-")[0].lower()
         # the number to call is that of someone who speaks the language, where there is one
