@@ -23,6 +23,7 @@ import json
 import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -343,13 +344,26 @@ def write_outputs(spec: Spec, documents: list[tuple[DocumentKind, Path, bytes]],
         return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False)
                 + "\n").encode("utf-8")
 
+    # PDFs whose DOCX comes out the same stay (and so does the packet, if all its parts do)
+    new_sha = {e["path"]: e["sha256"] for e in entries}
+    kept = [e for e in manifest_before.get("files", [])
+            if e.get("format") == "pdf" and e.get("source") in new_sha
+            and e.get("source_sha256") == new_sha[e["source"]] and e.get("path") in owned]
+    kept_paths = {e["path"] for e in kept}
+    packet = next((e for e in manifest_before.get("files", []) if e.get("path") == PACKET
+                   and e.get("path") in owned), None)
+    if packet and set(packet.get("sources", [])) <= kept_paths and len(kept) == len(entries):
+        kept.append(packet)
+    entries_to_write = entries + kept
+
     staged: list[tuple[Path, Path]] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for kind, _, data in documents:
             (folder / kind.output).parent.mkdir(parents=True, exist_ok=True)
             staged.append((_temporary(folder / kind.output, data), folder / kind.output))
-        staged.append((_temporary(folder / MANIFEST, manifest_text(entries)), folder / MANIFEST))
+        staged.append((_temporary(folder / MANIFEST, manifest_text(entries_to_write)),
+                       folder / MANIFEST))
     except OSError as e:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
@@ -372,8 +386,9 @@ def write_outputs(spec: Spec, documents: list[tuple[DocumentKind, Path, bytes]],
             pass
         raise OutputError(f"{label}: cannot write: {e.strerror or e}") from None
     # files docgen wrote last time that this spec no longer produces are stale: remove them
+    current = set(names) | {e["path"] for e in kept}
     for name in owned:
-        if name not in names:
+        if name not in current:
             (folder / name).unlink(missing_ok=True)
     return folder, names
 
@@ -450,6 +465,9 @@ def build_one(file: str, options: BuildOptions) -> BuildResult:
         result.spec_id = spec.id
         result.source_date = source_date_for(spec, options.source_date)
         folder = options.out_dir / spec.id
+        if folder.is_dir():
+            for leftover in [p for p in folder.rglob(".*") if _LEFTOVER.fullmatch(p.name)]:
+                leftover.unlink(missing_ok=True)  # of a run that was killed
         manifest = _read_manifest(folder) if folder.is_dir() else {}
         if manifest and _up_to_date(spec, folder, manifest, options):
             result.folder, result.skipped = folder, True
@@ -613,22 +631,40 @@ def build_pdfs(results: list[BuildResult], options: BuildOptions,
             if on_pdf:
                 on_pdf(count[0], total, pdf_result)
 
-        pool.on_result = report
+        # each spec's PDFs are placed (and its packet made) as soon as its last one is done, so
+        # an interrupted run keeps what it finished
+        left = {id(r): sum(1 for j in jobs if owner[id(j)] is r) for r in results}
+        collected: dict[int, list[PdfResult]] = {id(r): [] for r in results}
+        finished: set[int] = set()
+        lock = threading.Lock()
+
+        def place(pdf_result: PdfResult) -> None:
+            report(pdf_result)
+            result = owner[id(pdf_result.job)]
+            with lock:
+                collected[id(result)].append(pdf_result)
+                left[id(result)] -= 1
+                if left[id(result)]:
+                    return
+                finished.add(id(result))
+                _finish_pdfs(result, collected[id(result)])
+
+        pool.on_result = place
         try:
-            converted = pool.convert(jobs)
+            pool.convert(jobs)
         except ConverterError as e:
             for result in results:
-                result.pdf_errors.append(e.message)
+                if id(result) not in finished:
+                    result.pdf_errors.append(e.message)
             for job in jobs:
                 job.dst.unlink(missing_ok=True)
             return
+        for result in results:
+            if id(result) not in finished:
+                _finish_pdfs(result, collected[id(result)])
     else:
-        converted = []
-    by_result: dict[int, list[PdfResult]] = {}
-    for item in converted:
-        by_result.setdefault(id(owner[id(item.job)]), []).append(item)
-    for result in results:
-        _finish_pdfs(result, by_result.get(id(result), []))
+        for result in results:
+            _finish_pdfs(result, [])
 
 
 def _finish_pdfs(result: BuildResult, converted: list[PdfResult]) -> None:

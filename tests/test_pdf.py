@@ -317,3 +317,19 @@ def test_notice_pdfs_embed_fonts_that_have_the_scripts_glyphs(built: Path) -> No
     ar = PdfReader(str(built / "notices/notice-ar.pdf"))
     assert ar.trailer["/Root"]["/Lang"].startswith("ar")
     assert "(510) 555-0190 ext. 12" in text(built / "notices/notice-ar.pdf")
+
+
+def test_force_keeps_pdfs_whose_docx_did_not_change(soffice, tmp_path: Path) -> None:
+    build([str(JEFFERSON)], BuildOptions(tmp_path, pdf=True))
+    folder = tmp_path / "jefferson-es-library-2026-27"
+    (folder / "notices/notice-vi.docx").unlink()
+    leftover = folder / "notices" / ".notice-es.pdf.0a1b2c3d.part.pdf"
+    leftover.write_bytes(b"half a PDF from a killed run")
+    result = CliRunner().invoke(cli, ["build", str(JEFFERSON), "-o", str(tmp_path), "--force",
+                                      "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    assert not leftover.exists()
+    assert (folder / "mou.pdf").exists() and (folder / "notices/notice-es.pdf").exists()
+    assert (folder / "packet.pdf").exists()
+    files = {e["path"] for e in json.loads((folder / "manifest.json").read_text())["files"]}
+    assert {"mou.pdf", "notices/notice-es.pdf", "packet.pdf"} <= files
