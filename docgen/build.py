@@ -33,7 +33,8 @@ from babel import Locale
 from . import __version__
 from .context import build_context, build_notice_context
 from .errors import DocgenError, OutputError, Problem, TemplateError, UsageError
-from .i18n import CatalogError, catalog_path, messages_used, translator, unusable_messages
+from .i18n import (CatalogError, catalog_path, locales_dir, messages_used, translator,
+                   unusable_messages)
 from .locales import DEFAULT_LOCALE, canonical, normalise
 from .packet import assemble_packet
 from .pdf import ConverterError, PdfJob, PdfPool, PdfResult, find_converter, pin_pdf
@@ -155,6 +156,12 @@ def notice_kinds(spec: Spec, options: BuildOptions) -> list[DocumentKind]:
     return kinds
 
 
+def _relative_to_locales(line: str) -> str:
+    """Name a catalog from its language folder, so the manifest is the same on every machine."""
+    base = str(locales_dir())
+    return line[len(base) + 1:] if line.startswith(base + os.sep) else line
+
+
 def render_documents(spec: Spec, options: BuildOptions) -> list[tuple[DocumentKind, Path, bytes]]:
     """Render every document ``spec`` calls for, in memory; raise on the first failure.
 
@@ -211,7 +218,8 @@ def render_documents(spec: Spec, options: BuildOptions) -> list[tuple[DocumentKi
             by_text.append((text, (line["tag"], line["rtl"])))
         language = Language(kind.locale, rtl, tuple(by_text))
         marked = DocumentKind(kind.kind, kind.template, kind.output, kind.wanted, kind.locale,
-                              kind.catalog_sha256, tuple(str(p) for p in gaps[kind.locale]))
+                              kind.catalog_sha256,
+                              tuple(_relative_to_locales(str(p)) for p in gaps[kind.locale]))
         out.append((marked, template,
                     render(compiled, nctx, source_date=when, language=language)))
     return out

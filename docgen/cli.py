@@ -17,7 +17,7 @@ from .context import build_context
 from .doctor import checks as doctor_checks
 from .i18n import (available_locales, catalog_path, check_catalog, init_catalog, locales_dir,
                    read_catalog, update_catalogs, write_template)
-from .errors import DocgenError, UsageError
+from .errors import DocgenError, OutputError, UsageError
 from .locales import DEFAULT_LOCALE, locale_problem
 from .packet import spec_from_packet
 from .resources import schema_path
@@ -253,8 +253,12 @@ def spec_from_pdf(packet: str) -> None:
     Example:
       docgen spec-from-pdf out/lincoln-es-bright-futures-2026-27/packet.pdf > spec.json
     """
-    sys.stdout.buffer.write(spec_from_packet(Path(packet)))
-    sys.stdout.flush()
+    data = spec_from_packet(Path(packet))
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    except OSError as e:
+        raise OutputError(f"cannot write the spec to standard output: {e.strerror or e}") from None
 
 
 @cli.command()

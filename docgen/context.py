@@ -59,8 +59,11 @@ class _Formatter:
 
     def money(self, value: float) -> Amount:
         if float(value).is_integer():
-            text = format_currency(value, self.currency, format="¤#,##0", locale=self.locale,
-                                   currency_digits=False)
+            # the locale's own pattern (where the symbol goes), without the cents
+            pattern = copy.copy(self.locale.currency_formats["standard"])
+            pattern.frac_prec = (0, 0)
+            text = pattern.apply(value, self.locale, currency=self.currency,
+                                 currency_digits=False)
         else:
             text = format_currency(value, self.currency, locale=self.locale)
         return Amount(text, value)

@@ -55,7 +55,7 @@ def checks(locales: list[str] | None = None) -> list[Check]:
         return out
     for name, fc_lang, needs in SCRIPTS:
         if locales is not None and not any(
-                loc.split("-")[0] == n.split("-")[0] for loc in locales for n in needs):
+                loc.split("-")[0].lower() == n.split("-")[0] for loc in locales for n in needs):
             continue
         families = sorted({f.split(",")[0].strip() for f in
                            _fc(["fc-list", f":lang={fc_lang}", "family"]).splitlines() if f})

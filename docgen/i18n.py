@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import os
 import re
 import string
 from dataclasses import dataclass, field
@@ -284,13 +285,23 @@ def _messages_used(path: str, mtime_ns: int, size: int) -> list[tuple[str | None
 
 
 def write_catalog(catalog: Catalog, path: Path, **kwargs: Any) -> None:
-    """Write ``catalog`` to ``path`` as a .po/.pot file, sorted and without dates that move."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``catalog`` to ``path`` as a .po/.pot file, whole or not at all."""
     buf = io.BytesIO()
     write_po(buf, catalog, width=100, sort_output=False, **kwargs)
-    text = re.sub(rb'"POT-Creation-Date: [^"]*"', b'"POT-Creation-Date: 2026-01-01 00:00+0000\\\\n"',
+    text = re.sub(rb'"POT-Creation-Date: [^"]*"', rb'"POT-Creation-Date: 2026-01-01 00:00+0000\\n"',
                   buf.getvalue())
-    path.write_bytes(text)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(text)
+        os.replace(tmp, path)
+    except OSError as e:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise CatalogError(f"{path}: cannot write: {e.strerror or e}; the catalog is "
+                           "unchanged") from None
 
 
 #: Plural rules where Babel's table is wrong. Babel writes ``n%100>=0 && n%100<=2 ? 4 : 5`` for

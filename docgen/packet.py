@@ -57,8 +57,8 @@ def spec_from_packet(path: Path) -> bytes:
         attached = reader.attachments.get(SPEC_ATTACHMENT)
     except FileNotFoundError:
         raise PacketError(f"{path}: no such file") from None
-    except (PdfReadError, OSError, ValueError, KeyError) as e:
-        raise PacketError(f"{path}: is not a PDF docgen can read ({e})") from None
+    except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError):
+        raise PacketError(f"{path}: is not a PDF docgen can read, or it is damaged") from None
     if not attached:
         raise PacketError(f"{path}: has no {SPEC_ATTACHMENT} attached; only a packet.pdf "
                           "built by docgen carries its spec")
