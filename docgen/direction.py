@@ -47,6 +47,15 @@ def _ensure(parent: etree._Element, tag: str, before: list[str]) -> etree._Eleme
     return found
 
 
+def _properties(element: etree._Element, tag: str) -> etree._Element:
+    """Return the properties child (``w:pPr``, ``w:rPr``) of ``element``, made first if needed."""
+    found = element.find(_w(tag))
+    if found is None:
+        found = etree.Element(_w(tag))
+        element.insert(0, found)
+    return found
+
+
 def lang_attributes(tag: str) -> dict[str, str]:
     """Return the ``w:lang`` attributes for text in the BCP 47 ``tag``."""
     language = tag.split("-")[0].lower()
@@ -58,18 +67,12 @@ def lang_attributes(tag: str) -> dict[str, str]:
 
 def mark_paragraph(p: etree._Element, tag: str, rtl: bool) -> None:
     """Give paragraph ``p`` and its runs the language ``tag`` and, if ``rtl``, its direction."""
-    ppr = p.find(_w("pPr"))
-    if ppr is None:
-        ppr = etree.Element(_w("pPr"))
-        p.insert(0, ppr)
+    ppr = _properties(p, "pPr")
     if rtl:
         _ensure(ppr, "bidi", _PPR_AFTER_BIDI)
     attributes = lang_attributes(tag)
     for run in p.iter(_w("r")):
-        rpr = run.find(_w("rPr"))
-        if rpr is None:
-            rpr = etree.Element(_w("rPr"))
-            run.insert(0, rpr)
+        rpr = _properties(run, "rPr")
         if rtl:
             _ensure(rpr, "rtl", _RPR_AFTER_RTL)
         lang = _ensure(rpr, "lang", _RPR_AFTER_LANG)
