@@ -32,7 +32,7 @@ from babel import Locale
 
 from . import __version__
 from .context import build_context, build_notice_context
-from .errors import DocgenError, OutputError, Problem, TemplateError, UsageError
+from .errors import DocgenError, OutputError, Problem, SpecError, TemplateError, UsageError
 from .i18n import (CatalogError, catalog_path, locales_dir, messages_used, translator,
                    unusable_messages)
 from .locales import DEFAULT_LOCALE, canonical, normalise
@@ -40,7 +40,7 @@ from .packet import assemble_packet
 from .pdf import ConverterError, PdfJob, PdfPool, PdfResult, find_converter, pin_pdf
 from .render import Language, compile_template, render
 from .resources import template_dir
-from .spec import Spec, load_spec, read_spec
+from .spec import Spec, check_spec, read_spec
 
 MANIFEST = "manifest.json"
 
@@ -469,7 +469,11 @@ def build_one(file: str, options: BuildOptions) -> BuildResult:
     """Build (or skip, if it is up to date) the DOCX documents of one spec."""
     result = BuildResult(file)
     try:
-        spec = _unchanged_spec(file, options) or load_spec(file)
+        spec = read_spec(file)
+        if not _unchanged(spec, options):
+            problems = check_spec(spec)
+            if problems:
+                raise SpecError(f"{spec.file}: {len(problems)} problem(s)", problems)
         result.spec_id = spec.id
         result.source_date = source_date_for(spec, options.source_date)
         folder = options.out_dir / spec.id
@@ -492,24 +496,18 @@ def build_one(file: str, options: BuildOptions) -> BuildResult:
     return result
 
 
-def _unchanged_spec(file: str, options: BuildOptions) -> Spec | None:
-    """Return the spec without checking it again if this docgen built it, byte for byte, before.
+def _unchanged(spec: Spec, options: BuildOptions) -> bool:
+    """Whether this docgen built from these very bytes before, so they need no checking again.
 
     The checks depend only on the spec's bytes and docgen's version, so a spec whose SHA-256
     the manifest records was valid then and is valid now.
     """
-    try:
-        spec = read_spec(file)
-        ident = spec.data.get("id")
-        if not isinstance(ident, str) or "/" in ident or ident.startswith("."):
-            return None
-        manifest = _read_manifest(options.out_dir / ident)
-    except (DocgenError, OSError):
-        return None
-    if (manifest.get("docgen_version") == __version__
-            and manifest.get("spec", {}).get("sha256") == spec.sha256):
-        return spec
-    return None
+    ident = spec.data.get("id")
+    if not isinstance(ident, str) or "/" in ident or ident.startswith("."):
+        return False
+    manifest = _read_manifest(options.out_dir / ident)
+    return (manifest.get("docgen_version") == __version__
+            and manifest.get("spec", {}).get("sha256") == spec.sha256)
 
 
 def spec_files_from(arguments: list[str]) -> list[str]:
