@@ -71,3 +71,8 @@ class TemplateError(DocgenError):
 
 class OutputError(DocgenError):
     """An output cannot be written without losing something."""
+
+
+class DocxError(DocgenError):
+    """A DOCX given to ``docgen redline`` cannot be read safely (not a zip, encrypted, a zip bomb,
+    XML with entity declarations, a missing file)."""
