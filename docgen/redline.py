@@ -1,0 +1,1230 @@
+"""Compare two DOCX files and write the new one with Word's own tracked changes.
+
+``redline(old, new, author=..., date=...)`` returns the new document in which every difference
+from the old one is a revision a reviewer can accept or reject in Word or LibreOffice:
+
+- paragraphs and table rows that were added or removed are whole inserted or deleted paragraphs
+  (their paragraph marks too) and rows;
+- a paragraph that changed is compared word by word (character by character in Chinese and
+  Japanese), keeping the new document's formatting;
+- each story is compared on its own: the body with its tables and text boxes, each header and
+  footer (matched by section and type), footnotes and endnotes (matched through their references);
+- fields, drawings and content controls are compared whole; bookmarks and comments of the new
+  document are kept in place.
+
+Revisions already in either input are accepted first, as Word's Compare does. Accepting every
+change in the result gives the new document's text; rejecting every change gives the old one's.
+
+Public API::
+
+    redline(old: bytes, new: bytes, *, author="docgen", date, old_name, new_name) -> Redline
+    redline_files(old_path, new_path, *, author, date) -> Redline
+
+``Change(story, where, kind, old, new, context)`` describes one changed place:
+``story`` is "body", "header 1 (default)", "footnote 3"…; ``where`` is "paragraph 12" or
+"table 2, row 3, cell 1, paragraph 1"; ``kind`` is "inserted", "deleted" or "changed"; ``context``
+is the paragraph as it reads in the new document (the old one for deletions).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import posixpath
+import re
+from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any, Iterator
+
+from lxml import etree
+
+from .errors import DocxError
+from .ooxml import REL_TYPES, R, W, Package, read_docx
+
+__all__ = ["Change", "Redline", "accept_revisions", "redline", "redline_files"]
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+# -- element groups -----------------------------------------------------------------------------
+
+P, TBL, TR, TC, R_, T = w("p"), w("tbl"), w("tr"), w("tc"), w("r"), w("t")
+PPR, RPR, TRPR, SDT, SDTCONTENT = w("pPr"), w("rPr"), w("trPr"), w("sdt"), w("sdtContent")
+INS, DEL, MOVE_FROM, MOVE_TO = w("ins"), w("del"), w("moveFrom"), w("moveTo")
+DELTEXT, INSTR, DELINSTR = w("delText"), w("instrText"), w("delInstrText")
+FLDCHAR, FLDSIMPLE, HYPERLINK = w("fldChar"), w("fldSimple"), w("hyperlink")
+TXBX = w("txbxContent")
+FN_REF, EN_REF = w("footnoteReference"), w("endnoteReference")
+
+_WRAPPERS = {HYPERLINK, w("smartTag"), w("customXml"), w("dir"), w("bdo")}
+_MARKERS = {w(t) for t in ("bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd",
+                           "permStart", "permEnd", "proofErr", "moveFromRangeStart",
+                           "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd",
+                           "customXmlInsRangeStart", "customXmlInsRangeEnd",
+                           "customXmlDelRangeStart", "customXmlDelRangeEnd")}
+_OLD_ONLY = _MARKERS | {w("commentReference")}
+_CHANGES = {w(t) for t in ("rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "tcPrChange",
+                           "trPrChange", "tblGridChange", "tblPrExChange", "numberingChange")}
+_MOVE_RANGES = {w(t) for t in ("moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart",
+                               "moveToRangeEnd")}
+_IGNORED_IN_RUN = {RPR, w("lastRenderedPageBreak")}
+_ATOM_KEYS = {
+    w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "\u2011",
+    w("softHyphen"): "\u00ad", w("ptab"): "\t",
+}
+_STORY_TAGS = {w("body"), w("hdr"), w("ftr"), w("footnote"), w("endnote"), TC, TXBX, SDTCONTENT,
+               w("comment")}
+# elements of CT_PPr that come after w:rPr
+_AFTER_RPR_IN_PPR = {w("sectPr"), w("pPrChange")}
+_SETTINGS_BEFORE_TRACK = [w(t) for t in (
+    "writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
+    "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
+    "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts", "embedSystemFonts",
+    "saveSubsetFonts", "saveFormsData", "mirrorMargins", "alignBordersAndEdges",
+    "bordersDoNotSurroundHeader", "bordersDoNotSurroundFooter", "gutterAtTop",
+    "hideSpellingErrors", "hideGrammaticalErrors", "activeWritingStyle", "proofState",
+    "formsDesign", "attachedTemplate", "linkStyles", "stylePaneFormatFilter",
+    "stylePaneSortMethod", "documentType", "mailMerge", "revisionView")]
+
+_TOKEN = re.compile(
+    r"[\u2E80-\u2FFF\u3000-\u303F\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF"
+    r"\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF]|\w+|\s+|.", re.S)
+
+_WORD_NS = {"w": W}
+_W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+_PARA_IDS = {f"{{{_W14}}}paraId", f"{{{_W14}}}textId"}
+MAX_REPLACE_PAIRS = 4000  # above this many paragraph pairs, align a changed region by position
+
+
+# -- public types -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    story: str
+    where: str
+    kind: str
+    old: str
+    new: str
+    context: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class Redline:
+    docx: bytes
+    changes: list[Change]
+    revisions: int
+
+
+def redline_files(old: str | Path, new: str | Path, *, author: str = "docgen",
+                  date: dt.datetime) -> Redline:
+    """Read two DOCX files safely and compare them (see :func:`redline`)."""
+    return redline(read_docx(old), read_docx(new), author=author, date=date,
+                   old_name=str(old), new_name=str(new))
+
+
+def redline(old: bytes, new: bytes, *, author: str = "docgen", date: dt.datetime,
+            old_name: str = "old.docx", new_name: str = "new.docx") -> Redline:
+    """Return ``new`` with tracked changes that turn ``old`` into it."""
+    if not author.strip():
+        raise DocxError("the author of the changes must not be empty")
+    old_pkg = Package.open(old, old_name)
+    new_pkg = Package.open(new, new_name)
+    return _Comparer(old_pkg, new_pkg, author, date).run()
+
+
+def accept_revisions(root: etree._Element) -> None:
+    """Accept every tracked change in one story part, in place (ECMA-376 §17.13.5)."""
+    marks: list[etree._Element] = []
+    for el in list(root.iter(DEL, MOVE_FROM, INS, MOVE_TO, w("cellDel"), w("cellIns"),
+                             *_CHANGES, *_MOVE_RANGES)):
+        parent = el.getparent()
+        if parent is None:
+            continue
+        tag = el.tag
+        if tag in _CHANGES or tag in _MOVE_RANGES or tag in (INS, MOVE_TO, w("cellIns")) and \
+                parent.tag in (RPR, TRPR, w("tcPr")):
+            parent.remove(el)
+        elif tag in (DEL, MOVE_FROM) and parent.tag == RPR:
+            marks.append(parent.getparent().getparent() if parent.getparent() is not None
+                         else None)
+            parent.remove(el)
+        elif tag == DEL and parent.tag == TRPR:
+            row = parent.getparent()
+            if row.getparent() is not None:
+                row.getparent().remove(row)
+        elif tag == w("cellDel"):
+            cell = parent.getparent()
+            if cell is not None and cell.getparent() is not None:
+                cell.getparent().remove(cell)
+        elif tag in (DEL, MOVE_FROM):
+            parent.remove(el)
+        elif tag in (INS, MOVE_TO):
+            _unwrap(el)
+    for p in marks:
+        if p is not None and p.tag == P and p.getparent() is not None:
+            _merge_into_next(p)
+
+
+def _unwrap(el: etree._Element) -> None:
+    parent = el.getparent()
+    index = parent.index(el)
+    tail = el.tail
+    for i, child in enumerate(list(el)):
+        parent.insert(index + i, child)
+    parent.remove(el)
+    if tail:
+        # tails carry no meaning in WordprocessingML; keep the text nodes tidy anyway
+        pass
+
+
+def _merge_into_next(p: etree._Element) -> None:
+    content = [c for c in p if c.tag != PPR]
+    nxt = p.getnext()
+    while nxt is not None and nxt.tag in _MARKERS:
+        nxt = nxt.getnext()
+    if not _has_content(content):
+        p.getparent().remove(p)
+    elif nxt is not None and nxt.tag == P:
+        at = 1 if len(nxt) and nxt[0].tag == PPR else 0
+        for i, c in enumerate(content):
+            nxt.insert(at + i, c)
+        p.getparent().remove(p)
+
+
+def _has_content(elements: list[etree._Element]) -> bool:
+    return any(block_key(el) for el in elements if el.tag not in _MARKERS)
+
+
+# -- keys: what a reader sees ----------------------------------------------------------------------
+
+_KEY_TAGS = (T, w("tab"), w("br"), w("cr"), w("noBreakHyphen"), w("softHyphen"), w("ptab"),
+             w("sym"), INSTR, w("drawing"), w("pict"), w("object"), FN_REF, EN_REF, P, TC, TR,
+             w("footnoteRef"), w("endnoteRef"), FLDSIMPLE, "{http://schemas.openxmlformats.org/"
+             "officeDocument/2006/math}t")
+
+
+def block_key(el: etree._Element) -> str:
+    """A string that changes whenever a reader would see a different text in ``el``."""
+    parts: list[str] = []
+    for d in el.iter(*_KEY_TAGS):
+        tag = d.tag
+        if tag == T or tag.endswith("}t"):
+            parts.append(d.text or "")
+        elif tag in _ATOM_KEYS:
+            parts.append(_ATOM_KEYS[tag])
+        elif tag == P:
+            parts.append("\x1e")
+        elif tag == TC:
+            parts.append("\x1f")
+        elif tag == TR:
+            parts.append("\x1d")
+        elif tag == INSTR:
+            parts.append("\x01" + (d.text or ""))
+        elif tag == FLDSIMPLE:
+            parts.append("\x01" + (d.get(w("instr")) or ""))
+        elif tag == w("sym"):
+            parts.append("\x02" + (d.get(w("char")) or ""))
+        elif tag in (FN_REF, EN_REF):
+            parts.append("\x03n")
+        else:
+            parts.append("\x04" + etree.QName(tag).localname)
+    return "".join(parts)
+
+
+def _plain(el: etree._Element) -> str:
+    """Readable text of a paragraph for the change list."""
+    out: list[str] = []
+    for d in el.iter(T, DELTEXT, w("tab"), w("br"), w("cr"), w("noBreakHyphen")):
+        if d.tag in (T, DELTEXT):
+            out.append(d.text or "")
+        elif d.tag == w("tab"):
+            out.append("\t")
+        elif d.tag == w("noBreakHyphen"):
+            out.append("\u2011")
+        else:
+            out.append("\n")
+    return "".join(out)
+
+
+# -- tokens of a paragraph ------------------------------------------------------------------------
+
+@dataclass
+class _Token:
+    key: str
+    pieces: list[tuple[Any, Any]]  # (source run or None, text str or element)
+    wrap: tuple = ()               # wrapper elements (hyperlink …), outermost first
+    markers: list = field(default_factory=list)  # new-side markers just before this token
+
+
+def _paragraph_tokens(p: etree._Element) -> tuple[list[_Token], list[etree._Element]]:
+    """Tokens of ``p`` and the markers after its last token."""
+    items: list[tuple[tuple, Any, Any]] = []  # (wrap, run or None, child or text or marker)
+    _flatten(p, (), items)
+    tokens: list[_Token] = []
+    pending: list[etree._Element] = []
+    i = 0
+    n = len(items)
+    while i < n:
+        wrap, run, child = items[i]
+        if run is None and isinstance(child, etree._Element) and child.tag in _MARKERS:
+            pending.append(child)
+            i += 1
+            continue
+        if isinstance(child, etree._Element) and child.tag == FLDCHAR and \
+                child.get(w("fldCharType")) == "begin":
+            end = _field_end(items, i)
+            if end is not None:
+                pieces = []
+                instr, result, separated = [], [], False
+                markers = []
+                for _, r2, c2 in items[i:end + 1]:
+                    if r2 is None:
+                        markers.append(c2)
+                        continue
+                    pieces.append((r2, c2))
+                    if isinstance(c2, str):
+                        (result if separated else instr).append(c2)
+                    elif c2.tag == INSTR:
+                        instr.append(c2.text or "")
+                    elif c2.tag == FLDCHAR and c2.get(w("fldCharType")) == "separate":
+                        separated = True
+                    elif c2.tag in _ATOM_KEYS:
+                        (result if separated else instr).append(_ATOM_KEYS[c2.tag])
+                key = "\x01F" + "".join(instr) + "\x02" + "".join(result)
+                tokens.append(_Token(key, pieces, wrap, pending))
+                pending = markers
+                i = end + 1
+                continue
+        if isinstance(child, str):
+            for m in _TOKEN.finditer(child):
+                tokens.append(_Token(m.group(), [(run, m.group())], wrap, pending))
+                pending = []
+        else:
+            tokens.append(_Token(_atom_key(child), [(run, child)], wrap, pending))
+            pending = []
+        i += 1
+    return tokens, pending
+
+
+def _field_end(items: list, start: int) -> int | None:
+    depth = 0
+    for j in range(start, len(items)):
+        c = items[j][2]
+        if isinstance(c, etree._Element) and c.tag == FLDCHAR:
+            kind = c.get(w("fldCharType"))
+            if kind == "begin":
+                depth += 1
+            elif kind == "end":
+                depth -= 1
+                if depth == 0:
+                    return j
+    return None
+
+
+def _flatten(parent: etree._Element, wrap: tuple, items: list) -> None:
+    for child in parent:
+        tag = child.tag
+        if tag == PPR or not isinstance(tag, str):
+            continue
+        if tag == R_:
+            for c in child:
+                ctag = c.tag
+                if ctag in _IGNORED_IN_RUN or not isinstance(ctag, str):
+                    continue
+                if ctag == T:
+                    if c.text:
+                        items.append((wrap, child, c.text))
+                else:
+                    items.append((wrap, child, c))
+        elif tag in _WRAPPERS:
+            _flatten(child, wrap + (child,), items)
+        elif tag in _MARKERS:
+            items.append((wrap, None, child))
+        else:
+            # fldSimple, inline content controls, math and anything else: one whole token
+            items.append((wrap, None, child))
+
+
+def _atom_key(el: etree._Element) -> str:
+    tag = el.tag
+    if tag in _ATOM_KEYS:
+        return _ATOM_KEYS[tag]
+    if tag == w("sym"):
+        return "\x02" + (el.get(w("char")) or "")
+    if tag in (FN_REF, EN_REF):
+        return "\x03" + etree.QName(tag).localname
+    if tag == FLDSIMPLE:
+        return "\x01F" + (el.get(w("instr")) or "") + "\x02" + block_key(el)
+    return "\x04" + etree.QName(tag).localname + "\x05" + block_key(el)
+
+
+# -- the comparer -------------------------------------------------------------------------------
+
+class _Comparer:
+    def __init__(self, old: Package, new: Package, author: str, date: dt.datetime) -> None:
+        self.old = old
+        self.out = new
+        self.author = author
+        if date.tzinfo is not None:
+            date = date.astimezone(dt.timezone.utc)
+        self.date = date.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.changes: list[Change] = []
+        self.revisions = 0
+        self.next_id = 0
+        self.next_docpr = 0
+        self.story = "body"
+        self.old_part = ""
+        self.new_part = ""
+        self.note_pairs: dict[str, list[tuple[str, str]]] = {"footnote": [], "endnote": []}
+        self.old_notes: dict[str, list[tuple[str, etree._Element]]] = {"footnote": [],
+                                                                       "endnote": []}
+        self.new_notes_inserted: dict[str, list[str]] = {"footnote": [], "endnote": []}
+        self.imported_rels: dict[tuple[str, str], str] = {}
+
+    # ---- driver
+
+    def run(self) -> Redline:
+        old_main, new_main = self.old.main, self.out.main
+        old_parts = self._story_parts(self.old, old_main)
+        new_parts = self._story_parts(self.out, new_main)
+        for part in old_parts:
+            accept_revisions(self.old.xml(part))
+        for part in new_parts:
+            accept_revisions(self.out.xml(part))
+        self._number_from(new_parts)
+
+        old_body = self.old.xml(old_main).find(w("body"))
+        new_body = self.out.xml(new_main).find(w("body"))
+        if old_body is None or new_body is None:
+            which = self.old.name if old_body is None else self.out.name
+            raise DocxError(f"{which}: the main document part has no body")
+        self.old_part, self.new_part = old_main, new_main
+        self.story = "body"
+        self._container(old_body, new_body, [])
+
+        for kind in ("footnote", "endnote"):
+            self._notes(kind, old_main, new_main)
+        self._headers_footers(old_main, new_main, old_body, new_body)
+        self._track_revisions(new_main)
+        return Redline(self.out.to_bytes(), self.changes, self.revisions)
+
+    def _story_parts(self, pkg: Package, main: str) -> list[str]:
+        parts = [main]
+        for rel in ("header", "footer", "footnotes", "endnotes", "comments"):
+            parts += [name for _, name in pkg.related(main, rel) if name in pkg.parts]
+        return list(dict.fromkeys(parts))
+
+    def _number_from(self, parts: list[str]) -> None:
+        highest = 0
+        docpr = 0
+        for part in parts:
+            root = self.out.xml(part)
+            for el in root.iter():
+                v = el.get(w("id"))
+                if v is not None and v.lstrip("-").isdigit():
+                    highest = max(highest, int(v))
+                if isinstance(el.tag, str) and el.tag.endswith("}docPr"):
+                    d = el.get("id")
+                    if d and d.isdigit():
+                        docpr = max(docpr, int(d))
+        self.next_id = highest + 1
+        self.next_docpr = docpr + 1
+
+    # ---- revision marks
+
+    def _mark(self, tag: str) -> etree._Element:
+        el = etree.Element(tag)
+        el.set(w("id"), str(self.next_id))
+        el.set(w("author"), self.author)
+        el.set(w("date"), self.date)
+        self.next_id += 1
+        self.revisions += 1
+        return el
+
+    def _mark_paragraph(self, p: etree._Element, tag: str) -> None:
+        ppr = p.find(PPR)
+        if ppr is None:
+            ppr = etree.Element(PPR)
+            p.insert(0, ppr)
+        rpr = ppr.find(RPR)
+        if rpr is None:
+            rpr = etree.Element(RPR)
+            at = len(ppr)
+            for i, c in enumerate(ppr):
+                if c.tag in _AFTER_RPR_IN_PPR:
+                    at = i
+                    break
+            ppr.insert(at, rpr)
+        for old in rpr.findall(INS) + rpr.findall(DEL):
+            rpr.remove(old)
+        rpr.insert(0, self._mark(tag))
+
+    def _mark_row(self, tr: etree._Element, tag: str) -> None:
+        trpr = tr.find(TRPR)
+        if trpr is None:
+            trpr = etree.Element(TRPR)
+            at = 1 if len(tr) and tr[0].tag == w("tblPrEx") else 0
+            tr.insert(at, trpr)
+        for old in trpr.findall(INS) + trpr.findall(DEL):
+            trpr.remove(old)
+        change = trpr.find(w("trPrChange"))
+        mark = self._mark(tag)
+        if change is not None:
+            change.addprevious(mark)
+        else:
+            trpr.append(mark)
+
+    def _mark_block(self, block: etree._Element, tag: str) -> None:
+        """Mark all of ``block`` (a paragraph, table or content control) inserted or deleted."""
+        if block.tag == P:
+            self._mark_runs(block, tag)
+            self._mark_paragraph(block, tag)
+            return
+        for tr in list(block.iter(TR)):
+            if not _inside(tr, TXBX, block):
+                self._mark_row(tr, tag)
+        for p in list(block.iter(P)):
+            if not _inside(p, TXBX, block):
+                self._mark_runs(p, tag)
+                self._mark_paragraph(p, tag)
+
+    def _mark_runs(self, parent: etree._Element, tag: str) -> None:
+        """Wrap each stretch of runs of ``parent`` (a paragraph or wrapper) in one mark."""
+        group: list[etree._Element] = []
+
+        def flush() -> None:
+            if group:
+                mark = self._mark(tag)
+                group[0].addprevious(mark)
+                for el in group:
+                    mark.append(el)
+                group.clear()
+
+        for child in list(parent):
+            ctag = child.tag
+            if ctag == PPR or not isinstance(ctag, str):
+                continue
+            if ctag == FLDSIMPLE:
+                runs = _simple_field_runs(child)
+                child.addprevious(runs[0])
+                for r in runs[1:]:
+                    child.addprevious(r)
+                parent.remove(child)
+                if tag == DEL:
+                    for r in runs:
+                        _to_deleted(r)
+                group.extend(runs)
+            elif ctag in (R_, SDT) or ctag.startswith("{http://schemas.openxmlformats.org/"
+                                                      "officeDocument/2006/math}"):
+                if tag == DEL:
+                    _to_deleted(child)
+                group.append(child)
+            elif ctag in _WRAPPERS:
+                flush()
+                self._mark_runs(child, tag)
+            else:
+                flush()
+        flush()
+
+    # ---- containers (a story, a cell, a text box)
+
+    def _container(self, old: etree._Element, new: etree._Element, where: list[str]) -> None:
+        old_blocks = [c for c in old if c.tag in (P, TBL, SDT)]
+        new_blocks = [c for c in new if c.tag in (P, TBL, SDT)]
+        old_keys = [self._key(b) for b in old_blocks]
+        new_keys = [self._key(b) for b in new_blocks]
+        # paragraphs and tables are numbered as they stand in the redline
+        counters = {"p": 0, "t": 0}
+        ops = _opcodes(old_keys, new_keys)
+        for op, i1, i2, j1, j2 in ops:
+            if op == "equal":
+                for o, n, key in zip(old_blocks[i1:i2], new_blocks[j1:j2], new_keys[j1:j2]):
+                    self._count(n, counters)
+                    if "\x03" in key:
+                        self._pair_notes(o, n)
+                continue
+            pairs = self._align(old_blocks[i1:i2], new_blocks[j1:j2])
+            prev = new_blocks[j1 - 1] if j1 > 0 else None
+            first_new = new_blocks[j1] if j1 < len(new_blocks) else None
+            for o, n in pairs:
+                if n is None:
+                    copy_ = self._import(o)
+                    _place(new, copy_, prev, first_new)
+                    prev = copy_
+                    self._count(copy_, counters)
+                    self._record_block(copy_, "deleted", where, counters)
+                    self._mark_block(copy_, DEL)
+                    continue
+                prev = n
+                self._count(n, counters)
+                if o is None:
+                    self._record_block(n, "inserted", where, counters)
+                    self._mark_block(n, INS)
+                elif n.tag == P:
+                    self._paragraph(o, n, where + [f"paragraph {counters['p']}"])
+                elif n.tag == TBL:
+                    self._table(o, n, where + [f"table {counters['t']}"])
+                else:
+                    self._sdt(o, n, where, counters)
+
+    def _key(self, block: etree._Element) -> str:
+        return block.tag[-3:] + block_key(block)
+
+    @staticmethod
+    def _count(block: etree._Element, counters: dict[str, int]) -> None:
+        if block.tag == P:
+            counters["p"] += 1
+        elif block.tag == TBL:
+            counters["t"] += 1
+
+    def _align(self, old: list, new: list) -> list[tuple[Any, Any]]:
+        """Pair similar blocks of a changed region, in order; the rest are deletions/insertions.
+
+        The result lists, in document order, ``(old, None)`` deletions, ``(None, new)``
+        insertions and ``(old, new)`` pairs to compare inside.
+        """
+        if len(old) * len(new) > MAX_REPLACE_PAIRS:
+            return _positional(old, new)
+        ok = [[_similar(o, n) for n in new] for o in old]
+        # best monotone matching by total similarity (a small dynamic programme)
+        rows, cols = len(old), len(new)
+        score = [[0.0] * (cols + 1) for _ in range(rows + 1)]
+        for i in range(rows - 1, -1, -1):
+            for j in range(cols - 1, -1, -1):
+                best = max(score[i + 1][j], score[i][j + 1])
+                if ok[i][j] > 0:
+                    best = max(best, score[i + 1][j + 1] + ok[i][j])
+                score[i][j] = best
+        out: list[tuple[Any, Any]] = []
+        i = j = 0
+        while i < rows and j < cols:
+            if ok[i][j] > 0 and score[i][j] == score[i + 1][j + 1] + ok[i][j]:
+                out.append((old[i], new[j]))
+                i += 1
+                j += 1
+            elif score[i][j] == score[i + 1][j]:
+                out.append((old[i], None))
+                i += 1
+            else:
+                out.append((None, new[j]))
+                j += 1
+        out += [(o, None) for o in old[i:]]
+        out += [(None, n) for n in new[j:]]
+        return out
+
+    # ---- a changed paragraph, word by word
+
+    def _paragraph(self, old: etree._Element, new: etree._Element, where: list[str]) -> None:
+        old_tokens, _ = _paragraph_tokens(old)
+        new_tokens, tail_markers = _paragraph_tokens(new)
+        ops = _smooth(_opcodes([t.key for t in old_tokens], [t.key for t in new_tokens]),
+                      [t.key for t in new_tokens])
+        segments: list[tuple[tuple, str | None, list]] = []  # (wrap, mark, pieces)
+
+        def add(wrap: tuple, mark: str | None, piece: Any) -> None:
+            if segments and segments[-1][0] == wrap and segments[-1][1] == mark:
+                segments[-1][2].append(piece)
+            else:
+                segments.append((wrap, mark, [piece]))
+
+        def add_new(tok: _Token, mark: str | None) -> None:
+            for m in tok.markers:
+                add(tok.wrap, "marker", m)
+            for piece in tok.pieces:
+                add(tok.wrap, mark, piece)
+
+        for op, i1, i2, j1, j2 in ops:
+            if op == "equal":
+                for o, n in zip(old_tokens[i1:i2], new_tokens[j1:j2]):
+                    add_new(n, None)
+                    self._pair_refs(o, n)
+                continue
+            for tok in old_tokens[i1:i2]:
+                for piece in tok.pieces:
+                    add((), DEL, piece)
+            for tok in new_tokens[j1:j2]:
+                add_new(tok, INS)
+                self._note_inserted(tok)
+        for m in tail_markers:
+            add((), "marker", m)
+
+        old_text = "".join(_token_text(t) for t in old_tokens)
+        new_text = "".join(_token_text(t) for t in new_tokens)
+        ppr = new.find(PPR)
+        for child in list(new):
+            if child is not ppr:
+                new.remove(child)
+        self._emit(new, segments)
+        if old_text != new_text or any(op != "equal" for op, *_ in ops):
+            self._record(where, "changed", old_text, new_text, new_text)
+
+    def _emit(self, paragraph: etree._Element, segments: list) -> None:
+        holders: list[tuple[Any, etree._Element]] = []  # open wrappers, outermost first
+
+        def container_for(wrap: tuple) -> etree._Element:
+            # reuse open wrapper clones while the chain matches
+            k = 0
+            while k < len(holders) and k < len(wrap) and holders[k][0] is wrap[k]:
+                k += 1
+            del holders[k:]
+            parent = holders[-1][1] if holders else paragraph
+            for src in wrap[k:]:
+                clone = etree.SubElement(parent, src.tag, dict(src.attrib))
+                holders.append((src, clone))
+                parent = clone
+            return parent
+
+        for wrap, mark, pieces in segments:
+            parent = container_for(wrap)
+            if mark == "marker":
+                for m in pieces:
+                    parent.append(m)
+                continue
+            runs = self._runs(pieces, deleted=mark == DEL)
+            if mark is None:
+                for r in runs:
+                    parent.append(r)
+            else:
+                rev = self._mark(mark)
+                parent.append(rev)
+                for r in runs:
+                    if r.tag == FLDSIMPLE:
+                        converted = _simple_field_runs(r)
+                        if mark == DEL:
+                            for c in converted:
+                                _to_deleted(c)
+                        for c in converted:
+                            rev.append(c)
+                    else:
+                        rev.append(r)
+
+    def _runs(self, pieces: list, deleted: bool) -> list[etree._Element]:
+        """Output runs for pieces (``(source run, text or element)``), grouped by source run."""
+        out: list[etree._Element] = []
+        current_src = None
+        run = None
+        for src, what in pieces:
+            if src is None:
+                el = self._import(what) if deleted else what
+                if deleted and el.tag == SDT:
+                    _to_deleted(el)
+                out.append(el)
+                current_src = run = None
+                continue
+            if run is None or src is not current_src:
+                run = etree.Element(R_, dict(src.attrib))
+                rpr = src.find(RPR)
+                if rpr is not None:
+                    run.append(copy.deepcopy(rpr))
+                out.append(run)
+                current_src = src
+            if isinstance(what, str):
+                last = run[-1] if len(run) else None
+                text_tag = DELTEXT if deleted else T
+                if last is not None and last.tag == text_tag:
+                    last.text += what
+                else:
+                    t = etree.SubElement(run, text_tag)
+                    t.text = what
+                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            else:
+                el = self._import(what) if deleted else copy.deepcopy(what)
+                if deleted:
+                    _to_deleted(el)
+                run.append(el)
+        if deleted:
+            for r in out:
+                if r.tag == R_:
+                    _to_deleted(r)
+        return out
+
+    # ---- tables
+
+    def _table(self, old: etree._Element, new: etree._Element, where: list[str]) -> None:
+        old_rows = old.findall(TR)
+        new_rows = new.findall(TR)
+        ops = _opcodes([block_key(r) for r in old_rows], [block_key(r) for r in new_rows])
+        row_no = 0
+        for op, i1, i2, j1, j2 in ops:
+            if op == "equal":
+                for o, n in zip(old_rows[i1:i2], new_rows[j1:j2]):
+                    row_no += 1
+                    self._pair_notes(o, n)
+                continue
+            prev = new_rows[j1 - 1] if j1 > 0 else None
+            first_new = new_rows[j1] if j1 < len(new_rows) else None
+            for o, n in self._align_rows(old_rows[i1:i2], new_rows[j1:j2]):
+                row_no += 1
+                here = where + [f"row {row_no}"]
+                if n is not None:
+                    prev = n
+                if n is None:
+                    copy_ = self._import(o)
+                    _place(new, copy_, prev, first_new)
+                    prev = copy_
+                    self._record(here, "deleted", _row_text(copy_), "", _row_text(copy_))
+                    self._mark_row(copy_, DEL)
+                    for p in _own_paragraphs(copy_):
+                        self._mark_runs(p, DEL)
+                        self._mark_paragraph(p, DEL)
+                elif o is None:
+                    self._record(here, "inserted", "", _row_text(n), _row_text(n))
+                    self._mark_row(n, INS)
+                    for p in _own_paragraphs(n):
+                        self._mark_runs(p, INS)
+                        self._mark_paragraph(p, INS)
+                else:
+                    for c, (oc, nc) in enumerate(zip(o.findall(TC), n.findall(TC)), 1):
+                        if block_key(oc) != block_key(nc):
+                            self._container(oc, nc, here + [f"cell {c}"])
+                        else:
+                            self._pair_notes(oc, nc)
+
+    def _align_rows(self, old: list, new: list) -> list[tuple[Any, Any]]:
+        pairs = self._align(old, new)
+        out: list[tuple[Any, Any]] = []
+        for o, n in pairs:
+            if o is not None and n is not None and _row_shape(o) != _row_shape(n):
+                out += [(o, None), (None, n)]
+            else:
+                out.append((o, n))
+        return out
+
+    def _sdt(self, old: etree._Element, new: etree._Element, where: list[str],
+             counters: dict[str, int]) -> None:
+        oc, nc = old.find(SDTCONTENT), new.find(SDTCONTENT)
+        if oc is not None and nc is not None:
+            self._container(oc, nc, where + ["content control"])
+            return
+        copy_ = self._import(old)
+        new.addprevious(copy_)
+        self._mark_block(copy_, DEL)
+        self._mark_block(new, INS)
+
+    # ---- notes
+
+    def _pair_notes(self, old: etree._Element, new: etree._Element) -> None:
+        for tag, kind in ((FN_REF, "footnote"), (EN_REF, "endnote")):
+            olds = [e.get(w("id")) for e in old.iter(tag)]
+            news = [e.get(w("id")) for e in new.iter(tag)]
+            self.note_pairs[kind] += list(zip(olds, news))
+
+    def _pair_refs(self, old: _Token, new: _Token) -> None:
+        for (_, o), (_, n) in zip(old.pieces, new.pieces):
+            if not (isinstance(o, etree._Element) and isinstance(n, etree._Element)):
+                continue
+            if o.tag in (FN_REF, EN_REF) and o.tag == n.tag:
+                kind = "footnote" if o.tag == FN_REF else "endnote"
+                self.note_pairs[kind].append((o.get(w("id")), n.get(w("id"))))
+            else:
+                self._pair_notes(o, n)
+
+    def _note_inserted(self, tok: _Token) -> None:
+        for _, n in tok.pieces:
+            if isinstance(n, etree._Element):
+                for ref in n.iter(FN_REF, EN_REF):
+                    kind = "footnote" if ref.tag == FN_REF else "endnote"
+                    self.new_notes_inserted[kind].append(ref.get(w("id")))
+
+    def _notes(self, kind: str, old_main: str, new_main: str) -> None:
+        old_part = _first(self.old.related(old_main, kind + "s"))
+        new_part = _first(self.out.related(new_main, kind + "s"))
+        pairs = self.note_pairs[kind]
+        deleted = self.old_notes[kind]
+        if not pairs and not deleted and not self.new_notes_inserted[kind]:
+            return
+        if new_part is None:
+            if not deleted or old_part is None:
+                return
+            new_part = self._add_notes_part(kind, old_part, new_main)
+        new_root = self.out.xml(new_part)
+        new_by_id = {n.get(w("id")): n for n in new_root.findall(w(kind))}
+        old_by_id = ({n.get(w("id")): n for n in self.old.xml(old_part).findall(w(kind))}
+                     if old_part else {})
+        self.old_part, self.new_part = old_part or "", new_part
+        for number, (oid, nid) in enumerate(pairs, 1):
+            o, n = old_by_id.get(oid), new_by_id.get(nid)
+            if o is None or n is None:
+                continue
+            if block_key(o) != block_key(n):
+                self.story = f"{kind} {number}"
+                self._container(o, n, [])
+        for nid in self.new_notes_inserted[kind]:
+            n = new_by_id.get(nid)
+            if n is not None:
+                for block in [c for c in n if c.tag in (P, TBL, SDT)]:
+                    self._mark_block(block, INS)
+        for new_id, old_note in deleted:
+            note = self._import(old_note, part_from=old_part)
+            note.set(w("id"), new_id)
+            new_root.append(note)
+            for block in [c for c in note if c.tag in (P, TBL, SDT)]:
+                self._mark_block(block, DEL)
+
+    def _add_notes_part(self, kind: str, old_part: str, new_main: str) -> str:
+        old_root = self.old.xml(old_part)
+        root = etree.Element(old_root.tag, nsmap=old_root.nsmap)
+        for note in old_root.findall(w(kind)):
+            if note.get(w("type")) in ("separator", "continuationSeparator",
+                                       "continuationNotice"):
+                root.append(copy.deepcopy(note))
+        name = f"word/{kind}s.xml"
+        n = 1
+        while name in self.out.parts:
+            name = f"word/{kind}s{n}.xml"
+            n += 1
+        self.out.set_xml(name, root)
+        self.out.add_relationship(new_main, REL_TYPES + kind + "s", name)
+        self.out.ensure_content_type(name, content_type="application/vnd.openxmlformats-"
+                                     f"officedocument.wordprocessingml.{kind}s+xml")
+        return name
+
+    # ---- headers and footers
+
+    def _headers_footers(self, old_main: str, new_main: str, old_body: etree._Element,
+                         new_body: etree._Element) -> None:
+        old_refs = _section_refs(old_body, old_main, self.old)
+        new_refs = _section_refs(new_body, new_main, self.out)
+        done: set[str] = set()
+        for (index, kind, typ), new_part in new_refs.items():
+            if new_part in done or new_part not in self.out.parts:
+                continue
+            done.add(new_part)
+            old_part = None
+            for k in range(index, -1, -1):  # a section without its own inherits the previous
+                old_part = old_refs.get((k, kind, typ))
+                if old_part is not None:
+                    break
+            new_root = self.out.xml(new_part)
+            self.story = f"{kind} {index + 1} ({_TYPE_NAMES.get(typ, typ)})"
+            self.old_part, self.new_part = old_part or "", new_part
+            if old_part is None or old_part not in self.old.parts:
+                blocks = [c for c in new_root if c.tag in (P, TBL, SDT)]
+                counters = {"p": 0, "t": 0}
+                for b in blocks:
+                    self._count(b, counters)
+                    if block_key(b).strip("\x1e"):
+                        self._record_block(b, "inserted", [], counters)
+                    self._mark_block(b, INS)
+                continue
+            old_root = self.old.xml(old_part)
+            if block_key(old_root) != block_key(new_root):
+                self._container(old_root, new_root, [])
+
+    # ---- settings
+
+    def _track_revisions(self, main: str) -> None:
+        found = _first(self.out.related(main, "settings"))
+        if found is None:
+            root = etree.Element(w("settings"), nsmap={"w": W})
+            found = "word/settings.xml"
+            self.out.set_xml(found, root)
+            self.out.add_relationship(main, REL_TYPES + "settings", found)
+            self.out.ensure_content_type(found, content_type="application/vnd.openxmlformats-"
+                                         "officedocument.wordprocessingml.settings+xml")
+        settings = self.out.xml(found)
+        if settings.find(w("trackRevisions")) is not None:
+            return
+        at = 0
+        for i, child in enumerate(settings):
+            if child.tag in _SETTINGS_BEFORE_TRACK:
+                at = i + 1
+        settings.insert(at, etree.Element(w("trackRevisions")))
+
+    # ---- copying old content into the new document
+
+    def _import(self, el: etree._Element, part_from: str | None = None) -> etree._Element:
+        """A copy of old content fit to live in the new document."""
+        el = copy.deepcopy(el)
+        source = part_from or self.old_part
+        for d in list(el.iter()):
+            tag = d.tag
+            if not isinstance(tag, str):
+                continue
+            if tag in _OLD_ONLY:
+                parent = d.getparent()
+                if parent is not None:
+                    if tag == w("commentReference") and parent.tag == R_:
+                        parent.remove(d)
+                    else:
+                        parent.remove(d)
+                continue
+            if tag in (FN_REF, EN_REF):
+                kind = "footnote" if tag == FN_REF else "endnote"
+                old_id = d.get(w("id"))
+                note = self._old_note(kind, old_id)
+                if note is not None:
+                    new_id = str(self._new_note_id(kind))
+                    self.old_notes[kind].append((new_id, note))
+                    d.set(w("id"), new_id)
+            if tag.endswith("}docPr") or tag.endswith("}cNvPr") and \
+                    d.getparent() is not None and d.getparent().tag.endswith("}nvPicPr"):
+                if tag.endswith("}docPr"):
+                    d.set("id", str(self.next_docpr))
+                    self.next_docpr += 1
+            for name, value in list(d.attrib.items()):
+                if name in _PARA_IDS:
+                    del d.attrib[name]
+                elif name.startswith(f"{{{R}}}"):
+                    d.set(name, self._import_rel(source, value))
+        return el
+
+    def _old_note(self, kind: str, old_id: str | None) -> etree._Element | None:
+        part = _first(self.old.related(self.old.main, kind + "s"))
+        if part is None or old_id is None:
+            return None
+        for note in self.old.xml(part).findall(w(kind)):
+            if note.get(w("id")) == old_id:
+                return note
+        return None
+
+    def _new_note_id(self, kind: str) -> int:
+        part = _first(self.out.related(self.out.main, kind + "s"))
+        used = {int(i) for i, _ in self.old_notes[kind]}
+        if part is not None:
+            for note in self.out.xml(part).findall(w(kind)):
+                v = note.get(w("id"), "0")
+                if v.lstrip("-").isdigit():
+                    used.add(int(v))
+        return max(used | {1}) + 1
+
+    def _import_rel(self, part: str, rid: str) -> str:
+        known = self.imported_rels.get((part, rid))
+        if known is not None:
+            return known
+        target = self.old.target(part, rid) if part else None
+        dest = self.new_part or self.out.main
+        if target is None:
+            return rid
+        rel_type, where, external = target
+        if external:
+            new_rid = self.out.add_relationship(dest, rel_type, where, external=True)
+        else:
+            data = self.old.parts.get(where)
+            if data is None:
+                return rid
+            base, ext = posixpath.splitext(where)
+            name = f"{base}-old{ext}"
+            n = 1
+            while name in self.out.parts:
+                name = f"{base}-old{n}{ext}"
+                n += 1
+            self.out.parts[name] = data
+            ctype = self.old.content_type(where)
+            if ctype:
+                self.out.ensure_content_type(name, extension_type=ctype)
+                if self.out.content_type(name) != ctype:
+                    self.out.ensure_content_type(name, content_type=ctype)
+            new_rid = self.out.add_relationship(dest, rel_type, name)
+        self.imported_rels[(part, rid)] = new_rid
+        return new_rid
+
+    # ---- the change list
+
+    def _record(self, where: list[str], kind: str, old: str, new: str, context: str) -> None:
+        self.changes.append(Change(self.story, ", ".join(where) or "paragraph", kind, old, new,
+                                   context))
+
+    def _record_block(self, block: etree._Element, kind: str, where: list[str],
+                      counters: dict[str, int]) -> None:
+        text = _plain(block) if block.tag == P else _block_text(block)
+        label = (f"paragraph {counters['p']}" if block.tag == P else
+                 f"table {counters['t']}" if block.tag == TBL else "content control")
+        old, new = (text, "") if kind == "deleted" else ("", text)
+        self._record(where + [label], kind, old, new, text)
+
+
+_TYPE_NAMES = {"default": "default", "first": "first page", "even": "even pages"}
+
+
+def _section_refs(body: etree._Element, main: str, pkg: Package) -> dict[tuple, str]:
+    refs: dict[tuple, str] = {}
+    sections = [p.find(f"{PPR}/{w('sectPr')}") for p in body.iter(P)]
+    sections = [s for s in sections if s is not None]
+    last = body.find(w("sectPr"))
+    if last is not None:
+        sections.append(last)
+    for index, sect in enumerate(sections):
+        for kind in ("header", "footer"):
+            for ref in sect.findall(w(f"{kind}Reference")):
+                target = pkg.target(main, ref.get(f"{{{R}}}id", ""))
+                if target is not None and not target[2]:
+                    refs[(index, kind, ref.get(w("type"), "default"))] = target[1]
+    return refs
+
+
+def _first(items: list[tuple[str, str]]) -> str | None:
+    return items[0][1] if items else None
+
+
+def _inside(el: etree._Element, tag: str, stop: etree._Element) -> bool:
+    parent = el.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == tag:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _own_paragraphs(el: etree._Element) -> list[etree._Element]:
+    return [p for p in el.iter(P) if not _inside(p, TXBX, el)]
+
+
+def _place(container: etree._Element, block: etree._Element, prev: etree._Element | None,
+           first_new: etree._Element | None) -> None:
+    """Put an old block back: after ``prev``, else before ``first_new``, else at the end."""
+    if prev is not None:
+        prev.addnext(block)
+    elif first_new is not None:
+        first_new.addprevious(block)
+    else:
+        _append_block(container, block)
+
+
+def _append_block(container: etree._Element, block: etree._Element) -> None:
+    """Append a block to a container, before a body's final section properties."""
+    last = container[-1] if len(container) else None
+    if last is not None and last.tag == w("sectPr"):
+        last.addprevious(block)
+    else:
+        container.append(block)
+
+
+def _to_deleted(el: etree._Element) -> None:
+    for d in el.iter(T, INSTR):
+        d.tag = DELTEXT if d.tag == T else DELINSTR
+        if d.tag == DELTEXT:
+            d.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def _simple_field_runs(fld: etree._Element) -> list[etree._Element]:
+    """A ``w:fldSimple`` as the runs of a complex field, which revision marks may wrap."""
+    inner = [r for r in fld if r.tag == R_]
+    rpr = inner[0].find(RPR) if inner else None
+
+    def run(*children: etree._Element) -> etree._Element:
+        r = etree.Element(R_)
+        if rpr is not None:
+            r.append(copy.deepcopy(rpr))
+        for c in children:
+            r.append(c)
+        return r
+
+    def char(kind: str) -> etree._Element:
+        c = etree.Element(FLDCHAR)
+        c.set(w("fldCharType"), kind)
+        return c
+
+    instr = etree.Element(INSTR)
+    instr.text = fld.get(w("instr"), "")
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return [run(char("begin")), run(instr), run(char("separate"))] + inner + [run(char("end"))]
+
+
+def _token_text(tok: _Token) -> str:
+    out = []
+    for _, what in tok.pieces:
+        if isinstance(what, str):
+            out.append(what)
+        elif what.tag in _ATOM_KEYS:
+            out.append(_ATOM_KEYS[what.tag])
+        elif what.tag in (FLDSIMPLE, SDT):
+            out.append(_plain(what))
+    return "".join(out)
+
+
+def _row_text(tr: etree._Element) -> str:
+    return " | ".join(_plain(tc) for tc in tr.findall(TC))
+
+
+def _block_text(block: etree._Element) -> str:
+    if block.tag == TBL:
+        return "\n".join(_row_text(tr) for tr in block.findall(TR))
+    return _plain(block)
+
+
+def _row_shape(tr: etree._Element) -> tuple:
+    shape = []
+    for tc in tr.findall(TC):
+        tcpr = tc.find(w("tcPr"))
+        span = tcpr.find(w("gridSpan")) if tcpr is not None else None
+        vmerge = tcpr.find(w("vMerge")) if tcpr is not None else None
+        shape.append((span.get(w("val")) if span is not None else "1",
+                      None if vmerge is None else (vmerge.get(w("val")) or "continue")))
+    return tuple(shape)
+
+
+def _similar(old: etree._Element, new: etree._Element) -> float:
+    """How alike two blocks read, 0 when they should not be paired at all."""
+    if old.tag != new.tag:
+        return 0.0
+    a, b = block_key(old), block_key(new)
+    if not a.strip() and not b.strip():
+        return 0.6
+    if not a.strip() or not b.strip():
+        return 0.0
+    ta = [m.group() for m in _TOKEN.finditer(a)]
+    tb = [m.group() for m in _TOKEN.finditer(b)]
+    sm = SequenceMatcher(None, ta, tb, autojunk=False)
+    if sm.real_quick_ratio() < 0.4 or sm.quick_ratio() < 0.4:
+        return 0.0
+    ratio = sm.ratio()
+    return ratio if ratio >= 0.4 else 0.0
+
+
+def _positional(old: list, new: list) -> list[tuple[Any, Any]]:
+    out: list[tuple[Any, Any]] = []
+    for k in range(max(len(old), len(new))):
+        o = old[k] if k < len(old) else None
+        n = new[k] if k < len(new) else None
+        if o is not None and n is not None and _similar(o, n) == 0.0:
+            out += [(o, None), (None, n)]
+        else:
+            out.append((o, n))
+    return out
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Edit operations turning ``a`` into ``b``; common ends are trimmed first for speed."""
+    n, m = len(a), len(b)
+    start = 0
+    while start < n and start < m and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < n - start and end < m - start and a[n - 1 - end] == b[m - 1 - end]:
+        end += 1
+    ops: list[tuple[str, int, int, int, int]] = []
+    if start:
+        ops.append(("equal", 0, start, 0, start))
+    mid = SequenceMatcher(None, a[start:n - end], b[start:m - end], autojunk=False)
+    for op, i1, i2, j1, j2 in mid.get_opcodes():
+        ops.append((op, i1 + start, i2 + start, j1 + start, j2 + start))
+    if end:
+        ops.append(("equal", n - end, n, m - end, m))
+    return [o for o in ops if o[1] != o[2] or o[3] != o[4]]
+
+
+def _smooth(ops: list, new_keys: list[str]) -> list:
+    """Fold a lone space or punctuation mark between two changes into them, so that a reviewer
+    reads "the quick" → "a slow" rather than a change per word."""
+    out = list(ops)
+    k = 1
+    while k < len(out) - 1:
+        op, i1, i2, j1, j2 = out[k]
+        before, after = out[k - 1], out[k + 1]
+        if op == "equal" and before[0] != "equal" and after[0] != "equal" and \
+                all(not key.strip() or (len(key) == 1 and not key.isalnum())
+                    for key in new_keys[j1:j2]) and j2 - j1 <= 2:
+            merged = ("replace", before[1], after[2], before[3], after[4])
+            out[k - 1:k + 2] = [merged]
+            k = max(k - 1, 1)
+        else:
+            k += 1
+    return out
