@@ -40,7 +40,7 @@ from typing import Any, Iterator
 
 from lxml import etree
 
-from .errors import DocxError
+from .errors import DocxError, OutputError, Problem
 from .ooxml import REL_TYPES, R, W, Package, read_docx
 
 __all__ = ["Change", "Redline", "accept_revisions", "redline", "redline_files"]
@@ -372,9 +372,7 @@ class _Comparer:
         self.old = old
         self.out = new
         self.author = author
-        if date.tzinfo is not None:
-            date = date.astimezone(dt.timezone.utc)
-        self.date = date.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.date = _w_date(date)
         self.changes: list[Change] = []
         self.revisions = 0
         self.next_id = 0
@@ -542,7 +540,9 @@ class _Comparer:
         new_keys = [self._key(b) for b in new_blocks]
         # paragraphs and tables are numbered as they stand in the redline
         counters = {"p": 0, "t": 0}
-        ops = _opcodes(old_keys, new_keys)
+        ops = _slide(_opcodes(old_keys, new_keys), old_keys, new_keys,
+                     [_starts_section(b) for b in old_blocks],
+                     [_starts_section(b) for b in new_blocks])
         for op, i1, i2, j1, j2 in ops:
             if op == "equal":
                 for o, n, key in zip(old_blocks[i1:i2], new_blocks[j1:j2], new_keys[j1:j2]):
@@ -1211,6 +1211,60 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
     return [o for o in ops if o[1] != o[2] or o[3] != o[4]]
 
 
+_HEADING_STYLE = re.compile(r"heading|title|berschrift|titre|t[ií]tulo", re.I)
+
+
+def _starts_section(block: etree._Element) -> bool:
+    """Whether a block begins a unit a reader would see as one: a heading or a table."""
+    if block.tag == TBL:
+        return True
+    ppr = block.find(PPR)
+    if ppr is None:
+        return False
+    if ppr.find(w("outlineLvl")) is not None:
+        return True
+    style = ppr.find(w("pStyle"))
+    return style is not None and bool(_HEADING_STYLE.search(style.get(w("val"), "")))
+
+
+def _slide(ops: list, a: list[str], b: list[str], head_a: list[bool],
+           head_b: list[bool]) -> list:
+    """Slide each pure insertion or deletion to where it starts with a heading, if it can.
+
+    When a removed section ends with the same line as the one before it ("Cost: free"), a
+    diff may remove either copy; a reader expects the whole section to go, heading first.
+    """
+    ops = [list(o) for o in ops]
+    for k in range(1, len(ops) - 1):
+        prev, cur, nxt = ops[k - 1], ops[k], ops[k + 1]
+        if prev[0] != "equal" or nxt[0] != "equal" or cur[0] not in ("delete", "insert"):
+            continue
+        if cur[0] == "delete":
+            seq, heads, lo, hi = a, head_a, cur[1], cur[2]
+        else:
+            seq, heads, lo, hi = b, head_b, cur[3], cur[4]
+        up = 0
+        while up < prev[2] - prev[1] and seq[lo - 1 - up] == seq[hi - 1 - up]:
+            up += 1
+        down = 0
+        while down < nxt[2] - nxt[1] and hi + down < len(seq) and seq[lo + down] == seq[hi + down]:
+            down += 1
+        if not up and not down:
+            continue
+        best = max(range(-up, down + 1), key=lambda s: (heads[lo + s], s == 0, s))
+        if best == 0:
+            continue
+        prev[2] += best
+        prev[4] += best
+        cur[1] += best
+        cur[2] += best
+        cur[3] += best
+        cur[4] += best
+        nxt[1] += best
+        nxt[3] += best
+    return [tuple(o) for o in ops if o[1] != o[2] or o[3] != o[4]]
+
+
 def _smooth(ops: list, new_keys: list[str]) -> list:
     """Fold a lone space or punctuation mark between two changes into them, so that a reviewer
     reads "the quick" → "a slow" rather than a change per word."""
@@ -1228,3 +1282,93 @@ def _smooth(ops: list, new_keys: list[str]) -> list:
         else:
             k += 1
     return out
+
+
+# -- writing a redline and its summary ------------------------------------------------------------
+
+def summary_json(result: Redline, *, old_name: str, new_name: str, author: str,
+                 date: dt.datetime) -> dict[str, Any]:
+    """The change list as data: what ``--summary FILE.json`` writes."""
+    return {
+        "old": old_name,
+        "new": new_name,
+        "author": author,
+        "date": _w_date(date),
+        "revisions": result.revisions,
+        "changes": [c.as_dict() for c in result.changes],
+    }
+
+
+def summary_markdown(result: Redline, *, old_name: str, new_name: str, author: str,
+                     date: dt.datetime) -> str:
+    """The change list for people: what ``--summary FILE.md`` writes."""
+    lines = [f"# Changes from {old_name} to {new_name}", "",
+             f"{len(result.changes)} changed place{'s' if len(result.changes) != 1 else ''}, "
+             f"{result.revisions} tracked revision{'s' if result.revisions != 1 else ''} "
+             f"by {author}, {_w_date(date)}.", ""]
+    for c in result.changes:
+        where = f"{c.story}, {c.where}"
+        if c.kind == "changed":
+            lines.append(f"- **{where}**: changed from “{_one_line(c.old)}” "
+                         f"to “{_one_line(c.new)}”")
+        elif c.kind == "inserted":
+            lines.append(f"- **{where}**: added “{_one_line(c.new)}”")
+        else:
+            lines.append(f"- **{where}**: removed “{_one_line(c.old)}”")
+    if not result.changes:
+        lines.append("The documents read the same.")
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _w_date(date: dt.datetime) -> str:
+    if date.tzinfo is not None:
+        date = date.astimezone(dt.timezone.utc)
+    return date.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def save_files(files: list[tuple[Path, bytes]], *, force: bool = False,
+               inputs: tuple[Path, ...] = ()) -> None:
+    """Write every file whole or none: all are written beside their targets, then renamed.
+
+    An existing file is replaced only with ``force``; an input is never replaced.
+    """
+    from .build import _temporary  # one implementation of "a new file beside the target"
+
+    problems = []
+    for path, _ in files:
+        if any(_same(path, i) for i in inputs):
+            problems.append(f"{path}: is one of the documents being compared; "
+                            "choose another output name")
+        elif path.is_dir():
+            problems.append(f"{path}: is a folder; give a file name")
+        elif path.exists() and not force:
+            problems.append(f"{path}: already exists; docgen does not overwrite it "
+                            "(use --force to replace it)")
+        elif not path.parent.is_dir():
+            problems.append(f"{path}: the folder {path.parent} does not exist")
+    if problems:
+        raise OutputError(problems[0], [Problem(p.split(": ", 1)[0], 0, 0, "",
+                                                p.split(": ", 1)[1]) for p in problems])
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files:
+            temps.append((_temporary(path, data), path))
+        for tmp, path in temps:
+            tmp.replace(path)
+    except OSError as e:
+        for tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
+        raise OutputError(f"{e.filename or files[0][0]}: cannot be written "
+                          f"({e.strerror or e})") from None
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
