@@ -221,6 +221,9 @@ def block_key(el: etree._Element) -> str:
             parts.append(_ATOM_KEYS[tag])
         elif tag == P:
             parts.append("\x1e")
+            ppr = d.find(PPR)
+            if ppr is not None and ppr.find(w("sectPr")) is not None:
+                parts.append("\x06S")
         elif tag == TC:
             parts.append("\x1f")
         elif tag == TR:
@@ -384,7 +387,8 @@ class _Comparer:
         self.old_notes: dict[str, list[tuple[str, etree._Element]]] = {"footnote": [],
                                                                        "endnote": []}
         self.new_notes_inserted: dict[str, list[str]] = {"footnote": [], "endnote": []}
-        self.imported_rels: dict[tuple[str, str], str] = {}
+        self.imported_rels: dict[tuple[str, str, str], str] = {}
+        self.copied_parts: dict[str, str] = {}
 
     # ---- driver
 
@@ -403,13 +407,17 @@ class _Comparer:
         if old_body is None or new_body is None:
             which = self.old.name if old_body is None else self.out.name
             raise DocxError(f"{which}: the main document part has no body")
+        old_sections = _sections(old_body)
+        new_sections = _sections(new_body)
+        old_refs = _section_refs(old_sections, old_main, self.old)
+        new_refs = _section_refs(new_sections, new_main, self.out)
         self.old_part, self.new_part = old_main, new_main
         self.story = "body"
         self._container(old_body, new_body, [])
 
         for kind in ("footnote", "endnote"):
             self._notes(kind, old_main, new_main)
-        self._headers_footers(old_main, new_main, old_body, new_body)
+        self._headers_footers(old_refs, new_refs, old_main, new_main, new_sections)
         self._track_revisions(new_main)
         return Redline(self.out.to_bytes(), self.changes, self.revisions)
 
@@ -888,35 +896,48 @@ class _Comparer:
 
     # ---- headers and footers
 
-    def _headers_footers(self, old_main: str, new_main: str, old_body: etree._Element,
-                         new_body: etree._Element) -> None:
-        old_refs = _section_refs(old_body, old_main, self.old)
-        new_refs = _section_refs(new_body, new_main, self.out)
+    def _headers_footers(self, old_refs: dict, new_refs: dict, old_main: str, new_main: str,
+                         new_sections: list[etree._Element]) -> None:
         done: set[str] = set()
-        for (index, kind, typ), new_part in new_refs.items():
+        for (index, kind, typ), (new_part, _) in new_refs.items():
             if new_part in done or new_part not in self.out.parts:
                 continue
             done.add(new_part)
-            old_part = None
-            for k in range(index, -1, -1):  # a section without its own inherits the previous
-                old_part = old_refs.get((k, kind, typ))
-                if old_part is not None:
-                    break
+            old_part = _effective(old_refs, index, kind, typ)
             new_root = self.out.xml(new_part)
             self.story = f"{kind} {index + 1} ({_TYPE_NAMES.get(typ, typ)})"
             self.old_part, self.new_part = old_part or "", new_part
             if old_part is None or old_part not in self.old.parts:
-                blocks = [c for c in new_root if c.tag in (P, TBL, SDT)]
-                counters = {"p": 0, "t": 0}
-                for b in blocks:
-                    self._count(b, counters)
-                    if block_key(b).strip("\x1e"):
-                        self._record_block(b, "inserted", [], counters)
-                    self._mark_block(b, INS)
+                self._whole_story(new_root, INS)
                 continue
             old_root = self.old.xml(old_part)
             if block_key(old_root) != block_key(new_root):
                 self._container(old_root, new_root, [])
+        # a header or footer the new document no longer has: bring it back, all deleted
+        for (index, kind, typ), (old_part, rid) in old_refs.items():
+            if index >= len(new_sections) or _effective(new_refs, index, kind, typ) is not None:
+                continue
+            self.old_part, self.new_part = old_main, new_main
+            name = self._copy_part(old_part, fresh=True)
+            if name is None:
+                continue
+            rel_type = REL_TYPES + kind
+            new_rid = self.out.add_relationship(new_main, rel_type, name)
+            ref = etree.Element(w(f"{kind}Reference"))
+            ref.set(w("type"), typ)
+            ref.set(f"{{{R}}}id", new_rid)
+            new_sections[index].insert(0, ref)
+            self.story = f"{kind} {index + 1} ({_TYPE_NAMES.get(typ, typ)})"
+            self.old_part, self.new_part = old_part, name
+            self._whole_story(self.out.xml(name), DEL)
+
+    def _whole_story(self, root: etree._Element, tag: str) -> None:
+        counters = {"p": 0, "t": 0}
+        for b in [c for c in root if c.tag in (P, TBL, SDT)]:
+            self._count(b, counters)
+            if block_key(b).strip("\x1e"):
+                self._record_block(b, "inserted" if tag == INS else "deleted", [], counters)
+            self._mark_block(b, tag)
 
     # ---- settings
 
@@ -996,35 +1017,61 @@ class _Comparer:
         return max(used | {1}) + 1
 
     def _import_rel(self, part: str, rid: str) -> str:
-        known = self.imported_rels.get((part, rid))
+        dest = self.new_part or self.out.main
+        known = self.imported_rels.get((part, rid, dest))
         if known is not None:
             return known
         target = self.old.target(part, rid) if part else None
-        dest = self.new_part or self.out.main
         if target is None:
             return rid
         rel_type, where, external = target
         if external:
             new_rid = self.out.add_relationship(dest, rel_type, where, external=True)
         else:
-            data = self.old.parts.get(where)
-            if data is None:
+            name = self._copy_part(where)
+            if name is None:
                 return rid
-            base, ext = posixpath.splitext(where)
-            name = f"{base}-old{ext}"
-            n = 1
-            while name in self.out.parts:
-                name = f"{base}-old{n}{ext}"
-                n += 1
-            self.out.parts[name] = data
-            ctype = self.old.content_type(where)
-            if ctype:
-                self.out.ensure_content_type(name, extension_type=ctype)
-                if self.out.content_type(name) != ctype:
-                    self.out.ensure_content_type(name, content_type=ctype)
             new_rid = self.out.add_relationship(dest, rel_type, name)
-        self.imported_rels[(part, rid)] = new_rid
+        self.imported_rels[(part, rid, dest)] = new_rid
         return new_rid
+
+    def _copy_part(self, where: str, fresh: bool = False) -> str | None:
+        """Copy an old part (an image, a header) and the parts it refers to into the new one."""
+        if where in self.copied_parts and not fresh:
+            return self.copied_parts[where]
+        data = self.old.parts.get(where)
+        if data is None:
+            return None
+        base, ext = posixpath.splitext(where)
+        name = f"{base}-old{ext}"
+        n = 1
+        while name in self.out.parts:
+            name = f"{base}-old{n}{ext}"
+            n += 1
+        if not fresh:
+            self.copied_parts[where] = name
+        ctype = self.old.content_type(where)
+        if ctype and ctype.endswith((".header+xml", ".footer+xml")):
+            root = copy.deepcopy(self.old.xml(where))
+            for d in list(root.iter(*_OLD_ONLY)):
+                d.getparent().remove(d)
+            self.out.set_xml(name, root)
+        else:
+            self.out.parts[name] = data
+        if ctype:
+            self.out.ensure_content_type(name, extension_type=ctype)
+            if self.out.content_type(name) != ctype:
+                self.out.ensure_content_type(name, content_type=ctype)
+        if self.old.rels_name(where) in self.old.parts:
+            rels = copy.deepcopy(self.old.rels(where))
+            for rel in rels:
+                if rel.get("TargetMode") == "External":
+                    continue
+                inner = self._copy_part(self.old.resolve(where, rel.get("Target", "")))
+                if inner is not None:
+                    rel.set("Target", posixpath.relpath(inner, posixpath.dirname(name)))
+            self.out.set_xml(self.out.rels_name(name), rels)
+        return name
 
     # ---- the change list
 
@@ -1044,20 +1091,37 @@ class _Comparer:
 _TYPE_NAMES = {"default": "default", "first": "first page", "even": "even pages"}
 
 
-def _section_refs(body: etree._Element, main: str, pkg: Package) -> dict[tuple, str]:
-    refs: dict[tuple, str] = {}
-    sections = [p.find(f"{PPR}/{w('sectPr')}") for p in body.iter(P)]
-    sections = [s for s in sections if s is not None]
+def _sections(body: etree._Element) -> list[etree._Element]:
+    """The section properties of a body, in order (the last one belongs to the body)."""
+    found = [p.find(f"{PPR}/{w('sectPr')}") for p in body.iter(P)]
+    sections = [x for x in found if x is not None]
     last = body.find(w("sectPr"))
     if last is not None:
         sections.append(last)
+    return sections
+
+
+def _section_refs(sections: list[etree._Element], main: str,
+                  pkg: Package) -> dict[tuple, tuple[str, str]]:
+    """``(section index, "header"|"footer", type) -> (part, relationship id)``."""
+    refs: dict[tuple, tuple[str, str]] = {}
     for index, sect in enumerate(sections):
         for kind in ("header", "footer"):
             for ref in sect.findall(w(f"{kind}Reference")):
-                target = pkg.target(main, ref.get(f"{{{R}}}id", ""))
-                if target is not None and not target[2]:
-                    refs[(index, kind, ref.get(w("type"), "default"))] = target[1]
+                rid = ref.get(f"{{{R}}}id", "")
+                target = pkg.target(main, rid)
+                if target is not None and not target[2] and target[1] in pkg.parts:
+                    refs[(index, kind, ref.get(w("type"), "default"))] = (target[1], rid)
     return refs
+
+
+def _effective(refs: dict, index: int, kind: str, typ: str) -> str | None:
+    """The part a section shows: its own, else the previous section's (Word's inheritance)."""
+    for k in range(index, -1, -1):
+        found = refs.get((k, kind, typ))
+        if found is not None:
+            return found[0]
+    return None
 
 
 def _first(items: list[tuple[str, str]]) -> str | None:
