@@ -90,9 +90,11 @@ _SETTINGS_BEFORE_TRACK = [w(t) for t in (
     "formsDesign", "attachedTemplate", "linkStyles", "stylePaneFormatFilter",
     "stylePaneSortMethod", "documentType", "mailMerge", "revisionView")]
 
-_TOKEN = re.compile(
-    r"[\u2E80-\u2FFF\u3000-\u303F\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF"
-    r"\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF]|\w+|\s+|.", re.S)
+_CJK = (r"\u2E80-\u2FFF\u3000-\u303F\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF"
+        r"\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF")
+# a token is one CJK character, a word (letters, digits, marks), a stretch of spaces, or one
+# other character; Chinese and Japanese are written without spaces, so they go per character
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|\s+|.", re.S)
 
 _WORD_NS = {"w": W}
 _W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -598,6 +600,9 @@ class _Comparer:
         The result lists, in document order, ``(old, None)`` deletions, ``(None, new)``
         insertions and ``(old, new)`` pairs to compare inside.
         """
+        if len(old) == len(new) == 1 and old[0].tag == new[0].tag == P and \
+                min(len(_words(old[0])), len(_words(new[0]))) <= 5:
+            return [(old[0], new[0])]  # a short value changed in place: "~~$50~~ $75"
         if len(old) * len(new) > MAX_REPLACE_PAIRS:
             return _positional(old, new)
         ok = [[_similar(o, n) for n in new] for o in old]
@@ -1234,13 +1239,20 @@ def _similar(old: etree._Element, new: etree._Element) -> float:
         return 0.6
     if not a.strip() or not b.strip():
         return 0.0
-    ta = [m.group() for m in _TOKEN.finditer(a)]
-    tb = [m.group() for m in _TOKEN.finditer(b)]
+    # words only: shared spaces, punctuation and digits alone do not make two sentences alike
+    ta = [t for t in _TOKEN.findall(a) if t[0].isalpha() or len(t) > 2]
+    tb = [t for t in _TOKEN.findall(b) if t[0].isalpha() or len(t) > 2]
+    if not ta or not tb:
+        return 0.6 if ta == tb else 0.0
     sm = SequenceMatcher(None, ta, tb, autojunk=False)
-    if sm.real_quick_ratio() < 0.4 or sm.quick_ratio() < 0.4:
+    if sm.real_quick_ratio() < 0.5 or sm.quick_ratio() < 0.5:
         return 0.0
     ratio = sm.ratio()
-    return ratio if ratio >= 0.4 else 0.0
+    return ratio if ratio >= 0.5 else 0.0
+
+
+def _words(block: etree._Element) -> list[str]:
+    return [t for t in _TOKEN.findall(block_key(block)) if t[0].isalnum()]
 
 
 def _positional(old: list, new: list) -> list[tuple[Any, Any]]:
