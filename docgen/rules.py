@@ -379,3 +379,53 @@ def locales_are_supported(spec: Spec) -> Iterator[Problem]:
                 yield spec.problem(("family_notices", "languages", i),
                                    f"{tag!r} is the same language as {seen[normalise(tag)]!r}")
             seen.setdefault(normalise(tag), tag)
+
+
+def _year_before(day: dt.date) -> dt.date:
+    """Return ``day`` one year earlier (February 29 becomes February 28)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+@rule
+def annual_review_fits_the_agreement(spec: Spec) -> Iterator[Problem]:
+    """The annual review needs schema 1.1, took place near the term and renews an earlier year."""
+    review = spec.data.get("annual_review")
+    if not isinstance(review, dict):
+        return
+    if spec.data.get("schema_version") == "1.0":
+        yield spec.problem(("annual_review",), "'annual_review' is part of schema version 1.1; "
+                           "set \"schema_version\" to \"1.1\"", key=True)
+    term = _obj(spec.data.get("term"))
+    start, end = _date(term.get("start")), _date(term.get("end"))
+    held = _date(review.get("review_date"))
+    if held and end and held > end:
+        yield spec.problem(("annual_review", "review_date"),
+                           f"the review date ({held}) is after the term ends ({end}); the review "
+                           "comes before the agreement it leads to")
+    elif held and start and held < _year_before(start):
+        yield spec.problem(("annual_review", "review_date"),
+                           f"the review date ({held}) is more than a year before the term starts "
+                           f"({start}); check the date")
+    renewed = _obj(review.get("renewed_from"))
+    year, old_year = spec.data.get("school_year"), renewed.get("school_year")
+    pattern = r"[0-9]{4}-[0-9]{4}"
+    if isinstance(old_year, str) and re.fullmatch(pattern, old_year):
+        if int(old_year[5:]) != int(old_year[:4]) + 1:
+            yield spec.problem(("annual_review", "renewed_from", "school_year"),
+                               f"{old_year!r} should span one year, e.g. "
+                               f"'{old_year[:4]}-{int(old_year[:4]) + 1}'")
+        elif isinstance(year, str) and re.fullmatch(pattern, year) and old_year >= year:
+            yield spec.problem(("annual_review", "renewed_from", "school_year"),
+                               f"this agreement renews {old_year}, which is not before its own "
+                               f"school year {year}")
+    version, old_version = spec.data.get("version", 1), renewed.get("version")
+    if (isinstance(version, int) and isinstance(old_version, int)
+            and not isinstance(version, bool) and not isinstance(old_version, bool)
+            and old_version >= version):
+        yield spec.problem(("version",) if "version" in spec.data else ("annual_review",
+                                                                         "renewed_from", "version"),
+                           f"the version ({version}) should be higher than the version it renews "
+                           f"({old_version}); it goes up by one at each renewal")

@@ -24,7 +24,7 @@ from .jsonpos import line_col as source_map_position
 from .resources import schema_path
 
 #: Schema versions this docgen reads. A spec names the one it was written for.
-SUPPORTED_SCHEMA_VERSIONS = ("1.0",)
+SUPPORTED_SCHEMA_VERSIONS = ("1.0", "1.1")
 
 #: The largest spec docgen reads; a partnership spec is a few kilobytes.
 MAX_SPEC_BYTES = 5 * 1024 * 1024
