@@ -21,6 +21,8 @@ from .errors import DocgenError, OutputError, UsageError
 from .locales import DEFAULT_LOCALE, locale_problem
 from .packet import spec_from_packet
 from .resources import schema_path
+from .renew import renew as renew_spec, school_year_problem, write_renewal
+from .review import load_pair, review_date_of, summary_text_lines, write_review
 from .spec import check_spec, load_spec, read_spec
 
 
@@ -208,6 +210,118 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
         raise SystemExit(max([r.error.exit_code for r in failed if r.error] + [1]))
 
 
+def _iso_date(option: str, value: str) -> dt.date:
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option}: {value!r} is not a date; write it as YYYY-MM-DD, "
+                         "e.g. 2027-05-14") from None
+
+
+@cli.command()
+@click.argument("spec", metavar="SPEC")
+@click.option("--school-year", required=True, metavar="YYYY-YYYY",
+              help="The school year of the renewed agreement, e.g. 2027-2028.")
+@click.option("-o", "--out", "new_spec", required=True, metavar="NEW_SPEC",
+              type=click.Path(dir_okay=False), help="The file to write the renewed spec to.")
+@click.option("--review-date", metavar="YYYY-MM-DD",
+              help="The day of the annual review, recorded in the new spec's annual_review.")
+@click.option("--force", is_flag=True, help="Replace NEW_SPEC if it exists.")
+def renew(spec: str, school_year: str, new_spec: str, review_date: str | None,
+          force: bool) -> None:
+    """Write next year's spec from SPEC, and list what to re-confirm before signing.
+
+    The new spec has the new school year, the term's dates moved forward (29 February becomes
+    the 28th), its version up by one, and an annual_review that records the spec it renews and
+    the items to re-confirm: contacts, insurance, background checks, data elements, authorized
+    users, certificates of destruction, funding. They are printed too, one per line.
+
+    \b
+    Example:
+      docgen renew samples/lincoln-elementary-bright-futures.json --school-year 2027-2028 \\
+        -o lincoln-2027-28.json --review-date 2027-05-14
+    """
+    problem = school_year_problem(school_year)
+    if problem:
+        raise UsageError(f"--school-year: {problem}")
+    day = _iso_date("--review-date", review_date) if review_date is not None else None
+    old = load_spec(spec)
+    problem = school_year_problem(school_year, after=old.data["school_year"])
+    if problem:
+        raise UsageError(f"--school-year: {problem}")
+    renewal = renew_spec(old, school_year, new_file=new_spec, review_date=day)
+    write_renewal(renewal, new_spec, old_file=spec, force=force)
+    click.echo(f"{spec}: wrote {new_spec} for {school_year} (version "
+               f"{renewal.data['version']}); re-confirm before signing:")
+    for item in renewal.reconfirm:
+        click.echo(f"- {item['item']}: {item['reason']}")
+
+
+def _iso_datetime(option: str, value: str) -> dt.datetime:
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option}: {value!r} is not a date; write it as YYYY-MM-DD or "
+                         "YYYY-MM-DDTHH:MM:SSZ, e.g. 2027-05-14") from None
+    return when.replace(tzinfo=dt.timezone.utc) if when.tzinfo is None else when
+
+
+@cli.command()
+@click.argument("old_spec", metavar="OLD_SPEC")
+@click.argument("new_spec", metavar="NEW_SPEC")
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder to write the summary and the redlines into.")
+@click.option("--no-pdf", is_flag=True, help="Write the redlines as DOCX only.")
+@click.option("--author", default="docgen", show_default=True,
+              help="The author of the tracked changes.")
+@click.option("--date", "date", metavar="ISO",
+              help="The date of the tracked changes [default: SOURCE_DATE_EPOCH, else the new "
+                   "spec's annual_review.review_date, else now].")
+@click.option("--force", is_flag=True,
+              help="Replace files in the folder that docgen review did not write.")
+def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str,
+           date: str | None, force: bool) -> None:
+    """Compare last year's spec with this year's: a change summary and redlined documents.
+
+    Writes OUT/summary.md, summary.html and summary.json (every change in plain words, those
+    that need legal review first: the FERPA basis and data elements, insurance,
+    indemnification, termination, funding) and, for each document both years produce,
+    OUT/redline-<document>.docx with tracked changes, and its PDF.
+
+    \b
+    Example:
+      docgen review lincoln-2026-27.json lincoln-2027-28.json -o review/
+      docgen review old.json new.json -o review/ --no-pdf --author "Minh Nguyen"
+    """
+    when = _iso_datetime("--date", date) if date is not None else _source_date()
+    old, new = load_pair(old_spec, new_spec)
+    if when is None:
+        when = review_date_of(new) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    result = write_review(old, new, Path(out_dir), author=author, date=when, pdf=not no_pdf,
+                          force=force, source_date=_source_date())
+    old_v, new_v = old.data.get("version", 1), new.data.get("version", 1)
+    count = len(result.changes)
+    legal = len(result.legal)
+    click.echo(f"{old_spec} ({old.data['school_year']}, version {old_v}) → {new_spec} "
+               f"({new.data['school_year']}, version {new_v}): "
+               + (f"{count} change{'s' if count != 1 else ''}, {legal} for legal review"
+                  if count else "no changes"))
+    if count:
+        for line in summary_text_lines(result):
+            click.echo(f"  {line}")
+    documents = [f"{d.redline} ({d.revisions} revision{'s' if d.revisions != 1 else ''})"
+                 for d in result.documents if d.redline]
+    pdfs = [d.pdf for d in result.documents if d.pdf]
+    click.echo(f"{out_dir.rstrip('/')}/: wrote " + ", ".join(
+        ["summary.md", "summary.html", "summary.json"] + documents + pdfs))
+    for line in result.pdf_errors:
+        click.echo(line if "/" in line.split(":")[0] else f"Error: {line}", err=True)
+    if result.pdf_errors:
+        raise SystemExit(1)
+
+
 @cli.command()
 @click.argument("spec", metavar="SPEC")
 @click.option("--locale", default=DEFAULT_LOCALE, show_default=True,
@@ -379,6 +493,75 @@ def i18n_check(locales: tuple[str, ...], directory: str | None) -> None:
         bad = bad or bool(report.problems or report.gaps())
     if bad:
         raise SystemExit(1)
+
+
+class _When(click.ParamType):
+    """An ISO date or date-time for tracked changes; a date means midnight UTC."""
+
+    name = "ISO-DATE"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        text = str(value).strip()
+        try:
+            if len(text) == 10:
+                return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(),
+                                           dt.timezone.utc)
+            when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(f"{text!r} is not a date like 2027-06-30 or 2027-06-30T09:00:00Z",
+                      param, ctx)
+        return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+
+
+@cli.command(name="redline")
+@click.argument("old", metavar="OLD.docx", type=click.Path(dir_okay=True))
+@click.argument("new", metavar="NEW.docx", type=click.Path(dir_okay=True))
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False),
+              help="The redline to write: NEW with tracked changes.")
+@click.option("--author", default="docgen", show_default=True,
+              help="Name shown on each tracked change.")
+@click.option("--date", "when", type=_When(),
+              help="Date of the tracked changes [default: SOURCE_DATE_EPOCH, else now].")
+@click.option("--summary", type=click.Path(dir_okay=False),
+              help="Also write the list of changes: FILE.json for programs, FILE.md for people.")
+@click.option("--force", is_flag=True, help="Replace OUT (and the summary) if they exist.")
+def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime | None,
+                    summary: str | None, force: bool) -> None:
+    """Compare two Word documents; write NEW with tracked changes from OLD.
+
+    Every difference becomes a revision that Word or LibreOffice can accept or reject:
+    words within changed paragraphs, added and removed paragraphs and table rows, headers,
+    footers, footnotes and endnotes. Tracked changes already in OLD or NEW count as accepted.
+    Works for any .docx, including agreements edited by hand.
+
+    \b
+    Example:
+      docgen redline 2026-27/mou.docx 2027-28/mou.docx -o mou-redline.docx \\
+          --author "Legal review" --summary mou-changes.md
+    """
+    from .redline import redline_files, save_files, summary_json, summary_markdown
+
+    if summary is not None and Path(summary).suffix.lower() not in (".json", ".md"):
+        raise UsageError(f"--summary {summary}: name a .json or .md file")
+    if not author.strip():
+        raise UsageError("--author must not be empty")
+    date = when or _source_date() or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    result = redline_files(old, new, author=author, date=date)
+    files = [(Path(out), result.docx)]
+    if summary is not None:
+        args = dict(old_name=old, new_name=new, author=author, date=date)
+        if summary.lower().endswith(".json"):
+            text = json.dumps(summary_json(result, **args), indent=2, ensure_ascii=False) + "\n"
+        else:
+            text = summary_markdown(result, **args)
+        files.append((Path(summary), text.encode("utf-8")))
+    save_files(files, force=force, inputs=(Path(old), Path(new)))
+    places = len(result.changes)
+    click.echo(f"Wrote {out}: {places} changed place{'s' if places != 1 else ''}, "
+               f"{result.revisions} tracked revision{'s' if result.revisions != 1 else ''}"
+               + (f"; summary in {summary}" if summary else ""))
 
 
 def run(argv: Sequence[str] | None = None) -> int:

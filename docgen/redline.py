@@ -97,6 +97,7 @@ _CJK = (r"\u2E80-\u2FFF\u3000-\u303F\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E0
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|\s+|.", re.S)
 
 _WORD_NS = {"w": W}
+_VML = "{urn:schemas-microsoft-com:vml}"
 _W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 _PARA_IDS = {f"{{{_W14}}}paraId", f"{{{_W14}}}textId"}
 MAX_REPLACE_PAIRS = 4000  # above this many paragraph pairs, align a changed region by position
@@ -208,7 +209,7 @@ def _has_content(elements: list[etree._Element]) -> bool:
 
 _KEY_TAGS = (T, w("tab"), w("br"), w("cr"), w("noBreakHyphen"), w("softHyphen"), w("ptab"),
              w("sym"), INSTR, w("drawing"), w("pict"), w("object"), FN_REF, EN_REF, P, TC, TR,
-             w("footnoteRef"), w("endnoteRef"), FLDSIMPLE, "{http://schemas.openxmlformats.org/"
+             w("footnoteRef"), w("endnoteRef"), FLDSIMPLE, HYPERLINK, "{http://schemas.openxmlformats.org/"
              "officeDocument/2006/math}t")
 
 
@@ -238,6 +239,8 @@ def block_key(el: etree._Element) -> str:
             parts.append("\x02" + (d.get(w("char")) or ""))
         elif tag in (FN_REF, EN_REF):
             parts.append("\x03n")
+        elif tag == HYPERLINK:
+            parts.append("\x07" + (d.get(f"{{{R}}}id") or "") + "#" + (d.get(w("anchor")) or ""))
         else:
             parts.append("\x04" + etree.QName(tag).localname)
     return "".join(parts)
@@ -268,10 +271,21 @@ class _Token:
     markers: list = field(default_factory=list)  # new-side markers just before this token
 
 
-def _paragraph_tokens(p: etree._Element) -> tuple[list[_Token], list[etree._Element]]:
-    """Tokens of ``p`` and the markers after its last token."""
+def _paragraph_tokens(p: etree._Element, sign: Any = None
+                      ) -> tuple[list[_Token], list[etree._Element]]:
+    """Tokens of ``p`` and the markers after its last token.
+
+    ``sign(wrapper)`` names what a wrapper means (a hyperlink's target), so that the same words
+    linking somewhere else are a change.
+    """
     items: list[tuple[tuple, Any, Any]] = []  # (wrap, run or None, child or text or marker)
     _flatten(p, (), items)
+    if sign is not None:
+        signs: dict[int, str] = {}
+        for wrap, _, _ in items:
+            for el in wrap:
+                if id(el) not in signs:
+                    signs[id(el)] = sign(el)
     tokens: list[_Token] = []
     pending: list[etree._Element] = []
     i = 0
@@ -315,6 +329,10 @@ def _paragraph_tokens(p: etree._Element) -> tuple[list[_Token], list[etree._Elem
             tokens.append(_Token(_atom_key(child), [(run, child)], wrap, pending))
             pending = []
         i += 1
+    if sign is not None:
+        for tok in tokens:
+            if tok.wrap:
+                tok.key = "".join(signs[id(el)] for el in tok.wrap) + "\x00" + tok.key
     return tokens, pending
 
 
@@ -391,6 +409,8 @@ class _Comparer:
         self.new_notes_inserted: dict[str, list[str]] = {"footnote": [], "endnote": []}
         self.imported_rels: dict[tuple[str, str, str], str] = {}
         self.copied_parts: dict[str, str] = {}
+        self.old_wrappers: dict[int, etree._Element] = {}
+        self.keep_alive: list[etree._Element] = []
 
     # ---- driver
 
@@ -417,6 +437,8 @@ class _Comparer:
         self.story = "body"
         self._container(old_body, new_body, [])
 
+        if len(old_sections) != len(new_sections):
+            _explicit_headers(new_sections, new_refs)
         for kind in ("footnote", "endnote"):
             self._notes(kind, old_main, new_main)
         self._headers_footers(old_refs, new_refs, old_main, new_main, new_sections)
@@ -482,6 +504,9 @@ class _Comparer:
             tr.insert(at, trpr)
         for old in trpr.findall(INS) + trpr.findall(DEL):
             trpr.remove(old)
+        if not len(trpr):
+            # CT_TrPr needs one row property before the mark; this one is the default
+            etree.SubElement(trpr, w("cantSplit")).set(w("val"), "off")
         change = trpr.find(w("trPrChange"))
         mark = self._mark(tag)
         if change is not None:
@@ -546,8 +571,8 @@ class _Comparer:
     def _container(self, old: etree._Element, new: etree._Element, where: list[str]) -> None:
         old_blocks = [c for c in old if c.tag in (P, TBL, SDT)]
         new_blocks = [c for c in new if c.tag in (P, TBL, SDT)]
-        old_keys = [self._key(b) for b in old_blocks]
-        new_keys = [self._key(b) for b in new_blocks]
+        old_keys = [self._key(b, self.old, self.old_part) for b in old_blocks]
+        new_keys = [self._key(b, self.out, self.new_part) for b in new_blocks]
         # paragraphs and tables are numbered as they stand in the redline
         counters = {"p": 0, "t": 0}
         ops = _slide(_opcodes(old_keys, new_keys), old_keys, new_keys,
@@ -584,8 +609,12 @@ class _Comparer:
                 else:
                     self._sdt(o, n, where, counters)
 
-    def _key(self, block: etree._Element) -> str:
-        return block.tag[-3:] + block_key(block)
+    def _key(self, block: etree._Element, pkg: Package, part: str) -> str:
+        key = block.tag[-3:] + block_key(block)
+        if "\x07" in key:  # hyperlinks: where they lead, not their relationship ids
+            key = re.sub("\x07[^#]*#", "\x07#", key) + "".join(
+                self._sign(h, pkg, part) for h in block.iter(HYPERLINK))
+        return key
 
     @staticmethod
     def _count(block: etree._Element, counters: dict[str, int]) -> None:
@@ -635,8 +664,10 @@ class _Comparer:
     # ---- a changed paragraph, word by word
 
     def _paragraph(self, old: etree._Element, new: etree._Element, where: list[str]) -> None:
-        old_tokens, _ = _paragraph_tokens(old)
-        new_tokens, tail_markers = _paragraph_tokens(new)
+        old_tokens, _ = _paragraph_tokens(old, lambda el: self._sign(el, self.old,
+                                                                    self.old_part))
+        new_tokens, tail_markers = _paragraph_tokens(new, lambda el: self._sign(el, self.out,
+                                                                               self.new_part))
         ops = _smooth(_opcodes([t.key for t in old_tokens], [t.key for t in new_tokens]),
                       [t.key for t in new_tokens])
         segments: list[tuple[tuple, str | None, list]] = []  # (wrap, mark, pieces)
@@ -660,8 +691,10 @@ class _Comparer:
                     self._pair_refs(o, n)
                 continue
             for tok in old_tokens[i1:i2]:
+                wrap = tuple(self._old_wrapper(el) for el in tok.wrap
+                             if el.tag == HYPERLINK)
                 for piece in tok.pieces:
-                    add((), DEL, piece)
+                    add(wrap, DEL, piece)
             for tok in new_tokens[j1:j2]:
                 add_new(tok, INS)
                 self._note_inserted(tok)
@@ -677,6 +710,24 @@ class _Comparer:
         self._emit(new, segments)
         if old_text != new_text or any(op != "equal" for op, *_ in ops):
             self._record(where, "changed", old_text, new_text, new_text)
+
+    def _sign(self, el: etree._Element, pkg: Package, part: str) -> str:
+        if el.tag != HYPERLINK:
+            return "\x07" + etree.QName(el.tag).localname
+        target = pkg.target(part, el.get(f"{{{R}}}id", "")) if part else None
+        return "\x07" + (target[1] if target else "") + "#" + (el.get(w("anchor")) or "")
+
+    def _old_wrapper(self, el: etree._Element) -> etree._Element:
+        """A hyperlink of the old document, fit to wrap its deleted words in the new one."""
+        clone = self.old_wrappers.get(id(el))
+        if clone is None:
+            clone = etree.Element(el.tag, dict(el.attrib))
+            for name, value in list(clone.attrib.items()):
+                if name.startswith(f"{{{R}}}"):
+                    clone.set(name, self._import_rel(self.old_part, value))
+            self.old_wrappers[id(el)] = clone
+            self.keep_alive.append(el)
+        return clone
 
     def _emit(self, paragraph: etree._Element, segments: list) -> None:
         holders: list[tuple[Any, etree._Element]] = []  # open wrappers, outermost first
@@ -990,11 +1041,12 @@ class _Comparer:
                     new_id = str(self._new_note_id(kind))
                     self.old_notes[kind].append((new_id, note))
                     d.set(w("id"), new_id)
-            if tag.endswith("}docPr") or tag.endswith("}cNvPr") and \
-                    d.getparent() is not None and d.getparent().tag.endswith("}nvPicPr"):
-                if tag.endswith("}docPr"):
-                    d.set("id", str(self.next_docpr))
-                    self.next_docpr += 1
+            if tag.endswith("}docPr"):
+                d.set("id", str(self.next_docpr))
+                self.next_docpr += 1
+            elif tag.startswith(_VML) and d.get("id"):
+                d.set("id", f"{d.get('id')}_old{self.next_docpr}")
+                self.next_docpr += 1
             for name, value in list(d.attrib.items()):
                 if name in _PARA_IDS:
                     del d.attrib[name]
@@ -1118,6 +1170,27 @@ def _section_refs(sections: list[etree._Element], main: str,
                 if target is not None and not target[2] and target[1] in pkg.parts:
                     refs[(index, kind, ref.get(w("type"), "default"))] = (target[1], rid)
     return refs
+
+
+def _explicit_headers(sections: list[etree._Element], refs: dict) -> None:
+    """Give every section its own references to the headers and footers it inherits.
+
+    This does not change what a reader sees, but when a section break is inserted or deleted
+    the sections on either side of it keep their headers whichever way the change goes.
+    """
+    current: dict[tuple[str, str], str] = {}
+    for index, sect in enumerate(sections):
+        for (k, kind, typ), (_, rid) in refs.items():
+            if k == index:
+                current[(kind, typ)] = rid
+        own = {(etree.QName(r.tag).localname[:-9], r.get(w("type"), "default"))
+               for r in sect if r.tag in (w("headerReference"), w("footerReference"))}
+        for (kind, typ), rid in sorted(current.items()):
+            if (kind, typ) not in own:
+                ref = etree.Element(w(f"{kind}Reference"))
+                ref.set(w("type"), typ)
+                ref.set(f"{{{R}}}id", rid)
+                sect.insert(0, ref)
 
 
 def _effective(refs: dict, index: int, kind: str, typ: str) -> str | None:

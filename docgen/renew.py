@@ -1,0 +1,368 @@
+"""Renew a spec for a later school year: roll its dates forward, bump its version, and list what
+the coordinator must re-confirm before the renewed agreement is signed.
+
+``renew(spec, "2027-2028")`` returns a :class:`Renewal` whose ``text`` is the new spec (the
+original's key order, indent 2, a final newline) and whose ``reconfirm`` list is also recorded in
+the new spec's ``annual_review``. The new spec is checked like any other before it is returned;
+:func:`write_renewal` writes it without ever overwriting a file by accident.
+
+What changes:
+
+* ``school_year``, and the year in ``id`` when the id embeds it (``…-2026-27`` → ``…-2027-28``);
+* every date of the term (the term itself, service days, the insurance certificate's due date,
+  the family notices' enroll-by date, a study's end) moves forward by the number of years, a
+  29 February becoming the 28th; an IRB approval date is a fact of the past and stays;
+* the old school year written out in free text (``for the 2026-2027 school year``) becomes the
+  new one; text that still mentions an old year is listed to re-confirm;
+* ``version`` goes up by one (the schema: "goes up by one at each renewal"), ``schema_version``
+  becomes 1.1, and ``annual_review`` starts afresh with ``renewed_from`` and ``reconfirm``.
+
+Signatures carry no dates in the schema, so there is nothing of last year's signing to clear.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterator
+
+from .context import _Formatter
+from .errors import OutputError, Problem, SpecError
+from .jsonpos import source_map
+from .locales import DEFAULT_LOCALE
+from .spec import SUPPORTED_SCHEMA_VERSIONS, Spec, check_spec, json_path, schema
+
+#: The schema version a renewed spec is written in (the first with ``annual_review``).
+RENEWED_SCHEMA_VERSION = SUPPORTED_SCHEMA_VERSIONS[-1]
+
+#: Dates that record something that happened, not something of the term: they stay as they are.
+_FIXED_DATES = {("data_sharing", "irb", "approved_on")}
+
+_SCHOOL_YEAR = re.compile(r"([0-9]{4})-([0-9]{4})")
+
+
+@dataclass
+class Renewal:
+    """A renewed spec: its data (key order kept), its JSON text, and what to re-confirm."""
+
+    data: dict[str, Any]
+    text: str
+    reconfirm: list[dict[str, Any]] = field(default_factory=list)
+
+
+def school_year_problem(value: str, after: str | None = None) -> str | None:
+    """Return what is wrong with ``value`` as a school year later than ``after``, or None."""
+    match = _SCHOOL_YEAR.fullmatch(value)
+    if not match:
+        return f"{value!r} is not a school year; write it as YYYY-YYYY, e.g. 2027-2028"
+    first, second = int(match[1]), int(match[2])
+    if second != first + 1:
+        return f"{value!r} should span one year, e.g. '{first}-{first + 1}'"
+    if after is not None and _SCHOOL_YEAR.fullmatch(after) and first <= int(after[:4]):
+        return f"{value} is not later than the spec's school year {after}"
+    return None
+
+
+def roll_date(day: dt.date, years: int) -> dt.date:
+    """Return ``day`` moved ``years`` years on; 29 February becomes the 28th in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _resolve(node: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        name = ref.rsplit("/", 1)[1]
+        return {**schema()["$defs"][name], **{k: v for k, v in node.items() if k != "$ref"}}, name
+    return node, None
+
+
+def _walk(node: dict[str, Any], value: Any, path: tuple = ()
+          ) -> Iterator[tuple[tuple, dict[str, Any], str | None, Any]]:
+    """Yield ``(path, schema node, $defs name, value)`` for every value the schema describes."""
+    node, ref = _resolve(node)
+    yield path, node, ref, value
+    if isinstance(value, dict):
+        for name, sub in node.get("properties", {}).items():
+            if name in value:
+                yield from _walk(sub, value[name], path + (name,))
+    elif isinstance(value, list) and isinstance(node.get("items"), dict):
+        for i, item in enumerate(value):
+            yield from _walk(node["items"], item, path + (i,))
+
+
+def _get(data: Any, path: tuple) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _put(data: Any, path: tuple, value: Any) -> None:
+    _get(data, path[:-1])[path[-1]] = value
+
+
+def _title(path: tuple) -> str:
+    """Return the schema's titles along ``path``, e.g. 'Evaluation and reporting › Reporting'."""
+    titles = []
+    node: dict[str, Any] = schema()
+    for part in path:
+        node, _ = _resolve(node)
+        if isinstance(part, int):
+            node = node.get("items", {})
+            continue
+        node = node.get("properties", {}).get(part, {})
+        titles.append(_resolve(node)[0].get("title", part))
+    return " › ".join(titles)
+
+
+def _insert_after(data: dict[str, Any], after: str, key: str, value: Any) -> dict[str, Any]:
+    """Return ``data`` with ``key`` set: in place if present, else right after ``after``."""
+    if key in data or after not in data:
+        data[key] = value
+        return data
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        out[k] = v
+        if k == after:
+            out[key] = value
+    return out
+
+
+def new_id(old_id: str, old_year: str, new_year: str) -> str:
+    """Return ``old_id`` with the school year it embeds replaced, or unchanged if it has none.
+
+    >>> new_id("lincoln-es-bright-futures-2026-27", "2026-2027", "2027-2028")
+    'lincoln-es-bright-futures-2027-28'
+    >>> new_id("lincoln-2026-2027", "2026-2027", "2027-2028")
+    'lincoln-2027-2028'
+    >>> new_id("lincoln-fy2026", "2026-2027", "2027-2028")
+    'lincoln-fy2027'
+    >>> new_id("lincoln", "2026-2027", "2027-2028")
+    'lincoln'
+    """
+    forms = [(old_year, new_year), (f"{old_year[:4]}-{old_year[7:]}", f"{new_year[:4]}-{new_year[7:]}"),
+             (old_year[:4], new_year[:4])]
+    for old, new in forms:
+        pattern = re.compile(rf"(?<![0-9]){re.escape(old)}(?![0-9])")
+        if pattern.search(old_id):
+            return pattern.sub(new, old_id)
+    return old_id
+
+
+def _relative_schema(ref: Any, old_file: str, new_file: str) -> Any:
+    """Return the ``$schema`` reference as seen from ``new_file`` when it is a relative path."""
+    if not isinstance(ref, str) or re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I) or ref.startswith("/"):
+        return ref
+    target = Path(old_file).resolve().parent / ref
+    if not target.is_file():
+        return ref
+    relative = os.path.relpath(target, Path(new_file).resolve().parent)
+    return PurePosixPath(*Path(relative).parts).as_posix()
+
+
+def renew(spec: Spec, school_year: str, *, new_file: str,
+          review_date: dt.date | None = None) -> Renewal:
+    """Return ``spec`` renewed for ``school_year``; raise :class:`SpecError` if it would not be
+    valid (its problems located in ``new_file``, which is not written).
+
+    ``spec`` must be valid; ``school_year`` must pass :func:`school_year_problem`.
+    """
+    old = spec.data
+    old_year = old["school_year"]
+    years = int(school_year[:4]) - int(old_year[:4])
+    old_version = old.get("version", 1)
+    fmt = _Formatter(DEFAULT_LOCALE, old.get("currency", "USD"))
+    data = copy.deepcopy(old)
+
+    rolled: dict[tuple, tuple[str, str]] = {}
+    year_mentions: list[tuple[tuple, str, str]] = []
+    old_years = {old_year[:4], old_year[5:]}
+    mention = re.compile(r"(?<![0-9])(" + "|".join(sorted(old_years)) + r")(?![0-9])")
+    for path, _, ref, value in list(_walk(schema(), old)):
+        if not path or path[0] in ("annual_review", "id", "school_year", "$schema"):
+            continue
+        if ref == "date" and isinstance(value, str) and path not in _FIXED_DATES:
+            new_value = roll_date(dt.date.fromisoformat(value), years).isoformat()
+            _put(data, path, new_value)
+            rolled[path] = (value, new_value)
+        elif ref in ("text", "line") and isinstance(value, str):
+            replaced = re.sub(rf"(?<![0-9]){re.escape(old_year)}(?![0-9])", school_year, value)
+            if replaced != value:
+                _put(data, path, replaced)
+            found = mention.findall(re.sub(rf"(?<![0-9]){re.escape(old_year)}(?![0-9])", "",
+                                           value))
+            if found and path[:2] != ("data_sharing", "irb"):  # the IRB has an item of its own
+                year_mentions.append((path, "/".join(sorted(set(found))), replaced))
+
+    data["schema_version"] = RENEWED_SCHEMA_VERSION
+    data["school_year"] = school_year
+    data = _insert_after(data, "school_year", "version", old_version + 1)
+    data["id"] = new_id(old["id"], old_year, school_year)
+    if "$schema" in data:
+        data["$schema"] = _relative_schema(old["$schema"], spec.file, new_file)
+
+    reconfirm = _reconfirm(data, school_year, old_year, rolled, year_mentions, fmt)
+    review: dict[str, Any] = {}
+    if review_date is not None:
+        review["review_date"] = review_date.isoformat()
+    review["renewed_from"] = {"school_year": old_year, "version": old_version}
+    review["reconfirm"] = reconfirm
+    data["annual_review"] = review
+
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    renewed = Spec(new_file, json.loads(text), hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                   source_map(text))
+    problems = check_spec(renewed)
+    if problems:
+        raise SpecError(
+            f"{new_file}: the renewed spec would have {len(problems)} problem(s); not written",
+            problems + [Problem(new_file, 0, 0, "", f"not written: the spec renewed from "
+                                f"{spec.file} would have {len(problems)} problem(s)")])
+    return Renewal(data, text, reconfirm)
+
+
+def _item(item: str, reason: str, path: tuple) -> dict[str, Any]:
+    # an item is one line in the schema; keep it so whatever the spec's text holds
+    return {"item": " ".join(item.split())[:500], "reason": reason, "field": json_path(path),
+            "confirmed": False}
+
+
+def _reconfirm(data: dict[str, Any], year: str, old_year: str, rolled: dict[tuple, tuple[str, str]],
+               mentions: list[tuple[tuple, str, str]], fmt: _Formatter) -> list[dict[str, Any]]:
+    """Return what the coordinator must re-confirm for ``data``, in the order of the agreement."""
+    items: list[dict[str, Any]] = []
+    parties = data.get("parties", {})
+
+    def party_name(key: str) -> str:
+        party = parties.get(key) or {}
+        return party.get("short_name") or party.get("legal_name") or key
+
+    term = data["term"]
+    items.append(_item(f"Term dates: {fmt.date(term['start'])} to {fmt.date(term['end'])}",
+                       f"moved forward from {old_year}; check them against the {year} school "
+                       "calendar", ("term",)))
+    for i, service in enumerate(data.get("services", [])):
+        schedule = service.get("schedule", {})
+        days = [(n, schedule[n]) for n in ("first_day", "last_day") if n in schedule]
+        if days:
+            when = " to ".join(fmt.date(v) for _, v in days)
+            items.append(_item(f"Service dates of {service['name']}: {when}",
+                               f"moved forward from {old_year}; check them against the {year} "
+                               "school calendar", ("services", i, "schedule")))
+    notices = data.get("family_notices") or {}
+    if "enroll_by" in notices:
+        items.append(_item(f"Family notices: enroll by {fmt.date(notices['enroll_by'])}",
+                           f"moved forward from {old_year}; check the enrollment deadline",
+                           ("family_notices", "enroll_by")))
+    for i, contact in enumerate(data.get("contacts", [])):
+        role = f"the {contact['title']}" if contact.get("title") else "the contact"
+        items.append(_item(f"Contact: {contact['name']} ({contact['email']})",
+                           f"check that {contact['name']} is still {role} at "
+                           f"{party_name(contact['party'])}, and that the name, e-mail and phone "
+                           "are right", ("contacts", i)))
+    insurance = data.get("insurance")
+    if insurance:
+        due = (f"; it is due {fmt.date(insurance['certificate_due'])}"
+               if "certificate_due" in insurance else "")
+        items.append(_item(f"Insurance certificate for {year}",
+                           f"the partner's certificate of insurance must cover the new term{due}",
+                           ("insurance",)))
+    safety = data.get("safety") or {}
+    with_students = any(set(s.get("population", {}).get("grades", [])) - {"adult"}
+                        or not s.get("population", {}).get("grades")
+                        for s in data.get("services", []))
+    if "background_checks" in safety or with_students:
+        standard = safety.get("background_checks", {}).get("standard")
+        items.append(_item("Background checks of partner staff and volunteers",
+                           "everyone who works with students needs a current check"
+                           + (f" ({standard})" if standard else ""),
+                           ("safety", "background_checks") if "background_checks" in safety
+                           else ("services",)))
+    sharing = data.get("data_sharing") or {}
+    if sharing.get("shares_student_data"):
+        for i, element in enumerate(sharing.get("data_elements", [])):
+            purpose = element.get("purpose") or sharing.get("purpose")
+            items.append(_item(f"Data element still needed: {element['name']}",
+                               "check that the partner still needs it" +
+                               (f" {purpose}" if purpose else " for the stated purpose"),
+                               ("data_sharing", "data_elements", i)))
+        users = sharing.get("authorized_users", [])
+        if users:
+            items.append(_item("Authorized users of student data",
+                               "check that each still needs access and has signed a "
+                               "confidentiality acknowledgement: "
+                               + "; ".join(u["name"] for u in users),
+                               ("data_sharing", "authorized_users")))
+        destruction = sharing.get("destruction")
+        if destruction is not None:
+            if destruction.get("certification_required", True):
+                what, reason = (f"Certificates of destruction for {old_year} data",
+                                "the partner certifies in writing that it destroyed the student "
+                                "data it no longer needs")
+            else:
+                what, reason = (f"Destruction of {old_year} data",
+                                "check that the partner destroyed the student data it no longer "
+                                "needs")
+            if "within_days" in destruction:
+                reason += f", within {destruction['within_days']} days"
+            items.append(_item(what, reason, ("data_sharing", "destruction")))
+        if ("data_sharing", "study", "ends") in rolled:
+            items.append(_item(f"Study end date: {fmt.date(sharing['study']['ends'])}",
+                               f"moved forward from {fmt.date(rolled[('data_sharing', 'study', 'ends')][0])}; "
+                               "the study's duration is part of the FERPA agreement, so confirm "
+                               "the study goes on", ("data_sharing", "study", "ends")))
+        irb = sharing.get("irb")
+        if irb:
+            approval = f" {irb['approval_id']}" if "approval_id" in irb else ""
+            when = f", approved {fmt.date(irb['approved_on'])}" if "approved_on" in irb else ""
+            items.append(_item(f"IRB approval{approval}{when}",
+                               f"check that {irb['board']}'s approval covers {year}",
+                               ("data_sharing", "irb")))
+    funding = data.get("funding") or {}
+    for i, contribution in enumerate(funding.get("contributions", [])):
+        if "amount" in contribution:
+            items.append(_item(f"Funding: {party_name(contribution['party'])} contributes "
+                               f"{fmt.money(contribution['amount'])}",
+                               f"check the amount for {year}: {contribution['description']}",
+                               ("funding", "contributions", i, "amount")))
+    if "grant" in funding:
+        items.append(_item(f"Grant: {funding['grant']}",
+                           f"check that the grant still funds the work in {year}",
+                           ("funding", "grant")))
+    for path, found, text in mentions:
+        shown = text if len(text) <= 120 else text[:117] + "…"
+        items.append(_item(f"Text that mentions {found}: {_title(path)}",
+                           f"update any date in it for {year}: \"{shown}\"", path))
+    return items
+
+
+def write_renewal(renewal: Renewal, new_file: str | Path, *, old_file: str | Path,
+                  force: bool = False) -> None:
+    """Write ``renewal`` to ``new_file`` through a temporary file; never over ``old_file``, and
+    over another existing file only with ``force``."""
+    from .build import _temporary
+
+    target = Path(new_file)
+    label = str(new_file)
+    if target.exists() and target.resolve() == Path(old_file).resolve():
+        raise OutputError(f"{label}: is the spec being renewed; write the renewal to a new file "
+                          "so that last year's spec is kept")
+    if target.is_dir():
+        raise OutputError(f"{label}: is a folder; give the file name of the new spec")
+    if target.exists() and not force:
+        raise OutputError(f"{label}: already exists; pass --force to replace it")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(_temporary(target, renewal.text.encode("utf-8")), target)
+    except PermissionError:
+        raise OutputError(f"{label}: permission denied; docgen cannot write there") from None
+    except OSError as e:
+        raise OutputError(f"{label}: cannot be written: {e.strerror or e}") from None
