@@ -33,14 +33,26 @@ demo: setup
 	  $(BIN)/docgen build samples -o $(OUT) --force --no-pdf; \
 	fi
 	@echo "The documents are in $(OUT)/"
+	$(BIN)/docgen renew samples/lincoln-elementary-bright-futures.json --school-year 2027-2028 \
+	  --review-date 2027-05-14 -o $(OUT)/renewal/lincoln-elementary-bright-futures-2027-28.json --force
+	@if command -v soffice >/dev/null 2>&1; then \
+	  $(BIN)/docgen review samples/lincoln-elementary-bright-futures.json \
+	    $(OUT)/renewal/lincoln-elementary-bright-futures-2027-28.json -o $(OUT)/review; \
+	else \
+	  $(BIN)/docgen review samples/lincoln-elementary-bright-futures.json \
+	    $(OUT)/renewal/lincoln-elementary-bright-futures-2027-28.json -o $(OUT)/review --no-pdf; \
+	fi
+	@echo "The annual review of the Lincoln sample is in $(OUT)/review/"
 
 test: setup-test
 	$(BIN)/python -m pytest -q
 
 bench: setup-test
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/pdf.py
 	$(BIN)/python benchmarks/batch.py
+	$(BIN)/python benchmarks/redline.py
 
 clean:
 	rm -rf $(VENV) $(OUT) build dist *.egg-info .pytest_cache .hypothesis

@@ -50,8 +50,15 @@ def test_make_demo_builds_every_sample_on_a_fresh_copy(tmp_path: Path) -> None:
     out = subprocess.run(["make", "demo"], cwd=copy, env=env, capture_output=True, text=True,
                          timeout=900)
     assert out.returncode == 0, out.stdout + out.stderr
-    folders = sorted(p.name for p in (copy / "out").iterdir())
+    folders = sorted(p.name for p in (copy / "out").iterdir()
+                     if p.name not in ("renewal", "review"))
     assert len(folders) == len(SAMPLES)
+    # and the annual review of one sample: its renewal, the summary and the redlines
+    assert (copy / "out/renewal/lincoln-elementary-bright-futures-2027-28.json").is_file()
+    review = {p.name for p in (copy / "out" / "review").iterdir()}
+    assert {"summary.md", "summary.html", "summary.json", "redline-mou.docx"} <= review
+    if shutil.which("soffice"):
+        assert "redline-mou.pdf" in review
     for folder in folders:
         names = {p.name for p in (copy / "out" / folder).iterdir()}
         assert {"mou.docx", "role-chart.docx", "manifest.json"} <= names
