@@ -10,7 +10,9 @@ from the old one is a revision a reviewer can accept or reject in Word or LibreO
 - each story is compared on its own: the body with its tables and text boxes, each header and
   footer (matched by section and type), footnotes and endnotes (matched through their references);
 - fields, drawings and content controls are compared whole; bookmarks and comments of the new
-  document are kept in place.
+  document are kept in place;
+- a change of formatting or paragraph style is a ``w:rPrChange`` or ``w:pPrChange``, and styles
+  that only the old document defines come along with the old text that uses them.
 
 Revisions already in either input are accepted first, as Word's Compare does. Accepting every
 change in the result gives the new document's text; rejecting every change gives the old one's.
@@ -22,8 +24,9 @@ Public API::
 
 ``Change(story, where, kind, old, new, context)`` describes one changed place:
 ``story`` is "body", "header 1 (default)", "footnote 3"…; ``where`` is "paragraph 12" or
-"table 2, row 3, cell 1, paragraph 1"; ``kind`` is "inserted", "deleted" or "changed"; ``context``
-is the paragraph as it reads in the new document (the old one for deletions).
+"table 2, row 3, cell 1, paragraph 1"; ``kind`` is "inserted", "deleted", "changed" (the words)
+or "formatted" (the same words, other formatting or paragraph style); ``context`` is the
+paragraph as it reads in the new document (the old one for deletions).
 """
 
 from __future__ import annotations
@@ -410,6 +413,7 @@ class _Comparer:
         self.imported_rels: dict[tuple[str, str, str], str] = {}
         self.copied_parts: dict[str, str] = {}
         self.old_wrappers: dict[int, etree._Element] = {}
+        self.old_styles_used: set[str] = set()
         self.keep_alive: list[etree._Element] = []
 
     # ---- driver
@@ -443,6 +447,7 @@ class _Comparer:
             self._notes(kind, old_main, new_main)
         self._headers_footers(old_refs, new_refs, old_main, new_main, new_sections)
         self._track_revisions(new_main)
+        self._carry_styles(old_main, new_main)
         return Redline(self.out.to_bytes(), self.changes, self.revisions)
 
     def _story_parts(self, pkg: Package, main: str) -> list[str]:
@@ -582,8 +587,15 @@ class _Comparer:
             if op == "equal":
                 for o, n, key in zip(old_blocks[i1:i2], new_blocks[j1:j2], new_keys[j1:j2]):
                     self._count(n, counters)
-                    if "\x03" in key:
-                        self._pair_notes(o, n)
+                    if _markup(o) == _markup(n):
+                        if "\x03" in key:
+                            self._pair_notes(o, n)
+                    elif n.tag == P:  # same words, other formatting
+                        self._paragraph(o, n, where + [f"paragraph {counters['p']}"])
+                    elif n.tag == TBL:
+                        self._table(o, n, where + [f"table {counters['t']}"])
+                    else:
+                        self._sdt(o, n, where, counters)
                 continue
             pairs = self._align(old_blocks[i1:i2], new_blocks[j1:j2])
             prev = new_blocks[j1 - 1] if j1 > 0 else None
@@ -678,23 +690,32 @@ class _Comparer:
             else:
                 segments.append((wrap, mark, [piece]))
 
-        def add_new(tok: _Token, mark: str | None) -> None:
+        formatted = False
+
+        def add_new(tok: _Token, mark: str | None, old: _Token | None = None) -> None:
+            nonlocal formatted
             for m in tok.markers:
                 add(tok.wrap, "marker", m)
-            for piece in tok.pieces:
-                add(tok.wrap, mark, piece)
+            olds = old.pieces if old is not None and len(old.pieces) == len(tok.pieces) else []
+            for k, (src, what) in enumerate(tok.pieces):
+                before = None
+                if olds and src is not None and olds[k][0] is not None and \
+                        _rpr_sig(olds[k][0]) != _rpr_sig(src):
+                    before = olds[k][0]
+                    formatted = True
+                add(tok.wrap, mark, (src, what, before))
 
         for op, i1, i2, j1, j2 in ops:
             if op == "equal":
                 for o, n in zip(old_tokens[i1:i2], new_tokens[j1:j2]):
-                    add_new(n, None)
+                    add_new(n, None, o)
                     self._pair_refs(o, n)
                 continue
             for tok in old_tokens[i1:i2]:
                 wrap = tuple(self._old_wrapper(el) for el in tok.wrap
                              if el.tag == HYPERLINK)
-                for piece in tok.pieces:
-                    add(wrap, DEL, piece)
+                for src, what in tok.pieces:
+                    add(wrap, DEL, (src, what, None))
             for tok in new_tokens[j1:j2]:
                 add_new(tok, INS)
                 self._note_inserted(tok)
@@ -708,8 +729,30 @@ class _Comparer:
             if child is not ppr:
                 new.remove(child)
         self._emit(new, segments)
+        restyled = self._paragraph_properties(old, new)
         if old_text != new_text or any(op != "equal" for op, *_ in ops):
             self._record(where, "changed", old_text, new_text, new_text)
+        elif formatted or restyled:
+            self._record(where, "formatted", old_text, new_text, new_text)
+
+    def _paragraph_properties(self, old: etree._Element, new: etree._Element) -> bool:
+        """Track a change of paragraph properties (style, alignment …) with ``w:pPrChange``."""
+        if _ppr_sig(old) == _ppr_sig(new):
+            return False
+        ppr = new.find(PPR)
+        if ppr is None:
+            ppr = etree.Element(PPR)
+            new.insert(0, ppr)
+        for previous in ppr.findall(w("pPrChange")):
+            ppr.remove(previous)
+        change = self._mark(w("pPrChange"))
+        before = etree.SubElement(change, PPR)
+        old_ppr = old.find(PPR)
+        for c in (old_ppr if old_ppr is not None else []):
+            if c.tag not in (RPR, w("sectPr"), w("pPrChange")):
+                before.append(self._import(c))
+        ppr.append(change)
+        return True
 
     def _sign(self, el: etree._Element, pkg: Package, part: str) -> str:
         if el.tag != HYPERLINK:
@@ -770,25 +813,28 @@ class _Comparer:
                         rev.append(r)
 
     def _runs(self, pieces: list, deleted: bool) -> list[etree._Element]:
-        """Output runs for pieces (``(source run, text or element)``), grouped by source run."""
+        """Output runs for pieces (``(source run, text or element, old run)``), grouped by
+        source run; an old run with other properties becomes a ``w:rPrChange``."""
         out: list[etree._Element] = []
-        current_src = None
+        current = None
         run = None
-        for src, what in pieces:
+        for src, what, before in pieces:
             if src is None:
                 el = self._import(what) if deleted else what
                 if deleted and el.tag == SDT:
                     _to_deleted(el)
                 out.append(el)
-                current_src = run = None
+                current = run = None
                 continue
-            if run is None or src is not current_src:
+            if run is None or (src, before) != current:
                 run = etree.Element(R_, dict(src.attrib))
                 rpr = src.find(RPR)
                 if rpr is not None:
-                    run.append(copy.deepcopy(rpr))
+                    run.append(self._import(rpr) if deleted else copy.deepcopy(rpr))
+                if before is not None:
+                    self._run_properties_changed(run, before)
                 out.append(run)
-                current_src = src
+                current = (src, before)
             if isinstance(what, str):
                 last = run[-1] if len(run) else None
                 text_tag = DELTEXT if deleted else T
@@ -809,6 +855,21 @@ class _Comparer:
                     _to_deleted(r)
         return out
 
+    def _run_properties_changed(self, run: etree._Element, before: etree._Element) -> None:
+        rpr = run.find(RPR)
+        if rpr is None:
+            rpr = etree.Element(RPR)
+            run.insert(0, rpr)
+        for previous in rpr.findall(w("rPrChange")):
+            rpr.remove(previous)
+        change = self._mark(w("rPrChange"))
+        old_props = etree.SubElement(change, RPR)
+        old_rpr = before.find(RPR)
+        for c in (old_rpr if old_rpr is not None else []):
+            if c.tag != w("rPrChange"):
+                old_props.append(self._import(c))
+        rpr.append(change)
+
     # ---- tables
 
     def _table(self, old: etree._Element, new: etree._Element, where: list[str]) -> None:
@@ -820,7 +881,14 @@ class _Comparer:
             if op == "equal":
                 for o, n in zip(old_rows[i1:i2], new_rows[j1:j2]):
                     row_no += 1
-                    self._pair_notes(o, n)
+                    if _markup(o) == _markup(n) or _row_shape(o) != _row_shape(n):
+                        self._pair_notes(o, n)
+                        continue
+                    for c, (oc, nc) in enumerate(zip(o.findall(TC), n.findall(TC)), 1):
+                        if _markup(oc) != _markup(nc):
+                            self._container(oc, nc, where + [f"row {row_no}", f"cell {c}"])
+                        else:
+                            self._pair_notes(oc, nc)
                 continue
             prev = new_rows[j1 - 1] if j1 > 0 else None
             first_new = new_rows[j1] if j1 < len(new_rows) else None
@@ -846,7 +914,7 @@ class _Comparer:
                         self._mark_paragraph(p, INS)
                 else:
                     for c, (oc, nc) in enumerate(zip(o.findall(TC), n.findall(TC)), 1):
-                        if block_key(oc) != block_key(nc):
+                        if _markup(oc) != _markup(nc):
                             self._container(oc, nc, here + [f"cell {c}"])
                         else:
                             self._pair_notes(oc, nc)
@@ -917,7 +985,7 @@ class _Comparer:
             o, n = old_by_id.get(oid), new_by_id.get(nid)
             if o is None or n is None:
                 continue
-            if block_key(o) != block_key(n):
+            if _markup(o) != _markup(n):
                 self.story = f"{kind} {number}"
                 self._container(o, n, [])
         for nid in self.new_notes_inserted[kind]:
@@ -967,7 +1035,7 @@ class _Comparer:
                 self._whole_story(new_root, INS)
                 continue
             old_root = self.old.xml(old_part)
-            if block_key(old_root) != block_key(new_root):
+            if _markup(old_root) != _markup(new_root):
                 self._container(old_root, new_root, [])
         # a header or footer the new document no longer has: bring it back, all deleted
         for (index, kind, typ), (old_part, rid) in old_refs.items():
@@ -994,6 +1062,34 @@ class _Comparer:
             if block_key(b).strip("\x1e"):
                 self._record_block(b, "inserted" if tag == INS else "deleted", [], counters)
             self._mark_block(b, tag)
+
+    # ---- styles
+
+    def _carry_styles(self, old_main: str, new_main: str) -> None:
+        """Copy the styles that old content brought back uses and the new document lacks, so
+        that a rejected change looks as it did."""
+        old_part = _first(self.old.related(old_main, "styles"))
+        new_part = _first(self.out.related(new_main, "styles"))
+        if not self.old_styles_used or old_part is None or new_part is None:
+            return
+        old_styles = {st.get(w("styleId")): st for st in self.old.xml(old_part).iter(w("style"))}
+        new_root = self.out.xml(new_part)
+        have = {st.get(w("styleId")) for st in new_root.iter(w("style"))}
+        wanted = sorted(self.old_styles_used)
+        while wanted:
+            sid = wanted.pop(0)
+            if sid in have or sid not in old_styles:
+                continue
+            style = copy.deepcopy(old_styles[sid])
+            for ref in ("basedOn", "next", "link"):
+                r = style.find(w(ref))
+                if r is not None and r.get(w("val")) not in have:
+                    if r.get(w("val")) in old_styles:
+                        wanted.append(r.get(w("val")))
+                    else:
+                        style.remove(r)
+            new_root.append(style)
+            have.add(sid)
 
     # ---- settings
 
@@ -1028,11 +1124,14 @@ class _Comparer:
             if tag in _OLD_ONLY:
                 parent = d.getparent()
                 if parent is not None:
-                    if tag == w("commentReference") and parent.tag == R_:
-                        parent.remove(d)
-                    else:
-                        parent.remove(d)
+                    parent.remove(d)
+                    # a run that held only the comment's mark goes with it
+                    if parent.tag == R_ and all(c.tag == RPR for c in parent) and \
+                            parent.getparent() is not None:
+                        parent.getparent().remove(parent)
                 continue
+            if tag in _STYLE_REFS:
+                self.old_styles_used.add(d.get(w("val"), ""))
             if tag in (FN_REF, EN_REF):
                 kind = "footnote" if tag == FN_REF else "endnote"
                 old_id = d.get(w("id"))
@@ -1204,6 +1303,31 @@ def _effective(refs: dict, index: int, kind: str, typ: str) -> str | None:
 
 def _first(items: list[tuple[str, str]]) -> str | None:
     return items[0][1] if items else None
+
+
+_STYLE_REFS = {w("pStyle"), w("rStyle"), w("tblStyle")}
+_NOISE = re.compile(rb' (?:w:rsid\w*|w14:paraId|w14:textId)="[^"]*"')
+
+
+def _rpr_sig(run: etree._Element) -> bytes:
+    rpr = run.find(RPR)
+    if rpr is None:
+        return b""
+    return b"".join(_NOISE.sub(b"", etree.tostring(c)) for c in rpr
+                    if c.tag != w("rPrChange"))
+
+
+def _ppr_sig(p: etree._Element) -> bytes:
+    ppr = p.find(PPR)
+    if ppr is None:
+        return b""
+    return b"".join(_NOISE.sub(b"", etree.tostring(c)) for c in ppr
+                    if c.tag not in (RPR, w("sectPr"), w("pPrChange")))
+
+
+def _markup(el: etree._Element) -> bytes:
+    """A block's markup without what carries no meaning (revision-session ids, paragraph ids)."""
+    return _NOISE.sub(b"", etree.tostring(el))
 
 
 def _inside(el: etree._Element, tag: str, stop: etree._Element) -> bool:
