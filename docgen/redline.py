@@ -1584,6 +1584,8 @@ def summary_markdown(result: Redline, *, old_name: str, new_name: str, author: s
         if c.kind == "changed":
             lines.append(f"- **{where}**: changed from “{_one_line(c.old)}” "
                          f"to “{_one_line(c.new)}”")
+        elif c.kind == "formatted":
+            lines.append(f"- **{where}**: formatting changed in “{_one_line(c.new)}”")
         elif c.kind == "inserted":
             lines.append(f"- **{where}**: added “{_one_line(c.new)}”")
         else:
