@@ -101,6 +101,8 @@ _TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|\s+|.", re.S)
 
 _WORD_NS = {"w": W}
 _VML = "{urn:schemas-microsoft-com:vml}"
+_ALL_IDS = etree.XPath("//@w:id", namespaces={"w": W})
+_DOCPR_IDS = etree.XPath("//*[local-name()='docPr']/@id")
 _W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 _PARA_IDS = {f"{{{_W14}}}paraId", f"{{{_W14}}}textId"}
 MAX_REPLACE_PAIRS = 4000  # above this many paragraph pairs, align a changed region by position
@@ -461,14 +463,12 @@ class _Comparer:
         docpr = 0
         for part in parts:
             root = self.out.xml(part)
-            for el in root.iter():
-                v = el.get(w("id"))
-                if v is not None and v.lstrip("-").isdigit():
+            for v in _ALL_IDS(root):
+                if v.lstrip("-").isdigit():
                     highest = max(highest, int(v))
-                if isinstance(el.tag, str) and el.tag.endswith("}docPr"):
-                    d = el.get("id")
-                    if d and d.isdigit():
-                        docpr = max(docpr, int(d))
+            for v in _DOCPR_IDS(root):
+                if v.isdigit():
+                    docpr = max(docpr, int(v))
         self.next_id = highest + 1
         self.next_docpr = docpr + 1
 
@@ -581,13 +581,13 @@ class _Comparer:
         # paragraphs and tables are numbered as they stand in the redline
         counters = {"p": 0, "t": 0}
         ops = _slide(_opcodes(old_keys, new_keys), old_keys, new_keys,
-                     [_starts_section(b) for b in old_blocks],
-                     [_starts_section(b) for b in new_blocks])
+                     lambda i: _starts_section(old_blocks[i]),
+                     lambda i: _starts_section(new_blocks[i]))
         for op, i1, i2, j1, j2 in ops:
             if op == "equal":
                 for o, n, key in zip(old_blocks[i1:i2], new_blocks[j1:j2], new_keys[j1:j2]):
                     self._count(n, counters)
-                    if _markup(o) == _markup(n):
+                    if _same_markup(o, n):
                         if "\x03" in key:
                             self._pair_notes(o, n)
                     elif n.tag == P:  # same words, other formatting
@@ -881,11 +881,11 @@ class _Comparer:
             if op == "equal":
                 for o, n in zip(old_rows[i1:i2], new_rows[j1:j2]):
                     row_no += 1
-                    if _markup(o) == _markup(n) or _row_shape(o) != _row_shape(n):
+                    if _same_markup(o, n) or _row_shape(o) != _row_shape(n):
                         self._pair_notes(o, n)
                         continue
                     for c, (oc, nc) in enumerate(zip(o.findall(TC), n.findall(TC)), 1):
-                        if _markup(oc) != _markup(nc):
+                        if not _same_markup(oc, nc):
                             self._container(oc, nc, where + [f"row {row_no}", f"cell {c}"])
                         else:
                             self._pair_notes(oc, nc)
@@ -914,7 +914,7 @@ class _Comparer:
                         self._mark_paragraph(p, INS)
                 else:
                     for c, (oc, nc) in enumerate(zip(o.findall(TC), n.findall(TC)), 1):
-                        if _markup(oc) != _markup(nc):
+                        if not _same_markup(oc, nc):
                             self._container(oc, nc, here + [f"cell {c}"])
                         else:
                             self._pair_notes(oc, nc)
@@ -985,7 +985,7 @@ class _Comparer:
             o, n = old_by_id.get(oid), new_by_id.get(nid)
             if o is None or n is None:
                 continue
-            if _markup(o) != _markup(n):
+            if not _same_markup(o, n):
                 self.story = f"{kind} {number}"
                 self._container(o, n, [])
         for nid in self.new_notes_inserted[kind]:
@@ -1035,7 +1035,7 @@ class _Comparer:
                 self._whole_story(new_root, INS)
                 continue
             old_root = self.old.xml(old_part)
-            if _markup(old_root) != _markup(new_root):
+            if not _same_markup(old_root, new_root):
                 self._container(old_root, new_root, [])
         # a header or footer the new document no longer has: bring it back, all deleted
         for (index, kind, typ), (old_part, rid) in old_refs.items():
@@ -1249,8 +1249,7 @@ _TYPE_NAMES = {"default": "default", "first": "first page", "even": "even pages"
 
 def _sections(body: etree._Element) -> list[etree._Element]:
     """The section properties of a body, in order (the last one belongs to the body)."""
-    found = [p.find(f"{PPR}/{w('sectPr')}") for p in body.iter(P)]
-    sections = [x for x in found if x is not None]
+    sections = [x for x in body.iter(w("sectPr")) if x.getparent().tag == PPR]
     last = body.find(w("sectPr"))
     if last is not None:
         sections.append(last)
@@ -1310,7 +1309,7 @@ _NOISE = re.compile(rb' (?:w:rsid\w*|w14:paraId|w14:textId)="[^"]*"')
 
 
 def _rpr_sig(run: etree._Element) -> bytes:
-    rpr = run.find(RPR)
+    rpr = run.find(RPR) if len(run) else None
     if rpr is None:
         return b""
     return b"".join(_NOISE.sub(b"", etree.tostring(c)) for c in rpr
@@ -1328,6 +1327,11 @@ def _ppr_sig(p: etree._Element) -> bytes:
 def _markup(el: etree._Element) -> bytes:
     """A block's markup without what carries no meaning (revision-session ids, paragraph ids)."""
     return _NOISE.sub(b"", etree.tostring(el))
+
+
+def _same_markup(a: etree._Element, b: etree._Element) -> bool:
+    raw_a, raw_b = etree.tostring(a), etree.tostring(b)
+    return raw_a == raw_b or _NOISE.sub(b"", raw_a) == _NOISE.sub(b"", raw_b)
 
 
 def _inside(el: etree._Element, tag: str, stop: etree._Element) -> bool:
@@ -1484,6 +1488,7 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
     return [o for o in ops if o[1] != o[2] or o[3] != o[4]]
 
 
+_OUTLINE, _PSTYLE, _VAL = w("outlineLvl"), w("pStyle"), w("val")
 _HEADING_STYLE = re.compile(r"heading|title|berschrift|titre|t[ií]tulo", re.I)
 
 
@@ -1494,14 +1499,13 @@ def _starts_section(block: etree._Element) -> bool:
     ppr = block.find(PPR)
     if ppr is None:
         return False
-    if ppr.find(w("outlineLvl")) is not None:
+    if ppr.find(_OUTLINE) is not None:
         return True
-    style = ppr.find(w("pStyle"))
-    return style is not None and bool(_HEADING_STYLE.search(style.get(w("val"), "")))
+    style = ppr.find(_PSTYLE)
+    return style is not None and bool(_HEADING_STYLE.search(style.get(_VAL, "")))
 
 
-def _slide(ops: list, a: list[str], b: list[str], head_a: list[bool],
-           head_b: list[bool]) -> list:
+def _slide(ops: list, a: list[str], b: list[str], head_a: Any, head_b: Any) -> list:
     """Slide each pure insertion or deletion to where it starts with a heading, if it can.
 
     When a removed section ends with the same line as the one before it ("Cost: free"), a
@@ -1524,7 +1528,7 @@ def _slide(ops: list, a: list[str], b: list[str], head_a: list[bool],
             down += 1
         if not up and not down:
             continue
-        best = max(range(-up, down + 1), key=lambda s: (heads[lo + s], s == 0, s))
+        best = max(range(-up, down + 1), key=lambda s: (heads(lo + s), s == 0, s))
         if best == 0:
             continue
         prev[2] += best
