@@ -1,0 +1,619 @@
+"""Time docgen's DOCX redliner against python-redlines (the .NET Docxodus comparer) on the same pairs.
+
+Both sides take the two documents as bytes and return the redlined DOCX as bytes, as a caller
+uses them: ``docgen.redline.redline(old, new, author=…, date=…).docx`` in process, and
+``python_redlines.DocxodusEngine().run_redline(author, old, new)``, which writes both to
+temporary files and runs the self-contained .NET ``redline`` binary once per comparison (its
+process start is part of its cost; the "startup floor" row shows how much).
+
+The document pairs are generated here with python-docx from a fixed seed (nothing is read from
+disk): a small agreement (~40 paragraphs and a table, 5 changes), a 2,000-paragraph agreement
+(headings, numbered clauses, tables; 20 word edits, 3 inserted and 3 deleted paragraphs) and a
+size series (250 to 4,000 paragraphs, the same 8 changes each) to show how time grows.
+
+Each side runs once to warm up, then --repeat times; the table gives the median (and best) wall
+time, the ratio python-redlines ÷ docgen, the number of w:ins/w:del marks each wrote, and whether
+the redline's text, with all changes accepted, reads as the new document and, with all rejected,
+as the old one. Without python-redlines installed (``pip install -e '.[bench]'``) the script
+says so and times docgen alone; with no working ``docgen.redline`` it times python-redlines
+alone.
+
+Usage: python benchmarks/redline.py [--repeat 5] [--sizes 250,500,1000,2000,4000] [--profile]
+Goal: the 2,000-paragraph pair in under 0.5 s, and at least 10x faster than python-redlines.
+The last line is ``ratio: N`` for the 2,000-paragraph pair.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import importlib.metadata
+import io
+import os
+import platform
+import pstats
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import docx
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from docgen import __version__  # noqa: E402
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+WHEN = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
+AUTHOR = "docgen"
+SEED = 2026
+
+# --------------------------------------------------------------------------------------------
+# Document pairs
+
+SCHOOL = "Lincoln Elementary School"
+PARTNER = "Bright Futures Youth Services, Inc."
+DISTRICT = "Riverside Unified School District"
+
+TOPICS = [
+    "Purpose", "Term and Renewal", "Services", "Roles and Responsibilities",
+    "Student Records and Confidentiality", "Data Security", "Staffing and Background Checks",
+    "Use of School Facilities", "Meetings and Communication", "Family Engagement",
+    "Evaluation and Reporting", "Funding and Payment", "Insurance", "Indemnification",
+    "Non-Discrimination", "Health and Safety", "Transportation", "Dispute Resolution",
+    "Termination", "Notices", "General Provisions",
+]
+LEADS = [
+    "Records", "Access", "Supervision", "Reporting", "Training", "Schedule", "Space",
+    "Equipment", "Referrals", "Consent", "Retention", "Destruction", "Audit", "Incidents",
+    "Coordination", "Outreach", "Volunteers", "Costs", "Invoices", "Publicity", "Compliance",
+]
+SERVICES = [
+    "after-school tutoring", "family resource center hours", "school-based mental health "
+    "counselling", "summer enrichment", "attendance mentoring", "adult English classes",
+    "a weekly food pantry", "college and career advising", "restorative justice circles",
+]
+RECORDS = [
+    "attendance records", "grades and assessment results", "enrollment information",
+    "program participation logs", "referral forms", "emergency contact information",
+]
+ROLES = [
+    "Community School Coordinator", "principal", "Program Director", "site supervisor",
+    "District Privacy Officer", "family liaison", "Executive Director",
+]
+NUMBERS = ["five", "ten", "fifteen", "thirty", "sixty", "ninety"]
+PERIODS = ["quarterly", "monthly", "annually", "each semester"]
+
+SENTENCES = [
+    "{P} shall provide {svc} at {S} on the days and at the times set out in the schedule.",
+    "The {role} will confirm the schedule in writing at least {n} school days before each term.",
+    "{P} shall keep {rec} confidential and shall use them only to deliver and evaluate {svc}.",
+    "{S} will make a suitable classroom available for {svc} without charge during the term.",
+    "The parties will meet {per} to review progress toward the shared goals of the partnership.",
+    "{P} shall not disclose personally identifiable information from {rec} except as FERPA "
+    "permits and this agreement allows.",
+    "Each staff member of {P} who works with students shall pass a criminal background check "
+    "before the first day of service.",
+    "{P} will report {per} to the {role} on enrollment, attendance and outcomes of {svc}.",
+    "The {role} may request additional information reasonably needed to evaluate {svc}.",
+    "{P} shall return or destroy {rec} within {n} days after this agreement ends and will "
+    "certify the destruction in writing.",
+    "Either party may end this agreement by giving {n} days' written notice to the other.",
+    "{P} shall maintain commercial general liability insurance of at least $1,000,000 per "
+    "occurrence and will name {D} as an additional insured.",
+    "{P} will notify the {role} of any security incident involving {rec} within {n} hours of "
+    "discovering it.",
+    "The parties will share the cost of family engagement events as agreed in writing each "
+    "school year.",
+    "{S} will distribute information about {svc} to families in the languages they read.",
+    "{P} shall follow the policies of {D} on student supervision, visitors and emergencies.",
+    "No party shall discriminate against any student, family member or employee on the basis "
+    "of race, color, national origin, sex, disability or religion.",
+    "{P} will invoice {D} {per} for services delivered, and {D} will pay each correct invoice "
+    "within {n} days.",
+    "Any dispute will first be referred to the {role} and the Executive Director, who will meet "
+    "within {n} days to resolve it.",
+    "Notices under this agreement must be in writing and are effective when delivered to the "
+    "address of the receiving party.",
+    "{P} will obtain signed parental consent before a student takes part in {svc}.",
+    "The {role} will keep a record of every disclosure of {rec} made under this agreement.",
+    "{P} will train its staff and volunteers on mandated reporting before they begin work with "
+    "students.",
+    "Nothing in this agreement creates a partnership, joint venture or employment relationship "
+    "between the parties.",
+    "This agreement may be amended only by a written instrument signed by both parties.",
+    "{D} may audit the records of {P} relating to {svc} on {n} days' notice during business "
+    "hours.",
+]
+INSERTED = [
+    "{P} will give the {role} a copy of its annual program evaluation within {n} days after it "
+    "is completed.",
+    "The parties will review the data-sharing procedures {per} and update them in writing as "
+    "needed.",
+    "{S} will designate a quiet space for students who need help with homework after "
+    "{svc}.",
+    "{P} shall keep a sign-in log of all visitors to {svc} and make it available to the {role} "
+    "on request.",
+]
+# Word edits a reviewer makes: the first match in the paragraph is replaced.
+SUBSTITUTIONS = [
+    (r"\bten\b", "twenty"), (r"\bthirty\b", "forty-five"), (r"\bfive\b", "seven"),
+    (r"\bsixty\b", "ninety"), (r"\bquarterly\b", "monthly"), (r"\bmonthly\b", "quarterly"),
+    (r"\bannually\b", "each semester"), (r"\bshall\b", "will"), (r"\bmay\b", "must"),
+    (r"\$1,000,000", "$2,000,000"), (r"\bwritten\b", "signed written"),
+    (r"\breasonably\b", "strictly"), (r"\bsuitable\b", "dedicated"),
+    (r"\bcriminal\b", "fingerprint-based criminal"), (r"\bwill\b", "shall"),
+]
+
+
+@dataclass
+class Para:
+    style: str
+    runs: list[tuple[str, bool]]  # (text, bold)
+
+    @property
+    def text(self) -> str:
+        return "".join(t for t, _ in self.runs)
+
+
+@dataclass
+class Table:
+    rows: list[list[str]]
+
+
+@dataclass
+class Pair:
+    name: str
+    old: bytes
+    new: bytes
+    paragraphs: int  # body paragraphs of the old document, outside tables
+    tables: int
+    changes: str
+    words: int = 0
+
+
+@dataclass
+class Agreement:
+    blocks: list[Para | Table] = field(default_factory=list)
+
+    def paragraphs(self) -> int:
+        return sum(isinstance(b, Para) for b in self.blocks)
+
+
+def fill(template: str, rng: random.Random) -> str:
+    text = template.format(
+        P=PARTNER if rng.random() < 0.6 else "the Partner", S=SCHOOL, D=DISTRICT,
+        svc=rng.choice(SERVICES), rec=rng.choice(RECORDS), role=rng.choice(ROLES),
+        n=rng.choice(NUMBERS), per=rng.choice(PERIODS))
+    return text[0].upper() + text[1:]
+
+
+def clause(rng: random.Random) -> Para:
+    text = " ".join(fill(s, rng) for s in rng.sample(SENTENCES, rng.randint(2, 3)))
+    return Para("List Number", [(rng.choice(LEADS) + ". ", True), (text, False)])
+
+
+def schedule_table(rng: random.Random, rows: int) -> Table:
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+    body = [["Service", "Days", "Hours", "Cost to families"]]
+    for _ in range(rows):
+        start = rng.randint(13, 16)
+        body.append([rng.choice(SERVICES).capitalize(), " and ".join(sorted(rng.sample(days, 2),
+                     key=days.index)), f"{start}:00 to {start + 2}:00",
+                     rng.choice(["Free", "$5 per session", "$20 per month", "Sliding scale"])])
+    return Table(body)
+
+
+def agreement(paragraphs: int, tables: int, rng: random.Random) -> Agreement:
+    """Return an agreement of exactly ``paragraphs`` body paragraphs and ``tables`` tables."""
+    doc = Agreement()
+    head = [
+        Para("Title", [("Memorandum of Understanding", False)]),
+        Para("Subtitle", [(f"{SCHOOL} and {PARTNER} · School year 2026–27", False)]),
+        Para("Normal", [(f"This Memorandum of Understanding is made between {DISTRICT}, for "
+                         f"{SCHOOL}, and {PARTNER}, a California nonprofit public benefit "
+                         "corporation (the “Partner”).", False)]),
+        Para("Normal", [("WHEREAS, the parties share the goal of helping every student attend "
+                         "school regularly and succeed; and", False)]),
+        Para("Normal", [("WHEREAS, the Partner has experience delivering after-school and "
+                         "family support services in the community;", False)]),
+        Para("Normal", [("NOW, THEREFORE, the parties agree as follows.", False)]),
+    ]
+    tail = [
+        Para("Normal", [("IN WITNESS WHEREOF, the parties have signed this agreement on the "
+                         "dates below.", False)]),
+        Para("Normal", [(f"{DISTRICT}: ______________________  Date: __________", False)]),
+        Para("Normal", [(f"{PARTNER}: ______________________  Date: __________", False)]),
+    ]
+    doc.blocks.extend(head)
+    budget = paragraphs - len(head) - len(tail)
+    table_every = budget // (tables + 1) if tables else budget + 1
+    article, count, next_table = 0, 0, table_every
+    while count < budget:
+        if count == 0 or rng.random() < 0.08:
+            article += 1
+            doc.blocks.append(Para("Heading 1", [(f"Article {article}. "
+                                                  f"{TOPICS[(article - 1) % len(TOPICS)]}", False)]))
+        elif rng.random() < 0.05:
+            doc.blocks.append(Para("Heading 2", [(rng.choice(LEADS) + " and " +
+                                                  rng.choice(LEADS).lower(), False)]))
+        elif rng.random() < 0.12:
+            doc.blocks.append(Para("List Bullet", [(fill(rng.choice(SENTENCES), rng), False)]))
+        else:
+            doc.blocks.append(clause(rng))
+        count += 1
+        if count >= next_table and sum(isinstance(b, Table) for b in doc.blocks) < tables:
+            doc.blocks.append(schedule_table(rng, rng.randint(4, 8)))
+            next_table += table_every
+    doc.blocks.extend(tail)
+    assert doc.paragraphs() == paragraphs, (doc.paragraphs(), paragraphs)
+    return doc
+
+
+def edited(doc: Agreement, rng: random.Random, words: int, inserted: int, deleted: int,
+           cells: int = 0) -> Agreement:
+    """Return a copy of ``doc`` with scattered word edits, inserted and deleted clauses."""
+    blocks = [Para(b.style, list(b.runs)) if isinstance(b, Para) else Table([list(r) for r in b.rows])
+              for b in doc.blocks]
+    clauses = [i for i, b in enumerate(blocks) if isinstance(b, Para) and b.style == "List Number"]
+    need = words + inserted + deleted
+    # spread the edits over the document: one per stretch, at a random place in it
+    stretch = len(clauses) / need
+    chosen = [clauses[int(k * stretch + rng.random() * stretch)] for k in range(need)]
+    rng.shuffle(chosen)
+    word_at, insert_at, delete_at = (chosen[:words], chosen[words:words + inserted],
+                                     chosen[words + inserted:])
+    for i in word_at:
+        lead, (text, bold) = blocks[i].runs[0], blocks[i].runs[1]
+        for pattern, repl in rng.sample(SUBSTITUTIONS, len(SUBSTITUTIONS)):
+            new_text = re.sub(pattern, repl, text, count=1)
+            if new_text != text:
+                break
+        else:
+            raise AssertionError(f"no word to change in {text!r}")
+        blocks[i] = Para(blocks[i].style, [lead, (new_text, bold)])
+    tables = [b for b in blocks if isinstance(b, Table)]
+    for k in range(cells):
+        row = tables[k % len(tables)].rows[1 + k]
+        row[3] = "Free" if row[3] != "Free" else "$10 per month"
+    for i in sorted(insert_at + delete_at, reverse=True):  # back to front: indexes stay valid
+        if i in delete_at:
+            del blocks[i]
+        else:
+            blocks.insert(i + 1, Para("List Number", [("Reporting. ", True),
+                                                      (fill(rng.choice(INSERTED), rng), False)]))
+    return Agreement(blocks)
+
+
+def to_docx(doc: Agreement) -> bytes:
+    out = docx.Document()
+    props = out.core_properties
+    props.author, props.title = "docgen benchmarks", "Memorandum of Understanding"
+    props.created = props.modified = dt.datetime(2026, 11, 23)
+    props.last_modified_by, props.revision = "docgen benchmarks", 1
+    style_ids: dict[str, str] = {}  # python-docx looks a style name up in O(styles) each time
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            p = out.add_paragraph()
+            if block.style != "Normal":
+                if block.style not in style_ids:
+                    style_ids[block.style] = out.styles[block.style].style_id
+                p._p.style = style_ids[block.style]
+            for text, bold in block.runs:
+                p.add_run(text).bold = bold or None
+        else:
+            table = out.add_table(rows=len(block.rows), cols=len(block.rows[0]))
+            table.style = "Table Grid"
+            for r, values in enumerate(block.rows):
+                for c, value in enumerate(values):
+                    table.cell(r, c).text = value
+            for cell in table.rows[0].cells:
+                cell.paragraphs[0].runs[0].bold = True
+    buf = io.BytesIO()
+    out.save(buf)
+    return buf.getvalue()
+
+
+def make_pair(name: str, paragraphs: int, tables: int, words: int, inserted: int, deleted: int,
+              cells: int = 0, seed: int = SEED) -> Pair:
+    rng = random.Random(f"{seed}-{name}")
+    old = agreement(paragraphs, tables, rng)
+    new = edited(old, rng, words, inserted, deleted, cells)
+    parts = [f"{words} word edits"]
+    if cells:
+        parts.append(f"{cells} table cell{'s' if cells > 1 else ''}")
+    parts.append(f"+{inserted}/−{deleted} paragraphs")
+    n_words = sum(len(b.text.split()) for b in old.blocks if isinstance(b, Para))
+    return Pair(name, to_docx(old), to_docx(new), paragraphs, tables, ", ".join(parts), n_words)
+
+
+def pairs(sizes: list[int]) -> list[Pair]:
+    found = [
+        make_pair("small", 40, 1, words=3, inserted=1, deleted=0, cells=1),
+        make_pair("2000-paragraph", 2000, 4, words=20, inserted=3, deleted=3),
+    ]
+    found += [make_pair(f"size {n}", n, max(1, n // 500), words=6, inserted=1, deleted=1)
+              for n in sizes]
+    return found
+
+
+def tiny_pair() -> Pair:
+    """Return two one-paragraph documents: the engine's fixed cost per comparison."""
+    old = Agreement([Para("Normal", [("The parties will meet quarterly.", False)])])
+    new = Agreement([Para("Normal", [("The parties will meet monthly.", False)])])
+    return Pair("startup floor (1 paragraph)", to_docx(old), to_docx(new), 1, 0, "1 word edit", 5)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the results
+
+
+def parts_of(docx_bytes: bytes) -> list[etree._Element]:
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as zf:
+        return [etree.fromstring(zf.read(n)) for n in zf.namelist()
+                if n.startswith("word/") and n.endswith(".xml") and "/_rels/" not in n
+                and re.search(r"(document|header\d*|footer\d*|footnotes|endnotes)\.xml$", n)]
+
+
+def revision_marks(docx_bytes: bytes) -> str:
+    """Count the w:ins and w:del elements in the stories, then any property-change marks.
+
+    Property changes (w:rPrChange, w:pPrChange, w:numberingChange…) are counted apart: the
+    Docxodus comparer marks the automatic number of every clause after an inserted or deleted
+    numbered paragraph as a w:numberingChange, which is not a change of text.
+    """
+    insdel = other = 0
+    for root in parts_of(docx_bytes):
+        for el in root.iter(etree.Element):
+            name = etree.QName(el).localname
+            if name in ("ins", "del"):
+                insdel += 1
+            elif name.endswith("Change"):
+                other += 1
+    return f"{insdel} + {other} property" if other else str(insdel)
+
+
+def body_text(docx_bytes: bytes, view: str) -> str:
+    """Return the text of every story with all changes accepted, rejected or (``plain``) none."""
+    chunks = []
+    for root in parts_of(docx_bytes):
+        for el in root.iter(f"{W}t", f"{W}delText"):
+            inside = {a.tag for a in el.iterancestors(f"{W}ins", f"{W}del", f"{W}moveFrom",
+                                                         f"{W}moveTo")}
+            if view == "accept" and (el.tag == f"{W}delText" or {f"{W}del", f"{W}moveFrom"} & inside):
+                continue
+            if view == "reject" and {f"{W}ins", f"{W}moveTo"} & inside:
+                continue
+            chunks.append(el.text or "")
+    return "".join("".join(chunks).split())  # paragraph breaks and spacing aside
+
+
+def check(pair: Pair, result: bytes) -> str:
+    accept = body_text(result, "accept") == body_text(pair.new, "plain")
+    reject = body_text(result, "reject") == body_text(pair.old, "plain")
+    return "ok" if accept and reject else (
+        "accept≠new" if not accept and reject else "reject≠old" if accept else "both differ")
+
+
+# --------------------------------------------------------------------------------------------
+# The two engines
+
+
+@dataclass
+class Engine:
+    name: str
+    run: Callable[[bytes, bytes], tuple[bytes, int | None]]  # the redline, revisions it reports
+    version: str
+
+
+def docgen_engine() -> tuple[Engine | None, str]:
+    try:
+        from docgen.redline import redline
+    except ImportError as e:
+        return None, f"docgen.redline cannot be imported ({e})"
+    probe = tiny_pair()
+    try:
+        redline(probe.old, probe.new, author=AUTHOR, date=WHEN).docx
+    except Exception as e:  # noqa: BLE001 - any failure means: not ready yet
+        return None, f"docgen.redline does not work yet ({type(e).__name__}: {e})"
+
+    def run(old: bytes, new: bytes) -> tuple[bytes, int | None]:
+        result = redline(old, new, author=AUTHOR, date=WHEN)
+        return result.docx, result.revisions
+
+    return Engine("docgen", run, __version__), ""
+
+
+def python_redlines_engine() -> tuple[Engine | None, str]:
+    try:
+        from python_redlines import DocxodusEngine
+    except ImportError:
+        return None, ("python-redlines is not installed: timing docgen alone "
+                      "(install it with: pip install -e '.[bench]')")
+    try:
+        engine = DocxodusEngine()  # extracts the .NET binary once into the user cache
+    except Exception as e:  # noqa: BLE001 - e.g. EngineNotInstalledError: report and go on
+        return None, f"python-redlines is installed but its engine is not: {e}"
+    when = WHEN.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def run(old: bytes, new: bytes) -> tuple[bytes, int | None]:
+        result, stdout, _ = engine.run_redline(AUTHOR, old, new, date_time=when)
+        found = re.search(r"(\d+) revision", stdout or "")  # "Redline complete: 4 revision(s) found"
+        return result, int(found.group(1)) if found else None
+
+    try:
+        probe = tiny_pair()
+        run(probe.old, probe.new)
+    except Exception as e:  # noqa: BLE001 - e.g. the binary cannot start on this machine
+        return None, f"python-redlines' Docxodus binary does not run here: {e}"
+    return Engine("python-redlines", run, importlib.metadata.version("python-redlines")), ""
+
+
+def timed(engine: Engine, pair: Pair, repeat: int) -> tuple[list[float], bytes, int | None]:
+    result, reported = engine.run(pair.old, pair.new)  # warm-up, and the output to check
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        engine.run(pair.old, pair.new)
+        times.append(time.perf_counter() - start)
+    return times, result, reported
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal"))
+        memory = f", {mem / 1024 / 1024:.0f} GB"
+    except (OSError, StopIteration):
+        memory = ""
+    os_name = platform.system()
+    try:
+        os_name = next(line.split("=", 1)[1].strip('"') for line in
+                       Path("/etc/os-release").read_text().splitlines()
+                       if line.startswith("PRETTY_NAME="))
+    except (OSError, StopIteration):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{memory}, {os_name}, Python {platform.python_version()}"
+
+
+def docgen_revision() -> str:
+    """Return the commit the redliner comes from, marked when the work tree changes it."""
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--",
+                                "docgen/redline.py", "docgen/ooxml.py"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown commit"
+    return f"commit {commit}" + (" with uncommitted changes to the redliner" if dirty else "")
+
+
+def seconds(t: float | None) -> str:
+    if t is None:
+        return "—"
+    return f"{t * 1000:.0f} ms" if t < 1 else f"{t:.2f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per side and pair "
+                        "(after one warm-up); python-redlines runs at most 3 on the size series")
+    parser.add_argument("--sizes", default="250,500,1000,2000,4000",
+                        help="paragraph counts of the size series (empty: none)")
+    parser.add_argument("--profile", action="store_true",
+                        help="profile docgen on the 2,000-paragraph pair and print the hotspots")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+
+    print(f"machine: {machine()}")
+    print(f"date: {dt.date.today().isoformat()}; docgen {__version__} ({docgen_revision()}), "
+          f"python-docx "
+          f"{importlib.metadata.version('python-docx')}, lxml {etree.__version__}")
+    ours, why_not_ours = docgen_engine()
+    theirs, why_not_theirs = python_redlines_engine()
+    for reason in (why_not_ours, why_not_theirs):
+        if reason:
+            print(f"NOTE: {reason}")
+    if theirs:
+        print(f"python-redlines {theirs.version} (DocxodusEngine, one .NET process per comparison)")
+    engines = [e for e in (ours, theirs) if e]
+    if not engines:
+        sys.exit("neither engine can run: nothing to measure")
+
+    start = time.perf_counter()
+    todo = [tiny_pair()] + pairs(sizes)
+    print(f"generated {len(todo)} document pairs in {time.perf_counter() - start:.1f} s")
+
+    header = ("| pair | paragraphs (words), tables | changes | docgen, median | "
+              "python-redlines, median | ratio | "
+              "marks docgen / p-r | text check docgen / p-r |")
+    rows = [header, "|---" * 8 + "|"]
+    ratio_2000 = None
+    docgen_2000 = None
+    series: list[tuple[int, float]] = []
+    for pair in todo:
+        medians: dict[str, float] = {}
+        bests: dict[str, float] = {}
+        marks: dict[str, str] = {}
+        checks: dict[str, str] = {}
+        for engine in engines:
+            repeat = args.repeat
+            if engine is theirs and pair.name.startswith("size"):
+                repeat = min(repeat, 3)
+            try:
+                times, result, reported = timed(engine, pair, repeat)
+            except Exception as e:  # noqa: BLE001 - report the failure in the table, go on
+                print(f"{pair.name}: {engine.name} failed: {type(e).__name__}: {e}")
+                marks[engine.name], checks[engine.name] = "—", "failed"
+                continue
+            medians[engine.name], bests[engine.name] = statistics.median(times), min(times)
+            marks[engine.name] = (f"{revision_marks(result)} "
+                                  f"({'?' if reported is None else reported})")
+            checks[engine.name] = check(pair, result)
+            print(f"{pair.name}: {engine.name} median {seconds(medians[engine.name])}, best "
+                  f"{seconds(bests[engine.name])} ({repeat} runs), {marks[engine.name]} marks, "
+                  f"text {checks[engine.name]}", flush=True)
+        a, b = medians.get("docgen"), medians.get("python-redlines")
+        ratio = f"{b / a:.1f}×" if a and b else "—"
+        if pair.name == "2000-paragraph":
+            docgen_2000, ratio_2000 = a, (b / a if a and b else None)
+        if pair.name.startswith("size") and a:
+            series.append((pair.paragraphs, a))
+        def cell(name: str) -> str:
+            if name not in medians:
+                return "—"
+            return f"{seconds(medians[name])} (best {seconds(bests[name])})"
+
+        docgen_cell = cell("docgen") if ours else "TODO (docgen.redline not working)"
+        rows.append(f"| {pair.name} | {pair.paragraphs:,} ({pair.words:,}), {pair.tables} | "
+                    f"{pair.changes} | {docgen_cell} | {cell('python-redlines')} | {ratio} | "
+                    f"{marks.get('docgen', '—')} / {marks.get('python-redlines', '—')} | "
+                    f"{checks.get('docgen', '—')} / {checks.get('python-redlines', '—')} |")
+
+    print()
+    print("\n".join(rows))
+    print()
+    if series:
+        base_n, base_t = series[0]
+        print("docgen time per 1,000 paragraphs: " + ", ".join(
+            f"{n:,}: {t / n * 1000 * 1000:.0f} ms" for n, t in series)
+              + f" (time ×{series[-1][1] / base_t:.1f} for paragraphs ×{series[-1][0] / base_n:.0f})")
+    if docgen_2000 is not None:
+        verdict = "meets" if docgen_2000 < 0.5 else "MISSES"
+        print(f"docgen on the 2,000-paragraph pair: {seconds(docgen_2000)} ({verdict} the goal "
+              "of < 0.5 s)")
+    if args.profile and ours:
+        pair = next(p for p in todo if p.name == "2000-paragraph")
+        profiler = cProfile.Profile()
+        profiler.enable()
+        ours.run(pair.old, pair.new)
+        profiler.disable()
+        stats = pstats.Stats(profiler, stream=sys.stdout)
+        stats.sort_stats("cumulative").print_stats(25)
+        stats.sort_stats("tottime").print_stats(15)
+    if ratio_2000 is not None:
+        print(f"ratio: {ratio_2000:.1f}")
+    else:
+        print("ratio: — (needs both engines)")
+
+
+if __name__ == "__main__":
+    main()
