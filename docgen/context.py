@@ -24,7 +24,7 @@ from babel.numbers import format_currency
 
 from . import __version__
 from .locales import DEFAULT_LOCALE, babel_locale
-from .spec import schema
+from .spec import resolve_ref as _resolve, schema
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _PARTY_ORDER = ("district", "school", "partner", "lead_agency")
@@ -72,14 +72,6 @@ class _Formatter:
         return self.day_names[_WEEKDAYS.index(value)]
 
 
-def _resolve(node: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    ref = node.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        name = ref.rsplit("/", 1)[1]
-        merged = dict(schema()["$defs"][name])
-        merged.update({k: v for k, v in node.items() if k != "$ref"})
-        return merged, name
-    return node, None
 
 
 def _absent(node: dict[str, Any], fmt: "_Formatter") -> Any:

@@ -33,13 +33,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import hashlib
 import posixpath
 import re
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from lxml import etree
 
@@ -739,19 +738,7 @@ class _Comparer:
         """Track a change of paragraph properties (style, alignment …) with ``w:pPrChange``."""
         if _ppr_sig(old) == _ppr_sig(new):
             return False
-        ppr = new.find(PPR)
-        if ppr is None:
-            ppr = etree.Element(PPR)
-            new.insert(0, ppr)
-        for previous in ppr.findall(w("pPrChange")):
-            ppr.remove(previous)
-        change = self._mark(w("pPrChange"))
-        before = etree.SubElement(change, PPR)
-        old_ppr = old.find(PPR)
-        for c in (old_ppr if old_ppr is not None else []):
-            if c.tag not in (RPR, w("sectPr"), w("pPrChange")):
-                before.append(self._import(c))
-        ppr.append(change)
+        self._properties_changed(new, old, PPR, w("pPrChange"), (RPR, w("sectPr")))
         return True
 
     def _sign(self, el: etree._Element, pkg: Package, part: str) -> str:
@@ -856,19 +843,24 @@ class _Comparer:
         return out
 
     def _run_properties_changed(self, run: etree._Element, before: etree._Element) -> None:
-        rpr = run.find(RPR)
-        if rpr is None:
-            rpr = etree.Element(RPR)
-            run.insert(0, rpr)
-        for previous in rpr.findall(w("rPrChange")):
-            rpr.remove(previous)
-        change = self._mark(w("rPrChange"))
-        old_props = etree.SubElement(change, RPR)
-        old_rpr = before.find(RPR)
-        for c in (old_rpr if old_rpr is not None else []):
-            if c.tag != w("rPrChange"):
+        self._properties_changed(run, before, RPR, w("rPrChange"), ())
+
+    def _properties_changed(self, owner: etree._Element, before: etree._Element, props: str,
+                            change_tag: str, skip: tuple[str, ...]) -> None:
+        """Record ``before``'s properties in a ``*PrChange``, the last child of ``owner``'s."""
+        current = owner.find(props)
+        if current is None:
+            current = etree.Element(props)
+            owner.insert(0, current)
+        for previous in current.findall(change_tag):
+            current.remove(previous)
+        change = self._mark(change_tag)
+        old_props = etree.SubElement(change, props)
+        old = before.find(props)
+        for c in (old if old is not None else []):
+            if c.tag != change_tag and c.tag not in skip:
                 old_props.append(self._import(c))
-        rpr.append(change)
+        current.append(change)
 
     # ---- tables
 

@@ -36,7 +36,8 @@ from .context import _Formatter
 from .errors import OutputError, Problem, SpecError
 from .jsonpos import source_map
 from .locales import DEFAULT_LOCALE
-from .spec import SUPPORTED_SCHEMA_VERSIONS, Spec, check_spec, json_path, schema
+from .spec import (SUPPORTED_SCHEMA_VERSIONS, Spec, check_spec, json_path,
+                   resolve_ref as _resolve, schema)
 
 #: The schema version a renewed spec is written in (the first with ``annual_review``).
 RENEWED_SCHEMA_VERSION = SUPPORTED_SCHEMA_VERSIONS[-1]
@@ -77,12 +78,6 @@ def roll_date(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _resolve(node: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    ref = node.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        name = ref.rsplit("/", 1)[1]
-        return {**schema()["$defs"][name], **{k: v for k, v in node.items() if k != "$ref"}}, name
-    return node, None
 
 
 def _walk(node: dict[str, Any], value: Any, path: tuple = ()

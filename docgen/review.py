@@ -33,7 +33,7 @@ from .build import BuildOptions, _temporary, render_documents
 from .context import _WEEKDAYS, _Formatter
 from .errors import OutputError, Problem, SpecError
 from .locales import DEFAULT_LOCALE
-from .spec import Spec, check_spec, json_path, read_spec, schema
+from .spec import Spec, check_spec, json_path, read_spec, resolve_ref as _resolve, schema
 
 #: Top-level fields that are the bookkeeping of a renewal, not terms of the agreement.
 BOOKKEEPING = ("$schema", "schema_version", "version", "id", "annual_review")
@@ -105,12 +105,6 @@ class Change:
 # --- comparing ----------------------------------------------------------------------------------
 
 
-def _resolve(node: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    ref = node.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        name = ref.rsplit("/", 1)[1]
-        return {**schema()["$defs"][name], **{k: v for k, v in node.items() if k != "$ref"}}, name
-    return node, None
 
 
 def _legal(keys: tuple[str, ...]) -> str | None:
@@ -460,17 +454,14 @@ def summary_markdown(review: Review) -> str:
     if not review.changes:
         out += ["## Changes", "", "No changes.", ""]
     else:
-        if review.legal:
-            out += [f"## For legal review ({len(review.legal)})", ""]
-            for c in review.legal:
-                out.append(f"- **{_md(c.legal_reason or '')}:** {_md(c.text)}")
-                if _detail(c):
-                    out.append(f"  - {_md(_detail(c) or '')}")
-            out.append("")
-        if review.other:
-            out += [f"## Other changes ({len(review.other)})", ""]
-            for c in review.other:
-                out.append(f"- {_md(c.text)}")
+        for heading, changes in (("For legal review", review.legal),
+                                 ("Other changes", review.other)):
+            if not changes:
+                continue
+            out += [f"## {heading} ({len(changes)})", ""]
+            for c in changes:
+                reason = f"**{_md(c.legal_reason)}:** " if c.legal_reason else ""
+                out.append(f"- {reason}{_md(c.text)}")
                 if _detail(c):
                     out.append(f"  - {_md(_detail(c) or '')}")
             out.append("")

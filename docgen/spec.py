@@ -239,14 +239,22 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _resolve(subschema: dict[str, Any]) -> dict[str, Any]:
-    """Follow a local ``$ref`` so that titles and properties can be read."""
-    ref = subschema.get("$ref")
+def resolve_ref(node: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """Follow a local ``$ref`` so that titles and properties can be read.
+
+    Returns the merged schema node and the name of the definition it came from (or None).
+    """
+    ref = node.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        target = dict(schema()["$defs"][ref.rsplit("/", 1)[1]])
-        target.update({k: v for k, v in subschema.items() if k != "$ref"})
-        return target
-    return subschema
+        name = ref.rsplit("/", 1)[1]
+        merged = dict(schema()["$defs"][name])
+        merged.update({k: v for k, v in node.items() if k != "$ref"})
+        return merged, name
+    return node, None
+
+
+def _resolve(subschema: dict[str, Any]) -> dict[str, Any]:
+    return resolve_ref(subschema)[0]
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
