@@ -1,4 +1,4 @@
-"""Time docgen's DOCX redliner against python-redlines (the .NET Docxodus comparer) on the same pairs.
+"""Time docgen's DOCX redliner against python-redlines (the .NET Docxodus comparer), same pairs.
 
 Both sides take the two documents as bytes and return the redlined DOCX as bytes, as a caller
 uses them: ``docgen.redline.redline(old, new, author=…, date=…).docx`` in process, and
@@ -12,11 +12,13 @@ disk): a small agreement (~40 paragraphs and a table, 5 changes), a 2,000-paragr
 size series (250 to 4,000 paragraphs, the same 8 changes each) to show how time grows.
 
 Each side runs once to warm up, then --repeat times; the table gives the median (and best) wall
-time, the ratio python-redlines ÷ docgen, the number of w:ins/w:del marks each wrote, and whether
-the redline's text, with all changes accepted, reads as the new document and, with all rejected,
-as the old one. Without python-redlines installed (``pip install -e '.[bench]'``) the script
-says so and times docgen alone; with no working ``docgen.redline`` it times python-redlines
-alone.
+time, the ratio python-redlines ÷ docgen, the revision marks each wrote (w:ins/w:del, then any
+property changes such as w:numberingChange; in brackets the count the engine itself reports), and
+whether the redline's text, with all changes accepted, reads as the new document and, with all
+rejected, as the old one. Without python-redlines installed (``pip install -e '.[bench]'``) the
+script says so and times docgen alone; with no working ``docgen.redline`` it times
+python-redlines alone. On a machine without ICU (libicu) the script sets
+DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 so that the .NET binary starts.
 
 Usage: python benchmarks/redline.py [--repeat 5] [--sizes 250,500,1000,2000,4000] [--profile]
 Goal: the 2,000-paragraph pair in under 0.5 s, and at least 10x faster than python-redlines.
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import ctypes.util
 import datetime as dt
 import importlib.metadata
 import io
@@ -241,8 +244,8 @@ def agreement(paragraphs: int, tables: int, rng: random.Random) -> Agreement:
     while count < budget:
         if count == 0 or rng.random() < 0.08:
             article += 1
-            doc.blocks.append(Para("Heading 1", [(f"Article {article}. "
-                                                  f"{TOPICS[(article - 1) % len(TOPICS)]}", False)]))
+            topic = TOPICS[(article - 1) % len(TOPICS)]
+            doc.blocks.append(Para("Heading 1", [(f"Article {article}. {topic}", False)]))
         elif rng.random() < 0.05:
             doc.blocks.append(Para("Heading 2", [(rng.choice(LEADS) + " and " +
                                                   rng.choice(LEADS).lower(), False)]))
@@ -262,8 +265,8 @@ def agreement(paragraphs: int, tables: int, rng: random.Random) -> Agreement:
 def edited(doc: Agreement, rng: random.Random, words: int, inserted: int, deleted: int,
            cells: int = 0) -> Agreement:
     """Return a copy of ``doc`` with scattered word edits, inserted and deleted clauses."""
-    blocks = [Para(b.style, list(b.runs)) if isinstance(b, Para) else Table([list(r) for r in b.rows])
-              for b in doc.blocks]
+    blocks = [Para(b.style, list(b.runs)) if isinstance(b, Para)
+              else Table([list(r) for r in b.rows]) for b in doc.blocks]
     clauses = [i for i, b in enumerate(blocks) if isinstance(b, Para) and b.style == "List Number"]
     need = words + inserted + deleted
     # spread the edits over the document: one per stretch, at a random place in it
@@ -353,6 +356,25 @@ def tiny_pair() -> Pair:
     return Pair("startup floor (1 paragraph)", to_docx(old), to_docx(new), 1, 0, "1 word edit", 5)
 
 
+def long_paragraph_pair(clauses: int = 400, edits: int = 10) -> Pair:
+    """Return one very long paragraph (~10,000 words, an agreement pasted as one block) with a
+    few word edits: where a word diff on repeated tokens can turn quadratic."""
+    rng = random.Random(7)
+    texts = [clause(rng).text for _ in range(clauses)]
+    changed = list(texts)
+    for k in rng.sample(range(clauses), edits):
+        for pattern, replacement in SUBSTITUTIONS:
+            edited_text = re.sub(pattern, replacement, changed[k], count=1)
+            if edited_text != changed[k]:
+                changed[k] = edited_text
+                break
+    old = Agreement([Para("Normal", [(" ".join(texts), False)])])
+    new = Agreement([Para("Normal", [(" ".join(changed), False)])])
+    words = len(" ".join(texts).split())
+    return Pair("one long paragraph", to_docx(old), to_docx(new), 1, 0,
+                f"{edits} word edits", words)
+
+
 # --------------------------------------------------------------------------------------------
 # Reading the results
 
@@ -389,7 +411,8 @@ def body_text(docx_bytes: bytes, view: str) -> str:
         for el in root.iter(f"{W}t", f"{W}delText"):
             inside = {a.tag for a in el.iterancestors(f"{W}ins", f"{W}del", f"{W}moveFrom",
                                                          f"{W}moveTo")}
-            if view == "accept" and (el.tag == f"{W}delText" or {f"{W}del", f"{W}moveFrom"} & inside):
+            gone = {f"{W}del", f"{W}moveFrom"} & inside
+            if view == "accept" and (el.tag == f"{W}delText" or gone):
                 continue
             if view == "reject" and {f"{W}ins", f"{W}moveTo"} & inside:
                 continue
@@ -443,11 +466,16 @@ def python_redlines_engine() -> tuple[Engine | None, str]:
         engine = DocxodusEngine()  # extracts the .NET binary once into the user cache
     except Exception as e:  # noqa: BLE001 - e.g. EngineNotInstalledError: report and go on
         return None, f"python-redlines is installed but its engine is not: {e}"
+    if ctypes.util.find_library("icuuc") is None:
+        # .NET refuses to start without ICU (Debian: libicu72) unless told to run without it;
+        # the comparison does not depend on culture data
+        os.environ.setdefault("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
     when = WHEN.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def run(old: bytes, new: bytes) -> tuple[bytes, int | None]:
         result, stdout, _ = engine.run_redline(AUTHOR, old, new, date_time=when)
-        found = re.search(r"(\d+) revision", stdout or "")  # "Redline complete: 4 revision(s) found"
+        # stdout ends "Redline complete: 4 revision(s) found"
+        found = re.search(r"(\d+) revision", stdout or "")
         return result, int(found.group(1)) if found else None
 
     try:
@@ -539,7 +567,7 @@ def main() -> None:
         sys.exit("neither engine can run: nothing to measure")
 
     start = time.perf_counter()
-    todo = [tiny_pair()] + pairs(sizes)
+    todo = [tiny_pair()] + pairs(sizes) + [long_paragraph_pair()]
     print(f"generated {len(todo)} document pairs in {time.perf_counter() - start:.1f} s")
 
     header = ("| pair | paragraphs (words), tables | changes | docgen, median | "
@@ -595,7 +623,8 @@ def main() -> None:
         base_n, base_t = series[0]
         print("docgen time per 1,000 paragraphs: " + ", ".join(
             f"{n:,}: {t / n * 1000 * 1000:.0f} ms" for n, t in series)
-              + f" (time ×{series[-1][1] / base_t:.1f} for paragraphs ×{series[-1][0] / base_n:.0f})")
+              + f" (time ×{series[-1][1] / base_t:.1f} for paragraphs "
+                f"×{series[-1][0] / base_n:.0f})")
     if docgen_2000 is not None:
         verdict = "meets" if docgen_2000 < 0.5 else "MISSES"
         print(f"docgen on the 2,000-paragraph pair: {seconds(docgen_2000)} ({verdict} the goal "

@@ -35,6 +35,7 @@ import copy
 import datetime as dt
 import posixpath
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -104,7 +105,10 @@ _ALL_IDS = etree.XPath("//@w:id", namespaces={"w": W})
 _DOCPR_IDS = etree.XPath("//*[local-name()='docPr']/@id")
 _W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 _PARA_IDS = {f"{{{_W14}}}paraId", f"{{{_W14}}}textId"}
-MAX_REPLACE_PAIRS = 4000  # above this many paragraph pairs, align a changed region by position
+MAX_REPLACE_PAIRS = 4000
+SMALL_DIFF = 250_000  # above this many token pairs a region is compared with Myers' diff…
+RARE = 16             # … unless no element repeats more often than this (difflib stays linear)
+MAX_EDITS = 1000      # beyond this many edits two regions are taken as wholly different  # above this many paragraph pairs, align a changed region by position
 
 
 # -- public types -------------------------------------------------------------------------------
@@ -267,7 +271,10 @@ def _plain(el: etree._Element) -> str:
 
 # -- tokens of a paragraph ------------------------------------------------------------------------
 
-@dataclass
+_NO_MARKERS: list = []  # shared, never appended to
+
+
+@dataclass(slots=True)
 class _Token:
     key: str
     pieces: list[tuple[Any, Any]]  # (source run or None, text str or element)
@@ -326,9 +333,11 @@ def _paragraph_tokens(p: etree._Element, sign: Any = None
                 i = end + 1
                 continue
         if isinstance(child, str):
-            for m in _TOKEN.finditer(child):
-                tokens.append(_Token(m.group(), [(run, m.group())], wrap, pending))
+            words = _TOKEN.findall(child)
+            if words:
+                tokens.append(_Token(words[0], [(run, words[0])], wrap, pending))
                 pending = []
+                tokens.extend([_Token(t, [(run, t)], wrap, _NO_MARKERS) for t in words[1:]])
         else:
             tokens.append(_Token(_atom_key(child), [(run, child)], wrap, pending))
             pending = []
@@ -690,25 +699,36 @@ class _Comparer:
                 segments.append((wrap, mark, [piece]))
 
         formatted = False
+        differs: dict[tuple[int, int], bool] = {}  # (old run, new run) → other properties?
 
         def add_new(tok: _Token, mark: str | None, old: _Token | None = None) -> None:
             nonlocal formatted
             for m in tok.markers:
                 add(tok.wrap, "marker", m)
-            olds = old.pieces if old is not None and len(old.pieces) == len(tok.pieces) else []
-            for k, (src, what) in enumerate(tok.pieces):
-                before = None
-                if olds and src is not None and olds[k][0] is not None and \
-                        _rpr_sig(olds[k][0]) != _rpr_sig(src):
-                    before = olds[k][0]
-                    formatted = True
+            if old is None or len(old.pieces) != len(tok.pieces):
+                for src, what in tok.pieces:
+                    add(tok.wrap, mark, (src, what, None))
+                return
+            for (src, what), (before, _) in zip(tok.pieces, old.pieces):
+                if src is None or before is None or before is src:
+                    before = None
+                else:
+                    pair = (id(before), id(src))
+                    changed = differs.get(pair)
+                    if changed is None:
+                        changed = differs[pair] = _rpr_sig(before) != _rpr_sig(src)
+                    if changed:
+                        formatted = True
+                    else:
+                        before = None
                 add(tok.wrap, mark, (src, what, before))
 
         for op, i1, i2, j1, j2 in ops:
             if op == "equal":
                 for o, n in zip(old_tokens[i1:i2], new_tokens[j1:j2]):
                     add_new(n, None, o)
-                    self._pair_refs(o, n)
+                    if len(n.pieces) > 1 or not isinstance(n.pieces[0][1], str):
+                        self._pair_refs(o, n)  # a note reference, a field …
                 continue
             for tok in old_tokens[i1:i2]:
                 wrap = tuple(self._old_wrapper(el) for el in tok.wrap
@@ -805,8 +825,19 @@ class _Comparer:
         out: list[etree._Element] = []
         current = None
         run = None
+        text_tag = DELTEXT if deleted else T
+        texts: list[str] = []  # words waiting to become one w:t (joined once: no O(n²) text)
+
+        def flush() -> None:
+            if texts:
+                t = etree.SubElement(run, text_tag)
+                t.text = "".join(texts)
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                texts.clear()
+
         for src, what, before in pieces:
             if src is None:
+                flush()
                 el = self._import(what) if deleted else what
                 if deleted and el.tag == SDT:
                     _to_deleted(el)
@@ -814,6 +845,7 @@ class _Comparer:
                 current = run = None
                 continue
             if run is None or (src, before) != current:
+                flush()
                 run = etree.Element(R_, dict(src.attrib))
                 rpr = src.find(RPR)
                 if rpr is not None:
@@ -823,19 +855,14 @@ class _Comparer:
                 out.append(run)
                 current = (src, before)
             if isinstance(what, str):
-                last = run[-1] if len(run) else None
-                text_tag = DELTEXT if deleted else T
-                if last is not None and last.tag == text_tag:
-                    last.text += what
-                else:
-                    t = etree.SubElement(run, text_tag)
-                    t.text = what
-                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                texts.append(what)
             else:
+                flush()
                 el = self._import(what) if deleted else copy.deepcopy(what)
                 if deleted:
                     _to_deleted(el)
                 run.append(el)
+        flush()
         if deleted:
             for r in out:
                 if r.tag == R_:
@@ -1391,6 +1418,8 @@ def _simple_field_runs(fld: etree._Element) -> list[etree._Element]:
 
 
 def _token_text(tok: _Token) -> str:
+    if len(tok.pieces) == 1 and isinstance(tok.pieces[0][1], str):
+        return tok.pieces[0][1]
     out = []
     for _, what in tok.pieces:
         if isinstance(what, str):
@@ -1440,7 +1469,8 @@ def _similar(old: etree._Element, new: etree._Element) -> float:
     sm = SequenceMatcher(None, ta, tb, autojunk=False)
     if sm.real_quick_ratio() < 0.5 or sm.quick_ratio() < 0.5:
         return 0.0
-    ratio = sm.ratio()
+    same = sum(i2 - i1 for op, i1, i2, _, _ in _opcodes(ta, tb) if op == "equal")
+    ratio = 2.0 * same / (len(ta) + len(tb))
     return ratio if ratio >= 0.5 else 0.0
 
 
@@ -1461,7 +1491,13 @@ def _positional(old: list, new: list) -> list[tuple[Any, Any]]:
 
 
 def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
-    """Edit operations turning ``a`` into ``b``; common ends are trimmed first for speed."""
+    """Edit operations turning ``a`` into ``b``; common ends are trimmed first for speed.
+
+    Small regions, and regions whose elements rarely repeat (the paragraphs of a document), use
+    difflib, whose longest-match alignment reads well; large regions of repeated elements (the
+    words and spaces of a very long paragraph) use Myers' O(ND) diff, which stays fast when the
+    changes are few where difflib would be quadratic.
+    """
     n, m = len(a), len(b)
     start = 0
     while start < n and start < m and a[start] == b[start]:
@@ -1472,12 +1508,96 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
     ops: list[tuple[str, int, int, int, int]] = []
     if start:
         ops.append(("equal", 0, start, 0, start))
-    mid = SequenceMatcher(None, a[start:n - end], b[start:m - end], autojunk=False)
-    for op, i1, i2, j1, j2 in mid.get_opcodes():
+    mid_a, mid_b = a[start:n - end], b[start:m - end]
+    if len(mid_a) * len(mid_b) <= SMALL_DIFF or \
+            max(Counter(mid_b).values(), default=0) <= RARE:
+        middle = SequenceMatcher(None, mid_a, mid_b, autojunk=False).get_opcodes()
+    else:
+        middle = _myers(mid_a, mid_b)
+    for op, i1, i2, j1, j2 in middle:
         ops.append((op, i1 + start, i2 + start, j1 + start, j2 + start))
     if end:
         ops.append(("equal", n - end, n, m - end, m))
     return [o for o in ops if o[1] != o[2] or o[3] != o[4]]
+
+
+def _myers(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Myers' greedy shortest edit script as difflib opcodes; beyond ``MAX_EDITS`` edits the
+    two sides are simply different, and one replacement says so."""
+    n, m = len(a), len(b)
+    common = sum((Counter(a) & Counter(b)).values())
+    limit = min(n + m, MAX_EDITS)
+    if n + m - 2 * common > limit:  # more edits than the limit, whatever the order
+        return [("replace", 0, n, 0, m)] if n and m else \
+            [("delete", 0, n, 0, 0)] if n else [("insert", 0, 0, 0, m)]
+    offset = limit + 1
+    v = [0] * (2 * limit + 3)
+    trace: list[list[int]] = []
+    found = False
+    for d in range(limit + 1):
+        trace.append(v[:])
+        for k in range(-d, d + 1, 2):
+            if k == -d or (k != d and v[offset + k - 1] < v[offset + k + 1]):
+                x = v[offset + k + 1]
+            else:
+                x = v[offset + k - 1] + 1
+            y = x - k
+            while x < n and y < m and a[x] == b[y]:
+                x += 1
+                y += 1
+            v[offset + k] = x
+            if x >= n and y >= m:
+                found = True
+                break
+        if found:
+            break
+    if not found:
+        return [("replace", 0, n, 0, m)] if n and m else \
+            [("delete", 0, n, 0, 0)] if n else [("insert", 0, 0, 0, m)]
+    # walk back through the saved frontiers: each step is a snake, then one edit
+    steps: list[tuple[str, int, int]] = []  # (kind, x, y) of single elements, back to front
+    x, y = n, m
+    for d in range(len(trace) - 1, 0, -1):
+        before = trace[d]
+        k = x - y
+        if k == -d or (k != d and before[offset + k - 1] < before[offset + k + 1]):
+            prev_k = k + 1
+        else:
+            prev_k = k - 1
+        prev_x = before[offset + prev_k]
+        prev_y = prev_x - prev_k
+        while x > prev_x and y > prev_y:
+            x -= 1
+            y -= 1
+            steps.append(("equal", x, y))
+        if x == prev_x:
+            y -= 1
+            steps.append(("insert", x, y))
+        else:
+            x -= 1
+            steps.append(("delete", x, y))
+    while x > 0 and y > 0:
+        x -= 1
+        y -= 1
+        steps.append(("equal", x, y))
+    steps.reverse()
+    ops: list[list[Any]] = []
+    i = j = 0
+    for kind, x, y in steps:
+        tag = "equal" if kind == "equal" else "change"
+        if not ops or ops[-1][0] != tag:
+            ops.append([tag, i, i, j, j])
+        if kind in ("equal", "delete"):
+            i += 1
+        if kind in ("equal", "insert"):
+            j += 1
+        ops[-1][2], ops[-1][4] = i, j
+    out = []
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "change":
+            tag = "replace" if i1 != i2 and j1 != j2 else "delete" if i1 != i2 else "insert"
+        out.append((tag, i1, i2, j1, j2))
+    return out
 
 
 _OUTLINE, _PSTYLE, _VAL = w("outlineLvl"), w("pStyle"), w("val")
