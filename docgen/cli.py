@@ -63,6 +63,54 @@ def _source_date() -> dt.datetime | None:
                          "1970-01-01") from None
 
 
+class _When(click.ParamType):
+    """An ISO date or date-time for tracked changes; a date means midnight UTC."""
+
+    name = "ISO-DATE"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        text = str(value).strip()
+        option = param.opts[-1] if param is not None else "--date"
+        try:
+            if len(text) == 10:
+                when = dt.datetime.combine(dt.date.fromisoformat(text), dt.time(),
+                                           dt.timezone.utc)
+            else:
+                when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise UsageError(f"{option}: {text!r} is not a date; write it as YYYY-MM-DD or "
+                             "YYYY-MM-DDTHH:MM:SSZ, e.g. 2027-05-14") from None
+        when = when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+        try:
+            utc = when.astimezone(dt.timezone.utc)
+        except OverflowError:
+            utc = None
+        if utc is None or not 1900 <= utc.year <= 9999:
+            raise UsageError(f"{option}: {text!r} is out of range; give a date between 1900 "
+                             "and 9999")
+        return when
+
+
+def _author(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """The name on tracked changes: not empty, and no control characters (Word refuses them)."""
+    if not value.strip():
+        raise UsageError(f"{param.opts[-1]} must not be empty")
+    bad = sorted({f"U+{ord(c):04X}" for c in value if ord(c) < 32 or 0x7F <= ord(c) < 0xA0})
+    if bad:
+        raise UsageError(f"{param.opts[-1]} {value!r} contains a control character "
+                         f"({', '.join(bad)}); type the name on one line")
+    return value.strip()
+
+
+def _named(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An output name must name something: an empty -o is a mistake, not the current folder."""
+    if value is not None and not value.strip():
+        raise UsageError(f"{param.opts[0]} must name a file or folder, not be empty")
+    return value
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docgen")
 def cli() -> None:
@@ -109,7 +157,7 @@ def validate(specs: tuple[str, ...]) -> None:
 @cli.command(name="build")
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder to write into; each spec gets OUT/<spec id>/.")
+              callback=_named, help="Folder to write into; each spec gets OUT/<spec id>/.")
 @click.option("--no-pdf", is_flag=True, help="Write DOCX only; no LibreOffice needed.")
 @click.option("--force", is_flag=True,
               help="Replace docgen's own files in an existing output folder; other files stay.")
@@ -224,7 +272,7 @@ def _iso_date(option: str, value: str) -> dt.date:
 @click.argument("spec", metavar="SPEC")
 @click.option("--school-year", required=True, metavar="YYYY-YYYY",
               help="The school year of the renewed agreement, e.g. 2027-2028.")
-@click.option("-o", "--out", "new_spec", required=True, metavar="NEW_SPEC",
+@click.option("-o", "--out", "new_spec", required=True, metavar="NEW_SPEC", callback=_named,
               type=click.Path(dir_okay=False), help="The file to write the renewed spec to.")
 @click.option("--review-date", metavar="YYYY-MM-DD",
               help="The day of the annual review, recorded in the new spec's annual_review.")
@@ -259,30 +307,21 @@ def renew(spec: str, school_year: str, new_spec: str, review_date: str | None,
         click.echo(f"- {item['item']}: {item['reason']}")
 
 
-def _iso_datetime(option: str, value: str) -> dt.datetime:
-    try:
-        when = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option}: {value!r} is not a date; write it as YYYY-MM-DD or "
-                         "YYYY-MM-DDTHH:MM:SSZ, e.g. 2027-05-14") from None
-    return when.replace(tzinfo=dt.timezone.utc) if when.tzinfo is None else when
-
-
 @cli.command()
 @click.argument("old_spec", metavar="OLD_SPEC")
 @click.argument("new_spec", metavar="NEW_SPEC")
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder to write the summary and the redlines into.")
+              callback=_named, help="Folder to write the summary and the redlines into.")
 @click.option("--no-pdf", is_flag=True, help="Write the redlines as DOCX only.")
-@click.option("--author", default="docgen", show_default=True,
+@click.option("--author", default="docgen", show_default=True, callback=_author,
               help="The author of the tracked changes.")
-@click.option("--date", "date", metavar="ISO",
+@click.option("--date", "date", type=_When(),
               help="The date of the tracked changes [default: SOURCE_DATE_EPOCH, else the new "
                    "spec's annual_review.review_date, else now].")
 @click.option("--force", is_flag=True,
               help="Replace files in the folder that docgen review did not write.")
 def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str,
-           date: str | None, force: bool) -> None:
+           date: dt.datetime | None, force: bool) -> None:
     """Compare last year's spec with this year's: a change summary and redlined documents.
 
     Writes OUT/summary.md, summary.html and summary.json (every change in plain words, those
@@ -295,7 +334,7 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
       docgen review lincoln-2026-27.json lincoln-2027-28.json -o review/
       docgen review old.json new.json -o review/ --no-pdf --author "Minh Nguyen"
     """
-    when = _iso_datetime("--date", date) if date is not None else _source_date()
+    when = date if date is not None else _source_date()
     old, new = load_pair(old_spec, new_spec)
     if when is None:
         when = review_date_of(new) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -495,32 +534,12 @@ def i18n_check(locales: tuple[str, ...], directory: str | None) -> None:
         raise SystemExit(1)
 
 
-class _When(click.ParamType):
-    """An ISO date or date-time for tracked changes; a date means midnight UTC."""
-
-    name = "ISO-DATE"
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> dt.datetime:
-        if isinstance(value, dt.datetime):
-            return value
-        text = str(value).strip()
-        try:
-            if len(text) == 10:
-                return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(),
-                                           dt.timezone.utc)
-            when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            self.fail(f"{text!r} is not a date like 2027-06-30 or 2027-06-30T09:00:00Z",
-                      param, ctx)
-        return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
-
-
 @cli.command(name="redline")
 @click.argument("old", metavar="OLD.docx", type=click.Path(dir_okay=True))
 @click.argument("new", metavar="NEW.docx", type=click.Path(dir_okay=True))
-@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False),
-              help="The redline to write: NEW with tracked changes.")
-@click.option("--author", default="docgen", show_default=True,
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False), callback=_named,
+              help="The redline to write (.docx): NEW with tracked changes.")
+@click.option("--author", default="docgen", show_default=True, callback=_author,
               help="Name shown on each tracked change.")
 @click.option("--date", "when", type=_When(),
               help="Date of the tracked changes [default: SOURCE_DATE_EPOCH, else now].")
@@ -543,10 +562,10 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
     """
     from .redline import redline_files, save_files, summary_json, summary_markdown
 
+    if Path(out).suffix.lower() != ".docx":
+        raise UsageError(f"-o {out}: a redline is a Word document; give it a .docx name")
     if summary is not None and Path(summary).suffix.lower() not in (".json", ".md"):
         raise UsageError(f"--summary {summary}: name a .json or .md file")
-    if not author.strip():
-        raise UsageError("--author must not be empty")
     date = when or _source_date() or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     result = redline_files(old, new, author=author, date=date)
     files = [(Path(out), result.docx)]

@@ -75,4 +75,7 @@ class OutputError(DocgenError):
 
 class DocxError(DocgenError):
     """A DOCX given to ``docgen redline`` cannot be read safely (not a zip, encrypted, a zip bomb,
-    XML with entity declarations, a missing file)."""
+    XML with entity declarations, a missing file). Several files' problems are one per line."""
+
+    def lines(self) -> list[str]:
+        return self.message.split("\n")

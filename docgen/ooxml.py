@@ -104,6 +104,10 @@ class Package:
         elif "word/document.xml" not in parts:
             raise DocxError(f"{name}: is a zip archive but not a Word document "
                             "(it has no word/document.xml)")
+        for needed in ("[Content_Types].xml", "_rels/.rels"):
+            if needed not in parts:
+                raise DocxError(f"{name}: is not a complete Word document (it has no {needed}); "
+                                "open it in Word or LibreOffice and save it again")
         return cls(name, parts)
 
     @property

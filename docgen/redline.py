@@ -43,7 +43,7 @@ from typing import Any
 
 from lxml import etree
 
-from .errors import DocxError, OutputError, Problem
+from .errors import DocxError, OutputError, Problem, UsageError
 from .ooxml import REL_TYPES, R, W, Package, read_docx
 
 __all__ = ["Change", "Redline", "accept_revisions", "redline", "redline_files"]
@@ -135,16 +135,27 @@ class Redline:
 
 def redline_files(old: str | Path, new: str | Path, *, author: str = "docgen",
                   date: dt.datetime) -> Redline:
-    """Read two DOCX files safely and compare them (see :func:`redline`)."""
-    return redline(read_docx(old), read_docx(new), author=author, date=date,
+    """Read two DOCX files safely and compare them (see :func:`redline`); the problems of both
+    files are reported together."""
+    data: list[bytes] = []
+    problems: list[str] = []
+    for path in (old, new):
+        try:
+            data.append(read_docx(path))
+            Package.open(data[-1], str(path))
+        except DocxError as e:
+            problems.append(e.message)
+    if problems:
+        raise DocxError("\n".join(problems))
+    return redline(data[0], data[1], author=author, date=date,
                    old_name=str(old), new_name=str(new))
 
 
 def redline(old: bytes, new: bytes, *, author: str = "docgen", date: dt.datetime,
             old_name: str = "old.docx", new_name: str = "new.docx") -> Redline:
     """Return ``new`` with tracked changes that turn ``old`` into it."""
-    if not author.strip():
-        raise DocxError("the author of the changes must not be empty")
+    if not author.strip() or any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in author):
+        raise UsageError(f"the author of the changes, {author!r}, must be a name on one line")
     old_pkg = Package.open(old, old_name)
     new_pkg = Package.open(new, new_name)
     return _Comparer(old_pkg, new_pkg, author, date).run()
@@ -1691,24 +1702,57 @@ def summary_json(result: Redline, *, old_name: str, new_name: str, author: str,
 def summary_markdown(result: Redline, *, old_name: str, new_name: str, author: str,
                      date: dt.datetime) -> str:
     """The change list for people: what ``--summary FILE.md`` writes."""
-    lines = [f"# Changes from {old_name} to {new_name}", "",
+    lines = [f"# Changes from {_md(old_name)} to {_md(new_name)}", "",
              f"{len(result.changes)} changed place{'s' if len(result.changes) != 1 else ''}, "
              f"{result.revisions} tracked revision{'s' if result.revisions != 1 else ''} "
-             f"by {author}, {_w_date(date)}.", ""]
+             f"by {_md(author)}, {_w_date(date)}. Places count paragraphs, tables and rows as "
+             "they stand in the redline, where removed ones are still shown.", ""]
     for c in result.changes:
         where = f"{c.story}, {c.where}"
         if c.kind == "changed":
-            lines.append(f"- **{where}**: changed from “{_one_line(c.old)}” "
-                         f"to “{_one_line(c.new)}”")
+            lines.append(f"- **{where}**: “{_excerpt(c.old, c.new)}”")
         elif c.kind == "formatted":
-            lines.append(f"- **{where}**: formatting changed in “{_one_line(c.new)}”")
+            lines.append(f"- **{where}**: formatting changed in “{_md(_one_line(c.new))}”")
         elif c.kind == "inserted":
-            lines.append(f"- **{where}**: added “{_one_line(c.new)}”")
+            lines.append(f"- **{where}**: added “{_md(_one_line(c.new))}”")
         else:
-            lines.append(f"- **{where}**: removed “{_one_line(c.old)}”")
+            lines.append(f"- **{where}**: removed “{_md(_one_line(c.old))}”")
     if not result.changes:
         lines.append("The documents read the same.")
     return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Escape ``text`` so that Markdown shows it as written."""
+    return re.sub(r"([\\`*_\[\]<>|~#])", r"\\\1", text).replace("\n", " ")
+
+
+def _excerpt(old: str, new: str, context: int = 8, limit: int = 60) -> str:
+    """The changed words of a paragraph with a few words around them, in Markdown:
+    ``…for the ~~2026-2027~~ **2027-2028** school year…``."""
+    a, b = old.split(), new.split()
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+
+    def words(ws: list[str]) -> str:
+        return _md(" ".join(ws if len(ws) <= limit else ws[:limit] + ["…"]))
+
+    before = a[max(0, start - context):start]
+    after = a[len(a) - end:len(a) - end + context] if end else []
+    gone, added = a[start:len(a) - end], b[start:len(b) - end]
+    parts = (["…"] if start > context else []) + ([words(before)] if before else [])
+    if gone:
+        parts.append(f"~~{words(gone)}~~")
+    if added:
+        parts.append(f"**{words(added)}**")
+    if not gone and not added:  # only spacing changed
+        parts.append("(spacing)")
+    parts += ([words(after)] if after else []) + (["…"] if end > context else [])
+    return " ".join(parts)
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -1731,6 +1775,8 @@ def save_files(files: list[tuple[Path, bytes]], *, force: bool = False,
     from .build import _temporary  # one implementation of "a new file beside the target"
 
     problems = []
+    if len({p.resolve() for p, _ in files}) < len(files):
+        raise UsageError("the redline and its summary must be two different files")
     for path, _ in files:
         if any(_same(path, i) for i in inputs):
             problems.append(f"{path}: is one of the documents being compared; "
@@ -1746,16 +1792,16 @@ def save_files(files: list[tuple[Path, bytes]], *, force: bool = False,
         raise OutputError(problems[0], [Problem(p.split(": ", 1)[0], 0, 0, "",
                                                 p.split(": ", 1)[1]) for p in problems])
     temps: list[tuple[Path, Path]] = []
+    target = files[0][0]
     try:
-        for path, data in files:
-            temps.append((_temporary(path, data), path))
-        for tmp, path in temps:
-            tmp.replace(path)
+        for target, data in files:
+            temps.append((_temporary(target, data), target))
+        for tmp, target in temps:
+            tmp.replace(target)
     except OSError as e:
         for tmp, _ in temps:
             tmp.unlink(missing_ok=True)
-        raise OutputError(f"{e.filename or files[0][0]}: cannot be written "
-                          f"({e.strerror or e})") from None
+        raise OutputError(f"{target}: cannot be written ({e.strerror or e})") from None
 
 
 def _same(a: Path, b: Path) -> bool:

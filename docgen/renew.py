@@ -178,7 +178,7 @@ def renew(spec: Spec, school_year: str, *, new_file: str,
     data = copy.deepcopy(old)
 
     rolled: dict[tuple, tuple[str, str]] = {}
-    year_mentions: list[tuple[tuple, str, str]] = []
+    year_mentions: list[tuple[tuple, str, str, str | None]] = []
     old_years = {old_year[:4], old_year[5:]}
     mention = re.compile(r"(?<![0-9])(" + "|".join(sorted(old_years)) + r")(?![0-9])")
     for path, _, ref, value in list(_walk(schema(), old)):
@@ -189,18 +189,24 @@ def renew(spec: Spec, school_year: str, *, new_file: str,
             _put(data, path, new_value)
             rolled[path] = (value, new_value)
         elif ref in ("text", "line") and isinstance(value, str):
-            replaced = re.sub(rf"(?<![0-9]){re.escape(old_year)}(?![0-9])", school_year, value)
-            if replaced != value:
+            this_year = re.compile(rf"(?<![0-9]){re.escape(old_year)}(?![0-9])")
+            replaced = value
+            if this_year.search(value) and school_year not in value:
+                # "for the 2026-2027 school year" → 2027-2028; a text that already names the new
+                # year ("the 2026-2027 and 2027-2028 school years") is left for a person
+                replaced = this_year.sub(school_year, value)
                 _put(data, path, replaced)
-            found = mention.findall(re.sub(rf"(?<![0-9]){re.escape(old_year)}(?![0-9])", "",
-                                           value))
+                year_mentions.append((path, old_year, replaced, value))
+            found = mention.findall(this_year.sub("", value) if replaced != value else value)
             if found and path[:2] != ("data_sharing", "irb"):  # the IRB has an item of its own
-                year_mentions.append((path, "/".join(sorted(set(found))), replaced))
+                year_mentions.append((path, "/".join(sorted(set(found))), replaced, None))
 
     data["schema_version"] = RENEWED_SCHEMA_VERSION
     data["school_year"] = school_year
     data = _insert_after(data, "school_year", "version", old_version + 1)
     data["id"] = new_id(old["id"], old_year, school_year)
+    if data["id"] == old["id"]:  # an id without a year: give it one, so the folders differ
+        data["id"] = f"{old['id']}-{school_year[:4]}-{school_year[7:]}"
     if "$schema" in data:
         data["$schema"] = _relative_schema(old["$schema"], spec.file, new_file)
 
@@ -231,7 +237,8 @@ def _item(item: str, reason: str, path: tuple) -> dict[str, Any]:
 
 
 def _reconfirm(data: dict[str, Any], year: str, old_year: str, rolled: dict[tuple, tuple[str, str]],
-               mentions: list[tuple[tuple, str, str]], fmt: _Formatter) -> list[dict[str, Any]]:
+               mentions: list[tuple[tuple, str, str, str | None]],
+               fmt: _Formatter) -> list[dict[str, Any]]:
     """Return what the coordinator must re-confirm for ``data``, in the order of the agreement."""
     items: list[dict[str, Any]] = []
     parties = data.get("parties", {})
@@ -332,10 +339,14 @@ def _reconfirm(data: dict[str, Any], year: str, old_year: str, rolled: dict[tupl
         items.append(_item(f"Grant: {funding['grant']}",
                            f"check that the grant still funds the work in {year}",
                            ("funding", "grant")))
-    for path, found, text in mentions:
-        shown = text if len(text) <= 120 else text[:117] + "…"
-        items.append(_item(f"Text that mentions {found}: {_title(path)}",
-                           f"update any date in it for {year}: \"{shown}\"", path))
+    for path, found, text, original in mentions:
+        if original is not None:
+            items.append(_item(f"Text updated for {year}: {_title(path)}",
+                               f"check that it still reads right: \"{original}\" now reads "
+                               f"\"{text}\"", path))
+        else:
+            items.append(_item(f"Text that mentions {found}: {_title(path)}",
+                               f"update any date in it for {year}: \"{text}\"", path))
     return items
 
 

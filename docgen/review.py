@@ -31,7 +31,7 @@ from typing import Any
 from . import __version__
 from .build import BuildOptions, _temporary, render_documents
 from .context import _WEEKDAYS, _Formatter
-from .errors import OutputError, Problem, SpecError
+from .errors import OutputError, Problem, SpecError, UsageError
 from .locales import DEFAULT_LOCALE
 from .spec import Spec, check_spec, json_path, read_spec, resolve_ref as _resolve, schema
 
@@ -47,6 +47,9 @@ LEGAL_REVIEW: dict[tuple[str, ...], str] = {
     ("data_sharing", "school_official"): "FERPA legal basis (school official)",
     ("data_sharing", "study"): "FERPA legal basis (studies)",
     ("data_sharing", "evaluation"): "FERPA legal basis (audit or evaluation)",
+    ("data_sharing", "authorized_users"): "FERPA: who may see the data",
+    ("data_sharing",): "FERPA: the data-sharing agreement's terms",
+    ("currency",): "the currency of every amount",
     ("insurance",): "insurance",
     ("indemnification",): "indemnification",
     ("termination",): "termination",
@@ -85,7 +88,7 @@ class Change:
 
     path: str
     label: str
-    kind: str  # "changed", "added" or "removed"
+    kind: str  # "changed", "added", "removed" or "reordered"
     old: Any
     new: Any
     old_text: str | None
@@ -118,8 +121,18 @@ def _legal(keys: tuple[str, ...]) -> str | None:
 class _Comparer:
     def __init__(self, old: dict[str, Any], new: dict[str, Any], locale: str) -> None:
         self.old, self.new = old, new
-        self.fmt = _Formatter(locale, new.get("currency", "USD"))
+        self.new_fmt = _Formatter(locale, new.get("currency", "USD"))
+        self.old_fmt = _Formatter(locale, old.get("currency", "USD"))
+        self.fmt = self.new_fmt
         self.changes: list[Change] = []
+
+    def show_old(self, node: dict[str, Any], value: Any) -> str:
+        """``value`` of the old spec as it wrote it (its amounts in its own currency)."""
+        self.fmt = self.old_fmt
+        try:
+            return self.show(node, value)
+        finally:
+            self.fmt = self.new_fmt
 
     # values as the documents write them
 
@@ -189,7 +202,7 @@ class _Comparer:
             node: dict[str, Any], old: Any, new: Any, item: str | None = None) -> None:
         """Record a change; ``item`` is the title of a list's items when one is added or
         removed (``crumbs`` then ends with the list's title and the item's name)."""
-        old_text = None if old is None else self.show(node, old)
+        old_text = None if old is None else self.show_old(node, old)
         new_text = None if new is None else self.show(node, new)
         label = " › ".join(crumbs)
         if kind == "changed":
@@ -267,14 +280,30 @@ class _Comparer:
         for value in new:
             if value in gone:
                 gone.remove(value)
+        kept = [v for v in old if v in new]
+        if kept != [v for v in new if v in old]:
+            self.reordered(path_new, keys, crumbs, what)
         for value in gone:
             i = old.index(value)
-            self.add(path_old + (i,), keys, crumbs + [self.show(items, value)], "removed", items,
-                     value, None, what)
+            self.add(path_old + (i,), keys, crumbs + [self.show_old(items, value)], "removed",
+                     items, value, None, what)
         for value in left:
             i = new.index(value)
             self.add(path_new + (i,), keys, crumbs + [self.show(items, value)], "added", items,
                      None, value, what)
+
+    def order(self, pairs: list[tuple[int, int]], path: tuple, keys: tuple[str, ...],
+              crumbs: list[str], what: str) -> None:
+        olds = [i for i, _ in sorted(pairs, key=lambda p: p[1])]
+        if olds != sorted(olds):
+            self.reordered(path, keys, crumbs, what)
+
+    def reordered(self, path: tuple, keys: tuple[str, ...], crumbs: list[str], what: str) -> None:
+        """The same items in another order: no change of substance, but the documents list
+        them in the new order, so their redlines show it."""
+        label = " › ".join(crumbs) or what
+        self.changes.append(Change(json_path(path), label, "reordered", None, None, None, None,
+                                   f"{label}: the same items in another order", False, None))
 
     def objects(self, items: dict[str, Any], old: list[Any], new: list[Any], path_old: tuple,
                 path_new: tuple, keys: tuple[str, ...], crumbs: list[str]) -> None:
@@ -306,6 +335,7 @@ class _Comparer:
                     pairs.append((i, new_ids[value]))
                     old_left.remove(i)
                     new_left.remove(new_ids[value])
+        self.order(pairs, path_new, keys, crumbs, what)
         for i, j in sorted(pairs, key=lambda p: p[1]):
             if old[i] != new[j]:
                 self.walk(items, old[i], new[j], path_old + (i,), path_new + (j,), keys,
@@ -569,7 +599,23 @@ def load_pair(old_file: str, new_file: str) -> tuple[Spec, Spec]:
     if problems:
         files = sorted({p.file for p in problems})
         raise SpecError(f"{' and '.join(files)}: {len(problems)} problem(s)", problems)
-    return specs[0], specs[1]
+    old, new = specs
+    if new.data["school_year"] < old.data["school_year"]:
+        raise UsageError(f"{new_file} is for {new.data['school_year']}, before {old_file}'s "
+                         f"{old.data['school_year']}: give last year's spec first, then this "
+                         "year's")
+    before, after = _partnership(old), _partnership(new)
+    if before[0] != after[0] and before[1] != after[1]:
+        raise UsageError(f"{old_file} ({before[0]} and {before[1]}) and {new_file} ({after[0]} "
+                         f"and {after[1]}) are different partnerships; docgen review compares "
+                         "two years of one partnership")
+    return old, new
+
+
+def _partnership(spec: Spec) -> tuple[str, str]:
+    parties = spec.data.get("parties", {})
+    return tuple(str((parties.get(role) or {}).get("legal_name", "")).strip()
+                 for role in ("school", "partner"))  # type: ignore[return-value]
 
 
 def review_date_of(spec: Spec) -> dt.datetime | None:

@@ -93,8 +93,8 @@ def test_markdown_summary_reads_as_sentences(pair: Path) -> None:
     assert result.exit_code == 0, result.output
     text = Path("changes.md").read_text()
     assert text.splitlines()[0] == "# Changes from old.docx to new.docx"
-    assert ("- **body, paragraph 1**: changed from “The partner provides tutoring.” to "
-            "“The partner provides tutoring and meals.”") in text
+    assert ("- **body, paragraph 1**: “The partner provides ~~tutoring.~~ "
+            "**tutoring and meals.**”") in text
 
 
 def test_identical_documents_give_no_revisions(pair: Path) -> None:
@@ -131,6 +131,12 @@ def test_never_writes_over_an_input_even_with_force(pair: Path) -> None:
 @pytest.mark.parametrize("args, message", [
     (["--summary", "changes.txt"], "Error: --summary changes.txt: name a .json or .md file\n"),
     (["--author", " "], "Error: --author must not be empty\n"),
+    (["--author", "Minh\x0bNguyen"], "Error: --author 'Minh\\x0bNguyen' contains a control "
+                                      "character (U+000B); type the name on one line\n"),
+    (["--summary", "out.docx"], "Error: --summary out.docx: name a .json or .md file\n"),
+    (["--summary", "./out.json", "-o", "out.json"],
+     "Error: -o out.json: a redline is a Word document; give it a .docx name\n"),
+    (["-o", ""], "Error: -o must name a file or folder, not be empty\n"),
 ])
 def test_usage_errors_exit_2(pair: Path, args: list[str], message: str) -> None:
     result = run("old.docx", "new.docx", "-o", "out.docx", *DATE, *args)
@@ -139,10 +145,41 @@ def test_usage_errors_exit_2(pair: Path, args: list[str], message: str) -> None:
     assert listing(pair) == ["new.docx", "old.docx"]
 
 
-def test_a_bad_date_is_a_usage_error(pair: Path) -> None:
-    result = run("old.docx", "new.docx", "-o", "out.docx", "--date", "June 1")
+def test_the_redline_and_its_summary_must_differ(pair: Path) -> None:
+    result = run("old.docx", "new.docx", "-o", "out.docx", "--summary", "out.json", *DATE)
+    assert result.exit_code == 0
+    result = run("old.docx", "new.docx", "-o", "same.docx", "--summary", "./same.docx", *DATE)
     assert result.exit_code == 2
-    assert "'June 1' is not a date like 2027-06-30 or 2027-06-30T09:00:00Z" in result.stderr
+    assert not Path("same.docx").exists()
+
+
+def test_markdown_summary_escapes_document_text(pair: Path) -> None:
+    Path("old.docx").write_bytes(make_docx("Pay $100 to [the partner](http://x) <b>now</b>."))
+    Path("new.docx").write_bytes(make_docx("Pay **$200** to [the partner](http://x) <b>now</b>."))
+    assert run("old.docx", "new.docx", "-o", "o.docx", "--summary", "o.md", *DATE).exit_code == 0
+    line = Path("o.md").read_text().splitlines()[-1]
+    assert line == ("- **body, paragraph 1**: “Pay ~~$100~~ **\\*\\*$200\\*\\*** to "
+                    "\\[the partner\\](http://x) \\<b\\>now\\</b\\>.”")
+
+
+def test_problems_of_both_files_are_reported_together(pair: Path) -> None:
+    result = run("gone.docx", "missing.docx", "-o", "out.docx", *DATE)
+    assert result.exit_code == 1
+    assert result.stderr == "Error: gone.docx: no such file\nError: missing.docx: no such file\n"
+
+
+@pytest.mark.parametrize("value, message", [
+    ("June 1", "Error: --date: 'June 1' is not a date; write it as YYYY-MM-DD or "
+               "YYYY-MM-DDTHH:MM:SSZ, e.g. 2027-05-14\n"),
+    ("0001-01-01T00:00:00+05:00", "Error: --date: '0001-01-01T00:00:00+05:00' is out of range; "
+                                  "give a date between 1900 and 9999\n"),
+    ("9999-12-31T23:59:59-05:00", "Error: --date: '9999-12-31T23:59:59-05:00' is out of range; "
+                                  "give a date between 1900 and 9999\n"),
+])
+def test_a_bad_date_is_a_usage_error(pair: Path, value: str, message: str) -> None:
+    result = run("old.docx", "new.docx", "-o", "out.docx", "--date", value)
+    assert result.exit_code == 2
+    assert result.stderr == message
 
 
 XXE = (b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
@@ -152,6 +189,16 @@ LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
           b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
           b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
           b'<w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>')
+
+
+def without(data: bytes, part: str) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            if info.filename != part:
+                z.writestr(info, src.read(info))
+    return out.getvalue()
 
 
 def bomb() -> bytes:
@@ -190,6 +237,9 @@ BAD = {
                        "never writes; refusing it as unsafe"),
     "malformed": (lambda: replace_part(make_docx("x"), "word/document.xml", b"<w:document>"),
                   "part word/document.xml is not well-formed XML (line 1: "),
+    "no-content-types": (lambda: without(make_docx("x"), "[Content_Types].xml"),
+                         "is not a complete Word document (it has no [Content_Types].xml); open "
+                         "it in Word or LibreOffice and save it again"),
 }
 
 

@@ -57,7 +57,7 @@ def pair(tmp_path: Path) -> tuple[str, str, dict]:
     new["insurance"]["general_liability_aggregate"] = 3000000
     new["services"].pop(1)  # Family Literacy Nights
     new["contacts"][1]["email"] = "mnguyen@fruitvaleusd.example.org"
-    new["contacts"].reverse()  # reordering alone is no change
+    new["contacts"].reverse()  # reordering is noted once, not as removals and additions
     old = tmp_path / "lincoln-2026-27.json"
     old.write_bytes(LINCOLN.read_bytes())
     return str(old), write(tmp_path / "lincoln-2027-28.json", new), new
@@ -90,6 +90,7 @@ def test_it_describes_each_change_in_plain_words_with_the_schemas_titles(pair) -
         "form, for the 2027-2028 school year",
         "Data element added to Data sharing: Attendance records",
         "Family notices › Enroll by: August 28, 2026 → August 28, 2027",
+        "Contacts: the same items in another order",
         "Contacts › Minh Nguyen › E-mail: minh.nguyen@fruitvaleusd.example.org → "
         "mnguyen@fruitvaleusd.example.org",
     ]
@@ -104,6 +105,9 @@ def test_changes_that_need_a_lawyer_are_flagged(pair) -> None:
         "Insurance › General liability aggregate: $2,000,000 → $3,000,000": "insurance",
         "Insurance › Certificate due: August 1, 2026 → August 1, 2027": "insurance",
         "Data element added to Data sharing: Attendance records": "FERPA: the student data shared",
+        "Data sharing › Scope: Students in grades 2 to 5 whose parents sign the consent form, for "
+        "the 2026-2027 school year → Students in grades 2 to 5 whose parents sign the consent "
+        "form, for the 2027-2028 school year": "FERPA: the data-sharing agreement's terms",
     }
 
 
@@ -121,7 +125,7 @@ def test_each_change_has_a_path_a_kind_and_both_values(pair) -> None:
     assert (removed.path, removed.kind, removed.new) == ("$.services[1]", "removed", None)
 
 
-def test_reordering_a_list_is_not_a_change() -> None:
+def test_reordering_a_list_is_noted_once_not_as_removals_and_additions() -> None:
     old = json.loads(LINCOLN.read_text(encoding="utf-8"))
     new = copy.deepcopy(old)
     for items in (new["contacts"], new["services"], new["roles"], new["raci"],
@@ -130,7 +134,11 @@ def test_reordering_a_list_is_not_a_change() -> None:
                   new["space_use"]["rooms"], new["services"][0]["schedule"]["days"],
                   new["recitals"], new["family_notices"]["languages"]):
         items.reverse()
-    assert compare(old, new) == []
+    changes = compare(old, new)
+    assert {c.kind for c in changes} == {"reordered"}
+    assert not any(c.legal_review for c in changes)
+    assert "Contacts: the same items in another order" in texts(changes)
+    assert "Recitals: the same items in another order" in texts(changes)
 
 
 def test_a_field_left_out_is_the_same_as_its_default() -> None:
@@ -199,7 +207,7 @@ def test_review_writes_the_summaries_and_a_redline_per_document(pair, tmp_path: 
     assert result.stderr == ""
     lines = result.stdout.splitlines()
     assert lines[0] == (f"{old} (2026-2027, version 1) → {new} (2027-2028, version 2): "
-                        "13 changes, 4 for legal review")
+                        "14 changes, 5 for legal review")
     assert lines[1] == ("  legal review (insurance): Insurance › General liability per "
                         "occurrence: $1,000,000 → $2,000,000")
     assert lines[-1].startswith(f"{out}/: wrote summary.md, summary.html, summary.json, "
@@ -248,7 +256,7 @@ def test_legal_review_comes_first_in_the_summaries(pair, tmp_path: Path) -> None
     out = tmp_path / "review"
     invoke("review", old, new, "-o", str(out), "--no-pdf")
     md = (out / "summary.md").read_text(encoding="utf-8")
-    assert md.index("## For legal review (4)") < md.index("## Other changes (9)")
+    assert md.index("## For legal review (5)") < md.index("## Other changes (9)")
     assert "- **insurance:** Insurance › General liability per occurrence: $1,000,000 → " \
            "$2,000,000" in md
     page = (out / "summary.html").read_text(encoding="utf-8")
@@ -263,6 +271,32 @@ def test_the_same_inputs_give_the_same_bytes(pair, tmp_path: Path) -> None:
         assert invoke("review", old, new, "-o", str(out), "--no-pdf").exit_code == 0
     for path in first.iterdir():
         assert path.read_bytes() == (second / path.name).read_bytes(), path.name
+
+
+def test_specs_given_in_the_wrong_order_or_of_two_partnerships_are_refused(
+        pair, tmp_path: Path) -> None:
+    old, new, _ = pair
+    out = tmp_path / "review"
+    result = invoke("review", new, old, "-o", str(out), "--no-pdf")
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {old} is for 2026-2027, before {new}'s 2027-2028: give "
+                             "last year's spec first, then this year's\n")
+    other = str(LINCOLN.parent / "roosevelt-high-state-university-study.json")
+    result = invoke("review", str(LINCOLN), other, "-o", str(out), "--no-pdf")
+    assert result.exit_code == 2
+    assert "are different partnerships; docgen review compares two years of one partnership" \
+        in result.stderr
+    assert not out.exists()
+
+
+def test_old_amounts_keep_their_own_currency() -> None:
+    old = json.loads(LINCOLN.read_text(encoding="utf-8"))
+    new = copy.deepcopy(old)
+    new["currency"] = "EUR"
+    new["insurance"]["general_liability_per_occurrence"] = 900000
+    flagged = {c.text: c.legal_reason for c in compare(old, new) if c.legal_review}
+    assert flagged["Currency: USD → EUR"] == "the currency of every amount"
+    assert "Insurance › General liability per occurrence: $1,000,000 → €900,000" in flagged
 
 
 def test_identical_specs_have_no_changes(tmp_path: Path) -> None:
