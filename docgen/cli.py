@@ -350,6 +350,10 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
     if count:
         for line in summary_text_lines(result):
             click.echo(f"  {line}")
+    for d in result.documents:
+        if d.only_in:
+            year = "last year's" if d.only_in == "old" else "this year's"
+            click.echo(f"  {d.path}: only in {year} documents, so there is no redline")
     documents = [f"{d.redline} ({d.revisions} revision{'s' if d.revisions != 1 else ''})"
                  for d in result.documents if d.redline]
     pdfs = [d.pdf for d in result.documents if d.pdf]

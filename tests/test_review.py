@@ -517,3 +517,14 @@ def test_without_libreoffice_the_docx_and_summaries_are_written_and_the_pdf_prob
     assert "PDF not written: PDFs need LibreOffice" in (out / "summary.md").read_text(
         encoding="utf-8")
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_a_document_of_one_year_only_is_named_on_the_terminal(tmp_path: Path) -> None:
+    new = renewed()
+    new["family_notices"]["languages"] = [
+        lang for lang in new["family_notices"]["languages"] if lang != "ar"]
+    new_file = write(tmp_path / "lincoln-2027-28.json", new)
+    result = invoke("review", str(LINCOLN), new_file, "-o", str(tmp_path / "review"), "--no-pdf")
+    assert result.exit_code == 0, result.output
+    assert ("  notices/notice-ar.docx: only in last year's documents, so there is no redline"
+            in result.stdout.splitlines())
