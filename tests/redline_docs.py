@@ -98,7 +98,7 @@ def set_story(story, xml: str) -> None:
 def add_notes(doc, kind: str, notes: list[str]) -> None:
     """Add a footnotes or endnotes part whose notes 1..n hold the given paragraphs' XML."""
     tag = kind  # "footnote" or "endnote"
-    ref_style = f'<w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+    ref_style = '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
     body = [
         f'<w:{tag} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{tag}>',
         f'<w:{tag} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'

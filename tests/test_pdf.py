@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from conftest import ROOT, SAMPLES, require
+from conftest import ROOT, require
 from docgen import pdf as pdf_module
 from docgen.build import BuildOptions, build
 from docgen.cli import cli

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, SAMPLES
+from conftest import SAMPLES
 from docgen.build import BuildOptions, render_documents
 from docgen.jsonpos import source_map
 from docgen.spec import Spec, check_spec, schema

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 
 import redline_docs as docs
 import revisions as rv
-from redline_docs import REV, from_xml, para, run, table
+from redline_docs import from_xml, para, run, table
 
 AUTHOR = "Test Reviewer"
 DATE = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)

@@ -37,16 +37,18 @@ def encrypted_flag(data: bytes) -> bytes:
     return bytes(out)
 
 
-def replace_part(data: bytes, part: str, body: bytes) -> bytes:
+def replace_part(data: bytes, part: str, body: bytes | None) -> bytes:
+    """``data`` with ``part`` replaced by ``body``, or left out when ``body`` is None."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for info in src.infolist():
             if info.filename != part:
                 z.writestr(info, src.read(info))
-        new = zipfile.ZipInfo(part)
-        new.compress_type = zipfile.ZIP_DEFLATED
-        z.writestr(new, body)
+        if body is not None:
+            new = zipfile.ZipInfo(part)
+            new.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(new, body)
     return out.getvalue()
 
 
@@ -191,16 +193,6 @@ LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
           b'<w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>')
 
 
-def without(data: bytes, part: str) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            if info.filename != part:
-                z.writestr(info, src.read(info))
-    return out.getvalue()
-
-
 def bomb() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -237,7 +229,7 @@ BAD = {
                        "never writes; refusing it as unsafe"),
     "malformed": (lambda: replace_part(make_docx("x"), "word/document.xml", b"<w:document>"),
                   "part word/document.xml is not well-formed XML (line 1: "),
-    "no-content-types": (lambda: without(make_docx("x"), "[Content_Types].xml"),
+    "no-content-types": (lambda: replace_part(make_docx("x"), "[Content_Types].xml", None),
                          "is not a complete Word document (it has no [Content_Types].xml); open "
                          "it in Word or LibreOffice and save it again"),
 }
