@@ -148,6 +148,11 @@ class _Comparer:
             return str(self.fmt.money(value))
         if isinstance(value, bool):
             return "yes" if value else "no"
+        if ref == "key" and isinstance(value, str) and \
+                not str(node.get("title", "")).lower().endswith(" id"):
+            return self.named(value)  # a reference: the contact's name, the role's title
+        if ref == "party" and isinstance(value, str):
+            return self.party(value)
         if isinstance(value, str) and value in _WEEKDAYS and node.get("enum") == list(_WEEKDAYS):
             return self.fmt.weekday(value)
         if isinstance(value, str) and value in node.get("enum", ()):
@@ -168,8 +173,22 @@ class _Comparer:
             return ", ".join(self.show(node.get("items", {}), v) for v in value)
         return str(value)
 
+    def _sides(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The specs to look names up in, the one being shown first."""
+        return (self.old, self.new) if self.fmt is self.old_fmt else (self.new, self.old)
+
+    def named(self, key: str) -> str:
+        for data in self._sides():
+            for contact in data.get("contacts") or []:
+                if isinstance(contact, dict) and contact.get("id") == key and contact.get("name"):
+                    return str(contact["name"])
+            for role in data.get("roles") or []:
+                if isinstance(role, dict) and role.get("id") == key and role.get("title"):
+                    return str(role["title"])
+        return key
+
     def party(self, key: Any) -> str:
-        for data in (self.new, self.old):
+        for data in self._sides():
             party = (data.get("parties") or {}).get(key)
             if isinstance(party, dict):
                 return party.get("short_name") or party.get("legal_name") or str(key)

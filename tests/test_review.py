@@ -528,3 +528,14 @@ def test_a_document_of_one_year_only_is_named_on_the_terminal(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert ("  notices/notice-ar.docx: only in last year's documents, so there is no redline"
             in result.stdout.splitlines())
+
+
+def test_references_read_as_names_not_ids() -> None:
+    old = json.loads(LINCOLN.read_text(encoding="utf-8"))
+    new = copy.deepcopy(old)
+    principal = next(r for r in new["roles"] if r.get("holder"))
+    before = next(c["name"] for c in old["contacts"] if c["id"] == principal["holder"])
+    other = next(c for c in new["contacts"] if c["id"] != principal["holder"])
+    principal["holder"] = other["id"]
+    assert f"Roles › {principal['title']} › Person: {before} → {other['name']}" in texts(
+        compare(old, new))
