@@ -137,28 +137,28 @@ def redline_files(old: str | Path, new: str | Path, *, author: str = "docgen",
                   date: dt.datetime) -> Redline:
     """Read two DOCX files safely and compare them (see :func:`redline`); the problems of both
     files are reported together."""
-    data: list[bytes] = []
+    packages: list[Package] = []
     problems: list[str] = []
     for path in (old, new):
         try:
-            data.append(read_docx(path))
-            Package.open(data[-1], str(path))
+            packages.append(Package.open(read_docx(path), str(path)))
         except DocxError as e:
             problems.append(e.message)
     if problems:
         raise DocxError("\n".join(problems))
-    return redline(data[0], data[1], author=author, date=date,
-                   old_name=str(old), new_name=str(new))
+    return _compare(packages[0], packages[1], author, date)
 
 
 def redline(old: bytes, new: bytes, *, author: str = "docgen", date: dt.datetime,
             old_name: str = "old.docx", new_name: str = "new.docx") -> Redline:
     """Return ``new`` with tracked changes that turn ``old`` into it."""
+    return _compare(Package.open(old, old_name), Package.open(new, new_name), author, date)
+
+
+def _compare(old: Package, new: Package, author: str, date: dt.datetime) -> Redline:
     if not author.strip() or any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in author):
         raise UsageError(f"the author of the changes, {author!r}, must be a name on one line")
-    old_pkg = Package.open(old, old_name)
-    new_pkg = Package.open(new, new_name)
-    return _Comparer(old_pkg, new_pkg, author, date).run()
+    return _Comparer(old, new, author, date).run()
 
 
 def accept_revisions(root: etree._Element) -> None:
@@ -197,13 +197,9 @@ def accept_revisions(root: etree._Element) -> None:
 def _unwrap(el: etree._Element) -> None:
     parent = el.getparent()
     index = parent.index(el)
-    tail = el.tail
     for i, child in enumerate(list(el)):
         parent.insert(index + i, child)
     parent.remove(el)
-    if tail:
-        # tails carry no meaning in WordprocessingML; keep the text nodes tidy anyway
-        pass
 
 
 def _merge_into_next(p: etree._Element) -> None:
@@ -874,10 +870,6 @@ class _Comparer:
                     _to_deleted(el)
                 run.append(el)
         flush()
-        if deleted:
-            for r in out:
-                if r.tag == R_:
-                    _to_deleted(r)
         return out
 
     def _run_properties_changed(self, run: etree._Element, before: etree._Element) -> None:

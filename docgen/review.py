@@ -18,7 +18,6 @@ the folder that an earlier ``docgen review`` did not write is replaced only with
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import json
 import os
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .build import BuildOptions, _temporary, render_documents
+from .build import BuildOptions, _sha256, _temporary, render_documents
 from .context import _WEEKDAYS, _Formatter
 from .errors import OutputError, Problem, SpecError, UsageError
 from .locales import DEFAULT_LOCALE
@@ -650,10 +649,6 @@ def redline_name(document: str) -> str:
     """Return the redline's file name for a document: ``notices/notice-es.docx`` →
     ``redline-notice-es.docx``."""
     return f"redline-{Path(document).name}"
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _previous(folder: Path) -> dict[str, str]:
