@@ -82,7 +82,7 @@ test-latest: $(BIN)/python
 	@$(VENV)-latest/bin/python -c 'import babel; print("Babel", babel.__version__, \
 	  "(locked:", [l.split("==")[1].split()[0] for l in open("locks/test.txt") \
 	  if l.startswith("babel==")][0] + ")")'
-	$(VENV)-latest/bin/python -m pytest -q -p no:cacheprovider tests/test_i18n.py
+	$(VENV)-latest/bin/python -m pytest -q -p no:cacheprovider tests/test_i18n.py tests/test_plurals.py
 	rm -rf $(VENV)-latest
 
 # Refresh the locks from pyproject.toml's ranges (and locks/tools.in). Run it when you change a

@@ -190,13 +190,13 @@ def render_documents(spec: Spec, options: BuildOptions) -> list[tuple[DocumentKi
     missing = [problem for tag in gaps for problem in gaps[tag]]
     if missing:
         if not options.allow_incomplete:
+            count = (f"{len(missing)} problem{'s' if len(missing) != 1 else ''} in their "
+                     "catalogs (untranslated, unreviewed or broken)")
             raise CatalogError(
-                f"{spec.file}: the family notices cannot be built: {len(missing)} message(s) "
-                "are not translated or not reviewed; pass --allow-incomplete to build them "
-                "anyway, marked as drafts",
+                f"{spec.file}: the family notices cannot be built: {count}; pass "
+                "--allow-incomplete to build them anyway, marked as drafts",
                 missing + [Problem(spec.file, 0, 0, "", f"the family notices were not built: "
-                                   f"{len(missing)} message(s) are not translated or not "
-                                   "reviewed; fix the catalogs (docgen i18n check), or pass "
+                                   f"{count}; fix the catalogs (docgen i18n check), or pass "
                                    "--allow-incomplete to build them marked as drafts")])
     compiled = compile_template(template)
     for kind in notices:

@@ -21,15 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from babel.messages.plurals import get_plural
 from babel.support import Translations
 
 from . import __version__
 from .errors import DocgenError, Problem
+from .plurals import (PluralFormsError, PluralRule, expected_rule, parse_plural_forms,
+                      rule_problem)
 from .resources import resource_dir
 
 DOMAIN = "docgen"
@@ -69,18 +70,97 @@ def available_locales(base: Path | None = None) -> list[str]:
                   for p in root.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
-def read_catalog(path: Path, tag: str | None = None) -> Catalog:
-    """Read the .po file at ``path``; raise :class:`CatalogError` naming it if it is bad."""
+@dataclass
+class CatalogFile:
+    """A catalog as read from its .po file, with what is wrong with its header.
+
+    ``rule`` is the header's plural rule when docgen can use it; otherwise it is None, the
+    header's problems say why (``path:line: message``), and ``catalog`` carries a safe rule
+    (the language's conventional one) so that its other messages can still be read.
+    """
+
+    path: Path
+    catalog: Catalog
+    rule: PluralRule | None
+    problems: list[str] = field(default_factory=list)
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _header_field(text: str, name: str) -> tuple[str | None, int]:
+    """Return the value of the header field ``name`` as the .po text writes it, and its line.
+
+    The header is the first entry's msgstr, whose quoted pieces may wrap a field over lines.
+    """
+    start = text.find('msgid ""')
+    end = text.find("\n\n", start) if start >= 0 else -1
+    header = text[start:end if end >= 0 else len(text)] if start >= 0 else ""
+    m = re.search(r'"' + re.escape(name) + r":\s*", header, re.I)
+    if m is None:
+        at = text.find('msgstr ""', max(start, 0))
+        return None, text.count("\n", 0, at) + 1 if at >= 0 else 1
+    line = text.count("\n", 0, start + m.start()) + 1
+    rest = re.sub(r'"[ \t]*\r?\n[ \t]*"', "", header[m.end():])  # join wrapped pieces
+    value = re.split(r'\\n|"', rest, maxsplit=1)[0]
+    return value.replace('\\"', '"').replace("\\\\", "\\").strip(), line
+
+
+def _readable_header(raw: bytes, present: bool) -> bytes:
+    """Return the .po bytes with a Plural-Forms header Babel can read, on the same lines.
+
+    Used only when docgen cannot use the header (its rule is replaced after reading): Babel
+    reads nplurals with int(), and pads or refuses plural messages by it, so it is given as
+    many forms as the file's messages have.
+    """
+    forms = max([int(i) + 1 for i in re.findall(rb"^msgstr\[(\d{1,2})\]", raw, re.M)] or [1])
+    value = b"nplurals=%d; plural=0;" % min(forms, 99)
+    if present:  # the field may wrap over several quoted lines: keep their number
+        return re.sub(rb'Plural-Forms:.*?(?:\\n"|\n\n)', lambda m: b"Plural-Forms: " + value
+                      + rb'\n"' + b'\n""' * m.group().count(b"\n"), raw, count=1, flags=re.S)
+    return re.sub(rb'^msgstr ""', lambda _: b'msgstr "Plural-Forms: ' + value + rb'\n"', raw,
+                  count=1, flags=re.M)
+
+
+def open_catalog(path: Path, tag: str | None = None) -> CatalogFile:
+    """Read the .po file at ``path`` and check its header; raise :class:`CatalogError` naming
+    it if it cannot be read at all."""
     try:
         raw = path.read_bytes()
-        raw.decode("utf-8")
+        problems = []
+        if raw.startswith(_BOM):
+            problems.append(f"{path}:1: the file starts with a byte-order mark (BOM), which "
+                            "gettext tools do not read; save it as UTF-8 without a BOM (in "
+                            "Poedit, just save it again)")
+            raw = raw[len(_BOM):]
+        text = raw.decode("utf-8")
         header = re.search(rb"charset=([A-Za-z0-9_-]+)", raw[:2000])
         if header and header.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
             raise CatalogError(f"{path}: declares charset={header.group(1).decode()}; docgen "
                                "catalogs are UTF-8: save the file as UTF-8 and set "
                                "'Content-Type: text/plain; charset=UTF-8'")
-        return read_po(io.BytesIO(raw), locale=catalog_dir_name(tag) if tag else None,
-                       domain=DOMAIN, abort_invalid=True)
+        value, line = _header_field(text, "Plural-Forms")
+        rule, problem = None, None
+        if tag is not None:
+            problem = rule_problem(value, tag, language_name(tag))
+            if problem is None and value is not None:
+                rule = parse_plural_forms(value)
+        elif value is not None:
+            try:
+                rule = parse_plural_forms(value)
+            except PluralFormsError as e:
+                problem = f"the Plural-Forms header cannot be used: {e}"
+        if problem:
+            problems.append(f"{path}:{line}: {problem}")
+            raw = _readable_header(raw, value is not None)
+        catalog = read_po(io.BytesIO(raw), locale=catalog_dir_name(tag) if tag else None,
+                          domain=DOMAIN, abort_invalid=True)
+        if rule is None:
+            safe = (expected_rule(tag) if tag else None) or parse_plural_forms(
+                "nplurals=2; plural=(n != 1);")
+            catalog._num_plurals = safe.count  # noqa: SLF001 - Babel has no setter for these
+            catalog._plural_expr = safe.expr  # noqa: SLF001
+        return CatalogFile(path, catalog, rule, problems)
     except FileNotFoundError:
         raise CatalogError(f"{path}: no such catalog") from None
     except CatalogError:
@@ -94,6 +174,19 @@ def read_catalog(path: Path, tag: str | None = None) -> Catalog:
         line = getattr(e, "lineno", None)
         where = f"{path}:{line}" if line else str(path)
         raise CatalogError(f"{where}: the catalog cannot be read: {e}") from None
+
+
+def read_catalog(path: Path, tag: str | None = None) -> Catalog:
+    """Read the .po file at ``path``; raise :class:`CatalogError` naming it if it is bad."""
+    return open_catalog(path, tag).catalog
+
+
+def language_name(tag: str) -> str:
+    """Return the English name of the language of ``tag`` ("Spanish"), for messages."""
+    try:
+        return Locale.parse(tag, sep="-").get_display_name("en") or tag
+    except (ValueError, UnknownLocaleError):
+        return tag
 
 
 # --- placeholders and isolation ---------------------------------------------------------------
@@ -193,12 +286,17 @@ class Translator:
         return self._fill(self.translations.npgettext(context, singular, plural, n), values)
 
 
-def translations_from(catalog: Catalog, *, use_fuzzy: bool = False) -> Translations:
-    """Return gettext translations compiled in memory from ``catalog``."""
+def translations_from(catalog: Catalog, *, use_fuzzy: bool = False,
+                      rule: PluralRule | None = None) -> Translations:
+    """Return gettext translations compiled in memory from ``catalog``; with ``rule``, plural
+    forms are chosen by docgen's evaluator of it rather than by gettext's."""
     buf = io.BytesIO()
     write_mo(buf, catalog, use_fuzzy=use_fuzzy)
     buf.seek(0)
-    return Translations(fp=buf, domain=DOMAIN)
+    translations = Translations(fp=buf, domain=DOMAIN)
+    if rule is not None:
+        translations.plural = rule.form
+    return translations
 
 
 def _sound(message: Message) -> bool:
@@ -209,14 +307,27 @@ def _sound(message: Message) -> bool:
                if text)
 
 
+def control_characters(text: str) -> list[str]:
+    """Return the control characters in ``text`` that a document cannot hold, as U+XXXX."""
+    return sorted({f"U+{ord(c):04X}" for c in text
+                   if (ord(c) < 32 and c not in "\t\n\r") or 0x7F <= ord(c) < 0xA0})
+
+
 @functools.lru_cache(maxsize=32)
 def _cached_translator(path: str, mtime_ns: int, tag: str, use_fuzzy: bool) -> Translator:
-    catalog = read_catalog(Path(path), tag)
+    opened = open_catalog(Path(path), tag)
+    catalog = opened.catalog
     for message in list(catalog):
         # a broken translation falls back to the English source rather than fail the letter
-        if message.id and message.string and not _sound(message):
+        if message.id and message.string and (
+                not _sound(message)
+                or any(control_characters(s) for s in _strings(message.string) if s)
+                or (message.pluralizable and (opened.rule is None or len(
+                    _strings(message.string)) != opened.rule.count))):
             catalog.delete(message.id, context=message.context)
-    return Translator(tag, translations_from(catalog, use_fuzzy=use_fuzzy),
+    rule = opened.rule or expected_rule(tag) or parse_plural_forms(
+        "nplurals=2; plural=(n != 1);")
+    return Translator(tag, translations_from(catalog, use_fuzzy=use_fuzzy, rule=rule),
                       text_direction(tag) == "rtl")
 
 
@@ -290,6 +401,9 @@ def write_catalog(catalog: Catalog, path: Path, **kwargs: Any) -> None:
     write_po(buf, catalog, width=100, sort_output=False, **kwargs)
     text = re.sub(rb'"POT-Creation-Date: [^"]*"', rb'"POT-Creation-Date: 2026-01-01 00:00+0000\\n"',
                   buf.getvalue())
+    # the same catalog gives the same bytes whichever Babel wrote it
+    text = re.sub(rb'"Generated-By: [^"]*"', lambda _: rb'"Generated-By: docgen\n"', text,
+                  count=1)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -304,40 +418,16 @@ def write_catalog(catalog: Catalog, path: Path, **kwargs: Any) -> None:
                            "unchanged") from None
 
 
-#: Plural rules where Babel's table is wrong. Babel writes ``n%100>=0 && n%100<=2 ? 4 : 5`` for
-#: Arabic, which swaps CLDR's "many" and "other" (Babel issue #816); this is the rule Weblate and
-#: Transifex use.
-PLURAL_FIXES = {
-    "ar": (6, "(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5)"),
-}
+def conventional_plurals(tag: str, locale: Locale) -> tuple[int, str]:
+    """Return the plural count and rule a new catalog of ``tag`` starts with: docgen's table
+    (``plurals.expected_rule``), else, for a language it does not list, Babel's CLDR rule."""
+    rule = expected_rule(tag)
+    if rule is not None:
+        return rule.count, rule.expr
+    from babel.messages.plurals import get_plural
 
-
-def expected_plurals(tag: str) -> tuple[int, str]:
-    """Return the gettext plural count and rule for ``tag``."""
-    language = tag.split("-")[0].lower()
-    if language in PLURAL_FIXES:
-        return PLURAL_FIXES[language]
-    rule = get_plural(Locale.parse(tag, sep="-"))
-    return rule.num_plurals, rule.plural_expr
-
-
-def _same_rule(a: str, b: str) -> bool:
-    """Whether two gettext plural expressions choose the same form for n = 0 … 1000."""
-    import gettext
-
-    try:
-        fa, fb = gettext.c2py(a), gettext.c2py(b)
-        return all(fa(n) == fb(n) for n in range(1001))
-    except (ValueError, SyntaxError, RecursionError):
-        return False
-
-
-def fix_plural_forms(catalog: Catalog) -> None:
-    """Give the catalog the right Plural-Forms header (Babel's is wrong for Arabic)."""
-    if catalog.locale is not None:
-        count, expr = expected_plurals(str(catalog.locale).replace("_", "-"))
-        catalog._num_plurals = count  # noqa: SLF001 - Babel has no setter for these
-        catalog._plural_expr = expr  # noqa: SLF001
+    babel_rule = get_plural(locale)
+    return babel_rule.num_plurals, babel_rule.plural_expr
 
 
 # --- checking ---------------------------------------------------------------------------------
@@ -354,6 +444,10 @@ class CatalogReport:
     untranslated: int = 0
     obsolete: int = 0
     problems: list[str] = field(default_factory=list)
+    #: the problems of the header (the byte-order mark, Plural-Forms), which affect every message
+    header_problems: list[str] = field(default_factory=list)
+    #: whether the Plural-Forms header is one docgen can choose plural forms by
+    plural_rule_ok: bool = True
 
     fuzzy_at: list[str] = field(default_factory=list)
     untranslated_at: list[str] = field(default_factory=list)
@@ -385,11 +479,11 @@ def check_catalog(tag: str, path: Path | None = None) -> CatalogReport:
     """Count and check the catalog of ``tag``: placeholders, plural forms, copies of English."""
     path = path or catalog_path(tag)
     report = CatalogReport(tag, path)
-    catalog = read_catalog(path, tag)
-    count, expr = expected_plurals(tag)
-    if catalog.num_plurals != count or not _same_rule(catalog.plural_expr, expr):
-        report.problems.append(f"{path}:1: the Plural-Forms header should be 'nplurals={count}; "
-                               f"plural={expr};'")
+    opened = open_catalog(path, tag)
+    catalog = opened.catalog
+    report.problems.extend(opened.problems)
+    report.header_problems = list(opened.problems)
+    report.plural_rule_ok = opened.rule is not None
     present = {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)) for m in catalog}
     for template in template_paths():
         for context, msgid in messages_used(template):
@@ -411,14 +505,20 @@ def check_catalog(tag: str, path: Path | None = None) -> CatalogReport:
             report.fuzzy_at.append(f"{where}: fuzzy (review it, then remove the fuzzy flag): "
                                    f"{ids[0][:50]!r}")
             continue
-        if not all(strs) or (message.pluralizable and len(strs) < catalog.num_plurals):
+        if not all(strs) or (message.pluralizable and opened.rule is not None
+                             and len(strs) < opened.rule.count):
             report.untranslated += 1
             report.untranslated_at.append(f"{where}: not translated: {ids[0][:50]!r}")
             continue
         report.translated += 1
-        if message.pluralizable and len(strs) != catalog.num_plurals:
+        if message.pluralizable and opened.rule and len(strs) != opened.rule.count:
             report.problems.append(f"{where}: {len(strs)} plural forms, but the catalog "
-                                   f"needs {catalog.num_plurals}")
+                                   f"needs {opened.rule.count}")
+        controls = sorted({c for text in strs for c in control_characters(text)})
+        if controls:
+            report.problems.append(f"{where}: the translation contains a control character "
+                                   f"({', '.join(controls)}) that a document cannot show; "
+                                   "delete it (in Poedit, retype the text around it)")
         wanted = sorted(set(placeholders(ids[0])) | set(placeholders(ids[-1])))
         for i, text in enumerate(strs):
             got = sorted(set(placeholders(text)))
@@ -453,10 +553,10 @@ def unusable_messages(tag: str, used: Iterable[tuple[str | None, Any]],
 def _unusable(tag: str, used: tuple[tuple[str | None, Any], ...], path_text: str,
               mtime_ns: int) -> tuple[Problem, ...]:
     path = Path(path_text)
-    catalog = read_catalog(path, tag)
     report = check_catalog(tag, path)
+    catalog = read_catalog(path, tag)
     broken = {p.split(": ", 1)[0] for p in report.problems}
-    out = []
+    out = [_problem_of(header) for header in report.header_problems]
     for context, msgid in used:
         message = catalog.get(msgid, context=context)
         label = (msgid if isinstance(msgid, str) else msgid[0])[:50]
@@ -511,7 +611,7 @@ def init_catalog(tag: str, base: Path) -> Path:
     pot = read_catalog(write_template(base))
     catalog = Catalog(locale=locale, domain=DOMAIN, project="docgen", version=__version__,
                       charset="utf-8", fuzzy=False)
-    fix_plural_forms(catalog)
+    catalog._num_plurals, catalog._plural_expr = conventional_plurals(tag, locale)  # noqa: SLF001
     for message in pot:
         if message.id:
             catalog.add(message.id, "" if isinstance(message.id, str) else
@@ -527,17 +627,31 @@ def update_catalogs(base: Path) -> list[Path]:
 
     Like ``pybabel update --previous``: a changed message keeps its old translation, marked
     fuzzy, with the old source text as ``#|`` lines; messages no longer used become obsolete.
+    The Plural-Forms header is the translator's and is never rewritten: a catalog whose header
+    docgen cannot use is refused, with every such catalog named, and none is written.
     """
+    opened = [open_catalog(catalog_path(tag, base), tag) for tag in available_locales(base)]
+    problems = [p for o in opened for p in o.problems if "Plural-Forms" in p]
+    if problems:
+        raise CatalogError("no catalog was updated: fix the Plural-Forms headers first",
+                           [_problem_of(p) for p in problems] + [Problem(
+                               str(base), 0, 0, "", "no catalog was updated: fix the "
+                               "Plural-Forms header above first, then run docgen i18n update "
+                               "again")])
     pot = read_catalog(write_template(base))
     written = []
-    for tag in available_locales(base):
-        path = catalog_path(tag, base)
-        catalog = read_catalog(path, tag)
-        catalog.update(pot, no_fuzzy_matching=False, update_header_comment=False)
-        fix_plural_forms(catalog)
-        write_catalog(catalog, path, include_previous=True)
-        written.append(path)
+    for each in opened:
+        each.catalog.update(pot, no_fuzzy_matching=False, update_header_comment=False)
+        write_catalog(each.catalog, each.path, include_previous=True)
+        written.append(each.path)
     return written
+
+
+def _problem_of(line: str) -> Problem:
+    """Return the Problem of a ``path:line: message`` line."""
+    where, message = line.split(": ", 1)
+    file, _, number = where.rpartition(":")
+    return Problem(file, int(number), 0, "", message)
 
 
 __all__ = ["Catalog", "Message", "Translator", "check_catalog", "extract_catalog",

@@ -161,9 +161,9 @@ def test_build_refuses_a_notice_from_a_broken_catalog(catalogs: Path, tmp_path: 
     assert lines == [
         f"{es}:{line + 1}: the translation of '{{program}}: {{days}}. Place: {{place}}.' is marked "
         "fuzzy (it may be out of date); review it and remove the fuzzy flag",
-        f"{LINCOLN}: the family notices were not built: 1 message(s) are not translated or not "
-        "reviewed; fix the catalogs (docgen i18n check), or pass --allow-incomplete to build "
-        "them marked as drafts"]
+        f"{LINCOLN}: the family notices were not built: 1 problem in their catalogs "
+        "(untranslated, unreviewed or broken); fix the catalogs (docgen i18n check), or pass "
+        "--allow-incomplete to build them marked as drafts"]
     assert not (tmp_path / "out").exists()
 
 
@@ -292,7 +292,9 @@ def test_check_catches_what_would_break_the_letter(catalogs: Path) -> None:
     _edit(es, "plural=(n != 1);", "plural=0;")
     result = invoke("i18n", "check", "es", "--dir", str(catalogs))
     assert result.exit_code == 1
-    assert "the Plural-Forms header should be 'nplurals=2; plural=(n != 1);'" in result.stderr
+    assert ("the Plural-Forms header cannot be used: the formula never chooses form 1 of its "
+            "2, so those translations would never be used; set it to 'nplurals=2; "
+            "plural=(n != 1);' (the rule for Spanish") in result.stderr
     assert "placeholders differ from the source: missing {school}; unknown {{school:.3}}" in (
         result.stderr)
 
