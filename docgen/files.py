@@ -7,7 +7,6 @@ Only the standard library, so that the commands that write one file (``docgen re
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 
@@ -18,7 +17,8 @@ def temporary_beside(path: Path, data: bytes) -> Path:
     unlike :func:`tempfile.mkstemp`'s 0600, which would survive the rename.
     """
     for _ in range(100):
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        # what secrets.token_hex(4) returns, without the import of secrets' hmac and random
+        tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
