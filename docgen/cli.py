@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 from pathlib import Path
@@ -385,6 +384,8 @@ def context(spec: str, locale: str) -> None:
       docgen context samples/lincoln-elementary-bright-futures.json
       docgen context partner.json --locale es
     """
+    import json
+
     from .context import build_context
     from .spec import load_spec
 
@@ -599,6 +600,8 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
     if summary is not None:
         args = dict(old_name=old, new_name=new, author=author, date=date)
         if summary.lower().endswith(".json"):
+            import json
+
             text = json.dumps(summary_json(result, **args), indent=2, ensure_ascii=False) + "\n"
         else:
             text = summary_markdown(result, **args)
