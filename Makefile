@@ -108,6 +108,7 @@ bench: setup-test
 	$(BIN)/python benchmarks/pdf.py
 	$(BIN)/python benchmarks/batch.py
 	$(BIN)/python benchmarks/redline.py
+	$(BIN)/python benchmarks/startup.py
 
 clean:
 	rm -rf $(VENV) $(VENV)-latest $(OUT) build dist *.egg-info .pytest_cache .hypothesis

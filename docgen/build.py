@@ -33,6 +33,7 @@ from babel import Locale
 from . import __version__
 from .context import build_context, build_notice_context
 from .errors import DocgenError, OutputError, Problem, SpecError, TemplateError, UsageError
+from .files import temporary_beside as _temporary
 from .i18n import (CatalogError, catalog_path, locales_dir, messages_used, translator,
                    unusable_messages)
 from .locales import DEFAULT_LOCALE, canonical, normalise
@@ -238,30 +239,6 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     if isinstance(data, dict) and "docgen_version" in data and isinstance(data.get("files"), list):
         return data
     return {}
-
-
-def _temporary(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a new hidden file beside ``path`` and return its name.
-
-    The file gets the same permissions as any new file of the user (0666 less the umask),
-    unlike :func:`tempfile.mkstemp`'s 0600, which would survive the rename.
-    """
-    for _ in range(100):
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            continue
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        return tmp
-    raise OSError(f"cannot create a temporary file beside {path}")
 
 
 def _owned(folder: Path, manifest: dict[str, Any]) -> dict[str, str]:

@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import click
 
+# Only click and light modules here: each command imports what it runs, so that --help,
+# --version and redline start without docxtpl, jsonschema, Babel or pypdf.
 from . import __version__
-from .build import BuildOptions, BuildResult, build, spec_files_from
-from .context import build_context
-from .doctor import checks as doctor_checks
-from .i18n import (available_locales, catalog_path, check_catalog, init_catalog, locales_dir,
-                   read_catalog, update_catalogs, write_template)
 from .errors import DocgenError, OutputError, UsageError
 from .locales import DEFAULT_LOCALE, locale_problem
-from .packet import spec_from_packet
 from .resources import schema_path
-from .renew import renew as renew_spec, school_year_problem, write_renewal
-from .review import load_pair, review_date_of, summary_text_lines, write_review
-from .spec import check_spec, load_spec, read_spec
+
+if TYPE_CHECKING:
+    from .build import BuildResult
 
 
 def _emit_error(error: DocgenError) -> None:
@@ -135,6 +130,8 @@ def validate(specs: tuple[str, ...]) -> None:
     Example:
       docgen validate samples/lincoln-elementary-bright-futures.json
     """
+    from .spec import check_spec, read_spec
+
     bad = 0
     for file in specs:
         try:
@@ -186,6 +183,8 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
       docgen build district/2026-27/ -o out --jobs 4
       docgen build partner.json -o out --force --no-pdf
     """
+    from .build import BuildOptions, build, spec_files_from
+
     files = spec_files_from(list(specs))
     workers = jobs or os.cpu_count() or 1
     options = BuildOptions(Path(out_dir), force=force,
@@ -291,6 +290,9 @@ def renew(spec: str, school_year: str, new_spec: str, review_date: str | None,
       docgen renew samples/lincoln-elementary-bright-futures.json --school-year 2027-2028 \\
         -o lincoln-2027-28.json --review-date 2027-05-14
     """
+    from .renew import renew as renew_spec, school_year_problem, write_renewal
+    from .spec import load_spec
+
     problem = school_year_problem(school_year)
     if problem:
         raise UsageError(f"--school-year: {problem}")
@@ -334,6 +336,8 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
       docgen review lincoln-2026-27.json lincoln-2027-28.json -o review/
       docgen review old.json new.json -o review/ --no-pdf --author "Minh Nguyen"
     """
+    from .review import load_pair, review_date_of, summary_text_lines, write_review
+
     when = date if date is not None else _source_date()
     old, new = load_pair(old_spec, new_spec)
     if when is None:
@@ -380,6 +384,11 @@ def context(spec: str, locale: str) -> None:
       docgen context samples/lincoln-elementary-bright-futures.json
       docgen context partner.json --locale es
     """
+    import json
+
+    from .context import build_context
+    from .spec import load_spec
+
     if locale != DEFAULT_LOCALE and locale_problem(locale):
         raise UsageError(f"--locale: {locale_problem(locale)}")
     loaded = load_spec(spec)
@@ -410,6 +419,8 @@ def spec_from_pdf(packet: str) -> None:
     Example:
       docgen spec-from-pdf out/lincoln-es-bright-futures-2026-27/packet.pdf > spec.json
     """
+    from .packet import spec_from_packet
+
     data = spec_from_packet(Path(packet))
     try:
         sys.stdout.buffer.write(data)
@@ -431,8 +442,13 @@ def doctor(specs: tuple[str, ...]) -> None:
       docgen doctor
       docgen doctor samples/*.json
     """
+    from .doctor import checks as doctor_checks
+
     locales: list[str] | None = None
     if specs:
+        from .build import spec_files_from
+        from .spec import load_spec
+
         locales = []
         for file in spec_files_from(list(specs)):
             data = load_spec(file).data
@@ -472,6 +488,8 @@ def i18n_extract(directory: str | None) -> None:
     Example:
       docgen i18n extract
     """
+    from .i18n import locales_dir, read_catalog, write_template
+
     base = Path(directory) if directory else locales_dir()
     pot = write_template(base)
     click.echo(f"wrote {pot} ({sum(1 for m in read_catalog(pot) if m.id)} messages)")
@@ -487,6 +505,8 @@ def i18n_init(locale: str, directory: str | None) -> None:
     Example:
       docgen i18n init fr
     """
+    from .i18n import init_catalog, locales_dir
+
     base = Path(directory) if directory else locales_dir()
     click.echo(f"wrote {init_catalog(locale, base)}; translate it, then run docgen i18n check")
 
@@ -503,6 +523,8 @@ def i18n_update(directory: str | None) -> None:
     Example:
       docgen i18n update
     """
+    from .i18n import locales_dir, update_catalogs
+
     base = Path(directory) if directory else locales_dir()
     for path in update_catalogs(base):
         click.echo(f"updated {path}")
@@ -522,6 +544,8 @@ def i18n_check(locales: tuple[str, ...], directory: str | None) -> None:
       docgen i18n check
       docgen i18n check es ar
     """
+    from .i18n import available_locales, catalog_path, check_catalog, locales_dir
+
     base = Path(directory) if directory else locales_dir()
     tags = list(locales) or available_locales(base)
     if not tags:
@@ -576,6 +600,8 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
     if summary is not None:
         args = dict(old_name=old, new_name=new, author=author, date=date)
         if summary.lower().endswith(".json"):
+            import json
+
             text = json.dumps(summary_json(result, **args), indent=2, ensure_ascii=False) + "\n"
         else:
             text = summary_markdown(result, **args)

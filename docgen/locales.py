@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError
+if TYPE_CHECKING:
+    from babel import Locale
 
 #: BCP 47 tags of the languages docgen ships catalogs for.
 SHIPPED_LOCALES = ("en", "es", "vi", "ar", "zh-Hans")
@@ -64,6 +66,8 @@ def normalise(tag: str) -> str:
 
 def locale_problem(tag: str) -> str | None:
     """Return why ``tag`` cannot be used for family notices, or None if it can."""
+    from babel import Locale, UnknownLocaleError
+
     try:
         Locale.parse(tag, sep="-")
     except (UnknownLocaleError, ValueError):
@@ -83,4 +87,6 @@ def locale_problem(tag: str) -> str | None:
 
 def babel_locale(tag: str) -> Locale:
     """Return the Babel locale for the BCP 47 ``tag``."""
+    from babel import Locale
+
     return Locale.parse(tag, sep="-")

@@ -44,6 +44,7 @@ from typing import Any
 from lxml import etree
 
 from .errors import DocxError, OutputError, Problem, UsageError
+from .files import temporary_beside
 from .ooxml import REL_TYPES, R, W, Package, read_docx
 
 __all__ = ["Change", "Redline", "accept_revisions", "redline", "redline_files"]
@@ -1764,8 +1765,6 @@ def save_files(files: list[tuple[Path, bytes]], *, force: bool = False,
 
     An existing file is replaced only with ``force``; an input is never replaced.
     """
-    from .build import _temporary  # one implementation of "a new file beside the target"
-
     problems = []
     if len({p.resolve() for p, _ in files}) < len(files):
         raise UsageError("the redline and its summary must be two different files")
@@ -1787,7 +1786,7 @@ def save_files(files: list[tuple[Path, bytes]], *, force: bool = False,
     target = files[0][0]
     try:
         for target, data in files:
-            temps.append((_temporary(target, data), target))
+            temps.append((temporary_beside(target, data), target))
         for tmp, target in temps:
             tmp.replace(target)
     except OSError as e:

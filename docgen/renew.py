@@ -34,6 +34,7 @@ from typing import Any, Iterator
 
 from .context import _Formatter
 from .errors import OutputError, Problem, SpecError
+from .files import temporary_beside
 from .jsonpos import source_map
 from .locales import DEFAULT_LOCALE
 from .spec import (SUPPORTED_SCHEMA_VERSIONS, Spec, check_spec, json_path,
@@ -354,8 +355,6 @@ def write_renewal(renewal: Renewal, new_file: str | Path, *, old_file: str | Pat
                   force: bool = False) -> None:
     """Write ``renewal`` to ``new_file`` through a temporary file; never over ``old_file``, and
     over another existing file only with ``force``."""
-    from .build import _temporary
-
     target = Path(new_file)
     label = str(new_file)
     if target.exists() and target.resolve() == Path(old_file).resolve():
@@ -367,7 +366,7 @@ def write_renewal(renewal: Renewal, new_file: str | Path, *, old_file: str | Pat
         raise OutputError(f"{label}: already exists; pass --force to replace it")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(_temporary(target, renewal.text.encode("utf-8")), target)
+        os.replace(temporary_beside(target, renewal.text.encode("utf-8")), target)
     except PermissionError:
         raise OutputError(f"{label}: permission denied; docgen cannot write there") from None
     except OSError as e:
