@@ -680,6 +680,11 @@ def _finish_pdfs(result: BuildResult, converted: list[PdfResult]) -> None:
     entries: list[dict[str, Any]] = []
     manifest = _read_manifest(folder)
     docx = {e["path"]: e for e in manifest.get("files", []) if e.get("format") == "docx"}
+    # in the documents' order, not the order LibreOffice finished them: the same build prints
+    # the same line and writes the same manifest every time
+    order = {name: i for i, name in enumerate(docx)}
+    converted = sorted(converted,
+                       key=lambda c: order.get(str(c.job.src.relative_to(folder)), len(order)))
     for item in converted:
         pdf = str(item.job.src.relative_to(folder).with_suffix(".pdf"))
         try:

@@ -159,8 +159,19 @@ def test_rebuilding_gives_byte_identical_pdfs(built: Path, tmp_path: Path) -> No
     again = tmp_path / built.name
     names = ["mou.pdf", "data-sharing-agreement.pdf", "role-chart.pdf", "packet.pdf"]
     names += [f"notices/notice-{t}.pdf" for t in ("en", "es", "vi", "ar", "zh-Hans")]
+    names += ["manifest.json"]  # its PDFs in the documents' order, whichever finished first
     for name in names:  # one worker here, two in the fixture: the bytes must not care
         assert sha(again / name) == sha(built / name), name
+
+
+def test_the_pdfs_are_listed_in_the_documents_order(soffice, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(LINCOLN), "-o", str(tmp_path), "-j", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == (
+        f"{tmp_path}/lincoln-es-bright-futures-2026-27/: wrote mou.pdf, "
+        "data-sharing-agreement.pdf, role-chart.pdf, notices/notice-en.pdf, "
+        "notices/notice-es.pdf, notices/notice-vi.pdf, notices/notice-ar.pdf, "
+        "notices/notice-zh-Hans.pdf, packet.pdf")
 
 
 def test_an_unchanged_rebuild_skips_everything(built: Path) -> None:
