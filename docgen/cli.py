@@ -128,15 +128,18 @@ def cli() -> None:
 def validate(specs: tuple[str, ...]) -> None:
     """Check specs against the schema and the partnership rules.
 
+    SPEC can be files, folders (every .json below them) or glob patterns, as for build.
     Every problem is reported at once, as FILE:LINE:COL: $.json.path: message. Exit 0 when every
     spec is valid, 1 when any is not.
 
     \b
     Example:
       docgen validate samples/lincoln-elementary-bright-futures.json
+      docgen validate district/2026-27/
     """
+    files = spec_files_from(list(specs))
     bad = 0
-    for file in specs:
+    for file in files:
         try:
             problems = check_spec(read_spec(file))
         except DocgenError as e:
@@ -148,9 +151,9 @@ def validate(specs: tuple[str, ...]) -> None:
         else:
             click.echo(f"{file}: valid")
     if bad:
-        if len(specs) > 1:
-            noun = "spec has" if bad == 1 else "specs have"
-            click.echo(f"{bad} of {len(specs)} {noun} problems", err=True)
+        if len(files) > 1:
+            noun = "specs has" if bad == 1 else "specs have"  # "1 of 2 specs has"
+            click.echo(f"{bad} of {len(files)} {noun} problems", err=True)
         raise SystemExit(1)
 
 
