@@ -173,11 +173,12 @@ def validate(specs: tuple[str, ...]) -> None:
                    "translations; they are marked DRAFT, and so is the manifest.")
 def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: bool,
                   templates: str | None, jobs: int | None, allow_incomplete: bool) -> None:
-    """Build the MOU, data-sharing agreement, role chart, their PDFs and the signing packet.
+    """Build the MOU, data-sharing agreement, role chart, family notices, their PDFs and packet.
 
     SPEC can be files, folders (every .json below them) or glob patterns. For each spec,
     writes OUT/<spec id>/: mou.docx, data-sharing-agreement.docx (only when the spec shares
-    student data), role-chart.docx, a PDF of each, packet.pdf and manifest.json.
+    student data), role-chart.docx, notices/notice-<language>.docx (a letter to families for
+    each language in family_notices.languages), a PDF of each, packet.pdf and manifest.json.
 
     A spec with problems is reported and the others are built. A folder already built from
     the same spec, templates and docgen is skipped, so a run that was interrupted carries on
