@@ -490,27 +490,35 @@ def _unchanged(spec: Spec, options: BuildOptions) -> bool:
 def spec_files_from(arguments: list[str]) -> list[str]:
     """Expand files, folders (every *.json below them) and glob patterns into spec files.
 
-    A folder's ``manifest.json`` files are docgen's own and are left out. An argument that
-    matches nothing stays as it is, so that it is reported as a missing file.
+    A folder's ``manifest.json`` files are docgen's own and are left out. What a pattern
+    matches is taken as if typed: a folder it matches is searched like a folder given by name.
+    An argument that matches nothing stays as it is, so that it is reported as a missing file.
     """
     files: list[str] = []
     for argument in arguments:
-        path = Path(argument)
-        if path.is_dir():
-            found = sorted(str(p) for p in path.rglob("*.json")
-                           if p.is_file() and p.name != MANIFEST)
-            if not found:
-                raise UsageError(f"{argument}: the folder has no .json spec files")
-            files.extend(found)
-        elif not path.exists() and glob.has_magic(argument):
+        if not Path(argument).exists() and glob.has_magic(argument):
             matched = sorted(glob.glob(argument, recursive=True))
             if not matched:
-                raise UsageError(f"{argument}: no file matches this pattern")
-            files.extend(m for m in matched if Path(m).is_file())
+                raise UsageError(f"{argument}: no file matches this pattern; check the folder "
+                                 "and the spelling, e.g. samples/*.json")
+            for match in matched:
+                files.extend(_specs_in(match))
         else:
-            files.append(argument)
+            files.extend(_specs_in(argument))
     seen: set[str] = set()
     return [f for f in files if not (os.path.abspath(f) in seen or seen.add(os.path.abspath(f)))]
+
+
+def _specs_in(argument: str) -> list[str]:
+    """A folder's spec files (every *.json below it but docgen's manifests), else ``argument``."""
+    path = Path(argument)
+    if not path.is_dir():
+        return [argument]
+    found = sorted(str(p) for p in path.rglob("*.json") if p.is_file() and p.name != MANIFEST)
+    if not found:
+        raise UsageError(f"{argument}: the folder has no .json spec files; give the folder "
+                         "your specs are in, or the spec files themselves")
+    return found
 
 
 def _peek_id(file: str) -> str | None:
@@ -657,6 +665,11 @@ def _finish_pdfs(result: BuildResult, converted: list[PdfResult]) -> None:
     entries: list[dict[str, Any]] = []
     manifest = _read_manifest(folder)
     docx = {e["path"]: e for e in manifest.get("files", []) if e.get("format") == "docx"}
+    # in the documents' order, not the order LibreOffice finished them: the same build prints
+    # the same line and writes the same manifest every time
+    order = {name: i for i, name in enumerate(docx)}
+    converted = sorted(converted,
+                       key=lambda c: order.get(str(c.job.src.relative_to(folder)), len(order)))
     for item in converted:
         pdf = str(item.job.src.relative_to(folder).with_suffix(".pdf"))
         try:

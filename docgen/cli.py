@@ -123,17 +123,21 @@ def cli() -> None:
 def validate(specs: tuple[str, ...]) -> None:
     """Check specs against the schema and the partnership rules.
 
+    SPEC can be files, folders (every .json below them) or glob patterns, as for build.
     Every problem is reported at once, as FILE:LINE:COL: $.json.path: message. Exit 0 when every
     spec is valid, 1 when any is not.
 
     \b
     Example:
       docgen validate samples/lincoln-elementary-bright-futures.json
+      docgen validate district/2026-27/
     """
+    from .build import spec_files_from
     from .spec import check_spec, read_spec
 
+    files = spec_files_from(list(specs))
     bad = 0
-    for file in specs:
+    for file in files:
         try:
             problems = check_spec(read_spec(file))
         except DocgenError as e:
@@ -145,9 +149,9 @@ def validate(specs: tuple[str, ...]) -> None:
         else:
             click.echo(f"{file}: valid")
     if bad:
-        if len(specs) > 1:
-            noun = "spec has" if bad == 1 else "specs have"
-            click.echo(f"{bad} of {len(specs)} {noun} problems", err=True)
+        if len(files) > 1:
+            noun = "specs has" if bad == 1 else "specs have"  # "1 of 2 specs has"
+            click.echo(f"{bad} of {len(files)} {noun} problems", err=True)
         raise SystemExit(1)
 
 
@@ -167,11 +171,12 @@ def validate(specs: tuple[str, ...]) -> None:
                    "translations; they are marked DRAFT, and so is the manifest.")
 def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: bool,
                   templates: str | None, jobs: int | None, allow_incomplete: bool) -> None:
-    """Build the MOU, data-sharing agreement, role chart, their PDFs and the signing packet.
+    """Build the MOU, data-sharing agreement, role chart, family notices, their PDFs and packet.
 
     SPEC can be files, folders (every .json below them) or glob patterns. For each spec,
     writes OUT/<spec id>/: mou.docx, data-sharing-agreement.docx (only when the spec shares
-    student data), role-chart.docx, a PDF of each, packet.pdf and manifest.json.
+    student data), role-chart.docx, notices/notice-<language>.docx (a letter to families for
+    each language in family_notices.languages), a PDF of each, packet.pdf and manifest.json.
 
     A spec with problems is reported and the others are built. A folder already built from
     the same spec, templates and docgen is skipped, so a run that was interrupted carries on

@@ -1,4 +1,10 @@
-"""Shared fixtures: the repository's samples, golden-file updating, and CI strictness."""
+"""Shared fixtures: the repository's samples, golden-file updating, CI strictness, and the
+Hypothesis profiles.
+
+Two tiers: ``pytest -m "not slow"`` runs the unit tests, without LibreOffice, in well under a
+minute; ``make test`` runs everything. ``HYPOTHESIS_PROFILE=fast`` cuts every property test
+to a few examples (``examples(n)`` below); the default profile runs each test's own count.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,28 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.json"))
+
+FAST_EXAMPLES = 10
+settings.register_profile("default", print_blob=True)
+settings.register_profile("fast", max_examples=FAST_EXAMPLES, deadline=None, print_blob=True)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or "default"
+if PROFILE not in ("default", "fast"):
+    raise pytest.UsageError(f"HYPOTHESIS_PROFILE={PROFILE!r} is not a profile; use fast (a few "
+                            "examples per property test) or default (leave it unset)")
+settings.load_profile(PROFILE)
+
+
+def examples(n: int) -> int:
+    """A property test's ``max_examples``: ``n``, or a few under HYPOTHESIS_PROFILE=fast.
+
+    A test's own ``@settings(max_examples=n)`` overrides the profile, so tests that ask for
+    more (or fewer) examples than the default pass their count through this.
+    """
+    return min(n, FAST_EXAMPLES) if PROFILE == "fast" else n
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

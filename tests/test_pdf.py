@@ -1,7 +1,8 @@
 """PDFs, the signing packet and district batches (issue #3).
 
-These tests run LibreOffice. They skip, with the reason shown, only where soffice is absent,
-and never in CI (CI=true), where .ci/run installs it.
+These tests run LibreOffice, and are marked slow (the one that fakes its absence is not). They
+skip, with the reason shown, only where soffice is absent, and never in CI (CI=true), where
+.ci/run installs it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from conftest import ROOT, require
+from conftest import ROOT, examples, require
 from docgen import pdf as pdf_module
 from docgen.build import BuildOptions, build
 from docgen.cli import cli
@@ -56,6 +57,7 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_each_docx_gets_a_pdf_with_its_key_values(built: Path) -> None:
     mou = text(built / "mou.pdf")
     for value in ("Memorandum of Understanding", "Bright Futures Youth Alliance",
@@ -65,6 +67,7 @@ def test_each_docx_gets_a_pdf_with_its_key_values(built: Path) -> None:
     assert "Recruit and enroll students" in text(built / "role-chart.pdf")
 
 
+@pytest.mark.slow
 def test_pdfs_are_tagged_pdf_a_2b_with_title_and_language(built: Path) -> None:
     reader = PdfReader(str(built / "mou.pdf"))
     root = reader.trailer["/Root"]
@@ -75,6 +78,7 @@ def test_pdfs_are_tagged_pdf_a_2b_with_title_and_language(built: Path) -> None:
     assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B" in xmp
 
 
+@pytest.mark.slow
 def test_the_role_chart_header_row_is_a_table_header(built: Path) -> None:
     raw = (built / "role-chart.pdf").read_bytes()
     reader = PdfReader(io.BytesIO(raw))
@@ -97,6 +101,7 @@ def test_the_role_chart_header_row_is_a_table_header(built: Path) -> None:
     assert {"/Table", "/TH", "/TD", "/H1"} <= kinds
 
 
+@pytest.mark.slow
 def test_fonts_are_embedded(built: Path) -> None:
     names = set()
     for page in PdfReader(str(built / "mou.pdf")).pages:
@@ -108,6 +113,7 @@ def test_fonts_are_embedded(built: Path) -> None:
     assert {"LiberationSerif", "LiberationSans-Bold"} <= names
 
 
+@pytest.mark.slow
 def test_the_packet_has_a_bookmark_and_labels_per_document_and_carries_its_spec(
         built: Path) -> None:
     reader = PdfReader(str(built / "packet.pdf"))
@@ -132,6 +138,7 @@ def test_the_packet_has_a_bookmark_and_labels_per_document_and_carries_its_spec(
     assert reader.attachments["spec.json"][0] == LINCOLN.read_bytes()
 
 
+@pytest.mark.slow
 def test_spec_from_pdf_prints_the_spec_back(built: Path) -> None:
     result = CliRunner().invoke(cli, ["spec-from-pdf", str(built / "packet.pdf")])
     assert result.exit_code == 0
@@ -142,6 +149,7 @@ def test_spec_from_pdf_prints_the_spec_back(built: Path) -> None:
                           "packet.pdf built by docgen carries its spec\n")
 
 
+@pytest.mark.slow
 def test_the_manifest_lists_pdfs_with_their_sources(built: Path) -> None:
     files = {f["path"]: f for f in json.loads((built / "manifest.json").read_text())["files"]}
     assert files["mou.pdf"]["source"] == "mou.docx"
@@ -154,15 +162,29 @@ def test_the_manifest_lists_pdfs_with_their_sources(built: Path) -> None:
         assert entry["sha256"] == sha(built / name)
 
 
+@pytest.mark.slow
 def test_rebuilding_gives_byte_identical_pdfs(built: Path, tmp_path: Path) -> None:
     build([str(LINCOLN)], BuildOptions(tmp_path, pdf=True, pdf_workers=1))
     again = tmp_path / built.name
     names = ["mou.pdf", "data-sharing-agreement.pdf", "role-chart.pdf", "packet.pdf"]
     names += [f"notices/notice-{t}.pdf" for t in ("en", "es", "vi", "ar", "zh-Hans")]
+    names += ["manifest.json"]  # its PDFs in the documents' order, whichever finished first
     for name in names:  # one worker here, two in the fixture: the bytes must not care
         assert sha(again / name) == sha(built / name), name
 
 
+@pytest.mark.slow
+def test_the_pdfs_are_listed_in_the_documents_order(soffice, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(LINCOLN), "-o", str(tmp_path), "-j", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == (
+        f"{tmp_path}/lincoln-es-bright-futures-2026-27/: wrote mou.pdf, "
+        "data-sharing-agreement.pdf, role-chart.pdf, notices/notice-en.pdf, "
+        "notices/notice-es.pdf, notices/notice-vi.pdf, notices/notice-ar.pdf, "
+        "notices/notice-zh-Hans.pdf, packet.pdf")
+
+
+@pytest.mark.slow
 def test_an_unchanged_rebuild_skips_everything(built: Path) -> None:
     before = {p.name: p.stat().st_mtime_ns for p in built.iterdir()}
     result = CliRunner().invoke(cli, ["build", str(LINCOLN), "-o", str(built.parent)])
@@ -171,6 +193,7 @@ def test_an_unchanged_rebuild_skips_everything(built: Path) -> None:
     assert {p.name: p.stat().st_mtime_ns for p in built.iterdir()} == before
 
 
+@pytest.mark.slow
 def test_a_missing_pdf_is_made_again_without_force(built: Path, tmp_path: Path) -> None:
     build([str(JEFFERSON)], BuildOptions(tmp_path, pdf=True))
     folder = tmp_path / "jefferson-es-library-2026-27"
@@ -192,6 +215,7 @@ def _kill_first(kind: str):
     return hook, done
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["kill", "hang"])
 def test_a_dead_or_hung_worker_is_restarted_and_its_document_retried(
         soffice, tmp_path: Path, kind: str) -> None:
@@ -207,6 +231,7 @@ def test_a_dead_or_hung_worker_is_restarted_and_its_document_retried(
     assert "Memorandum of Understanding" in text(tmp_path / "mou.pdf")
 
 
+@pytest.mark.slow
 def test_a_document_that_fails_twice_is_named_and_the_rest_complete(soffice,
                                                                     tmp_path: Path) -> None:
     src = tmp_path / "in"
@@ -245,6 +270,7 @@ def test_without_libreoffice_docx_are_built_and_one_line_says_what_to_install(
     assert ok.exit_code == 0
 
 
+@pytest.mark.slow
 def test_doctor_reports_the_converter_and_fonts(soffice) -> None:
     result = CliRunner().invoke(cli, ["doctor"])
     lines = result.stdout.splitlines()
@@ -254,6 +280,7 @@ def test_doctor_reports_the_converter_and_fonts(soffice) -> None:
     assert any(line.startswith("ok       Chinese, simplified font:") for line in lines)
 
 
+@pytest.mark.slow
 def test_an_interrupted_batch_resumes(tmp_path: Path) -> None:
     specs = tmp_path / "specs"
     specs.mkdir()
@@ -283,7 +310,8 @@ def test_an_interrupted_batch_resumes(tmp_path: Path) -> None:
     assert not list(out.rglob(".*.tmp"))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(when=st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2100, 1, 1)))
 # at this moment the compressed colour profile ends in a byte that looks like a line end
 @example(when=dt.datetime(2026, 8, 10, 12, 59, 59))
@@ -309,6 +337,7 @@ def _font_names(path: Path) -> set[str]:
     return names
 
 
+@pytest.mark.slow
 def test_notice_pdfs_embed_fonts_that_have_the_scripts_glyphs(built: Path) -> None:
     # text extraction cannot see tofu boxes; the embedded font names can
     assert "NotoNaskhArabic-Regular" in _font_names(built / "notices/notice-ar.pdf")
@@ -319,6 +348,7 @@ def test_notice_pdfs_embed_fonts_that_have_the_scripts_glyphs(built: Path) -> No
     assert "(510) 555-0190 ext. 12" in text(built / "notices/notice-ar.pdf")
 
 
+@pytest.mark.slow
 def test_force_keeps_pdfs_whose_docx_did_not_change(soffice, tmp_path: Path) -> None:
     build([str(JEFFERSON)], BuildOptions(tmp_path, pdf=True))
     folder = tmp_path / "jefferson-es-library-2026-27"

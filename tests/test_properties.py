@@ -11,13 +11,13 @@ from typing import Any, Iterator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SAMPLES
+from conftest import SAMPLES, examples
 from docgen.build import BuildOptions, render_documents
 from docgen.jsonpos import source_map
 from docgen.spec import Spec, check_spec, schema
 from docxtext import plain_text
 
-SETTINGS = settings(max_examples=40, deadline=None,
+SETTINGS = settings(max_examples=examples(40), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # Text a coordinator can type: anything but control characters and unpaired surrogates.

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 
 import redline_docs as docs
 import revisions as rv
+from conftest import examples
 from redline_docs import from_xml, para, run, table
 
 AUTHOR = "Test Reviewer"
@@ -437,7 +438,7 @@ def test_formatting_changes_are_tracked(case: str, redline) -> None:
     assert rv.formatting(rv.reject_all(out)) == rv.formatting(rv.accept_all(old))
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+@settings(max_examples=examples(150), deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(models=docs.edited_models())
 def test_random_edits_to_the_agreement_redline_correctly(models, redline) -> None:
@@ -461,6 +462,7 @@ def _findings(path: Path) -> set[str]:
     return {f"{e['part_uri']}: {e['description']}" for e in json.loads(out.stdout)[0]["errors"]}
 
 
+@pytest.mark.slow  # openxml-audit: about ten seconds
 def test_the_redline_adds_no_openxml_audit_finding_to_the_new_document(tmp_path: Path,
                                                                        redline) -> None:
     files = []

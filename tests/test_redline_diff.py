@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import revisions as rv
+from conftest import examples
 from docgen import redline as rl
 
 tokens = st.lists(st.sampled_from(["the", " ", "partner", ",", "shall", "school", "."]),
@@ -48,7 +49,7 @@ def lcs(a: list[str], b: list[str]) -> int:
     return row[-1]
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(300), deadline=None, derandomize=True, database=None)
 @given(a=tokens, b=tokens)
 def test_myers_is_a_minimal_edit_script(a: list[str], b: list[str]) -> None:
     ops = rl._myers(a, b)
@@ -56,7 +57,7 @@ def test_myers_is_a_minimal_edit_script(a: list[str], b: list[str]) -> None:
     assert sum(i2 - i1 for op, i1, i2, _, _ in ops if op == "equal") == lcs(a, b)
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(200), deadline=None, derandomize=True, database=None)
 @given(a=tokens, b=tokens)
 def test_opcodes_rebuild_the_new_sequence_on_both_paths(a: list[str], b: list[str]) -> None:
     assert rebuild(a, b, rl._opcodes(a, b)) == b

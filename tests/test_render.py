@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from docx import Document
 
-from conftest import ROOT
+from conftest import ROOT, examples
 from docgen.context import build_context
 from docgen.errors import TemplateError
 from docgen.render import compile_template, render
@@ -167,7 +167,7 @@ def test_rendering_twice_gives_identical_bytes(tmp_path: Path) -> None:
     assert render(template, ctx, source_date=WHEN) == render(template, ctx, source_date=WHEN)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cuts=st.lists(st.tuples(st.integers(0, 60000), st.integers(0, 255)), min_size=1, max_size=8))
 def test_a_damaged_template_is_an_error_never_a_crash(tmp_path: Path, cuts) -> None:
     data = bytearray((ROOT / "templates" / "role-chart.docx").read_bytes())

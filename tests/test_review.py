@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, require
+from conftest import ROOT, examples, require
 from docgen.cli import cli
 from docgen.jsonpos import source_map
 from docgen.renew import renew
@@ -453,7 +453,7 @@ def test_the_redlines_become_pdfs(pair, tmp_path: Path) -> None:
 
 # --- properties -------------------------------------------------------------------------------
 
-SETTINGS = settings(max_examples=40, deadline=None,
+SETTINGS = settings(max_examples=examples(40), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.function_scoped_fixture])
 BASE = json.loads(LINCOLN.read_text(encoding="utf-8"))

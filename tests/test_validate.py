@@ -51,10 +51,51 @@ def test_a_missing_file_is_one_line_and_exit_1(in_repo) -> None:
     assert result.stderr == "no/such/spec.json: no such file\n"
 
 
-def test_a_folder_is_not_a_spec(in_repo) -> None:
-    result = invoke("validate", "samples")
+SAMPLES_VALID = "".join(f"samples/{s.name}: valid\n" for s in SAMPLES)
+
+
+@pytest.mark.parametrize("argument", ["samples", "samples/", "samples/*.json", "sam*"])
+def test_a_folder_or_a_pattern_validates_every_spec_in_it(argument: str, in_repo) -> None:
+    # a pattern is expanded by docgen when the shell did not (quoted, or on Windows), and a
+    # folder it matches is searched as if named
+    result = invoke("validate", argument)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == SAMPLES_VALID
+    assert result.stderr == ""
+
+
+def test_a_folder_is_searched_below_and_docgens_manifests_are_left_out(
+        tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "district/2026-27/out").mkdir(parents=True)
+    jefferson = (ROOT / "samples/jefferson-elementary-public-library.json").read_bytes()
+    (tmp_path / "district/2026-27/jefferson.json").write_bytes(jefferson)
+    (tmp_path / "district/2026-27/out/manifest.json").write_text("{}")
+    (tmp_path / "district/2026-27/lincoln.json").write_text("[]")
+    result = invoke("validate", "district")
     assert result.exit_code == 1
-    assert result.stderr.startswith("samples: is a folder, not a spec file\n")
+    assert result.stdout == "district/2026-27/jefferson.json: valid\n"
+    assert result.stderr == ("district/2026-27/lincoln.json:1:1: a spec must be a JSON object "
+                             "({ … }), not a list\n"
+                             "1 of 2 specs has problems\n")
+
+
+@pytest.mark.parametrize("command", [["validate"], ["build", "-o", "out", "--no-pdf"]])
+def test_an_empty_folder_or_a_pattern_matching_nothing_is_a_usage_error(
+        command: list[str], tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "district/notes").mkdir(parents=True)
+    (tmp_path / "district/notes/minutes.txt").write_text("not a spec")
+    empty = invoke(*command, "district")
+    assert empty.exit_code == 2
+    assert empty.stderr == ("Error: district: the folder has no .json spec files; give the "
+                            "folder your specs are in, or the spec files themselves\n")
+    nothing = invoke(*command, "district/*.json")
+    assert nothing.exit_code == 2
+    assert nothing.stderr == ("Error: district/*.json: no file matches this pattern; check the "
+                              "folder and the spelling, e.g. samples/*.json\n")
+    assert empty.stdout == nothing.stdout == ""
+    assert not (tmp_path / "out").exists()
 
 
 def test_no_argument_is_a_usage_error_with_exit_2() -> None:

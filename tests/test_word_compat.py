@@ -13,6 +13,8 @@ from conftest import ROOT, SAMPLES
 from docgen.build import BuildOptions, render_documents
 from docgen.spec import load_spec
 
+pytestmark = pytest.mark.slow  # openxml-audit takes seconds a document
+
 AUDIT = Path(sys.executable).parent / "openxml-audit"
 
 
