@@ -37,6 +37,16 @@ REV = 'w:author="Earlier Reviewer" w:date="2025-12-01T10:00:00Z"'
 # Raw XML helpers
 
 
+def make_docx(*paragraphs: str) -> bytes:
+    """Return a python-docx document with one plain paragraph per text."""
+    d = Document()
+    for text in paragraphs:
+        d.add_paragraph(text)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
 def esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 

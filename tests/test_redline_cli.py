@@ -8,22 +8,13 @@ import json
 import zipfile
 from pathlib import Path
 
-import docx
 import pytest
 from click.testing import CliRunner
 
 from docgen.cli import cli
+from redline_docs import make_docx
 
 DATE = ["--date", "2027-06-01"]
-
-
-def make_docx(*paragraphs: str) -> bytes:
-    d = docx.Document()
-    for text in paragraphs:
-        d.add_paragraph(text)
-    out = io.BytesIO()
-    d.save(out)
-    return out.getvalue()
 
 
 def encrypted_flag(data: bytes) -> bytes:

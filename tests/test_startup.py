@@ -3,15 +3,15 @@ schema, locale or PDF libraries (benchmarks/startup.py measures what that saves)
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import docx
 import pytest
+
+from redline_docs import make_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,18 +65,9 @@ def test_a_commands_help_imports_no_heavy_library(command: str) -> None:
     assert heavy == []
 
 
-def _docx(*paragraphs: str) -> bytes:
-    d = docx.Document()
-    for text in paragraphs:
-        d.add_paragraph(text)
-    out = io.BytesIO()
-    d.save(out)
-    return out.getvalue()
-
-
 def test_redline_imports_no_heavy_library(tmp_path: Path) -> None:
-    (tmp_path / "old.docx").write_bytes(_docx("Term.", "The Partner shall report monthly."))
-    (tmp_path / "new.docx").write_bytes(_docx("Term.", "The Partner shall report quarterly."))
+    (tmp_path / "old.docx").write_bytes(make_docx("Term.", "The Partner shall report monthly."))
+    (tmp_path / "new.docx").write_bytes(make_docx("Term.", "The Partner shall report quarterly."))
     output, code, heavy = probe("redline", "old.docx", "new.docx", "-o", "out.docx",
                                 "--summary", "out.md", "--date", "2027-06-01", cwd=tmp_path)
     assert code == 0
