@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from docgen.build import BuildOptions, build  # noqa: E402
-from docgen.pdf import PDF_OPTIONS, PdfJob, PdfPool, find_converter, soffice_version  # noqa: E402
+from docgen.build.run import BuildOptions, build  # noqa: E402
+from docgen.pdf.pool import PDF_OPTIONS, PdfJob, PdfPool, find_converter, soffice_version  # noqa: E402
 
 
 def filter_json() -> str:

@@ -1,7 +1,7 @@
 """Time docgen's DOCX redliner against python-redlines (the .NET Docxodus comparer), same pairs.
 
 Both sides take the two documents as bytes and return the redlined DOCX as bytes, as a caller
-uses them: ``docgen.redline.redline(old, new, author=…, date=…).docx`` in process, and
+uses them: ``docgen.redline.compare.redline(old, new, author=…, date=…).docx`` in process, and
 ``python_redlines.DocxodusEngine().run_redline(author, old, new)``, which writes both to
 temporary files and runs the self-contained .NET ``redline`` binary once per comparison (its
 process start is part of its cost; the "startup floor" row shows how much).
@@ -16,7 +16,7 @@ time, the ratio python-redlines ÷ docgen, the revision marks each wrote (w:ins/
 property changes such as w:numberingChange; in brackets the count the engine itself reports), and
 whether the redline's text, with all changes accepted, reads as the new document and, with all
 rejected, as the old one. Without python-redlines installed (``pip install -e '.[bench]'``) the
-script says so and times docgen alone; with no working ``docgen.redline`` it times
+script says so and times docgen alone; with no working ``docgen.redline.compare`` it times
 python-redlines alone. On a machine without ICU (libicu) the script sets
 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 so that the .NET binary starts.
 
@@ -440,14 +440,14 @@ class Engine:
 
 def docgen_engine() -> tuple[Engine | None, str]:
     try:
-        from docgen.redline import redline
+        from docgen.redline.compare import redline
     except ImportError as e:
-        return None, f"docgen.redline cannot be imported ({e})"
+        return None, f"docgen.redline.compare cannot be imported ({e})"
     probe = tiny_pair()
     try:
         redline(probe.old, probe.new, author=AUTHOR, date=WHEN).docx
     except Exception as e:  # noqa: BLE001 - any failure means: not ready yet
-        return None, f"docgen.redline does not work yet ({type(e).__name__}: {e})"
+        return None, f"docgen.redline.compare does not work yet ({type(e).__name__}: {e})"
 
     def run(old: bytes, new: bytes) -> tuple[bytes, int | None]:
         result = redline(old, new, author=AUTHOR, date=WHEN)
@@ -610,7 +610,7 @@ def main() -> None:
                 return "—"
             return f"{seconds(medians[name])} (best {seconds(bests[name])})"
 
-        docgen_cell = cell("docgen") if ours else "TODO (docgen.redline not working)"
+        docgen_cell = cell("docgen") if ours else "TODO (docgen.redline.compare not working)"
         rows.append(f"| {pair.name} | {pair.paragraphs:,} ({pair.words:,}), {pair.tables} | "
                     f"{pair.changes} | {docgen_cell} | {cell('python-redlines')} | {ratio} | "
                     f"{marks.get('docgen', '—')} / {marks.get('python-redlines', '—')} | "

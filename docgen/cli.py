@@ -14,11 +14,11 @@ import click
 # --version and redline start without docxtpl, jsonschema, Babel or pypdf.
 from . import __version__
 from .errors import DocgenError, OutputError, UsageError
-from .locales import DEFAULT_LOCALE, locale_problem
+from .i18n.locales import DEFAULT_LOCALE, locale_problem
 from .resources import schema_path
 
 if TYPE_CHECKING:
-    from .build import BuildResult
+    from .build.run import BuildResult
 
 
 def _emit_error(error: DocgenError) -> None:
@@ -132,8 +132,8 @@ def validate(specs: tuple[str, ...]) -> None:
       docgen validate samples/lincoln-elementary-bright-futures.json
       docgen validate district/2026-27/
     """
-    from .build import spec_files_from
-    from .spec import check_spec, read_spec
+    from .build.run import spec_files_from
+    from .spec.schema import check_spec, read_spec
 
     files = spec_files_from(list(specs))
     bad = 0
@@ -188,7 +188,7 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
       docgen build district/2026-27/ -o out --jobs 4
       docgen build partner.json -o out --force --no-pdf
     """
-    from .build import BuildOptions, build, spec_files_from
+    from .build.run import BuildOptions, build, spec_files_from
 
     files = spec_files_from(list(specs))
     workers = jobs or os.cpu_count() or 1
@@ -296,7 +296,7 @@ def renew(spec: str, school_year: str, new_spec: str, review_date: str | None,
         -o lincoln-2027-28.json --review-date 2027-05-14
     """
     from .renew import renew as renew_spec, school_year_problem, write_renewal
-    from .spec import load_spec
+    from .spec.schema import load_spec
 
     problem = school_year_problem(school_year)
     if problem:
@@ -341,7 +341,7 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
       docgen review lincoln-2026-27.json lincoln-2027-28.json -o review/
       docgen review old.json new.json -o review/ --no-pdf --author "Minh Nguyen"
     """
-    from .review import load_pair, review_date_of, summary_text_lines, write_review
+    from .review.write import load_pair, review_date_of, summary_text_lines, write_review
 
     when = date if date is not None else _source_date()
     old, new = load_pair(old_spec, new_spec)
@@ -392,7 +392,7 @@ def context(spec: str, locale: str) -> None:
     import json
 
     from .context import build_context
-    from .spec import load_spec
+    from .spec.schema import load_spec
 
     if locale != DEFAULT_LOCALE and locale_problem(locale):
         raise UsageError(f"--locale: {locale_problem(locale)}")
@@ -424,7 +424,7 @@ def spec_from_pdf(packet: str) -> None:
     Example:
       docgen spec-from-pdf out/lincoln-es-bright-futures-2026-27/packet.pdf > spec.json
     """
-    from .packet import spec_from_packet
+    from .pdf.packet import spec_from_packet
 
     data = spec_from_packet(Path(packet))
     try:
@@ -451,8 +451,8 @@ def doctor(specs: tuple[str, ...]) -> None:
 
     locales: list[str] | None = None
     if specs:
-        from .build import spec_files_from
-        from .spec import load_spec
+        from .build.run import spec_files_from
+        from .spec.schema import load_spec
 
         locales = []
         for file in spec_files_from(list(specs)):
@@ -493,7 +493,7 @@ def i18n_extract(directory: str | None) -> None:
     Example:
       docgen i18n extract
     """
-    from .i18n import locales_dir, read_catalog, write_template
+    from .i18n.catalogs import locales_dir, read_catalog, write_template
 
     base = Path(directory) if directory else locales_dir()
     pot = write_template(base)
@@ -510,7 +510,7 @@ def i18n_init(locale: str, directory: str | None) -> None:
     Example:
       docgen i18n init fr
     """
-    from .i18n import init_catalog, locales_dir
+    from .i18n.catalogs import init_catalog, locales_dir
 
     base = Path(directory) if directory else locales_dir()
     click.echo(f"wrote {init_catalog(locale, base)}; translate it, then run docgen i18n check")
@@ -528,7 +528,7 @@ def i18n_update(directory: str | None) -> None:
     Example:
       docgen i18n update
     """
-    from .i18n import locales_dir, update_catalogs
+    from .i18n.catalogs import locales_dir, update_catalogs
 
     base = Path(directory) if directory else locales_dir()
     for path in update_catalogs(base):
@@ -549,7 +549,7 @@ def i18n_check(locales: tuple[str, ...], directory: str | None) -> None:
       docgen i18n check
       docgen i18n check es ar
     """
-    from .i18n import available_locales, catalog_path, check_catalog, locales_dir
+    from .i18n.catalogs import available_locales, catalog_path, check_catalog, locales_dir
 
     base = Path(directory) if directory else locales_dir()
     tags = list(locales) or available_locales(base)
@@ -593,7 +593,7 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
       docgen redline 2026-27/mou.docx 2027-28/mou.docx -o mou-redline.docx \\
           --author "Legal review" --summary mou-changes.md
     """
-    from .redline import redline_files, save_files, summary_json, summary_markdown
+    from .redline.compare import redline_files, save_files, summary_json, summary_markdown
 
     if Path(out).suffix.lower() != ".docx":
         raise UsageError(f"-o {out}: a redline is a Word document; give it a .docx name")

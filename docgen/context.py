@@ -23,8 +23,8 @@ from babel.dates import format_date, format_time, get_day_names
 from babel.numbers import format_currency
 
 from . import __version__
-from .locales import DEFAULT_LOCALE, babel_locale
-from .spec import resolve_ref as _resolve, schema
+from .i18n.locales import DEFAULT_LOCALE, babel_locale
+from .spec.schema import resolve_ref as _resolve, schema
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _PARTY_ORDER = ("district", "school", "partner", "lead_agency")
@@ -238,7 +238,7 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
                or next((c for c in ctx["contacts"] if speaks(c)), None)
                or (family or ctx["contacts"])[0])
     notices = ctx["family_notices"] or {"languages": [tag], "enroll_by": None}
-    from .locales import normalise
+    from .i18n.locales import normalise
 
     taglines = []
     for other in dict.fromkeys(normalise(t) for t in notices["languages"]):

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from .pdf import ConverterError, find_converter, soffice_version
+from .pdf.pool import ConverterError, find_converter, soffice_version
 
 #: Scripts docgen writes, each with the fontconfig language that proves a font covers it and
 #: the locales that need it.

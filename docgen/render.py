@@ -34,11 +34,11 @@ from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
-from .direction import mark_language, set_default_language
+from .ooxml.direction import mark_language, set_default_language
 from .errors import TemplateError
-from .layout import MARK as FIT_MARK
-from .layout import fit_tables
-from .locales import babel_locale
+from .ooxml.layout import MARK as FIT_MARK
+from .ooxml.layout import fit_tables
+from .i18n.locales import babel_locale
 
 # docxtpl's XML clean-up is stateless; an instance without a document is enough to call it.
 _DOCXTPL = DocxTemplate.__new__(DocxTemplate)
@@ -90,7 +90,7 @@ def _paragraphs_to_breaks(value: Any) -> Any:
 def _and_list(ctx: Any, items: list[Any]) -> str:
     locale = babel_locale(ctx["document"]["locale"])
     if _translator(ctx).rtl:
-        from .i18n import FSI, PDI, ListText
+        from .i18n.catalogs import FSI, PDI, ListText
 
         return ListText(format_list([f"{FSI}{i}{PDI}" for i in items], style="standard",
                                     locale=locale))
@@ -122,7 +122,7 @@ class _SourceLanguage:
 
     @staticmethod
     def _fill(text: str, values: dict[str, Any]) -> str:
-        from .i18n import fill
+        from .i18n.catalogs import fill
 
         return fill(text, values)
 

@@ -34,10 +34,10 @@ from typing import Any, Iterator
 
 from .context import _Formatter
 from .errors import OutputError, Problem, SpecError
-from .files import temporary_beside
-from .jsonpos import source_map
-from .locales import DEFAULT_LOCALE
-from .spec import (SUPPORTED_SCHEMA_VERSIONS, Spec, check_spec, json_path,
+from .output import temporary_beside
+from .spec.positions import source_map
+from .i18n.locales import DEFAULT_LOCALE
+from .spec.schema import (SUPPORTED_SCHEMA_VERSIONS, Spec, check_spec, json_path,
                    resolve_ref as _resolve, schema)
 
 #: The schema version a renewed spec is written in (the first with ``annual_review``).

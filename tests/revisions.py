@@ -1,6 +1,6 @@
 """Read a DOCX's stories and accept or reject all its tracked changes, independently of the redliner.
 
-This module is the judge of ``docgen.redline``: it shares no code with it. It follows ECMA-376
+This module is the judge of ``docgen.redline.compare``: it shares no code with it. It follows ECMA-376
 Part 1, §17.13.5, and the summary in DOMAIN.md §6:
 
 - ``stories(docx)`` returns the text of every story, block by block;

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT, SAMPLES
 from docgen import __version__
-from docgen.build import BuildOptions, build
+from docgen.build.run import BuildOptions, build
 from docgen.cli import cli
 from docxtext import plain_text, stories
 

@@ -16,10 +16,10 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from conftest import ROOT
-from docgen import i18n
-from docgen.build import BuildOptions, build, render_documents
+from docgen.i18n import catalogs as i18n
+from docgen.build.run import BuildOptions, build, render_documents
 from docgen.cli import cli
-from docgen.spec import load_spec
+from docgen.spec.schema import load_spec
 from docxtext import plain_text
 
 LINCOLN = ROOT / "samples/lincoln-elementary-bright-futures.json"
@@ -273,7 +273,7 @@ def test_a_regional_catalog_serves_its_region_and_tags_are_normalised(catalogs: 
                                                                        tmp_path: Path) -> None:
     assert invoke("i18n", "init", "pt-br", "--dir", str(catalogs)).exit_code == 0
     assert (catalogs / "pt_BR/LC_MESSAGES/docgen.po").exists()
-    from docgen.locales import canonical
+    from docgen.i18n.locales import canonical
 
     assert canonical("pt-BR") == "pt-BR" and canonical("es-MX") == "es"
     assert canonical("ZH-hans") == "zh-Hans" and canonical("zh-CN") == "zh-Hans"

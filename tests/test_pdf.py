@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from conftest import ROOT, examples, require
-from docgen import pdf as pdf_module
-from docgen.build import BuildOptions, build
+from docgen.pdf import pool as pdf_module
+from docgen.build.run import BuildOptions, build
 from docgen.cli import cli
-from docgen.pdf import ConverterError, PdfJob, PdfPool, find_converter, pin_pdf
+from docgen.pdf.pool import ConverterError, PdfJob, PdfPool, find_converter, pin_pdf
 
 LINCOLN = ROOT / "samples/lincoln-elementary-bright-futures.json"
 JEFFERSON = ROOT / "samples/jefferson-elementary-public-library.json"
@@ -255,7 +255,7 @@ def test_without_libreoffice_docx_are_built_and_one_line_says_what_to_install(
         raise ConverterError("PDFs need LibreOffice, which is not installed; "
                              + pdf_module.INSTALL_HINT)
 
-    monkeypatch.setattr("docgen.build.find_converter", missing)
+    monkeypatch.setattr("docgen.build.run.find_converter", missing)
     result = CliRunner().invoke(cli, ["build", str(LINCOLN), str(JEFFERSON), "-o",
                                       str(tmp_path)])
     assert result.exit_code == 1

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from hypothesis import given, strategies as st
 
 from conftest import ROOT
-from docgen import i18n
+from docgen.i18n import catalogs as i18n
 from docgen.cli import cli
-from docgen.plurals import (PluralFormsError, conventional_headers, expected_rule,
+from docgen.i18n.plurals import (PluralFormsError, conventional_headers, expected_rule,
                             parse_plural_forms, rule_problem)
 from docxtext import plain_text
 
@@ -298,7 +298,7 @@ def _expressions(depth: int = 3) -> st.SearchStrategy[str]:
 
 @given(_expressions())
 def test_docgens_evaluator_agrees_with_gettext_on_any_formula(expr: str) -> None:
-    from docgen.plurals import _Parser, _value
+    from docgen.i18n.plurals import _Parser, _value
 
     try:
         tree = _Parser(expr).parse()

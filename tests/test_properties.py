@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SAMPLES, examples
-from docgen.build import BuildOptions, render_documents
-from docgen.jsonpos import source_map
-from docgen.spec import Spec, check_spec, schema
+from docgen.build.run import BuildOptions, render_documents
+from docgen.spec.positions import source_map
+from docgen.spec.schema import Spec, check_spec, schema
 from docxtext import plain_text
 
 SETTINGS = settings(max_examples=examples(40), deadline=None,

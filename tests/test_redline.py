@@ -1,7 +1,7 @@
 """The redliner's output, judged by an independent accept-all / reject-all (tests/revisions.py).
 
 The first half checks the judge itself on hand-written tracked changes, so that it is known to be
-right before it judges ``docgen.redline``.
+right before it judges ``docgen.redline.compare``.
 """
 
 from __future__ import annotations
@@ -374,7 +374,7 @@ def test_check_redline_fails_a_header_left_unchanged() -> None:
 
 @pytest.fixture(scope="module")
 def redline():
-    from docgen.redline import redline as compare
+    from docgen.redline.compare import redline as compare
     return lambda old, new: compare(old, new, author=AUTHOR, date=DATE)
 
 

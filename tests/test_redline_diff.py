@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import revisions as rv
 from conftest import examples
-from docgen import redline as rl
+from docgen.redline import compare as rl
 
 tokens = st.lists(st.sampled_from(["the", " ", "partner", ",", "shall", "school", "."]),
                   max_size=40)

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import ROOT, SAMPLES
 from docgen.cli import cli
 from docgen.renew import new_id, roll_date
-from docgen.spec import check_spec, load_spec, read_spec
+from docgen.spec.schema import check_spec, load_spec, read_spec
 
 LINCOLN = "samples/lincoln-elementary-bright-futures.json"
 ROOSEVELT = "samples/roosevelt-high-state-university-study.json"

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, examples, require
 from docgen.cli import cli
-from docgen.jsonpos import source_map
+from docgen.spec.positions import source_map
 from docgen.renew import renew
-from docgen.review import (Review, compare, read_changes, summary_html, summary_json,
+from docgen.review.write import (Review, compare, read_changes, summary_html, summary_json,
                            summary_markdown)
-from docgen.spec import Spec, json_path, load_spec, schema
+from docgen.spec.schema import Spec, json_path, load_spec, schema
 from test_properties import TEXT, free_text_paths, put
 
 LINCOLN = ROOT / "samples" / "lincoln-elementary-bright-futures.json"
@@ -231,8 +231,8 @@ def test_review_writes_the_summaries_and_a_redline_per_document(pair, tmp_path: 
 
 
 def test_the_redline_is_the_one_redline_makes(pair, tmp_path: Path) -> None:
-    from docgen.build import BuildOptions, render_documents
-    from docgen.redline import redline
+    from docgen.build.run import BuildOptions, render_documents
+    from docgen.redline.compare import redline
 
     old, new, _ = pair
     out = tmp_path / "review"
@@ -499,8 +499,8 @@ def _get(data: Any, path: tuple) -> Any:
 
 def test_without_libreoffice_the_docx_and_summaries_are_written_and_the_pdf_problem_named(
         pair, tmp_path: Path) -> None:
-    from docgen.pdf import ConverterError
-    from docgen.review import write_review
+    from docgen.pdf.pool import ConverterError
+    from docgen.review.write import write_review
 
     class NoLibreOffice:
         def convert(self, jobs):

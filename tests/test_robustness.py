@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from docx import Document
 
 from conftest import ROOT
-from docgen import build as build_module
-from docgen.build import BuildOptions, build
+from docgen.build import run as build_module
+from docgen.build.run import BuildOptions, build
 from docgen.cli import cli
 from docgen.errors import TemplateError
 from docgen.render import compile_template
-from docgen.spec import check_spec, read_spec
+from docgen.spec.schema import check_spec, read_spec
 
 JEFFERSON = ROOT / "samples/jefferson-elementary-public-library.json"
 LINCOLN = ROOT / "samples/lincoln-elementary-bright-futures.json"

@@ -9,7 +9,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import ROOT, SAMPLES
-from docgen.spec import SUPPORTED_SCHEMA_VERSIONS, check_spec, read_spec, schema
+from docgen.spec.schema import SUPPORTED_SCHEMA_VERSIONS, check_spec, read_spec, schema
 
 SCHEMA_FILE = ROOT / "schemas" / "partnership.schema.json"
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import ROOT, SAMPLES
 from docgen.cli import cli, run
 from docgen.errors import SpecError
-from docgen.spec import load_spec
+from docgen.spec.schema import load_spec
 
 INVALID = sorted((ROOT / "tests" / "data" / "invalid").glob("*.json"))
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SAMPLES
-from docgen.build import BuildOptions, render_documents
-from docgen.spec import load_spec
+from docgen.build.run import BuildOptions, render_documents
+from docgen.spec.schema import load_spec
 
 pytestmark = pytest.mark.slow  # openxml-audit takes seconds a document
 

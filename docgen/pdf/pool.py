@@ -2,7 +2,7 @@
 
 Starting soffice costs seconds; converting a document in a running one costs a fraction of a
 second. :class:`PdfPool` therefore keeps one worker per core (each a headless soffice with its own
-profile, driven over UNO by ``pdfworker.py``) and feeds it every document of a run. A worker that
+profile, driven over UNO by ``worker.py``) and feeds it every document of a run. A worker that
 hangs or dies is killed and restarted, and its document retried once; a document that still
 fails is reported by name and the others go on.
 
@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable
 
 from pypdf import PdfReader
 
-from .errors import DocgenError
+from ..errors import DocgenError
 
 #: What docgen asks LibreOffice's PDF export for (the filter's own option names).
 PDF_OPTIONS: dict[str, Any] = {
@@ -48,7 +48,7 @@ PDF_OPTIONS: dict[str, Any] = {
 INSTALL_HINT = ("install LibreOffice with: apt-get install libreoffice-writer-nogui "
                 "fonts-noto-core fonts-noto-cjk (or pass --no-pdf)")
 
-_WORKER = Path(__file__).resolve().parent / "pdfworker.py"
+_WORKER = Path(__file__).resolve().parent / "worker.py"
 
 
 class ConverterError(DocgenError):
@@ -273,7 +273,7 @@ class PdfResult:
 
 
 class _Worker:
-    """One pdfworker.py process and its soffice, in a process group of their own."""
+    """One worker.py process and its soffice, in a process group of their own."""
 
     def __init__(self, converter: Converter, startup_timeout: float) -> None:
         self.profile = tempfile.mkdtemp(prefix="docgen-lo-profile-")

@@ -15,9 +15,9 @@ import re
 import unicodedata
 from typing import Any, Callable, Iterator
 
-from .errors import Problem
-from .locales import locale_problem, normalise
-from .spec import Spec
+from ..errors import Problem
+from ..i18n.locales import locale_problem, normalise
+from .schema import Spec
 
 PARTIES = ("school", "district", "partner", "lead_agency")
 
@@ -267,7 +267,7 @@ def amounts_are_money(spec: Spec) -> Iterator[Problem]:
 
 def _money_fields() -> set[str]:
     """Return the names of the schema's properties that are amounts of money."""
-    from .spec import schema
+    from .schema import schema
 
     names: set[str] = set()
 

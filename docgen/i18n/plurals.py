@@ -5,7 +5,7 @@ plural message has and which form a number takes. docgen reads the formula with 
 parser for gettext's C subset (``n``, whole numbers, ``! * / % + - < <= > >= == != && || ?: ( )``)
 and evaluates the parsed tree itself: a catalog is data, like a spec, and its text never reaches
 ``eval``. What counts as the right number of forms for a language is docgen's own table
-(``data/plural-forms.txt``, gettext's conventional rules), never the installed Babel's CLDR data.
+(``plural-forms.txt`` beside this module, gettext's conventional rules), never the installed Babel's CLDR data.
 
 >>> rule = parse_plural_forms("nplurals=2; plural=(n != 1);")
 >>> rule.count, [rule.form(n) for n in (0, 1, 2)]
@@ -32,7 +32,7 @@ MAX_DEPTH = 40
 SAMPLES = tuple(sorted(set(range(0, 1001)) | {k * 10 ** e + d for e in range(3, 8)
                                               for k in range(1, 21) for d in (0, 1, 2, 5, 11)}))
 
-_TABLE = Path(__file__).resolve().parent / "data" / "plural-forms.txt"
+_TABLE = Path(__file__).resolve().parent / "plural-forms.txt"
 
 
 class PluralFormsError(ValueError):

@@ -9,7 +9,7 @@ Protocol, one JSON object per line:
   stdout: {"id": 1, "ok": true} or {"id": 1, "ok": false, "error": "…"}
 End of stdin ends the worker and its soffice.
 
-usage: python3 pdfworker.py SOFFICE PROFILE_DIR
+usage: python3 worker.py SOFFICE PROFILE_DIR
 """
 
 import json

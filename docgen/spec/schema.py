@@ -18,10 +18,10 @@ from typing import Any, Iterable
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from .errors import Problem, SpecError
-from .jsonpos import SourceMap, source_map
-from .jsonpos import line_col as source_map_position
-from .resources import schema_path
+from ..errors import Problem, SpecError
+from .positions import SourceMap, source_map
+from .positions import line_col as source_map_position
+from ..resources import schema_path
 
 #: Schema versions this docgen reads. A spec names the one it was written for.
 SUPPORTED_SCHEMA_VERSIONS = ("1.0", "1.1")
@@ -177,7 +177,7 @@ def check_spec(spec: Spec) -> list[Problem]:
     """Return every problem in ``spec``, schema errors and domain rules together, by position."""
     version = spec.data.get("schema_version")
     if isinstance(version, str) and version not in SUPPORTED_SCHEMA_VERSIONS:
-        from . import __version__
+        from .. import __version__
 
         return [
             spec.problem(

@@ -43,9 +43,9 @@ from typing import Any
 
 from lxml import etree
 
-from .errors import DocxError, OutputError, Problem, UsageError
-from .files import temporary_beside
-from .ooxml import REL_TYPES, R, W, Package, read_docx
+from ..errors import DocxError, OutputError, Problem, UsageError
+from ..output import temporary_beside
+from ..ooxml.package import REL_TYPES, R, W, Package, read_docx
 
 __all__ = ["Change", "Redline", "accept_revisions", "redline", "redline_files"]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import DocxError
+from ..errors import DocxError
 
 MAX_PART_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 256 * 1024 * 1024

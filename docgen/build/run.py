@@ -30,18 +30,18 @@ from typing import Any, Callable
 
 from babel import Locale
 
-from . import __version__
-from .context import build_context, build_notice_context
-from .errors import DocgenError, OutputError, Problem, SpecError, TemplateError, UsageError
-from .files import temporary_beside as _temporary
-from .i18n import (CatalogError, catalog_path, locales_dir, messages_used, translator,
+from .. import __version__
+from ..context import build_context, build_notice_context
+from ..errors import DocgenError, OutputError, Problem, SpecError, TemplateError, UsageError
+from ..output import temporary_beside as _temporary
+from ..i18n.catalogs import (CatalogError, catalog_path, locales_dir, messages_used, translator,
                    unusable_messages)
-from .locales import DEFAULT_LOCALE, canonical, normalise
-from .packet import assemble_packet
-from .pdf import ConverterError, PdfJob, PdfPool, PdfResult, find_converter, pin_pdf
-from .render import Language, compile_template, render
-from .resources import template_dir
-from .spec import Spec, check_spec, read_spec
+from ..i18n.locales import DEFAULT_LOCALE, canonical, normalise
+from ..pdf.packet import assemble_packet
+from ..pdf.pool import ConverterError, PdfJob, PdfPool, PdfResult, find_converter, pin_pdf
+from ..render import Language, compile_template, render
+from ..resources import template_dir
+from ..spec.schema import Spec, check_spec, read_spec
 
 MANIFEST = "manifest.json"
 

@@ -27,11 +27,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from babel.support import Translations
 
-from . import __version__
-from .errors import DocgenError, Problem
+from .. import __version__
+from ..errors import DocgenError, Problem
 from .plurals import (PluralFormsError, PluralRule, expected_rule, parse_plural_forms,
                       rule_problem)
-from .resources import resource_dir
+from ..resources import resource_dir
 
 DOMAIN = "docgen"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
@@ -354,7 +354,7 @@ def extract_docx(fileobj: Any, keywords: Any, comment_tags: Any,
     """
     from jinja2.ext import babel_extract
 
-    from .render import jinja_source_of_docx
+    from ..render import jinja_source_of_docx
 
     source, line_map = jinja_source_of_docx(fileobj.read(), getattr(fileobj, "name", "template"))
     for lineno, funcname, message, comments in babel_extract(
@@ -578,14 +578,14 @@ def _unusable(tag: str, used: tuple[tuple[str | None, Any], ...], path_text: str
 
 def template_paths() -> list[Path]:
     """Return the shipped templates whose text is translated."""
-    from .resources import template_dir
+    from ..resources import template_dir
 
     return [template_dir() / name for name in TRANSLATED_TEMPLATES]
 
 
 def write_template(base: Path) -> Path:
     """Extract the messages of the templates into ``base``/docgen.pot and return its path."""
-    from .resources import template_dir
+    from ..resources import template_dir
 
     pot = extract_catalog(template_paths(), root=template_dir().parent)
     path = base / f"{DOMAIN}.pot"

@@ -15,9 +15,9 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
-from . import __version__
-from .errors import DocgenError
-from .pdf import pin_pdf
+from .. import __version__
+from ..errors import DocgenError
+from .pool import pin_pdf
 
 SPEC_ATTACHMENT = "spec.json"
 

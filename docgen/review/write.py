@@ -27,12 +27,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .build import BuildOptions, _sha256, _temporary, render_documents
-from .context import _WEEKDAYS, _Formatter
-from .errors import OutputError, Problem, SpecError, UsageError
-from .locales import DEFAULT_LOCALE
-from .spec import Spec, check_spec, json_path, read_spec, resolve_ref as _resolve, schema
+from .. import __version__
+from ..build.run import BuildOptions, _sha256, _temporary, render_documents
+from ..context import _WEEKDAYS, _Formatter
+from ..errors import OutputError, Problem, SpecError, UsageError
+from ..i18n.locales import DEFAULT_LOCALE
+from ..spec.schema import Spec, check_spec, json_path, read_spec, resolve_ref as _resolve, schema
 
 #: Top-level fields that are the bookkeeping of a renewal, not terms of the agreement.
 BOOKKEEPING = ("$schema", "schema_version", "version", "id", "annual_review")
@@ -679,7 +679,7 @@ def write_review(old: Spec, new: Spec, out_dir: Path, *, author: str, date: dt.d
     documents' own dates as in ``docgen build``. ``pool`` replaces the LibreOffice pool (tests).
     PDF problems are collected in ``Review.pdf_errors``; everything else that goes wrong raises.
     """
-    from . import redline as redline_module
+    from ..redline import compare as redline_module
 
     review = Review(old, new, compare(old.data, new.data), author,
                     date.astimezone(dt.timezone.utc))
@@ -752,7 +752,7 @@ def write_review(old: Spec, new: Spec, out_dir: Path, *, author: str, date: dt.d
 def _convert(review: Review, out_dir: Path, outputs: dict[str, bytes],
              temporary: dict[str, Path], pool: Any, workers: int | None) -> None:
     """Convert the redlines to PDF through the LibreOffice pool, as ``docgen build`` does."""
-    from .pdf import ConverterError, PdfJob, PdfPool, find_converter, pin_pdf
+    from ..pdf.pool import ConverterError, PdfJob, PdfPool, find_converter, pin_pdf
 
     jobs = []
     sources: dict[int, tuple[Document, Path]] = {}

@@ -14,7 +14,7 @@ SHIPPED_LOCALES = ("en", "es", "vi", "ar", "zh-Hans")
 
 def supported_locales() -> tuple[str, ...]:
     """Return the languages with a catalog: the shipped ones and any a translator added."""
-    from .i18n import available_locales
+    from .catalogs import available_locales
 
     return tuple(available_locales()) or SHIPPED_LOCALES
 
