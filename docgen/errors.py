@@ -1,48 +1,111 @@
-"""The one exception hierarchy of docgen.
+"""The one exception hierarchy of docgen, and the located problems its errors carry.
 
 Every error a user can cause is a :class:`DocgenError`. Each class names the exit code the CLI
-returns for it, and carries its problems as data so that callers can sort, count or print them.
-Anything else that escapes the library is a bug and keeps its traceback.
+returns for it, and carries its problems as data (:class:`Problem`: a file, a line and column, a
+path into the JSON the caller can walk, a message), so that callers can sort, count or print
+them without parsing text. Anything else that escapes the library is a bug and keeps its
+traceback.
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable, Union
+
+#: One step of a path into a JSON document: an object key or an array index.
+PathItem = Union[str, int]
+
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
 
-@dataclass(frozen=True, order=True)
+def json_path(path: Iterable[PathItem]) -> str:
+    """Return ``path`` written as a JSONPath such as ``$.raci[2].assignments``.
+
+    >>> json_path(("raci", 2, "assignments"))
+    '$.raci[2].assignments'
+    >>> json_path(("contacts", "e-mail"))
+    '$.contacts["e-mail"]'
+    """
+    out = "$"
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _IDENTIFIER.fullmatch(part):
+            out += f".{part}"
+        else:
+            out += "[" + json.dumps(part, ensure_ascii=False) + "]"
+    return out
+
+
+@functools.total_ordering
+@dataclass(frozen=True)
 class Problem:
     """One located problem: ``file:line:col: $.path: message``.
 
     ``line`` and ``col`` count from 1; 0 means the problem has no position in the file (for
-    example an empty file).
+    example an empty file). ``path`` is where in the JSON the problem is, as the keys and
+    indexes to walk (``("raci", 0, "assignments")``), ``()`` for the whole document, or None
+    when the file is not JSON (a catalog, a template, a Word document).
+
+    >>> str(Problem("spec.json", 31, 12, ("term", "end"), "the term ends before it starts"))
+    'spec.json:31:12: $.term.end: the term ends before it starts'
+    >>> str(Problem("locales/es/LC_MESSAGES/docgen.po", 15, message="no Plural-Forms"))
+    'locales/es/LC_MESSAGES/docgen.po:15: no Plural-Forms'
     """
 
     file: str
-    line: int
-    col: int
-    path: str
-    message: str
+    line: int = 0
+    col: int = 0
+    path: tuple[PathItem, ...] | None = None
+    message: str = ""
+
+    @property
+    def json_path(self) -> str:
+        """Return the path as JSONPath text (``$.term.end``), or "" when there is none."""
+        return "" if self.path is None else json_path(self.path)
+
+    def _key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.col, self.json_path, self.message)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return self._key() < other._key()
 
     def __str__(self) -> str:
         where = self.file
         if self.line:
             where += f":{self.line}:{self.col}" if self.col else f":{self.line}"
-        if self.path:
-            return f"{where}: {self.path}: {self.message}"
+        if self.path is not None:
+            return f"{where}: {self.json_path}: {self.message}"
         return f"{where}: {self.message}"
 
 
 class DocgenError(Exception):
-    """Root of every error a user can cause; ``exit_code`` is what the CLI returns."""
+    """Root of every error a user can cause; ``exit_code`` is what the CLI returns.
+
+    ``problems`` are the located problems, one line each when shown; an error without any
+    (a missing program, say) is shown as its ``message``.
+    """
 
     exit_code = 1
+    #: what each of the error's lines starts with when shown
+    prefix = ""
 
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+    def __init__(self, message: str, problems: Iterable[Problem] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.problems = list(problems or [])
+
+    @classmethod
+    def at(cls, file: str, message: str, *, line: int = 0, col: int = 0,
+           path: tuple[PathItem, ...] | None = None) -> DocgenError:
+        """Return an error of this class with one problem, located in ``file``."""
+        problem = Problem(str(file), line, col, path, message)
+        return cls(str(problem), [problem])
 
     def __reduce__(self) -> tuple[Any, ...]:
         # keep the problems when an error crosses a process boundary (docgen build --jobs)
@@ -51,7 +114,7 @@ class DocgenError(Exception):
     def lines(self) -> list[str]:
         """Return the lines to show the user, one per problem."""
         if self.problems:
-            return [str(p) for p in self.problems]
+            return [self.prefix + str(p) for p in self.problems]
         return [self.message]
 
 
@@ -69,13 +132,26 @@ class TemplateError(DocgenError):
     """A template cannot be read, compiled or rendered."""
 
 
+class CatalogError(DocgenError):
+    """A catalog is missing, unreadable, or not complete enough to build from."""
+
+
 class OutputError(DocgenError):
     """An output cannot be written without losing something."""
 
 
 class DocxError(DocgenError):
-    """A DOCX given to ``docgen redline`` cannot be read safely (not a zip, encrypted, a zip bomb,
-    XML with entity declarations, a missing file). Several files' problems are one per line."""
+    """A Word document cannot be read safely (not a zip, encrypted, a zip bomb, XML with entity
+    declarations, a missing file); each file's problem is one of ``problems``."""
 
-    def lines(self) -> list[str]:
-        return self.message.split("\n")
+    prefix = "Error: "
+
+
+class ConverterError(DocgenError):
+    """LibreOffice is missing, will not start, or could not convert a document."""
+
+
+class PacketError(DocgenError):
+    """A PDF is not a signing packet docgen can read."""
+
+    prefix = "Error: "

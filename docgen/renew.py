@@ -226,7 +226,7 @@ def renew(spec: Spec, school_year: str, *, new_file: str,
     if problems:
         raise SpecError(
             f"{new_file}: the renewed spec would have {len(problems)} problem(s); not written",
-            problems + [Problem(new_file, 0, 0, "", f"not written: the spec renewed from "
+            problems + [Problem(new_file, 0, 0, None, f"not written: the spec renewed from "
                                 f"{spec.file} would have {len(problems)} problem(s)")])
     return Renewal(data, text, reconfirm)
 

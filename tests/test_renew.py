@@ -266,7 +266,7 @@ def test_a_renewal_that_would_be_invalid_is_reported_in_the_new_file_and_not_wri
 
 
 def problems_of(tmp_path: Path, data: dict) -> list[str]:
-    return [f"{p.path}: {p.message}" for p in check_spec(read_spec(write(tmp_path, data)))]
+    return [f"{p.json_path}: {p.message}" for p in check_spec(read_spec(write(tmp_path, data)))]
 
 
 def renewed(tmp_path: Path) -> dict:

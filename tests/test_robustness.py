@@ -32,7 +32,7 @@ def write_spec(tmp_path: Path, change, name: str = "spec.json", base: Path = JEF
 
 
 def messages(path: Path) -> list[str]:
-    return [f"{p.path}: {p.message}" for p in check_spec(read_spec(path))]
+    return [f"{p.json_path}: {p.message}" for p in check_spec(read_spec(path))]
 
 
 def invoke(*args: str):
@@ -88,7 +88,7 @@ def test_enum_choices_are_quoted(tmp_path: Path) -> None:
 def test_a_badly_written_role_id_points_at_the_key_once(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, lambda d: d["raci"][0]["assignments"].update({"Bad Role": "C"}))
     problems = check_spec(read_spec(spec))
-    assert [(p.path, p.message) for p in problems] == [
+    assert [(p.json_path, p.message) for p in problems] == [
         ('$.raci[0].assignments["Bad Role"]', '"Bad Role" is not a valid id: use 1 to 40 lowercase letters, '
          "digits and underscores, starting with a letter")]
     text = spec.read_text().splitlines()

@@ -136,7 +136,7 @@ def test_a_missing_optional_section_is_fine_but_a_contradiction_is_not(tmp_path:
     spec.write_text(json.dumps(data, indent=2))
     with pytest.raises(SpecError) as info:
         load_spec(spec)
-    assert [p.path for p in info.value.problems] == ["$.data_sharing.legal_basis"]
+    assert [p.json_path for p in info.value.problems] == ["$.data_sharing.legal_basis"]
     assert "shares_student_data is false" in info.value.problems[0].message
 
 

@@ -196,7 +196,7 @@ def render_documents(spec: Spec, options: BuildOptions) -> list[tuple[DocumentKi
             raise CatalogError(
                 f"{spec.file}: the family notices cannot be built: {count}; pass "
                 "--allow-incomplete to build them anyway, marked as drafts",
-                missing + [Problem(spec.file, 0, 0, "", f"the family notices were not built: "
+                missing + [Problem(spec.file, 0, 0, None, f"the family notices were not built: "
                                    f"{count}; fix the catalogs (docgen i18n check), or pass "
                                    "--allow-incomplete to build them marked as drafts")])
     compiled = compile_template(template)

@@ -28,7 +28,7 @@ from babel.messages.pofile import read_po, write_po
 from babel.support import Translations
 
 from .. import __version__
-from ..errors import DocgenError, Problem
+from ..errors import CatalogError, Problem
 from .plurals import (PluralFormsError, PluralRule, expected_rule, parse_plural_forms,
                       rule_problem)
 from ..resources import resource_dir
@@ -41,10 +41,6 @@ COMMENT_TAGS = ["TRANSLATORS:"]
 TRANSLATED_TEMPLATES = ("notice.docx",)
 
 FSI, RLI, PDI = "\u2068", "\u2067", "\u2069"  # first-strong / right-to-left isolate … pop
-
-
-class CatalogError(DocgenError):
-    """A catalog is missing, unreadable, or not complete enough to build from."""
 
 
 def locales_dir() -> Path:
@@ -572,7 +568,7 @@ def _unusable(tag: str, used: tuple[tuple[str | None, Any], ...], path_text: str
             problem = f"the translation of {label!r} is broken; run `docgen i18n check`"
         else:
             continue
-        out.append(Problem(str(path), line, 0, "", problem))
+        out.append(Problem(str(path), line, 0, None, problem))
     return tuple(out)
 
 
@@ -635,7 +631,7 @@ def update_catalogs(base: Path) -> list[Path]:
     if problems:
         raise CatalogError("no catalog was updated: fix the Plural-Forms headers first",
                            [_problem_of(p) for p in problems] + [Problem(
-                               str(base), 0, 0, "", "no catalog was updated: fix the "
+                               str(base), 0, 0, None, "no catalog was updated: fix the "
                                "Plural-Forms header above first, then run docgen i18n update "
                                "again")])
     pot = read_catalog(write_template(base))
@@ -651,7 +647,7 @@ def _problem_of(line: str) -> Problem:
     """Return the Problem of a ``path:line: message`` line."""
     where, message = line.split(": ", 1)
     file, _, number = where.rpartition(":")
-    return Problem(file, int(number), 0, "", message)
+    return Problem(file, int(number), 0, None, message)
 
 
 __all__ = ["Catalog", "Message", "Translator", "check_catalog", "extract_catalog",

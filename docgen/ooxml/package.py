@@ -41,11 +41,11 @@ def read_docx(path: str | Path) -> bytes:
     try:
         data = p.read_bytes()
     except FileNotFoundError:
-        raise DocxError(f"{path}: no such file") from None
+        raise DocxError.at(str(path), f"no such file") from None
     except IsADirectoryError:
-        raise DocxError(f"{path}: is a folder, not a Word document") from None
+        raise DocxError.at(str(path), f"is a folder, not a Word document") from None
     except OSError as e:
-        raise DocxError(f"{path}: cannot be read ({e.strerror or e})") from None
+        raise DocxError.at(str(path), f"cannot be read ({e.strerror or e})") from None
     return data
 
 
@@ -60,19 +60,19 @@ class Package:
     @classmethod
     def open(cls, data: bytes, name: str) -> "Package":
         if data.startswith(_OLE_SIGNATURE):
-            raise DocxError(f"{name}: is password-protected or an old binary Word file (.doc); "
+            raise DocxError.at(name, f"is password-protected or an old binary Word file (.doc); "
                             "save it in Word as an unprotected .docx and try again")
         if not data:
-            raise DocxError(f"{name}: is empty, not a Word document")
+            raise DocxError.at(name, f"is empty, not a Word document")
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile:
-            raise DocxError(f"{name}: is not a Word document (.docx files are zip archives, "
+            raise DocxError.at(name, f"is not a Word document (.docx files are zip archives, "
                             "and this is not one)") from None
         with archive:
             infos = archive.infolist()
             if len(infos) > MAX_PARTS:
-                raise DocxError(f"{name}: has {len(infos)} parts, more than the {MAX_PARTS} "
+                raise DocxError.at(name, f"has {len(infos)} parts, more than the {MAX_PARTS} "
                                 "docgen reads; refusing it")
             parts: dict[str, bytes] = {}
             total = 0
@@ -80,7 +80,7 @@ class Package:
                 if info.is_dir():
                     continue
                 if info.flag_bits & 0x1:
-                    raise DocxError(f"{name}: is password-protected; save an unprotected copy "
+                    raise DocxError.at(name, f"is password-protected; save an unprotected copy "
                                     "and try again")
                 if info.file_size > MAX_PART_BYTES or total + info.file_size > MAX_TOTAL_BYTES:
                     raise _bomb(name, info.filename)
@@ -89,7 +89,7 @@ class Package:
                         body = member.read(MAX_PART_BYTES + 1)
                 except (zipfile.BadZipFile, OSError, EOFError, ValueError,
                         NotImplementedError) as e:
-                    raise DocxError(f"{name}: part {info.filename} is damaged ({e})") from None
+                    raise DocxError.at(name, f"part {info.filename} is damaged ({e})") from None
                 if len(body) > MAX_PART_BYTES:
                     raise _bomb(name, info.filename)
                 total += len(body)
@@ -99,14 +99,14 @@ class Package:
         if "word/document.xml" not in parts and "[Content_Types].xml" in parts:
             main = _main_part(parts, name)
             if main is None:
-                raise DocxError(f"{name}: is not a Word document (it has no main document "
+                raise DocxError.at(name, f"is not a Word document (it has no main document "
                                 "part; is it a spreadsheet or a presentation?)")
         elif "word/document.xml" not in parts:
-            raise DocxError(f"{name}: is a zip archive but not a Word document "
+            raise DocxError.at(name, f"is a zip archive but not a Word document "
                             "(it has no word/document.xml)")
         for needed in ("[Content_Types].xml", "_rels/.rels"):
             if needed not in parts:
-                raise DocxError(f"{name}: is not a complete Word document (it has no {needed}); "
+                raise DocxError.at(name, f"is not a complete Word document (it has no {needed}); "
                                 "open it in Word or LibreOffice and save it again")
         return cls(name, parts)
 
@@ -120,13 +120,13 @@ class Package:
         if tree is None:
             data = self.parts[part]
             if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-                raise DocxError(f"{self.name}: part {part} declares XML entities (a DOCTYPE), "
+                raise DocxError.at(self.name, f"part {part} declares XML entities (a DOCTYPE), "
                                 "which Word never writes; refusing it as unsafe")
             try:
                 tree = etree.fromstring(data, _PARSER)
             except etree.XMLSyntaxError as e:
                 line = getattr(e, "lineno", 0) or 0
-                raise DocxError(f"{self.name}: part {part} is not well-formed XML "
+                raise DocxError.at(self.name, f"part {part} is not well-formed XML "
                                 f"(line {line}: {e.msg})") from None
             self._trees[part] = tree
         return tree
@@ -242,7 +242,7 @@ class Package:
 
 
 def _bomb(name: str, part: str) -> DocxError:
-    return DocxError(f"{name}: part {part} unpacks to more than docgen's limit "
+    return DocxError.at(name, f"part {part} unpacks to more than docgen's limit "
                      f"({MAX_PART_BYTES // 2**20} MB a part, {MAX_TOTAL_BYTES // 2**20} MB in all); "
                      "refusing it as a possible zip bomb")
 

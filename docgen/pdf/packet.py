@@ -16,14 +16,10 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
 from .. import __version__
-from ..errors import DocgenError
+from ..errors import PacketError
 from .pool import pin_pdf
 
 SPEC_ATTACHMENT = "spec.json"
-
-
-class PacketError(DocgenError):
-    """A packet cannot be read or has no spec attached."""
 
 
 def assemble_packet(parts: list[tuple[str, str, bytes]], *, title: str, subject: str,
@@ -56,10 +52,10 @@ def spec_from_packet(path: Path) -> bytes:
         reader = PdfReader(str(path))
         attached = reader.attachments.get(SPEC_ATTACHMENT)
     except FileNotFoundError:
-        raise PacketError(f"{path}: no such file") from None
+        raise PacketError.at(str(path), f"no such file") from None
     except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError):
-        raise PacketError(f"{path}: is not a PDF docgen can read, or it is damaged") from None
+        raise PacketError.at(str(path), f"is not a PDF docgen can read, or it is damaged") from None
     if not attached:
-        raise PacketError(f"{path}: has no {SPEC_ATTACHMENT} attached; only a packet.pdf "
+        raise PacketError.at(str(path), f"has no {SPEC_ATTACHMENT} attached; only a packet.pdf "
                           "built by docgen carries its spec")
     return attached[0]

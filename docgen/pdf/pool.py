@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable
 
 from pypdf import PdfReader
 
-from ..errors import DocgenError
+from ..errors import ConverterError
 
 #: What docgen asks LibreOffice's PDF export for (the filter's own option names).
 PDF_OPTIONS: dict[str, Any] = {
@@ -49,10 +49,6 @@ INSTALL_HINT = ("install LibreOffice with: apt-get install libreoffice-writer-no
                 "fonts-noto-core fonts-noto-cjk (or pass --no-pdf)")
 
 _WORKER = Path(__file__).resolve().parent / "worker.py"
-
-
-class ConverterError(DocgenError):
-    """LibreOffice is missing or cannot be started."""
 
 
 @dataclass(frozen=True)

@@ -139,14 +139,14 @@ def redline_files(old: str | Path, new: str | Path, *, author: str = "docgen",
     """Read two DOCX files safely and compare them (see :func:`redline`); the problems of both
     files are reported together."""
     packages: list[Package] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     for path in (old, new):
         try:
             packages.append(Package.open(read_docx(path), str(path)))
         except DocxError as e:
-            problems.append(e.message)
+            problems.extend(e.problems)
     if problems:
-        raise DocxError("\n".join(problems))
+        raise DocxError("; ".join(p.message for p in problems), problems)
     return _compare(packages[0], packages[1], author, date)
 
 
@@ -450,7 +450,7 @@ class _Comparer:
         new_body = self.out.xml(new_main).find(w("body"))
         if old_body is None or new_body is None:
             which = self.old.name if old_body is None else self.out.name
-            raise DocxError(f"{which}: the main document part has no body")
+            raise DocxError.at(which, "the main document part has no body")
         old_sections = _sections(old_body)
         new_sections = _sections(new_body)
         old_refs = _section_refs(old_sections, old_main, self.old)
@@ -1780,7 +1780,7 @@ def save_files(files: list[tuple[Path, bytes]], *, force: bool = False,
         elif not path.parent.is_dir():
             problems.append(f"{path}: the folder {path.parent} does not exist")
     if problems:
-        raise OutputError(problems[0], [Problem(p.split(": ", 1)[0], 0, 0, "",
+        raise OutputError(problems[0], [Problem(p.split(": ", 1)[0], 0, 0, None,
                                                 p.split(": ", 1)[1]) for p in problems])
     temps: list[tuple[Path, Path]] = []
     target = files[0][0]

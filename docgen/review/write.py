@@ -717,7 +717,7 @@ def write_review(old: Spec, new: Spec, out_dir: Path, *, author: str, date: dt.d
             message = ("was not written by docgen review, or was changed after; move it out of "
                        "the folder, or pass --force to replace it")
             raise OutputError(f"{label}: {len(clashes)} file(s) would be overwritten",
-                              [Problem(str(p), 0, 0, "", message) for p in clashes])
+                              [Problem(str(p), 0, 0, None, message) for p in clashes])
 
     temporary: dict[str, Path] = {}
     try:

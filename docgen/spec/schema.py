@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from ..errors import Problem, SpecError
+from ..errors import Problem, SpecError, json_path
 from .positions import SourceMap, source_map
 from .positions import line_col as source_map_position
 from ..resources import schema_path
@@ -47,20 +47,7 @@ class Spec:
         """Return a :class:`Problem` located at ``path`` in this spec's file."""
         path = tuple(path)
         line, col = self.smap.locate(path, key=key)
-        return Problem(self.file, line, col, json_path(path), message)
-
-
-def json_path(path: Iterable[Any]) -> str:
-    """Return ``path`` written as a JSONPath such as ``$.raci[2].assignments``."""
-    out = "$"
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif re.fullmatch(r"[A-Za-z_$][A-Za-z0-9_$]*", part):
-            out += f".{part}"
-        else:
-            out += "[" + json.dumps(part, ensure_ascii=False) + "]"
-    return out
+        return Problem(self.file, line, col, path, message)
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,7 +71,7 @@ def read_spec(file: str | Path) -> Spec:
     path = Path(file)
 
     def fail(message: str, line: int = 0, col: int = 0) -> SpecError:
-        return SpecError(message, [Problem(name, line, col, "", message)])
+        return SpecError(message, [Problem(name, line, col, None, message)])
 
     try:
         if path.is_dir():
