@@ -593,7 +593,8 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
       docgen redline 2026-27/mou.docx 2027-28/mou.docx -o mou-redline.docx \\
           --author "Legal review" --summary mou-changes.md
     """
-    from .redline.compare import redline_files, save_files, summary_json, summary_markdown
+    from .redline.compare import redline_files, summary_json, summary_markdown
+    from .redline.files import save_files
 
     if Path(out).suffix.lower() != ".docx":
         raise UsageError(f"-o {out}: a redline is a Word document; give it a .docx name")

@@ -19,62 +19,16 @@ import copy
 import datetime as dt
 from typing import Any
 
-from babel.dates import format_date, format_time, get_day_names
-from babel.numbers import format_currency
 
 from . import __version__
-from .i18n.locales import DEFAULT_LOCALE, babel_locale
+from .formatting import WEEKDAYS, Formatter
+from .i18n.locales import DEFAULT_LOCALE
 from .spec.schema import resolve_ref as _resolve, schema
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _PARTY_ORDER = ("district", "school", "partner", "lead_agency")
 
 
-class Amount(str):
-    """A formatted amount (``"$1,000"``) that is false when it is zero, so ``{% if fee %}`` reads
-    naturally in a template."""
-
-    value: float
-
-    def __new__(cls, text: str, value: float) -> "Amount":
-        self = super().__new__(cls, text)
-        self.value = value
-        return self
-
-    def __bool__(self) -> bool:
-        return self.value != 0
-
-
-class _Formatter:
-    def __init__(self, locale: str, currency: str) -> None:
-        self.locale = babel_locale(locale)
-        self.currency = currency
-        self.day_names = get_day_names("wide", locale=self.locale)
-
-    def date(self, value: str) -> str:
-        return format_date(dt.date.fromisoformat(value), format="long", locale=self.locale)
-
-    def time(self, value: str) -> str:
-        return format_time(dt.time.fromisoformat(value), format="short", locale=self.locale)
-
-    def money(self, value: float) -> Amount:
-        if float(value).is_integer():
-            # the locale's own pattern (where the symbol goes), without the cents
-            pattern = copy.copy(self.locale.currency_formats["standard"])
-            pattern.frac_prec = (0, 0)
-            text = pattern.apply(value, self.locale, currency=self.currency,
-                                 currency_digits=False)
-        else:
-            text = format_currency(value, self.currency, locale=self.locale)
-        return Amount(text, value)
-
-    def weekday(self, value: str) -> str:
-        return self.day_names[_WEEKDAYS.index(value)]
-
-
-
-
-def _absent(node: dict[str, Any], fmt: "_Formatter") -> Any:
+def _absent(node: dict[str, Any], fmt: "Formatter") -> Any:
     resolved, _ = _resolve(node)
     if "default" in resolved:
         return _shape(node, copy.deepcopy(resolved["default"]), fmt)
@@ -87,7 +41,7 @@ def _absent(node: dict[str, Any], fmt: "_Formatter") -> Any:
     return None
 
 
-def _shape(node: dict[str, Any], value: Any, fmt: _Formatter) -> Any:
+def _shape(node: dict[str, Any], value: Any, fmt: Formatter) -> Any:
     node, ref = _resolve(node)
     if value is None:
         return None
@@ -113,7 +67,7 @@ def _shape(node: dict[str, Any], value: Any, fmt: _Formatter) -> Any:
         return out
     if kind == "array" and isinstance(value, list):
         items = node.get("items", {})
-        if node.get("items", {}).get("enum") == list(_WEEKDAYS):
+        if node.get("items", {}).get("enum") == list(WEEKDAYS):
             return [fmt.weekday(v) for v in value]
         return [_shape(items, v, fmt) for v in value]
     return value
@@ -143,7 +97,7 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
     - ``shares_data``: whether a data-sharing agreement is part of the packet;
     - ``document``: ``locale`` (BCP 47) and ``docgen_version``.
     """
-    fmt = _Formatter(locale, data.get("currency", "USD"))
+    fmt = Formatter(locale, data.get("currency", "USD"))
     ctx: dict[str, Any] = _shape(schema(), data, fmt)
 
     parties = ctx["parties"]

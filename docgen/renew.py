@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterator
 
-from .context import _Formatter
+from .formatting import Formatter
 from .errors import OutputError, Problem, SpecError
 from .output import temporary_beside
 from .spec.positions import source_map
@@ -175,7 +175,7 @@ def renew(spec: Spec, school_year: str, *, new_file: str,
     old_year = old["school_year"]
     years = int(school_year[:4]) - int(old_year[:4])
     old_version = old.get("version", 1)
-    fmt = _Formatter(DEFAULT_LOCALE, old.get("currency", "USD"))
+    fmt = Formatter(DEFAULT_LOCALE, old.get("currency", "USD"))
     data = copy.deepcopy(old)
 
     rolled: dict[tuple, tuple[str, str]] = {}
@@ -239,7 +239,7 @@ def _item(item: str, reason: str, path: tuple) -> dict[str, Any]:
 
 def _reconfirm(data: dict[str, Any], year: str, old_year: str, rolled: dict[tuple, tuple[str, str]],
                mentions: list[tuple[tuple, str, str, str | None]],
-               fmt: _Formatter) -> list[dict[str, Any]]:
+               fmt: Formatter) -> list[dict[str, Any]]:
     """Return what the coordinator must re-confirm for ``data``, in the order of the agreement."""
     items: list[dict[str, Any]] = []
     parties = data.get("parties", {})

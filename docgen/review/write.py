@@ -29,7 +29,7 @@ from typing import Any
 
 from .. import __version__
 from ..build.run import BuildOptions, _sha256, _temporary, render_documents
-from ..context import _WEEKDAYS, _Formatter
+from ..formatting import WEEKDAYS, Formatter
 from ..errors import OutputError, Problem, SpecError, UsageError
 from ..i18n.locales import DEFAULT_LOCALE
 from ..spec.schema import Spec, check_spec, json_path, read_spec, resolve_ref as _resolve, schema
@@ -120,8 +120,8 @@ def _legal(keys: tuple[str, ...]) -> str | None:
 class _Comparer:
     def __init__(self, old: dict[str, Any], new: dict[str, Any], locale: str) -> None:
         self.old, self.new = old, new
-        self.new_fmt = _Formatter(locale, new.get("currency", "USD"))
-        self.old_fmt = _Formatter(locale, old.get("currency", "USD"))
+        self.new_fmt = Formatter(locale, new.get("currency", "USD"))
+        self.old_fmt = Formatter(locale, old.get("currency", "USD"))
         self.fmt = self.new_fmt
         self.changes: list[Change] = []
 
@@ -152,7 +152,7 @@ class _Comparer:
             return self.named(value)  # a reference: the contact's name, the role's title
         if ref == "party" and isinstance(value, str):
             return self.party(value)
-        if isinstance(value, str) and value in _WEEKDAYS and node.get("enum") == list(_WEEKDAYS):
+        if isinstance(value, str) and value in WEEKDAYS and node.get("enum") == list(WEEKDAYS):
             return self.fmt.weekday(value)
         if isinstance(value, str) and value in node.get("enum", ()):
             return value.replace("_", " ")  # a code such as school_official, in words

@@ -1,0 +1,67 @@
+"""Dates, times, weekdays and amounts written for a locale, as every document writes them.
+
+Public because the context, the annual review and the renewal all write values the way the
+documents do (``"August 10, 2026"``, ``"2:45 PM"``, ``"$1,000,000"``). The locale is passed in;
+nothing is read from the environment.
+
+>>> f = Formatter("en-US", "USD")
+>>> f.date("2026-08-10"), f.money(1000000), f.weekday("monday")
+('August 10, 2026', '$1,000,000', 'Monday')
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+from babel.dates import format_date, format_time, get_day_names
+from babel.numbers import format_currency
+
+from .i18n.locales import babel_locale
+
+#: The weekday names a spec uses, Monday first (the order of Babel's day names).
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class Amount(str):
+    """A formatted amount (``"$1,000"``) that is false when it is zero, so ``{% if fee %}`` reads
+    naturally in a template."""
+
+    value: float
+
+    def __new__(cls, text: str, value: float) -> "Amount":
+        self = super().__new__(cls, text)
+        self.value = value
+        return self
+
+    def __bool__(self) -> bool:
+        return self.value != 0
+
+
+class Formatter:
+    """Write a spec's dates, times, weekdays and amounts for one locale and currency."""
+
+    def __init__(self, locale: str, currency: str) -> None:
+        self.locale = babel_locale(locale)
+        self.currency = currency
+        self.day_names = get_day_names("wide", locale=self.locale)
+
+    def date(self, value: str) -> str:
+        return format_date(dt.date.fromisoformat(value), format="long", locale=self.locale)
+
+    def time(self, value: str) -> str:
+        return format_time(dt.time.fromisoformat(value), format="short", locale=self.locale)
+
+    def money(self, value: float) -> Amount:
+        if float(value).is_integer():
+            # the locale's own pattern (where the symbol goes), without the cents
+            pattern = copy.copy(self.locale.currency_formats["standard"])
+            pattern.frac_prec = (0, 0)
+            text = pattern.apply(value, self.locale, currency=self.currency,
+                                 currency_digits=False)
+        else:
+            text = format_currency(value, self.currency, locale=self.locale)
+        return Amount(text, value)
+
+    def weekday(self, value: str) -> str:
+        return self.day_names[WEEKDAYS.index(value)]
