@@ -199,6 +199,12 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
     interactive = sys.stderr.isatty() and len(files) > 1
     later: list[BuildResult] = []
 
+    def drafts(result: BuildResult) -> None:
+        for path, count in result.drafts:
+            click.echo(f"{result.folder}/{path}: DRAFT: {count} catalog problem"
+                       f"{'s' if count != 1 else ''} (listed in manifest.json); the letter "
+                       "says so at the top", err=True)
+
     def report(result: BuildResult) -> None:
         if interactive:
             later.append(result)
@@ -209,6 +215,7 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
         else:
             click.echo(f"{result.spec_file}: wrote {result.folder}/ "
                        f"({', '.join(result.written)})")
+            drafts(result)
 
     bars: dict[str, Any] = {}
 
@@ -235,9 +242,9 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
         for bar in bars.values():
             bar.__exit__(None, None, None)
     for result in later:
-        report_after = result
-        if report_after.error:
-            _emit_error(report_after.error)
+        if result.error:
+            _emit_error(result.error)
+        drafts(result)
     pdf_lines: set[str] = set()
     for result in results:
         pdfs = [n for n in result.written if n.endswith(".pdf")]
@@ -557,7 +564,12 @@ def i18n_check(locales: tuple[str, ...], directory: str | None) -> None:
         raise UsageError(f"{base}: no catalogs; start one with docgen i18n init LOCALE")
     bad = False
     for tag in tags:
-        report = check_catalog(tag, catalog_path(tag, base))
+        try:
+            report = check_catalog(tag, catalog_path(tag, base))
+        except DocgenError as e:  # a catalog that cannot be read: say so, check the others
+            _emit_error(e)
+            bad = True
+            continue
         click.echo(f"{tag}: {report.translated} translated, {report.fuzzy} fuzzy, "
                    f"{report.untranslated} untranslated, {report.obsolete} obsolete")
         for problem in report.problems + report.gaps():

@@ -314,3 +314,53 @@ def test_docgens_evaluator_agrees_with_gettext_on_any_formula(expr: str) -> None
                 _value(tree, n)
             continue
         assert _value(tree, n) == expected, (expr, n)
+
+
+# --- a plural form too many, and a catalog that cannot be read at all ----------------------
+
+EXTRA = ('msgstr[1] "{program}: estudiantes de los grados {grades}."\n'.encode(),
+         'msgstr[1] "{program}: estudiantes de los grados {grades}."\n'
+         'msgstr[2] "{program}: "\n"FORMA-DE-MAS."\n'.encode())
+
+
+def test_a_plural_form_too_many_is_located_and_the_other_catalogs_are_checked(
+        catalogs: Path) -> None:
+    es = catalogs / "es/LC_MESSAGES/docgen.po"
+    replace(es, *EXTRA)
+    (catalogs / "vi/LC_MESSAGES/docgen.po").unlink()
+    result = invoke("i18n", "check", "--dir", str(catalogs))
+    assert result.exit_code == 1
+    line = line_of(es, b"msgstr[2]")
+    assert result.stderr.splitlines() == [
+        f"{es}:{line}: msgstr[2] is one plural form too many: the header says nplurals=2, so a "
+        "translation has 2 forms (msgstr[0] to msgstr[1]); delete this one"]
+    # every catalog is counted, the broken one too
+    assert [l.split(":")[0] for l in result.stdout.splitlines()] == ["ar", "en", "es", "zh-Hans"]
+
+
+def test_build_refuses_a_plural_form_too_many_and_allow_incomplete_drafts_it(
+        catalogs: Path, tmp_path: Path) -> None:
+    es = catalogs / "es/LC_MESSAGES/docgen.po"
+    replace(es, *EXTRA)
+    refused = invoke("build", str(LINCOLN), "-o", str(tmp_path / "a"), "--no-pdf")
+    assert refused.exit_code == 1
+    msgid = line_of(es, b'msgid "{program}: students in grade')
+    assert refused.stderr.splitlines()[0] == (
+        f"{es}:{msgid}: the translation of '{{program}}: students in grade {{grades}}.' is "
+        "broken; run `docgen i18n check`")
+    built = invoke("build", str(LINCOLN), "-o", str(tmp_path / "b"), "--no-pdf",
+                   "--allow-incomplete")
+    assert built.exit_code == 0, built.output
+    folder = tmp_path / "b/lincoln-es-bright-futures-2026-27"
+    text = plain_text(folder / "notices/notice-es.docx")
+    assert "BORRADOR:" in text and "students in grade" in text and "FORMA-DE-MAS" not in text
+    # the coordinator is told, not only the manifest
+    assert built.stderr == (f"{folder}/notices/notice-es.docx: DRAFT: 1 catalog problem "
+                            "(listed in manifest.json); the letter says so at the top\n")
+
+
+def test_a_missing_catalog_says_how_to_start_it(catalogs: Path) -> None:
+    result = invoke("i18n", "check", "fr", "--dir", str(catalogs))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {catalogs}/fr/LC_MESSAGES/docgen.po: no such catalog; "
+                             "start it with `docgen i18n init fr`\n")

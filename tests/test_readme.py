@@ -2,9 +2,9 @@
 
 An example is a command in a ``` block of README.md whose line starts with ``$ docgen`` (with
 its ``\\`` continuation lines), and the lines after it up to the next command. Each runs in a
-fresh folder holding a copy of ``samples/`` and of ``tests/data/readme/`` (the files the README
-names that a coordinator would have of their own: ``partner.json`` with its mistakes, last
-year's MOU and a lawyer's edit of it), after the examples it follows (FOLLOWS), through
+fresh folder holding a copy of ``samples/`` and of ``examples/`` (the files the README's
+examples use: ``partner.json`` with its mistakes, last year's MOU and a lawyer's edit of it),
+after the examples it follows (FOLLOWS), through
 ``docgen.cli.run`` with stdout and stderr together, as a terminal shows them; the folder is the
 current directory, so paths print as typed. A README line ``…`` stands for any number of lines
 left out, and a line ending in ``…`` for a line that begins with the text before it.
@@ -32,7 +32,7 @@ from conftest import ROOT, require
 from docgen.cli import run
 
 README = ROOT / "README.md"
-INPUTS = ROOT / "tests" / "data" / "readme"
+INPUTS = ROOT / "examples"
 
 # an example that needs what an earlier one wrote: (its command's start, the earlier one's start)
 FOLLOWS = {
@@ -41,7 +41,7 @@ FOLLOWS = {
         "docgen renew samples/lincoln-elementary-bright-futures.json",
 }
 # the exit code an example shows by its output; every other example exits 0
-EXIT_CODES = {"docgen validate partner.json": 1}
+EXIT_CODES = {"docgen validate examples/partner.json": 1}
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def shows(readme: list[str], printed: list[str]) -> bool:
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ROOT / "samples", tmp_path / "samples")
-    shutil.copytree(INPUTS, tmp_path, dirs_exist_ok=True)
+    shutil.copytree(INPUTS, tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     return tmp_path
@@ -176,9 +176,11 @@ def test_every_command_the_readme_shows_running_is_checked() -> None:
 
 
 def test_the_readme_inputs_are_what_the_examples_name() -> None:
-    named = {word for e in EXAMPLES for word in e.argv if (INPUTS / word).exists()}
-    assert named == {"partner.json", "2026-27/mou.docx", "mou-partner-edits.docx"}
-    assert sorted(str(p.relative_to(INPUTS)) for p in INPUTS.rglob("*") if p.is_file()) == \
+    named = {word for e in EXAMPLES for word in e.argv if (ROOT / word).is_file()
+             and word.startswith("examples/")}
+    assert named == {"examples/partner.json", "examples/2026-27/mou.docx",
+                     "examples/mou-partner-edits.docx"}
+    assert sorted(str(p.relative_to(ROOT)) for p in INPUTS.rglob("*") if p.is_file()) == \
         sorted(named)
 
 

@@ -118,6 +118,8 @@ class BuildResult:
     pdf_needed: list[str] = field(default_factory=list)
     pdf_errors: list[str] = field(default_factory=list)
     source_date: dt.datetime | None = None
+    #: notices built as drafts (--allow-incomplete): their paths, and their catalog problems
+    drafts: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -463,6 +465,8 @@ def build_one(file: str, options: BuildOptions) -> BuildResult:
         else:
             documents = render_documents(spec, options)
             result.folder, result.written = write_outputs(spec, documents, options)
+            result.drafts = [(kind.output, len(kind.incomplete)) for kind, _, _ in documents
+                             if kind.incomplete]
             manifest = _read_manifest(folder)
         if options.pdf:
             result.pdf_needed = _pdfs_needed(folder, manifest)

@@ -79,6 +79,9 @@ class CatalogFile:
     catalog: Catalog
     rule: PluralRule | None
     problems: list[str] = field(default_factory=list)
+    #: messages (by the line of their msgid) whose translation is broken in a way Babel cannot
+    #: read (a plural form beyond the header's count); each with its located problem
+    broken: dict[int, str] = field(default_factory=dict)
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -118,6 +121,28 @@ def _readable_header(raw: bytes, present: bool) -> bytes:
                   count=1, flags=re.M)
 
 
+def _extra_forms(raw: bytes, count: int) -> tuple[bytes, list[tuple[int, int]]]:
+    """Return the .po bytes without the plural forms at or beyond ``count`` (msgstr[2] in a
+    two-form language), which Babel refuses the whole file for, and each one's line and index.
+
+    The removed lines (the msgstr[N] line and its continuation strings) become empty lines, so
+    every other line keeps its number.
+    """
+    lines = raw.split(b"\n")
+    found, dropping = [], False
+    for i, line in enumerate(lines):
+        m = re.match(rb"\s*msgstr\[(\d+)\]", line)
+        if m:
+            dropping = int(m.group(1)) >= count
+            if dropping:
+                found.append((i + 1, int(m.group(1))))
+        elif not line.lstrip().startswith(b'"'):
+            dropping = False
+        if dropping:
+            lines[i] = b""
+    return (b"\n".join(lines), found) if found else (raw, [])
+
+
 def open_catalog(path: Path, tag: str | None = None) -> CatalogFile:
     """Read the .po file at ``path`` and check its header; raise :class:`CatalogError` naming
     it if it cannot be read at all."""
@@ -149,6 +174,9 @@ def open_catalog(path: Path, tag: str | None = None) -> CatalogFile:
         if problem:
             problems.append(f"{path}:{line}: {problem}")
             raw = _readable_header(raw, value is not None)
+        extra: list[tuple[int, int]] = []
+        if rule is not None:
+            raw, extra = _extra_forms(raw, rule.count)
         catalog = read_po(io.BytesIO(raw), locale=catalog_dir_name(tag) if tag else None,
                           domain=DOMAIN, abort_invalid=True)
         if rule is None:
@@ -156,9 +184,21 @@ def open_catalog(path: Path, tag: str | None = None) -> CatalogFile:
                 "nplurals=2; plural=(n != 1);")
             catalog._num_plurals = safe.count  # noqa: SLF001 - Babel has no setter for these
             catalog._plural_expr = safe.expr  # noqa: SLF001
-        return CatalogFile(path, catalog, rule, problems)
+        opened = CatalogFile(path, catalog, rule, problems)
+        starts = sorted(m.lineno for m in catalog if m.id and m.lineno)
+        for line, index in extra:
+            assert rule is not None
+            owner = max((s for s in starts if s <= line), default=line)
+            forms = "form" if rule.count == 1 else "forms"
+            opened.broken[owner] = (
+                f"{path}:{line}: msgstr[{index}] is one plural form too many: the header says "
+                f"nplurals={rule.count}, so a translation has {rule.count} {forms} (msgstr[0] "
+                f"to msgstr[{rule.count - 1}]); delete this one")
+        return opened
     except FileNotFoundError:
-        raise CatalogError(f"{path}: no such catalog") from None
+        language = path.parent.parent.name.replace("_", "-")
+        raise CatalogError(f"{path}: no such catalog; start it with `docgen i18n init "
+                           f"{language}`") from None
     except CatalogError:
         raise
     except UnicodeDecodeError as e:
@@ -316,7 +356,8 @@ def _cached_translator(path: str, mtime_ns: int, tag: str, use_fuzzy: bool) -> T
     for message in list(catalog):
         # a broken translation falls back to the English source rather than fail the letter
         if message.id and message.string and (
-                not _sound(message)
+                message.lineno in opened.broken
+                or not _sound(message)
                 or any(control_characters(s) for s in _strings(message.string) if s)
                 or (message.pluralizable and (opened.rule is None or len(
                     _strings(message.string)) != opened.rule.count))):
@@ -444,6 +485,8 @@ class CatalogReport:
     header_problems: list[str] = field(default_factory=list)
     #: whether the Plural-Forms header is one docgen can choose plural forms by
     plural_rule_ok: bool = True
+    #: messages (by their msgid line) whose translation cannot be used as it is
+    broken_at: set[int] = field(default_factory=set)
 
     fuzzy_at: list[str] = field(default_factory=list)
     untranslated_at: list[str] = field(default_factory=list)
@@ -507,6 +550,9 @@ def check_catalog(tag: str, path: Path | None = None) -> CatalogReport:
             report.untranslated_at.append(f"{where}: not translated: {ids[0][:50]!r}")
             continue
         report.translated += 1
+        if message.lineno in opened.broken:
+            report.problems.append(opened.broken[message.lineno])
+            report.broken_at.add(message.lineno)
         if message.pluralizable and opened.rule and len(strs) != opened.rule.count:
             report.problems.append(f"{where}: {len(strs)} plural forms, but the catalog "
                                    f"needs {opened.rule.count}")
@@ -564,7 +610,7 @@ def _unusable(tag: str, used: tuple[tuple[str | None, Any], ...], path_text: str
                        "review it and remove the fuzzy flag")
         elif not all(_strings(message.string)):
             problem = f"no translation of {label!r}"
-        elif f"{path}:{message.lineno}" in broken:
+        elif f"{path}:{message.lineno}" in broken or message.lineno in report.broken_at:
             problem = f"the translation of {label!r} is broken; run `docgen i18n check`"
         else:
             continue
