@@ -18,8 +18,9 @@ from conftest import ROOT, examples, require
 from docgen.cli import cli
 from docgen.spec.positions import source_map
 from docgen.renew import renew
-from docgen.review.write import (Review, compare, read_changes, summary_html, summary_json,
-                           summary_markdown)
+from docgen.review.compare import compare
+from docgen.review.report import (Review, read_changes, summary_html, summary_json,
+                                  summary_markdown)
 from docgen.spec.schema import Spec, json_path, load_spec, schema
 from test_properties import TEXT, free_text_paths, put
 
@@ -231,7 +232,7 @@ def test_review_writes_the_summaries_and_a_redline_per_document(pair, tmp_path: 
 
 
 def test_the_redline_is_the_one_redline_makes(pair, tmp_path: Path) -> None:
-    from docgen.build.run import BuildOptions, render_documents
+    from docgen.build.documents import BuildOptions, render_documents
     from docgen.redline.compare import redline
 
     old, new, _ = pair
@@ -511,7 +512,7 @@ def test_without_libreoffice_the_docx_and_summaries_are_written_and_the_pdf_prob
     review = write_review(load_spec(old), load_spec(new), out, author="docgen",
                           date=dt.datetime(2027, 5, 14, tzinfo=dt.timezone.utc), pdf=True,
                           pool=NoLibreOffice())
-    assert review.pdf_errors == ["PDFs need LibreOffice, which is not installed"]
+    assert [p.message for p in review.pdf_errors] == ["PDFs need LibreOffice, which is not installed"]
     assert (out / "redline-mou.docx").is_file() and not (out / "redline-mou.pdf").exists()
     assert ("redline-mou.docx (mou.docx, " in (out / "summary.md").read_text(encoding="utf-8"))
     assert "PDF not written: PDFs need LibreOffice" in (out / "summary.md").read_text(
