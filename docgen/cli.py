@@ -18,7 +18,7 @@ from .i18n.locales import DEFAULT_LOCALE, locale_problem
 from .resources import schema_path
 
 if TYPE_CHECKING:
-    from .build.run import BuildResult
+    from .build.result import BuildResult
 
 
 def _emit_error(error: DocgenError) -> None:
@@ -236,9 +236,13 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
         for bar in bars.values():
             bar.__exit__(None, None, None)
     for result in later:
-        report_after = result
-        if report_after.error:
-            _emit_error(report_after.error)
+        if result.error:
+            _emit_error(result.error)
+    _report_build(results)
+
+
+def _report_build(results: list[BuildResult]) -> None:
+    """Print the PDFs written, each PDF problem once, and the count of a batch."""
     pdf_lines: set[Problem] = set()
     for result in results:
         pdfs = [n for n in result.written if n.endswith(".pdf")]

@@ -95,8 +95,10 @@ def spec_files_from(arguments: list[str]) -> list[str]:
                 files.extend(_specs_in(match))
         else:
             files.extend(_specs_in(argument))
-    seen: set[str] = set()
-    return [f for f in files if not (os.path.abspath(f) in seen or seen.add(os.path.abspath(f)))]
+    unique: dict[str, str] = {}
+    for file in files:
+        unique.setdefault(os.path.abspath(file), file)
+    return list(unique.values())
 
 
 def _specs_in(argument: str) -> list[str]:
@@ -114,7 +116,8 @@ def _specs_in(argument: str) -> list[str]:
 def _peek_id(file: str) -> str | None:
     try:
         data = json.loads(Path(file).read_text(encoding="utf-8-sig"))
-        return data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+        ident = data.get("id") if isinstance(data, dict) else None
+        return ident if isinstance(ident, str) else None
     except (OSError, ValueError, RecursionError):
         return None
 

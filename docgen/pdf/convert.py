@@ -133,8 +133,8 @@ def convert_pdfs(groups: Sequence[Group], requests: Sequence[PdfRequest[Group]],
 
     A group is handed over as soon as its last request is done (from the pool's thread, one
     group at a time), a group without requests at the end. ``on_progress`` is called after each
-    PDF with the count done, the total and its outcome. When the converter is missing or fails as a whole,
-    the error is returned and the groups not yet handed over never are.
+    PDF with the count done, the total and its outcome. When the converter is missing or fails
+    as a whole, the error is returned and the groups not yet handed over never are.
     """
     jobs: dict[int, PdfRequest[Group]] = {}
     ordered: list[PdfJob] = []

@@ -17,7 +17,11 @@ from typing import Any
 
 from ..formatting import WEEKDAYS, Formatter
 from ..i18n.locales import DEFAULT_LOCALE
-from ..spec.schema import json_path, resolve_ref as _resolve, schema
+from ..errors import PathItem, json_path
+from ..spec.schema import resolve_ref as _resolve, schema
+
+#: Where a value is in a spec: the keys and indexes to walk.
+Where = tuple[PathItem, ...]
 
 #: Top-level fields that are the bookkeeping of a renewal, not terms of the agreement.
 BOOKKEEPING = ("$schema", "schema_version", "version", "id", "annual_review")
@@ -93,7 +97,7 @@ def _legal(keys: tuple[str, ...]) -> str | None:
     return None
 
 
-class _Comparer:
+class _SchemaWalk:
     def __init__(self, old: dict[str, Any], new: dict[str, Any], locale: str) -> None:
         self.old, self.new = old, new
         self.new_fmt = Formatter(locale, new.get("currency", "USD"))
@@ -138,9 +142,9 @@ class _Comparer:
             parts = []
             props = node.get("properties", {})
             for name, item in value.items():
-                sub = props.get(name) or (node.get("additionalProperties")
-                                          if isinstance(node.get("additionalProperties"), dict)
-                                          else {})
+                extra = node.get("additionalProperties")
+                sub: dict[str, Any] = props.get(name) or (extra if isinstance(extra, dict)
+                                                          else {})
                 title = _resolve(sub)[0].get("title", name) if name in props else name
                 parts.append(f"{title}: {self.show(sub, item)}")
             return "; ".join(parts)
@@ -187,12 +191,12 @@ class _Comparer:
             return self.party(item["party"])
         for name in _DISPLAY:
             if isinstance(item.get(name), str):
-                return item[name]
+                return str(item[name])
         return self.show(node, item)
 
     # the walk
 
-    def add(self, path: tuple, keys: tuple[str, ...], crumbs: list[str], kind: str,
+    def add(self, path: Where, keys: tuple[str, ...], crumbs: list[str], kind: str,
             node: dict[str, Any], old: Any, new: Any, item: str | None = None) -> None:
         """Record a change; ``item`` is the title of a list's items when one is added or
         removed (``crumbs`` then ends with the list's title and the item's name)."""
@@ -211,7 +215,7 @@ class _Comparer:
         self.changes.append(SpecChange(json_path(path), label, kind, old, new, old_text, new_text,
                                    text, reason is not None, reason))
 
-    def walk(self, node: dict[str, Any], old: Any, new: Any, path_old: tuple, path_new: tuple,
+    def walk(self, node: dict[str, Any], old: Any, new: Any, path_old: Where, path_new: Where,
              keys: tuple[str, ...], crumbs: list[str]) -> None:
         raw, (node, _) = node, _resolve(node)
         if old == new:
@@ -252,8 +256,8 @@ class _Comparer:
             return
         self.add(path_new, keys, crumbs, "changed", raw, old, new)
 
-    def presence(self, node: dict[str, Any], old: Any, new: Any, path_old: tuple,
-                 path_new: tuple, keys: tuple[str, ...], crumbs: list[str]) -> None:
+    def presence(self, node: dict[str, Any], old: Any, new: Any, path_old: Where,
+                 path_new: Where, keys: tuple[str, ...], crumbs: list[str]) -> None:
         """Report a field that is in one spec only; a list as its items, one by one."""
         resolved = _resolve(node)[0]
         if resolved.get("type") == "array" and isinstance(old or new, list):
@@ -263,8 +267,8 @@ class _Comparer:
         else:
             self.add(path_old, keys, crumbs, "removed", node, old, None)
 
-    def scalars(self, items: dict[str, Any], old: list[Any], new: list[Any], path_old: tuple,
-                path_new: tuple, keys: tuple[str, ...], crumbs: list[str]) -> None:
+    def scalars(self, items: dict[str, Any], old: list[Any], new: list[Any], path_old: Where,
+                path_new: Where, keys: tuple[str, ...], crumbs: list[str]) -> None:
         what = _resolve(items)[0].get("title") or "Item"
         left = list(new)
         for value in old:
@@ -286,21 +290,21 @@ class _Comparer:
             self.add(path_new + (i,), keys, crumbs + [self.show(items, value)], "added", items,
                      None, value, what)
 
-    def order(self, pairs: list[tuple[int, int]], path: tuple, keys: tuple[str, ...],
+    def order(self, pairs: list[tuple[int, int]], path: Where, keys: tuple[str, ...],
               crumbs: list[str], what: str) -> None:
         olds = [i for i, _ in sorted(pairs, key=lambda p: p[1])]
         if olds != sorted(olds):
             self.reordered(path, keys, crumbs, what)
 
-    def reordered(self, path: tuple, keys: tuple[str, ...], crumbs: list[str], what: str) -> None:
+    def reordered(self, path: Where, keys: tuple[str, ...], crumbs: list[str], what: str) -> None:
         """The same items in another order: no change of substance, but the documents list
         them in the new order, so their redlines show it."""
         label = " › ".join(crumbs) or what
         self.changes.append(SpecChange(json_path(path), label, "reordered", None, None, None, None,
                                    f"{label}: the same items in another order", False, None))
 
-    def objects(self, items: dict[str, Any], old: list[Any], new: list[Any], path_old: tuple,
-                path_new: tuple, keys: tuple[str, ...], crumbs: list[str]) -> None:
+    def objects(self, items: dict[str, Any], old: list[Any], new: list[Any], path_old: Where,
+                path_new: Where, keys: tuple[str, ...], crumbs: list[str]) -> None:
         what = _resolve(items)[0].get("title") or "Item"
         pairs: list[tuple[int, int]] = []
         old_left = list(range(len(old)))
@@ -345,6 +349,6 @@ class _Comparer:
 def compare(old: dict[str, Any], new: dict[str, Any], *,
             locale: str = DEFAULT_LOCALE) -> list[SpecChange]:
     """Return every change from spec ``old`` to spec ``new`` (both valid), in schema order."""
-    comparer = _Comparer(old, new, locale)
-    comparer.walk(schema(), old, new, (), (), (), [])
-    return comparer.changes
+    walk = _SchemaWalk(old, new, locale)
+    walk.walk(schema(), old, new, (), (), (), [])
+    return walk.changes

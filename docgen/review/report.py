@@ -237,7 +237,8 @@ def _html_change(change: SpecChange) -> str:
               if change.legal_review else "")
     if change.kind == "changed":
         body = (f'<span class="label">{esc(change.label)}:</span> '
-                f'<del>{esc(change.old_text or "")}</del> → <ins>{esc(change.new_text or "")}</ins>')
+                f'<del>{esc(change.old_text or "")}</del> → '
+                f'<ins>{esc(change.new_text or "")}</ins>')
     else:
         body = esc(change.text)
         if _detail(change):
