@@ -10,7 +10,8 @@ Every writer of docgen (build, review, renew, redline, the i18n catalogs) goes t
   hash (:func:`owned`), and a file of the folder's own that a run no longer writes is removed
   (:func:`remove_stale`);
 * a run that was killed leaves hidden files matching :data:`LEFTOVER`; the next run removes them
-  (:func:`remove_leftovers`).
+  (:func:`remove_leftovers` in a folder of docgen's, :func:`remove_leftovers_of` beside one
+  file in a folder of the user's).
 
 Only the standard library, so that the commands that write one file (``docgen redline``,
 ``docgen renew``) start without loading the rendering stack.
@@ -18,6 +19,7 @@ Only the standard library, so that the commands that write one file (``docgen re
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import re
@@ -92,6 +94,17 @@ def remove_leftovers(folder: Path, *, below: bool = False) -> None:
     found = folder.rglob(".*") if below else folder.iterdir()
     for leftover in [p for p in found if LEFTOVER.fullmatch(p.name)]:
         leftover.unlink(missing_ok=True)
+
+
+def remove_leftovers_of(path: Path) -> None:
+    """Remove the hidden files an interrupted write of the one file ``path`` left beside it
+    (and only those: the folder may be anyone's)."""
+    if not path.parent.is_dir():
+        return
+    mine = re.compile(re.escape(f".{path.name}.") + r"[0-9a-f]{8}\.tmp")
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        if mine.fullmatch(leftover.name):
+            leftover.unlink(missing_ok=True)
 
 
 def safe_name(name: object) -> bool:

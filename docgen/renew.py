@@ -34,7 +34,7 @@ from typing import Any, Iterator
 
 from .formatting import Formatter
 from .errors import OutputError, Problem, SpecError
-from .output import write_whole
+from .output import remove_leftovers_of, write_whole
 from .spec.positions import source_map
 from .i18n.locales import DEFAULT_LOCALE
 from .errors import PathItem, json_path
@@ -409,6 +409,7 @@ def write_renewal(renewal: Renewal, new_file: str | Path, *, old_file: str | Pat
         raise OutputError(f"{label}: already exists; pass --force to replace it")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers_of(target)  # of a run that was killed
         write_whole(target, renewal.text.encode("utf-8"))
     except PermissionError:
         raise OutputError(f"{label}: permission denied; docgen cannot write there") from None

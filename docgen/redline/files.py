@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import OutputError, Problem, UsageError
-from ..output import Staging
+from ..output import Staging, remove_leftovers_of
 
 
 def _problem(path: Path, inputs: tuple[Path, ...], force: bool) -> Problem | None:
@@ -35,6 +35,8 @@ def save_files(files: list[tuple[Path, bytes]], *, force: bool = False,
     problems = [p for p in (_problem(path, inputs, force) for path, _ in files) if p]
     if problems:
         raise OutputError(str(problems[0]), problems)
+    for path, _ in files:
+        remove_leftovers_of(path)  # of a run that was killed
     target = files[0][0]
     with Staging() as staging:
         try:
