@@ -204,23 +204,23 @@ def _convert(review: Review, out_dir: Path, outputs: dict[str, bytes],
              staging: output.Staging, settings: PdfSettings) -> None:
     """Convert the redlines to PDF as ``docgen build`` does; stage each PDF, or say why not."""
     wanted = [(i, doc) for i, doc in enumerate(review.documents) if doc.redline and doc.pdf]
-    requests = []
+    requests: list[tuple[PdfRequest[int], bytes]] = []
     for index, doc in wanted:
         assert doc.redline is not None and doc.pdf is not None
         src = output.part_beside(out_dir / doc.redline, ".docx")
-        requests.append(PdfRequest(src, out_dir / doc.pdf, str(out_dir / doc.redline), index,
-                                   review.date))
+        requests.append((PdfRequest(src, out_dir / doc.pdf, str(out_dir / doc.redline), index,
+                                    review.date), outputs[doc.redline]))
     done: dict[int, Converted[int]] = {}
 
     def keep(index: int, converted: list[Converted[int]]) -> None:
         done.update((index, c) for c in converted)
 
     try:
-        for request in requests:
-            request.src.write_bytes(outputs[review.documents[request.group].redline or ""])
-        error = convert_pdfs([i for i, _ in wanted], requests, settings, keep)
+        for request, data in requests:
+            request.src.write_bytes(data)
+        error = convert_pdfs([i for i, _ in wanted], [r for r, _ in requests], settings, keep)
     finally:
-        for request in requests:
+        for request, _ in requests:
             request.src.unlink(missing_ok=True)
     if error is not None:
         for _, doc in wanted:
