@@ -13,12 +13,12 @@ import click
 # Only click and light modules here: each command imports what it runs, so that --help,
 # --version and redline start without docxtpl, jsonschema, Babel or pypdf.
 from . import __version__
-from .errors import DocgenError, OutputError, UsageError
+from .errors import DocgenError, OutputError, Problem, UsageError
 from .i18n.locales import DEFAULT_LOCALE, locale_problem
 from .resources import schema_path
 
 if TYPE_CHECKING:
-    from .build.run import BuildResult
+    from .build.result import BuildResult
 
 
 def _emit_error(error: DocgenError) -> None:
@@ -188,12 +188,13 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
       docgen build district/2026-27/ -o out --jobs 4
       docgen build partner.json -o out --force --no-pdf
     """
+    from .build.documents import shipped_resources
     from .build.run import BuildOptions, build, spec_files_from
 
     files = spec_files_from(list(specs))
     workers = jobs or os.cpu_count() or 1
-    options = BuildOptions(Path(out_dir), force=force,
-                           templates=Path(templates) if templates else None,
+    resources = shipped_resources().using(own_templates=Path(templates) if templates else None)
+    options = BuildOptions(Path(out_dir), force=force, resources=resources,
                            source_date=_source_date(), pdf=not no_pdf, jobs=workers,
                            pdf_workers=workers, allow_incomplete=allow_incomplete)
     interactive = sys.stderr.isatty() and len(files) > 1
@@ -245,15 +246,20 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
         if result.error:
             _emit_error(result.error)
         drafts(result)
-    pdf_lines: set[str] = set()
+    _report_build(results)
+
+
+def _report_build(results: list[BuildResult]) -> None:
+    """Print the PDFs written, each PDF problem once, and the count of a batch."""
+    pdf_lines: set[Problem] = set()
     for result in results:
         pdfs = [n for n in result.written if n.endswith(".pdf")]
         if pdfs and not result.error:
             click.echo(f"{result.folder}/: wrote {', '.join(pdfs)}")
-        for line in result.pdf_errors:
-            if line not in pdf_lines:  # a missing LibreOffice is said once, not per spec
-                pdf_lines.add(line)
-                click.echo(line if "/" in line.split(":")[0] else f"Error: {line}", err=True)
+        for problem in result.pdf_errors:
+            if problem not in pdf_lines:  # a missing LibreOffice is said once, not per spec
+                pdf_lines.add(problem)
+                click.echo(_pdf_line(problem), err=True)
     failed = [r for r in results if r.error]
     built = sum(1 for r in results if r.error is None and not r.skipped)
     skipped = sum(1 for r in results if r.error is None and r.skipped)
@@ -267,6 +273,11 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
             click.echo(f"  failed: {result.error.lines()[0]}", err=True)
     if failed or pdf_lines:
         raise SystemExit(max([r.error.exit_code for r in failed if r.error] + [1]))
+
+
+def _pdf_line(problem: Problem) -> str:
+    """A PDF problem as shown: located in its file, or the converter's own as an error."""
+    return str(problem) if problem.file else f"Error: {problem.message}"
 
 
 def _iso_date(option: str, value: str) -> dt.date:
@@ -334,28 +345,41 @@ def renew(spec: str, school_year: str, new_spec: str, review_date: str | None,
                    "spec's annual_review.review_date, else now].")
 @click.option("--force", is_flag=True,
               help="Replace files in the folder that docgen review did not write.")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True),
+              help="Folder of your own templates (mou.docx, …) used instead of the shipped ones, "
+                   "as given to docgen build.")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Redline family notices even when their catalog lacks, or has unreviewed, "
+                   "translations, as docgen build --allow-incomplete builds them (marked DRAFT).")
 def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str,
-           date: dt.datetime | None, force: bool) -> None:
+           date: dt.datetime | None, force: bool, templates: str | None,
+           allow_incomplete: bool) -> None:
     """Compare last year's spec with this year's: a change summary and redlined documents.
 
     Writes OUT/summary.md, summary.html and summary.json (every change in plain words, those
     that need legal review first: the FERPA basis and data elements, insurance,
     indemnification, termination, funding) and, for each document both years produce,
-    OUT/redline-<document>.docx with tracked changes, and its PDF.
+    OUT/redline-<document>.docx with tracked changes, and its PDF. Both years are rendered as
+    docgen build renders them: give the same --templates (and --allow-incomplete) you built
+    with, and the summary records which templates each year used.
 
     \b
     Example:
       docgen review lincoln-2026-27.json lincoln-2027-28.json -o review/
       docgen review old.json new.json -o review/ --no-pdf --author "Minh Nguyen"
     """
-    from .review.write import load_pair, review_date_of, summary_text_lines, write_review
+    from .build.documents import shipped_resources
+    from .review.report import summary_text_lines
+    from .review.write import load_pair, review_date_of, write_review
 
     when = date if date is not None else _source_date()
     old, new = load_pair(old_spec, new_spec)
     if when is None:
         when = review_date_of(new) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    resources = shipped_resources().using(own_templates=Path(templates) if templates else None)
     result = write_review(old, new, Path(out_dir), author=author, date=when, pdf=not no_pdf,
-                          force=force, source_date=_source_date())
+                          force=force, source_date=_source_date(), resources=resources,
+                          allow_incomplete=allow_incomplete)
     old_v, new_v = old.data.get("version", 1), new.data.get("version", 1)
     count = len(result.changes)
     legal = len(result.legal)
@@ -375,8 +399,8 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
     pdfs = [d.pdf for d in result.documents if d.pdf]
     click.echo(f"{out_dir.rstrip('/')}/: wrote " + ", ".join(
         ["summary.md", "summary.html", "summary.json"] + documents + pdfs))
-    for line in result.pdf_errors:
-        click.echo(line if "/" in line.split(":")[0] else f"Error: {line}", err=True)
+    for problem in result.pdf_errors:
+        click.echo(_pdf_line(problem), err=True)
     if result.pdf_errors:
         raise SystemExit(1)
 

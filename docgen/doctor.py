@@ -6,7 +6,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from .pdf.pool import ConverterError, find_converter, soffice_version
+from .errors import ConverterError
+from .pdf.pool import find_converter, soffice_version
 
 #: Scripts docgen writes, each with the fontconfig language that proves a font covers it and
 #: the locales that need it.

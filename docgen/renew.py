@@ -34,11 +34,15 @@ from typing import Any, Iterator
 
 from .formatting import Formatter
 from .errors import OutputError, Problem, SpecError
-from .output import temporary_beside
+from .output import remove_leftovers_of, write_whole
 from .spec.positions import source_map
 from .i18n.locales import DEFAULT_LOCALE
-from .spec.schema import (SUPPORTED_SCHEMA_VERSIONS, Spec, check_spec, json_path,
-                   resolve_ref as _resolve, schema)
+from .errors import PathItem, json_path
+from .spec.schema import SUPPORTED_SCHEMA_VERSIONS, Spec, check_spec, schema
+from .spec.schema import resolve_ref as _resolve
+
+#: Where a value is in a spec: the keys and indexes to walk.
+Where = tuple[PathItem, ...]
 
 #: The schema version a renewed spec is written in (the first with ``annual_review``).
 RENEWED_SCHEMA_VERSION = SUPPORTED_SCHEMA_VERSIONS[-1]
@@ -81,8 +85,8 @@ def roll_date(day: dt.date, years: int) -> dt.date:
 
 
 
-def _walk(node: dict[str, Any], value: Any, path: tuple = ()
-          ) -> Iterator[tuple[tuple, dict[str, Any], str | None, Any]]:
+def _walk(node: dict[str, Any], value: Any, path: Where = ()
+          ) -> Iterator[tuple[Where, dict[str, Any], str | None, Any]]:
     """Yield ``(path, schema node, $defs name, value)`` for every value the schema describes."""
     node, ref = _resolve(node)
     yield path, node, ref, value
@@ -95,17 +99,17 @@ def _walk(node: dict[str, Any], value: Any, path: tuple = ()
             yield from _walk(node["items"], item, path + (i,))
 
 
-def _get(data: Any, path: tuple) -> Any:
+def _get(data: Any, path: Where) -> Any:
     for part in path:
         data = data[part]
     return data
 
 
-def _put(data: Any, path: tuple, value: Any) -> None:
+def _put(data: Any, path: Where, value: Any) -> None:
     _get(data, path[:-1])[path[-1]] = value
 
 
-def _title(path: tuple) -> str:
+def _title(path: Where) -> str:
     """Return the schema's titles along ``path``, e.g. 'Evaluation and reporting › Reporting'."""
     titles = []
     node: dict[str, Any] = schema()
@@ -144,7 +148,8 @@ def new_id(old_id: str, old_year: str, new_year: str) -> str:
     >>> new_id("lincoln", "2026-2027", "2027-2028")
     'lincoln'
     """
-    forms = [(old_year, new_year), (f"{old_year[:4]}-{old_year[7:]}", f"{new_year[:4]}-{new_year[7:]}"),
+    forms = [(old_year, new_year),
+             (f"{old_year[:4]}-{old_year[7:]}", f"{new_year[:4]}-{new_year[7:]}"),
              (old_year[:4], new_year[:4])]
     for old, new in forms:
         pattern = re.compile(rf"(?<![0-9]){re.escape(old)}(?![0-9])")
@@ -155,7 +160,8 @@ def new_id(old_id: str, old_year: str, new_year: str) -> str:
 
 def _relative_schema(ref: Any, old_file: str, new_file: str) -> Any:
     """Return the ``$schema`` reference as seen from ``new_file`` when it is a relative path."""
-    if not isinstance(ref, str) or re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I) or ref.startswith("/"):
+    if (not isinstance(ref, str) or re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I)
+            or ref.startswith("/")):
         return ref
     target = Path(old_file).resolve().parent / ref
     if not target.is_file():
@@ -178,8 +184,8 @@ def renew(spec: Spec, school_year: str, *, new_file: str,
     fmt = Formatter(DEFAULT_LOCALE, old.get("currency", "USD"))
     data = copy.deepcopy(old)
 
-    rolled: dict[tuple, tuple[str, str]] = {}
-    year_mentions: list[tuple[tuple, str, str, str | None]] = []
+    rolled: dict[Where, tuple[str, str]] = {}
+    year_mentions: list[tuple[Where, str, str, str | None]] = []
     old_years = {old_year[:4], old_year[5:]}
     mention = re.compile(r"(?<![0-9])(" + "|".join(sorted(old_years)) + r")(?![0-9])")
     for path, _, ref, value in list(_walk(schema(), old)):
@@ -231,23 +237,31 @@ def renew(spec: Spec, school_year: str, *, new_file: str,
     return Renewal(data, text, reconfirm)
 
 
-def _item(item: str, reason: str, path: tuple) -> dict[str, Any]:
+def _item(item: str, reason: str, path: Where) -> dict[str, Any]:
     # an item is one line in the schema; keep it so whatever the spec's text holds
     return {"item": " ".join(item.split())[:500], "reason": reason, "field": json_path(path),
             "confirmed": False}
 
 
-def _reconfirm(data: dict[str, Any], year: str, old_year: str, rolled: dict[tuple, tuple[str, str]],
-               mentions: list[tuple[tuple, str, str, str | None]],
+def _reconfirm(data: dict[str, Any], year: str, old_year: str,
+               rolled: dict[Where, tuple[str, str]],
+               mentions: list[tuple[Where, str, str, str | None]],
                fmt: Formatter) -> list[dict[str, Any]]:
     """Return what the coordinator must re-confirm for ``data``, in the order of the agreement."""
+    return (_dates(data, year, old_year, fmt) + _people(data, year, fmt)
+            + _data_sharing(data, year, old_year, rolled, fmt) + _funding(data, year, fmt)
+            + _mentions(year, mentions))
+
+
+def _party_name(data: dict[str, Any], key: str) -> str:
+    party = data.get("parties", {}).get(key) or {}
+    return str(party.get("short_name") or party.get("legal_name") or key)
+
+
+def _dates(data: dict[str, Any], year: str, old_year: str,
+           fmt: Formatter) -> list[dict[str, Any]]:
+    """The dates moved forward: the term, each service's, the enrollment deadline."""
     items: list[dict[str, Any]] = []
-    parties = data.get("parties", {})
-
-    def party_name(key: str) -> str:
-        party = parties.get(key) or {}
-        return party.get("short_name") or party.get("legal_name") or key
-
     term = data["term"]
     items.append(_item(f"Term dates: {fmt.date(term['start'])} to {fmt.date(term['end'])}",
                        f"moved forward from {old_year}; check them against the {year} school "
@@ -265,12 +279,18 @@ def _reconfirm(data: dict[str, Any], year: str, old_year: str, rolled: dict[tupl
         items.append(_item(f"Family notices: enroll by {fmt.date(notices['enroll_by'])}",
                            f"moved forward from {old_year}; check the enrollment deadline",
                            ("family_notices", "enroll_by")))
+    return items
+
+
+def _people(data: dict[str, Any], year: str, fmt: Formatter) -> list[dict[str, Any]]:
+    """The contacts, the insurance certificate, the background checks."""
+    items: list[dict[str, Any]] = []
     for i, contact in enumerate(data.get("contacts", [])):
         role = f"the {contact['title']}" if contact.get("title") else "the contact"
         items.append(_item(f"Contact: {contact['name']} ({contact['email']})",
                            f"check that {contact['name']} is still {role} at "
-                           f"{party_name(contact['party'])}, and that the name, e-mail and phone "
-                           "are right", ("contacts", i)))
+                           f"{_party_name(data, contact['party'])}, and that the name, "
+                           "e-mail and phone are right", ("contacts", i)))
     insurance = data.get("insurance")
     if insurance:
         due = (f"; it is due {fmt.date(insurance['certificate_due'])}"
@@ -289,50 +309,66 @@ def _reconfirm(data: dict[str, Any], year: str, old_year: str, rolled: dict[tupl
                            + (f" ({standard})" if standard else ""),
                            ("safety", "background_checks") if "background_checks" in safety
                            else ("services",)))
+    return items
+
+
+def _data_sharing(data: dict[str, Any], year: str, old_year: str,
+                  rolled: dict[Where, tuple[str, str]],
+                  fmt: Formatter) -> list[dict[str, Any]]:
+    """The student data shared, who sees it, its destruction, a study's end and IRB."""
+    items: list[dict[str, Any]] = []
     sharing = data.get("data_sharing") or {}
-    if sharing.get("shares_student_data"):
-        for i, element in enumerate(sharing.get("data_elements", [])):
-            purpose = element.get("purpose") or sharing.get("purpose")
-            items.append(_item(f"Data element still needed: {element['name']}",
-                               "check that the partner still needs it" +
-                               (f" {purpose}" if purpose else " for the stated purpose"),
-                               ("data_sharing", "data_elements", i)))
-        users = sharing.get("authorized_users", [])
-        if users:
-            items.append(_item("Authorized users of student data",
-                               "check that each still needs access and has signed a "
-                               "confidentiality acknowledgement: "
-                               + "; ".join(u["name"] for u in users),
-                               ("data_sharing", "authorized_users")))
-        destruction = sharing.get("destruction")
-        if destruction is not None:
-            if destruction.get("certification_required", True):
-                what, reason = (f"Certificates of destruction for {old_year} data",
-                                "the partner certifies in writing that it destroyed the student "
-                                "data it no longer needs")
-            else:
-                what, reason = (f"Destruction of {old_year} data",
-                                "check that the partner destroyed the student data it no longer "
-                                "needs")
-            if "within_days" in destruction:
-                reason += f", within {destruction['within_days']} days"
-            items.append(_item(what, reason, ("data_sharing", "destruction")))
-        if ("data_sharing", "study", "ends") in rolled:
-            items.append(_item(f"Study end date: {fmt.date(sharing['study']['ends'])}",
-                               f"moved forward from {fmt.date(rolled[('data_sharing', 'study', 'ends')][0])}; "
-                               "the study's duration is part of the FERPA agreement, so confirm "
-                               "the study goes on", ("data_sharing", "study", "ends")))
-        irb = sharing.get("irb")
-        if irb:
-            approval = f" {irb['approval_id']}" if "approval_id" in irb else ""
-            when = f", approved {fmt.date(irb['approved_on'])}" if "approved_on" in irb else ""
-            items.append(_item(f"IRB approval{approval}{when}",
-                               f"check that {irb['board']}'s approval covers {year}",
-                               ("data_sharing", "irb")))
+    if not sharing.get("shares_student_data"):
+        return []
+    for i, element in enumerate(sharing.get("data_elements", [])):
+        purpose = element.get("purpose") or sharing.get("purpose")
+        items.append(_item(f"Data element still needed: {element['name']}",
+                           "check that the partner still needs it" +
+                           (f" {purpose}" if purpose else " for the stated purpose"),
+                           ("data_sharing", "data_elements", i)))
+    users = sharing.get("authorized_users", [])
+    if users:
+        items.append(_item("Authorized users of student data",
+                           "check that each still needs access and has signed a "
+                           "confidentiality acknowledgement: "
+                           + "; ".join(u["name"] for u in users),
+                           ("data_sharing", "authorized_users")))
+    destruction = sharing.get("destruction")
+    if destruction is not None:
+        if destruction.get("certification_required", True):
+            what, reason = (f"Certificates of destruction for {old_year} data",
+                            "the partner certifies in writing that it destroyed the student "
+                            "data it no longer needs")
+        else:
+            what, reason = (f"Destruction of {old_year} data",
+                            "check that the partner destroyed the student data it no longer "
+                            "needs")
+        if "within_days" in destruction:
+            reason += f", within {destruction['within_days']} days"
+        items.append(_item(what, reason, ("data_sharing", "destruction")))
+    study_end: Where = ("data_sharing", "study", "ends")
+    if study_end in rolled:
+        items.append(_item(f"Study end date: {fmt.date(sharing['study']['ends'])}",
+                           f"moved forward from {fmt.date(rolled[study_end][0])}; "
+                           "the study's duration is part of the FERPA agreement, so confirm "
+                           "the study goes on", study_end))
+    irb = sharing.get("irb")
+    if irb:
+        approval = f" {irb['approval_id']}" if "approval_id" in irb else ""
+        when = f", approved {fmt.date(irb['approved_on'])}" if "approved_on" in irb else ""
+        items.append(_item(f"IRB approval{approval}{when}",
+                           f"check that {irb['board']}'s approval covers {year}",
+                           ("data_sharing", "irb")))
+    return items
+
+
+def _funding(data: dict[str, Any], year: str, fmt: Formatter) -> list[dict[str, Any]]:
+    """Each party's contribution and the grant."""
+    items: list[dict[str, Any]] = []
     funding = data.get("funding") or {}
     for i, contribution in enumerate(funding.get("contributions", [])):
         if "amount" in contribution:
-            items.append(_item(f"Funding: {party_name(contribution['party'])} contributes "
+            items.append(_item(f"Funding: {_party_name(data, contribution['party'])} contributes "
                                f"{fmt.money(contribution['amount'])}",
                                f"check the amount for {year}: {contribution['description']}",
                                ("funding", "contributions", i, "amount")))
@@ -340,6 +376,13 @@ def _reconfirm(data: dict[str, Any], year: str, old_year: str, rolled: dict[tupl
         items.append(_item(f"Grant: {funding['grant']}",
                            f"check that the grant still funds the work in {year}",
                            ("funding", "grant")))
+    return items
+
+
+def _mentions(year: str, mentions: list[tuple[Where, str, str, str | None]]
+              ) -> list[dict[str, Any]]:
+    """The free text that named the old school year: updated, or to update by hand."""
+    items: list[dict[str, Any]] = []
     for path, found, text, original in mentions:
         if original is not None:
             items.append(_item(f"Text updated for {year}: {_title(path)}",
@@ -366,7 +409,8 @@ def write_renewal(renewal: Renewal, new_file: str | Path, *, old_file: str | Pat
         raise OutputError(f"{label}: already exists; pass --force to replace it")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temporary_beside(target, renewal.text.encode("utf-8")), target)
+        remove_leftovers_of(target)  # of a run that was killed
+        write_whole(target, renewal.text.encode("utf-8"))
     except PermissionError:
         raise OutputError(f"{label}: permission denied; docgen cannot write there") from None
     except OSError as e:

@@ -228,3 +228,23 @@ def test_the_data_sharing_agreement_follows_the_legal_basis(in_repo, tmp_path) -
     # § 99.32(d): disclosures with consent and to school officials need no record
     assert "Record of Disclosures" in studies
     assert "Record of Disclosures" not in official and "Record of Disclosures" not in consent
+
+
+def test_pdf_problems_are_located_in_the_file_they_concern(tmp_path: Path) -> None:
+    from docgen.errors import ConverterError, Problem
+
+    class NoLibreOffice:
+        def convert(self, jobs):
+            raise ConverterError("PDFs need LibreOffice, which is not installed")
+
+    spec = str(ROOT / "samples/jefferson-elementary-public-library.json")
+    assert build([spec], BuildOptions(tmp_path))[0].error is None
+    folder = next(p for p in tmp_path.iterdir() if p.is_dir())
+    (folder / "mou.pdf").write_bytes(b"%PDF-1.7 someone else's")
+    result = build([spec], BuildOptions(tmp_path, pdf=True), pool=NoLibreOffice())[0]
+    assert result.pdf_errors == [
+        Problem(str(folder / "mou.pdf"), message="was not written by docgen, or was changed "
+                "after; move it out of the folder first, docgen will not overwrite it"),
+        Problem("", message="PDFs need LibreOffice, which is not installed")]
+    assert (folder / "mou.pdf").read_bytes() == b"%PDF-1.7 someone else's"
+    assert not [p for p in folder.rglob(".*")]

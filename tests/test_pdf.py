@@ -255,7 +255,7 @@ def test_without_libreoffice_docx_are_built_and_one_line_says_what_to_install(
         raise ConverterError("PDFs need LibreOffice, which is not installed; "
                              + pdf_module.INSTALL_HINT)
 
-    monkeypatch.setattr("docgen.build.run.find_converter", missing)
+    monkeypatch.setattr("docgen.pdf.convert.find_converter", missing)
     result = CliRunner().invoke(cli, ["build", str(LINCOLN), str(JEFFERSON), "-o",
                                       str(tmp_path)])
     assert result.exit_code == 1

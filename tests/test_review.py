@@ -18,8 +18,9 @@ from conftest import ROOT, examples, require
 from docgen.cli import cli
 from docgen.spec.positions import source_map
 from docgen.renew import renew
-from docgen.review.write import (Review, compare, read_changes, summary_html, summary_json,
-                           summary_markdown)
+from docgen.review.compare import compare
+from docgen.review.report import (Review, read_changes, summary_html, summary_json,
+                                  summary_markdown)
 from docgen.spec.schema import Spec, json_path, load_spec, schema
 from test_properties import TEXT, free_text_paths, put
 
@@ -231,7 +232,7 @@ def test_review_writes_the_summaries_and_a_redline_per_document(pair, tmp_path: 
 
 
 def test_the_redline_is_the_one_redline_makes(pair, tmp_path: Path) -> None:
-    from docgen.build.run import BuildOptions, render_documents
+    from docgen.build.documents import BuildOptions, render_documents
     from docgen.redline.compare import redline
 
     old, new, _ = pair
@@ -511,7 +512,7 @@ def test_without_libreoffice_the_docx_and_summaries_are_written_and_the_pdf_prob
     review = write_review(load_spec(old), load_spec(new), out, author="docgen",
                           date=dt.datetime(2027, 5, 14, tzinfo=dt.timezone.utc), pdf=True,
                           pool=NoLibreOffice())
-    assert review.pdf_errors == ["PDFs need LibreOffice, which is not installed"]
+    assert [p.message for p in review.pdf_errors] == ["PDFs need LibreOffice, which is not installed"]
     assert (out / "redline-mou.docx").is_file() and not (out / "redline-mou.pdf").exists()
     assert ("redline-mou.docx (mou.docx, " in (out / "summary.md").read_text(encoding="utf-8"))
     assert "PDF not written: PDFs need LibreOffice" in (out / "summary.md").read_text(
@@ -539,3 +540,109 @@ def test_references_read_as_names_not_ids() -> None:
     principal["holder"] = other["id"]
     assert f"Roles › {principal['title']} › Person: {before} → {other['name']}" in texts(
         compare(old, new))
+
+
+# --- the templates and catalogs the documents were built with ------------------------------------
+
+
+def _own_templates(folder: Path) -> Path:
+    """Return a folder with a district's own MOU template: one paragraph, naming the year."""
+    from docx import Document as Word
+
+    folder.mkdir()
+    doc = Word()
+    doc.add_paragraph("Our district's own memorandum for the {{ school_year }} school year.")
+    doc.save(folder / "mou.docx")
+    return folder
+
+
+def test_a_review_with_your_templates_redlines_the_documents_built_from_them(
+        pair, tmp_path: Path) -> None:
+    import hashlib
+
+    from docgen.build.documents import BuildOptions, render_documents
+    from docgen.redline.compare import redline
+    from docgen.resources import Resources
+
+    old, new, _ = pair
+    templates = _own_templates(tmp_path / "templates")
+    out = tmp_path / "review"
+    result = invoke("review", old, new, "-o", str(out), "--no-pdf", "--templates", str(templates),
+                    "--date", "2027-06-01")
+    assert result.exit_code == 0, result.output
+    options = BuildOptions(tmp_path, resources=Resources.shipped().using(own_templates=templates))
+    docs = [{kind.output: data for kind, _, data in render_documents(load_spec(f), options)}
+            for f in (old, new)]
+    expected = redline(docs[0]["mou.docx"], docs[1]["mou.docx"], author="docgen",
+                       date=dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc),
+                       old_name=f"{old}: mou.docx", new_name=f"{new}: mou.docx")
+    assert (out / "redline-mou.docx").read_bytes() == expected.docx
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["resources"] == {"templates": str(templates),
+                                    "catalogs": str(Resources.shipped().locales)}
+    own = hashlib.sha256((templates / "mou.docx").read_bytes()).hexdigest()
+    shipped = hashlib.sha256((ROOT / "templates/role-chart.docx").read_bytes()).hexdigest()
+    for year in ("old", "new"):
+        used = {b["document"]: b for b in summary[year]["built_with"]}
+        assert used["mou.docx"]["template_sha256"] == own
+        assert used["role-chart.docx"]["template_sha256"] == shipped
+        assert used["notices/notice-es.docx"]["catalog_sha256"] == hashlib.sha256(
+            (ROOT / "locales/es/LC_MESSAGES/docgen.po").read_bytes()).hexdigest()
+    md = (out / "summary.md").read_text(encoding="utf-8")
+    assert md.count(f"mou.docx from mou.docx (SHA-256 {own[:12]})") == 2  # last year, this year
+
+
+def test_a_review_with_docgens_templates_writes_the_summary_as_before(pair,
+                                                                      tmp_path: Path) -> None:
+    old, new, _ = pair
+    out = tmp_path / "review"
+    assert invoke("review", old, new, "-o", str(out), "--no-pdf").exit_code == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert "resources" not in summary and "built_with" not in summary["new"]
+
+
+def test_a_missing_templates_folder_is_a_usage_error(pair, tmp_path: Path) -> None:
+    old, new, _ = pair
+    missing = tmp_path / "nowhere"
+    result = invoke("review", old, new, "-o", str(tmp_path / "review"), "--templates",
+                    str(missing))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for '--templates': Directory '{missing}' does not exist.")
+    assert not (tmp_path / "review").exists()
+
+
+@pytest.fixture
+def catalogs(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of the shipped catalogs that docgen uses instead of them, to break."""
+    import shutil
+
+    from docgen.i18n import catalogs as i18n
+
+    copy = tmp_path / "locales"
+    shutil.copytree(ROOT / "locales", copy)
+    monkeypatch.setattr(i18n, "locales_dir", lambda: copy)
+    return copy
+
+
+def test_a_review_refuses_notices_from_an_incomplete_catalog_unless_allowed(
+        pair, catalogs: Path, tmp_path: Path) -> None:
+    old, new, _ = pair
+    es = catalogs / "es/LC_MESSAGES/docgen.po"
+    text = es.read_text(encoding="utf-8")
+    es.write_text(text.replace('msgstr "¿Preguntas?"', 'msgstr ""', 1), encoding="utf-8")
+    line = text[:text.index('msgstr "¿Preguntas?"')].count("\n")
+    refused = invoke("review", old, new, "-o", str(tmp_path / "a"), "--no-pdf")
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines() == [
+        f"{es}:{line}: no translation of 'Questions?'",
+        f"{old}: the family notices were not built: 1 problem in their catalogs "
+        "(untranslated, unreviewed or broken); fix the catalogs (docgen i18n check), or pass "
+        "--allow-incomplete to build them marked as drafts"]
+    assert not (tmp_path / "a").exists()
+    allowed = invoke("review", old, new, "-o", str(tmp_path / "b"), "--no-pdf",
+                     "--allow-incomplete")
+    assert allowed.exit_code == 0, allowed.output
+    summary = json.loads((tmp_path / "b/summary.json").read_text(encoding="utf-8"))
+    assert summary["resources"]["catalogs"] == str(catalogs)
+    assert (tmp_path / "b/redline-notice-es.docx").is_file()

@@ -12,10 +12,11 @@ from click.testing import CliRunner
 from docx import Document
 
 from conftest import ROOT
-from docgen.build import run as build_module
+from docgen import output
 from docgen.build.run import BuildOptions, build
 from docgen.cli import cli
 from docgen.errors import TemplateError
+from docgen.resources import Resources
 from docgen.render import compile_template
 from docgen.spec.schema import check_spec, read_spec
 
@@ -184,7 +185,7 @@ def test_force_does_not_overwrite_someone_elses_manifest(tmp_path: Path) -> None
 
 
 def test_a_failed_write_changes_nothing(tmp_path: Path, monkeypatch) -> None:
-    real = build_module._temporary
+    real = output.temporary_beside
     calls = []
 
     def failing(path: Path, data: bytes) -> Path:
@@ -193,7 +194,7 @@ def test_a_failed_write_changes_nothing(tmp_path: Path, monkeypatch) -> None:
             raise OSError(28, "No space left on device")
         return real(path, data)
 
-    monkeypatch.setattr(build_module, "_temporary", failing)
+    monkeypatch.setattr(output, "temporary_beside", failing)
     result = build([str(LINCOLN)], BuildOptions(tmp_path))[0]
     assert result.error.message.endswith("No space left on device; nothing was changed")
     assert list((tmp_path / "lincoln-es-bright-futures-2026-27").iterdir()) == []
@@ -209,9 +210,9 @@ def test_a_failed_rename_leaves_a_folder_force_can_replace(tmp_path: Path, monke
             raise OSError(5, "Input/output error")
         return real(src, dst)
 
-    monkeypatch.setattr(build_module.os, "replace", failing)
+    monkeypatch.setattr(output.os, "replace", failing)
     assert build([str(LINCOLN)], BuildOptions(tmp_path))[0].error is not None
-    monkeypatch.setattr(build_module.os, "replace", real)
+    monkeypatch.setattr(output.os, "replace", real)
     folder = tmp_path / "lincoln-es-bright-futures-2026-27"
     assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
     again = build([str(LINCOLN)], BuildOptions(tmp_path, force=True))[0]
@@ -251,7 +252,8 @@ def test_a_failing_template_expression_is_a_located_error(tmp_path: Path, expres
     doc.add_paragraph("Intro.")
     doc.add_paragraph("{{ " + expression + " }}")
     doc.save(templates / "mou.docx")
-    result = build([str(JEFFERSON)], BuildOptions(tmp_path / "out", templates=templates))[0]
+    own = Resources.shipped().using(own_templates=templates)
+    result = build([str(JEFFERSON)], BuildOptions(tmp_path / "out", resources=own))[0]
     assert result.error is not None
     assert result.error.message.startswith(f"{templates / 'mou.docx'}: paragraph 2")
     assert "the template failed" in result.error.message
@@ -268,3 +270,15 @@ def test_an_unclosed_loop_is_reported_where_it_opens(tmp_path: Path) -> None:
         compile_template(path)
     assert info.value.message == (f"{path}: paragraph 1 (“{{%p for s in services %}}”): a "
                                   "'{% for %}' is never closed; add its '{% endfor %}'")
+
+
+def test_a_killed_write_leaves_nothing_behind_once_docgen_runs_again(tmp_path: Path) -> None:
+    from docgen.output import remove_leftovers_of
+
+    target = tmp_path / "renewed.json"
+    leftover = tmp_path / ".renewed.json.0a1b2c3d.tmp"
+    someone_elses = tmp_path / ".notes.txt.0a1b2c3d.tmp"
+    for path in (leftover, someone_elses):
+        path.write_text("half")
+    remove_leftovers_of(target)
+    assert not leftover.exists() and someone_elses.exists()

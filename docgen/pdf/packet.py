@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.constants import PageLabelStyle
 from pypdf.errors import PdfReadError
 
 from .. import __version__
@@ -31,7 +32,8 @@ def assemble_packet(parts: list[tuple[str, str, bytes]], *, title: str, subject:
         reader = PdfReader(io.BytesIO(data))
         writer.append(reader, outline_item=bookmark)
         count = len(reader.pages)
-        writer.set_page_label(start, start + count - 1, style="/D", prefix=prefix, start=1)
+        writer.set_page_label(start, start + count - 1, style=PageLabelStyle.DECIMAL,
+                              prefix=prefix, start=1)
         start += count
     stamp = "D:" + when.astimezone(dt.timezone.utc).strftime("%Y%m%d%H%M%S") + "Z"
     writer.add_metadata({

@@ -135,7 +135,7 @@ def _stable_streams(data: bytes, when: dt.datetime) -> bytes:
         reader = PdfReader(io.BytesIO(data))
         offsets = dict(reader.xref[0])
         changes: dict[int, bytes] = {}
-        intents = reader.trailer["/Root"].get("/OutputIntents")
+        intents = reader.root_object.get("/OutputIntents")
         if intents:
             ref = intents[0].get_object().raw_get("/DestOutputProfile")
             profile = bytearray(ref.get_object().get_data())
@@ -298,7 +298,8 @@ class _Worker:
         except queue.Empty:
             return None
 
-    def convert(self, job: PdfJob, options: dict[str, Any], timeout: float) -> dict[str, Any] | None:
+    def convert(self, job: PdfJob, options: dict[str, Any],
+                timeout: float) -> dict[str, Any] | None:
         """Return the worker's answer for ``job``, or None if it hung or died."""
         assert self.proc.stdin is not None
         request = {"id": id(job), "src": str(job.src.resolve()), "dst": str(job.dst.resolve()),

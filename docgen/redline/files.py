@@ -6,7 +6,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import OutputError, Problem, UsageError
-from ..output import temporary_beside
+from ..output import Staging, remove_leftovers_of
+
+
+def _problem(path: Path, inputs: tuple[Path, ...], force: bool) -> Problem | None:
+    """Return why ``path`` cannot be written, if it cannot."""
+    if any(_same(path, i) for i in inputs):
+        message = "is one of the documents being compared; choose another output name"
+    elif path.is_dir():
+        message = "is a folder; give a file name"
+    elif path.exists() and not force:
+        message = "already exists; docgen does not overwrite it (use --force to replace it)"
+    elif not path.parent.is_dir():
+        message = f"the folder {path.parent} does not exist"
+    else:
+        return None
+    return Problem(str(path), message=message)
 
 
 def save_files(files: list[tuple[Path, bytes]], *, force: bool = False,
@@ -15,34 +30,21 @@ def save_files(files: list[tuple[Path, bytes]], *, force: bool = False,
 
     An existing file is replaced only with ``force``; an input is never replaced.
     """
-    problems = []
     if len({p.resolve() for p, _ in files}) < len(files):
         raise UsageError("the redline and its summary must be two different files")
-    for path, _ in files:
-        if any(_same(path, i) for i in inputs):
-            problems.append(f"{path}: is one of the documents being compared; "
-                            "choose another output name")
-        elif path.is_dir():
-            problems.append(f"{path}: is a folder; give a file name")
-        elif path.exists() and not force:
-            problems.append(f"{path}: already exists; docgen does not overwrite it "
-                            "(use --force to replace it)")
-        elif not path.parent.is_dir():
-            problems.append(f"{path}: the folder {path.parent} does not exist")
+    problems = [p for p in (_problem(path, inputs, force) for path, _ in files) if p]
     if problems:
-        raise OutputError(problems[0], [Problem(p.split(": ", 1)[0], 0, 0, None,
-                                                p.split(": ", 1)[1]) for p in problems])
-    temps: list[tuple[Path, Path]] = []
+        raise OutputError(str(problems[0]), problems)
+    for path, _ in files:
+        remove_leftovers_of(path)  # of a run that was killed
     target = files[0][0]
-    try:
-        for target, data in files:
-            temps.append((temporary_beside(target, data), target))
-        for tmp, target in temps:
-            tmp.replace(target)
-    except OSError as e:
-        for tmp, _ in temps:
-            tmp.unlink(missing_ok=True)
-        raise OutputError(f"{target}: cannot be written ({e.strerror or e})") from None
+    with Staging() as staging:
+        try:
+            for target, data in files:
+                staging.add(target, data)
+            staging.place()
+        except OSError as e:
+            raise OutputError(f"{target}: cannot be written ({e.strerror or e})") from None
 
 
 def _same(a: Path, b: Path) -> bool:

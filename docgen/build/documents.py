@@ -1,0 +1,215 @@
+"""What a spec yields: its documents, each rendered in memory from its template (and a notice
+from its language's catalog), with what the manifest records of them.
+
+The agreements (MOU, data-sharing agreement when the spec shares student data, role chart) come
+in the spec's locale; a family notice comes once per language of ``family_notices``. A notice
+whose catalog lacks, or has a fuzzy or broken translation of, a message it uses is refused
+unless the build allows incomplete catalogs, and is then marked as a draft.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, NamedTuple
+
+from ..context import build_context, build_notice_context
+from ..errors import CatalogError, Problem
+from ..i18n import catalogs
+from ..i18n.catalogs import Translator, catalog_path, messages_used, translator, unusable_messages
+from ..i18n.locales import DEFAULT_LOCALE, canonical, normalise
+from ..output import sha256
+from ..render import Language, compile_template, render
+from ..resources import Resources
+from ..spec.schema import Spec
+
+
+def shipped_resources() -> Resources:
+    """Return the resources docgen ships, its catalog folder as :mod:`docgen.i18n.catalogs`
+    names it."""
+    return Resources.shipped().using(locales=catalogs.locales_dir())
+
+
+@dataclass
+class BuildOptions:
+    """How to build: where to, whether to replace, which resources, the fixed clock, PDFs."""
+
+    out_dir: Path
+    force: bool = False
+    #: the templates, schema and catalogs to build with (a user's templates among them)
+    resources: Resources = field(default_factory=shipped_resources)
+    source_date: dt.datetime | None = None
+    locale: str = DEFAULT_LOCALE
+    pdf: bool = False
+    jobs: int = 1
+    pdf_workers: int | None = None
+    pdf_timeout: float = 120.0
+    allow_incomplete: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of document a spec can produce (a notice: one per language)."""
+
+    kind: str
+    template: str
+    output: str
+    wanted: Callable[[dict[str, Any]], bool]
+    #: the language of a notice; None for the agreements, which are in DEFAULT_LOCALE
+    locale: str | None = None
+    #: for a notice: the SHA-256 of its catalog, and what the catalog lacks (if built anyway)
+    catalog_sha256: str | None = None
+    incomplete: tuple[str, ...] = ()
+
+
+class Rendered(NamedTuple):
+    """One document rendered: its kind, the template it came from, and its bytes."""
+
+    kind: DocumentKind
+    template: Path
+    data: bytes
+
+
+def _always(ctx: dict[str, Any]) -> bool:
+    return True
+
+
+def _shares_data(ctx: dict[str, Any]) -> bool:
+    return bool(ctx["shares_data"])
+
+
+DOCUMENTS = (
+    DocumentKind("mou", "mou.docx", "mou.docx", _always),
+    DocumentKind("data-sharing-agreement", "data-sharing-agreement.docx",
+                 "data-sharing-agreement.docx", _shares_data),
+    DocumentKind("role-chart", "role-chart.docx", "role-chart.docx", _always),
+)
+
+NOTICE_TEMPLATE = "notice.docx"
+
+
+def source_date_for(spec: Spec, override: dt.datetime | None) -> dt.datetime:
+    """Return the timestamp written into documents: ``override``, else the term's start."""
+    if override is not None:
+        return override.astimezone(dt.timezone.utc)
+    start = dt.date.fromisoformat(spec.data["term"]["start"])
+    return dt.datetime(start.year, start.month, start.day, tzinfo=dt.timezone.utc)
+
+
+def template_sha256(path: Path) -> str:
+    """Return the SHA-256 of the template at ``path`` (cached while the file is unchanged)."""
+    stat = path.stat()
+    return _template_sha256(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _template_sha256(path: str, mtime_ns: int, size: int) -> str:
+    return sha256(Path(path).read_bytes())
+
+
+def _catalog_tag(tag: str) -> str:
+    return canonical(tag) or tag
+
+
+def notice_kinds(spec: Spec, options: BuildOptions) -> list[DocumentKind]:
+    """Return a notice for each family-notice language of ``spec`` (none without the section)."""
+    notices = spec.data.get("family_notices") or {}
+    kinds = []
+    for tag in dict.fromkeys(normalise(t) for t in notices.get("languages", [])):
+        path = catalog_path(_catalog_tag(tag), options.resources.locales)
+        try:
+            digest: str | None = sha256(path.read_bytes())
+        except OSError:
+            digest = None
+        kinds.append(DocumentKind("notice", NOTICE_TEMPLATE, f"notices/notice-{tag}.docx",
+                                  _always, locale=tag, catalog_sha256=digest))
+    return kinds
+
+
+def _relative_to(base: Path, line: str) -> str:
+    """Name a catalog from its language folder, so the manifest is the same on every machine."""
+    text = str(base)
+    return line[len(text) + 1:] if line.startswith(text + os.sep) else line
+
+
+def render_documents(spec: Spec, options: BuildOptions) -> list[Rendered]:
+    """Render every document ``spec`` calls for, in memory; raise on the first failure.
+
+    A notice whose catalog lacks, or has a fuzzy or broken translation of, a message the notice
+    uses is refused, with every such message listed, unless ``options.allow_incomplete``.
+    """
+    ctx = build_context(spec.data, locale=options.locale)
+    when = source_date_for(spec, options.source_date)
+    out = []
+    for kind in DOCUMENTS:
+        if kind.wanted(ctx):
+            path = options.resources.template(kind.template)
+            out.append(Rendered(kind, path, render(compile_template(path), ctx,
+                                                   source_date=when)))
+    notices = notice_kinds(spec, options)
+    if notices:
+        out += _render_notices(spec, notices, options, when)
+    return out
+
+
+def _catalog_gaps(spec: Spec, notices: list[DocumentKind], template: Path,
+                  options: BuildOptions) -> dict[str, list[Problem]]:
+    """Return what each notice's catalog cannot serve; raise unless incomplete is allowed."""
+    used = messages_used(template)
+    base = options.resources.locales
+    gaps = {kind.locale or "": unusable_messages(_catalog_tag(kind.locale or ""), used,
+                                                 path=catalog_path(_catalog_tag(
+                                                     kind.locale or ""), base))
+            for kind in notices}
+    missing = [problem for tag in gaps for problem in gaps[tag]]
+    if missing and not options.allow_incomplete:
+        count = (f"{len(missing)} problem{'s' if len(missing) != 1 else ''} in their "
+                 "catalogs (untranslated, unreviewed or broken)")
+        raise CatalogError(
+            f"{spec.file}: the family notices cannot be built: {count}; pass "
+            "--allow-incomplete to build them anyway, marked as drafts",
+            missing + [Problem(spec.file, 0, 0, None, f"the family notices were not built: "
+                               f"{count}; fix the catalogs (docgen i18n check), or pass "
+                               "--allow-incomplete to build them marked as drafts")])
+    return gaps
+
+
+def _taglines(notice: dict[str, Any], translators: dict[str, Translator]
+              ) -> tuple[tuple[str, tuple[str, bool]], ...]:
+    """Return each tagline's text as the template writes it, with its language and direction,
+    to find its paragraphs again."""
+    by_text = []
+    for line in notice["taglines"]:
+        # the same call as the template's tagline block
+        if line["phone"]:
+            text = translators[line["tag"]].gettext(
+                "If you need this letter in {language}, call {phone}.",
+                language=line["language"], phone=line["phone"])
+        else:
+            text = translators[line["tag"]].gettext(
+                "If you need this letter in {language}, write to {email}.",
+                language=line["language"], email=line["email"])
+        by_text.append((text, (line["tag"], line["rtl"])))
+    return tuple(by_text)
+
+
+def _render_notices(spec: Spec, notices: list[DocumentKind], options: BuildOptions,
+                    when: dt.datetime) -> list[Rendered]:
+    template = options.resources.template(notices[0].template)
+    gaps = _catalog_gaps(spec, notices, template, options)
+    base = options.resources.locales
+    translators = {tag: translator(_catalog_tag(tag), base=base, use_fuzzy=bool(gaps[tag]))
+                   for tag in gaps}
+    compiled = compile_template(template)
+    out = []
+    for kind in notices:
+        tag = kind.locale or ""
+        nctx = build_notice_context(spec.data, tag, translators, incomplete=bool(gaps[tag]))
+        language = Language(tag, translators[tag].rtl, _taglines(nctx["notice"], translators))
+        marked = replace(kind, incomplete=tuple(_relative_to(base, str(p)) for p in gaps[tag]))
+        out.append(Rendered(marked, template,
+                            render(compiled, nctx, source_date=when, language=language)))
+    return out

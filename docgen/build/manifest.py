@@ -1,0 +1,142 @@
+"""``manifest.json``: what a build wrote into a spec's folder, read and written in one place.
+
+The manifest names the spec (its file, id, schema version and SHA-256), the fixed clock, and
+every file docgen wrote with its SHA-256: a DOCX with its template's (and a notice's catalog's),
+a PDF with the DOCX it came from, the packet with its parts. Its bytes are reproducible: keys
+sorted, indent 2, UTF-8, a final newline. A file is docgen's to replace only while its SHA-256
+is the one recorded here (see :mod:`docgen.output`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .. import output
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One file docgen wrote into the folder; a field that is None is not written."""
+
+    path: str
+    sha256: str
+    kind: str | None = None
+    format: str | None = None
+    locale: str | None = None
+    bytes: int | None = None
+    #: of a DOCX: its template's name and SHA-256, a notice's catalog, what the catalog lacks
+    template: str | None = None
+    template_sha256: str | None = None
+    catalog_sha256: str | None = None
+    incomplete_translation: tuple[str, ...] | None = None
+    #: of a PDF: the DOCX it was converted from, and that DOCX's SHA-256
+    source: str | None = None
+    source_sha256: str | None = None
+    #: of the packet: its parts, in order
+    sources: tuple[str, ...] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the entry as the manifest writes it."""
+        out: dict[str, Any] = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    @classmethod
+    def from_json(cls, data: Any) -> FileEntry | None:
+        """Return the entry ``data`` records, or None if it is not one docgen wrote."""
+        if not isinstance(data, dict) or not isinstance(data.get("path"), str):
+            return None
+        values: dict[str, Any] = {}
+        for name in cls.__dataclass_fields__:
+            value = data.get(name)
+            if name in ("incomplete_translation", "sources"):
+                value = tuple(str(v) for v in value) if isinstance(value, list) else None
+            values[name] = value
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class SpecRecord:
+    """The spec a folder was built from."""
+
+    file: str | None = None
+    id: str | None = None
+    schema_version: str | None = None
+    sha256: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "id": self.id, "schema_version": self.schema_version,
+                "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A folder's ``manifest.json``."""
+
+    docgen_version: str
+    spec: SpecRecord
+    source_date: str | None
+    files: tuple[FileEntry, ...] = field(default=())
+
+    def entry(self, path: str) -> FileEntry | None:
+        """Return the entry of the file ``path``, if the manifest names it."""
+        return next((e for e in self.files if e.path == path), None)
+
+    def of_format(self, fmt: str) -> list[FileEntry]:
+        """Return the entries of one format (``docx`` or ``pdf``), in the manifest's order."""
+        return [e for e in self.files if e.format == fmt]
+
+    def owned(self, folder: Path) -> dict[str, str]:
+        """Return the files this manifest names that are still as docgen wrote them."""
+        return output.owned(folder, ((e.path, e.sha256) for e in self.files))
+
+    def with_entries(self, entries: list[FileEntry]) -> Manifest:
+        """Return this manifest with ``entries`` in place of those of the same paths."""
+        names = {e.path for e in entries}
+        return replace(self, files=tuple([e for e in self.files if e.path not in names]
+                                         + entries))
+
+    def to_bytes(self) -> bytes:
+        """Return the manifest's bytes: keys sorted, indent 2, UTF-8, a final newline."""
+        data = {"docgen_version": self.docgen_version, "spec": self.spec.to_json(),
+                "source_date": self.source_date, "files": [e.to_json() for e in self.files]}
+        return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+                + "\n").encode("utf-8")
+
+
+def read_manifest(folder: Path) -> Manifest | None:
+    """Return the docgen manifest in ``folder``, or None if there is none (or not docgen's)."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(data, dict) and "docgen_version" in data
+            and isinstance(data.get("files"), list)):
+        return None
+    spec = data.get("spec")
+    spec = spec if isinstance(spec, dict) else {}
+    entries = (FileEntry.from_json(e) for e in data["files"])
+    return Manifest(str(data["docgen_version"]),
+                    SpecRecord(spec.get("file"), spec.get("id"), spec.get("schema_version"),
+                               spec.get("sha256")),
+                    data.get("source_date"), tuple(e for e in entries if e is not None))
+
+
+def write_manifest(folder: Path, manifest: Manifest) -> None:
+    """Write ``manifest`` into ``folder`` whole (beside it, then renamed into place)."""
+    output.write_whole(folder / MANIFEST, manifest.to_bytes())
+
+
+def add_entries(folder: Path, entries: list[FileEntry]) -> None:
+    """Record ``entries`` in the folder's manifest, replacing those of the same paths."""
+    manifest = read_manifest(folder)
+    assert manifest is not None, f"{folder / MANIFEST} is gone"
+    write_manifest(folder, manifest.with_entries(entries))

@@ -1,0 +1,160 @@
+"""Turn DOCX files into reproducible PDFs through one pool of LibreOffice workers.
+
+``docgen build`` and ``docgen review`` both convert here. A caller asks for PDFs in groups (a
+build: one group per spec; a review: one per redline) and gets each group's pinned PDF bytes as
+soon as the group's last document is done, so an interrupted run keeps what it finished. What
+went wrong is data: a :class:`~docgen.errors.Problem` per document, or the one
+:class:`~docgen.errors.ConverterError` that stopped everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Generic, Hashable, Protocol, Sequence, TypeVar
+
+from ..errors import ConverterError, Problem
+from ..output import part_beside
+from .pool import PdfJob, PdfPool, PdfResult, find_converter, pin_pdf
+
+Group = TypeVar("Group", bound=Hashable)
+
+
+class Pool(Protocol):
+    """What is asked of a pool: :class:`~docgen.pdf.pool.PdfPool`, or a stand-in in tests."""
+
+    def convert(self, jobs: list[PdfJob]) -> list[PdfResult]: ...
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    """How to convert: the pool to use (None: LibreOffice's), its workers and time-out."""
+
+    pool: Pool | None = None
+    workers: int | None = None
+    timeout: float = 120.0
+
+    def make_pool(self) -> Pool:
+        """Return the pool to convert with; raise :class:`ConverterError` without LibreOffice."""
+        if self.pool is not None:
+            return self.pool
+        return PdfPool(find_converter(), workers=self.workers or os.cpu_count() or 1,
+                       timeout=self.timeout)
+
+
+@dataclass(frozen=True)
+class PdfRequest(Generic[Group]):
+    """One DOCX to convert: ``src`` (a file) into ``target`` (where its caller will put the
+    PDF), its ``label`` in messages, the ``group`` it belongs to, and the time the PDF is
+    pinned to (see :func:`~docgen.pdf.pool.pin_pdf`)."""
+
+    src: Path
+    target: Path
+    label: str
+    group: Group
+    when: dt.datetime
+
+
+@dataclass(frozen=True)
+class Converted(Generic[Group]):
+    """A request's outcome: the pinned PDF, or the problem that stopped it (and its text)."""
+
+    request: PdfRequest[Group]
+    data: bytes | None = None
+    problem: Problem | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None
+
+
+def _outcome(request: PdfRequest[Group], result: PdfResult) -> Converted[Group]:
+    """Read and pin what the pool wrote, then remove its file."""
+    try:
+        if not result.ok:
+            reason = result.error
+        else:
+            return Converted(request, pin_pdf(result.job.dst.read_bytes(), request.when))
+    except OSError as e:
+        reason = e.strerror or str(e)
+    finally:
+        result.job.dst.unlink(missing_ok=True)
+    return Converted(request, problem=Problem(request.label, message=f"PDF not written: {reason}"),
+                     reason=reason)
+
+
+#: called after each PDF with the count done, the total, and the PDF's outcome
+Progress = Callable[[int, int, Converted[Group]], None]
+
+
+class _Collector(Generic[Group]):
+    """Gathers the pool's results by group and hands each group over when it is complete."""
+
+    def __init__(self, groups: Sequence[Group], requests: dict[int, PdfRequest[Group]],
+                 on_group: Callable[[Group, list[Converted[Group]]], None],
+                 on_progress: Progress[Group] | None) -> None:
+        self.requests, self.on_group, self.on_progress = requests, on_group, on_progress
+        self.left = {g: sum(1 for r in requests.values() if r.group == g) for g in groups}
+        self.done: dict[Group, list[Converted[Group]]] = {g: [] for g in groups}
+        self.seen: set[int] = set()
+        self.finished: list[Group] = []
+        self.lock = threading.Lock()
+
+    def take(self, result: PdfResult) -> None:
+        with self.lock:
+            if id(result.job) in self.seen:
+                return
+            self.seen.add(id(result.job))
+            request = self.requests[id(result.job)]
+            outcome = _outcome(request, result)
+            self.done[request.group].append(outcome)
+            self.left[request.group] -= 1
+            if self.on_progress:
+                self.on_progress(len(self.seen), len(self.requests), outcome)
+            if not self.left[request.group]:
+                self.finish(request.group)
+
+    def finish(self, group: Group) -> None:
+        self.finished.append(group)
+        self.on_group(group, self.done[group])
+
+    def unfinished(self) -> list[Group]:
+        return [g for g in self.done if g not in self.finished]
+
+
+def convert_pdfs(groups: Sequence[Group], requests: Sequence[PdfRequest[Group]],
+                 settings: PdfSettings, on_group: Callable[[Group, list[Converted[Group]]], None],
+                 on_progress: Progress[Group] | None = None) -> ConverterError | None:
+    """Convert ``requests``; call ``on_group`` once for each of ``groups`` with its results.
+
+    A group is handed over as soon as its last request is done (from the pool's thread, one
+    group at a time), a group without requests at the end. ``on_progress`` is called after each
+    PDF with the count done, the total and its outcome. When the converter is missing or fails
+    as a whole, the error is returned and the groups not yet handed over never are.
+    """
+    jobs: dict[int, PdfRequest[Group]] = {}
+    ordered: list[PdfJob] = []
+    for request in requests:
+        job = PdfJob(request.src, part_beside(request.target, ".pdf"), request.label)
+        jobs[id(job)] = request
+        ordered.append(job)
+    collector = _Collector(groups, jobs, on_group, on_progress)
+    if ordered:
+        try:
+            pool = settings.make_pool()
+            if isinstance(pool, PdfPool):
+                pool.on_result = collector.take
+            results = pool.convert(ordered)
+        except ConverterError as e:
+            for job in ordered:
+                job.dst.unlink(missing_ok=True)
+            return e
+        for result in results:  # what a pool did not report as it went
+            collector.take(result)
+    for group in collector.unfinished():
+        collector.finish(group)
+    return None

@@ -1,0 +1,293 @@
+"""The review's summaries: ``summary.json`` for programs, ``summary.md`` and ``summary.html``
+for people, and the lines the CLI prints; each lists the changes for legal review first, then
+the others, then the redlines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .. import __version__
+from ..errors import Problem
+from ..resources import Resources
+from ..spec.schema import Spec
+from .compare import SpecChange
+
+SUMMARY_MD, SUMMARY_HTML, SUMMARY_JSON = "summary.md", "summary.html", "summary.json"
+
+
+@dataclass
+class Document:
+    """One document of the comparison: its redline, or the year it is missing from."""
+
+    path: str
+    redline: str | None = None
+    revisions: int | None = None
+    changes: int | None = None
+    pdf: str | None = None
+    only_in: str | None = None  # "old" or "new"
+    pdf_error: str | None = None
+
+
+@dataclass(frozen=True)
+class BuiltWith:
+    """What one year's document was rendered from: its template and, for a notice, catalog."""
+
+    document: str
+    template: str
+    template_sha256: str
+    locale: str | None = None
+    catalog_sha256: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class Review:
+    """What ``docgen review`` found and wrote."""
+
+    old: Spec
+    new: Spec
+    changes: list[SpecChange]
+    author: str
+    date: dt.datetime
+    documents: list[Document] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    #: the problems of the PDFs; one without a file is the converter's own
+    pdf_errors: list[Problem] = field(default_factory=list)
+    #: what each year's documents were rendered from (``"old"``, ``"new"``)
+    built_with: dict[str, list[BuiltWith]] = field(default_factory=dict)
+    #: the user's templates and catalog folder, when the review used its own; None when it used
+    #: docgen's, which ``docgen_version`` names
+    resources: Resources | None = None
+
+    @property
+    def legal(self) -> list[SpecChange]:
+        return [c for c in self.changes if c.legal_review]
+
+    @property
+    def other(self) -> list[SpecChange]:
+        return [c for c in self.changes if not c.legal_review]
+
+
+def _side(spec: Spec) -> dict[str, Any]:
+    return {"file": spec.file, "id": spec.data["id"], "school_year": spec.data["school_year"],
+            "version": spec.data.get("version", 1),
+            "schema_version": spec.data["schema_version"], "sha256": spec.sha256}
+
+
+def _recorded_side(review: Review, year: str) -> dict[str, Any]:
+    side = _side(review.old if year == "old" else review.new)
+    if review.resources is not None:
+        side["built_with"] = [b.to_json() for b in review.built_with.get(year, [])]
+    return side
+
+
+def _resources_json(resources: Resources) -> dict[str, Any]:
+    own = resources.own_templates
+    return {"templates": str(own) if own is not None else None,
+            "catalogs": str(resources.locales)}
+
+
+def _title_of(spec: Spec) -> str:
+    parties = spec.data["parties"]
+    names = [(parties[k].get("short_name") or parties[k]["legal_name"])
+             for k in ("school", "partner")]
+    return f"{names[0]} and {names[1]}"
+
+
+def summary_json(review: Review, files: list[dict[str, Any]]) -> str:
+    """Return ``summary.json``: the changes and documents, and the files written (sha256)."""
+    data = {
+        "docgen_version": __version__,
+        "kind": "docgen review",
+        "old": _recorded_side(review, "old"),
+        "new": _recorded_side(review, "new"),
+        "author": review.author,
+        "date": review.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "changes": [c.to_json() for c in review.changes],
+        "documents": [{k: v for k, v in asdict(d).items() if v is not None}
+                      for d in review.documents],
+        "files": files,
+    }
+    if review.resources is not None:
+        data["resources"] = _resources_json(review.resources)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def read_changes(text: str) -> list[SpecChange]:
+    """Return the changes recorded in a ``summary.json``."""
+    return [SpecChange.from_json(c) for c in json.loads(text)["changes"]]
+
+
+def _header_lines(review: Review) -> list[tuple[str, str]]:
+    old, new = _side(review.old), _side(review.new)
+    rows = [("Partnership", _title_of(review.new)),
+            ("School year", f"{old['school_year']} → {new['school_year']}"
+             if old["school_year"] != new["school_year"] else new["school_year"]),
+            ("Version", f"{old['version']} → {new['version']}"
+             if old["version"] != new["version"] else str(new["version"])),
+            ("Specs", f"{old['file']} ({old['id']}) → {new['file']} ({new['id']})"),
+            ("Redlines", f"by {review.author}, dated {review.date.strftime('%Y-%m-%d %H:%M UTC')}")]
+    if review.resources is not None:
+        rows += _resource_lines(review)
+    return rows
+
+
+def _resource_lines(review: Review) -> list[tuple[str, str]]:
+    """Return the header rows that name a review's own templates and catalogs."""
+    assert review.resources is not None
+    own = review.resources.own_templates
+    rows = [("Templates", f"{own}, else docgen's" if own is not None else "docgen's"),
+            ("Catalogs", str(review.resources.locales))]
+    for year, name in (("old", "last year"), ("new", "this year")):
+        used = ", ".join(f"{b.document} from {b.template} (SHA-256 {b.template_sha256[:12]})"
+                         for b in review.built_with.get(year, []))
+        rows.append((f"Built {name}", used or "nothing"))
+    return rows
+
+
+def _md(text: str) -> str:
+    """Escape ``text`` so that Markdown shows it as written."""
+    return re.sub(r"([\\`*_\[\]<>|~])", r"\\\1", text).replace("\n", " ")
+
+
+def _document_line(doc: Document) -> str:
+    if doc.only_in:
+        year = "last year's" if doc.only_in == "old" else "this year's"
+        return f"{doc.path}: only in {year} documents, so there is no redline"
+    revisions = f"{doc.revisions} revision{'s' if doc.revisions != 1 else ''}"
+    line = f"{doc.redline} ({doc.path}, {revisions})"
+    if doc.pdf:
+        line += f", and {doc.pdf}"
+    if doc.pdf_error:
+        line += f"; PDF not written: {doc.pdf_error}"
+    return line
+
+
+def _detail(change: SpecChange) -> str | None:
+    """Return the whole value of an added or removed item, when its line names it only."""
+    full = change.new_text if change.kind == "added" else change.old_text
+    if change.kind == "changed" or not full or change.text.endswith(full):
+        return None
+    return full
+
+
+def summary_text_lines(review: Review) -> list[str]:
+    """Return the change lines as the CLI prints them: legal review first."""
+    if not review.changes:
+        return ["No changes."]
+    return ([f"legal review ({c.legal_reason}): {c.text}" for c in review.legal]
+            + [c.text for c in review.other])
+
+
+def summary_markdown(review: Review) -> str:
+    """Return ``summary.md``: the header, changes for legal review first, then the redlines."""
+    out = [f"# Annual review: {_md(_title_of(review.new))}", ""]
+    for name, value in _header_lines(review):
+        out.append(f"- **{name}:** {_md(value)}")
+    out.append("")
+    if not review.changes:
+        out += ["## Changes", "", "No changes.", ""]
+    else:
+        for heading, changes in (("For legal review", review.legal),
+                                 ("Other changes", review.other)):
+            if not changes:
+                continue
+            out += [f"## {heading} ({len(changes)})", ""]
+            for c in changes:
+                reason = f"**{_md(c.legal_reason)}:** " if c.legal_reason else ""
+                out.append(f"- {reason}{_md(c.text)}")
+                if _detail(c):
+                    out.append(f"  - {_md(_detail(c) or '')}")
+            out.append("")
+    out += ["## Redlines", ""]
+    out += [f"- {_md(_document_line(d))}" for d in review.documents] or ["- none"]
+    out.append("")
+    return "\n".join(out)
+
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", sans-serif; line-height: 1.5;
+       max-width: 56rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+dt { font-weight: 600; } dd { margin: 0; }
+ul.changes { padding: 0; list-style: none; }
+ul.changes li { padding: .5rem .75rem; margin: .4rem 0; border-left: 4px solid #8a8a8a;
+                background: #f6f6f6; }
+section.legal ul.changes li { border-left-color: #b3261e; background: #fdecea; }
+.reason { font-weight: 600; color: #b3261e; }
+del { color: #8a1c1c; } ins { color: #1b5e20; text-decoration: none; font-weight: 600; }
+.label { font-weight: 600; } .detail { color: #444; font-size: .92em; }
+table { border-collapse: collapse; } th, td { text-align: left; padding: .3rem .75rem;
+        border-bottom: 1px solid #ddd; }
+""".strip()
+
+
+def _html_change(change: SpecChange) -> str:
+    esc = html.escape
+    reason = (f'<span class="reason">{esc(change.legal_reason or "")}:</span> '
+              if change.legal_review else "")
+    if change.kind == "changed":
+        body = (f'<span class="label">{esc(change.label)}:</span> '
+                f'<del>{esc(change.old_text or "")}</del> → '
+                f'<ins>{esc(change.new_text or "")}</ins>')
+    else:
+        body = esc(change.text)
+        if _detail(change):
+            body += f'<div class="detail">{esc(_detail(change) or "")}</div>'
+    return f"<li>{reason}{body}</li>"
+
+
+def summary_html(review: Review) -> str:
+    """Return ``summary.html``: one self-contained page, every value escaped."""
+    esc = html.escape
+    title = f"Annual review: {_title_of(review.new)}"
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{esc(title)}</title>", f"<style>\n{_CSS}\n</style>", "</head>", "<body>",
+           f"<h1>{esc(title)}</h1>", "<dl>"]
+    for name, value in _header_lines(review):
+        out.append(f"<dt>{esc(name)}</dt><dd>{esc(value)}</dd>")
+    out.append("</dl>")
+    if not review.changes:
+        out += ["<h2>Changes</h2>", "<p>No changes.</p>"]
+    if review.legal:
+        out += ['<section class="legal">',
+                f"<h2>For legal review ({len(review.legal)})</h2>", '<ul class="changes">']
+        out += [_html_change(c) for c in review.legal]
+        out += ["</ul>", "</section>"]
+    if review.other:
+        out += ["<section>", f"<h2>Other changes ({len(review.other)})</h2>",
+                '<ul class="changes">']
+        out += [_html_change(c) for c in review.other]
+        out += ["</ul>", "</section>"]
+    out += ["<h2>Redlines</h2>"]
+    if review.documents:
+        out += ["<table>", "<thead><tr><th scope=\"col\">Document</th><th scope=\"col\">Redline"
+                "</th><th scope=\"col\">Revisions</th><th scope=\"col\">PDF</th></tr></thead>",
+                "<tbody>"]
+        for doc in review.documents:
+            if doc.only_in:
+                year = "last year" if doc.only_in == "old" else "this year"
+                out.append(f"<tr><td>{esc(doc.path)}</td><td colspan=\"3\">only {year}; no "
+                           "redline</td></tr>")
+                continue
+            link = f'<a href="{esc(doc.redline or "")}">{esc(doc.redline or "")}</a>'
+            pdf = (f'<a href="{esc(doc.pdf)}">{esc(doc.pdf)}</a>' if doc.pdf
+                   else esc(f"not written: {doc.pdf_error}") if doc.pdf_error else "")
+            out.append(f"<tr><td>{esc(doc.path)}</td><td>{link}</td><td>{doc.revisions}</td>"
+                       f"<td>{pdf}</td></tr>")
+        out += ["</tbody>", "</table>"]
+    else:
+        out.append("<p>None.</p>")
+    out += [f'<p><small>Written by docgen {esc(__version__)}.</small></p>', "</body>", "</html>",
+            ""]
+    return "\n".join(out)
