@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import revisions as rv
 from conftest import examples
-from docgen.redline import compare as rl
+from docgen.redline import diff as rl
+from docgen.redline.compare import redline
 
 tokens = st.lists(st.sampled_from(["the", " ", "partner", ",", "shall", "school", "."]),
                   max_size=40)
@@ -52,7 +53,7 @@ def lcs(a: list[str], b: list[str]) -> int:
 @settings(max_examples=examples(300), deadline=None, derandomize=True, database=None)
 @given(a=tokens, b=tokens)
 def test_myers_is_a_minimal_edit_script(a: list[str], b: list[str]) -> None:
-    ops = rl._myers(a, b)
+    ops = rl.myers(a, b)
     assert rebuild(a, b, ops) == b
     assert sum(i2 - i1 for op, i1, i2, _, _ in ops if op == "equal") == lcs(a, b)
 
@@ -60,11 +61,11 @@ def test_myers_is_a_minimal_edit_script(a: list[str], b: list[str]) -> None:
 @settings(max_examples=examples(200), deadline=None, derandomize=True, database=None)
 @given(a=tokens, b=tokens)
 def test_opcodes_rebuild_the_new_sequence_on_both_paths(a: list[str], b: list[str]) -> None:
-    assert rebuild(a, b, rl._opcodes(a, b)) == b
+    assert rebuild(a, b, rl.opcodes(a, b)) == b
     small, rare = rl.SMALL_DIFF, rl.RARE
     try:
         rl.SMALL_DIFF, rl.RARE = 0, 0  # force Myers' diff
-        assert rebuild(a, b, rl._opcodes(a, b)) == b
+        assert rebuild(a, b, rl.opcodes(a, b)) == b
     finally:
         rl.SMALL_DIFF, rl.RARE = small, rare
 
@@ -72,7 +73,7 @@ def test_opcodes_rebuild_the_new_sequence_on_both_paths(a: list[str], b: list[st
 def test_too_many_edits_become_one_replacement() -> None:
     a = [str(i) for i in range(3000)]
     b = [f"x{i}" for i in range(3000)]
-    assert rl._myers(a, b) == [("replace", 0, 3000, 0, 3000)]
+    assert rl.myers(a, b) == [("replace", 0, 3000, 0, 3000)]
 
 
 def _one_paragraph(text: str) -> bytes:
@@ -92,8 +93,8 @@ def test_a_very_long_paragraph_redlines_exactly_and_word_by_word() -> None:
     for k in rng.sample(range(3000), 8):
         new[k] = "CHANGED"
     del new[1500:1505]
-    result = rl.redline(_one_paragraph(" ".join(old)), _one_paragraph(" ".join(new)),
-                        date=dt.datetime(2027, 6, 1))
+    result = redline(_one_paragraph(" ".join(old)), _one_paragraph(" ".join(new)),
+                     date=dt.datetime(2027, 6, 1))
     rv.check_redline(_one_paragraph(" ".join(old)), _one_paragraph(" ".join(new)), result.docx)
     # eight word edits and one removed stretch, not the whole paragraph replaced
     assert result.revisions <= 2 * 8 + 1

@@ -55,6 +55,34 @@ SEQUENCE: dict[str, tuple[tuple[str, ...], ...]] = {
     qn("w:trPr"): (_w("cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter",
                       "cantSplit", "trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden"),
                    ) + tuple((n,) for n in _w("ins", "del", "trPrChange")),
+    # a paragraph, a run and a row: their properties first, then their content in any order
+    qn("w:p"): (_w("pPr"), _w(
+        "r", "fldSimple", "hyperlink", "smartTag", "customXml", "sdt", "dir", "bdo", "subDoc",
+        "ins", "del", "moveFrom", "moveTo", "proofErr", "permStart", "permEnd", "bookmarkStart",
+        "bookmarkEnd", "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart",
+        "moveToRangeEnd", "commentRangeStart", "commentRangeEnd", "customXmlInsRangeStart",
+        "customXmlInsRangeEnd", "customXmlDelRangeStart", "customXmlDelRangeEnd",
+        "customXmlMoveFromRangeStart", "customXmlMoveFromRangeEnd", "customXmlMoveToRangeStart",
+        "customXmlMoveToRangeEnd") + (
+        "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMathPara",
+        "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMath",
+        "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent")),
+    qn("w:r"): (_w("rPr"), _w(
+        "br", "t", "contentPart", "delText", "instrText", "delInstrText", "noBreakHyphen",
+        "softHyphen", "dayShort", "monthShort", "yearShort", "dayLong", "monthLong", "yearLong",
+        "annotationRef", "footnoteRef", "endnoteRef", "separator", "continuationSeparator", "sym",
+        "pgNum", "cr", "tab", "object", "pict", "fldChar", "ruby", "footnoteReference",
+        "endnoteReference", "commentReference", "drawing", "ptab", "lastRenderedPageBreak") + (
+        "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent",)),
+    qn("w:tr"): (_w("tblPrEx"), _w("trPr"), _w(
+        "tc", "customXml", "sdt", "proofErr", "permStart", "permEnd", "bookmarkStart",
+        "bookmarkEnd", "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart",
+        "moveToRangeEnd", "commentRangeStart", "commentRangeEnd", "customXmlInsRangeStart",
+        "customXmlInsRangeEnd", "customXmlDelRangeStart", "customXmlDelRangeEnd",
+        "customXmlMoveFromRangeStart", "customXmlMoveFromRangeEnd", "customXmlMoveToRangeStart",
+        "customXmlMoveToRangeEnd", "ins", "del", "moveFrom", "moveTo") + (
+        "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMathPara",
+        "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMath")),
     qn("w:sectPr"): (_w("headerReference", "footerReference"),) + tuple((n,) for n in _w(
         "footnotePr", "endnotePr", "type", "pgSz", "pgMar", "paperSrc", "pgBorders",
         "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote", "titlePg",

@@ -1,0 +1,220 @@
+"""Carry old content into the new document: copy it with the parts, relationships, styles and
+notes it needs, and give its ids numbers the new document does not use."""
+
+from __future__ import annotations
+
+import copy
+import posixpath
+from lxml import etree
+
+from ..ooxml.package import REL_TYPES, Package
+from .model import Story
+from .tags import EN_REF, FN_REF, ID, OLD_ONLY, R, RPR, STYLE_REFS, VAL, VML, R_, attributes, w
+
+__all__ = ["Carrier", "first"]
+
+_W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+_PARA_IDS = {f"{{{_W14}}}paraId", f"{{{_W14}}}textId"}
+_R_ATTRIBUTE = f"{{{R}}}"
+_NOTE_KINDS = {FN_REF: "footnote", EN_REF: "endnote"}
+
+
+def first(items: list[tuple[str, str]]) -> str | None:
+    """Return the part of the first relationship found (``Package.related``), if any."""
+    return items[0][1] if items else None
+
+
+class Carrier:
+    """Bring content of ``old`` into ``new``, remembering what it copied.
+
+    ``styles_used`` collects the styles old content refers to, ``notes`` the old notes
+    (``kind -> [(new id, note)]``) whose references came along, to be added to ``new``.
+    """
+
+    def __init__(self, old: Package, new: Package, next_docpr: int) -> None:
+        self.old = old
+        self.new = new
+        self.next_docpr = next_docpr
+        self.styles_used: set[str] = set()
+        self.notes: dict[str, list[tuple[str, etree._Element]]] = {"footnote": [],
+                                                                   "endnote": []}
+        self._rels: dict[tuple[str, str, str], str] = {}
+        self._parts: dict[str, str] = {}
+
+    def bring(self, el: etree._Element, story: Story) -> etree._Element:
+        """Return a copy of ``el`` (old content of ``story``) fit to live in the new document."""
+        el = copy.deepcopy(el)
+        for d in list(el.iter()):
+            tag = d.tag
+            if not isinstance(tag, str):
+                continue
+            if tag in OLD_ONLY:
+                _drop_old_only(d)
+                continue
+            if tag in STYLE_REFS:
+                self.styles_used.add(d.get(VAL, ""))
+            if tag in _NOTE_KINDS:
+                self._bring_note(d, _NOTE_KINDS[tag])
+            if tag.endswith("}docPr"):
+                d.set("id", str(self.next_docpr))
+                self.next_docpr += 1
+            elif tag.startswith(VML) and d.get("id"):
+                d.set("id", f"{d.get('id')}_old{self.next_docpr}")
+                self.next_docpr += 1
+            for name, value in attributes(d).items():
+                if name in _PARA_IDS:
+                    del d.attrib[name]
+                elif name.startswith(_R_ATTRIBUTE):
+                    d.set(name, self.relationship(story, value))
+        return el
+
+    def _bring_note(self, ref: etree._Element, kind: str) -> None:
+        """Give the note an old reference points to a new id, and keep it to add later."""
+        note = self._old_note(kind, ref.get(ID))
+        if note is not None:
+            new_id = str(self._new_note_id(kind))
+            self.notes[kind].append((new_id, note))
+            ref.set(ID, new_id)
+
+    def _old_note(self, kind: str, old_id: str | None) -> etree._Element | None:
+        part = first(self.old.related(self.old.main, kind + "s"))
+        if part is None or old_id is None:
+            return None
+        for note in self.old.xml(part).findall(w(kind)):
+            if note.get(ID) == old_id:
+                return note
+        return None
+
+    def _new_note_id(self, kind: str) -> int:
+        part = first(self.new.related(self.new.main, kind + "s"))
+        used = {int(i) for i, _ in self.notes[kind]}
+        if part is not None:
+            for note in self.new.xml(part).findall(w(kind)):
+                v = note.get(ID, "0")
+                if v.lstrip("-").isdigit():
+                    used.add(int(v))
+        return max(used | {1}) + 1
+
+    def relationship(self, story: Story, rid: str) -> str:
+        """Return the id, in ``story``'s new part, of the old part's relationship ``rid``,
+        copying its target (an image, a linked part) if it is inside the package."""
+        part = story.old_part
+        dest = story.new_part or self.new.main
+        known = self._rels.get((part, rid, dest))
+        if known is not None:
+            return known
+        target = self.old.target(part, rid) if part else None
+        if target is None:
+            return rid
+        rel_type, where, external = target
+        if external:
+            new_rid = self.new.add_relationship(dest, rel_type, where, external=True)
+        else:
+            name = self.copy_part(where)
+            if name is None:
+                return rid
+            new_rid = self.new.add_relationship(dest, rel_type, name)
+        self._rels[(part, rid, dest)] = new_rid
+        return new_rid
+
+    def copy_part(self, where: str, fresh: bool = False) -> str | None:
+        """Copy an old part (an image, a header) and the parts it refers to into the new one,
+        and return its new name; ``fresh`` copies it again even if it was copied before."""
+        if where in self._parts and not fresh:
+            return self._parts[where]
+        data = self.old.parts.get(where)
+        if data is None:
+            return None
+        base, ext = posixpath.splitext(where)
+        name = f"{base}-old{ext}"
+        n = 1
+        while name in self.new.parts:
+            name = f"{base}-old{n}{ext}"
+            n += 1
+        if not fresh:
+            self._parts[where] = name
+        ctype = self.old.content_type(where)
+        if ctype and ctype.endswith((".header+xml", ".footer+xml")):
+            root = copy.deepcopy(self.old.xml(where))
+            for d in list(root.iter(*OLD_ONLY)):
+                parent = d.getparent()
+                if parent is not None:
+                    parent.remove(d)
+            self.new.set_xml(name, root)
+        else:
+            self.new.parts[name] = data
+        if ctype:
+            self.new.ensure_content_type(name, extension_type=ctype)
+            if self.new.content_type(name) != ctype:
+                self.new.ensure_content_type(name, content_type=ctype)
+        if self.old.rels_name(where) in self.old.parts:
+            rels = copy.deepcopy(self.old.rels(where))
+            for rel in rels:
+                if rel.get("TargetMode") == "External":
+                    continue
+                inner = self.copy_part(self.old.resolve(where, rel.get("Target", "")))
+                if inner is not None:
+                    rel.set("Target", posixpath.relpath(inner, posixpath.dirname(name)))
+            self.new.set_xml(self.new.rels_name(name), rels)
+        return name
+
+    def add_notes_part(self, kind: str, old_part: str, new_main: str) -> str:
+        """Give the new document a notes part (``kind`` is "footnote" or "endnote") holding the
+        old one's separators, for old notes to come back into; return its name."""
+        old_root = self.old.xml(old_part)
+        root = etree.Element(old_root.tag, nsmap=old_root.nsmap)  # type: ignore[arg-type]
+        for note in old_root.findall(w(kind)):
+            if note.get(w("type")) in ("separator", "continuationSeparator",
+                                       "continuationNotice"):
+                root.append(copy.deepcopy(note))
+        name = f"word/{kind}s.xml"
+        n = 1
+        while name in self.new.parts:
+            name = f"word/{kind}s{n}.xml"
+            n += 1
+        self.new.set_xml(name, root)
+        self.new.add_relationship(new_main, REL_TYPES + kind + "s", name)
+        self.new.ensure_content_type(name, content_type="application/vnd.openxmlformats-"
+                                     f"officedocument.wordprocessingml.{kind}s+xml")
+        return name
+
+    def carry_styles(self, old_main: str, new_main: str) -> None:
+        """Copy the styles that old content brought back uses and the new document lacks, so
+        that a rejected change looks as it did."""
+        old_part = first(self.old.related(old_main, "styles"))
+        new_part = first(self.new.related(new_main, "styles"))
+        if not self.styles_used or old_part is None or new_part is None:
+            return
+        old_styles = {st.get(w("styleId")): st for st in self.old.xml(old_part).iter(w("style"))}
+        new_root = self.new.xml(new_part)
+        have = {st.get(w("styleId")) for st in new_root.iter(w("style"))}
+        wanted: list[str | None] = []
+        wanted.extend(sorted(self.styles_used))
+        while wanted:
+            sid = wanted.pop(0)
+            if sid in have or sid not in old_styles:
+                continue
+            style = copy.deepcopy(old_styles[sid])
+            for ref in ("basedOn", "next", "link"):
+                r = style.find(w(ref))
+                if r is None:
+                    continue
+                base = r.get(VAL)
+                if base not in have:
+                    if base in old_styles:
+                        wanted.append(base)
+                    else:
+                        style.remove(r)
+            new_root.append(style)
+            have.add(sid)
+
+
+def _drop_old_only(d: etree._Element) -> None:
+    """Remove a bookmark, comment mark … of old content; a run that held only a comment's
+    mark goes with it."""
+    parent = d.getparent()
+    if parent is not None:
+        parent.remove(d)
+        grandparent = parent.getparent()
+        if parent.tag == R_ and all(c.tag == RPR for c in parent) and grandparent is not None:
+            grandparent.remove(parent)

@@ -1,0 +1,260 @@
+"""Line up two sequences: edit operations (difflib, or Myers' diff for large regions), sliding
+and smoothing them for a reader, and pairing the similar items of a changed region.
+
+Everything here works on plain lists (of keys, or of anything with a similarity function);
+nothing knows about XML.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from difflib import SequenceMatcher
+from typing import TypeVar
+
+__all__ = ["Opcode", "align", "myers", "opcodes", "positional", "slide", "smooth"]
+
+#: a difflib opcode: ("equal" | "replace" | "delete" | "insert", i1, i2, j1, j2)
+Opcode = tuple[str, int, int, int, int]
+Item = TypeVar("Item")
+
+SMALL_DIFF = 250_000  # above this many token pairs a region is compared with Myers' diff…
+RARE = 16             # … unless no element repeats more often than this (difflib stays linear)
+MAX_EDITS = 1000      # beyond this many edits two regions are taken as wholly different
+
+
+def opcodes(a: list[str], b: list[str]) -> list[Opcode]:
+    """Return the edit operations turning ``a`` into ``b``; common ends are trimmed first.
+
+    Small regions, and regions whose elements rarely repeat (the paragraphs of a document), use
+    difflib, whose longest-match alignment reads well; large regions of repeated elements (the
+    words and spaces of a very long paragraph) use Myers' O(ND) diff, which stays fast when the
+    changes are few where difflib would be quadratic.
+    """
+    n, m = len(a), len(b)
+    start = 0
+    while start < n and start < m and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < n - start and end < m - start and a[n - 1 - end] == b[m - 1 - end]:
+        end += 1
+    ops: list[Opcode] = []
+    if start:
+        ops.append(("equal", 0, start, 0, start))
+    mid_a, mid_b = a[start:n - end], b[start:m - end]
+    middle: list[Opcode]
+    if len(mid_a) * len(mid_b) <= SMALL_DIFF or \
+            max(Counter(mid_b).values(), default=0) <= RARE:
+        middle = list(SequenceMatcher(None, mid_a, mid_b, autojunk=False).get_opcodes())
+    else:
+        middle = myers(mid_a, mid_b)
+    for op, i1, i2, j1, j2 in middle:
+        ops.append((op, i1 + start, i2 + start, j1 + start, j2 + start))
+    if end:
+        ops.append(("equal", n - end, n, m - end, m))
+    return [o for o in ops if o[1] != o[2] or o[3] != o[4]]
+
+
+def _whole(n: int, m: int) -> list[Opcode]:
+    return [("replace", 0, n, 0, m)] if n and m else \
+        [("delete", 0, n, 0, 0)] if n else [("insert", 0, 0, 0, m)]
+
+
+def myers(a: list[str], b: list[str]) -> list[Opcode]:
+    """Return Myers' greedy shortest edit script as difflib opcodes; beyond ``MAX_EDITS``
+    edits the two sides are simply different, and one replacement says so."""
+    n, m = len(a), len(b)
+    common = sum((Counter(a) & Counter(b)).values())
+    limit = min(n + m, MAX_EDITS)
+    if n + m - 2 * common > limit:  # more edits than the limit, whatever the order
+        return _whole(n, m)
+    trace = _frontiers(a, b, limit)
+    if trace is None:
+        return _whole(n, m)
+    return _as_opcodes(_steps(trace, n, m, limit + 1))
+
+
+def _frontiers(a: list[str], b: list[str], limit: int) -> list[list[int]] | None:
+    """Return the furthest-reaching frontier before each edit, up to the one reaching the end
+    of both sides, or None if that takes more than ``limit`` edits."""
+    n, m = len(a), len(b)
+    offset = limit + 1
+    v = [0] * (2 * limit + 3)
+    trace: list[list[int]] = []
+    for d in range(limit + 1):
+        trace.append(v[:])
+        for k in range(-d, d + 1, 2):
+            if k == -d or (k != d and v[offset + k - 1] < v[offset + k + 1]):
+                x = v[offset + k + 1]
+            else:
+                x = v[offset + k - 1] + 1
+            y = x - k
+            while x < n and y < m and a[x] == b[y]:
+                x += 1
+                y += 1
+            v[offset + k] = x
+            if x >= n and y >= m:
+                return trace
+    return None
+
+
+def _steps(trace: list[list[int]], n: int, m: int, offset: int) -> list[tuple[str, int, int]]:
+    """Walk back through the saved frontiers (each step is a snake, then one edit) and return
+    the single-element steps ``(kind, x, y)`` front to back."""
+    steps: list[tuple[str, int, int]] = []
+    x, y = n, m
+    for d in range(len(trace) - 1, 0, -1):
+        before = trace[d]
+        k = x - y
+        if k == -d or (k != d and before[offset + k - 1] < before[offset + k + 1]):
+            prev_k = k + 1
+        else:
+            prev_k = k - 1
+        prev_x = before[offset + prev_k]
+        prev_y = prev_x - prev_k
+        while x > prev_x and y > prev_y:
+            x -= 1
+            y -= 1
+            steps.append(("equal", x, y))
+        if x == prev_x:
+            y -= 1
+            steps.append(("insert", x, y))
+        else:
+            x -= 1
+            steps.append(("delete", x, y))
+    while x > 0 and y > 0:
+        x -= 1
+        y -= 1
+        steps.append(("equal", x, y))
+    steps.reverse()
+    return steps
+
+
+def _as_opcodes(steps: list[tuple[str, int, int]]) -> list[Opcode]:
+    ops: list[list[str | int]] = []
+    i = j = 0
+    for kind, _, _ in steps:
+        tag = "equal" if kind == "equal" else "change"
+        if not ops or ops[-1][0] != tag:
+            ops.append([tag, i, i, j, j])
+        if kind in ("equal", "delete"):
+            i += 1
+        if kind in ("equal", "insert"):
+            j += 1
+        ops[-1][2], ops[-1][4] = i, j
+    out: list[Opcode] = []
+    for op in ops:
+        tag, i1, i2, j1, j2 = str(op[0]), int(op[1]), int(op[2]), int(op[3]), int(op[4])
+        if tag == "change":
+            tag = "replace" if i1 != i2 and j1 != j2 else "delete" if i1 != i2 else "insert"
+        out.append((tag, i1, i2, j1, j2))
+    return out
+
+
+def slide(ops: list[Opcode], a: list[str], b: list[str], head_a: Callable[[int], bool],
+          head_b: Callable[[int], bool]) -> list[Opcode]:
+    """Slide each pure insertion or deletion to where it starts with a heading, if it can.
+
+    When a removed section ends with the same line as the one before it ("Cost: free"), a
+    diff may remove either copy; a reader expects the whole section to go, heading first.
+    ``head_a(i)`` and ``head_b(j)`` tell whether item ``i`` of ``a`` (``j`` of ``b``) is one.
+    """
+    tags = [o[0] for o in ops]
+    spans = [list(o[1:]) for o in ops]
+    for k in range(1, len(ops) - 1):
+        prev, cur, nxt = spans[k - 1], spans[k], spans[k + 1]
+        if tags[k - 1] != "equal" or tags[k + 1] != "equal" or tags[k] not in ("delete",
+                                                                               "insert"):
+            continue
+        if tags[k] == "delete":
+            seq, heads, lo, hi = a, head_a, cur[0], cur[1]
+        else:
+            seq, heads, lo, hi = b, head_b, cur[2], cur[3]
+        up = 0
+        while up < prev[1] - prev[0] and seq[lo - 1 - up] == seq[hi - 1 - up]:
+            up += 1
+        down = 0
+        while down < nxt[1] - nxt[0] and hi + down < len(seq) and seq[lo + down] == seq[hi + down]:
+            down += 1
+        if not up and not down:
+            continue
+        best = max(range(-up, down + 1), key=lambda s: (heads(lo + s), s == 0, s))
+        if best == 0:
+            continue
+        prev[1] += best
+        prev[3] += best
+        for c in range(4):
+            cur[c] += best
+        nxt[0] += best
+        nxt[2] += best
+    return [(tag, s[0], s[1], s[2], s[3]) for tag, s in zip(tags, spans)
+            if s[0] != s[1] or s[2] != s[3]]
+
+
+def smooth(ops: list[Opcode], new_keys: list[str]) -> list[Opcode]:
+    """Fold a lone space or punctuation mark between two changes into them, so that a reviewer
+    reads "the quick" → "a slow" rather than a change per word."""
+    out = list(ops)
+    k = 1
+    while k < len(out) - 1:
+        op, i1, i2, j1, j2 = out[k]
+        before, after = out[k - 1], out[k + 1]
+        if op == "equal" and before[0] != "equal" and after[0] != "equal" and \
+                all(not key.strip() or (len(key) == 1 and not key.isalnum())
+                    for key in new_keys[j1:j2]) and j2 - j1 <= 2:
+            merged = ("replace", before[1], after[2], before[3], after[4])
+            out[k - 1:k + 2] = [merged]
+            k = max(k - 1, 1)
+        else:
+            k += 1
+    return out
+
+
+def align(old: Sequence[Item], new: Sequence[Item], similar: Callable[[Item, Item], float]
+          ) -> list[tuple[Item | None, Item | None]]:
+    """Pair similar items of two sequences, in order; the rest are deletions and insertions.
+
+    The result lists, in order, ``(old, None)`` deletions, ``(None, new)`` insertions and
+    ``(old, new)`` pairs, choosing the pairing of greatest total similarity (a small dynamic
+    programme); ``similar`` is 0 for two items that must not be paired.
+    """
+    ok = [[similar(o, n) for n in new] for o in old]
+    rows, cols = len(old), len(new)
+    score = [[0.0] * (cols + 1) for _ in range(rows + 1)]
+    for i in range(rows - 1, -1, -1):
+        for j in range(cols - 1, -1, -1):
+            best = max(score[i + 1][j], score[i][j + 1])
+            if ok[i][j] > 0:
+                best = max(best, score[i + 1][j + 1] + ok[i][j])
+            score[i][j] = best
+    out: list[tuple[Item | None, Item | None]] = []
+    i = j = 0
+    while i < rows and j < cols:
+        if ok[i][j] > 0 and score[i][j] == score[i + 1][j + 1] + ok[i][j]:
+            out.append((old[i], new[j]))
+            i += 1
+            j += 1
+        elif score[i][j] == score[i + 1][j]:
+            out.append((old[i], None))
+            i += 1
+        else:
+            out.append((None, new[j]))
+            j += 1
+    out += [(o, None) for o in old[i:]]
+    out += [(None, n) for n in new[j:]]
+    return out
+
+
+def positional(old: Sequence[Item], new: Sequence[Item], similar: Callable[[Item, Item], float]
+               ) -> list[tuple[Item | None, Item | None]]:
+    """Pair items by position (for regions too large to align), unless they are not alike at
+    all."""
+    out: list[tuple[Item | None, Item | None]] = []
+    for k in range(max(len(old), len(new))):
+        o = old[k] if k < len(old) else None
+        n = new[k] if k < len(new) else None
+        if o is not None and n is not None and similar(o, n) == 0.0:
+            out += [(o, None), (None, n)]
+        else:
+            out.append((o, n))
+    return out

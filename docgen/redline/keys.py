@@ -1,0 +1,357 @@
+"""Say what a reader sees: the keys of blocks and rows, the tokens of a paragraph, and the
+signatures of their formatting, so that two versions can be lined up and compared."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Union
+
+from lxml import etree
+
+from ..ooxml.package import Package
+from .diff import opcodes
+from .tags import (ATOM_KEYS, DELTEXT, EN_REF, FLDCHAR, FLDSIMPLE, FN_REF, HYPERLINK,
+                   IGNORED_IN_RUN, INSTR, MARKERS, PPR, RID, RPR, SDT, SECTPR, TBL, TC, TR,
+                   WRAPPERS, P, R_, T, VAL, w)
+
+_CJK = (r"\u2E80-\u2FFF\u3000-\u303F\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF"
+        r"\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF")
+#: a token is one CJK character, a word (letters, digits, marks), a stretch of spaces, or one
+#: other character; Chinese and Japanese are written without spaces, so they go per character
+TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|\s+|.", re.S)
+
+_KEY_TAGS = (T, w("tab"), w("br"), w("cr"), w("noBreakHyphen"), w("softHyphen"), w("ptab"),
+             w("sym"), INSTR, w("drawing"), w("pict"), w("object"), FN_REF, EN_REF, P, TC, TR,
+             w("footnoteRef"), w("endnoteRef"), FLDSIMPLE, HYPERLINK, "{http://schemas.openxmlformats.org/"
+             "officeDocument/2006/math}t")
+_NOISE = re.compile(rb' (?:w:rsid\w*|w14:paraId|w14:textId)="[^"]*"')
+_OUTLINE, _PSTYLE = w("outlineLvl"), w("pStyle")
+_HEADING_STYLE = re.compile(r"heading|title|berschrift|titre|t[ií]tulo", re.I)
+
+#: what a token's piece holds: a run's words, or one element (a tab, a field, a drawing …)
+What = Union[str, etree._Element]
+#: a piece of a token: the run it comes from (None outside runs) and what it holds
+Piece = tuple[Union[etree._Element, None], What]
+#: how a paragraph reads, flattened: (wrappers outermost first, run or None, what)
+Item = tuple[tuple[etree._Element, ...], Union[etree._Element, None], What]
+
+
+def block_key(el: etree._Element) -> str:
+    """Return a string that changes whenever a reader would see a different text in ``el``."""
+    parts: list[str] = []
+    for d in el.iter(*_KEY_TAGS):
+        tag = d.tag
+        if tag == T or tag.endswith("}t"):
+            parts.append(d.text or "")
+        elif tag in ATOM_KEYS:
+            parts.append(ATOM_KEYS[tag])
+        elif tag == P:
+            parts.append("\x1e")
+            ppr = d.find(PPR)
+            if ppr is not None and ppr.find(SECTPR) is not None:
+                parts.append("\x06S")
+        elif tag == TC:
+            parts.append("\x1f")
+        elif tag == TR:
+            parts.append("\x1d")
+        elif tag == INSTR:
+            parts.append("\x01" + (d.text or ""))
+        elif tag == FLDSIMPLE:
+            parts.append("\x01" + (d.get(w("instr")) or ""))
+        elif tag == w("sym"):
+            parts.append("\x02" + (d.get(w("char")) or ""))
+        elif tag in (FN_REF, EN_REF):
+            parts.append("\x03n")
+        elif tag == HYPERLINK:
+            parts.append("\x07" + (d.get(RID) or "") + "#" + (d.get(w("anchor")) or ""))
+        else:
+            parts.append("\x04" + etree.QName(tag).localname)
+    return "".join(parts)
+
+
+def link_sign(el: etree._Element, pkg: Package, part: str) -> str:
+    """Return what a wrapper means: where a hyperlink of ``part`` leads, else its kind."""
+    if el.tag != HYPERLINK:
+        return "\x07" + etree.QName(el.tag).localname
+    target = pkg.target(part, el.get(RID, "")) if part else None
+    return "\x07" + (target[1] if target else "") + "#" + (el.get(w("anchor")) or "")
+
+
+def block_sign(block: etree._Element, pkg: Package, part: str) -> str:
+    """Return the key a block of ``part`` is lined up by: its kind and text, and where its
+    hyperlinks lead rather than their relationship ids."""
+    key = block.tag[-3:] + block_key(block)
+    if "\x07" in key:
+        key = re.sub("\x07[^#]*#", "\x07#", key) + "".join(
+            link_sign(h, pkg, part) for h in block.iter(HYPERLINK))
+    return key
+
+
+def plain(el: etree._Element) -> str:
+    """Return the readable text of a paragraph, for the change list."""
+    out: list[str] = []
+    for d in el.iter(T, DELTEXT, w("tab"), w("br"), w("cr"), w("noBreakHyphen")):
+        if d.tag in (T, DELTEXT):
+            out.append(d.text or "")
+        elif d.tag == w("tab"):
+            out.append("\t")
+        elif d.tag == w("noBreakHyphen"):
+            out.append("\u2011")
+        else:
+            out.append("\n")
+    return "".join(out)
+
+
+def row_text(tr: etree._Element) -> str:
+    """Return a row's text, cells joined by `` | ``."""
+    return " | ".join(plain(tc) for tc in tr.findall(TC))
+
+
+def block_text(block: etree._Element) -> str:
+    """Return the readable text of a paragraph, table or content control."""
+    if block.tag == TBL:
+        return "\n".join(row_text(tr) for tr in block.findall(TR))
+    return plain(block)
+
+
+# -- tokens of a paragraph ------------------------------------------------------------------------
+
+_NO_MARKERS: list[etree._Element] = []  # shared, never appended to
+
+
+@dataclass(slots=True)
+class Token:
+    """One word, space, character or whole element of a paragraph, and where it comes from."""
+
+    key: str
+    pieces: list[Piece]
+    wrap: tuple[etree._Element, ...] = ()  # wrapper elements (hyperlink …), outermost first
+    markers: list[etree._Element] = field(default_factory=list)  # markers just before it
+
+
+def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | None = None
+                     ) -> tuple[list[Token], list[etree._Element]]:
+    """Return the tokens of ``p`` and the markers after its last token.
+
+    ``sign(wrapper)`` names what a wrapper means (a hyperlink's target), so that the same words
+    linking somewhere else are a change.
+    """
+    items: list[Item] = []
+    _flatten(p, (), items)
+    signs: dict[int, str] = {}
+    if sign is not None:
+        for wrap, _, _ in items:
+            for el in wrap:
+                if id(el) not in signs:
+                    signs[id(el)] = sign(el)
+    tokens: list[Token] = []
+    pending: list[etree._Element] = []
+    i = 0
+    n = len(items)
+    while i < n:
+        wrap, run, child = items[i]
+        if isinstance(child, str):
+            words = TOKEN.findall(child)
+            if words:
+                tokens.append(Token(words[0], [(run, words[0])], wrap, pending))
+                pending = []
+                tokens.extend([Token(t, [(run, t)], wrap, _NO_MARKERS) for t in words[1:]])
+            i += 1
+            continue
+        if run is None and child.tag in MARKERS:
+            pending.append(child)
+            i += 1
+            continue
+        if child.tag == FLDCHAR and child.get(w("fldCharType")) == "begin":
+            end = _field_end(items, i)
+            if end is not None:
+                token, markers = _field_token(items[i:end + 1], wrap, pending)
+                tokens.append(token)
+                pending = markers
+                i = end + 1
+                continue
+        tokens.append(Token(_atom_key(child), [(run, child)], wrap, pending))
+        pending = []
+        i += 1
+    if sign is not None:
+        for tok in tokens:
+            if tok.wrap:
+                tok.key = "".join(signs[id(el)] for el in tok.wrap) + "\x00" + tok.key
+    return tokens, pending
+
+
+def _field_token(items: list[Item], wrap: tuple[etree._Element, ...],
+                 pending: list[etree._Element]) -> tuple[Token, list[etree._Element]]:
+    """A complex field (``begin`` … ``end``) as one token keyed by its code and result, and the
+    markers inside it, which go before the next token."""
+    pieces: list[Piece] = []
+    instr: list[str] = []
+    result: list[str] = []
+    separated = False
+    markers: list[etree._Element] = []
+    for _, run, child in items:
+        if run is None:
+            assert not isinstance(child, str)  # text always comes from a run
+            markers.append(child)
+            continue
+        pieces.append((run, child))
+        if isinstance(child, str):
+            (result if separated else instr).append(child)
+        elif child.tag == INSTR:
+            instr.append(child.text or "")
+        elif child.tag == FLDCHAR and child.get(w("fldCharType")) == "separate":
+            separated = True
+        elif child.tag in ATOM_KEYS:
+            (result if separated else instr).append(ATOM_KEYS[child.tag])
+    key = "\x01F" + "".join(instr) + "\x02" + "".join(result)
+    return Token(key, pieces, wrap, pending), markers
+
+
+def _field_end(items: list[Item], start: int) -> int | None:
+    depth = 0
+    for j in range(start, len(items)):
+        c = items[j][2]
+        if isinstance(c, etree._Element) and c.tag == FLDCHAR:
+            kind = c.get(w("fldCharType"))
+            if kind == "begin":
+                depth += 1
+            elif kind == "end":
+                depth -= 1
+                if depth == 0:
+                    return j
+    return None
+
+
+def _flatten(parent: etree._Element, wrap: tuple[etree._Element, ...], items: list[Item]) -> None:
+    for child in parent:
+        tag = child.tag
+        if tag == PPR or not isinstance(tag, str):
+            continue
+        if tag == R_:
+            for c in child:
+                ctag = c.tag
+                if ctag in IGNORED_IN_RUN or not isinstance(ctag, str):
+                    continue
+                if ctag == T:
+                    if c.text:
+                        items.append((wrap, child, c.text))
+                else:
+                    items.append((wrap, child, c))
+        elif tag in WRAPPERS:
+            _flatten(child, wrap + (child,), items)
+        else:
+            # markers; fldSimple, inline content controls, math and anything else: one token
+            items.append((wrap, None, child))
+
+
+def _atom_key(el: etree._Element) -> str:
+    tag = el.tag
+    if tag in ATOM_KEYS:
+        return ATOM_KEYS[tag]
+    if tag == w("sym"):
+        return "\x02" + (el.get(w("char")) or "")
+    if tag in (FN_REF, EN_REF):
+        return "\x03" + etree.QName(tag).localname
+    if tag == FLDSIMPLE:
+        return "\x01F" + (el.get(w("instr")) or "") + "\x02" + block_key(el)
+    return "\x04" + etree.QName(tag).localname + "\x05" + block_key(el)
+
+
+def token_text(tok: Token) -> str:
+    """Return the text a token reads as."""
+    if len(tok.pieces) == 1 and isinstance(tok.pieces[0][1], str):
+        return tok.pieces[0][1]
+    out = []
+    for _, what in tok.pieces:
+        if isinstance(what, str):
+            out.append(what)
+        elif what.tag in ATOM_KEYS:
+            out.append(ATOM_KEYS[what.tag])
+        elif what.tag in (FLDSIMPLE, SDT):
+            out.append(plain(what))
+    return "".join(out)
+
+
+# -- likeness of blocks ---------------------------------------------------------------------------
+
+def row_shape(tr: etree._Element) -> tuple[tuple[str | None, str | None], ...]:
+    """Return the spans and vertical merges of a row's cells."""
+    shape = []
+    for tc in tr.findall(TC):
+        tcpr = tc.find(w("tcPr"))
+        span = tcpr.find(w("gridSpan")) if tcpr is not None else None
+        vmerge = tcpr.find(w("vMerge")) if tcpr is not None else None
+        shape.append((span.get(VAL) if span is not None else "1",
+                      None if vmerge is None else (vmerge.get(VAL) or "continue")))
+    return tuple(shape)
+
+
+def similar(old: etree._Element, new: etree._Element) -> float:
+    """Return how alike two blocks read, 0 when they should not be paired at all."""
+    if old.tag != new.tag:
+        return 0.0
+    a, b = block_key(old), block_key(new)
+    if not a.strip() and not b.strip():
+        return 0.6
+    if not a.strip() or not b.strip():
+        return 0.0
+    # words only: shared spaces, punctuation and digits alone do not make two sentences alike
+    ta = [t for t in TOKEN.findall(a) if t[0].isalpha() or len(t) > 2]
+    tb = [t for t in TOKEN.findall(b) if t[0].isalpha() or len(t) > 2]
+    if not ta or not tb:
+        return 0.6 if ta == tb else 0.0
+    sm = SequenceMatcher(None, ta, tb, autojunk=False)
+    if sm.real_quick_ratio() < 0.5 or sm.quick_ratio() < 0.5:
+        return 0.0
+    same = sum(i2 - i1 for op, i1, i2, _, _ in opcodes(ta, tb) if op == "equal")
+    ratio = 2.0 * same / (len(ta) + len(tb))
+    return ratio if ratio >= 0.5 else 0.0
+
+
+def words(block: etree._Element) -> list[str]:
+    """Return the words (and numbers) of a block."""
+    return [t for t in TOKEN.findall(block_key(block)) if t[0].isalnum()]
+
+
+def starts_section(block: etree._Element) -> bool:
+    """Tell whether a block begins a unit a reader would see as one: a heading or a table."""
+    if block.tag == TBL:
+        return True
+    ppr = block.find(PPR)
+    if ppr is None:
+        return False
+    if ppr.find(_OUTLINE) is not None:
+        return True
+    style = ppr.find(_PSTYLE)
+    return style is not None and bool(_HEADING_STYLE.search(style.get(VAL, "")))
+
+
+# -- formatting signatures ------------------------------------------------------------------------
+
+def rpr_sig(run: etree._Element) -> bytes:
+    """Return a run's properties as bytes, without revision-session ids."""
+    rpr = run.find(RPR) if len(run) else None
+    if rpr is None:
+        return b""
+    return b"".join(_NOISE.sub(b"", etree.tostring(c)) for c in rpr
+                    if c.tag != w("rPrChange"))
+
+
+def ppr_sig(p: etree._Element) -> bytes:
+    """Return a paragraph's own properties as bytes (not its mark's run properties nor its
+    section), without revision-session ids."""
+    ppr = p.find(PPR)
+    if ppr is None:
+        return b""
+    return b"".join(_NOISE.sub(b"", etree.tostring(c)) for c in ppr
+                    if c.tag not in (RPR, SECTPR, w("pPrChange")))
+
+
+def same_markup(a: etree._Element, b: etree._Element) -> bool:
+    """Tell whether two elements are the same markup, revision-session and paragraph ids
+    aside."""
+    raw_a, raw_b = etree.tostring(a), etree.tostring(b)
+    return raw_a == raw_b or _NOISE.sub(b"", raw_a) == _NOISE.sub(b"", raw_b)

@@ -1,0 +1,185 @@
+"""Write revision marks: inserted and deleted runs, paragraph marks and rows (``w:ins``,
+``w:del``), changed properties (``w:rPrChange``, ``w:pPrChange``), and the setting that keeps
+Word tracking. Every element goes where the schema puts it (:mod:`docgen.ooxml.sequence`)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+from lxml import etree
+
+from ..ooxml.package import REL_TYPES, Package
+from ..ooxml.sequence import get_or_add, insert
+from .tags import (DEL, DELINSTR, DELTEXT, FLDCHAR, FLDSIMPLE, ID, INS, INSTR, MATH, PPR, RPR,
+                   SDT, TR, TRPR, TXBX, VAL, WRAPPERS, XML_SPACE, P, R_, T, W, w)
+
+__all__ = ["Marker", "inside", "simple_field_runs", "to_deleted", "track_revisions"]
+
+
+class Marker:
+    """Make revision marks by one author at one time, numbering them from ``next_id`` and
+    counting them in ``revisions``."""
+
+    def __init__(self, author: str, date: str, next_id: int) -> None:
+        self.author = author
+        self.date = date
+        self.next_id = next_id
+        self.revisions = 0
+
+    def mark(self, tag: str) -> etree._Element:
+        """Return a new, empty revision mark ``tag`` (``w:ins``, ``w:rPrChange`` …)."""
+        el = etree.Element(tag)
+        el.set(ID, str(self.next_id))
+        el.set(w("author"), self.author)
+        el.set(w("date"), self.date)
+        self.next_id += 1
+        self.revisions += 1
+        return el
+
+    def paragraph(self, p: etree._Element, tag: str) -> None:
+        """Mark the paragraph mark of ``p`` inserted or deleted."""
+        rpr = get_or_add(get_or_add(p, "w:pPr"), "w:rPr")
+        for old in rpr.findall(INS) + rpr.findall(DEL):
+            rpr.remove(old)
+        insert(rpr, self.mark(tag))
+
+    def row(self, tr: etree._Element, tag: str) -> None:
+        """Mark the row ``tr`` inserted or deleted."""
+        trpr = get_or_add(tr, "w:trPr")
+        for old in trpr.findall(INS) + trpr.findall(DEL):
+            trpr.remove(old)
+        if not len(trpr):
+            # CT_TrPr needs one row property before the mark; this one is the default
+            insert(trpr, etree.Element(w("cantSplit"))).set(VAL, "off")
+        insert(trpr, self.mark(tag))
+
+    def block(self, block: etree._Element, tag: str) -> None:
+        """Mark all of ``block`` (a paragraph, table or content control) inserted or deleted."""
+        if block.tag == P:
+            self.runs(block, tag)
+            self.paragraph(block, tag)
+            return
+        for tr in list(block.iter(TR)):
+            if not inside(tr, TXBX, block):
+                self.row(tr, tag)
+        for p in list(block.iter(P)):
+            if not inside(p, TXBX, block):
+                self.runs(p, tag)
+                self.paragraph(p, tag)
+
+    def row_and_paragraphs(self, tr: etree._Element, tag: str) -> None:
+        """Mark a whole row inserted or deleted: the row, and each paragraph of its cells."""
+        self.row(tr, tag)
+        for p in [p for p in tr.iter(P) if not inside(p, TXBX, tr)]:
+            self.runs(p, tag)
+            self.paragraph(p, tag)
+
+    def runs(self, parent: etree._Element, tag: str) -> None:
+        """Wrap each stretch of runs of ``parent`` (a paragraph or wrapper) in one mark."""
+        group: list[etree._Element] = []
+
+        def flush() -> None:
+            if group:
+                mark = self.mark(tag)
+                group[0].addprevious(mark)
+                for el in group:
+                    mark.append(el)
+                group.clear()
+
+        for child in list(parent):
+            ctag = child.tag
+            if ctag == PPR or not isinstance(ctag, str):
+                continue
+            if ctag == FLDSIMPLE:
+                runs = simple_field_runs(child)
+                for r in runs:
+                    child.addprevious(r)
+                parent.remove(child)
+                if tag == DEL:
+                    for r in runs:
+                        to_deleted(r)
+                group.extend(runs)
+            elif ctag in (R_, SDT) or ctag.startswith(MATH):
+                if tag == DEL:
+                    to_deleted(child)
+                group.append(child)
+            elif ctag in WRAPPERS:
+                flush()
+                self.runs(child, tag)
+            else:
+                flush()
+        flush()
+
+    def properties_changed(self, owner: etree._Element, before: etree._Element, props: str,
+                           change_tag: str, skip: tuple[str, ...],
+                           bring: Callable[[etree._Element], etree._Element]) -> None:
+        """Record ``before``'s properties (its ``props`` child, brought over by ``bring``) in a
+        ``change_tag`` (``w:rPrChange``, ``w:pPrChange``) of ``owner``'s ``props``."""
+        current = get_or_add(owner, props)
+        for previous in current.findall(change_tag):
+            current.remove(previous)
+        change = self.mark(change_tag)
+        old_props = etree.SubElement(change, props)
+        old = before.find(props)
+        for c in (old if old is not None else []):
+            if c.tag != change_tag and c.tag not in skip:
+                old_props.append(bring(c))
+        insert(current, change)
+
+
+def inside(el: etree._Element, tag: str, stop: etree._Element) -> bool:
+    """Tell whether ``el`` lies in a ``tag`` element below ``stop``."""
+    parent = el.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == tag:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def to_deleted(el: etree._Element) -> None:
+    """Turn the text and field codes in ``el`` into deleted text and field codes."""
+    for d in el.iter(T, INSTR):
+        d.tag = DELTEXT if d.tag == T else DELINSTR
+        if d.tag == DELTEXT:
+            d.set(XML_SPACE, "preserve")
+
+
+def simple_field_runs(fld: etree._Element) -> list[etree._Element]:
+    """Return a ``w:fldSimple`` as the runs of a complex field, which revision marks may wrap."""
+    inner = [r for r in fld if r.tag == R_]
+    rpr = inner[0].find(RPR) if inner else None
+
+    def run(*children: etree._Element) -> etree._Element:
+        r = etree.Element(R_)
+        if rpr is not None:
+            r.append(copy.deepcopy(rpr))
+        for c in children:
+            r.append(c)
+        return r
+
+    def char(kind: str) -> etree._Element:
+        c = etree.Element(FLDCHAR)
+        c.set(w("fldCharType"), kind)
+        return c
+
+    instr = etree.Element(INSTR)
+    instr.text = fld.get(w("instr"), "")
+    instr.set(XML_SPACE, "preserve")
+    return [run(char("begin")), run(instr), run(char("separate"))] + inner + [run(char("end"))]
+
+
+def track_revisions(pkg: Package, main: str) -> None:
+    """Turn on ``w:trackRevisions`` in the settings of ``main`` (adding the settings part if
+    there is none), so that Word keeps tracking the reviewer's own edits."""
+    related = pkg.related(main, "settings")
+    found = related[0][1] if related else None
+    if found is None:
+        root = etree.Element(w("settings"), nsmap={"w": W})
+        found = "word/settings.xml"
+        pkg.set_xml(found, root)
+        pkg.add_relationship(main, REL_TYPES + "settings", found)
+        pkg.ensure_content_type(found, content_type="application/vnd.openxmlformats-"
+                                "officedocument.wordprocessingml.settings+xml")
+    get_or_add(pkg.xml(found), "w:trackRevisions")

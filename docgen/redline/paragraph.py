@@ -1,0 +1,210 @@
+"""Compare one changed paragraph word by word and write it with its revision marks, keeping the
+new document's formatting (and the old one's, as ``w:rPrChange``, where it differs)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Union
+
+from lxml import etree
+
+from .diff import opcodes, smooth
+from .keys import Token, What, link_sign, paragraph_tokens, ppr_sig, rpr_sig, token_text
+from .marks import simple_field_runs, to_deleted
+from .model import Story
+from .session import Session
+from .tags import (DEL, DELTEXT, FLDSIMPLE, HYPERLINK, INS, PPR, RPR, SDT, SECTPR, XML_SPACE,
+                   R_, T, attributes, w)
+
+__all__ = ["compare_paragraph"]
+
+Wrap = tuple[etree._Element, ...]
+#: a piece placed in the redline: (source run or None, text or element, old run whose
+#: properties differ, or None)
+Placed = tuple[Union[etree._Element, None], What, Union[etree._Element, None]]
+#: a stretch of the redline under one chain of wrappers and one mark (None, w:ins, w:del, or
+#: "marker" for bookmarks and such)
+Segment = tuple[Wrap, Union[str, None], list[Placed]]
+MARKER = "marker"
+
+
+class _Segments:
+    """The redline of a paragraph as it is built: stretches of pieces under one mark."""
+
+    def __init__(self) -> None:
+        self.segments: list[Segment] = []
+        self.formatted = False  # some run kept its words but not its properties
+        self._differs: dict[tuple[int, int], bool] = {}  # (old run, new run) → other props?
+
+    def add(self, wrap: Wrap, mark: str | None, piece: Placed) -> None:
+        """Add a piece, joining the last stretch if it has the same wrappers and mark."""
+        segments = self.segments
+        if segments and segments[-1][0] == wrap and segments[-1][1] == mark:
+            segments[-1][2].append(piece)
+        else:
+            segments.append((wrap, mark, [piece]))
+
+    def add_new(self, tok: Token, mark: str | None, old: Token | None = None) -> None:
+        """Add a token of the new paragraph; ``old`` is the equal old token, whose runs'
+        properties become a ``w:rPrChange`` where they differ."""
+        for m in tok.markers:
+            self.add(tok.wrap, MARKER, (None, m, None))
+        if old is None or len(old.pieces) != len(tok.pieces):
+            for src, what in tok.pieces:
+                self.add(tok.wrap, mark, (src, what, None))
+            return
+        for (src, what), (before, _) in zip(tok.pieces, old.pieces):
+            if src is None or before is None or before is src:
+                before = None
+            else:
+                pair = (id(before), id(src))
+                changed = self._differs.get(pair)
+                if changed is None:
+                    changed = self._differs[pair] = rpr_sig(before) != rpr_sig(src)
+                if changed:
+                    self.formatted = True
+                else:
+                    before = None
+            self.add(tok.wrap, mark, (src, what, before))
+
+
+def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree._Element,
+                      where: list[str]) -> None:
+    """Rewrite ``new`` with tracked changes from ``old``, word by word, and record the change."""
+    old_tokens, _ = paragraph_tokens(old, lambda el: link_sign(el, story.old, story.old_part))
+    new_tokens, tail_markers = paragraph_tokens(
+        new, lambda el: link_sign(el, story.new, story.new_part))
+    new_keys = [t.key for t in new_tokens]
+    ops = smooth(opcodes([t.key for t in old_tokens], new_keys), new_keys)
+    built = _Segments()
+    for op, i1, i2, j1, j2 in ops:
+        if op == "equal":
+            for o, n in zip(old_tokens[i1:i2], new_tokens[j1:j2]):
+                built.add_new(n, None, o)
+                if len(n.pieces) > 1 or not isinstance(n.pieces[0][1], str):
+                    s.pair_refs(o, n)  # a note reference, a field …
+            continue
+        for tok in old_tokens[i1:i2]:
+            wrap = tuple(s.old_wrapper(el, story) for el in tok.wrap if el.tag == HYPERLINK)
+            for src, what in tok.pieces:
+                built.add(wrap, DEL, (src, what, None))
+        for tok in new_tokens[j1:j2]:
+            built.add_new(tok, INS)
+            s.note_inserted(tok)
+    for m in tail_markers:
+        built.add((), MARKER, (None, m, None))
+
+    old_text = "".join(token_text(t) for t in old_tokens)
+    new_text = "".join(token_text(t) for t in new_tokens)
+    ppr = new.find(PPR)
+    for child in list(new):
+        if child is not ppr:
+            new.remove(child)
+    _emit(s, story, new, built.segments)
+    restyled = _paragraph_properties(s, story, old, new)
+    if old_text != new_text or any(op != "equal" for op, *_ in ops):
+        s.record(story, where, "changed", old_text, new_text, new_text)
+    elif built.formatted or restyled:
+        s.record(story, where, "formatted", old_text, new_text, new_text)
+
+
+def _paragraph_properties(s: Session, story: Story, old: etree._Element,
+                          new: etree._Element) -> bool:
+    """Track a change of paragraph properties (style, alignment …) with ``w:pPrChange``."""
+    if ppr_sig(old) == ppr_sig(new):
+        return False
+    s.marks.properties_changed(new, old, PPR, w("pPrChange"), (RPR, SECTPR),
+                               lambda c: s.carry.bring(c, story))
+    return True
+
+
+def _emit(s: Session, story: Story, paragraph: etree._Element, segments: list[Segment]) -> None:
+    """Write the segments into ``paragraph``, reopening wrappers (a hyperlink) as needed."""
+    holders: list[tuple[etree._Element, etree._Element]] = []  # open wrappers, outermost first
+
+    def container_for(wrap: Wrap) -> etree._Element:
+        # reuse open wrapper clones while the chain matches
+        k = 0
+        while k < len(holders) and k < len(wrap) and holders[k][0] is wrap[k]:
+            k += 1
+        del holders[k:]
+        parent = holders[-1][1] if holders else paragraph
+        for src in wrap[k:]:
+            clone = etree.SubElement(parent, src.tag, attributes(src))
+            holders.append((src, clone))
+            parent = clone
+        return parent
+
+    for wrap, mark, pieces in segments:
+        parent = container_for(wrap)
+        if mark == MARKER:
+            for _, m, _ in pieces:
+                assert not isinstance(m, str)
+                parent.append(m)
+            continue
+        runs = _runs(s, story, pieces, deleted=mark == DEL)
+        if mark is None:
+            for r in runs:
+                parent.append(r)
+            continue
+        rev = s.marks.mark(mark)
+        parent.append(rev)
+        for r in runs:
+            if r.tag == FLDSIMPLE:
+                converted = simple_field_runs(r)
+                if mark == DEL:
+                    for c in converted:
+                        to_deleted(c)
+                for c in converted:
+                    rev.append(c)
+            else:
+                rev.append(r)
+
+
+def _runs(s: Session, story: Story, pieces: list[Placed], deleted: bool) -> list[etree._Element]:
+    """Return the output runs for ``pieces``, grouped by source run; an old run with other
+    properties becomes a ``w:rPrChange``."""
+    out: list[etree._Element] = []
+    current: tuple[etree._Element, etree._Element | None] | None = None
+    run: etree._Element | None = None
+    text_tag = DELTEXT if deleted else T
+    texts: list[str] = []  # words waiting to become one w:t (joined once: no O(n²) text)
+
+    def flush() -> None:
+        if texts and run is not None:
+            t = etree.SubElement(run, text_tag)
+            t.text = "".join(texts)
+            t.set(XML_SPACE, "preserve")
+            texts.clear()
+
+    for src, what, before in pieces:
+        if src is None:
+            flush()
+            assert not isinstance(what, str)  # text always comes from a run
+            el = s.carry.bring(what, story) if deleted else what
+            if deleted and el.tag == SDT:
+                to_deleted(el)
+            out.append(el)
+            current = run = None
+            continue
+        if run is None or (src, before) != current:
+            flush()
+            run = etree.Element(R_, attributes(src))
+            rpr = src.find(RPR)
+            if rpr is not None:
+                run.append(s.carry.bring(rpr, story) if deleted else copy.deepcopy(rpr))
+            if before is not None:
+                s.marks.properties_changed(run, before, RPR, w("rPrChange"), (),
+                                           lambda c: s.carry.bring(c, story))
+            out.append(run)
+            current = (src, before)
+        if isinstance(what, str):
+            texts.append(what)
+        else:
+            flush()
+            el = s.carry.bring(what, story) if deleted else copy.deepcopy(what)
+            if deleted:
+                to_deleted(el)
+            run.append(el)
+    flush()
+    return out
