@@ -1,21 +1,28 @@
-"""The ``docgen`` command: a thin click layer, and the only module that prints or exits."""
+"""The ``docgen`` command: a thin click layer, and the only module that prints.
+
+``run(argv, stdout, stderr)`` runs one command and returns its exit code, as jsonschema's CLI
+does; ``main()`` is the console script, ``sys.exit(run())``. A command returns its exit code
+(None for 0) or raises a :class:`~docgen.errors.DocgenError`, whose lines are shown on stderr
+and whose ``exit_code`` is returned; click's own usage errors return 2.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import IO, TYPE_CHECKING, Any, Sequence
 
 import click
 
 # Only click and light modules here: each command imports what it runs, so that --help,
 # --version and redline start without docxtpl, jsonschema, Babel or pypdf.
-from . import __version__
+from . import __version__, resources
 from .errors import DocgenError, OutputError, UsageError
 from .i18n.locales import DEFAULT_LOCALE, locale_problem
-from .resources import schema_path
+from .resources import Resources
 
 if TYPE_CHECKING:
     from .build.run import BuildResult
@@ -26,24 +33,19 @@ def _emit_error(error: DocgenError) -> None:
         click.echo(line if error.problems else f"Error: {line}", err=True)
 
 
-class _Failure(click.ClickException):
-    """A :class:`DocgenError` as click shows it: its lines on stderr, its own exit code."""
-
-    def __init__(self, error: DocgenError) -> None:
-        super().__init__(error.message)
-        self.error = error
-        self.exit_code = error.exit_code
-
-    def show(self, file: Any = None) -> None:
-        _emit_error(self.error)
-
-
 class _Group(click.Group):
+    """The top command: turns what a command returns, or the DocgenError it raises, into the
+    exit code (shown, for an error, as its lines on stderr)."""
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            code = super().invoke(ctx)
         except DocgenError as e:
-            raise _Failure(e) from None
+            _emit_error(e)
+            code = e.exit_code
+        if isinstance(code, int) and code:
+            ctx.exit(code)
+        return None
 
 
 def _source_date() -> dt.datetime | None:
@@ -58,7 +60,7 @@ def _source_date() -> dt.datetime | None:
                          "1970-01-01") from None
 
 
-class _When(click.ParamType):
+class _When(click.ParamType):  # type: ignore[type-arg]  # generic only since click 8.2
     """An ISO date or date-time for tracked changes; a date means midnight UTC."""
 
     name = "ISO-DATE"
@@ -120,7 +122,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
-def validate(specs: tuple[str, ...]) -> None:
+def validate(specs: tuple[str, ...]) -> int:
     """Check specs against the schema and the partnership rules.
 
     SPEC can be files, folders (every .json below them) or glob patterns, as for build.
@@ -152,7 +154,8 @@ def validate(specs: tuple[str, ...]) -> None:
         if len(files) > 1:
             noun = "specs has" if bad == 1 else "specs have"  # "1 of 2 specs has"
             click.echo(f"{bad} of {len(files)} {noun} problems", err=True)
-        raise SystemExit(1)
+        return 1
+    return 0
 
 
 @cli.command(name="build")
@@ -170,7 +173,7 @@ def validate(specs: tuple[str, ...]) -> None:
               help="Build family notices even when their catalog lacks, or has unreviewed, "
                    "translations; they are marked DRAFT, and so is the manifest.")
 def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: bool,
-                  templates: str | None, jobs: int | None, allow_incomplete: bool) -> None:
+                  templates: str | None, jobs: int | None, allow_incomplete: bool) -> int:
     """Build the MOU, data-sharing agreement, role chart, family notices, their PDFs and packet.
 
     SPEC can be files, folders (every .json below them) or glob patterns. For each spec,
@@ -259,7 +262,8 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
             assert result.error is not None
             click.echo(f"  failed: {result.error.lines()[0]}", err=True)
     if failed or pdf_lines:
-        raise SystemExit(max([r.error.exit_code for r in failed if r.error] + [1]))
+        return max([r.error.exit_code for r in failed if r.error] + [1])
+    return 0
 
 
 def _iso_date(option: str, value: str) -> dt.date:
@@ -328,7 +332,7 @@ def renew(spec: str, school_year: str, new_spec: str, review_date: str | None,
 @click.option("--force", is_flag=True,
               help="Replace files in the folder that docgen review did not write.")
 def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str,
-           date: dt.datetime | None, force: bool) -> None:
+           date: dt.datetime | None, force: bool) -> int:
     """Compare last year's spec with this year's: a change summary and redlined documents.
 
     Writes OUT/summary.md, summary.html and summary.json (every change in plain words, those
@@ -371,7 +375,8 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
     for line in result.pdf_errors:
         click.echo(line if "/" in line.split(":")[0] else f"Error: {line}", err=True)
     if result.pdf_errors:
-        raise SystemExit(1)
+        return 1
+    return 0
 
 
 @cli.command()
@@ -412,7 +417,7 @@ def schema_command() -> None:
     Example:
       docgen schema > partnership.schema.json
     """
-    click.echo(schema_path().read_text(encoding="utf-8"), nl=False)
+    click.echo(Resources.shipped().schema.read_text(encoding="utf-8"), nl=False)
 
 
 @cli.command(name="spec-from-pdf")
@@ -436,7 +441,7 @@ def spec_from_pdf(packet: str) -> None:
 
 @cli.command()
 @click.argument("specs", nargs=-1, metavar="[SPEC...]")
-def doctor(specs: tuple[str, ...]) -> None:
+def doctor(specs: tuple[str, ...]) -> int:
     """Report the PDF converter, its version, and which scripts have an installed font.
 
     With specs, check only the scripts their family-notice languages need. Exit 1 when
@@ -462,7 +467,8 @@ def doctor(specs: tuple[str, ...]) -> None:
     for check in results:
         click.echo(f"{'ok     ' if check.ok else 'MISSING'}  {check.name}: {check.detail}")
     if not all(c.ok for c in results):
-        raise SystemExit(1)
+        return 1
+    return 0
 
 
 @cli.group()
@@ -484,6 +490,19 @@ _DIR_OPTION = click.option("--dir", "directory", type=click.Path(file_okay=False
                            default=None, help="Catalog folder [default: docgen's locales/].")
 
 
+def _catalog_folder(directory: str | None, *, writes: bool) -> Path:
+    """Return the catalog folder a translator command works in: ``--dir``, else the project's
+    locales/ folder. An installed docgen's catalogs live in site-packages, which a command that
+    writes must not change: there ``--dir`` is required."""
+    if directory:
+        return Path(directory)
+    if writes and resources.installed():
+        raise UsageError("--dir: this docgen is installed, so its own catalogs are not the "
+                         "project's; pass --dir with your project's catalog folder, e.g. "
+                         "--dir locales")
+    return Resources.shipped().locales
+
+
 @i18n.command(name="extract")
 @_DIR_OPTION
 def i18n_extract(directory: str | None) -> None:
@@ -493,10 +512,10 @@ def i18n_extract(directory: str | None) -> None:
     Example:
       docgen i18n extract
     """
-    from .i18n.catalogs import locales_dir, read_catalog, write_template
+    from .i18n.catalogs import read_catalog
+    from .i18n.extract import write_template
 
-    base = Path(directory) if directory else locales_dir()
-    pot = write_template(base)
+    pot = write_template(_catalog_folder(directory, writes=True))
     click.echo(f"wrote {pot} ({sum(1 for m in read_catalog(pot) if m.id)} messages)")
 
 
@@ -510,10 +529,10 @@ def i18n_init(locale: str, directory: str | None) -> None:
     Example:
       docgen i18n init fr
     """
-    from .i18n.catalogs import init_catalog, locales_dir
+    from .i18n.update import init_catalog
 
-    base = Path(directory) if directory else locales_dir()
-    click.echo(f"wrote {init_catalog(locale, base)}; translate it, then run docgen i18n check")
+    path = init_catalog(locale, _catalog_folder(directory, writes=True))
+    click.echo(f"wrote {path}; translate it, then run docgen i18n check")
 
 
 @i18n.command(name="update")
@@ -528,17 +547,16 @@ def i18n_update(directory: str | None) -> None:
     Example:
       docgen i18n update
     """
-    from .i18n.catalogs import locales_dir, update_catalogs
+    from .i18n.update import update_catalogs
 
-    base = Path(directory) if directory else locales_dir()
-    for path in update_catalogs(base):
+    for path in update_catalogs(_catalog_folder(directory, writes=True)):
         click.echo(f"updated {path}")
 
 
 @i18n.command(name="check")
 @click.argument("locales", nargs=-1, metavar="[LOCALE...]")
 @_DIR_OPTION
-def i18n_check(locales: tuple[str, ...], directory: str | None) -> None:
+def i18n_check(locales: tuple[str, ...], directory: str | None) -> int:
     """Count and check catalogs; exit 1 on any problem, each on a line with file:line.
 
     Checks that placeholders match the English source, that plural forms are complete, that
@@ -549,9 +567,10 @@ def i18n_check(locales: tuple[str, ...], directory: str | None) -> None:
       docgen i18n check
       docgen i18n check es ar
     """
-    from .i18n.catalogs import available_locales, catalog_path, check_catalog, locales_dir
+    from .i18n.catalogs import available_locales, catalog_path
+    from .i18n.check import check_catalog
 
-    base = Path(directory) if directory else locales_dir()
+    base = _catalog_folder(directory, writes=False)
     tags = list(locales) or available_locales(base)
     if not tags:
         raise UsageError(f"{base}: no catalogs; start one with docgen i18n init LOCALE")
@@ -561,10 +580,9 @@ def i18n_check(locales: tuple[str, ...], directory: str | None) -> None:
         click.echo(f"{tag}: {report.translated} translated, {report.fuzzy} fuzzy, "
                    f"{report.untranslated} untranslated, {report.obsolete} obsolete")
         for problem in report.problems + report.gaps():
-            click.echo(problem, err=True)
+            click.echo(str(problem), err=True)
         bad = bad or bool(report.problems or report.gaps())
-    if bad:
-        raise SystemExit(1)
+    return 1 if bad else 0
 
 
 @cli.command(name="redline")
@@ -619,11 +637,19 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
                + (f"; summary in {summary}" if summary else ""))
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI with ``argv`` and return its exit code, printing only through click."""
+def run(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
+        stderr: IO[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default: the process's arguments), writing to ``stdout`` and
+    ``stderr`` (default: the process's), and return its exit code."""
+    with contextlib.redirect_stdout(stdout or sys.stdout), \
+            contextlib.redirect_stderr(stderr or sys.stderr):
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="docgen",
-                 standalone_mode=False)
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="docgen",
+                        standalone_mode=False)
     except click.exceptions.Exit as e:
         return e.exit_code
     except click.ClickException as e:
@@ -632,12 +658,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 130
-    except SystemExit as e:
-        return e.code if isinstance(e.code, int) else 1
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def main() -> None:

@@ -16,7 +16,10 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from conftest import ROOT
-from docgen.i18n import catalogs as i18n
+from docgen.i18n.catalogs import write_catalog
+from docgen.i18n.extract import extract_catalog
+from docgen.i18n.locales import available_locales, canonical
+from docgen.resources import Resources
 from docgen.build.run import BuildOptions, build, render_documents
 from docgen.cli import cli
 from docgen.spec.schema import load_spec
@@ -28,12 +31,20 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 @pytest.fixture
-def catalogs(tmp_path: Path, monkeypatch) -> Path:
-    """A copy of the shipped catalogs that docgen uses instead of them, to break or extend."""
+def catalogs(tmp_path: Path) -> Path:
+    """A copy of the shipped catalogs, to break or extend; commands are given it with --dir."""
     copy = tmp_path / "locales"
     shutil.copytree(CATALOGS, copy)
-    monkeypatch.setattr(i18n, "locales_dir", lambda: copy)
     return copy
+
+
+@pytest.fixture
+def builds_read_the_copy(catalogs: Path, monkeypatch) -> None:
+    """Builds read the copied catalogs: until BuildOptions carries a Resources value, a build
+    reads the shipped one, so the shipped value is made to name the copy."""
+    shipped = Resources.shipped()
+    monkeypatch.setattr(Resources, "shipped", classmethod(
+        lambda cls: shipped.using(locales=catalogs)))
 
 
 def invoke(*args: str):
@@ -51,7 +62,7 @@ def document_xml(docx: bytes) -> str:
 
 
 def test_extract_finds_every_message_with_its_paragraph_and_translator_comment() -> None:
-    pot = i18n.extract_catalog([ROOT / "templates/notice.docx"], root=ROOT)
+    pot = extract_catalog([ROOT / "templates/notice.docx"], root=ROOT)
     title = pot.get("{partner} at {school}")
     assert title.locations == [("templates/notice.docx", 1)]
     assert title.auto_comments == ["the title of the letter; {partner} is an organisation, "
@@ -151,6 +162,7 @@ def test_update_keeps_the_previous_wording_and_marks_it_fuzzy(catalogs: Path) ->
     assert 'msgstr "¿Preguntas?"' in text[text.index('msgid "Questions?"'):][:60]
 
 
+@pytest.mark.usefixtures("builds_read_the_copy")
 def test_build_refuses_a_notice_from_a_broken_catalog(catalogs: Path, tmp_path: Path) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"
     line = _edit(es, '#, python-brace-format\nmsgid "{program}: {days}. Place: {place}."',
@@ -167,6 +179,7 @@ def test_build_refuses_a_notice_from_a_broken_catalog(catalogs: Path, tmp_path: 
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.usefixtures("builds_read_the_copy")
 def test_allow_incomplete_builds_it_marked_as_a_draft(catalogs: Path, tmp_path: Path) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"
     _edit(es, 'msgstr "¿Preguntas?"', 'msgstr ""')
@@ -233,6 +246,7 @@ def test_the_english_notice_reads_at_grade_8_or_below(tmp_path: Path) -> None:
     assert grade <= 8, f"Flesch-Kincaid grade {grade:.1f}"
 
 
+@pytest.mark.usefixtures("builds_read_the_copy")
 def test_a_translator_adds_a_locale_end_to_end(catalogs: Path, tmp_path: Path) -> None:
     assert invoke("i18n", "init", "fr", "--dir", str(catalogs)).exit_code == 0
     fr = catalogs / "fr/LC_MESSAGES/docgen.po"
@@ -243,7 +257,7 @@ def test_a_translator_adds_a_locale_end_to_end(catalogs: Path, tmp_path: Path) -
             fake = [f"[fr] {text}" for text in ids]
             message.string = fake[0] if isinstance(message.id, str) else tuple(
                 fake[min(i, len(fake) - 1)] for i in range(catalog.num_plurals))
-    i18n.write_catalog(catalog, fr)
+    write_catalog(catalog, fr)
     assert invoke("i18n", "check", "fr", "--dir", str(catalogs)).exit_code == 0
     data = json.loads(LINCOLN.read_text())
     data["family_notices"]["languages"].append("fr")
@@ -269,14 +283,14 @@ def test_doctor_flags_a_language_with_no_font(monkeypatch) -> None:
             "fonts-noto-core fonts-noto-cjk") in result.stdout.splitlines()
 
 
+@pytest.mark.usefixtures("builds_read_the_copy")
 def test_a_regional_catalog_serves_its_region_and_tags_are_normalised(catalogs: Path,
                                                                        tmp_path: Path) -> None:
     assert invoke("i18n", "init", "pt-br", "--dir", str(catalogs)).exit_code == 0
     assert (catalogs / "pt_BR/LC_MESSAGES/docgen.po").exists()
-    from docgen.i18n.locales import canonical
-
-    assert canonical("pt-BR") == "pt-BR" and canonical("es-MX") == "es"
-    assert canonical("ZH-hans") == "zh-Hans" and canonical("zh-CN") == "zh-Hans"
+    assert "pt-BR" in available_locales(catalogs)
+    assert canonical("pt-BR", catalogs) == "pt-BR" and canonical("es-MX", catalogs) == "es"
+    assert canonical("ZH-hans", catalogs) == "zh-Hans" and canonical("zh-CN", catalogs) == "zh-Hans"
     data = json.loads(LINCOLN.read_text())
     data["family_notices"]["languages"] = ["en", "ZH-hans"]
     spec = tmp_path / "spec.json"
@@ -318,6 +332,7 @@ def test_a_catalog_that_is_not_utf8_is_refused(catalogs: Path) -> None:
     assert "declares charset=latin1; docgen catalogs are UTF-8" in result.stderr
 
 
+@pytest.mark.usefixtures("builds_read_the_copy")
 def test_a_broken_placeholder_falls_back_to_english_in_a_draft(catalogs: Path,
                                                              tmp_path: Path) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"
@@ -328,6 +343,7 @@ def test_a_broken_placeholder_falls_back_to_english_in_a_draft(catalogs: Path,
     assert "BORRADOR" in text and "Bright Futures at Lincoln Elementary" in text
 
 
+@pytest.mark.usefixtures("builds_read_the_copy")
 def test_a_translation_cannot_reach_into_python(catalogs: Path, tmp_path: Path) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"
     _edit(es, 'msgstr "{partner} en {school}"', 'msgstr "{partner} en {school.__class__}"')

@@ -17,7 +17,8 @@ from click.testing import CliRunner
 from hypothesis import given, strategies as st
 
 from conftest import ROOT
-from docgen.i18n import catalogs as i18n
+from docgen.i18n.catalogs import available_locales, catalog_path, open_catalog
+from docgen.resources import Resources
 from docgen.cli import cli
 from docgen.i18n.plurals import (PluralFormsError, conventional_headers, expected_rule,
                             parse_plural_forms, rule_problem)
@@ -30,11 +31,20 @@ FIX = ("; set it to 'nplurals=2; plural=(n != 1);' (the rule for Spanish; in Poe
 
 
 @pytest.fixture
-def catalogs(tmp_path: Path, monkeypatch) -> Path:
+def catalogs(tmp_path: Path) -> Path:
+    """A copy of the shipped catalogs, to break; commands are given it with --dir."""
     copy = tmp_path / "locales"
     shutil.copytree(ROOT / "locales", copy)
-    monkeypatch.setattr(i18n, "locales_dir", lambda: copy)
     return copy
+
+
+@pytest.fixture
+def builds_read_the_copy(catalogs: Path, monkeypatch) -> None:
+    """Builds read the copied catalogs: until BuildOptions carries a Resources value, a build
+    reads the shipped one, so the shipped value is made to name the copy."""
+    shipped = Resources.shipped()
+    monkeypatch.setattr(Resources, "shipped", classmethod(
+        lambda cls: shipped.using(locales=catalogs)))
 
 
 def invoke(*args: str):
@@ -68,8 +78,8 @@ def test_the_expected_rules_are_docgens_table_not_babels() -> None:
 
 
 def test_every_shipped_catalog_has_its_languages_conventional_rule() -> None:
-    for tag in i18n.available_locales(ROOT / "locales"):
-        opened = i18n.open_catalog(i18n.catalog_path(tag, ROOT / "locales"), tag)
+    for tag in available_locales(ROOT / "locales"):
+        opened = open_catalog(catalog_path(tag, ROOT / "locales"), tag)
         assert opened.problems == []
         assert opened.rule == expected_rule(tag), tag
 
@@ -153,6 +163,7 @@ def test_a_language_docgen_does_not_list_needs_only_a_valid_rule() -> None:
 # --- what build does with a broken header --------------------------------------------------
 
 
+@pytest.mark.usefixtures("builds_read_the_copy")
 def test_build_refuses_a_notice_whose_header_is_broken(catalogs: Path, tmp_path: Path) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"
     replace(es, SPANISH.encode(), b"nplurals=2; plural=(n != 1) x;")
@@ -173,6 +184,7 @@ def test_build_refuses_a_notice_whose_header_is_broken(catalogs: Path, tmp_path:
     (SPANISH.encode(), b"nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);"),
     (SPANISH.encode(), b"nplurals=2; plural=(n%0);"),
 ])
+@pytest.mark.usefixtures("builds_read_the_copy")
 def test_allow_incomplete_builds_a_draft_with_plural_lines_in_english(
         catalogs: Path, tmp_path: Path, old: bytes, new: bytes) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"
@@ -191,6 +203,7 @@ def test_allow_incomplete_builds_a_draft_with_plural_lines_in_english(
     assert "Plural-Forms" in entry["incomplete_translation"][0]
 
 
+@pytest.mark.usefixtures("builds_read_the_copy")
 def test_a_control_character_is_the_catalogs_fault_and_allow_incomplete_builds(
         catalogs: Path, tmp_path: Path) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"
@@ -207,6 +220,7 @@ def test_a_control_character_is_the_catalogs_fault_and_allow_incomplete_builds(
     assert "BORRADOR:" in text and "Questions?" in text and "\x07" not in text
 
 
+@pytest.mark.usefixtures("builds_read_the_copy")
 def test_a_bom_is_refused_by_build_and_read_past_with_allow_incomplete(catalogs: Path,
                                                                       tmp_path: Path) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"

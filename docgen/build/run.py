@@ -34,8 +34,10 @@ from .. import __version__
 from ..context import build_context, build_notice_context
 from ..errors import DocgenError, OutputError, Problem, SpecError, TemplateError, UsageError
 from ..output import temporary_beside as _temporary
-from ..i18n.catalogs import (CatalogError, catalog_path, locales_dir, messages_used, translator,
-                   unusable_messages)
+from ..i18n.catalogs import CatalogError, catalog_path, locales_dir
+from ..i18n.check import unusable_messages
+from ..i18n.extract import messages_used
+from ..i18n.translate import translator
 from ..i18n.locales import DEFAULT_LOCALE, canonical, normalise
 from ..pdf.packet import assemble_packet
 from ..pdf.pool import ConverterError, PdfJob, PdfPool, PdfResult, find_converter, pin_pdf
