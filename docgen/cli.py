@@ -622,13 +622,13 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
     result = redline_files(old, new, author=author, date=date)
     files = [(Path(out), result.docx)]
     if summary is not None:
-        args = dict(old_name=old, new_name=new, author=author, date=date)
         if summary.lower().endswith(".json"):
             import json
 
-            text = json.dumps(summary_json(result, **args), indent=2, ensure_ascii=False) + "\n"
+            text = json.dumps(summary_json(result, old_name=old, new_name=new, author=author,
+                                           date=date), indent=2, ensure_ascii=False) + "\n"
         else:
-            text = summary_markdown(result, **args)
+            text = summary_markdown(result, old_name=old, new_name=new, author=author, date=date)
         files.append((Path(summary), text.encode("utf-8")))
     save_files(files, force=force, inputs=(Path(old), Path(new)))
     places = len(result.changes)

@@ -120,44 +120,50 @@ def open_catalog(path: Path, tag: str | None = None) -> CatalogFile:
     it if it cannot be read at all."""
     try:
         raw = path.read_bytes()
-        problems = []
-        if raw.startswith(_BOM):
-            problems.append(Problem(str(path), 1, message="the file starts with a byte-order "
-                                    "mark (BOM), which gettext tools do not read; save it as "
-                                    "UTF-8 without a BOM (in Poedit, just save it again)"))
-            raw = raw[len(_BOM):]
-        text = raw.decode("utf-8")
-        header = re.search(rb"charset=([A-Za-z0-9_-]+)", raw[:2000])
-        if header and header.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
-            raise CatalogError(f"{path}: declares charset={header.group(1).decode()}; docgen "
-                               "catalogs are UTF-8: save the file as UTF-8 and set "
-                               "'Content-Type: text/plain; charset=UTF-8'")
-        value, line = _header_field(text, "Plural-Forms")
-        rule, problem = _plural_rule(value, tag)
-        plural_problem = None
-        if problem:
-            plural_problem = Problem(str(path), line, message=problem)
-            problems.append(plural_problem)
-            raw = _readable_header(raw, value is not None)
-        catalog = read_po(io.BytesIO(raw), locale=catalog_dir_name(tag) if tag else None,
-                          domain=DOMAIN, abort_invalid=True)
-        if rule is None:
-            safe = (expected_rule(tag) if tag else None) or parse_plural_forms(FALLBACK_PLURALS)
-            set_plurals(catalog, safe.count, safe.expr)
-        return CatalogFile(path, catalog, rule, problems, plural_problem)
+        return _parse_catalog(path, raw, tag)
     except FileNotFoundError:
         raise CatalogError(f"{path}: no such catalog") from None
     except CatalogError:
         raise
-    except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        raise CatalogError(f"{path}:{line}: is not UTF-8 text; save it as UTF-8") from None
     except OSError as e:
         raise CatalogError(f"{path}: cannot be read: {e.strerror or e}") from None
     except Exception as e:  # noqa: BLE001 - Babel raises several kinds for a bad file
-        line: int | None = getattr(e, "lineno", None)
-        where = f"{path}:{line}" if line else str(path)
+        lineno: int | None = getattr(e, "lineno", None)
+        where = f"{path}:{lineno}" if lineno else str(path)
         raise CatalogError(f"{where}: the catalog cannot be read: {e}") from None
+
+
+def _parse_catalog(path: Path, raw: bytes, tag: str | None) -> CatalogFile:
+    """Return the catalog in the bytes ``raw`` of ``path``, with its header's problems."""
+    problems = []
+    if raw.startswith(_BOM):
+        problems.append(Problem(str(path), 1, message="the file starts with a byte-order "
+                                "mark (BOM), which gettext tools do not read; save it as "
+                                "UTF-8 without a BOM (in Poedit, just save it again)"))
+        raw = raw[len(_BOM):]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise CatalogError(f"{path}:{line}: is not UTF-8 text; save it as UTF-8") from None
+    header = re.search(rb"charset=([A-Za-z0-9_-]+)", raw[:2000])
+    if header and header.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+        raise CatalogError(f"{path}: declares charset={header.group(1).decode()}; docgen "
+                           "catalogs are UTF-8: save the file as UTF-8 and set "
+                           "'Content-Type: text/plain; charset=UTF-8'")
+    value, line = _header_field(text, "Plural-Forms")
+    rule, problem = _plural_rule(value, tag)
+    plural_problem = None
+    if problem:
+        plural_problem = Problem(str(path), line, message=problem)
+        problems.append(plural_problem)
+        raw = _readable_header(raw, value is not None)
+    catalog = read_po(io.BytesIO(raw), locale=catalog_dir_name(tag) if tag else None,
+                      domain=DOMAIN, abort_invalid=True)
+    if rule is None:
+        safe = (expected_rule(tag) if tag else None) or parse_plural_forms(FALLBACK_PLURALS)
+        set_plurals(catalog, safe.count, safe.expr)
+    return CatalogFile(path, catalog, rule, problems, plural_problem)
 
 
 def _plural_rule(value: str | None, tag: str | None) -> tuple[PluralRule | None, str | None]:
