@@ -19,7 +19,7 @@ import click
 
 # Only click and light modules here: each command imports what it runs, so that --help,
 # --version and redline start without docxtpl, jsonschema, Babel or pypdf.
-from . import __version__, resources
+from . import __version__, arguments, resources
 from .errors import DocgenError, OutputError, UsageError
 from .i18n.locales import DEFAULT_LOCALE, locale_problem
 from .resources import Resources
@@ -50,14 +50,7 @@ class _Group(click.Group):
 
 def _source_date() -> dt.datetime | None:
     """Read SOURCE_DATE_EPOCH (https://reproducible-builds.org/specs/source-date-epoch/)."""
-    value = os.environ.get("SOURCE_DATE_EPOCH")
-    if value is None or value == "":
-        return None
-    try:
-        return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        raise UsageError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since "
-                         "1970-01-01") from None
+    return arguments.source_date(os.environ)
 
 
 class _When(click.ParamType):  # type: ignore[type-arg]  # generic only since click 8.2
@@ -68,37 +61,13 @@ class _When(click.ParamType):  # type: ignore[type-arg]  # generic only since cl
     def convert(self, value: Any, param: Any, ctx: Any) -> dt.datetime:
         if isinstance(value, dt.datetime):
             return value
-        text = str(value).strip()
-        option = param.opts[-1] if param is not None else "--date"
-        try:
-            if len(text) == 10:
-                when = dt.datetime.combine(dt.date.fromisoformat(text), dt.time(),
-                                           dt.timezone.utc)
-            else:
-                when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            raise UsageError(f"{option}: {text!r} is not a date; write it as YYYY-MM-DD or "
-                             "YYYY-MM-DDTHH:MM:SSZ, e.g. 2027-05-14") from None
-        when = when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
-        try:
-            utc = when.astimezone(dt.timezone.utc)
-        except OverflowError:
-            utc = None
-        if utc is None or not 1900 <= utc.year <= 9999:
-            raise UsageError(f"{option}: {text!r} is out of range; give a date between 1900 "
-                             "and 9999")
-        return when
+        return arguments.tracked_change_date(str(value), param.opts[-1] if param is not None
+                                             else "--date")
 
 
 def _author(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """The name on tracked changes: not empty, and no control characters (Word refuses them)."""
-    if not value.strip():
-        raise UsageError(f"{param.opts[-1]} must not be empty")
-    bad = sorted({f"U+{ord(c):04X}" for c in value if ord(c) < 32 or 0x7F <= ord(c) < 0xA0})
-    if bad:
-        raise UsageError(f"{param.opts[-1]} {value!r} contains a control character "
-                         f"({', '.join(bad)}); type the name on one line")
-    return value.strip()
+    return arguments.author(value, param.opts[-1])
 
 
 def _named(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -266,14 +235,7 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
     return 0
 
 
-def _iso_date(option: str, value: str) -> dt.date:
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option}: {value!r} is not a date; write it as YYYY-MM-DD, "
-                         "e.g. 2027-05-14") from None
+_iso_date = arguments.iso_date
 
 
 @cli.command()
