@@ -34,7 +34,8 @@ from .. import __version__
 from ..context import build_context, build_notice_context
 from ..errors import DocgenError, OutputError, Problem, SpecError, TemplateError, UsageError
 from ..output import temporary_beside as _temporary
-from ..i18n.catalogs import CatalogError, catalog_path, locales_dir
+from ..errors import CatalogError
+from ..i18n.catalogs import catalog_path, locales_dir
 from ..i18n.check import unusable_messages
 from ..i18n.extract import messages_used
 from ..i18n.translate import translator
