@@ -1,21 +1,28 @@
-"""The ``docgen`` command: a thin click layer, and the only module that prints or exits."""
+"""The ``docgen`` command: a thin click layer, and the only module that prints.
+
+``run(argv, stdout, stderr)`` runs one command and returns its exit code, as jsonschema's CLI
+does; ``main()`` is the console script, ``sys.exit(run())``. A command returns its exit code
+(None for 0) or raises a :class:`~docgen.errors.DocgenError`, whose lines are shown on stderr
+and whose ``exit_code`` is returned; click's own usage errors return 2.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import IO, TYPE_CHECKING, Any, Sequence
 
 import click
 
 # Only click and light modules here: each command imports what it runs, so that --help,
 # --version and redline start without docxtpl, jsonschema, Babel or pypdf.
-from . import __version__
+from . import __version__, arguments, resources
 from .errors import DocgenError, OutputError, Problem, UsageError
 from .i18n.locales import DEFAULT_LOCALE, locale_problem
-from .resources import schema_path
+from .resources import Resources
 
 if TYPE_CHECKING:
     from .build.result import BuildResult
@@ -26,39 +33,27 @@ def _emit_error(error: DocgenError) -> None:
         click.echo(line if error.problems else f"Error: {line}", err=True)
 
 
-class _Failure(click.ClickException):
-    """A :class:`DocgenError` as click shows it: its lines on stderr, its own exit code."""
-
-    def __init__(self, error: DocgenError) -> None:
-        super().__init__(error.message)
-        self.error = error
-        self.exit_code = error.exit_code
-
-    def show(self, file: Any = None) -> None:
-        _emit_error(self.error)
-
-
 class _Group(click.Group):
+    """The top command: turns what a command returns, or the DocgenError it raises, into the
+    exit code (shown, for an error, as its lines on stderr)."""
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            code = super().invoke(ctx)
         except DocgenError as e:
-            raise _Failure(e) from None
+            _emit_error(e)
+            code = e.exit_code
+        if isinstance(code, int) and code:
+            ctx.exit(code)
+        return None
 
 
 def _source_date() -> dt.datetime | None:
     """Read SOURCE_DATE_EPOCH (https://reproducible-builds.org/specs/source-date-epoch/)."""
-    value = os.environ.get("SOURCE_DATE_EPOCH")
-    if value is None or value == "":
-        return None
-    try:
-        return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        raise UsageError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since "
-                         "1970-01-01") from None
+    return arguments.source_date(os.environ)
 
 
-class _When(click.ParamType):
+class _When(click.ParamType):  # type: ignore[type-arg]  # generic only since click 8.2
     """An ISO date or date-time for tracked changes; a date means midnight UTC."""
 
     name = "ISO-DATE"
@@ -66,37 +61,13 @@ class _When(click.ParamType):
     def convert(self, value: Any, param: Any, ctx: Any) -> dt.datetime:
         if isinstance(value, dt.datetime):
             return value
-        text = str(value).strip()
-        option = param.opts[-1] if param is not None else "--date"
-        try:
-            if len(text) == 10:
-                when = dt.datetime.combine(dt.date.fromisoformat(text), dt.time(),
-                                           dt.timezone.utc)
-            else:
-                when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            raise UsageError(f"{option}: {text!r} is not a date; write it as YYYY-MM-DD or "
-                             "YYYY-MM-DDTHH:MM:SSZ, e.g. 2027-05-14") from None
-        when = when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
-        try:
-            utc = when.astimezone(dt.timezone.utc)
-        except OverflowError:
-            utc = None
-        if utc is None or not 1900 <= utc.year <= 9999:
-            raise UsageError(f"{option}: {text!r} is out of range; give a date between 1900 "
-                             "and 9999")
-        return when
+        return arguments.tracked_change_date(str(value), param.opts[-1] if param is not None
+                                             else "--date")
 
 
 def _author(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """The name on tracked changes: not empty, and no control characters (Word refuses them)."""
-    if not value.strip():
-        raise UsageError(f"{param.opts[-1]} must not be empty")
-    bad = sorted({f"U+{ord(c):04X}" for c in value if ord(c) < 32 or 0x7F <= ord(c) < 0xA0})
-    if bad:
-        raise UsageError(f"{param.opts[-1]} {value!r} contains a control character "
-                         f"({', '.join(bad)}); type the name on one line")
-    return value.strip()
+    return arguments.author(value, param.opts[-1])
 
 
 def _named(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -120,7 +91,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
-def validate(specs: tuple[str, ...]) -> None:
+def validate(specs: tuple[str, ...]) -> int:
     """Check specs against the schema and the partnership rules.
 
     SPEC can be files, folders (every .json below them) or glob patterns, as for build.
@@ -152,7 +123,8 @@ def validate(specs: tuple[str, ...]) -> None:
         if len(files) > 1:
             noun = "specs has" if bad == 1 else "specs have"  # "1 of 2 specs has"
             click.echo(f"{bad} of {len(files)} {noun} problems", err=True)
-        raise SystemExit(1)
+        return 1
+    return 0
 
 
 @cli.command(name="build")
@@ -164,13 +136,17 @@ def validate(specs: tuple[str, ...]) -> None:
               help="Replace docgen's own files in an existing output folder; other files stay.")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True),
               help="Folder of your own templates (mou.docx, …) used instead of the shipped ones.")
+@click.option("--locales", "locales", type=click.Path(file_okay=False, exists=True),
+              help="Folder of translation catalogs (LANGUAGE/LC_MESSAGES/docgen.po) to build the "
+                   "family notices from [default: docgen's own locales/].")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Specs rendered in parallel, and LibreOffice workers [default: one per core].")
 @click.option("--allow-incomplete", is_flag=True,
               help="Build family notices even when their catalog lacks, or has unreviewed, "
                    "translations; they are marked DRAFT, and so is the manifest.")
 def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: bool,
-                  templates: str | None, jobs: int | None, allow_incomplete: bool) -> None:
+                  templates: str | None, locales: str | None, jobs: int | None,
+                  allow_incomplete: bool) -> int:
     """Build the MOU, data-sharing agreement, role chart, family notices, their PDFs and packet.
 
     SPEC can be files, folders (every .json below them) or glob patterns. For each spec,
@@ -188,12 +164,11 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
       docgen build district/2026-27/ -o out --jobs 4
       docgen build partner.json -o out --force --no-pdf
     """
-    from .build.documents import shipped_resources
     from .build.run import BuildOptions, build, spec_files_from
 
     files = spec_files_from(list(specs))
     workers = jobs or os.cpu_count() or 1
-    resources = shipped_resources().using(own_templates=Path(templates) if templates else None)
+    resources = _resources(templates, locales)
     options = BuildOptions(Path(out_dir), force=force, resources=resources,
                            source_date=_source_date(), pdf=not no_pdf, jobs=workers,
                            pdf_workers=workers, allow_incomplete=allow_incomplete)
@@ -246,10 +221,10 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
         if result.error:
             _emit_error(result.error)
         drafts(result)
-    _report_build(results)
+    return _report_build(results)
 
 
-def _report_build(results: list[BuildResult]) -> None:
+def _report_build(results: list[BuildResult]) -> int:
     """Print the PDFs written, each PDF problem once, and the count of a batch."""
     pdf_lines: set[Problem] = set()
     for result in results:
@@ -272,7 +247,14 @@ def _report_build(results: list[BuildResult]) -> None:
             assert result.error is not None
             click.echo(f"  failed: {result.error.lines()[0]}", err=True)
     if failed or pdf_lines:
-        raise SystemExit(max([r.error.exit_code for r in failed if r.error] + [1]))
+        return max([r.error.exit_code for r in failed if r.error] + [1])
+    return 0
+
+
+def _resources(templates: str | None, locales: str | None) -> Resources:
+    """Return docgen's resources with the user's templates and catalog folder, if given."""
+    return Resources.shipped().using(own_templates=Path(templates) if templates else None,
+                                     locales=Path(locales) if locales else None)
 
 
 def _pdf_line(problem: Problem) -> str:
@@ -280,14 +262,7 @@ def _pdf_line(problem: Problem) -> str:
     return str(problem) if problem.file else f"Error: {problem.message}"
 
 
-def _iso_date(option: str, value: str) -> dt.date:
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option}: {value!r} is not a date; write it as YYYY-MM-DD, "
-                         "e.g. 2027-05-14") from None
+_iso_date = arguments.iso_date
 
 
 @cli.command()
@@ -351,9 +326,12 @@ def renew(spec: str, school_year: str, new_spec: str, review_date: str | None,
 @click.option("--allow-incomplete", is_flag=True,
               help="Redline family notices even when their catalog lacks, or has unreviewed, "
                    "translations, as docgen build --allow-incomplete builds them (marked DRAFT).")
+@click.option("--locales", "locales", type=click.Path(file_okay=False, exists=True),
+              help="Folder of translation catalogs (LANGUAGE/LC_MESSAGES/docgen.po) to build the "
+                   "family notices from [default: docgen's own locales/].")
 def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str,
            date: dt.datetime | None, force: bool, templates: str | None,
-           allow_incomplete: bool) -> None:
+           allow_incomplete: bool, locales: str | None) -> int:
     """Compare last year's spec with this year's: a change summary and redlined documents.
 
     Writes OUT/summary.md, summary.html and summary.json (every change in plain words, those
@@ -368,15 +346,14 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
       docgen review lincoln-2026-27.json lincoln-2027-28.json -o review/
       docgen review old.json new.json -o review/ --no-pdf --author "Minh Nguyen"
     """
-    from .build.documents import shipped_resources
     from .review.report import summary_text_lines
     from .review.write import load_pair, review_date_of, write_review
 
     when = date if date is not None else _source_date()
-    old, new = load_pair(old_spec, new_spec)
+    resources = _resources(templates, locales)
+    old, new = load_pair(old_spec, new_spec, resources)
     if when is None:
         when = review_date_of(new) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    resources = shipped_resources().using(own_templates=Path(templates) if templates else None)
     result = write_review(old, new, Path(out_dir), author=author, date=when, pdf=not no_pdf,
                           force=force, source_date=_source_date(), resources=resources,
                           allow_incomplete=allow_incomplete)
@@ -402,7 +379,8 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
     for problem in result.pdf_errors:
         click.echo(_pdf_line(problem), err=True)
     if result.pdf_errors:
-        raise SystemExit(1)
+        return 1
+    return 0
 
 
 @cli.command()
@@ -443,7 +421,7 @@ def schema_command() -> None:
     Example:
       docgen schema > partnership.schema.json
     """
-    click.echo(schema_path().read_text(encoding="utf-8"), nl=False)
+    click.echo(Resources.shipped().schema.read_text(encoding="utf-8"), nl=False)
 
 
 @cli.command(name="spec-from-pdf")
@@ -467,7 +445,7 @@ def spec_from_pdf(packet: str) -> None:
 
 @cli.command()
 @click.argument("specs", nargs=-1, metavar="[SPEC...]")
-def doctor(specs: tuple[str, ...]) -> None:
+def doctor(specs: tuple[str, ...]) -> int:
     """Report the PDF converter, its version, and which scripts have an installed font.
 
     With specs, check only the scripts their family-notice languages need. Exit 1 when
@@ -493,7 +471,8 @@ def doctor(specs: tuple[str, ...]) -> None:
     for check in results:
         click.echo(f"{'ok     ' if check.ok else 'MISSING'}  {check.name}: {check.detail}")
     if not all(c.ok for c in results):
-        raise SystemExit(1)
+        return 1
+    return 0
 
 
 @cli.group()
@@ -515,6 +494,19 @@ _DIR_OPTION = click.option("--dir", "directory", type=click.Path(file_okay=False
                            default=None, help="Catalog folder [default: docgen's locales/].")
 
 
+def _catalog_folder(directory: str | None, *, writes: bool) -> Path:
+    """Return the catalog folder a translator command works in: ``--dir``, else the project's
+    locales/ folder. An installed docgen's catalogs live in site-packages, which a command that
+    writes must not change: there ``--dir`` is required."""
+    if directory:
+        return Path(directory)
+    if writes and resources.installed():
+        raise UsageError("--dir: this docgen is installed, so its own catalogs are not the "
+                         "project's; pass --dir with your project's catalog folder, e.g. "
+                         "--dir locales")
+    return Resources.shipped().locales
+
+
 @i18n.command(name="extract")
 @_DIR_OPTION
 def i18n_extract(directory: str | None) -> None:
@@ -524,10 +516,10 @@ def i18n_extract(directory: str | None) -> None:
     Example:
       docgen i18n extract
     """
-    from .i18n.catalogs import locales_dir, read_catalog, write_template
+    from .i18n.catalogs import read_catalog
+    from .i18n.extract import write_template
 
-    base = Path(directory) if directory else locales_dir()
-    pot = write_template(base)
+    pot = write_template(_catalog_folder(directory, writes=True))
     click.echo(f"wrote {pot} ({sum(1 for m in read_catalog(pot) if m.id)} messages)")
 
 
@@ -541,10 +533,10 @@ def i18n_init(locale: str, directory: str | None) -> None:
     Example:
       docgen i18n init fr
     """
-    from .i18n.catalogs import init_catalog, locales_dir
+    from .i18n.update import init_catalog
 
-    base = Path(directory) if directory else locales_dir()
-    click.echo(f"wrote {init_catalog(locale, base)}; translate it, then run docgen i18n check")
+    path = init_catalog(locale, _catalog_folder(directory, writes=True))
+    click.echo(f"wrote {path}; translate it, then run docgen i18n check")
 
 
 @i18n.command(name="update")
@@ -559,17 +551,16 @@ def i18n_update(directory: str | None) -> None:
     Example:
       docgen i18n update
     """
-    from .i18n.catalogs import locales_dir, update_catalogs
+    from .i18n.update import update_catalogs
 
-    base = Path(directory) if directory else locales_dir()
-    for path in update_catalogs(base):
+    for path in update_catalogs(_catalog_folder(directory, writes=True)):
         click.echo(f"updated {path}")
 
 
 @i18n.command(name="check")
 @click.argument("locales", nargs=-1, metavar="[LOCALE...]")
 @_DIR_OPTION
-def i18n_check(locales: tuple[str, ...], directory: str | None) -> None:
+def i18n_check(locales: tuple[str, ...], directory: str | None) -> int:
     """Count and check catalogs; exit 1 on any problem, each on a line with file:line.
 
     Checks that placeholders match the English source, that plural forms are complete, that
@@ -580,9 +571,10 @@ def i18n_check(locales: tuple[str, ...], directory: str | None) -> None:
       docgen i18n check
       docgen i18n check es ar
     """
-    from .i18n.catalogs import available_locales, catalog_path, check_catalog, locales_dir
+    from .i18n.catalogs import available_locales, catalog_path
+    from .i18n.check import check_catalog
 
-    base = Path(directory) if directory else locales_dir()
+    base = _catalog_folder(directory, writes=False)
     tags = list(locales) or available_locales(base)
     if not tags:
         raise UsageError(f"{base}: no catalogs; start one with docgen i18n init LOCALE")
@@ -597,10 +589,9 @@ def i18n_check(locales: tuple[str, ...], directory: str | None) -> None:
         click.echo(f"{tag}: {report.translated} translated, {report.fuzzy} fuzzy, "
                    f"{report.untranslated} untranslated, {report.obsolete} obsolete")
         for problem in report.problems + report.gaps():
-            click.echo(problem, err=True)
+            click.echo(str(problem), err=True)
         bad = bad or bool(report.problems or report.gaps())
-    if bad:
-        raise SystemExit(1)
+    return 1 if bad else 0
 
 
 @cli.command(name="redline")
@@ -640,13 +631,13 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
     result = redline_files(old, new, author=author, date=date)
     files = [(Path(out), result.docx)]
     if summary is not None:
-        args = dict(old_name=old, new_name=new, author=author, date=date)
         if summary.lower().endswith(".json"):
             import json
 
-            text = json.dumps(summary_json(result, **args), indent=2, ensure_ascii=False) + "\n"
+            text = json.dumps(summary_json(result, old_name=old, new_name=new, author=author,
+                                           date=date), indent=2, ensure_ascii=False) + "\n"
         else:
-            text = summary_markdown(result, **args)
+            text = summary_markdown(result, old_name=old, new_name=new, author=author, date=date)
         files.append((Path(summary), text.encode("utf-8")))
     save_files(files, force=force, inputs=(Path(old), Path(new)))
     places = len(result.changes)
@@ -655,11 +646,19 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
                + (f"; summary in {summary}" if summary else ""))
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI with ``argv`` and return its exit code, printing only through click."""
+def run(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
+        stderr: IO[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default: the process's arguments), writing to ``stdout`` and
+    ``stderr`` (default: the process's), and return its exit code."""
+    with contextlib.redirect_stdout(stdout or sys.stdout), \
+            contextlib.redirect_stderr(stderr or sys.stderr):
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="docgen",
-                 standalone_mode=False)
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="docgen",
+                        standalone_mode=False)
     except click.exceptions.Exit as e:
         return e.exit_code
     except click.ClickException as e:
@@ -668,12 +667,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 130
-    except SystemExit as e:
-        return e.code if isinstance(e.code, int) else 1
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def main() -> None:

@@ -22,14 +22,14 @@ from typing import Any
 
 from . import __version__
 from .formatting import WEEKDAYS, Formatter
-from .i18n.locales import DEFAULT_LOCALE
-from .spec.schema import resolve_ref as _resolve, schema
+from .i18n.locales import DEFAULT_LOCALE, normalise
+from .spec.model import resolve_ref, schema
 
 _PARTY_ORDER = ("district", "school", "partner", "lead_agency")
 
 
 def _absent(node: dict[str, Any], fmt: "Formatter") -> Any:
-    resolved, _ = _resolve(node)
+    resolved, _ = resolve_ref(node)
     if "default" in resolved:
         return _shape(node, copy.deepcopy(resolved["default"]), fmt)
     if resolved.get("type") == "array":
@@ -42,7 +42,7 @@ def _absent(node: dict[str, Any], fmt: "Formatter") -> Any:
 
 
 def _shape(node: dict[str, Any], value: Any, fmt: Formatter) -> Any:
-    node, ref = _resolve(node)
+    node, ref = resolve_ref(node)
     if value is None:
         return None
     if ref == "date":
@@ -114,7 +114,7 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
     def party_name(key: str) -> str:
         party = parties.get(key)
         if party:
-            return party["name"]
+            return str(party["name"])
         return {"joint": "Joint", "families": "Families"}.get(key, key)
 
     for item in ctx["funding"]["contributions"] if ctx["funding"] else []:
@@ -192,8 +192,6 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
                or next((c for c in ctx["contacts"] if speaks(c)), None)
                or (family or ctx["contacts"])[0])
     notices = ctx["family_notices"] or {"languages": [tag], "enroll_by": None}
-    from .i18n.locales import normalise
-
     taglines = []
     for other in dict.fromkeys(normalise(t) for t in notices["languages"]):
         locale = Locale.parse(other, sep="-")

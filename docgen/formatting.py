@@ -64,4 +64,4 @@ class Formatter:
         return Amount(text, value)
 
     def weekday(self, value: str) -> str:
-        return self.day_names[WEEKDAYS.index(value)]
+        return str(self.day_names[WEEKDAYS.index(value)])

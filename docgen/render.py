@@ -39,6 +39,7 @@ from .errors import TemplateError
 from .ooxml.layout import MARK as FIT_MARK
 from .ooxml.layout import fit_tables
 from .i18n.locales import babel_locale
+from .i18n.translate import FSI, PDI, ListText, fill
 
 # docxtpl's XML clean-up is stateless; an instance without a document is enough to call it.
 _DOCXTPL = DocxTemplate.__new__(DocxTemplate)
@@ -90,8 +91,6 @@ def _paragraphs_to_breaks(value: Any) -> Any:
 def _and_list(ctx: Any, items: list[Any]) -> str:
     locale = babel_locale(ctx["document"]["locale"])
     if _translator(ctx).rtl:
-        from .i18n.catalogs import FSI, PDI, ListText
-
         return ListText(format_list([f"{FSI}{i}{PDI}" for i in items], style="standard",
                                     locale=locale))
     return format_list([str(i) for i in items], style="standard", locale=locale)
@@ -122,8 +121,6 @@ class _SourceLanguage:
 
     @staticmethod
     def _fill(text: str, values: dict[str, Any]) -> str:
-        from .i18n.catalogs import fill
-
         return fill(text, values)
 
     def gettext(self, message: str, **values: Any) -> str:

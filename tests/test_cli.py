@@ -97,3 +97,63 @@ def test_schema_prints_the_shipped_schema(in_repo) -> None:
     assert result.exit_code == 0
     assert json.loads(result.stdout)["$id"].endswith("/partnership.schema.json")
     assert result.stdout == (in_repo / "schemas/partnership.schema.json").read_text()
+
+
+# --- run(argv, stdout, stderr): the CLI as a function ----------------------------------------
+
+
+def run_captured(*args: str) -> tuple[int, str, str]:
+    """Run ``docgen ARGS`` in this process; return its exit code, stdout and stderr."""
+    import io
+
+    from docgen.cli import run
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = run(list(args), stdout=stdout, stderr=stderr)
+    return code, stdout.getvalue(), stderr.getvalue()
+
+
+def test_run_returns_the_exit_code_and_writes_to_the_streams_it_is_given(in_repo) -> None:
+    code, out, err = run_captured("validate", "samples/lincoln-elementary-bright-futures.json")
+    assert (code, out, err) == (0, "samples/lincoln-elementary-bright-futures.json: valid\n", "")
+    code, out, err = run_captured("validate", "tests/data/invalid/a-list.json")
+    assert code == 1 and out == ""
+    assert err.startswith("tests/data/invalid/a-list.json:1:1: a spec must be a JSON object")
+
+
+def test_run_returns_2_for_a_usage_error_and_0_for_version() -> None:
+    from docgen import __version__
+
+    assert run_captured("--version") == (0, f"docgen, version {__version__}\n", "")
+    code, out, err = run_captured("build")
+    assert code == 2 and out == "" and "Missing argument 'SPEC...'" in err
+
+
+def test_no_command_raises_system_exit() -> None:
+    import inspect
+
+    from docgen import cli as module
+
+    assert "SystemExit" not in inspect.getsource(module)
+
+
+def test_an_installed_docgen_will_not_write_catalogs_into_its_own_package(
+        tmp_path, monkeypatch) -> None:
+    from docgen import resources
+    from docgen.resources import Resources
+
+    monkeypatch.setattr(resources, "installed", lambda: True)
+    shipped = Resources.shipped().locales
+    before = sorted(p.relative_to(shipped) for p in shipped.rglob("*"))
+    for command in (["init", "fr"], ["update"], ["extract"]):
+        code, out, err = run_captured("i18n", *command)
+        assert code == 2 and out == "", command
+        assert err == ("Error: --dir: this docgen is installed, so its own catalogs are not the "
+                       "project's; pass --dir with your project's catalog folder, e.g. "
+                       "--dir locales\n"), command
+    assert sorted(p.relative_to(shipped) for p in shipped.rglob("*")) == before
+    # with --dir it writes there, and check reads the shipped catalogs without one
+    code, out, _ = run_captured("i18n", "init", "fr", "--dir", str(tmp_path))
+    assert code == 0 and (tmp_path / "fr/LC_MESSAGES/docgen.po").is_file()
+    code, out, _ = run_captured("i18n", "check", "es")
+    assert code == 0 and out == "es: 47 translated, 0 fuzzy, 0 untranslated, 0 obsolete\n"

@@ -16,7 +16,10 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from conftest import ROOT
-from docgen.i18n import catalogs as i18n
+from docgen.i18n.catalogs import write_catalog
+from docgen.i18n.extract import extract_catalog
+from docgen.i18n.locales import available_locales, canonical
+from docgen.resources import Resources
 from docgen.build.run import BuildOptions, build, render_documents
 from docgen.cli import cli
 from docgen.spec.schema import load_spec
@@ -28,11 +31,10 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 @pytest.fixture
-def catalogs(tmp_path: Path, monkeypatch) -> Path:
-    """A copy of the shipped catalogs that docgen uses instead of them, to break or extend."""
+def catalogs(tmp_path: Path) -> Path:
+    """A copy of the shipped catalogs, to break or extend; commands are given it with --dir."""
     copy = tmp_path / "locales"
     shutil.copytree(CATALOGS, copy)
-    monkeypatch.setattr(i18n, "locales_dir", lambda: copy)
     return copy
 
 
@@ -51,7 +53,7 @@ def document_xml(docx: bytes) -> str:
 
 
 def test_extract_finds_every_message_with_its_paragraph_and_translator_comment() -> None:
-    pot = i18n.extract_catalog([ROOT / "templates/notice.docx"], root=ROOT)
+    pot = extract_catalog([ROOT / "templates/notice.docx"], root=ROOT)
     title = pot.get("{partner} at {school}")
     assert title.locations == [("templates/notice.docx", 1)]
     assert title.auto_comments == ["the title of the letter; {partner} is an organisation, "
@@ -155,7 +157,7 @@ def test_build_refuses_a_notice_from_a_broken_catalog(catalogs: Path, tmp_path: 
     es = catalogs / "es/LC_MESSAGES/docgen.po"
     line = _edit(es, '#, python-brace-format\nmsgid "{program}: {days}. Place: {place}."',
                  '#, fuzzy, python-brace-format\nmsgid "{program}: {days}. Place: {place}."')
-    result = invoke("build", str(LINCOLN), "-o", str(tmp_path / "out"), "--no-pdf")
+    result = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o", str(tmp_path / "out"), "--no-pdf")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert lines == [
@@ -170,7 +172,7 @@ def test_build_refuses_a_notice_from_a_broken_catalog(catalogs: Path, tmp_path: 
 def test_allow_incomplete_builds_it_marked_as_a_draft(catalogs: Path, tmp_path: Path) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"
     _edit(es, 'msgstr "¿Preguntas?"', 'msgstr ""')
-    result = invoke("build", str(LINCOLN), "-o", str(tmp_path), "--no-pdf",
+    result = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o", str(tmp_path), "--no-pdf",
                     "--allow-incomplete")
     assert result.exit_code == 0, result.output
     folder = tmp_path / "lincoln-es-bright-futures-2026-27"
@@ -243,13 +245,14 @@ def test_a_translator_adds_a_locale_end_to_end(catalogs: Path, tmp_path: Path) -
             fake = [f"[fr] {text}" for text in ids]
             message.string = fake[0] if isinstance(message.id, str) else tuple(
                 fake[min(i, len(fake) - 1)] for i in range(catalog.num_plurals))
-    i18n.write_catalog(catalog, fr)
+    write_catalog(catalog, fr)
     assert invoke("i18n", "check", "fr", "--dir", str(catalogs)).exit_code == 0
     data = json.loads(LINCOLN.read_text())
     data["family_notices"]["languages"].append("fr")
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(data))
-    result = build([str(spec)], BuildOptions(tmp_path / "out"))[0]
+    result = build([str(spec)], BuildOptions(
+        tmp_path / "out", resources=Resources.shipped().using(locales=catalogs)))[0]
     assert result.error is None, result.error and result.error.lines()
     text = plain_text(tmp_path / "out" / data["id"] / "notices/notice-fr.docx")
     assert "[fr] What is it?" in text
@@ -273,15 +276,15 @@ def test_a_regional_catalog_serves_its_region_and_tags_are_normalised(catalogs: 
                                                                        tmp_path: Path) -> None:
     assert invoke("i18n", "init", "pt-br", "--dir", str(catalogs)).exit_code == 0
     assert (catalogs / "pt_BR/LC_MESSAGES/docgen.po").exists()
-    from docgen.i18n.locales import canonical
-
-    assert canonical("pt-BR") == "pt-BR" and canonical("es-MX") == "es"
-    assert canonical("ZH-hans") == "zh-Hans" and canonical("zh-CN") == "zh-Hans"
+    assert "pt-BR" in available_locales(catalogs)
+    assert canonical("pt-BR", catalogs) == "pt-BR" and canonical("es-MX", catalogs) == "es"
+    assert canonical("ZH-hans", catalogs) == "zh-Hans" and canonical("zh-CN", catalogs) == "zh-Hans"
     data = json.loads(LINCOLN.read_text())
     data["family_notices"]["languages"] = ["en", "ZH-hans"]
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(data))
-    result = build([str(spec)], BuildOptions(tmp_path / "out"))[0]
+    result = build([str(spec)], BuildOptions(
+        tmp_path / "out", resources=Resources.shipped().using(locales=catalogs)))[0]
     assert result.error is None
     assert (tmp_path / "out" / data["id"] / "notices/notice-zh-Hans.docx").exists()
 
@@ -322,7 +325,7 @@ def test_a_broken_placeholder_falls_back_to_english_in_a_draft(catalogs: Path,
                                                              tmp_path: Path) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"
     _edit(es, 'msgstr "{partner} en {school}"', 'msgstr "{partner en {school}"')
-    result = invoke("build", str(LINCOLN), "-o", str(tmp_path), "--no-pdf", "--allow-incomplete")
+    result = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o", str(tmp_path), "--no-pdf", "--allow-incomplete")
     assert result.exit_code == 0, result.output
     text = plain_text(tmp_path / "lincoln-es-bright-futures-2026-27/notices/notice-es.docx")
     assert "BORRADOR" in text and "Bright Futures at Lincoln Elementary" in text
@@ -331,6 +334,6 @@ def test_a_broken_placeholder_falls_back_to_english_in_a_draft(catalogs: Path,
 def test_a_translation_cannot_reach_into_python(catalogs: Path, tmp_path: Path) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"
     _edit(es, 'msgstr "{partner} en {school}"', 'msgstr "{partner} en {school.__class__}"')
-    invoke("build", str(LINCOLN), "-o", str(tmp_path), "--no-pdf", "--allow-incomplete")
+    invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o", str(tmp_path), "--no-pdf", "--allow-incomplete")
     text = plain_text(tmp_path / "lincoln-es-bright-futures-2026-27/notices/notice-es.docx")
     assert "class" not in text and "str" not in text.split("\n")[1]

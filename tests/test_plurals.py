@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from hypothesis import given, strategies as st
 
 from conftest import ROOT
-from docgen.i18n import catalogs as i18n
+from docgen.i18n.catalogs import available_locales, catalog_path, open_catalog
 from docgen.cli import cli
 from docgen.i18n.plurals import (PluralFormsError, conventional_headers, expected_rule,
                             parse_plural_forms, rule_problem)
@@ -30,10 +30,10 @@ FIX = ("; set it to 'nplurals=2; plural=(n != 1);' (the rule for Spanish; in Poe
 
 
 @pytest.fixture
-def catalogs(tmp_path: Path, monkeypatch) -> Path:
+def catalogs(tmp_path: Path) -> Path:
+    """A copy of the shipped catalogs, to break; commands are given it with --dir."""
     copy = tmp_path / "locales"
     shutil.copytree(ROOT / "locales", copy)
-    monkeypatch.setattr(i18n, "locales_dir", lambda: copy)
     return copy
 
 
@@ -68,8 +68,8 @@ def test_the_expected_rules_are_docgens_table_not_babels() -> None:
 
 
 def test_every_shipped_catalog_has_its_languages_conventional_rule() -> None:
-    for tag in i18n.available_locales(ROOT / "locales"):
-        opened = i18n.open_catalog(i18n.catalog_path(tag, ROOT / "locales"), tag)
+    for tag in available_locales(ROOT / "locales"):
+        opened = open_catalog(catalog_path(tag, ROOT / "locales"), tag)
         assert opened.problems == []
         assert opened.rule == expected_rule(tag), tag
 
@@ -156,7 +156,7 @@ def test_a_language_docgen_does_not_list_needs_only_a_valid_rule() -> None:
 def test_build_refuses_a_notice_whose_header_is_broken(catalogs: Path, tmp_path: Path) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"
     replace(es, SPANISH.encode(), b"nplurals=2; plural=(n != 1) x;")
-    result = invoke("build", str(LINCOLN), "-o", str(tmp_path / "out"), "--no-pdf")
+    result = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o", str(tmp_path / "out"), "--no-pdf")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{es}:15: the Plural-Forms header cannot be used: the formula has 'x' at character "
@@ -177,7 +177,7 @@ def test_allow_incomplete_builds_a_draft_with_plural_lines_in_english(
         catalogs: Path, tmp_path: Path, old: bytes, new: bytes) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"
     replace(es, old, new)
-    result = invoke("build", str(LINCOLN), "-o", str(tmp_path), "--no-pdf",
+    result = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o", str(tmp_path), "--no-pdf",
                     "--allow-incomplete")
     assert result.exit_code == 0, result.output
     folder = tmp_path / "lincoln-es-bright-futures-2026-27"
@@ -195,12 +195,12 @@ def test_a_control_character_is_the_catalogs_fault_and_allow_incomplete_builds(
         catalogs: Path, tmp_path: Path) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"
     replace(es, "¿Preguntas?".encode(), "¿Pregun\x07tas?".encode())
-    refused = invoke("build", str(LINCOLN), "-o", str(tmp_path / "a"), "--no-pdf")
+    refused = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o", str(tmp_path / "a"), "--no-pdf")
     assert refused.exit_code == 1
     line = line_of(es, "¿Pregun".encode())
     assert refused.stderr.splitlines()[0] == (
         f"{es}:{line - 1}: the translation of 'Questions?' is broken; run `docgen i18n check`")
-    built = invoke("build", str(LINCOLN), "-o", str(tmp_path / "b"), "--no-pdf",
+    built = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o", str(tmp_path / "b"), "--no-pdf",
                    "--allow-incomplete")
     assert built.exit_code == 0, built.output
     text = plain_text(tmp_path / "b/lincoln-es-bright-futures-2026-27/notices/notice-es.docx")
@@ -211,11 +211,11 @@ def test_a_bom_is_refused_by_build_and_read_past_with_allow_incomplete(catalogs:
                                                                       tmp_path: Path) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"
     replace(es, b"# Spanish", b"\xef\xbb\xbf# Spanish")
-    refused = invoke("build", str(LINCOLN), "-o", str(tmp_path / "a"), "--no-pdf")
+    refused = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o", str(tmp_path / "a"), "--no-pdf")
     assert refused.exit_code == 1
     assert refused.stderr.splitlines()[0].startswith(
         f"{es}:1: the file starts with a byte-order mark (BOM)")
-    built = invoke("build", str(LINCOLN), "-o", str(tmp_path / "b"), "--no-pdf",
+    built = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o", str(tmp_path / "b"), "--no-pdf",
                    "--allow-incomplete")
     assert built.exit_code == 0, built.output
     text = plain_text(tmp_path / "b/lincoln-es-bright-futures-2026-27/notices/notice-es.docx")
@@ -342,13 +342,13 @@ def test_build_refuses_a_plural_form_too_many_and_allow_incomplete_drafts_it(
         catalogs: Path, tmp_path: Path) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"
     replace(es, *EXTRA)
-    refused = invoke("build", str(LINCOLN), "-o", str(tmp_path / "a"), "--no-pdf")
+    refused = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o", str(tmp_path / "a"), "--no-pdf")
     assert refused.exit_code == 1
     msgid = line_of(es, b'msgid "{program}: students in grade')
     assert refused.stderr.splitlines()[0] == (
         f"{es}:{msgid}: the translation of '{{program}}: students in grade {{grades}}.' is "
         "broken; run `docgen i18n check`")
-    built = invoke("build", str(LINCOLN), "-o", str(tmp_path / "b"), "--no-pdf",
+    built = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o", str(tmp_path / "b"), "--no-pdf",
                    "--allow-incomplete")
     assert built.exit_code == 0, built.output
     folder = tmp_path / "b/lincoln-es-bright-futures-2026-27"

@@ -613,15 +613,12 @@ def test_a_missing_templates_folder_is_a_usage_error(pair, tmp_path: Path) -> No
 
 
 @pytest.fixture
-def catalogs(tmp_path: Path, monkeypatch) -> Path:
-    """A copy of the shipped catalogs that docgen uses instead of them, to break."""
+def catalogs(tmp_path: Path) -> Path:
+    """A copy of the shipped catalogs, to break; a review is given it with --locales."""
     import shutil
-
-    from docgen.i18n import catalogs as i18n
 
     copy = tmp_path / "locales"
     shutil.copytree(ROOT / "locales", copy)
-    monkeypatch.setattr(i18n, "locales_dir", lambda: copy)
     return copy
 
 
@@ -632,7 +629,7 @@ def test_a_review_refuses_notices_from_an_incomplete_catalog_unless_allowed(
     text = es.read_text(encoding="utf-8")
     es.write_text(text.replace('msgstr "¿Preguntas?"', 'msgstr ""', 1), encoding="utf-8")
     line = text[:text.index('msgstr "¿Preguntas?"')].count("\n")
-    refused = invoke("review", old, new, "-o", str(tmp_path / "a"), "--no-pdf")
+    refused = invoke("review", "--locales", str(catalogs), old, new, "-o", str(tmp_path / "a"), "--no-pdf")
     assert refused.exit_code == 1
     assert refused.stderr.splitlines() == [
         f"{es}:{line}: no translation of 'Questions?'",
@@ -640,7 +637,7 @@ def test_a_review_refuses_notices_from_an_incomplete_catalog_unless_allowed(
         "(untranslated, unreviewed or broken); fix the catalogs (docgen i18n check), or pass "
         "--allow-incomplete to build them marked as drafts"]
     assert not (tmp_path / "a").exists()
-    allowed = invoke("review", old, new, "-o", str(tmp_path / "b"), "--no-pdf",
+    allowed = invoke("review", "--locales", str(catalogs), old, new, "-o", str(tmp_path / "b"), "--no-pdf",
                      "--allow-incomplete")
     assert allowed.exit_code == 0, allowed.output
     summary = json.loads((tmp_path / "b/summary.json").read_text(encoding="utf-8"))

@@ -18,19 +18,15 @@ from typing import Any, Callable, NamedTuple
 
 from ..context import build_context, build_notice_context
 from ..errors import CatalogError, Problem
-from ..i18n import catalogs
-from ..i18n.catalogs import Translator, catalog_path, messages_used, translator, unusable_messages
+from ..i18n.check import unusable_messages
+from ..i18n.extract import messages_used
+from ..i18n.locales import catalog_path
+from ..i18n.translate import Translator, translator
 from ..i18n.locales import DEFAULT_LOCALE, canonical, normalise
 from ..output import sha256
 from ..render import Language, compile_template, render
 from ..resources import Resources
 from ..spec.schema import Spec
-
-
-def shipped_resources() -> Resources:
-    """Return the resources docgen ships, its catalog folder as :mod:`docgen.i18n.catalogs`
-    names it."""
-    return Resources.shipped().using(locales=catalogs.locales_dir())
 
 
 @dataclass
@@ -40,7 +36,7 @@ class BuildOptions:
     out_dir: Path
     force: bool = False
     #: the templates, schema and catalogs to build with (a user's templates among them)
-    resources: Resources = field(default_factory=shipped_resources)
+    resources: Resources = field(default_factory=Resources.shipped)
     source_date: dt.datetime | None = None
     locale: str = DEFAULT_LOCALE
     pdf: bool = False
@@ -110,8 +106,9 @@ def _template_sha256(path: str, mtime_ns: int, size: int) -> str:
     return sha256(Path(path).read_bytes())
 
 
-def _catalog_tag(tag: str) -> str:
-    return canonical(tag) or tag
+def _catalog_tag(tag: str, base: Path) -> str:
+    """Return the catalog that serves ``tag`` in the catalog folder ``base`` (else ``tag``)."""
+    return canonical(tag, base) or tag
 
 
 def notice_kinds(spec: Spec, options: BuildOptions) -> list[DocumentKind]:
@@ -119,7 +116,8 @@ def notice_kinds(spec: Spec, options: BuildOptions) -> list[DocumentKind]:
     notices = spec.data.get("family_notices") or {}
     kinds = []
     for tag in dict.fromkeys(normalise(t) for t in notices.get("languages", [])):
-        path = catalog_path(_catalog_tag(tag), options.resources.locales)
+        base = options.resources.locales
+        path = catalog_path(_catalog_tag(tag, base), base)
         try:
             digest: str | None = sha256(path.read_bytes())
         except OSError:
@@ -160,10 +158,10 @@ def _catalog_gaps(spec: Spec, notices: list[DocumentKind], template: Path,
     """Return what each notice's catalog cannot serve; raise unless incomplete is allowed."""
     used = messages_used(template)
     base = options.resources.locales
-    gaps = {kind.locale or "": unusable_messages(_catalog_tag(kind.locale or ""), used,
-                                                 path=catalog_path(_catalog_tag(
-                                                     kind.locale or ""), base))
-            for kind in notices}
+    gaps = {}
+    for kind in notices:
+        tag = _catalog_tag(kind.locale or "", base)
+        gaps[kind.locale or ""] = unusable_messages(tag, used, path=catalog_path(tag, base))
     missing = [problem for tag in gaps for problem in gaps[tag]]
     if missing and not options.allow_incomplete:
         count = (f"{len(missing)} problem{'s' if len(missing) != 1 else ''} in their "
@@ -201,7 +199,7 @@ def _render_notices(spec: Spec, notices: list[DocumentKind], options: BuildOptio
     template = options.resources.template(notices[0].template)
     gaps = _catalog_gaps(spec, notices, template, options)
     base = options.resources.locales
-    translators = {tag: translator(_catalog_tag(tag), base=base, use_fuzzy=bool(gaps[tag]))
+    translators = {tag: translator(_catalog_tag(tag, base), base=base, use_fuzzy=bool(gaps[tag]))
                    for tag in gaps}
     compiled = compile_template(template)
     out = []

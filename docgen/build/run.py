@@ -40,7 +40,7 @@ def build_one(file: str, options: BuildOptions) -> BuildResult:
     try:
         spec = read_spec(file)
         if not _unchanged(spec, options):
-            problems = check_spec(spec)
+            problems = check_spec(spec, options.resources)
             if problems:
                 raise SpecError(f"{spec.file}: {len(problems)} problem(s)", problems)
         result.spec_id = spec.id

@@ -1,22 +1,57 @@
-"""The languages docgen writes, and the mapping from BCP 47 tags to Babel locales."""
+"""The languages docgen writes: where each one's catalog lives, which have one, and the mapping
+from BCP 47 tags to Babel locales.
+
+Every function that depends on which catalogs exist takes the catalog folder (``base``); None
+means the shipped one, ``Resources.shipped().locales``. Babel is imported only when a tag is
+parsed, so that commands which never write a notice do not load it.
+"""
 
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ..resources import Resources
 
 if TYPE_CHECKING:
     from babel import Locale
+
+#: The gettext domain: every catalog is <folder>/<locale>/LC_MESSAGES/docgen.po.
+DOMAIN = "docgen"
 
 #: BCP 47 tags of the languages docgen ships catalogs for.
 SHIPPED_LOCALES = ("en", "es", "vi", "ar", "zh-Hans")
 
 
-def supported_locales() -> tuple[str, ...]:
-    """Return the languages with a catalog: the shipped ones and any a translator added."""
-    from .catalogs import available_locales
+def shipped_catalogs() -> Path:
+    """Return the folder of the catalogs docgen ships."""
+    return Resources.shipped().locales
 
-    return tuple(available_locales()) or SHIPPED_LOCALES
+
+def catalog_dir_name(tag: str) -> str:
+    """Return the catalog folder name of the BCP 47 ``tag`` (``zh-Hans`` → ``zh_Hans``)."""
+    return tag.replace("-", "_")
+
+
+def catalog_path(tag: str, base: Path | None = None) -> Path:
+    """Return the .po file of ``tag`` in the catalog folder ``base``."""
+    return (base or shipped_catalogs()) / catalog_dir_name(tag) / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def available_locales(base: Path | None = None) -> list[str]:
+    """Return the BCP 47 tags that have a catalog in the folder ``base``."""
+    root = base or shipped_catalogs()
+    if not root.is_dir():
+        return []
+    return sorted(p.parent.parent.name.replace("_", "-")
+                  for p in root.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def supported_locales(base: Path | None = None) -> tuple[str, ...]:
+    """Return the languages with a catalog in ``base``: the shipped ones and any a translator
+    added."""
+    return tuple(available_locales(base)) or SHIPPED_LOCALES
 
 
 SUPPORTED_LOCALES = SHIPPED_LOCALES
@@ -37,13 +72,13 @@ def _parts(tag: str) -> tuple[str, str | None, str | None]:
     return language, script, region
 
 
-def canonical(tag: str) -> str | None:
+def canonical(tag: str, base: Path | None = None) -> str | None:
     """Return the catalog that serves ``tag``: the same language, script and region if there is
     one (``pt-BR``), else the same language and script (``es-MX`` → ``es``, ``zh-CN`` →
-    ``zh-Hans``); None if none does."""
+    ``zh-Hans``); None if none does. ``base`` is the catalog folder."""
     language, script, region = _parts(tag)
     best = None
-    for supported in supported_locales():
+    for supported in supported_locales(base):
         s_language, s_script, s_region = _parts(supported)
         if s_language != language or (s_script or script) and s_script != script:
             continue
@@ -64,24 +99,26 @@ def normalise(tag: str) -> str:
     return "-".join(out)
 
 
-def locale_problem(tag: str) -> str | None:
-    """Return why ``tag`` cannot be used for family notices, or None if it can."""
+def locale_problem(tag: str, base: Path | None = None) -> str | None:
+    """Return why ``tag`` cannot be used for family notices with the catalogs in ``base``, or
+    None if it can."""
     from babel import Locale, UnknownLocaleError
 
+    supported = supported_locales(base)
     try:
         Locale.parse(tag, sep="-")
     except (UnknownLocaleError, ValueError):
-        close = difflib.get_close_matches(tag, supported_locales(), n=1, cutoff=0.5)
+        close = difflib.get_close_matches(tag, supported, n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return (f"{tag!r} is not a language tag docgen knows{hint} "
-                f"(supported: {', '.join(supported_locales())})")
-    if canonical(tag) is None:
+                f"(supported: {', '.join(supported)})")
+    if canonical(tag, base) is None:
         if tag.lower() == "zh" and not any(t.startswith("zh-") and _parts(t)[1] is None
-                                           for t in supported_locales()):
+                                           for t in supported):
             return (f"{tag!r} does not say which Chinese script; docgen supports 'zh-Hans' "
                     "(simplified)")
         return (f"{tag!r} is not a supported language yet (supported: "
-                f"{', '.join(supported_locales())}); a translator can add it, see the README")
+                f"{', '.join(supported)}); a translator can add it, see the README")
     return None
 
 

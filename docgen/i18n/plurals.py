@@ -20,7 +20,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Any, Callable, Union
 
 #: The most plural forms any language has (Arabic: zero, one, two, few, many, other).
 MAX_FORMS = 6
@@ -43,7 +43,7 @@ class PluralFormsError(ValueError):
 
 _TOKEN = re.compile(r"\s*(?:(\d+)|(n)|(&&|\|\||==|!=|<=|>=|[-+*/%<>!?:()]))")
 
-Node = Union[int, str, tuple]  # a number, "n", or (operator, operand, ...)
+Node = Union[int, str, tuple[Any, ...]]  # a number, "n", or (operator, operand, ...)
 
 _BINARY = (("||",), ("&&",), ("==", "!="), ("<", "<=", ">", ">="), ("+", "-"), ("*", "/", "%"))
 
@@ -179,7 +179,7 @@ def _value(node: Node, n: int) -> int:
     return _ARITHMETIC[op](a, b)
 
 
-_ARITHMETIC = {
+_ARITHMETIC: dict[str, Callable[[int, int], int]] = {
     "==": lambda a, b: int(a == b), "!=": lambda a, b: int(a != b),
     "<": lambda a, b: int(a < b), "<=": lambda a, b: int(a <= b),
     ">": lambda a, b: int(a > b), ">=": lambda a, b: int(a >= b),

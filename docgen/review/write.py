@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from .. import output
-from ..build.documents import BuildOptions, Rendered, render_documents, shipped_resources
+from ..build.documents import BuildOptions, Rendered, render_documents
 from ..build.documents import template_sha256
 from ..errors import OutputError, Problem, SpecError, UsageError
 from ..pdf.convert import Converted, PdfRequest, PdfSettings, Pool, convert_pdfs
@@ -28,8 +28,10 @@ from .report import (SUMMARY_HTML, SUMMARY_JSON, SUMMARY_MD, BuiltWith, Document
                      summary_html, summary_json, summary_markdown)
 
 
-def load_pair(old_file: str, new_file: str) -> tuple[Spec, Spec]:
-    """Read and check both specs; raise one :class:`SpecError` with every problem of both."""
+def load_pair(old_file: str, new_file: str,
+              resources: Resources | None = None) -> tuple[Spec, Spec]:
+    """Read and check both specs (against ``resources``: the schema, the catalog folder); raise
+    one :class:`SpecError` with every problem of both."""
     specs: list[Spec] = []
     problems: list[Problem] = []
     for file in (old_file, new_file):
@@ -38,7 +40,7 @@ def load_pair(old_file: str, new_file: str) -> tuple[Spec, Spec]:
         except SpecError as e:
             problems.extend(e.problems)
             continue
-        found = check_spec(spec)
+        found = check_spec(spec, resources)
         problems.extend(found)
         specs.append(spec)
     if problems:
@@ -163,7 +165,7 @@ def write_review(old: Spec, new: Spec, out_dir: Path, *, author: str, date: dt.d
     review = Review(old, new, compare(old.data, new.data), author,
                     date.astimezone(dt.timezone.utc))
     options = BuildOptions(out_dir, source_date=source_date,
-                           resources=resources or shipped_resources(),
+                           resources=resources or Resources.shipped(),
                            allow_incomplete=allow_incomplete)
     outputs = _redlines(review, options, pdf)
     names = [SUMMARY_MD, SUMMARY_HTML] + list(outputs) + [

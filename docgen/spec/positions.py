@@ -8,14 +8,29 @@ collapses to the last one.
 
 from __future__ import annotations
 
+import json.decoder
 import re
 from dataclasses import dataclass, field
-from json.decoder import scanstring
+from typing import Callable
+
+from ..errors import PathItem
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
-Path = tuple  # a tuple of str keys and int indexes
+#: A path into the JSON: its keys and indexes.
+Path = tuple[PathItem, ...]
+
+#: json's own string scanner: the string starting after the quote at an offset, and the
+#: offset after its closing quote (typeshed does not list it).
+scanstring: Callable[[str, int], tuple[str, int]] = getattr(json.decoder, "scanstring")
+
+
+def _skip_space(text: str, pos: int) -> int:
+    """Return the offset of the first character at or after ``pos`` that is not white space."""
+    match = _WS.match(text, pos)
+    assert match is not None  # the pattern matches the empty string
+    return match.end()
 
 
 @dataclass
@@ -63,7 +78,7 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
 def source_map(text: str) -> SourceMap:
     """Map every path in ``text``, which must be valid JSON, to its position."""
     smap = SourceMap(text)
-    _value(text, _WS.match(text, 0).end(), (), smap)
+    _value(text, _skip_space(text, 0), (), smap)
     return smap
 
 
@@ -87,7 +102,7 @@ def _value(text: str, pos: int, path: Path, smap: SourceMap) -> int:
 
 def _object(text: str, pos: int, path: Path, smap: SourceMap) -> int:
     seen: set[str] = set()
-    pos = _WS.match(text, pos).end()
+    pos = _skip_space(text, pos)
     if text[pos] == "}":
         return pos + 1
     while True:
@@ -99,24 +114,24 @@ def _object(text: str, pos: int, path: Path, smap: SourceMap) -> int:
         seen.add(key)
         # json keeps the last of duplicate members, so positions follow the last one too
         smap.keys[child] = key_at
-        pos = _WS.match(text, pos).end() + 1  # the colon
-        pos = _WS.match(text, pos).end()
+        pos = _skip_space(text, pos) + 1  # the colon
+        pos = _skip_space(text, pos)
         pos = _value(text, pos, child, smap)
-        pos = _WS.match(text, pos).end()
+        pos = _skip_space(text, pos)
         if text[pos] == "}":
             return pos + 1
-        pos = _WS.match(text, pos + 1).end()
+        pos = _skip_space(text, pos + 1)
 
 
 def _array(text: str, pos: int, path: Path, smap: SourceMap) -> int:
-    pos = _WS.match(text, pos).end()
+    pos = _skip_space(text, pos)
     if text[pos] == "]":
         return pos + 1
     index = 0
     while True:
         pos = _value(text, pos, path + (index,), smap)
         index += 1
-        pos = _WS.match(text, pos).end()
+        pos = _skip_space(text, pos)
         if text[pos] == "]":
             return pos + 1
-        pos = _WS.match(text, pos + 1).end()
+        pos = _skip_space(text, pos + 1)

@@ -12,12 +12,14 @@ import decimal
 import difflib
 import math
 import re
+import functools
 import unicodedata
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ..errors import Problem
+from ..errors import PathItem, Problem
 from ..i18n.locales import locale_problem, normalise
-from .schema import Spec
+from .model import Spec, schema
 
 PARTIES = ("school", "district", "partner", "lead_agency")
 
@@ -57,11 +59,13 @@ def _unknown(word: str, known: list[str], what: str, where: str) -> str:
     return f"{word!r} is not a {what} defined in {where}{hint}"
 
 
-def rule_problems(spec: Spec) -> list[Problem]:
-    """Return every domain-rule problem of ``spec``."""
+def rule_problems(spec: Spec, catalogs: Path | None = None) -> list[Problem]:
+    """Return every domain-rule problem of ``spec``; its family-notice languages are checked
+    against the catalogs in the folder ``catalogs`` (None: the shipped ones)."""
     problems: list[Problem] = []
     for rule in RULES:
         problems.extend(rule(spec))
+    problems.extend(locales_are_supported(spec, catalogs))
     return problems
 
 
@@ -70,11 +74,13 @@ RULES: list[Rule] = []
 
 
 def rule(fn: Rule) -> Rule:
+    """Register ``fn`` as a rule every spec is checked by."""
     RULES.append(fn)
     return fn
 
 
-def _leaves(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+def _leaves(value: Any, path: tuple[PathItem, ...] = ()
+            ) -> Iterator[tuple[tuple[PathItem, ...], Any]]:
     """Yield the path and value of every scalar in ``value``, depth first."""
     if isinstance(value, dict):
         for k, v in value.items():
@@ -124,12 +130,12 @@ def school_year_and_term(spec: Spec) -> Iterator[Problem]:
                            f"{year} school year; check the school year or the date")
     for i, service in enumerate(_list(spec.data.get("services"))):
         schedule = _obj(_obj(service).get("schedule"))
-        first, last = _date(schedule.get("first_day")), _date(schedule.get("last_day"))
+        first_day, last_day = _date(schedule.get("first_day")), _date(schedule.get("last_day"))
         base = ("services", i, "schedule")
-        if first and last and last < first:
-            yield spec.problem(base + ("last_day",),
-                               f"the last day ({last}) is before the first day ({first})")
-        for name, day in (("first_day", first), ("last_day", last)):
+        if first_day and last_day and last_day < first_day:
+            yield spec.problem(base + ("last_day",), f"the last day ({last_day}) is before the "
+                               f"first day ({first_day})")
+        for name, day in (("first_day", first_day), ("last_day", last_day)):
             if day and start and end and not start <= day <= end:
                 yield spec.problem(base + (name,),
                                    f"{day} is outside the term ({start} to {end})")
@@ -184,7 +190,7 @@ def references_are_defined(spec: Spec) -> Iterator[Problem]:
         yield spec.problem(("data_sharing", "breach", "notify"),
                            _unknown(notify, contacts, "contact", "$.contacts"))
 
-    def party_ref(path: tuple, value: Any, what: str) -> Iterator[Problem]:
+    def party_ref(path: tuple[PathItem, ...], value: Any, what: str) -> Iterator[Problem]:
         if isinstance(value, str) and value in PARTIES and value not in parties:
             yield spec.problem(path, f"{what} {value!r}, but $.parties has no {value}")
 
@@ -258,17 +264,16 @@ def amounts_are_money(spec: Spec) -> Iterator[Problem]:
             continue
         if not math.isfinite(value):
             yield spec.problem(path, "is too large to be a number docgen can write")
-        elif path and path[-1] in _MONEY_FIELDS:
+        elif path and path[-1] in money_fields():
             exponent = decimal.Decimal(repr(value)).as_tuple().exponent
             if isinstance(exponent, int) and exponent < -2:
                 yield spec.problem(path, f"{value!r} has more than two decimal places; "
                                    "write the amount in whole cents")
 
 
-def _money_fields() -> set[str]:
-    """Return the names of the schema's properties that are amounts of money."""
-    from .schema import schema
-
+@functools.lru_cache(maxsize=1)
+def money_fields() -> frozenset[str]:
+    """Return the names of the shipped schema's properties that are amounts of money."""
     names: set[str] = set()
 
     def walk(node: Any) -> None:
@@ -283,10 +288,7 @@ def _money_fields() -> set[str]:
                 walk(sub)
 
     walk(schema())
-    return names
-
-
-_MONEY_FIELDS = _money_fields()
+    return frozenset(names)
 
 
 @rule
@@ -338,14 +340,14 @@ def data_sharing_elements(spec: Spec) -> Iterator[Problem]:
                 yield spec.problem(base + ("data_elements", i),
                                    f"the data element {element.get('name', i + 1)!r} has no "
                                    "'purpose'; say why the partner needs it")
-    name = _BASIS_NAMES.get(basis, "")
+    name = _BASIS_NAMES.get(basis or "", "")
     required: dict[str, list[str]] = {
         "consent": ["consent"],
         "school_official": ["school_official"],
         "studies": ["study"],
         "audit_evaluation": ["evaluation"],
     }
-    for field in required.get(basis, []):
+    for field in required.get(basis or "", []):
         if ds.get(field) is None:
             yield spec.problem(base, f"{field!r} is missing; {name} requires it")
     if basis in ("studies", "audit_evaluation"):
@@ -365,14 +367,14 @@ def data_sharing_elements(spec: Spec) -> Iterator[Problem]:
                            f"the study ends ({ends}) before the term starts ({term_start})")
 
 
-@rule
-def locales_are_supported(spec: Spec) -> Iterator[Problem]:
-    """Every family-notice language is one docgen can write."""
+def locales_are_supported(spec: Spec, catalogs: Path | None = None) -> Iterator[Problem]:
+    """Every family-notice language is one docgen can write: it has a catalog in the folder
+    ``catalogs`` (None: the shipped ones)."""
     langs = _list(_obj(spec.data.get("family_notices")).get("languages"))
     seen: dict[str, str] = {}
     for i, tag in enumerate(langs):
         if isinstance(tag, str):
-            message = locale_problem(tag)
+            message = locale_problem(tag, catalogs)
             if message:
                 yield spec.problem(("family_notices", "languages", i), message)
             elif normalise(tag) in seen:

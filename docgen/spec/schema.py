@@ -1,171 +1,48 @@
-"""Read a partnership spec, locate every value in it, and check it against the schema and the rules.
+"""Check a partnership spec against the schema and the domain rules, in plain words.
 
 ``load_spec(path)`` returns a :class:`Spec` or raises :class:`~docgen.errors.SpecError` carrying
-every problem at once, each located as ``file:line:col: $.json.path: message``.
+every problem at once, each located as ``file:line:col: $.json.path: message``. The modules
+under it: :mod:`.model` (the Spec value and the schema), :mod:`.read` (reading a file),
+:mod:`.rules` (what a spec must satisfy beyond the schema); this one puts them together.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
-import hashlib
 import json
-import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 
-from ..errors import Problem, SpecError, json_path
-from .positions import SourceMap, source_map
-from .positions import line_col as source_map_position
-from ..resources import schema_path
+from .. import __version__
+from ..errors import PathItem, Problem, SpecError, json_path
+from ..resources import Resources
+from .model import SUPPORTED_SCHEMA_VERSIONS, Spec, resolve_ref, schema
+from .read import MAX_SPEC_BYTES, read_spec
+from .rules import rule_problems
 
-#: Schema versions this docgen reads. A spec names the one it was written for.
-SUPPORTED_SCHEMA_VERSIONS = ("1.0", "1.1")
-
-#: The largest spec docgen reads; a partnership spec is a few kilobytes.
-MAX_SPEC_BYTES = 5 * 1024 * 1024
-
-
-@dataclass
-class Spec:
-    """A spec as read from disk: its data, its digest and where each value sits in the file."""
-
-    file: str
-    data: dict[str, Any]
-    sha256: str
-    smap: SourceMap
-
-    @property
-    def id(self) -> str:
-        return self.data["id"]
-
-    def problem(self, path: Iterable[Any], message: str, *, key: bool = False) -> Problem:
-        """Return a :class:`Problem` located at ``path`` in this spec's file."""
-        path = tuple(path)
-        line, col = self.smap.locate(path, key=key)
-        return Problem(self.file, line, col, path, message)
+__all__ = ["MAX_SPEC_BYTES", "SUPPORTED_SCHEMA_VERSIONS", "Spec", "check_spec", "json_path",
+           "load_spec", "mistyped_paths", "read_spec", "resolve_ref", "schema",
+           "schema_problems"]
 
 
-@functools.lru_cache(maxsize=1)
-def schema() -> dict[str, Any]:
-    """Return the partnership schema (read once per process)."""
-    return json.loads(schema_path().read_text(encoding="utf-8"))
+@functools.lru_cache(maxsize=4)
+def _validator(path: Path) -> Draft202012Validator:
+    return Draft202012Validator(schema(path), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-@functools.lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+def check_spec(spec: Spec, resources: Resources | None = None) -> list[Problem]:
+    """Return every problem in ``spec``, schema errors and domain rules together, by position.
 
-
-def read_spec(file: str | Path) -> Spec:
-    """Read ``file`` as JSON and map its positions; raise :class:`SpecError` if it is not a spec.
-
-    Only problems that stop the reading are raised here: a missing or unreadable file, bytes that
-    are not UTF-8, malformed JSON, or JSON that is not an object.
+    ``resources`` gives the schema and the catalog folder the notice languages are checked
+    against (None: what docgen ships).
     """
-    name = str(file)
-    path = Path(file)
-
-    def fail(message: str, line: int = 0, col: int = 0) -> SpecError:
-        return SpecError(message, [Problem(name, line, col, None, message)])
-
-    try:
-        if path.is_dir():
-            raise fail("is a folder, not a spec file")
-        if path.exists() and not path.is_file():
-            raise fail("is not a regular file (a pipe or a device?); give docgen a spec file")
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_SPEC_BYTES + 1)
-    except FileNotFoundError:
-        raise fail("no such file") from None
-    except PermissionError:
-        raise fail("permission denied: docgen cannot read this file") from None
-    except OSError as e:
-        raise fail(f"cannot be read: {e.strerror or e}") from None
-    if len(raw) > MAX_SPEC_BYTES:
-        raise fail(f"is larger than {MAX_SPEC_BYTES // (1024 * 1024)} MB; a spec is a few kilobytes")
-    digest = hashlib.sha256(raw).hexdigest()
-    if raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark, as Notepad writes: harmless
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        raise fail(
-            f"is not UTF-8 text (byte 0x{raw[e.start]:02x} cannot be read); "
-            "save the file as UTF-8",
-            line,
-            col,
-        ) from None
-    if not text.strip():
-        raise fail("is empty; a spec is a JSON object, see samples/ for examples")
-    try:
-        data = json.loads(text, parse_constant=_refuse_constant)
-        smap = source_map(text)
-    except json.JSONDecodeError as e:
-        raise fail(f"malformed JSON: {_plain_json_error(e.msg)}", e.lineno, e.colno) from None
-    except _NotJSON as e:
-        # find the constant outside strings: blank out every string first, keeping offsets
-        blanked = re.sub(r'"(?:[^"\\]|\\.)*"', lambda m: " " * len(m.group()), text)
-        where = re.search(r"[:\[,]\s*(" + re.escape(e.args[0]) + ")", blanked)
-        line, col = source_map_position(text, where.start(1)) if where else (0, 0)
-        raise fail(f"malformed JSON: {e.args[0]} is not a JSON value; write a number",
-                   line, col) from None
-    except ValueError as e:  # e.g. an integer with thousands of digits
-        raise fail(f"malformed JSON: {e}") from None
-    except RecursionError:
-        raise fail("malformed JSON: nested too deeply for a spec") from None
-    if not isinstance(data, dict):
-        kind = {list: "a list", str: "a string", bool: "true or false", type(None): "null"}.get(
-            type(data), "a number"
-        )
-        raise fail(f"a spec must be a JSON object ({{ … }}), not {kind}", 1, 1)
-    return Spec(name, data, digest, smap)
-
-
-class _NotJSON(ValueError):
-    pass
-
-
-def _refuse_constant(name: str) -> Any:
-    # Python's json reads NaN and Infinity, which JSON itself does not allow
-    raise _NotJSON(name)
-
-
-_JSON_MESSAGES = {
-    "Expecting ',' delimiter": "a comma (,) is missing between two items",
-    "Expecting ':' delimiter": "a colon (:) is missing after a field name",
-    "Expecting value": "a value is missing or is not valid JSON (text needs double quotes)",
-    "Expecting property name enclosed in double quotes": (
-        "expected a field name in double quotes (is there a comma after the last item?)"
-    ),
-    "Unterminated string starting at": "a piece of text is not closed with a double quote",
-    "Invalid control character at": (
-        "a line break or tab inside text must be written as \\n or \\t"
-    ),
-    "Extra data": "there is more after the end of the JSON object",
-    "Invalid \\escape": "a backslash (\\) must be written as \\\\",
-}
-
-
-def _plain_json_error(msg: str) -> str:
-    for start, plain in _JSON_MESSAGES.items():
-        if msg.startswith(start):
-            return plain
-    return msg
-
-
-def check_spec(spec: Spec) -> list[Problem]:
-    """Return every problem in ``spec``, schema errors and domain rules together, by position."""
+    resources = resources or Resources.shipped()
     version = spec.data.get("schema_version")
     if isinstance(version, str) and version not in SUPPORTED_SCHEMA_VERSIONS:
-        from .. import __version__
-
         return [
             spec.problem(
                 ("schema_version",),
@@ -174,19 +51,17 @@ def check_spec(spec: Spec) -> list[Problem]:
                 "install a newer docgen",
             )
         ]
-    problems = schema_problems(spec)
+    problems = schema_problems(spec, resources.schema)
     problems.extend(spec.problem(path, "this field appears twice; keep one", key=True)
                     for path, _ in spec.smap.duplicates)
-    from .rules import rule_problems
-
-    problems.extend(rule_problems(spec))
+    problems.extend(rule_problems(spec, catalogs=resources.locales))
     return sorted(set(problems))
 
 
-def load_spec(file: str | Path) -> Spec:
+def load_spec(file: str | Path, resources: Resources | None = None) -> Spec:
     """Read and check ``file``; raise :class:`SpecError` with every problem if it is not valid."""
     spec = read_spec(file)
-    problems = check_spec(spec)
+    problems = check_spec(spec, resources)
     if problems:
         raise SpecError(f"{spec.file}: {len(problems)} problem(s)", problems)
     return spec
@@ -226,96 +101,44 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def resolve_ref(node: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """Follow a local ``$ref`` so that titles and properties can be read.
-
-    Returns the merged schema node and the name of the definition it came from (or None).
-    """
-    ref = node.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        name = ref.rsplit("/", 1)[1]
-        merged = dict(schema()["$defs"][name])
-        merged.update({k: v for k, v in node.items() if k != "$ref"})
-        return merged, name
-    return node, None
-
-
-def _resolve(subschema: dict[str, Any]) -> dict[str, Any]:
-    return resolve_ref(subschema)[0]
-
-
 def _suggest(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def schema_problems(spec: Spec) -> list[Problem]:
-    """Return the schema errors of ``spec`` in plain words."""
-    errors = list(_validator().iter_errors(spec.data))
+def schema_problems(spec: Spec, path: Path | None = None) -> list[Problem]:
+    """Return the errors of ``spec`` against the schema at ``path`` (None: the shipped one), in
+    plain words."""
+    path = path or Resources.shipped().schema
+    errors = list(_validator(path).iter_errors(spec.data))
     # Where a value has the wrong type, that is the one thing to say about it
     mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
     problems: list[Problem] = []
     for error in errors:
         if error.validator != "type" and tuple(error.absolute_path) in mistyped:
             continue
-        problems.extend(_explain(spec, error))
+        problems.extend(_explain(spec, error, schema(path)))
     return problems
 
 
-def mistyped_paths(spec: Spec) -> set[tuple]:
+def mistyped_paths(spec: Spec, path: Path | None = None) -> set[tuple[PathItem, ...]]:
     """Return the paths whose value has the wrong type, so that rules can stay quiet there."""
-    return {tuple(e.absolute_path) for e in _validator().iter_errors(spec.data)
+    validator = _validator(path or Resources.shipped().schema)
+    return {tuple(e.absolute_path) for e in validator.iter_errors(spec.data)
             if e.validator == "type"}
 
 
-def _explain(spec: Spec, error: ValidationError) -> list[Problem]:
-    path = tuple(error.absolute_path)
-    kind = error.validator
-    value = error.validator_value
-    instance = error.instance
-    sub = _resolve(error.schema) if isinstance(error.schema, dict) else {}
-
+def _explain(spec: Spec, error: ValidationError, root: dict[str, Any]) -> list[Problem]:
+    """Return the problems one schema error stands for, in plain words."""
+    path: tuple[PathItem, ...] = tuple(error.absolute_path)
+    kind, value, instance = error.validator, error.validator_value, error.instance
+    sub = resolve_ref(error.schema, root)[0] if isinstance(error.schema, dict) else {}
     if kind == "required":
-        props = sub.get("properties", {})
-        missing = [name for name in value if isinstance(instance, dict) and name not in instance]
-        out = []
-        # jsonschema reports each missing field separately; answer for all of them at once
-        for name in missing:
-            if f"'{name}'" not in error.message:
-                continue
-            title = _resolve(props.get(name, {})).get("title")
-            hint = f" ({title})" if title and title.lower() != name.replace("_", " ") else ""
-            out.append(spec.problem(path, f"{name!r}{hint} is missing"))
-        return out
+        return _missing_fields(spec, error, sub, root)
     if kind == "additionalProperties" and isinstance(instance, dict):
-        known = list(sub.get("properties", {}))
-        out = []
-        for name in instance:
-            if name not in known:
-                where = "the spec" if not path else sub.get("title", "this object")
-                message = f"{name!r} is not a field of {where}"
-                message += _suggest(name, known) or (
-                    f"; the fields are: {', '.join(known)}" if len(known) <= 8 else ""
-                )
-                out.append(spec.problem(path + (name,), message, key=True))
-        return out
-    if kind == "type":
-        want = value if isinstance(value, list) else [value]
-        names = " or ".join(_TYPE_NAMES.get(t, t) for t in want)
-        return [spec.problem(path, f"should be {names}, not {_kind(instance)}")]
-    if kind == "enum":
-        message = f"{_show(instance)} is not one of: {', '.join(_show(v) for v in value)}"
-        if isinstance(instance, str):
-            message += _suggest(instance, [str(v) for v in value])
-        return [spec.problem(path, message)]
-    if kind == "format":
-        plain = {
-            "date": "is not a valid date; write it as YYYY-MM-DD, e.g. 2026-08-17",
-            "email": "is not an e-mail address",
-            "uri": "is not a web address",
-            "uri-reference": "is not a valid address",
-        }.get(value, f"is not a valid {value}")
-        return [spec.problem(path, f"{_show(instance)} {plain}")]
+        return _unknown_fields(spec, path, instance, sub)
+    if kind in ("type", "enum", "format"):
+        return [spec.problem(path, _value_message(kind, value, instance) or error.message)]
     if "propertyNames" in error.relative_schema_path or "propertyNames" in error.schema_path:
         hint = sub.get("x-pattern-message", error.message)
         return [spec.problem(path + (instance,), f"{_show(instance)} is not a valid id: {hint}",
@@ -325,29 +148,82 @@ def _explain(spec: Spec, error: ValidationError) -> list[Problem]:
         if hint.startswith("is ") or hint.startswith("must "):
             return [spec.problem(path, f"{_show(instance)} {hint}")]
         return [spec.problem(path, f"{_show(instance)}: {hint}")]
+    return [spec.problem(path, _value_message(kind, value, instance) or error.message)]
+
+
+def _missing_fields(spec: Spec, error: ValidationError, sub: dict[str, Any],
+                    root: dict[str, Any]) -> list[Problem]:
+    """Say which required fields are missing, each with its title."""
+    path = tuple(error.absolute_path)
+    props = sub.get("properties", {})
+    instance = error.instance
+    missing = [name for name in error.validator_value
+               if isinstance(instance, dict) and name not in instance]
+    out = []
+    # jsonschema reports each missing field separately; answer for all of them at once
+    for name in missing:
+        if f"'{name}'" not in error.message:
+            continue
+        title = resolve_ref(props.get(name, {}), root)[0].get("title")
+        hint = f" ({title})" if title and title.lower() != name.replace("_", " ") else ""
+        out.append(spec.problem(path, f"{name!r}{hint} is missing"))
+    return out
+
+
+def _unknown_fields(spec: Spec, path: tuple[PathItem, ...], instance: dict[str, Any],
+                    sub: dict[str, Any]) -> list[Problem]:
+    """Say which fields of ``instance`` the schema does not know, with the closest it does."""
+    known = list(sub.get("properties", {}))
+    out = []
+    for name in instance:
+        if name not in known:
+            where = "the spec" if not path else sub.get("title", "this object")
+            message = f"{name!r} is not a field of {where}"
+            message += _suggest(name, known) or (
+                f"; the fields are: {', '.join(known)}" if len(known) <= 8 else ""
+            )
+            out.append(spec.problem(path + (name,), message, key=True))
+    return out
+
+
+_FORMATS = {
+    "date": "is not a valid date; write it as YYYY-MM-DD, e.g. 2026-08-17",
+    "email": "is not an e-mail address",
+    "uri": "is not a web address",
+    "uri-reference": "is not a valid address",
+}
+
+
+def _value_message(kind: str, value: Any, instance: Any) -> str | None:
+    """Return what is wrong with the value ``instance`` under the keyword ``kind`` whose
+    setting is ``value``, or None for a keyword with no plain wording."""
+    if kind == "type":
+        want = value if isinstance(value, list) else [value]
+        names = " or ".join(_TYPE_NAMES.get(t, str(t)) for t in want)
+        return f"should be {names}, not {_kind(instance)}"
+    if kind == "enum":
+        message = f"{_show(instance)} is not one of: {', '.join(_show(v) for v in value)}"
+        return message + (_suggest(instance, [str(v) for v in value])
+                          if isinstance(instance, str) else "")
+    if kind == "format":
+        return f"{_show(instance)} {_FORMATS.get(value, f'is not a valid {value}')}"
     if kind == "minLength":
-        if value == 1:
-            return [spec.problem(path, "is empty; write something or leave the field out")]
-        return [spec.problem(path, f"is too short: at least {value} characters")]
-    if kind == "maxLength":
-        return [spec.problem(path, f"is too long: {len(instance)} characters, at most {value}")]
-    if kind == "minItems":
-        return [spec.problem(path, f"needs at least {value} item{'s' if value != 1 else ''}")]
-    if kind == "maxItems":
-        return [spec.problem(path, f"has more than {value} items")]
+        return ("is empty; write something or leave the field out" if value == 1
+                else f"is too short: at least {value} characters")
     if kind == "uniqueItems":
-        seen, dupes = [], []
+        seen: list[Any] = []
+        dupes: list[Any] = []
         for item in instance:
             (dupes if item in seen else seen).append(item)
-        return [spec.problem(path, f"lists {_show(dupes[0])} more than once")]
-    if kind == "minimum":
-        return [spec.problem(path, f"{_show(instance)} is below the minimum of {value}")]
-    if kind == "maximum":
-        return [spec.problem(path, f"{_show(instance)} is above the maximum of {value}")]
-    if kind == "multipleOf":
-        return [spec.problem(path, f"{_show(instance)} has more than two decimal places")]
-    if kind == "minProperties":
-        return [spec.problem(path, "needs at least one entry")]
-    if kind == "const":
-        return [spec.problem(path, f"must be {_show(value)}")]
-    return [spec.problem(path, error.message)]
+        return f"lists {_show(dupes[0])} more than once"
+    wording: dict[str, Any] = {
+        "maxLength": lambda: f"is too long: {len(instance)} characters, at most {value}",
+        "minItems": lambda: f"needs at least {value} item{'s' if value != 1 else ''}",
+        "maxItems": lambda: f"has more than {value} items",
+        "minimum": lambda: f"{_show(instance)} is below the minimum of {value}",
+        "maximum": lambda: f"{_show(instance)} is above the maximum of {value}",
+        "multipleOf": lambda: f"{_show(instance)} has more than two decimal places",
+        "minProperties": lambda: "needs at least one entry",
+        "const": lambda: f"must be {_show(value)}",
+    }
+    return str(wording[kind]()) if kind in wording else None

@@ -1,0 +1,176 @@
+"""Check catalogs: what ``docgen i18n check`` reports, and what stops a notice from building.
+
+A catalog's problems are :class:`~docgen.errors.Problem` values located at the line of the
+message in its .po file (placeholders that differ from the source, missing plural forms,
+control characters, copies of the English), and its gaps are the messages it lacks or has only
+as fuzzy.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from babel.messages.catalog import Message
+
+from ..errors import Problem
+from .catalogs import catalog_mtime, catalog_path, message_strings, open_catalog, read_catalog
+from .extract import MessageKey, messages_used, template_paths
+from .plurals import PluralRule
+from .translate import control_characters, placeholders
+
+
+@dataclass
+class CatalogReport:
+    """Counts and problems of one catalog."""
+
+    tag: str
+    path: Path
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    obsolete: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    #: the problems of the header (the byte-order mark, Plural-Forms), which affect every message
+    header_problems: list[Problem] = field(default_factory=list)
+    #: whether the Plural-Forms header is one docgen can choose plural forms by
+    plural_rule_ok: bool = True
+    #: messages (by their msgid line) whose translation cannot be used as it is
+    broken_at: set[int] = field(default_factory=set)
+
+    fuzzy_at: list[Problem] = field(default_factory=list)
+    untranslated_at: list[Problem] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    def gaps(self) -> list[Problem]:
+        """Return a problem for each fuzzy or untranslated message."""
+        return self.fuzzy_at + self.untranslated_at
+
+
+def _suspicious_copy(msgid: str, msgstr: str, tag: str) -> bool:
+    """A translation equal to the English source is suspicious when it has real words."""
+    if tag.split("-")[0] == "en" or msgid != msgstr:
+        return False
+    words = re.sub(r"\{[^}]*\}", "", msgid)
+    return len(re.findall(r"[A-Za-z]{3,}", words)) >= 2
+
+
+def _key(context: str | None, msgid: object) -> tuple[str | None, object]:
+    return context, msgid if isinstance(msgid, str) else tuple(msgid)  # type: ignore[arg-type]
+
+
+def check_catalog(tag: str, path: Path | None = None, *,
+                  templates: Path | None = None) -> CatalogReport:
+    """Count and check the catalog of ``tag`` at ``path`` (None: the shipped one) against the
+    messages of the templates in ``templates`` (None: the shipped ones): placeholders, plural
+    forms, copies of English."""
+    path = path or catalog_path(tag)
+    report = CatalogReport(tag, path)
+    opened = open_catalog(path, tag)
+    catalog = opened.catalog
+    report.problems.extend(opened.problems)
+    report.header_problems = list(opened.problems)
+    report.plural_rule_ok = opened.rule is not None
+    present = {_key(m.context, m.id) for m in catalog}
+    for template in template_paths(templates):
+        for context, msgid in messages_used(template):
+            if _key(context, msgid) not in present:
+                label = (msgid if isinstance(msgid, str) else msgid[0])[:50]
+                report.untranslated += 1
+                report.untranslated_at.append(Problem(str(path), message=(
+                    f"not in the catalog: {label!r}; run `docgen i18n update`")))
+    report.obsolete = len(catalog.obsolete)
+    for message in catalog:
+        if message.id:
+            _count(report, message, opened.rule)
+            if message.lineno in opened.broken:
+                report.problems.append(opened.broken[message.lineno])
+                report.broken_at.add(message.lineno)
+    return report
+
+
+def _count(report: CatalogReport, message: Message, rule: PluralRule | None) -> None:
+    """Count ``message`` in ``report`` as fuzzy, untranslated or translated, with its problems."""
+    ids, strs = message_strings(message.id), message_strings(message.string)
+
+    def at(text: str) -> Problem:
+        return Problem(str(report.path), message.lineno or 0, message=text)
+
+    if message.fuzzy:
+        report.fuzzy += 1
+        report.fuzzy_at.append(at(f"fuzzy (review it, then remove the fuzzy flag): "
+                                  f"{ids[0][:50]!r}"))
+        return
+    if not all(strs) or (message.pluralizable and rule is not None and len(strs) < rule.count):
+        report.untranslated += 1
+        report.untranslated_at.append(at(f"not translated: {ids[0][:50]!r}"))
+        return
+    report.translated += 1
+    report.problems.extend(at(text) for text in _translation_problems(message, ids, strs, rule,
+                                                                      report.tag))
+
+
+def _translation_problems(message: Message, ids: list[str], strs: list[str],
+                          rule: PluralRule | None, tag: str) -> Iterable[str]:
+    """Yield what is wrong with a translated message: plural forms, control characters,
+    placeholders, an unchanged copy of the English."""
+    if message.pluralizable and rule and len(strs) != rule.count:
+        yield f"{len(strs)} plural forms, but the catalog needs {rule.count}"
+    controls = sorted({c for text in strs for c in control_characters(text)})
+    if controls:
+        yield (f"the translation contains a control character ({', '.join(controls)}) that a "
+               "document cannot show; delete it (in Poedit, retype the text around it)")
+    wanted = sorted(set(placeholders(ids[0])) | set(placeholders(ids[-1])))
+    for i, text in enumerate(strs):
+        got = sorted(set(placeholders(text)))
+        if got != wanted:
+            missing = sorted(set(wanted) - set(got))
+            extra = sorted(set(got) - set(wanted))
+            detail = "; ".join(filter(None, [
+                f"missing {', '.join('{' + n + '}' for n in missing)}" if missing else "",
+                f"unknown {', '.join('{' + n + '}' for n in extra)}" if extra else ""]))
+            form = f" (plural form {i})" if message.pluralizable else ""
+            yield f"placeholders differ from the source{form}: {detail}"
+    if _suspicious_copy(ids[0], strs[0], tag):
+        yield f"the translation is the English source unchanged: {ids[0][:50]!r}"
+
+
+def unusable_messages(tag: str, used: Iterable[MessageKey],
+                      path: Path | None = None) -> list[Problem]:
+    """Return why the catalog of ``tag`` at ``path`` (None: the shipped one) cannot serve each
+    message in ``used``, if it cannot."""
+    path = path or catalog_path(tag)
+    return list(_unusable(tag, tuple(used), str(path), catalog_mtime(tag, path)))
+
+
+@functools.lru_cache(maxsize=64)
+def _unusable(tag: str, used: tuple[MessageKey, ...], path_text: str,
+              mtime_ns: int) -> tuple[Problem, ...]:
+    path = Path(path_text)
+    report = check_catalog(tag, path)
+    catalog = read_catalog(path, tag)
+    broken = {p.line for p in report.problems}
+    out = list(report.header_problems)
+    for context, msgid in used:
+        message = catalog.get(msgid, context=context)
+        label = (msgid if isinstance(msgid, str) else msgid[0])[:50]
+        line = message.lineno or 0 if message is not None else 0
+        if message is None:
+            problem = f"no translation of {label!r}"
+        elif message.fuzzy:
+            problem = (f"the translation of {label!r} is marked fuzzy (it may be out of date); "
+                       "review it and remove the fuzzy flag")
+        elif not all(message_strings(message.string)):
+            problem = f"no translation of {label!r}"
+        elif message.lineno in broken or message.lineno in report.broken_at:
+            problem = f"the translation of {label!r} is broken; run `docgen i18n check`"
+        else:
+            continue
+        out.append(Problem(str(path), line, message=problem))
+    return tuple(out)

@@ -1,0 +1,172 @@
+"""Translations as a render uses them: gettext for one locale, named placeholders filled in, and
+values isolated in right-to-left text.
+
+A catalog is data, like a spec: a translation may only name the placeholders of its source
+(``{school}``), never reach into Python (``{school.__class__}``) or reformat a value.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.support import Translations
+
+from .catalogs import FALLBACK_PLURALS, catalog_mtime, message_strings, open_catalog
+from .locales import DOMAIN, catalog_path
+from .plurals import PluralRule, expected_rule, parse_plural_forms
+
+FSI, RLI, PDI = "\u2068", "\u2067", "\u2069"  # first-strong / right-to-left isolate … pop
+
+
+
+def placeholders(text: str) -> list[str]:
+    """Return the ``{name}`` fields in ``text``, in order, with repeats; a field with a format,
+    a conversion, an attribute or an index is returned whole, so it never matches a name."""
+    try:
+        fields = []
+        for _, name, spec, conversion in string.Formatter().parse(text):
+            if name is None:
+                continue
+            plain = name.isidentifier() and not spec and not conversion
+            fields.append(name if plain else "{" + name + (f"!{conversion}" if conversion
+                                                           else "") + (f":{spec}" if spec
+                                                                       else "") + "}")
+        return fields
+    except ValueError:
+        return ["<unbalanced braces>"]
+
+
+class _PlainFields(string.Formatter):
+    """str.format for translations: whole named fields only; no attributes, indexes, formats.
+
+    A catalog is data, like a spec: ``{school.__class__}`` or ``{school:.3}`` in a translation
+    must not reach into Python or change a value.
+    """
+
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
+        if not field_name.isidentifier():
+            raise ValueError(f"{{{field_name}}} is not a plain placeholder")
+        return self.get_value(field_name, args, kwargs), field_name
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec:
+            raise ValueError(f"format {format_spec!r} is not allowed in a translation")
+        return str(value)
+
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        if conversion:
+            raise ValueError(f"conversion !{conversion} is not allowed in a translation")
+        return value
+
+
+_FORMATTER = _PlainFields()
+
+
+def fill(text: str, values: dict[str, Any]) -> str:
+    """Put ``values`` into the ``{name}`` placeholders of ``text``, and nothing else."""
+    return _FORMATTER.vformat(text, (), values) if values or "{" in text else text
+
+
+class ListText(str):
+    """A list already written out ("A, B and C"); in right-to-left text it is isolated as RTL
+    with each item isolated on its own, so Latin items keep their order among Arabic words."""
+
+
+def isolate(value: Any) -> str:
+    """Wrap ``value`` in Unicode isolates for right-to-left text (DOMAIN.md §4.2)."""
+    if isinstance(value, ListText):
+        return f"{RLI}{value}{PDI}"
+    return f"{FSI}{value}{PDI}"
+
+
+def text_direction(tag: str) -> str:
+    """Return "rtl" or "ltr" for the BCP 47 ``tag``."""
+    direction: str = Locale.parse(tag, sep="-").text_direction
+    return direction
+
+
+def control_characters(text: str) -> list[str]:
+    """Return the control characters in ``text`` that a document cannot hold, as U+XXXX."""
+    return sorted({f"U+{ord(c):04X}" for c in text
+                   if (ord(c) < 32 and c not in "\t\n\r") or 0x7F <= ord(c) < 0xA0})
+
+
+def sound(message: Message) -> bool:
+    """Whether every form of a translation has exactly the placeholders of its source."""
+    ids = message_strings(message.id)
+    wanted = sorted(set(placeholders(ids[0])) | set(placeholders(ids[-1])))
+    return all(sorted(set(placeholders(text))) == wanted
+               for text in message_strings(message.string) if text)
+
+
+@dataclass
+class Translator:
+    """gettext for one locale, with named placeholders filled in (isolated in RTL text)."""
+
+    tag: str
+    translations: Any
+    rtl: bool = False
+
+    def _fill(self, text: str, values: dict[str, Any]) -> str:
+        if self.rtl:
+            values = {k: isolate(v) for k, v in values.items()}
+        return fill(text, values)
+
+    def gettext(self, message: str, **values: Any) -> str:
+        return self._fill(self.translations.gettext(message), values)
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        return self._fill(self.translations.ngettext(singular, plural, n), values)
+
+    def pgettext(self, context: str, message: str, **values: Any) -> str:
+        return self._fill(self.translations.pgettext(context, message), values)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int, **values: Any) -> str:
+        return self._fill(self.translations.npgettext(context, singular, plural, n), values)
+
+
+def translations_from(catalog: Catalog, *, use_fuzzy: bool = False,
+                      rule: PluralRule | None = None) -> Translations:
+    """Return gettext translations compiled in memory from ``catalog``; with ``rule``, plural
+    forms are chosen by docgen's evaluator of it rather than by gettext's."""
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=use_fuzzy)
+    buf.seek(0)
+    translations = Translations(fp=buf, domain=DOMAIN)
+    if rule is not None:
+        translations.plural = rule.form  # type: ignore[assignment]  # gettext passes an int
+    return translations
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_translator(path: str, mtime_ns: int, tag: str, use_fuzzy: bool) -> Translator:
+    opened = open_catalog(Path(path), tag)
+    catalog = opened.catalog
+    for message in list(catalog):
+        strings = message_strings(message.string)
+        # a broken translation falls back to the English source rather than fail the letter
+        if message.id and message.string and (
+                message.lineno in opened.broken
+                or not sound(message)
+                or any(control_characters(s) for s in strings if s)
+                or (message.pluralizable and (opened.rule is None
+                                              or len(strings) != opened.rule.count))):
+            catalog.delete(message.id, context=message.context)
+    rule = opened.rule or expected_rule(tag) or parse_plural_forms(FALLBACK_PLURALS)
+    return Translator(tag, translations_from(catalog, use_fuzzy=use_fuzzy, rule=rule),
+                      text_direction(tag) == "rtl")
+
+
+def translator(tag: str, *, base: Path | None = None, use_fuzzy: bool = False) -> Translator:
+    """Return the translator for ``tag`` from its catalog in the folder ``base`` (None: the
+    shipped catalogs), read once while the file is unchanged."""
+    path = catalog_path(tag, base)
+    return _cached_translator(str(path), catalog_mtime(tag, path), tag, use_fuzzy)

@@ -1,0 +1,82 @@
+"""Start and update catalogs from the templates' messages (``docgen i18n init`` and ``update``).
+
+Both write where they are told (the ``base`` folder) and never rewrite a translator's
+Plural-Forms header.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog
+from babel.messages.plurals import get_plural
+
+from .. import __version__
+from ..errors import CatalogError, Problem
+from .catalogs import (DOMAIN, available_locales, catalog_path, open_catalog, read_catalog,
+                       set_plurals, write_catalog)
+from .extract import write_template
+from .locales import normalise
+from .plurals import expected_rule
+
+
+def conventional_plurals(tag: str, locale: Locale) -> tuple[int, str]:
+    """Return the plural count and rule a new catalog of ``tag`` starts with: docgen's table
+    (``plurals.expected_rule``), else, for a language it does not list, Babel's CLDR rule."""
+    rule = expected_rule(tag)
+    if rule is not None:
+        return rule.count, rule.expr
+    babel_rule = get_plural(locale)
+    return babel_rule.num_plurals, babel_rule.plural_expr
+
+
+def init_catalog(tag: str, base: Path) -> Path:
+    """Start the catalog of ``tag`` in ``base`` from the templates; raise if it exists or the
+    language is unknown."""
+    tag = normalise(tag)
+    try:
+        locale = Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError):
+        raise CatalogError(f"{tag!r} is not a language Babel knows; use a BCP 47 tag such as "
+                           "'fr' or 'pt-BR'") from None
+    path = catalog_path(tag, base)
+    if path.exists():
+        raise CatalogError(f"{path}: already exists; run docgen i18n update instead")
+    pot = read_catalog(write_template(base))
+    catalog = Catalog(locale=locale, domain=DOMAIN, project="docgen", version=__version__,
+                      charset="utf-8", fuzzy=False)
+    set_plurals(catalog, *conventional_plurals(tag, locale))
+    for message in pot:
+        if message.id:
+            catalog.add(message.id, "" if isinstance(message.id, str) else
+                        ("",) * catalog.num_plurals, message.locations,
+                        auto_comments=message.auto_comments, context=message.context,
+                        flags=message.flags)
+    write_catalog(catalog, path)
+    return path
+
+
+def update_catalogs(base: Path) -> list[Path]:
+    """Update every catalog under ``base`` from the templates; return the files written.
+
+    Like ``pybabel update --previous``: a changed message keeps its old translation, marked
+    fuzzy, with the old source text as ``#|`` lines; messages no longer used become obsolete.
+    The Plural-Forms header is the translator's and is never rewritten: a catalog whose header
+    docgen cannot use is refused, with every such catalog named, and none is written.
+    """
+    opened = [open_catalog(catalog_path(tag, base), tag) for tag in available_locales(base)]
+    problems = [o.plural_problem for o in opened if o.plural_problem is not None]
+    if problems:
+        raise CatalogError("no catalog was updated: fix the Plural-Forms headers first",
+                           problems + [Problem(
+                               str(base), 0, 0, None, "no catalog was updated: fix the "
+                               "Plural-Forms header above first, then run docgen i18n update "
+                               "again")])
+    pot = read_catalog(write_template(base))
+    written = []
+    for each in opened:
+        each.catalog.update(pot, no_fuzzy_matching=False, update_header_comment=False)
+        write_catalog(each.catalog, each.path, include_previous=True)
+        written.append(each.path)
+    return written
