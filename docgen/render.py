@@ -508,7 +508,8 @@ def render(template: CompiledTemplate, context: dict[str, Any], *,
                 root = parse_xml(raw, template.label, name)
                 _pin_core_properties(root, source_date)
                 rendered[name] = _serialise(root)
-    return archive.write_package(template.members, rendered, archive.rendered(source_date))
+    return archive.write_package(template.members, rendered,
+                                 archive.rendered_style(source_date))
 
 
 _CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"

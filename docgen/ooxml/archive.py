@@ -140,10 +140,11 @@ class ZipStyle:
 
 
 #: Saved packages (the redline): 1980-01-01, Unix rw-r--r--, zlib's default level.
-SAVED = ZipStyle((1980, 1, 1, 0, 0, 0), create_system=3, external_attr=0o644 << 16, level=None)
+SAVED_STYLE = ZipStyle((1980, 1, 1, 0, 0, 0), create_system=3, external_attr=0o644 << 16,
+                       level=None)
 
 
-def rendered(when: dt.datetime) -> ZipStyle:
+def rendered_style(when: dt.datetime) -> ZipStyle:
     """Return the style of rendered documents: stamped ``when`` (the document's date), no file
     attributes, level 3 (within a third of level 6's size at a third of its time)."""
     low = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)

@@ -235,7 +235,7 @@ class Package:
         """The package as a zip with fixed timestamps, so the same parts give the same bytes."""
         return archive.write_zip(
             ((part, self._serialised(part, data)) for part, data in self.parts.items()),
-            archive.SAVED)
+            archive.SAVED_STYLE)
 
     def _serialised(self, part: str, data: bytes) -> bytes:
         tree = self._trees.get(part)
