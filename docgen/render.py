@@ -6,50 +6,43 @@ re-compiles it as a Jinja template on every render; here each XML part is patche
 own ``patch_xml``) and compiled once, and a render is a Jinja render plus a zip write.
 
 Safety: the Jinja environment is sandboxed, autoescapes every value for XML and raises on any
-undefined name. Spec values are data: Jinja never evaluates them. Packages are read with size
-limits and XML is parsed with entity resolution and network access off.
+undefined name. Spec values are data: Jinja never evaluates them. Templates are read and their
+XML parsed by the one OOXML reader (:mod:`docgen.ooxml.archive`), under docgen's one set of
+limits and its DOCTYPE rule, and documents written by its one reproducible writer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
-import io
 import re
-import struct
 import threading
 import traceback
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 from babel.lists import format_list
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, pass_context
 from jinja2 import TemplateError as JinjaTemplateError
-from jinja2.exceptions import UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
+from .errors import DocgenError, TemplateError
+from .i18n.locales import babel_locale
+from .ooxml import archive
 from .ooxml.direction import mark_language, set_default_language
-from .errors import TemplateError
 from .ooxml.layout import MARK as FIT_MARK
 from .ooxml.layout import fit_tables
-from .i18n.locales import babel_locale
 from .i18n.translate import FSI, PDI, ListText, fill
+from .ooxml.sequence import insert
 
 # docxtpl's XML clean-up is stateless; an instance without a document is enough to call it.
 _DOCXTPL = DocxTemplate.__new__(DocxTemplate)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-#: Limits on a template package: a generous ceiling for a document of a few hundred pages.
-MAX_MEMBERS = 2000
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 200  # a member that inflates more than this is a zip bomb, not a document
 
 _RENDERED_PARTS = re.compile(
     r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml"
@@ -57,23 +50,50 @@ _RENDERED_PARTS = re.compile(
 _TAG = re.compile(r"\{[{%#]")
 
 
-def xml_parser() -> etree.XMLParser:
-    """Return a parser that resolves no entities, loads no DTD and reaches no network."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False, remove_blank_text=False)
+@dataclass(frozen=True)
+class _TemplateRefusals:
+    """Why a template is refused, as :class:`TemplateError` naming the template."""
+
+    label: str
+
+    def _error(self, message: str) -> DocgenError:
+        return TemplateError(f"{self.label}: {message}")
+
+    def not_a_zip(self) -> DocgenError:
+        return self._error("is not a DOCX file (it is not a zip package)")
+
+    # an empty file and a binary .doc are not zip packages either
+    empty = ole = not_a_zip
+
+    def too_many_parts(self, count: int) -> DocgenError:
+        return self._error(f"has {count} parts; a document has far fewer")
+
+    def encrypted(self) -> DocgenError:
+        return self._error("is password-protected; save it without a password")
+
+    def too_large(self, part: str) -> DocgenError:
+        return self._error("inflates to more than a document can hold (a zip bomb?); "
+                           "refusing to read it")
+
+    def damaged(self, part: str | None, error: BaseException) -> DocgenError:
+        return self._error(f"the DOCX package is damaged ({error})")
+
+    def entities(self, part: str) -> DocgenError:
+        return self._error(f"{part}: contains a DOCTYPE or entity declaration, which a Word "
+                           "document never has; refusing to read it")
+
+    def malformed(self, part: str, line: int, message: str) -> DocgenError:
+        return self._error(f"{part}: the XML is not well formed ({message})")
 
 
-def parse_xml(data: bytes | str, where: str) -> etree._Element:
-    """Parse one XML part safely; raise :class:`TemplateError` naming ``where`` if it is bad."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    if b"<!DOCTYPE" in data[:2048] or b"<!ENTITY" in data:
-        raise TemplateError(f"{where}: contains a DOCTYPE or entity declaration, which a Word "
-                            "document never has; refusing to read it")
-    try:
-        return etree.fromstring(data, xml_parser())
-    except etree.XMLSyntaxError as e:
-        raise TemplateError(f"{where}: the XML is not well formed ({e.msg})") from None
+def parse_xml(data: bytes | str, label: str, part: str) -> etree._Element:
+    """Parse ``part`` of the template ``label`` safely; raise :class:`TemplateError` naming both
+    if it declares entities or is not well formed."""
+    return archive.parse_part(data, part, _TemplateRefusals(label))
+
+
+def _serialise(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 # --- the Jinja environment --------------------------------------------------------------------
@@ -136,7 +156,22 @@ class _SourceLanguage:
         return self._fill(singular if n == 1 else plural, values)
 
 
-def _translator(ctx: Any, tag: str | None = None) -> Any:
+class _Translator(Protocol):
+    """What a template's ``_()`` calls need: a catalog's translator or the source language."""
+
+    rtl: bool
+
+    def gettext(self, message: str, **values: Any) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str: ...
+
+    def pgettext(self, context: str, message: str, **values: Any) -> str: ...
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int,
+                  **values: Any) -> str: ...
+
+
+def _translator(ctx: Any, tag: str | None = None) -> _Translator:
     if tag is not None:
         return ctx.get("_translators", {}).get(tag) or _SourceLanguage()
     found = ctx.get("_translator")
@@ -205,7 +240,7 @@ class CompiledTemplate:
 
     path: Path
     sha256: str
-    members: list[tuple[zipfile.ZipInfo, bytes]]
+    members: list[archive.Member]
     parts: dict[str, _Part] = field(default_factory=dict)
 
     @property
@@ -216,17 +251,17 @@ class CompiledTemplate:
 _P_START = re.compile(r"<w:p([ >])")
 
 
-def _paragraph_texts(xml: str, where: str) -> list[str]:
-    root = parse_xml(xml, where)
+def _paragraph_texts(xml: str, label: str, name: str) -> list[str]:
+    root = parse_xml(xml, label, name)
     texts = []
     for p in root.iter(f"{{{W}}}p"):
         texts.append("".join(t.text or "" for t in p.iter(f"{{{W}}}t")))
     return texts
 
 
-def _mark_column_loops(xml: str, where: str) -> str:
+def _mark_column_loops(xml: str, label: str, name: str) -> str:
     """Mark each table that has a ``{%tc`` column loop, for :func:`fit_tables` after rendering."""
-    root = parse_xml(xml, where)
+    root = parse_xml(xml, label, name)
     marked = False
     for tbl in root.iter(f"{{{W}}}tbl"):
         if any("{%tc" in (t.text or "") for t in tbl.iter(f"{{{W}}}t")):
@@ -234,8 +269,7 @@ def _mark_column_loops(xml: str, where: str) -> str:
             marked = True
     if not marked:
         return xml
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                          standalone=True).decode("utf-8")
+    return _serialise(root).decode("utf-8")
 
 
 def _unescape_in_tags(match: re.Match[str]) -> str:
@@ -248,11 +282,11 @@ def patched_source(xml: str, label: str, name: str) -> tuple[str, list[int], lis
     """Return a part's Jinja source, its line-to-paragraph map, paragraph texts, column loops."""
     has_tc_loops = "{%tc" in xml
     if has_tc_loops:
-        xml = _mark_column_loops(xml, f"{label}: {name}")
+        xml = _mark_column_loops(xml, label, name)
     # Word and python-docx put a newline after the XML declaration; drop it, so that a newline
     # in the output means a value asked for a line break (docxtpl's listing)
     xml = re.sub(r"^(<\?xml[^>]*\?>)\s+", r"\1", xml)
-    texts = _paragraph_texts(xml, f"{label}: {name}")
+    texts = _paragraph_texts(xml, label, name)
     counter = iter(range(1, len(texts) + 1))
     marked = _P_START.sub(lambda m: f'<w:p x-n="{next(counter)}"{m.group(1)}', xml)
     patched = _DOCXTPL.patch_xml(marked)
@@ -280,11 +314,8 @@ def patched_source(xml: str, label: str, name: str) -> tuple[str, list[int], lis
 
 def jinja_source_of_docx(data: bytes, label: str) -> tuple[str, list[int]]:
     """Return the Jinja source of a DOCX's body without XML tags, and its paragraph map."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            xml = zf.read("word/document.xml").decode("utf-8")
-    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError) as e:
-        raise TemplateError(f"{label}: is not a DOCX template ({e})") from None
+    xml = _decoded(dict(_read_members(data, label))["word/document.xml"], label,
+                   "word/document.xml")
     source, line_map, _, _ = patched_source(xml, label, "word/document.xml")
     return re.sub(r"<[^>]+>", "", source), line_map
 
@@ -340,39 +371,22 @@ def _where(label: str, part: str, number: int, texts: list[str]) -> str:
     return f"{label}:{story}"
 
 
-def read_package(path: Path) -> list[tuple[zipfile.ZipInfo, bytes]]:
-    """Read the members of the DOCX at ``path`` with size limits; raise on anything unsafe."""
-    label = str(path)
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            if len(infos) > MAX_MEMBERS:
-                raise TemplateError(f"{label}: has {len(infos)} parts; a document has far fewer")
-            total = 0
-            members = []
-            for info in infos:
-                if info.flag_bits & 0x1:
-                    raise TemplateError(f"{label}: is password-protected; save it without a "
-                                        "password")
-                total += info.file_size
-                ratio = info.file_size / max(info.compress_size, 1)
-                if total > MAX_UNCOMPRESSED or (info.file_size > 1 << 20 and ratio > MAX_RATIO):
-                    raise TemplateError(f"{label}: inflates to more than a document can hold "
-                                        "(a zip bomb?); refusing to read it")
-                members.append((info, zf.read(info)))
-    except FileNotFoundError:
-        raise TemplateError(f"{label}: no such template") from None
-    except zipfile.BadZipFile:
-        raise TemplateError(f"{label}: is not a DOCX file (it is not a zip package)") from None
-    except (zlib.error, EOFError, ValueError, NotImplementedError, KeyError, struct.error) as e:
-        raise TemplateError(f"{label}: the DOCX package is damaged ({e})") from None
-    except OSError as e:
-        raise TemplateError(f"{label}: cannot be read: {e.strerror or e}") from None
-    names = {info.filename for info, _ in members}
+def _read_members(data: bytes, label: str) -> list[archive.Member]:
+    """Return the members of the template ``data``; refuse one that is not a Word document."""
+    members = archive.read_members(data, _TemplateRefusals(label))
+    names = {name for name, _ in members}
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
         raise TemplateError(f"{label}: is a zip file but not a Word document "
                             "(no word/document.xml)")
     return members
+
+
+def _decoded(raw: bytes, label: str, name: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise TemplateError(f"{label}: {name} is not UTF-8 XML; save the template again from "
+                            "Word or LibreOffice") from None
 
 
 _CACHE: dict[tuple[str, str], CompiledTemplate] = {}
@@ -383,7 +397,9 @@ _ENV = make_environment()
 def compile_template(path: Path) -> CompiledTemplate:
     """Return the compiled template at ``path``, compiling it on first use in this process."""
     try:
-        data = Path(path).read_bytes() if Path(path).is_file() else b""
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise TemplateError(f"{path}: no such template") from None
     except OSError as e:
         raise TemplateError(f"{path}: cannot be read: {e.strerror or e}") from None
     digest = hashlib.sha256(data).hexdigest()
@@ -392,18 +408,12 @@ def compile_template(path: Path) -> CompiledTemplate:
         cached = _CACHE.get(key)
     if cached:
         return cached
-    members = read_package(Path(path))
-    compiled = CompiledTemplate(Path(path), digest, members)
-    for info, raw in members:
-        if _RENDERED_PARTS.fullmatch(info.filename):
-            try:
-                xml = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise TemplateError(f"{compiled.label}: {info.filename} is not UTF-8 XML; "
-                                    "save the template again from Word or LibreOffice") from None
+    compiled = CompiledTemplate(Path(path), digest, _read_members(data, str(path)))
+    for name, raw in compiled.members:
+        if _RENDERED_PARTS.fullmatch(name):
+            xml = _decoded(raw, compiled.label, name)
             if _TAG.search(xml):
-                compiled.parts[info.filename] = _compile_part(_ENV, compiled.label,
-                                                              info.filename, xml)
+                compiled.parts[name] = _compile_part(_ENV, compiled.label, name, xml)
     with _CACHE_LOCK:
         _CACHE[key] = compiled
     return compiled
@@ -414,7 +424,7 @@ def compile_template(path: Path) -> CompiledTemplate:
 
 def _render_part(part: _Part, context: dict[str, Any]) -> str:
     try:
-        out = part.template.render(context)
+        out: str = part.template.render(context)
     except UndefinedError as e:
         m = re.search(r"'([^']+)' is undefined|attribute '([^']+)'|element '([^']+)'", str(e))
         name = next((g for g in m.groups() if g), None) if m else None
@@ -474,31 +484,29 @@ def render(template: CompiledTemplate, context: dict[str, Any], *,
     rendered: dict[str, bytes] = {}
     for name, part in template.parts.items():
         xml = _render_part(part, context)
-        root = parse_xml(xml, f"{template.label}: {name} after rendering")
+        root = parse_xml(xml, template.label, f"{name} after rendering")
         if part.has_tc_loops:
             fit_tables(root)
         if language is not None and name.startswith("word/"):
             mark_language(root, language.tag, language.rtl, dict(language.by_text))
         if name == "docProps/core.xml":
             _pin_core_properties(root, source_date)
-        rendered[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                        standalone=True)
+        rendered[name] = _serialise(root)
     if language is not None:
         # the document's own language, which LibreOffice writes as the PDF's /Lang
-        for info, raw in template.members:
-            if info.filename == "word/styles.xml":
-                root = parse_xml(raw, f"{template.label}: word/styles.xml")
+        for name, raw in template.members:
+            if name == "word/styles.xml":
+                root = parse_xml(raw, template.label, name)
                 set_default_language(root, language.tag)
-                rendered[info.filename] = etree.tostring(
-                    root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                rendered[name] = _serialise(root)
     if "docProps/core.xml" not in rendered:
-        for info, raw in template.members:
-            if info.filename == "docProps/core.xml":
-                root = parse_xml(raw, f"{template.label}: docProps/core.xml")
+        for name, raw in template.members:
+            if name == "docProps/core.xml":
+                root = parse_xml(raw, template.label, name)
                 _pin_core_properties(root, source_date)
-                rendered[info.filename] = etree.tostring(
-                    root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return write_package(template.members, rendered, source_date)
+                rendered[name] = _serialise(root)
+    return archive.write_package(template.members, rendered,
+                                 archive.rendered_style(source_date))
 
 
 _CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
@@ -512,64 +520,16 @@ def _pin_core_properties(root: etree._Element, when: dt.datetime) -> None:
     for tag in ("created", "modified"):
         el = root.find(f"{{{_DCTERMS}}}{tag}")
         if el is None:
-            el = etree.SubElement(root, f"{{{_DCTERMS}}}{tag}")
+            el = insert(root, etree.Element(f"{{{_DCTERMS}}}{tag}"))
             el.set(f"{{{_XSI}}}type", "dcterms:W3CDTF")
         el.text = stamp
     for tag, value in (("lastModifiedBy", "docgen"), ("revision", "1")):
         el = root.find(f"{{{_CP}}}{tag}")
         if el is None:
-            el = etree.SubElement(root, f"{{{_CP}}}{tag}")
+            el = insert(root, etree.Element(f"{{{_CP}}}{tag}"))
         el.text = value
     for el in root.findall(f"{{{_CP}}}lastPrinted"):
         root.remove(el)
-
-
-def _zip_info(name: str, stamp: tuple[int, ...]) -> zipfile.ZipInfo:
-    zinfo = zipfile.ZipInfo(name, date_time=stamp)
-    zinfo.compress_type = zipfile.ZIP_DEFLATED
-    zinfo.create_system = 0
-    zinfo.external_attr = 0
-    return zinfo
-
-
-def _zip_stamp(when: dt.datetime) -> tuple[int, ...]:
-    # a zip entry can only say 1980 to 2107
-    low = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
-    high = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.timezone.utc)
-    return min(max(when, low), high).timetuple()[:6]
-
-
-# level 3: within a third of level 6's size at a third of its time
-_LEVEL = 3
-
-
-@functools.lru_cache(maxsize=32)
-def _static_prefix(members: tuple[tuple[str, bytes], ...], stamp: tuple[int, ...]) -> bytes:
-    """Return a zip of the members that never change, compressed once per template and date."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, raw in members:
-            zf.writestr(_zip_info(name, stamp), raw, compresslevel=_LEVEL)
-    return buf.getvalue()
-
-
-def write_package(members: list[tuple[zipfile.ZipInfo, bytes]], replace: dict[str, bytes],
-                  when: dt.datetime) -> bytes:
-    """Return a zip of ``members`` (with ``replace`` substituted) that is byte-reproducible.
-
-    The members that ``replace`` leaves alone come first, ``[Content_Types].xml`` leading, from a
-    cached archive; the replaced ones are appended to it.
-    """
-    stamp = _zip_stamp(when)
-    order = sorted(members, key=lambda m: m[0].filename != "[Content_Types].xml")
-    static = tuple((info.filename, raw) for info, raw in order if info.filename not in replace)
-    buf = io.BytesIO(_static_prefix(static, stamp))
-    with zipfile.ZipFile(buf, "a") as zf:
-        for info, _ in order:
-            if info.filename in replace:
-                zf.writestr(_zip_info(info.filename, stamp), replace[info.filename],
-                            compresslevel=_LEVEL)
-    return buf.getvalue()
 
 
 RenderFn = Callable[[CompiledTemplate, dict[str, Any]], bytes]

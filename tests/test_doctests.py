@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["docgen.errors", "docgen.formatting", "docgen.i18n.plurals", "docgen.ooxml.sequence"]
+MODULES = ["docgen.errors", "docgen.formatting", "docgen.i18n.plurals", "docgen.ooxml.limits",
+           "docgen.ooxml.sequence"]
 
 
 @pytest.mark.parametrize("name", MODULES)

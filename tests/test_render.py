@@ -187,3 +187,56 @@ def test_malformed_xml_in_a_template_names_the_file_and_part(tmp_path: Path) -> 
     with pytest.raises(TemplateError) as info:
         compile_template(bad)
     assert info.value.message.startswith(f"{bad}: word/document.xml: the XML is not well formed")
+
+
+def test_a_doctype_deep_inside_a_template_part_is_refused_too(tmp_path: Path) -> None:
+    late = b"<!-- " + b"padding " * 1024 + b"--><!DOCTYPE d></w:body>"
+    evil = with_document_xml(tmp_path, "late.docx", b"</w:body>", late)
+    with pytest.raises(TemplateError) as info:
+        compile_template(evil)
+    assert info.value.message == (f"{evil}: word/document.xml: contains a DOCTYPE or entity "
+                                  "declaration, which a Word document never has; refusing to "
+                                  "read it")
+
+
+def test_a_template_is_refused_for_the_same_reasons_as_a_document_to_compare(
+        tmp_path: Path) -> None:
+    from docgen.errors import DocxError
+    from docgen.ooxml.package import Package
+
+    evil = with_document_xml(tmp_path, "evil.docx", b"?>",
+                             b'?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>')
+    with pytest.raises(TemplateError, match="DOCTYPE or entity declaration"):
+        compile_template(evil)
+    with pytest.raises(DocxError, match=r"declares XML entities \(a DOCTYPE\)"):
+        Package.open(evil.read_bytes(), "evil.docx").xml("word/document.xml")
+
+
+def test_a_template_with_more_parts_than_docgen_reads_is_refused(tmp_path: Path) -> None:
+    from docgen.ooxml.limits import MAX_PARTS
+
+    good = make_template(tmp_path, "{{ purpose }}")
+    crowded = tmp_path / "crowded.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(crowded, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        for n in range(MAX_PARTS + 1 - len(src.infolist())):
+            dst.writestr(f"extra/part{n}.xml", b"<a/>")
+    with pytest.raises(TemplateError) as info:
+        compile_template(crowded)
+    assert info.value.message == f"{crowded}: has {MAX_PARTS + 1} parts; a document has far fewer"
+
+
+def test_a_damaged_part_names_the_template(tmp_path: Path) -> None:
+    good = make_template(tmp_path, "{{ purpose }}")
+    data = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as zf:
+        info = zf.getinfo("word/document.xml")
+    # flip a byte of the part's compressed data: its checksum no longer matches
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + info.compress_size // 2] ^= 0xFF
+    damaged = tmp_path / "damaged.docx"
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(TemplateError) as raised:
+        compile_template(damaged)
+    assert raised.value.message.startswith(f"{damaged}: the DOCX package is damaged (")

@@ -58,3 +58,21 @@ def test_an_unknown_parent_or_child_is_a_mistake_in_docgen_not_a_silent_append()
         get_or_add(xml("<w:body/>"), "w:p")
     with pytest.raises(KeyError, match="is not a child of"):
         get_or_add(xml("<w:pPr/>"), "w:tbl")
+
+
+def test_a_paragraphs_properties_come_first_even_before_a_bookmark() -> None:
+    p = xml('<w:p><w:bookmarkStart w:id="0"/><w:r><w:t>Hi</w:t></w:r></w:p>')
+    get_or_add(p, "w:pPr")
+    assert names(p) == ["pPr", "bookmarkStart", "r"]
+
+
+def test_a_runs_properties_come_first() -> None:
+    r = xml("<w:r><w:tab/><w:t>Hi</w:t></w:r>")
+    get_or_add(r, "w:rPr")
+    assert names(r) == ["rPr", "tab", "t"]
+
+
+def test_a_new_grid_column_follows_the_others_and_precedes_a_grid_revision() -> None:
+    grid = xml("<w:tblGrid><w:gridCol/><w:tblGridChange/></w:tblGrid>")
+    insert(grid, etree.Element(qn("w:gridCol")))
+    assert names(grid) == ["gridCol", "gridCol", "tblGridChange"]

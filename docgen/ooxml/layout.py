@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from .sequence import insert
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
@@ -113,7 +115,7 @@ def fit_tables(root: etree._Element) -> None:
         for col in columns:
             grid.remove(col)
         for width in widths:
-            etree.SubElement(grid, _w("gridCol")).set(_WIDTH, str(width))
+            insert(grid, etree.Element(_w("gridCol"))).set(_WIDTH, str(width))
         for cells in table:
             index = 0
             for tcw, span in cells:

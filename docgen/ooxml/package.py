@@ -1,27 +1,27 @@
-"""Read and write Word packages safely: size limits, no entities, no encrypted or foreign files.
+"""Open, edit and save a Word package: its parts, their XML, relationships and content types.
 
-A DOCX is a zip of XML parts. Everything here refuses, with one plain sentence naming the file,
-what a hostile or damaged file could use against us: zip bombs (a limit on each part and on the
-whole), entity expansion and external entities (a DOCTYPE is refused before parsing, and the parser
-resolves nothing and reads nothing from the network), password-protected documents (an OLE
-container, not a zip) and zips that are not Word documents.
+A DOCX is a zip of XML parts. :meth:`Package.open` reads one through the one reader of
+:mod:`docgen.ooxml.archive`, under the limits and the DOCTYPE rule of :mod:`docgen.ooxml.limits`,
+and refuses, with one plain sentence naming the file (:class:`DocxRefusals`), what a hostile or
+damaged file could use against us: zip bombs, entity expansion and external entities,
+password-protected documents (an OLE container, not a zip) and zips that are not Word documents.
+:meth:`Package.to_bytes` saves through the one reproducible writer.
 """
 
 from __future__ import annotations
 
-import io
 import posixpath
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from ..errors import DocxError
+from ..errors import DocgenError, DocxError
+from . import archive
+from .limits import MAX_PART_BYTES, MAX_PARTS, MAX_TOTAL_BYTES, declares_entities, safe_parser
 
-MAX_PART_BYTES = 64 * 1024 * 1024
-MAX_TOTAL_BYTES = 256 * 1024 * 1024
-MAX_PARTS = 5000
+__all__ = ["CT", "MAX_PARTS", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "PR", "Package", "R",
+           "REL_TYPES", "W", "DocxRefusals", "read_docx"]
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -29,10 +29,8 @@ PR = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
-_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                          huge_tree=False, remove_blank_text=False)
-_FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+# kept for callers that parse beside a Package; parse_part makes its own
+_PARSER = safe_parser()
 
 
 def read_docx(path: str | Path) -> bytes:
@@ -41,12 +39,59 @@ def read_docx(path: str | Path) -> bytes:
     try:
         data = p.read_bytes()
     except FileNotFoundError:
-        raise DocxError.at(str(path), f"no such file") from None
+        raise DocxError.at(str(path), "no such file") from None
     except IsADirectoryError:
-        raise DocxError.at(str(path), f"is a folder, not a Word document") from None
+        raise DocxError.at(str(path), "is a folder, not a Word document") from None
     except OSError as e:
         raise DocxError.at(str(path), f"cannot be read ({e.strerror or e})") from None
     return data
+
+
+@dataclass(frozen=True)
+class DocxRefusals:
+    """Why a Word document to compare is refused, as :class:`DocxError` naming the file."""
+
+    name: str
+
+    def error(self, message: str) -> DocgenError:
+        """Return a :class:`DocxError` naming the file, saying ``message``."""
+        return DocxError.at(self.name, message)
+
+    def empty(self) -> DocgenError:
+        return self.error("is empty, not a Word document")
+
+    def ole(self) -> DocgenError:
+        return self.error("is password-protected or an old binary Word file (.doc); "
+                           "save it in Word as an unprotected .docx and try again")
+
+    def not_a_zip(self) -> DocgenError:
+        return self.error("is not a Word document (.docx files are zip archives, "
+                           "and this is not one)")
+
+    def too_many_parts(self, count: int) -> DocgenError:
+        return self.error(f"has {count} parts, more than the {MAX_PARTS} "
+                           "docgen reads; refusing it")
+
+    def encrypted(self) -> DocgenError:
+        return self.error("is password-protected; save an unprotected copy and try again")
+
+    def too_large(self, part: str) -> DocgenError:
+        return self.error(f"part {part} unpacks to more than docgen's limit "
+                           f"({MAX_PART_BYTES // 2**20} MB a part, "
+                           f"{MAX_TOTAL_BYTES // 2**20} MB in all); "
+                           "refusing it as a possible zip bomb")
+
+    def damaged(self, part: str | None, error: BaseException) -> DocgenError:
+        if part is None:
+            return self.error(f"is damaged ({error})")
+        return self.error(f"part {part} is damaged ({error})")
+
+    def entities(self, part: str) -> DocgenError:
+        return self.error(f"part {part} declares XML entities (a DOCTYPE), "
+                           "which Word never writes; refusing it as unsafe")
+
+    def malformed(self, part: str, line: int, message: str) -> DocgenError:
+        return self.error(f"part {part} is not well-formed XML (line {line}: {message})")
 
 
 @dataclass
@@ -59,55 +104,22 @@ class Package:
 
     @classmethod
     def open(cls, data: bytes, name: str) -> "Package":
-        if data.startswith(_OLE_SIGNATURE):
-            raise DocxError.at(name, f"is password-protected or an old binary Word file (.doc); "
-                            "save it in Word as an unprotected .docx and try again")
-        if not data:
-            raise DocxError.at(name, f"is empty, not a Word document")
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
-            raise DocxError.at(name, f"is not a Word document (.docx files are zip archives, "
-                            "and this is not one)") from None
-        with archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_PARTS:
-                raise DocxError.at(name, f"has {len(infos)} parts, more than the {MAX_PARTS} "
-                                "docgen reads; refusing it")
-            parts: dict[str, bytes] = {}
-            total = 0
-            for info in infos:
-                if info.is_dir():
-                    continue
-                if info.flag_bits & 0x1:
-                    raise DocxError.at(name, f"is password-protected; save an unprotected copy "
-                                    "and try again")
-                if info.file_size > MAX_PART_BYTES or total + info.file_size > MAX_TOTAL_BYTES:
-                    raise _bomb(name, info.filename)
-                try:
-                    with archive.open(info) as member:
-                        body = member.read(MAX_PART_BYTES + 1)
-                except (zipfile.BadZipFile, OSError, EOFError, ValueError,
-                        NotImplementedError) as e:
-                    raise DocxError.at(name, f"part {info.filename} is damaged ({e})") from None
-                if len(body) > MAX_PART_BYTES:
-                    raise _bomb(name, info.filename)
-                total += len(body)
-                if total > MAX_TOTAL_BYTES:
-                    raise _bomb(name, info.filename)
-                parts[info.filename] = body
+        """Read the Word document ``data`` (called ``name`` in errors) under docgen's limits."""
+        refuse = DocxRefusals(name)
+        parts = {part: body for part, body in archive.read_members(data, refuse)
+                 if not part.endswith("/")}
         if "word/document.xml" not in parts and "[Content_Types].xml" in parts:
             main = _main_part(parts, name)
             if main is None:
-                raise DocxError.at(name, f"is not a Word document (it has no main document "
-                                "part; is it a spreadsheet or a presentation?)")
+                raise refuse.error("is not a Word document (it has no main document "
+                                   "part; is it a spreadsheet or a presentation?)")
         elif "word/document.xml" not in parts:
-            raise DocxError.at(name, f"is a zip archive but not a Word document "
-                            "(it has no word/document.xml)")
+            raise refuse.error("is a zip archive but not a Word document "
+                               "(it has no word/document.xml)")
         for needed in ("[Content_Types].xml", "_rels/.rels"):
             if needed not in parts:
-                raise DocxError.at(name, f"is not a complete Word document (it has no {needed}); "
-                                "open it in Word or LibreOffice and save it again")
+                raise refuse.error(f"is not a complete Word document (it has no {needed}); "
+                                   "open it in Word or LibreOffice and save it again")
         return cls(name, parts)
 
     @property
@@ -118,16 +130,7 @@ class Package:
         """The parsed root of ``part``; refuses a DOCTYPE (entity declarations) outright."""
         tree = self._trees.get(part)
         if tree is None:
-            data = self.parts[part]
-            if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-                raise DocxError.at(self.name, f"part {part} declares XML entities (a DOCTYPE), "
-                                "which Word never writes; refusing it as unsafe")
-            try:
-                tree = etree.fromstring(data, _PARSER)
-            except etree.XMLSyntaxError as e:
-                line = getattr(e, "lineno", 0) or 0
-                raise DocxError.at(self.name, f"part {part} is not well-formed XML "
-                                f"(line {line}: {e.msg})") from None
+            tree = archive.parse_part(self.parts[part], part, DocxRefusals(self.name))
             self._trees[part] = tree
         return tree
 
@@ -145,17 +148,20 @@ class Package:
     def rels(self, part: str) -> etree._Element:
         name = self.rels_name(part)
         if name not in self.parts:
-            self.set_xml(name, etree.Element(f"{{{PR}}}Relationships", nsmap={None: PR}))
+            # None is the default namespace, which lxml-stubs do not allow as an nsmap key
+            nsmap = {None: PR}
+            root = etree.Element(f"{{{PR}}}Relationships", nsmap=nsmap)  # type: ignore[arg-type]
+            self.set_xml(name, root)
         return self.xml(name)
 
     def related(self, part: str, rel_type: str) -> list[tuple[str, str]]:
         """``(rId, part name)`` of the internal relationships of ``part`` with this type."""
         if self.rels_name(part) not in self.parts:
             return []
-        found = []
+        found: list[tuple[str, str]] = []
         for rel in self.rels(part):
             if rel.get("Type") == REL_TYPES + rel_type and rel.get("TargetMode") != "External":
-                found.append((rel.get("Id"), self.resolve(part, rel.get("Target", ""))))
+                found.append((rel.get("Id", ""), self.resolve(part, rel.get("Target", ""))))
         return found
 
     def target(self, part: str, rid: str) -> tuple[str, str, bool] | None:
@@ -227,32 +233,23 @@ class Package:
 
     def to_bytes(self) -> bytes:
         """The package as a zip with fixed timestamps, so the same parts give the same bytes."""
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-            for part, data in self.parts.items():
-                tree = self._trees.get(part)
-                if tree is not None:
-                    data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8",
-                                          standalone=True)
-                info = zipfile.ZipInfo(part, _FIXED_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                z.writestr(info, data)
-        return out.getvalue()
+        return archive.write_zip(
+            ((part, self._serialised(part, data)) for part, data in self.parts.items()),
+            archive.SAVED_STYLE)
 
-
-def _bomb(name: str, part: str) -> DocxError:
-    return DocxError.at(name, f"part {part} unpacks to more than docgen's limit "
-                     f"({MAX_PART_BYTES // 2**20} MB a part, {MAX_TOTAL_BYTES // 2**20} MB in all); "
-                     "refusing it as a possible zip bomb")
+    def _serialised(self, part: str, data: bytes) -> bytes:
+        tree = self._trees.get(part)
+        if tree is None:
+            return data
+        return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _main_part(parts: dict[str, bytes], name: str) -> str | None:
     rels = parts.get("_rels/.rels")
-    if rels is None or b"<!DOCTYPE" in rels or b"<!ENTITY" in rels:
+    if rels is None or declares_entities(rels):
         return None
     try:
-        root = etree.fromstring(rels, _PARSER)
+        root = etree.fromstring(rels, safe_parser())
     except etree.XMLSyntaxError:
         return None
     for rel in root:

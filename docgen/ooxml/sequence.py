@@ -21,7 +21,17 @@ from __future__ import annotations
 from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_PREFIXES = {"w": W}
+_PREFIXES = {
+    "w": W,
+    # a package's core properties (docProps/core.xml)
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+#: In a sequence, the place of every child the table does not name (a paragraph's content
+#: after its ``w:pPr``, say); without it, unnamed children keep their places.
+OTHERS = "*"
 
 
 def qn(name: str) -> str:
@@ -37,6 +47,9 @@ def _w(*names: str) -> tuple[str, ...]:
 #: The children of each parent, in schema order. Names in one inner tuple may come in any order
 #: among themselves (a choice, such as a section's header and footer references).
 SEQUENCE: dict[str, tuple[tuple[str, ...], ...]] = {
+    # a paragraph's and a run's properties come before anything else in them
+    qn("w:p"): ((qn("w:pPr"),), (OTHERS,)),
+    qn("w:r"): ((qn("w:rPr"),), (OTHERS,)),
     qn("w:pPr"): tuple((n,) for n in _w(
         "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
         "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku",
@@ -91,6 +104,7 @@ SEQUENCE: dict[str, tuple[tuple[str, ...], ...]] = {
         "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
         "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
         "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription", "tblPrChange")),
+    qn("w:tblGrid"): ((qn("w:gridCol"),), (qn("w:tblGridChange"),)),
     qn("w:tcPr"): tuple((n,) for n in _w(
         "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
         "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns",
@@ -120,6 +134,11 @@ SEQUENCE: dict[str, tuple[tuple[str, ...], ...]] = {
         "useXSLTWhenSaving", "saveThroughXslt", "showXMLTags", "alwaysMergeEmptyNamespace",
         "updateFields", "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars",
         "rsids")),
+    # the core properties are a set, in any order (xsd:all)
+    qn("cp:coreProperties"): (tuple(qn(n) for n in (
+        "cp:category", "cp:contentStatus", "dcterms:created", "dc:creator", "dc:description",
+        "dc:identifier", "cp:keywords", "dc:language", "cp:lastModifiedBy", "cp:lastPrinted",
+        "dcterms:modified", "cp:revision", "dc:subject", "dc:title", "cp:version")),),
 }
 
 _RANKS: dict[str, dict[str, int]] = {
@@ -136,16 +155,18 @@ def insert(parent: etree._Element, child: etree._Element) -> etree._Element:
 
     It goes after every sibling the sequence puts before it or beside it (so a second
     ``w:headerReference`` follows the first), and before the first that comes after it.
-    Siblings the table does not know (extensions) keep their places.
+    Siblings the table does not know (extensions, comments) keep their places, unless the
+    parent's sequence gives a place to :data:`OTHERS`: then they stand there.
     """
     ranks = _RANKS.get(parent.tag)
     if ranks is None:
         raise KeyError(f"no element sequence for {parent.tag}; add it to SEQUENCE")
-    rank = ranks.get(child.tag)
+    others = ranks.get(OTHERS)
+    rank = ranks.get(child.tag, others)
     if rank is None:
         raise KeyError(f"{child.tag} is not a child of {parent.tag} in SEQUENCE")
     for existing in parent:
-        other = ranks.get(existing.tag) if isinstance(existing.tag, str) else None
+        other = ranks.get(existing.tag, others) if isinstance(existing.tag, str) else others
         if other is not None and other > rank:
             existing.addprevious(child)
             return child

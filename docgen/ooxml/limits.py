@@ -1,0 +1,43 @@
+"""What docgen accepts in a Word package it opens: one set of limits and one DOCTYPE rule.
+
+Templates, redline inputs and anything else docgen reads as a DOCX go through
+:func:`docgen.ooxml.archive.read_members` and :func:`docgen.ooxml.archive.parse_part`, which
+apply these rules; a safety fix made here reaches every reader.
+
+- Size: at most :data:`MAX_PARTS` members, :data:`MAX_PART_BYTES` in one part and
+  :data:`MAX_TOTAL_BYTES` in all, counted on the bytes actually inflated (a zip's own sizes can
+  lie), so a zip bomb is refused before it fills the memory.
+- Entities: a part that declares a DOCTYPE or an entity anywhere is refused (Word never writes
+  one), and the parser resolves nothing, loads no DTD and reaches no network even so.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+#: The most members (parts and folders) a package may have.
+MAX_PARTS = 5000
+#: The most bytes one part may inflate to.
+MAX_PART_BYTES = 64 * 1024 * 1024
+#: The most bytes all the parts together may inflate to.
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+
+#: How an OLE compound file starts: a password-protected DOCX or an old binary .doc.
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def declares_entities(data: bytes) -> bool:
+    """Tell whether an XML part declares a DOCTYPE or an entity, anywhere in it.
+
+    >>> declares_entities(b'<?xml version="1.0"?><w:document/>')
+    False
+    >>> declares_entities(b'<?xml version="1.0"?>' + b' ' * 4096 + b'<!DOCTYPE d>')
+    True
+    """
+    return b"<!DOCTYPE" in data or b"<!ENTITY" in data
+
+
+def safe_parser() -> etree.XMLParser:
+    """Return a new parser that resolves no entities, loads no DTD and reaches no network."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           huge_tree=False, remove_blank_text=False)
