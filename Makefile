@@ -18,7 +18,7 @@ PIP_SELF   = $(BIN)/python -m pip install --quiet --disable-pip-version-check \
 UV_VERSION ?= 0.13.9
 LOCKER     ?= $(or $(TMPDIR),/tmp)/docgen-locker
 
-.PHONY: demo test check test-latest setup setup-test bench lock clean
+.PHONY: demo test check typecheck test-latest setup setup-test bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
@@ -61,9 +61,13 @@ demo: setup
 	@echo "The annual review of the Lincoln sample is in $(OUT)/review/"
 	@echo "Run docgen as $(BIN)/docgen (or type '. $(BIN)/activate' once, then just docgen): $(BIN)/docgen --help"
 
-# The whole suite (CI runs this).
-test: setup-test
+# The whole suite (CI runs this): the types (mypy --strict, configured in pyproject.toml), then
+# every test.
+test: typecheck
 	$(BIN)/python -m pytest -q
+
+typecheck: setup-test
+	$(BIN)/python -m mypy
 
 # The fast tier for your own loop: the unit tests, no LibreOffice, hypothesis in a small profile.
 check: setup-test

@@ -16,7 +16,6 @@ It then adds a few derived values that templates need and cannot compute cleanly
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from typing import Any
 
 

@@ -26,8 +26,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 from ..errors import CatalogError, Problem
-from .locales import (DOMAIN, available_locales, catalog_dir_name, catalog_path,
-                      shipped_catalogs)
+from .locales import (DOMAIN, available_locales, catalog_dir_name, catalog_path)
 from .plurals import (PluralFormsError, PluralRule, expected_rule, parse_plural_forms,
                       rule_problem)
 

@@ -54,9 +54,9 @@ def spec_from_packet(path: Path) -> bytes:
         reader = PdfReader(str(path))
         attached = reader.attachments.get(SPEC_ATTACHMENT)
     except FileNotFoundError:
-        raise PacketError.at(str(path), f"no such file") from None
+        raise PacketError.at(str(path), "no such file") from None
     except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError):
-        raise PacketError.at(str(path), f"is not a PDF docgen can read, or it is damaged") from None
+        raise PacketError.at(str(path), "is not a PDF docgen can read, or it is damaged") from None
     if not attached:
         raise PacketError.at(str(path), f"has no {SPEC_ATTACHMENT} attached; only a packet.pdf "
                           "built by docgen carries its spec")

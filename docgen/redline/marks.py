@@ -12,7 +12,7 @@ from lxml import etree
 from ..ooxml.package import REL_TYPES, Package
 from ..ooxml.sequence import get_or_add, insert
 from .tags import (DEL, DELINSTR, DELTEXT, FLDCHAR, FLDSIMPLE, ID, INS, INSTR, MATH, PPR, RPR,
-                   SDT, TR, TRPR, TXBX, VAL, WRAPPERS, XML_SPACE, P, R_, T, W, w)
+                   SDT, TR, TXBX, VAL, WRAPPERS, XML_SPACE, P, R_, T, W, w)
 
 __all__ = ["Marker", "inside", "simple_field_runs", "to_deleted", "track_revisions"]
 

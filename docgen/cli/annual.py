@@ -1,0 +1,182 @@
+"""The annual review's commands: renew, review, and redline for any two documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ..errors import UsageError
+from .options import (When, author, iso_date, named, pdf_line, resources_from,
+                      source_date)
+
+
+@click.command()
+@click.argument("spec", metavar="SPEC")
+@click.option("--school-year", required=True, metavar="YYYY-YYYY",
+              help="The school year of the renewed agreement, e.g. 2027-2028.")
+@click.option("-o", "--out", "new_spec", required=True, metavar="NEW_SPEC", callback=named,
+              type=click.Path(dir_okay=False), help="The file to write the renewed spec to.")
+@click.option("--review-date", metavar="YYYY-MM-DD",
+              help="The day of the annual review, recorded in the new spec's annual_review.")
+@click.option("--force", is_flag=True, help="Replace NEW_SPEC if it exists.")
+def renew(spec: str, school_year: str, new_spec: str, review_date: str | None,
+          force: bool) -> None:
+    """Write next year's spec from SPEC, and list what to re-confirm before signing.
+
+    The new spec has the new school year, the term's dates moved forward (29 February becomes
+    the 28th), its version up by one, and an annual_review that records the spec it renews and
+    the items to re-confirm: contacts, insurance, background checks, data elements, authorized
+    users, certificates of destruction, funding. They are printed too, one per line.
+
+    \b
+    Example:
+      docgen renew samples/lincoln-elementary-bright-futures.json --school-year 2027-2028 \\
+        -o lincoln-2027-28.json --review-date 2027-05-14
+    """
+    from ..renew import renew as renew_spec, school_year_problem, write_renewal
+    from ..spec.schema import load_spec
+
+    problem = school_year_problem(school_year)
+    if problem:
+        raise UsageError(f"--school-year: {problem}")
+    day = iso_date("--review-date", review_date) if review_date is not None else None
+    old = load_spec(spec)
+    problem = school_year_problem(school_year, after=old.data["school_year"])
+    if problem:
+        raise UsageError(f"--school-year: {problem}")
+    renewal = renew_spec(old, school_year, new_file=new_spec, review_date=day)
+    write_renewal(renewal, new_spec, old_file=spec, force=force)
+    click.echo(f"{spec}: wrote {new_spec} for {school_year} (version "
+               f"{renewal.data['version']}); re-confirm before signing:")
+    for item in renewal.reconfirm:
+        click.echo(f"- {item['item']}: {item['reason']}")
+
+
+@click.command()
+@click.argument("old_spec", metavar="OLD_SPEC")
+@click.argument("new_spec", metavar="NEW_SPEC")
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              callback=named, help="Folder to write the summary and the redlines into.")
+@click.option("--no-pdf", is_flag=True, help="Write the redlines as DOCX only.")
+@click.option("--author", default="docgen", show_default=True, callback=author,
+              help="The author of the tracked changes.")
+@click.option("--date", "date", type=When(),
+              help="The date of the tracked changes [default: SOURCE_DATE_EPOCH, else the new "
+                   "spec's annual_review.review_date, else now].")
+@click.option("--force", is_flag=True,
+              help="Replace files in the folder that docgen review did not write.")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True),
+              help="Folder of your own templates (mou.docx, …) used instead of the shipped ones, "
+                   "as given to docgen build.")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Redline family notices even when their catalog lacks, or has unreviewed, "
+                   "translations, as docgen build --allow-incomplete builds them (marked DRAFT).")
+@click.option("--locales", "locales", type=click.Path(file_okay=False, exists=True),
+              help="Folder of translation catalogs (LANGUAGE/LC_MESSAGES/docgen.po) to build the "
+                   "family notices from [default: docgen's own locales/].")
+def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str,
+           date: dt.datetime | None, force: bool, templates: str | None,
+           allow_incomplete: bool, locales: str | None) -> int:
+    """Compare last year's spec with this year's: a change summary and redlined documents.
+
+    Writes OUT/summary.md, summary.html and summary.json (every change in plain words, those
+    that need legal review first: the FERPA basis and data elements, insurance,
+    indemnification, termination, funding) and, for each document both years produce,
+    OUT/redline-<document>.docx with tracked changes, and its PDF. Both years are rendered as
+    docgen build renders them: give the same --templates (and --allow-incomplete) you built
+    with, and the summary records which templates each year used.
+
+    \b
+    Example:
+      docgen review lincoln-2026-27.json lincoln-2027-28.json -o review/
+      docgen review old.json new.json -o review/ --no-pdf --author "Minh Nguyen"
+    """
+    from ..review.report import summary_text_lines
+    from ..review.write import load_pair, review_date_of, write_review
+
+    when = date if date is not None else source_date()
+    resources = resources_from(templates, locales)
+    old, new = load_pair(old_spec, new_spec, resources)
+    if when is None:
+        when = review_date_of(new) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    result = write_review(old, new, Path(out_dir), author=author, date=when, pdf=not no_pdf,
+                          force=force, source_date=source_date(), resources=resources,
+                          allow_incomplete=allow_incomplete)
+    old_v, new_v = old.data.get("version", 1), new.data.get("version", 1)
+    count = len(result.changes)
+    legal = len(result.legal)
+    click.echo(f"{old_spec} ({old.data['school_year']}, version {old_v}) → {new_spec} "
+               f"({new.data['school_year']}, version {new_v}): "
+               + (f"{count} change{'s' if count != 1 else ''}, {legal} for legal review"
+                  if count else "no changes"))
+    if count:
+        for line in summary_text_lines(result):
+            click.echo(f"  {line}")
+    for d in result.documents:
+        if d.only_in:
+            year = "last year's" if d.only_in == "old" else "this year's"
+            click.echo(f"  {d.path}: only in {year} documents, so there is no redline")
+    documents = [f"{d.redline} ({d.revisions} revision{'s' if d.revisions != 1 else ''})"
+                 for d in result.documents if d.redline]
+    pdfs = [d.pdf for d in result.documents if d.pdf]
+    click.echo(f"{out_dir.rstrip('/')}/: wrote " + ", ".join(
+        ["summary.md", "summary.html", "summary.json"] + documents + pdfs))
+    for problem in result.pdf_errors:
+        click.echo(pdf_line(problem), err=True)
+    if result.pdf_errors:
+        return 1
+    return 0
+
+
+@click.command(name="redline")
+@click.argument("old", metavar="OLD.docx", type=click.Path(dir_okay=True))
+@click.argument("new", metavar="NEW.docx", type=click.Path(dir_okay=True))
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False), callback=named,
+              help="The redline to write (.docx): NEW with tracked changes.")
+@click.option("--author", default="docgen", show_default=True, callback=author,
+              help="Name shown on each tracked change.")
+@click.option("--date", "when", type=When(),
+              help="Date of the tracked changes [default: SOURCE_DATE_EPOCH, else now].")
+@click.option("--summary", type=click.Path(dir_okay=False),
+              help="Also write the list of changes: FILE.json for programs, FILE.md for people.")
+@click.option("--force", is_flag=True, help="Replace OUT (and the summary) if they exist.")
+def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime | None,
+                    summary: str | None, force: bool) -> None:
+    """Compare two Word documents; write NEW with tracked changes from OLD.
+
+    Every difference becomes a revision that Word or LibreOffice can accept or reject:
+    words within changed paragraphs, added and removed paragraphs and table rows, headers,
+    footers, footnotes and endnotes. Tracked changes already in OLD or NEW count as accepted.
+    Works for any .docx, including agreements edited by hand.
+
+    \b
+    Example:
+      docgen redline 2026-27/mou.docx 2027-28/mou.docx -o mou-redline.docx \\
+          --author "Legal review" --summary mou-changes.md
+    """
+    from ..redline.compare import redline_files, summary_json, summary_markdown
+    from ..redline.files import save_files
+
+    if Path(out).suffix.lower() != ".docx":
+        raise UsageError(f"-o {out}: a redline is a Word document; give it a .docx name")
+    if summary is not None and Path(summary).suffix.lower() not in (".json", ".md"):
+        raise UsageError(f"--summary {summary}: name a .json or .md file")
+    date = when or source_date() or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    result = redline_files(old, new, author=author, date=date)
+    files = [(Path(out), result.docx)]
+    if summary is not None:
+        if summary.lower().endswith(".json"):
+            import json
+
+            text = json.dumps(summary_json(result, old_name=old, new_name=new, author=author,
+                                           date=date), indent=2, ensure_ascii=False) + "\n"
+        else:
+            text = summary_markdown(result, old_name=old, new_name=new, author=author, date=date)
+        files.append((Path(summary), text.encode("utf-8")))
+    save_files(files, force=force, inputs=(Path(old), Path(new)))
+    places = len(result.changes)
+    click.echo(f"Wrote {out}: {places} changed place{'s' if places != 1 else ''}, "
+               f"{result.revisions} tracked revision{'s' if result.revisions != 1 else ''}"
+               + (f"; summary in {summary}" if summary else ""))

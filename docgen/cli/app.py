@@ -1,0 +1,86 @@
+"""The ``docgen`` command: a thin click layer, and the only module that prints.
+
+``run(argv, stdout, stderr)`` runs one command and returns its exit code, as jsonschema's CLI
+does; ``main()`` is the console script, ``sys.exit(run())``. A command returns its exit code
+(None for 0) or raises a :class:`~docgen.errors.DocgenError`, whose lines are shown on stderr
+and whose ``exit_code`` is returned; click's own usage errors return 2."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from typing import IO, Any, Sequence
+
+import click
+
+# Only click and light modules here: each command imports what it runs, so that --help,
+# --version and redline start without docxtpl, jsonschema, Babel or pypdf.
+from .. import __version__
+from ..errors import DocgenError
+from . import annual, specs, translators
+from .options import emit_error
+
+
+class _Group(click.Group):
+    """The top command: turns what a command returns, or the DocgenError it raises, into the
+    exit code (shown, for an error, as its lines on stderr)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            code = super().invoke(ctx)
+        except DocgenError as e:
+            emit_error(e)
+            code = e.exit_code
+        if isinstance(code, int) and code:
+            ctx.exit(code)
+        return None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="docgen")
+def cli() -> None:
+    """Build community-school partnership documents from a JSON spec.
+
+    \b
+    Example:
+      docgen validate samples/*.json
+      docgen build samples/*.json -o out
+    """
+
+
+for _command in (specs.validate, specs.build_command, specs.context, specs.schema_command,
+                 specs.spec_from_pdf, specs.doctor, annual.renew, annual.review,
+                 annual.redline_command, translators.i18n):
+    cli.add_command(_command)
+
+
+def run(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
+        stderr: IO[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default: the process's arguments), writing to ``stdout`` and
+    ``stderr`` (default: the process's), and return its exit code."""
+    with contextlib.redirect_stdout(stdout or sys.stdout), \
+            contextlib.redirect_stderr(stderr or sys.stderr):
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    try:
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="docgen",
+                        standalone_mode=False)
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    return code if isinstance(code, int) else 0
+
+
+def main() -> None:
+    """Entry point of the ``docgen`` console script: ``sys.exit(run())``."""
+    sys.exit(run())

@@ -1,0 +1,274 @@
+"""The commands on specs and what they build: validate, build, context, schema, spec-from-pdf,
+doctor."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ..errors import DocgenError, OutputError, Problem, UsageError
+from ..i18n.locales import DEFAULT_LOCALE, locale_problem
+from ..resources import Resources
+from .options import (emit_error, named, pdf_line, resources_from,
+                      source_date)
+
+if TYPE_CHECKING:
+    from ..build.result import BuildResult
+
+
+@click.command()
+@click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
+def validate(specs: tuple[str, ...]) -> int:
+    """Check specs against the schema and the partnership rules.
+
+    SPEC can be files, folders (every .json below them) or glob patterns, as for build.
+    Every problem is reported at once, as FILE:LINE:COL: $.json.path: message. Exit 0 when every
+    spec is valid, 1 when any is not.
+
+    \b
+    Example:
+      docgen validate samples/lincoln-elementary-bright-futures.json
+      docgen validate district/2026-27/
+    """
+    from ..build.run import spec_files_from
+    from ..spec.schema import check_spec, read_spec
+
+    files = spec_files_from(list(specs))
+    bad = 0
+    for file in files:
+        try:
+            problems = check_spec(read_spec(file))
+        except DocgenError as e:
+            problems = e.problems
+        if problems:
+            bad += 1
+            for problem in problems:
+                click.echo(str(problem), err=True)
+        else:
+            click.echo(f"{file}: valid")
+    if bad:
+        if len(files) > 1:
+            noun = "specs has" if bad == 1 else "specs have"  # "1 of 2 specs has"
+            click.echo(f"{bad} of {len(files)} {noun} problems", err=True)
+        return 1
+    return 0
+
+
+@click.command(name="build")
+@click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              callback=named, help="Folder to write into; each spec gets OUT/<spec id>/.")
+@click.option("--no-pdf", is_flag=True, help="Write DOCX only; no LibreOffice needed.")
+@click.option("--force", is_flag=True,
+              help="Replace docgen's own files in an existing output folder; other files stay.")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True),
+              help="Folder of your own templates (mou.docx, …) used instead of the shipped ones.")
+@click.option("--locales", "locales", type=click.Path(file_okay=False, exists=True),
+              help="Folder of translation catalogs (LANGUAGE/LC_MESSAGES/docgen.po) to build the "
+                   "family notices from [default: docgen's own locales/].")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Specs rendered in parallel, and LibreOffice workers [default: one per core].")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Build family notices even when their catalog lacks, or has unreviewed, "
+                   "translations; they are marked DRAFT, and so is the manifest.")
+def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: bool,
+                  templates: str | None, locales: str | None, jobs: int | None,
+                  allow_incomplete: bool) -> int:
+    """Build the MOU, data-sharing agreement, role chart, family notices, their PDFs and packet.
+
+    SPEC can be files, folders (every .json below them) or glob patterns. For each spec,
+    writes OUT/<spec id>/: mou.docx, data-sharing-agreement.docx (only when the spec shares
+    student data), role-chart.docx, notices/notice-<language>.docx (a letter to families for
+    each language in family_notices.languages), a PDF of each, packet.pdf and manifest.json.
+
+    A spec with problems is reported and the others are built. A folder already built from
+    the same spec, templates and docgen is skipped, so a run that was interrupted carries on
+    where it stopped. SOURCE_DATE_EPOCH, when set, fixes the documents' dates.
+
+    \b
+    Example:
+      docgen build samples/*.json -o out
+      docgen build district/2026-27/ -o out --jobs 4
+      docgen build partner.json -o out --force --no-pdf
+    """
+    from ..build.run import BuildOptions, build, spec_files_from
+
+    files = spec_files_from(list(specs))
+    workers = jobs or os.cpu_count() or 1
+    resources = resources_from(templates, locales)
+    options = BuildOptions(Path(out_dir), force=force, resources=resources,
+                           source_date=source_date(), pdf=not no_pdf, jobs=workers,
+                           pdf_workers=workers, allow_incomplete=allow_incomplete)
+    interactive = sys.stderr.isatty() and len(files) > 1
+    later: list[BuildResult] = []
+
+    def drafts(result: BuildResult) -> None:
+        for path, count in result.drafts:
+            click.echo(f"{result.folder}/{path}: DRAFT: {count} catalog problem"
+                       f"{'s' if count != 1 else ''} (listed in manifest.json); the letter "
+                       "says so at the top", err=True)
+
+    def report(result: BuildResult) -> None:
+        if interactive:
+            later.append(result)
+        elif result.error:
+            emit_error(result.error)
+        elif result.skipped:
+            click.echo(f"{result.spec_file}: up to date in {result.folder}/, skipped")
+        else:
+            click.echo(f"{result.spec_file}: wrote {result.folder}/ "
+                       f"({', '.join(result.written)})")
+            drafts(result)
+
+    bars: dict[str, Any] = {}
+
+    def on_spec(result: BuildResult) -> None:
+        report(result)
+        if "docx" in bars:
+            bars["docx"].update(1)
+
+    def on_pdf(done: int, total: int, item: Any) -> None:
+        if interactive:
+            if "pdf" not in bars:
+                bars["pdf"] = click.progressbar(length=total, label="PDFs     ", show_pos=True,
+                                                show_eta=True, file=sys.stderr)
+                bars["pdf"].__enter__()
+            bars["pdf"].update(1)
+
+    if interactive:
+        bars["docx"] = click.progressbar(length=len(files), label="Documents", show_pos=True,
+                                         show_eta=True, file=sys.stderr)
+        bars["docx"].__enter__()
+    try:
+        results = build(files, options, on_spec=on_spec, on_pdf=on_pdf)
+    finally:
+        for bar in bars.values():
+            bar.__exit__(None, None, None)
+    for result in later:
+        if result.error:
+            emit_error(result.error)
+        drafts(result)
+    return _report_build(results)
+
+
+def _report_build(results: list[BuildResult]) -> int:
+    """Print the PDFs written, each PDF problem once, and the count of a batch."""
+    pdf_lines: set[Problem] = set()
+    for result in results:
+        pdfs = [n for n in result.written if n.endswith(".pdf")]
+        if pdfs and not result.error:
+            click.echo(f"{result.folder}/: wrote {', '.join(pdfs)}")
+        for problem in result.pdf_errors:
+            if problem not in pdf_lines:  # a missing LibreOffice is said once, not per spec
+                pdf_lines.add(problem)
+                click.echo(pdf_line(problem), err=True)
+    failed = [r for r in results if r.error]
+    built = sum(1 for r in results if r.error is None and not r.skipped)
+    skipped = sum(1 for r in results if r.error is None and r.skipped)
+    if len(results) > 1:
+        line = f"{built} built, {skipped} skipped, {len(failed)} failed"
+        if pdf_lines:
+            line += f"; {len(pdf_lines)} PDF problem{'s' if len(pdf_lines) > 1 else ''} above"
+        click.echo(line, err=bool(failed or pdf_lines))
+        for result in failed:
+            assert result.error is not None
+            click.echo(f"  failed: {result.error.lines()[0]}", err=True)
+    if failed or pdf_lines:
+        return max([r.error.exit_code for r in failed if r.error] + [1])
+    return 0
+
+
+@click.command()
+@click.argument("spec", metavar="SPEC")
+@click.option("--locale", default=DEFAULT_LOCALE, show_default=True,
+              help="BCP 47 tag of the language to format dates and amounts in.")
+def context(spec: str, locale: str) -> None:
+    """Print, as JSON, exactly the values templates see for SPEC.
+
+    The reference for template authors: every name here can be used in a template as
+    {{ name }}, {{ parent.child }} or in {% for … %} loops.
+
+    \b
+    Example:
+      docgen context samples/lincoln-elementary-bright-futures.json
+      docgen context partner.json --locale es
+    """
+    import json
+
+    from ..context import build_context
+    from ..spec.schema import load_spec
+
+    if locale != DEFAULT_LOCALE and locale_problem(locale):
+        raise UsageError(f"--locale: {locale_problem(locale)}")
+    loaded = load_spec(spec)
+    ctx: dict[str, Any] = build_context(loaded.data, locale=locale)
+    click.echo(json.dumps(ctx, indent=2, ensure_ascii=False, sort_keys=True))
+
+
+@click.command(name="schema")
+def schema_command() -> None:
+    """Print the partnership JSON Schema, to save beside your specs for your editor.
+
+    Point a spec's "$schema" at the saved file and editors such as VS Code show each field's
+    title and description, and complete field names, while you type.
+
+    \b
+    Example:
+      docgen schema > partnership.schema.json
+    """
+    click.echo(Resources.shipped().schema.read_text(encoding="utf-8"), nl=False)
+
+
+@click.command(name="spec-from-pdf")
+@click.argument("packet", metavar="PACKET.pdf")
+def spec_from_pdf(packet: str) -> None:
+    """Print the spec a signing packet was built from (its spec.json attachment).
+
+    \b
+    Example:
+      docgen spec-from-pdf out/lincoln-es-bright-futures-2026-27/packet.pdf > spec.json
+    """
+    from ..pdf.packet import spec_from_packet
+
+    data = spec_from_packet(Path(packet))
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    except OSError as e:
+        raise OutputError(f"cannot write the spec to standard output: {e.strerror or e}") from None
+
+
+@click.command()
+@click.argument("specs", nargs=-1, metavar="[SPEC...]")
+def doctor(specs: tuple[str, ...]) -> int:
+    """Report the PDF converter, its version, and which scripts have an installed font.
+
+    With specs, check only the scripts their family-notice languages need. Exit 1 when
+    something is missing.
+
+    \b
+    Example:
+      docgen doctor
+      docgen doctor samples/*.json
+    """
+    from ..doctor import checks as doctor_checks
+
+    locales: list[str] | None = None
+    if specs:
+        from ..build.run import spec_files_from
+        from ..spec.schema import load_spec
+
+        locales = []
+        for file in spec_files_from(list(specs)):
+            data = load_spec(file).data
+            locales.extend((data.get("family_notices") or {}).get("languages", []))
+    results = doctor_checks(locales)
+    for check in results:
+        click.echo(f"{'ok     ' if check.ok else 'MISSING'}  {check.name}: {check.detail}")
+    if not all(c.ok for c in results):
+        return 1
+    return 0
