@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["docgen.errors", "docgen.formatting", "docgen.i18n.plurals", "docgen.ooxml.limits",
-           "docgen.ooxml.sequence"]
+           "docgen.markdown", "docgen.ooxml.sequence"]
 
 
 @pytest.mark.parametrize("name", MODULES)

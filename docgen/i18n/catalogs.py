@@ -15,7 +15,6 @@ Every function takes the catalog folder or file it works on; None means the ship
 from __future__ import annotations
 
 import io
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+from .. import output
 from ..errors import CatalogError, Problem
 from .locales import (DOMAIN, available_locales, catalog_dir_name, catalog_path)
 from .plurals import (PluralFormsError, PluralRule, expected_rule, parse_plural_forms,
@@ -250,15 +250,10 @@ def write_catalog(catalog: Catalog, path: Path, **kwargs: Any) -> None:
     # the same catalog gives the same bytes whichever Babel wrote it
     text = re.sub(rb'"Generated-By: [^"]*"', lambda _: rb'"Generated-By: docgen\n"', text,
                   count=1)
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(text)
-        os.replace(tmp, path)
+        output.remove_leftovers_of(path)
+        output.write_whole(path, text)
     except OSError as e:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
         raise CatalogError(f"{path}: cannot write: {e.strerror or e}; the catalog is "
                            "unchanged") from None

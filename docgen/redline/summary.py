@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from .model import Redline, word_date
+from ..markdown import escape as _md
 
 __all__ = ["summary_json", "summary_markdown"]
 
@@ -46,11 +46,6 @@ def summary_markdown(result: Redline, *, old_name: str, new_name: str, author: s
     if not result.changes:
         lines.append("The documents read the same.")
     return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    """Escape ``text`` so that Markdown shows it as written."""
-    return re.sub(r"([\\`*_\[\]<>|~#])", r"\\\1", text).replace("\n", " ")
 
 
 def _excerpt(old: str, new: str, context: int = 8, limit: int = 60) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -17,6 +16,7 @@ from ..errors import Problem
 from ..resources import Resources
 from ..spec.schema import Spec
 from .compare import SpecChange
+from ..markdown import escape as _md
 
 SUMMARY_MD, SUMMARY_HTML, SUMMARY_JSON = "summary.md", "summary.html", "summary.json"
 
@@ -151,11 +151,6 @@ def _resource_lines(review: Review) -> list[tuple[str, str]]:
                          for b in review.built_with.get(year, []))
         rows.append((f"Built {name}", used or "nothing"))
     return rows
-
-
-def _md(text: str) -> str:
-    """Escape ``text`` so that Markdown shows it as written."""
-    return re.sub(r"([\\`*_\[\]<>|~])", r"\\\1", text).replace("\n", " ")
 
 
 def _document_line(doc: Document) -> str:
