@@ -76,6 +76,8 @@ class Problem:
         return self._key() < other._key()
 
     def __str__(self) -> str:
+        if not self.file:  # a problem of the run, not of a file (LibreOffice is missing)
+            return self.message
         where = self.file
         if self.line:
             where += f":{self.line}:{self.col}" if self.col else f":{self.line}"
@@ -87,8 +89,10 @@ class Problem:
 class DocgenError(Exception):
     """Root of every error a user can cause; ``exit_code`` is what the CLI returns.
 
-    ``problems`` are the located problems, one line each when shown; an error without any
-    (a missing program, say) is shown as its ``message``.
+    ``problems`` are the located problems, one line each when shown. An error made from a
+    message alone carries it as one problem of no file (a missing program, a wrong option); one
+    made with :meth:`at` carries one problem located in its file. Either is a single failure,
+    shown as ``Error: …``; a report of problems (a spec's, a catalog's) lists them bare.
     """
 
     exit_code = 1
@@ -98,24 +102,37 @@ class DocgenError(Exception):
     def __init__(self, message: str, problems: Iterable[Problem] | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.problems = list(problems or [])
+        if problems is None:
+            self.problems = [Problem("", message=message)]
+            self.prefix = "Error: "
+        else:
+            self.problems = list(problems)
 
     @classmethod
-    def at(cls, file: str, message: str, *, line: int = 0, col: int = 0,
+    def at(cls, file: str | object, message: str, *, line: int = 0, col: int = 0,
            path: tuple[PathItem, ...] | None = None) -> DocgenError:
-        """Return an error of this class with one problem, located in ``file``."""
+        """Return an error of this class with one problem, located in ``file``, shown as
+        ``Error: file:line: message``."""
         problem = Problem(str(file), line, col, path, message)
-        return cls(str(problem), [problem])
+        error = cls(str(problem), [problem])
+        error.prefix = "Error: "
+        return error
 
     def __reduce__(self) -> tuple[Any, ...]:
         # keep the problems when an error crosses a process boundary (docgen build --jobs)
-        return (self.__class__, (self.message, self.problems))
+        return (_rebuild, (self.__class__, self.message, self.problems, self.prefix))
 
     def lines(self) -> list[str]:
         """Return the lines to show the user, one per problem."""
-        if self.problems:
-            return [self.prefix + str(p) for p in self.problems]
-        return [self.message]
+        return [self.prefix + str(p) for p in self.problems] or [self.prefix + self.message]
+
+
+def _rebuild(cls: type[DocgenError], message: str, problems: list[Problem],
+             prefix: str) -> DocgenError:
+    """Return the error ``cls(message, problems)`` shown with ``prefix`` (for pickling)."""
+    error = cls(message, problems)
+    error.prefix = prefix
+    return error
 
 
 class UsageError(DocgenError):

@@ -20,7 +20,7 @@ import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from babel.lists import format_list
 from docxtpl import DocxTemplate
@@ -57,7 +57,7 @@ class _TemplateRefusals:
     label: str
 
     def _error(self, message: str) -> DocgenError:
-        return TemplateError(f"{self.label}: {message}")
+        return TemplateError.at(self.label, f"{message}")
 
     def not_a_zip(self) -> DocgenError:
         return self._error("is not a DOCX file (it is not a zip package)")
@@ -376,7 +376,7 @@ def _read_members(data: bytes, label: str) -> list[archive.Member]:
     members = archive.read_members(data, _TemplateRefusals(label))
     names = {name for name, _ in members}
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-        raise TemplateError(f"{label}: is a zip file but not a Word document "
+        raise TemplateError.at(label, "is a zip file but not a Word document "
                             "(no word/document.xml)")
     return members
 
@@ -385,7 +385,7 @@ def _decoded(raw: bytes, label: str, name: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise TemplateError(f"{label}: {name} is not UTF-8 XML; save the template again from "
+        raise TemplateError.at(label, f"{name} is not UTF-8 XML; save the template again from "
                             "Word or LibreOffice") from None
 
 
@@ -399,9 +399,9 @@ def compile_template(path: Path) -> CompiledTemplate:
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise TemplateError(f"{path}: no such template") from None
+        raise TemplateError.at(path, "no such template") from None
     except OSError as e:
-        raise TemplateError(f"{path}: cannot be read: {e.strerror or e}") from None
+        raise TemplateError.at(path, f"cannot be read: {e.strerror or e}") from None
     digest = hashlib.sha256(data).hexdigest()
     key = (str(Path(path).resolve()), digest)
     with _CACHE_LOCK:
@@ -530,6 +530,3 @@ def _pin_core_properties(root: etree._Element, when: dt.datetime) -> None:
         el.text = value
     for el in root.findall(f"{{{_CP}}}lastPrinted"):
         root.remove(el)
-
-
-RenderFn = Callable[[CompiledTemplate, dict[str, Any]], bytes]

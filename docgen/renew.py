@@ -38,6 +38,7 @@ from .output import remove_leftovers_of, write_whole
 from .spec.positions import source_map
 from .i18n.locales import DEFAULT_LOCALE
 from .errors import PathItem, json_path
+from .resources import Resources
 from .spec.schema import SUPPORTED_SCHEMA_VERSIONS, Spec, check_spec, schema
 from .spec.schema import resolve_ref as _resolve
 
@@ -171,7 +172,8 @@ def _relative_schema(ref: Any, old_file: str, new_file: str) -> Any:
 
 
 def renew(spec: Spec, school_year: str, *, new_file: str,
-          review_date: dt.date | None = None) -> Renewal:
+          review_date: dt.date | None = None,
+          resources: Resources | None = None) -> Renewal:
     """Return ``spec`` renewed for ``school_year``; raise :class:`SpecError` if it would not be
     valid (its problems located in ``new_file``, which is not written).
 
@@ -228,7 +230,7 @@ def renew(spec: Spec, school_year: str, *, new_file: str,
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     renewed = Spec(new_file, json.loads(text), hashlib.sha256(text.encode("utf-8")).hexdigest(),
                    source_map(text))
-    problems = check_spec(renewed)
+    problems = check_spec(renewed, resources)
     if problems:
         raise SpecError(
             f"{new_file}: the renewed spec would have {len(problems)} problem(s); not written",
@@ -401,17 +403,17 @@ def write_renewal(renewal: Renewal, new_file: str | Path, *, old_file: str | Pat
     target = Path(new_file)
     label = str(new_file)
     if target.exists() and target.resolve() == Path(old_file).resolve():
-        raise OutputError(f"{label}: is the spec being renewed; write the renewal to a new file "
+        raise OutputError.at(label, "is the spec being renewed; write the renewal to a new file "
                           "so that last year's spec is kept")
     if target.is_dir():
-        raise OutputError(f"{label}: is a folder; give the file name of the new spec")
+        raise OutputError.at(label, "is a folder; give the file name of the new spec")
     if target.exists() and not force:
-        raise OutputError(f"{label}: already exists; pass --force to replace it")
+        raise OutputError.at(label, "already exists; pass --force to replace it")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers_of(target)  # of a run that was killed
         write_whole(target, renewal.text.encode("utf-8"))
     except PermissionError:
-        raise OutputError(f"{label}: permission denied; docgen cannot write there") from None
+        raise OutputError.at(label, "permission denied; docgen cannot write there") from None
     except OSError as e:
-        raise OutputError(f"{label}: cannot be written: {e.strerror or e}") from None
+        raise OutputError.at(label, f"cannot be written: {e.strerror or e}") from None

@@ -66,11 +66,6 @@ class Resources:
         return self.templates / name
 
 
-def schema_path() -> Path:
-    """Return the path of the shipped partnership schema."""
-    return Resources.shipped().schema
-
-
 def template_dir() -> Path:
     """Return the folder of the shipped DOCX templates."""
     return Resources.shipped().templates

@@ -133,7 +133,8 @@ def test_run_returns_2_for_a_usage_error_and_0_for_version() -> None:
 def test_no_command_raises_system_exit() -> None:
     package = Path(__file__).resolve().parent.parent / "docgen" / "cli"
     modules = sorted(package.glob("*.py"))
-    assert [m.name for m in modules] == ["__init__.py", "annual.py", "app.py", "options.py",
+    assert [m.name for m in modules] == ["__init__.py", "annual.py", "app.py", "arguments.py",
+                                         "options.py",
                                          "specs.py", "translators.py"]
     for module in modules:
         assert "SystemExit" not in module.read_text(encoding="utf-8"), module.name

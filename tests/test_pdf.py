@@ -29,7 +29,8 @@ from conftest import ROOT, examples, require
 from docgen.pdf import pool as pdf_module
 from docgen.build.run import BuildOptions, build
 from docgen.cli import cli
-from docgen.pdf.pool import ConverterError, PdfJob, PdfPool, find_converter, pin_pdf
+from docgen.pdf.pin import pin_pdf
+from docgen.pdf.pool import ConverterError, PdfJob, PdfPool, find_converter
 
 LINCOLN = ROOT / "samples/lincoln-elementary-bright-futures.json"
 JEFFERSON = ROOT / "samples/jefferson-elementary-public-library.json"

@@ -57,20 +57,20 @@ def _ready(folder: Path, names: list[str], options: BuildOptions
     label = str(folder)
     try:
         if folder.exists() and not folder.is_dir():
-            raise OutputError(f"{label}: exists and is not a folder")
+            raise OutputError.at(label, "exists and is not a folder")
         output.remove_leftovers(folder)
         if folder.is_dir() and any(folder.iterdir()) and not options.force:
-            raise OutputError(f"{label}: already exists; pass --force to replace the files "
+            raise OutputError.at(label, "already exists; pass --force to replace the files "
                               "docgen wrote there (anything else in the folder is kept)")
         before = read_manifest(folder)
         mine = before.owned(folder) if before else {}
     except PermissionError:
-        raise OutputError(f"{label}: permission denied; docgen cannot read this folder") from None
+        raise OutputError.at(label, "permission denied; docgen cannot read this folder") from None
     if (folder / MANIFEST).exists() and before is None:
-        raise OutputError(f"{folder / MANIFEST}: is not a docgen manifest; move it out of the "
+        raise OutputError.at(folder / MANIFEST, "is not a docgen manifest; move it out of the "
                           "folder first, docgen will not overwrite it")
     for name in output.clashes(folder, names, mine):
-        raise OutputError(f"{folder / name}: was not written by docgen, or was changed after "
+        raise OutputError.at(folder / name, "was not written by docgen, or was changed after "
                           "docgen wrote it; move it out of the folder first, docgen will not "
                           "overwrite it")
     return before, mine
@@ -112,14 +112,14 @@ def write_outputs(spec: Spec, documents: list[Rendered],
                 staging.add(folder / document.kind.output, document.data)
             staging.add(folder / MANIFEST, new_manifest(spec, options, entries + kept).to_bytes())
         except OSError as e:
-            raise OutputError(f"{folder}: cannot write: {e.strerror or e}; nothing was "
+            raise OutputError.at(folder, f"cannot write: {e.strerror or e}; nothing was "
                               "changed") from None
         try:
             staging.place()
         except OSError as e:
             staging.discard()
             _record_placed(spec, options, folder, entries, staging.placed, mine)
-            raise OutputError(f"{folder}: cannot write: {e.strerror or e}") from None
+            raise OutputError.at(folder, f"cannot write: {e.strerror or e}") from None
     # files docgen wrote last time that this spec no longer produces are stale: remove them
     output.remove_stale(folder, mine, names + [e.path for e in kept])
     return folder, names

@@ -129,7 +129,7 @@ def _packet(result: BuildResult, folder: Path) -> FileEntry | None:
     spec_file = Path(result.spec_file)
     spec_bytes = spec_file.read_bytes()
     if output.sha256(spec_bytes) != manifest.spec.sha256:
-        raise OutputError(f"{spec_file}: changed during the build; build again")
+        raise OutputError.at(spec_file, "changed during the build; build again")
     data = json.loads(spec_bytes.decode("utf-8-sig"))
     school = data["parties"]["school"]
     partner = data["parties"]["partner"]

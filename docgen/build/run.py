@@ -61,7 +61,7 @@ def build_one(file: str, options: BuildOptions) -> BuildResult:
     except DocgenError as e:
         result.error = e
     except PermissionError as e:
-        result.error = OutputError(f"{e.filename}: permission denied")
+        result.error = OutputError.at(e.filename, "permission denied")
     return result
 
 
@@ -91,7 +91,7 @@ def spec_files_from(arguments: list[str]) -> list[str]:
         if not Path(argument).exists() and glob.has_magic(argument):
             matched = sorted(glob.glob(argument, recursive=True))
             if not matched:
-                raise UsageError(f"{argument}: no file matches this pattern; check the folder "
+                raise UsageError.at(argument, "no file matches this pattern; check the folder "
                                  "and the spelling, e.g. samples/*.json")
             for match in matched:
                 files.extend(_specs_in(match))
@@ -110,7 +110,7 @@ def _specs_in(argument: str) -> list[str]:
         return [argument]
     found = sorted(str(p) for p in path.rglob("*.json") if p.is_file() and p.name != MANIFEST)
     if not found:
-        raise UsageError(f"{argument}: the folder has no .json spec files; give the folder "
+        raise UsageError.at(argument, "the folder has no .json spec files; give the folder "
                          "your specs are in, or the spec files themselves")
     return found
 

@@ -21,8 +21,11 @@ from .options import (When, author, iso_date, named, pdf_line, resources_from,
 @click.option("--review-date", metavar="YYYY-MM-DD",
               help="The day of the annual review, recorded in the new spec's annual_review.")
 @click.option("--force", is_flag=True, help="Replace NEW_SPEC if it exists.")
+@click.option("--locales", "locales", type=click.Path(file_okay=False, exists=True),
+              help="Folder of translation catalogs the notice languages are checked against "
+                   "[default: docgen's own locales/].")
 def renew(spec: str, school_year: str, new_spec: str, review_date: str | None,
-          force: bool) -> None:
+          force: bool, locales: str | None) -> None:
     """Write next year's spec from SPEC, and list what to re-confirm before signing.
 
     The new spec has the new school year, the term's dates moved forward (29 February becomes
@@ -42,11 +45,13 @@ def renew(spec: str, school_year: str, new_spec: str, review_date: str | None,
     if problem:
         raise UsageError(f"--school-year: {problem}")
     day = iso_date("--review-date", review_date) if review_date is not None else None
-    old = load_spec(spec)
+    resources = resources_from(None, locales)
+    old = load_spec(spec, resources)
     problem = school_year_problem(school_year, after=old.data["school_year"])
     if problem:
         raise UsageError(f"--school-year: {problem}")
-    renewal = renew_spec(old, school_year, new_file=new_spec, review_date=day)
+    renewal = renew_spec(old, school_year, new_file=new_spec, review_date=day,
+                         resources=resources)
     write_renewal(renewal, new_spec, old_file=spec, force=force)
     click.echo(f"{spec}: wrote {new_spec} for {school_year} (version "
                f"{renewal.data['version']}); re-confirm before signing:")

@@ -10,15 +10,15 @@ from typing import Any
 
 import click
 
-from .. import arguments
+from . import arguments
 from ..errors import DocgenError, Problem, UsageError
 from ..resources import Resources
 
 
 def emit_error(error: DocgenError) -> None:
-    """Show ``error`` on stderr, a line per problem (its message, marked Error:, if it has none)."""
+    """Show ``error`` on stderr, a line per problem (a single failure marked Error:)."""
     for line in error.lines():
-        click.echo(line if error.problems else f"Error: {line}", err=True)
+        click.echo(line, err=True)
 
 
 def source_date() -> dt.datetime | None:

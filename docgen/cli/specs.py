@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
-def validate(specs: tuple[str, ...]) -> int:
+@click.option("--locales", "locales", type=click.Path(file_okay=False, exists=True),
+              help="Folder of translation catalogs the notice languages are checked against "
+                   "[default: docgen's own locales/].")
+def validate(specs: tuple[str, ...], locales: str | None) -> int:
     """Check specs against the schema and the partnership rules.
 
     SPEC can be files, folders (every .json below them) or glob patterns, as for build.
@@ -38,10 +41,11 @@ def validate(specs: tuple[str, ...]) -> int:
     from ..spec.schema import check_spec, read_spec
 
     files = spec_files_from(list(specs))
+    resources = resources_from(None, locales)
     bad = 0
     for file in files:
         try:
-            problems = check_spec(read_spec(file))
+            problems = check_spec(read_spec(file), resources)
         except DocgenError as e:
             problems = e.problems
         if problems:

@@ -44,7 +44,7 @@ def catalog_mtime(tag: str, path: Path) -> int:
     try:
         return path.stat().st_mtime_ns
     except FileNotFoundError:
-        raise CatalogError(f"{path}: no catalog for {tag!r}; a translator can add one with "
+        raise CatalogError.at(path, f"no catalog for {tag!r}; a translator can add one with "
                            f"`docgen i18n init {tag}`") from None
 
 
@@ -158,16 +158,16 @@ def open_catalog(path: Path, tag: str | None = None) -> CatalogFile:
         return _parse_catalog(path, raw, tag)
     except FileNotFoundError:
         language = path.parent.parent.name.replace("_", "-")
-        raise CatalogError(f"{path}: no such catalog; start it with `docgen i18n init "
+        raise CatalogError.at(path, f"no such catalog; start it with `docgen i18n init "
                            f"{language}`") from None
     except CatalogError:
         raise
     except OSError as e:
-        raise CatalogError(f"{path}: cannot be read: {e.strerror or e}") from None
+        raise CatalogError.at(path, f"cannot be read: {e.strerror or e}") from None
     except Exception as e:  # noqa: BLE001 - Babel raises several kinds for a bad file
         lineno: int | None = getattr(e, "lineno", None)
-        where = f"{path}:{lineno}" if lineno else str(path)
-        raise CatalogError(f"{where}: the catalog cannot be read: {e}") from None
+        raise CatalogError.at(path, f"the catalog cannot be read: {e}; open it in Poedit, "
+                              "which shows where the mistake is", line=lineno or 0) from None
 
 
 def _parse_catalog(path: Path, raw: bytes, tag: str | None) -> CatalogFile:
@@ -182,10 +182,10 @@ def _parse_catalog(path: Path, raw: bytes, tag: str | None) -> CatalogFile:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
-        raise CatalogError(f"{path}:{line}: is not UTF-8 text; save it as UTF-8") from None
+        raise CatalogError.at(path, "is not UTF-8 text; save it as UTF-8", line=line) from None
     header = re.search(rb"charset=([A-Za-z0-9_-]+)", raw[:2000])
     if header and header.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
-        raise CatalogError(f"{path}: declares charset={header.group(1).decode()}; docgen "
+        raise CatalogError.at(path, f"declares charset={header.group(1).decode()}; docgen "
                            "catalogs are UTF-8: save the file as UTF-8 and set "
                            "'Content-Type: text/plain; charset=UTF-8'")
     value, line = _header_field(text, "Plural-Forms")
@@ -255,5 +255,5 @@ def write_catalog(catalog: Catalog, path: Path, **kwargs: Any) -> None:
         output.remove_leftovers_of(path)
         output.write_whole(path, text)
     except OSError as e:
-        raise CatalogError(f"{path}: cannot write: {e.strerror or e}; the catalog is "
+        raise CatalogError.at(path, f"cannot write: {e.strerror or e}; the catalog is "
                            "unchanged") from None

@@ -36,8 +36,6 @@ class CatalogReport:
     problems: list[Problem] = field(default_factory=list)
     #: the problems of the header (the byte-order mark, Plural-Forms), which affect every message
     header_problems: list[Problem] = field(default_factory=list)
-    #: whether the Plural-Forms header is one docgen can choose plural forms by
-    plural_rule_ok: bool = True
     #: messages (by their msgid line) whose translation cannot be used as it is
     broken_at: set[int] = field(default_factory=set)
 
@@ -76,7 +74,6 @@ def check_catalog(tag: str, path: Path | None = None, *,
     catalog = opened.catalog
     report.problems.extend(opened.problems)
     report.header_problems = list(opened.problems)
-    report.plural_rule_ok = opened.rule is not None
     present = {_key(m.context, m.id) for m in catalog}
     for template in template_paths(templates):
         for context, msgid in messages_used(template):

@@ -54,8 +54,6 @@ def supported_locales(base: Path | None = None) -> tuple[str, ...]:
     return tuple(available_locales(base)) or SHIPPED_LOCALES
 
 
-SUPPORTED_LOCALES = SHIPPED_LOCALES
-
 #: The tag documents default to: the agreements are written in American English.
 DEFAULT_LOCALE = "en-US"
 

@@ -42,7 +42,7 @@ def init_catalog(tag: str, base: Path) -> Path:
                            "'fr' or 'pt-BR'") from None
     path = catalog_path(tag, base)
     if path.exists():
-        raise CatalogError(f"{path}: already exists; run docgen i18n update instead")
+        raise CatalogError.at(path, "already exists; run docgen i18n update instead")
     pot = read_catalog(write_template(base))
     catalog = Catalog(locale=locale, domain=DOMAIN, project="docgen", version=__version__,
                       charset="utf-8", fuzzy=False)

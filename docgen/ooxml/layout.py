@@ -57,10 +57,6 @@ def _cell(tc: etree._Element) -> tuple[etree._Element | None, int]:
     return width, span
 
 
-def _span(tc: etree._Element) -> int:
-    return _cell(tc)[1]
-
-
 def _text_width(sect: etree._Element | None) -> tuple[int, int]:
     """Return the text width of ``sect`` as it is and as it would be in landscape (twips)."""
     size = sect.find(_w("pgSz")) if sect is not None else None

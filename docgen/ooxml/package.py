@@ -134,9 +134,6 @@ class Package:
             self._trees[part] = tree
         return tree
 
-    def has(self, part: str) -> bool:
-        return part in self.parts
-
     def set_xml(self, part: str, root: etree._Element) -> None:
         self._trees[part] = root
         self.parts.setdefault(part, b"")

@@ -18,7 +18,8 @@ from typing import Callable, Generic, Hashable, Protocol, Sequence, TypeVar
 
 from ..errors import ConverterError, Problem
 from ..output import part_beside
-from .pool import PdfJob, PdfPool, PdfResult, find_converter, pin_pdf
+from .pin import pin_pdf
+from .pool import PdfJob, PdfPool, PdfResult, find_converter
 
 Group = TypeVar("Group", bound=Hashable)
 
@@ -49,7 +50,7 @@ class PdfSettings:
 class PdfRequest(Generic[Group]):
     """One DOCX to convert: ``src`` (a file) into ``target`` (where its caller will put the
     PDF), its ``label`` in messages, the ``group`` it belongs to, and the time the PDF is
-    pinned to (see :func:`~docgen.pdf.pool.pin_pdf`)."""
+    pinned to (see :func:`~docgen.pdf.pin.pin_pdf`)."""
 
     src: Path
     target: Path

@@ -18,7 +18,7 @@ from pypdf.errors import PdfReadError
 
 from .. import __version__
 from ..errors import PacketError
-from .pool import pin_pdf
+from .pin import pin_pdf
 
 SPEC_ATTACHMENT = "spec.json"
 

@@ -44,7 +44,7 @@ def save_files(files: list[tuple[Path, bytes]], *, force: bool = False,
                 staging.add(target, data)
             staging.place()
         except OSError as e:
-            raise OutputError(f"{target}: cannot be written ({e.strerror or e})") from None
+            raise OutputError.at(target, f"cannot be written ({e.strerror or e})") from None
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -135,12 +135,12 @@ def _prepare(out_dir: Path, names: list[str], force: bool) -> dict[str, str]:
     label = str(out_dir)
     try:
         if out_dir.exists() and not out_dir.is_dir():
-            raise OutputError(f"{label}: exists and is not a folder")
+            raise OutputError.at(label, "exists and is not a folder")
         out_dir.mkdir(parents=True, exist_ok=True)
         output.remove_leftovers(out_dir)  # of a run that was killed
         mine = previous_files(out_dir)
     except PermissionError:
-        raise OutputError(f"{label}: permission denied; docgen cannot write there") from None
+        raise OutputError.at(label, "permission denied; docgen cannot write there") from None
     clashes = [] if force else output.clashes(out_dir, names, mine)
     if clashes:
         message = ("was not written by docgen review, or was changed after; move it out of "
@@ -182,7 +182,7 @@ def write_review(old: Spec, new: Spec, out_dir: Path, *, author: str, date: dt.d
             # everything is written in full: now into place, the summary (our record) last
             staging.place()
         except OSError as e:
-            raise OutputError(f"{out_dir}: cannot be written: {e.strerror or e}") from None
+            raise OutputError.at(out_dir, f"cannot be written: {e.strerror or e}") from None
         finally:
             review.written.extend(target.name for target in staging.placed)
     output.remove_stale(out_dir, [n for n in mine if n != SUMMARY_JSON], review.written)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Mapping
 
-from .errors import UsageError
+from ..errors import UsageError
 
 
 def source_date(environ: Mapping[str, str]) -> dt.datetime | None:
