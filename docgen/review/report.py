@@ -149,7 +149,7 @@ def _resource_lines(review: Review) -> list[tuple[str, str]]:
     for year, name in (("old", "last year"), ("new", "this year")):
         used = ", ".join(f"{b.document} from {b.template} (SHA-256 {b.template_sha256[:12]})"
                          for b in review.built_with.get(year, []))
-        rows.append((f"Built {name}", used or "nothing"))
+        rows.append((f"Rendered {name} with", used or "nothing"))
     return rows
 
 
