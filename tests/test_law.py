@@ -63,9 +63,23 @@ def test_a_school_alone_may_not_designate_an_authorized_representative(
         kind: str, tmp_path: Path) -> None:
     data = lone_school_audit()
     data["parties"]["school"]["type"] = kind
+    data["parties"]["school"]["legal_status"] = "a California public school"
     [message] = messages(data, tmp_path)
     assert message.startswith("$.data_sharing.legal_basis: the audit or evaluation exception "
                               "can only be used by a state or local educational authority")
+    assert ("(if the charter school is its own local educational agency under state law, say "
+            "so in $.parties.school.legal_status" in message) == (kind == "charter_school")
+
+
+@pytest.mark.parametrize("kind, refused", [("charter_school", False), ("public_school", True)])
+def test_a_charter_school_that_is_its_own_local_educational_agency_may_designate(
+        kind: str, refused: bool, tmp_path: Path) -> None:
+    # as Roosevelt's legal status says it is; a public school of a district never is
+    data = lone_school_audit()
+    data["parties"]["school"]["type"] = kind
+    data["parties"]["school"]["legal_status"] = ("a California public charter school and local "
+                                                 "educational agency")
+    assert bool(messages(data, tmp_path)) == refused
 
 
 def test_a_lone_school_may_still_use_the_studies_exception(tmp_path: Path) -> None:

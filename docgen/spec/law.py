@@ -63,23 +63,34 @@ def _count(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+#: A legal status that says the party is a local educational agency (a charter school may be).
+_LEA = re.compile(r"\b(?:local educational agency|local education agency|LEA)\b", re.IGNORECASE)
+
+
 @rule
 def audit_needs_an_educational_authority(spec: Spec) -> Iterator[Problem]:
     """Only a state or local educational authority designates an authorized representative for
-    an audit or evaluation (34 CFR § 99.35(a)); a school on its own is not one."""
+    an audit or evaluation (34 CFR § 99.35(a)); a school on its own is not one, unless it is a
+    charter school whose legal status says it is its own local educational agency."""
     ds = _shares(spec)
     if ds is None or ds.get("legal_basis") != "audit_evaluation":
         return
     parties = _obj(spec.data.get("parties"))
     school = _obj(parties.get("school"))
-    if "district" in parties or school.get("type") in _AUTHORITY_TYPES or not school:
+    status = school.get("legal_status")
+    charter = school.get("type") == "charter_school"
+    if ("district" in parties or school.get("type") in _AUTHORITY_TYPES or not school
+            or (charter and isinstance(status, str) and _LEA.search(status))):
         return
+    own = (" (if the charter school is its own local educational agency under state law, say "
+           "so in $.parties.school.legal_status, e.g. 'a California public charter school and "
+           "local educational agency')") if charter else ""
     yield spec.problem(
         ("data_sharing", "legal_basis"),
         "the audit or evaluation exception can only be used by a state or local educational "
         "authority, which designates the partner as its authorized representative (34 CFR "
         f"§ 99.35(a)); {_party_name(spec, 'school')} is a school, not such an authority: add "
-        "its district as $.parties.district, or use the studies exception ('studies') or "
+        f"its district as $.parties.district{own}, or use the studies exception ('studies') or "
         "parental consent ('consent')")
 
 
