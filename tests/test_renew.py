@@ -178,10 +178,10 @@ def test_text_that_still_mentions_last_year_is_listed_and_the_study_end_moves(
         in_repo, tmp_path: Path) -> None:
     result, out = renew(tmp_path, ROOSEVELT)
     new = json.loads(out.read_text(encoding="utf-8"))
-    assert new["data_sharing"]["study"]["ends"] == "2028-08-31"
+    assert new["data_sharing"]["study"]["ends"] == "2028-07-31"
     assert new["data_sharing"]["irb"]["approved_on"] == "2026-06-12"  # a fact of the past
     names = [i["item"] for i in new["annual_review"]["reconfirm"]]
-    assert "Study end date: August 31, 2028" in names
+    assert "Study end date: July 31, 2028" in names
     assert "IRB approval CSUEB-IRB-2026-117, approved June 12, 2026" in names
     assert "Text that mentions 2027: Evaluation and reporting › Reporting" in names
     assert "Text that mentions 2027: Goals › Indicators › Target" in names

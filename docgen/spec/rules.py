@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator
 
 from ..errors import PathItem, Problem
 from ..i18n.locales import locale_problem, normalise
+from .law import RULES as LAW_RULES
 from .model import Spec, schema
 
 PARTIES = ("school", "district", "partner", "lead_agency")
@@ -70,7 +71,7 @@ def rule_problems(spec: Spec, catalogs: Path | None = None) -> list[Problem]:
 
 
 Rule = Callable[[Spec], Iterator[Problem]]
-RULES: list[Rule] = []
+RULES: list[Rule] = list(LAW_RULES)  # the law cited is right for the parties (law.py)
 
 
 def rule(fn: Rule) -> Rule:
