@@ -218,9 +218,68 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
         "contact_speaks": speaks(contact) and language != "en",
         "taglines": taglines,
         "incomplete": incomplete,
-        # for the consent form: what may be shared (as the spec names it)
-        "records": [e["name"] for e in (sharing["data_elements"] if sharing else [])],
+        # a student of the program may be 18 or older: FERPA's rights are then the student's
+        "eligible_students": may_have_eligible_students(data),
+        # for the consent form (34 CFR 99.30(b)): the records, the purposes and the recipient,
+        # the very strings the data-sharing agreement prints
+        **consent_terms(ctx),
     }
     ctx["_translator"] = translators[tag]
     ctx["_translators"] = translators
     return ctx
+
+
+def consent_terms(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Return what the consent form names, as the data-sharing agreement names it: ``discloser``
+    and ``recipient`` (legal names), ``purpose`` (``data_sharing.purpose``, without a final
+    period) and ``records``, each data element's ``name`` and ``purpose``."""
+    sharing = ctx["data_sharing"] if ctx["shares_data"] else None
+
+    def bare(text: Any) -> Any:
+        return text.rstrip().rstrip(".") if isinstance(text, str) else text
+
+    return {
+        "discloser": ctx["discloser"]["legal_name"],
+        "recipient": ctx["recipient"]["legal_name"],
+        "purpose": bare(sharing["purpose"]) if sharing else None,
+        "records": [{"name": e["name"], "purpose": bare(e["purpose"])}
+                    for e in (sharing["data_elements"] if sharing else [])],
+    }
+
+
+# Below grade 9, an 'adult' beside the children's grades is a family member who comes with them
+# (a family literacy night), not a student whose records the school keeps.
+_CHILD_GRADES = frozenset({"PK", "K", "1", "2", "3", "4", "5", "6", "7", "8"})
+# Free text that says the students may be 18 or older: "18 or older", "18+", "over 18",
+# "ages 16 to 21", "adult students", "eligible students", "grades 9-12", "12th grade"
+_ADULT_WORDS = (
+    r"\b(1[89]|[2-9]\d)\s*(\+|(years?\s+(of\s+age\s+|old\s+)?)?(or|and)\s+(older|over|above|up)\b)"
+    r"|\b(over|older\s+than|above)\s+(the\s+age\s+of\s+)?(1[7-9]|[2-9]\d)\b"
+    r"|\bage[sd]?\s+\d{1,2}\s*(to|-|\u2013|through)\s*(1[89]|[2-9]\d)\b"
+    r"|\b(adult|eligible)\s+(students?|learners?)\b"
+    r"|\bgrades?\s+((\d{1,2}|k)(\s*(,|to|-|\u2013|through|and|or)\s*)+)*12\b"
+    r"|\b(12th|twelfth)[\s-]+grade|\bk\s*(-|\u2013)\s*12\b"
+)
+
+
+def may_have_eligible_students(data: dict[str, Any]) -> bool:
+    """Whether a student of the program may be 18 or older, an "eligible student" to whom the
+    parents' FERPA rights pass (34 CFR 99.3, 99.5), judged from the spec ``data``:
+
+    - a service for grade 12, or for adults ('adult') other than beside grades PK to 8 only;
+    - or ``data_sharing.scope``, or a service's population description or eligibility, that
+      says so in words ("18 or older", "adult students", "grades 9 to 12", ...).
+    """
+    import re
+
+    texts = [(data.get("data_sharing") or {}).get("scope")]
+    for service in data.get("services", []):
+        population = service.get("population") or {}
+        grades = set(population.get("grades") or [])
+        children = grades - {"adult"}
+        # a senior turns 18 during grade 12; adult learners are adults
+        if "12" in grades or ("adult" in grades and not (children and children <= _CHILD_GRADES)):
+            return True
+        texts += [population.get("description"), population.get("eligibility")]
+    return any(isinstance(t, str) and re.search(_ADULT_WORDS, t, re.IGNORECASE)
+               for t in texts)
