@@ -123,7 +123,8 @@ def test_the_consent_form_names_the_dsas_records_purposes_and_recipient(
 WORDS = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Zs"),
                                        blacklist_characters="\ufffe\uffff"),
                 min_size=1, max_size=12)
-PHRASE = st.lists(WORDS, min_size=1, max_size=6).map(" ".join)
+PHRASE = st.lists(WORDS, min_size=1, max_size=6).map(" ".join).filter(
+    lambda s: any(c.isalnum() for c in s))  # a purpose of only "." is refused by validate
 
 
 @settings(max_examples=examples(25), deadline=None,
@@ -263,3 +264,13 @@ def test_students_who_may_be_18_are_recognised(data: dict) -> None:
 ], ids=lambda d: json.dumps(d["services"][0]["population"] | d.get("data_sharing", {}))[:60])
 def test_younger_students_are_not_taken_for_eligible_students(data: dict) -> None:
     assert not may_have_eligible_students(data)
+
+
+def test_a_purpose_that_says_nothing_is_refused(tmp_path: Path) -> None:
+    spec = copy.deepcopy(LINCOLN)
+    spec["data_sharing"]["data_elements"][0]["purpose"] = "."
+    problems = check_spec(as_spec(spec))
+    assert [(p.json_path, p.message) for p in problems] == [(
+        "$.data_sharing.data_elements[0].purpose",
+        f"the purpose of {spec['data_sharing']['data_elements'][0]['name']!r} says nothing "
+        "('.'); say in words why the partner needs it: the DSA and the consent form print it")]

@@ -341,6 +341,11 @@ def data_sharing_elements(spec: Spec) -> Iterator[Problem]:
                 yield spec.problem(base + ("data_elements", i),
                                    f"the data element {element.get('name', i + 1)!r} has no "
                                    "'purpose'; say why the partner needs it")
+            elif isinstance(element, dict) and not _has_words(element.get("purpose")):
+                yield spec.problem(base + ("data_elements", i, "purpose"),
+                                   f"the purpose of {element.get('name', i + 1)!r} says nothing "
+                                   f"({element.get('purpose')!r}); say in words why the partner "
+                                   "needs it: the DSA and the consent form print it")
     name = _BASIS_NAMES.get(basis or "", "")
     required: dict[str, list[str]] = {
         "consent": ["consent"],
@@ -432,3 +437,8 @@ def annual_review_fits_the_agreement(spec: Spec) -> Iterator[Problem]:
                                                                          "renewed_from", "version"),
                            f"the version ({version}) should be higher than the version it renews "
                            f"({old_version}); it goes up by one at each renewal")
+
+
+def _has_words(text: object) -> bool:
+    """Whether ``text`` has a letter or a digit: a purpose of "." or "-" says nothing."""
+    return isinstance(text, str) and any(c.isalnum() for c in text)
