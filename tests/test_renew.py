@@ -52,7 +52,7 @@ def test_it_writes_next_years_spec_with_the_term_rolled_forward(in_repo, tmp_pat
         f"{LINCOLN}: wrote {out} for 2027-2028 (version 2); re-confirm before signing:")
     old, new = sample(), json.loads(out.read_text(encoding="utf-8"))
     assert new["school_year"] == "2027-2028"
-    assert new["schema_version"] == "1.1"
+    assert new["schema_version"] == "1.2"
     assert new["version"] == 2
     assert new["id"] == "lincoln-es-bright-futures-2027-28"
     assert new["term"] == {**old["term"], "start": "2027-08-10", "end": "2028-06-30"}
@@ -301,4 +301,4 @@ def test_the_review_takes_place_before_the_term_ends(tmp_path: Path) -> None:
 
 
 def test_a_1_0_spec_is_still_read(in_repo) -> None:
-    assert load_spec(LINCOLN).data["schema_version"] == "1.0"
+    assert load_spec("tests/data/legacy/lincoln-1.0.json").data["schema_version"] == "1.0"

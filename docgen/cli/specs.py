@@ -29,19 +29,26 @@ def validate(specs: tuple[str, ...]) -> int:
     Every problem is reported at once, as FILE:LINE:COL: $.json.path: message. Exit 0 when every
     spec is valid, 1 when any is not.
 
+    A valid spec written for schema 1.0 or 1.1 may still promise something it does not write:
+    a commitment (a termination notice, encryption, who pays…) that its version gave a
+    default. Each is a "notice:" line on stderr naming the path and the line to write in;
+    notices do not make a spec invalid (exit 0). `docgen renew` writes them in.
+
     \b
     Example:
       docgen validate samples/lincoln-elementary-bright-futures.json
       docgen validate district/2026-27/
     """
     from ..build.run import spec_files_from
+    from ..context import old_default_notices
     from ..spec.schema import check_spec, read_spec
 
     files = spec_files_from(list(specs))
     bad = 0
     for file in files:
         try:
-            problems = check_spec(read_spec(file))
+            spec = read_spec(file)
+            problems = check_spec(spec)
         except DocgenError as e:
             problems = e.problems
         if problems:
@@ -49,6 +56,8 @@ def validate(specs: tuple[str, ...]) -> int:
             for problem in problems:
                 click.echo(str(problem), err=True)
         else:
+            for notice in old_default_notices(spec):
+                click.echo(str(notice), err=True)
             click.echo(f"{file}: valid")
     if bad:
         if len(files) > 1:
