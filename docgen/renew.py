@@ -18,7 +18,9 @@ What changes:
 * the old school year written out in free text (``for the 2026-2027 school year``) becomes the
   new one; text that still mentions an old year is listed to re-confirm;
 * ``version`` goes up by one (the schema: "goes up by one at each renewal"), ``schema_version``
-  becomes 1.1, and ``annual_review`` starts afresh with ``renewed_from`` and ``reconfirm``.
+  becomes the latest (1.2), each commitment last year's spec left to its schema version's
+  default is written in with that value (:func:`write_in_commitments`), and ``annual_review``
+  starts afresh with ``renewed_from`` and ``reconfirm``.
 
 Signatures carry no dates in the schema, so there is nothing of last year's signing to clear.
 """
@@ -35,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterator
 
+from .context import old_defaults
 from .formatting import WEEKDAYS, Formatter
 from .errors import OutputError, Problem, SpecError
 from .output import remove_leftovers_of, write_whole
@@ -207,6 +210,7 @@ def renew(spec: Spec, school_year: str, *, new_file: str,
     for path, move in moved.items():
         _put(data, path, move.new.isoformat())
 
+    written = write_in_commitments(data, old)
     data["schema_version"] = RENEWED_SCHEMA_VERSION
     data["school_year"] = school_year
     data = _insert_after(data, "school_year", "version", old_version + 1)
@@ -216,7 +220,7 @@ def renew(spec: Spec, school_year: str, *, new_file: str,
     if "$schema" in data:
         data["$schema"] = _relative_schema(old["$schema"], spec.file, new_file)
 
-    reconfirm = _reconfirm(data, school_year, old_year, moved, year_mentions, fmt)
+    reconfirm = _reconfirm(data, school_year, old_year, moved, year_mentions, fmt) + written
     review: dict[str, Any] = {}
     if review_date is not None:
         review["review_date"] = review_date.isoformat()
@@ -234,6 +238,39 @@ def renew(spec: Spec, school_year: str, *, new_file: str,
             problems + [Problem(new_file, 0, 0, None, f"not written: the spec renewed from "
                                 f"{spec.file} would have {len(problems)} problem(s)")])
     return Renewal(data, text, reconfirm)
+
+
+def write_in_commitments(data: dict[str, Any], old: dict[str, Any]) -> list[dict[str, Any]]:
+    """Write into ``data`` each commitment the spec ``old`` left to its schema version's default
+    (1.0 and 1.1 had defaults for them; from 1.2 a spec promises only what it writes), with the
+    value that default gave, so that the renewed spec promises what last year's did, visibly.
+
+    Return an item to re-confirm for each, in the order of the schema.
+    """
+    version = old.get("schema_version")
+    items = []
+    for path, value in old_defaults(old):
+        node, props = data, schema()
+        for depth, key in enumerate(path):
+            props = _resolve(props)[0]
+            assert isinstance(key, str)  # no commitment sits in a list
+            names = list(props.get("properties", {}))
+            if key not in node:
+                new = copy.deepcopy(value) if depth == len(path) - 1 else {}
+                # keep the schema's order: before the first field that comes after it there
+                later = next((n for n in names[names.index(key) + 1:] if n in node), None)
+                entries = list(node.items())
+                at = [k for k, _ in entries].index(later) if later else len(entries)
+                entries.insert(at, (key, new))
+                node.clear()
+                node.update(entries)
+            node, props = node[key], props["properties"][key]
+        shown = json.dumps(value, ensure_ascii=False)
+        items.append(_item(f"Written in: {_title(path)}: {shown}",
+                           f"last year's spec promised this only through schema {version}'s "
+                           "default; it is written in now: keep it only if the parties still "
+                           "agree", path))
+    return items
 
 
 def _item(item: str, reason: str, path: Where) -> dict[str, Any]:

@@ -55,7 +55,7 @@ def test_it_writes_next_years_spec_with_the_term_rolled_forward(in_repo, tmp_pat
         f"{LINCOLN}: wrote {out} for 2027-2028 (version 2); re-confirm before signing:")
     old, new = sample(), json.loads(out.read_text(encoding="utf-8"))
     assert new["school_year"] == "2027-2028"
-    assert new["schema_version"] == "1.1"
+    assert new["schema_version"] == "1.2"
     assert new["version"] == 2
     assert new["id"] == "lincoln-es-bright-futures-2027-28"
     # Monday → Monday, Friday → Friday; 30 June and 1 August are calendar dates and stay
@@ -495,7 +495,7 @@ def test_the_review_takes_place_before_the_term_ends(tmp_path: Path) -> None:
 
 
 def test_a_1_0_spec_is_still_read(in_repo) -> None:
-    assert load_spec(LINCOLN).data["schema_version"] == "1.0"
+    assert load_spec("tests/data/legacy/lincoln-1.0.json").data["schema_version"] == "1.0"
 
 
 def test_the_date_rules_docstring_examples_hold() -> None:

@@ -145,8 +145,8 @@ def test_reordering_a_list_is_noted_once_not_as_removals_and_additions() -> None
 def test_a_field_left_out_is_the_same_as_its_default() -> None:
     old = json.loads(LINCOLN.read_text(encoding="utf-8"))
     new = copy.deepcopy(old)
-    del new["insurance"]["workers_compensation"]  # default: true, as the old spec says
-    new["termination"].pop("notice_days")  # default: 30, as the old spec says
+    del new["term"]["auto_renew"]  # default: false, as the old spec says
+    new["title"] = "Memorandum of Understanding"  # the default, written in
     assert compare(old, new) == []
 
 
