@@ -202,8 +202,13 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
     ]
     ctx["data_contacts"] = [c for c in ctx["contacts"] if {"data", "data_security", "partnership"}
                             & set(c["responsibilities"])] or list(ctx["contacts"])
+    signing = {sig["party"] for sig in ctx["signatures"]}
+    school = parties.get("school")
     ctx["signature_blocks"] = [
-        {**sig, "party_name": parties[sig["party"]]["legal_name"]}
+        {**sig, "party_name": parties[sig["party"]]["legal_name"],
+         # a district signs for its school when the school does not sign itself
+         "signs_for": (school["legal_name"] if sig["party"] == "district" and school
+                       and "school" not in signing else None)}
         for sig in sorted(ctx["signatures"], key=lambda s: _PARTY_ORDER.index(s["party"]))
         if parties.get(sig["party"])
     ]

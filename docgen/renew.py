@@ -391,7 +391,7 @@ def _data_sharing(data: dict[str, Any], year: str, old_year: str,
                            ("data_sharing", "authorized_users")))
     destruction = sharing.get("destruction")
     if destruction is not None:
-        if destruction.get("certification_required", True):
+        if destruction.get("certification_required") is True:  # a 1.2 spec promises it only so
             what, reason = (f"Certificates of destruction for {old_year} data",
                             "the partner certifies in writing that it destroyed the student "
                             "data it no longer needs")

@@ -148,3 +148,44 @@ def test_work_that_names_a_shared_data_element_or_its_system_handles_records(
     [message] = messages(data, tmp_path)
     assert message.startswith("$.responsibilities.lead_agency[2]: CIS East Bay (the lead "
                               "agency) would handle student records in this duty")
+
+
+# --- what the documents say about the law and the parties ----------------------------------
+
+
+def rendered(name: str, document: str, tmp_path: Path) -> str:
+    """Return the text of ``document`` (mou, data-sharing-agreement) built from a sample."""
+    from docgen.build.documents import BuildOptions, render_documents
+    from docxtext import plain_text
+
+    spec = load_spec(ROOT / "samples" / f"{name}.json")
+    for kind, _, data in render_documents(spec, BuildOptions(tmp_path)):
+        if kind.kind == document:
+            out = tmp_path / f"{document}.docx"
+            out.write_bytes(data)
+            return plain_text(out)
+    raise AssertionError(f"{name} has no {document}")
+
+
+def test_the_studies_exception_cites_its_own_sanction_not_the_audit_rule(tmp_path: Path) -> None:
+    text = rendered("roosevelt-high-state-university-study", "data-sharing-agreement", tmp_path)
+    sanction = next(line for line in text.splitlines() if "five years" in line)
+    assert sanction.startswith("If the U.S. Department of Education determines that CSU East "
+                               "Bay has failed to destroy the data as required")
+    assert sanction.endswith("as 34 CFR §§ 99.31(a)(6)(iv) and 99.33(e) provide.")
+    assert "99.35" not in text
+
+
+def test_an_mou_that_shares_no_data_promises_no_return_of_student_data(tmp_path: Path) -> None:
+    text = rendered("jefferson-elementary-public-library", "mou", tmp_path)
+    assert "return or destroy" not in text
+    shares = rendered("lincoln-elementary-bright-futures", "mou", tmp_path)
+    assert ("When this MOU ends, Bright Futures will return or destroy the student data it "
+            "holds, as the Student Data-Sharing Agreement requires.") in shares.splitlines()
+
+
+def test_a_district_that_signs_for_its_school_says_so(tmp_path: Path) -> None:
+    for document in ("mou", "data-sharing-agreement"):
+        text = rendered("chavez-middle-la-clinica-health", document, tmp_path)
+        assert ("Fruitvale Unified School District, for itself and on behalf of César Chávez "
+                "Middle School") in text.splitlines(), document
