@@ -4,7 +4,11 @@ The context is the spec itself with two changes, both driven by the schema:
 
 * every optional field that the spec leaves out is present, with its schema default, or ``None``
   (objects and single values) or ``[]`` (lists), so that ``{% if insurance %}`` works and a missing
-  field never breaks a template;
+  field never breaks a template. A commitment (``"x-commitment"`` in the schema: a term a
+  party promises, such as ``termination.notice_days``) has no default: left out, it is ``None``
+  and the template leaves its clause out. Only a spec of schema 1.0 or 1.1 gets the default its
+  version had, so that an agreement signed then re-renders the same (:func:`old_defaults`
+  lists them);
 * dates, times and amounts are formatted for the document's locale (``"August 10, 2026"``,
   ``"2:45 PM"``, ``"$1,000,000"``); weekdays become their names. An amount of zero is false in
   a template test.
@@ -16,60 +20,115 @@ It then adds a few derived values that templates need and cannot compute cleanly
 from __future__ import annotations
 
 import copy
+import json
+from dataclasses import dataclass, field
 from typing import Any
-
 
 from . import __version__
 from .formatting import WEEKDAYS, Formatter
 from .i18n.locales import DEFAULT_LOCALE, normalise
-from .spec.model import resolve_ref, schema
+from .errors import Problem
+from .spec.model import Spec, default_of, resolve_ref, schema, writes_commitments
 
 _PARTY_ORDER = ("district", "school", "partner", "lead_agency")
 
 
-def _absent(node: dict[str, Any], fmt: "Formatter") -> Any:
-    resolved, _ = resolve_ref(node)
-    if "default" in resolved:
-        return _shape(node, copy.deepcopy(resolved["default"]), fmt)
-    if resolved.get("type") == "array":
-        return []
-    if resolved.get("type") == "object" and not resolved.get("required"):
-        # an object whose fields are all optional means the same absent as empty: give
-        # templates its defaults, e.g. termination.notice_days
-        return _shape(node, {}, fmt)
-    return None
+#: A place in a spec: its keys and indexes.
+Where = tuple[str | int, ...]
 
 
-def _shape(node: dict[str, Any], value: Any, fmt: Formatter) -> Any:
-    node, ref = resolve_ref(node)
-    if value is None:
+@dataclass
+class _Shaper:
+    """Shapes spec values for templates, filling what the spec leaves out from the schema.
+
+    ``explicit``: the spec is of a schema version whose commitments have no defaults (1.2 on);
+    ``filled`` records each commitment filled from an earlier version's default, by path.
+    """
+
+    fmt: Formatter
+    explicit: bool
+    filled: list[tuple[Where, Any]] = field(default_factory=list)
+
+    def absent(self, node: dict[str, Any], path: Where) -> Any:
+        resolved, _ = resolve_ref(node)
+        found, value, old = default_of(resolved, explicit=self.explicit)
+        if found:
+            if old:
+                self.filled.append((path, value))
+            return self.shape(node, copy.deepcopy(value), path)
+        if resolved.get("type") == "array":
+            return []
+        if resolved.get("type") == "object" and not resolved.get("required"):
+            # an object whose fields are all optional means the same absent as empty: give
+            # templates its defaults (None for a commitment the spec does not make)
+            return self.shape(node, {}, path)
         return None
-    if ref == "date":
-        return fmt.date(value)
-    if ref == "time":
-        return fmt.time(value)
-    if ref == "money":
-        return fmt.money(value)
-    kind = node.get("type")
-    if kind == "integer" and isinstance(value, float):
-        return int(value)  # JSON Schema counts 30.0 as an integer; write it as 30
-    if kind == "object" and isinstance(value, dict):
-        props = node.get("properties", {})
-        out: dict[str, Any] = {}
-        for name, sub in props.items():
-            out[name] = _shape(sub, value[name], fmt) if name in value else _absent(sub, fmt)
-        extra = node.get("additionalProperties")
-        if isinstance(extra, dict):
-            for name, item in value.items():
-                if name not in props:
-                    out[name] = _shape(extra, item, fmt)
-        return out
-    if kind == "array" and isinstance(value, list):
-        items = node.get("items", {})
-        if node.get("items", {}).get("enum") == list(WEEKDAYS):
-            return [fmt.weekday(v) for v in value]
-        return [_shape(items, v, fmt) for v in value]
-    return value
+
+    def shape(self, node: dict[str, Any], value: Any, path: Where = ()) -> Any:
+        node, ref = resolve_ref(node)
+        fmt = self.fmt
+        if value is None:
+            return None
+        if ref == "date":
+            return fmt.date(value)
+        if ref == "time":
+            return fmt.time(value)
+        if ref == "money":
+            return fmt.money(value)
+        kind = node.get("type")
+        if kind == "integer" and isinstance(value, float):
+            return int(value)  # JSON Schema counts 30.0 as an integer; write it as 30
+        if kind == "object" and isinstance(value, dict):
+            props = node.get("properties", {})
+            out: dict[str, Any] = {}
+            for name, sub in props.items():
+                out[name] = (self.shape(sub, value[name], path + (name,)) if name in value
+                             else self.absent(sub, path + (name,)))
+            extra = node.get("additionalProperties")
+            if isinstance(extra, dict):
+                for name, item in value.items():
+                    if name not in props:
+                        out[name] = self.shape(extra, item, path + (name,))
+            return out
+        if kind == "array" and isinstance(value, list):
+            items = node.get("items", {})
+            if node.get("items", {}).get("enum") == list(WEEKDAYS):
+                return [fmt.weekday(v) for v in value]
+            return [self.shape(items, v, path + (i,)) for i, v in enumerate(value)]
+        return value
+
+
+def old_defaults(data: dict[str, Any]) -> list[tuple[Where, Any]]:
+    """Return each commitment the spec ``data`` (already valid) leaves to the default of an
+    earlier schema version, as (path, value), in the order of the schema; [] for a spec of 1.2
+    or later, whose commitments are all written in."""
+    shaper = _Shaper(Formatter(DEFAULT_LOCALE, data.get("currency", "USD")),
+                     writes_commitments(data))
+    shaper.shape(schema(), data)
+    return shaper.filled
+
+
+def old_default_notices(spec: Spec) -> list[Problem]:
+    """Return a notice for each commitment the valid ``spec`` leaves to the default of its
+    earlier schema version: its documents promise it, but the spec does not say so.
+
+    Each names the path and the line to write in, e.g. ``$.data_sharing.security.
+    encryption_at_rest: notice: this spec promises encryption at rest only through schema
+    1.0's default (true); write it in: "encryption_at_rest": true``. A notice is advice, not a
+    problem: the spec stays valid and builds as before.
+    """
+    version = spec.data.get("schema_version")
+    notices = []
+    for path, value in old_defaults(spec.data):
+        node: dict[str, Any] = schema()
+        for key in path:
+            node = resolve_ref(node)[0]["properties"][key]
+        promise = resolve_ref(node)[0].get("x-commitment")
+        shown = json.dumps(value, ensure_ascii=False)
+        notices.append(spec.problem(
+            path, f"notice: this spec promises {promise} only through schema {version}'s "
+                  f"default ({shown}); write it in: \"{path[-1]}\": {shown}"))
+    return notices
 
 
 def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
@@ -97,7 +156,7 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
     - ``document``: ``locale`` (BCP 47) and ``docgen_version``.
     """
     fmt = Formatter(locale, data.get("currency", "USD"))
-    ctx: dict[str, Any] = _shape(schema(), data, fmt)
+    ctx: dict[str, Any] = _Shaper(fmt, writes_commitments(data)).shape(schema(), data)
 
     parties = ctx["parties"]
     for key in _PARTY_ORDER:
@@ -143,8 +202,13 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
     ]
     ctx["data_contacts"] = [c for c in ctx["contacts"] if {"data", "data_security", "partnership"}
                             & set(c["responsibilities"])] or list(ctx["contacts"])
+    signing = {sig["party"] for sig in ctx["signatures"]}
+    school = parties.get("school")
     ctx["signature_blocks"] = [
-        {**sig, "party_name": parties[sig["party"]]["legal_name"]}
+        {**sig, "party_name": parties[sig["party"]]["legal_name"],
+         # a district signs for its school when the school does not sign itself
+         "signs_for": (school["legal_name"] if sig["party"] == "district" and school
+                       and "school" not in signing else None)}
         for sig in sorted(ctx["signatures"], key=lambda s: _PARTY_ORDER.index(s["party"]))
         if parties.get(sig["party"])
     ]
@@ -218,9 +282,68 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
         "contact_speaks": speaks(contact) and language != "en",
         "taglines": taglines,
         "incomplete": incomplete,
-        # for the consent form: what may be shared (as the spec names it)
-        "records": [e["name"] for e in (sharing["data_elements"] if sharing else [])],
+        # a student of the program may be 18 or older: FERPA's rights are then the student's
+        "eligible_students": may_have_eligible_students(data),
+        # for the consent form (34 CFR 99.30(b)): the records, the purposes and the recipient,
+        # the very strings the data-sharing agreement prints
+        **consent_terms(ctx),
     }
     ctx["_translator"] = translators[tag]
     ctx["_translators"] = translators
     return ctx
+
+
+def consent_terms(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Return what the consent form names, as the data-sharing agreement names it: ``discloser``
+    and ``recipient`` (legal names), ``purpose`` (``data_sharing.purpose``, without a final
+    period) and ``records``, each data element's ``name`` and ``purpose``."""
+    sharing = ctx["data_sharing"] if ctx["shares_data"] else None
+
+    def bare(text: Any) -> Any:
+        return text.rstrip().rstrip(".") if isinstance(text, str) else text
+
+    return {
+        "discloser": ctx["discloser"]["legal_name"],
+        "recipient": ctx["recipient"]["legal_name"],
+        "purpose": bare(sharing["purpose"]) if sharing else None,
+        "records": [{"name": e["name"], "purpose": bare(e["purpose"])}
+                    for e in (sharing["data_elements"] if sharing else [])],
+    }
+
+
+# Below grade 9, an 'adult' beside the children's grades is a family member who comes with them
+# (a family literacy night), not a student whose records the school keeps.
+_CHILD_GRADES = frozenset({"PK", "K", "1", "2", "3", "4", "5", "6", "7", "8"})
+# Free text that says the students may be 18 or older: "18 or older", "18+", "over 18",
+# "ages 16 to 21", "adult students", "eligible students", "grades 9-12", "12th grade"
+_ADULT_WORDS = (
+    r"\b(1[89]|[2-9]\d)\s*(\+|(years?\s+(of\s+age\s+|old\s+)?)?(or|and)\s+(older|over|above|up)\b)"
+    r"|\b(over|older\s+than|above)\s+(the\s+age\s+of\s+)?(1[7-9]|[2-9]\d)\b"
+    r"|\bage[sd]?\s+\d{1,2}\s*(to|-|\u2013|through)\s*(1[89]|[2-9]\d)\b"
+    r"|\b(adult|eligible)\s+(students?|learners?)\b"
+    r"|\bgrades?\s+((\d{1,2}|k)(\s*(,|to|-|\u2013|through|and|or)\s*)+)*12\b"
+    r"|\b(12th|twelfth)[\s-]+grade|\bk\s*(-|\u2013)\s*12\b"
+)
+
+
+def may_have_eligible_students(data: dict[str, Any]) -> bool:
+    """Whether a student of the program may be 18 or older, an "eligible student" to whom the
+    parents' FERPA rights pass (34 CFR 99.3, 99.5), judged from the spec ``data``:
+
+    - a service for grade 12, or for adults ('adult') other than beside grades PK to 8 only;
+    - or ``data_sharing.scope``, or a service's population description or eligibility, that
+      says so in words ("18 or older", "adult students", "grades 9 to 12", ...).
+    """
+    import re
+
+    texts = [(data.get("data_sharing") or {}).get("scope")]
+    for service in data.get("services", []):
+        population = service.get("population") or {}
+        grades = set(population.get("grades") or [])
+        children = grades - {"adult"}
+        # a senior turns 18 during grade 12; adult learners are adults
+        if "12" in grades or ("adult" in grades and not (children and children <= _CHILD_GRADES)):
+            return True
+        texts += [population.get("description"), population.get("eligibility")]
+    return any(isinstance(t, str) and re.search(_ADULT_WORDS, t, re.IGNORECASE)
+               for t in texts)

@@ -10,12 +10,17 @@ What changes:
 
 * ``school_year``, and the year in ``id`` when the id embeds it (``…-2026-27`` → ``…-2027-28``);
 * every date of the term (the term itself, service days, the insurance certificate's due date,
-  the family notices' enroll-by date, a study's end) moves forward by the number of years, a
-  29 February becoming the 28th; an IRB approval date is a fact of the past and stays;
+  the family notices' enroll-by date, a study's end) moves forward to the nearest same weekday
+  (Monday 10 August 2026 → Monday 9 August 2027), except the first and last days of a month,
+  which keep the day of the month (a 29 February becoming the 28th), and no date leaves its
+  school year or changes order with another (:mod:`docgen.renew_dates` has the rules); each is
+  listed with both weekdays; an IRB approval date is a fact of the past and stays;
 * the old school year written out in free text (``for the 2026-2027 school year``) becomes the
   new one; text that still mentions an old year is listed to re-confirm;
 * ``version`` goes up by one (the schema: "goes up by one at each renewal"), ``schema_version``
-  becomes 1.1, and ``annual_review`` starts afresh with ``renewed_from`` and ``reconfirm``.
+  becomes the latest (1.2), each commitment last year's spec left to its schema version's
+  default is written in with that value (:func:`write_in_commitments`), and ``annual_review``
+  starts afresh with ``renewed_from`` and ``reconfirm``.
 
 Signatures carry no dates in the schema, so there is nothing of last year's signing to clear.
 """
@@ -32,7 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterator
 
-from .formatting import Formatter
+from .context import old_defaults
+from .formatting import WEEKDAYS, Formatter
 from .errors import OutputError, Problem, SpecError
 from .output import remove_leftovers_of, write_whole
 from .spec.positions import source_map
@@ -41,6 +47,8 @@ from .errors import PathItem, json_path
 from .resources import Resources
 from .spec.schema import SUPPORTED_SCHEMA_VERSIONS, Spec, check_spec, schema
 from .spec.schema import resolve_ref as _resolve
+from .renew_dates import MovedDate, how, move_dates
+from .renew_dates import roll_date as roll_date  # moves a date by whole years
 
 #: Where a value is in a spec: the keys and indexes to walk.
 Where = tuple[PathItem, ...]
@@ -74,16 +82,6 @@ def school_year_problem(value: str, after: str | None = None) -> str | None:
     if after is not None and _SCHOOL_YEAR.fullmatch(after) and first <= int(after[:4]):
         return f"{value} is not later than the spec's school year {after}"
     return None
-
-
-def roll_date(day: dt.date, years: int) -> dt.date:
-    """Return ``day`` moved ``years`` years on; 29 February becomes the 28th in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 
 
 def _walk(node: dict[str, Any], value: Any, path: Where = ()
@@ -186,7 +184,7 @@ def renew(spec: Spec, school_year: str, *, new_file: str,
     fmt = Formatter(DEFAULT_LOCALE, old.get("currency", "USD"))
     data = copy.deepcopy(old)
 
-    rolled: dict[Where, tuple[str, str]] = {}
+    dates: dict[Where, dt.date] = {}
     year_mentions: list[tuple[Where, str, str, str | None]] = []
     old_years = {old_year[:4], old_year[5:]}
     mention = re.compile(r"(?<![0-9])(" + "|".join(sorted(old_years)) + r")(?![0-9])")
@@ -194,9 +192,7 @@ def renew(spec: Spec, school_year: str, *, new_file: str,
         if not path or path[0] in ("annual_review", "id", "school_year", "$schema"):
             continue
         if ref == "date" and isinstance(value, str) and path not in _FIXED_DATES:
-            new_value = roll_date(dt.date.fromisoformat(value), years).isoformat()
-            _put(data, path, new_value)
-            rolled[path] = (value, new_value)
+            dates[path] = dt.date.fromisoformat(value)
         elif ref in ("text", "line") and isinstance(value, str):
             this_year = re.compile(rf"(?<![0-9]){re.escape(old_year)}(?![0-9])")
             replaced = value
@@ -210,6 +206,11 @@ def renew(spec: Spec, school_year: str, *, new_file: str,
             if found and path[:2] != ("data_sharing", "irb"):  # the IRB has an item of its own
                 year_mentions.append((path, "/".join(sorted(set(found))), replaced, None))
 
+    moved = move_dates(dates, years, int(school_year[:4]))
+    for path, move in moved.items():
+        _put(data, path, move.new.isoformat())
+
+    written = write_in_commitments(data, old)
     data["schema_version"] = RENEWED_SCHEMA_VERSION
     data["school_year"] = school_year
     data = _insert_after(data, "school_year", "version", old_version + 1)
@@ -219,7 +220,7 @@ def renew(spec: Spec, school_year: str, *, new_file: str,
     if "$schema" in data:
         data["$schema"] = _relative_schema(old["$schema"], spec.file, new_file)
 
-    reconfirm = _reconfirm(data, school_year, old_year, rolled, year_mentions, fmt)
+    reconfirm = _reconfirm(data, school_year, old_year, moved, year_mentions, fmt) + written
     review: dict[str, Any] = {}
     if review_date is not None:
         review["review_date"] = review_date.isoformat()
@@ -239,6 +240,39 @@ def renew(spec: Spec, school_year: str, *, new_file: str,
     return Renewal(data, text, reconfirm)
 
 
+def write_in_commitments(data: dict[str, Any], old: dict[str, Any]) -> list[dict[str, Any]]:
+    """Write into ``data`` each commitment the spec ``old`` left to its schema version's default
+    (1.0 and 1.1 had defaults for them; from 1.2 a spec promises only what it writes), with the
+    value that default gave, so that the renewed spec promises what last year's did, visibly.
+
+    Return an item to re-confirm for each, in the order of the schema.
+    """
+    version = old.get("schema_version")
+    items = []
+    for path, value in old_defaults(old):
+        node, props = data, schema()
+        for depth, key in enumerate(path):
+            props = _resolve(props)[0]
+            assert isinstance(key, str)  # no commitment sits in a list
+            names = list(props.get("properties", {}))
+            if key not in node:
+                new = copy.deepcopy(value) if depth == len(path) - 1 else {}
+                # keep the schema's order: before the first field that comes after it there
+                later = next((n for n in names[names.index(key) + 1:] if n in node), None)
+                entries = list(node.items())
+                at = [k for k, _ in entries].index(later) if later else len(entries)
+                entries.insert(at, (key, new))
+                node.clear()
+                node.update(entries)
+            node, props = node[key], props["properties"][key]
+        shown = json.dumps(value, ensure_ascii=False)
+        items.append(_item(f"Written in: {_title(path)}: {shown}",
+                           f"last year's spec promised this only through schema {version}'s "
+                           "default; it is written in now: keep it only if the parties still "
+                           "agree", path))
+    return items
+
+
 def _item(item: str, reason: str, path: Where) -> dict[str, Any]:
     # an item is one line in the schema; keep it so whatever the spec's text holds
     return {"item": " ".join(item.split())[:500], "reason": reason, "field": json_path(path),
@@ -246,12 +280,12 @@ def _item(item: str, reason: str, path: Where) -> dict[str, Any]:
 
 
 def _reconfirm(data: dict[str, Any], year: str, old_year: str,
-               rolled: dict[Where, tuple[str, str]],
+               moved: dict[Where, MovedDate],
                mentions: list[tuple[Where, str, str, str | None]],
                fmt: Formatter) -> list[dict[str, Any]]:
     """Return what the coordinator must re-confirm for ``data``, in the order of the agreement."""
-    return (_dates(data, year, old_year, fmt) + _people(data, year, fmt)
-            + _data_sharing(data, year, old_year, rolled, fmt) + _funding(data, year, fmt)
+    return (_dates(data, year, moved, fmt) + _people(data, year, fmt)
+            + _data_sharing(data, year, old_year, fmt) + _funding(data, year, fmt)
             + _mentions(year, mentions))
 
 
@@ -260,28 +294,49 @@ def _party_name(data: dict[str, Any], key: str) -> str:
     return str(party.get("short_name") or party.get("legal_name") or key)
 
 
-def _dates(data: dict[str, Any], year: str, old_year: str,
+def _date_label(data: dict[str, Any], path: Where) -> str:
+    """Return the name of the date at ``path``, e.g. 'First day of Bright Futures'."""
+    if path[0] == "services" and isinstance(path[1], int):
+        which = "First day" if path[-1] == "first_day" else "Last day"
+        return f"{which} of {data['services'][path[1]]['name']}"
+    return _DATE_LABELS.get(path) or _title(path)
+
+
+_DATE_LABELS: dict[Where, str] = {
+    ("term", "start"): "Term start",
+    ("term", "end"): "Term end",
+    ("insurance", "certificate_due"): "Insurance certificate due date",
+    ("data_sharing", "study", "ends"): "Study end date",
+    ("family_notices", "enroll_by"): "Enroll-by date of the family notices",
+}
+
+
+def _date_advice(path: Where, year: str) -> str:
+    """Return what to check about the moved date at ``path``."""
+    if path == ("insurance", "certificate_due"):
+        return "check that the partner can deliver its certificate of insurance by then"
+    if path == ("family_notices", "enroll_by"):
+        return f"check the enrollment deadline against the {year} school calendar"
+    if path == ("data_sharing", "study", "ends"):
+        return ("the study's duration is part of the FERPA agreement, so confirm the study goes "
+                "on until then")
+    return f"check it against the {year} school calendar"
+
+
+def _dates(data: dict[str, Any], year: str, moved: dict[Where, MovedDate],
            fmt: Formatter) -> list[dict[str, Any]]:
-    """The dates moved forward: the term, each service's, the enrollment deadline."""
-    items: list[dict[str, Any]] = []
-    term = data["term"]
-    items.append(_item(f"Term dates: {fmt.date(term['start'])} to {fmt.date(term['end'])}",
-                       f"moved forward from {old_year}; check them against the {year} school "
-                       "calendar", ("term",)))
-    for i, service in enumerate(data.get("services", [])):
-        schedule = service.get("schedule", {})
-        days = [(n, schedule[n]) for n in ("first_day", "last_day") if n in schedule]
-        if days:
-            when = " to ".join(fmt.date(v) for _, v in days)
-            items.append(_item(f"Service dates of {service['name']}: {when}",
-                               f"moved forward from {old_year}; check them against the {year} "
-                               "school calendar", ("services", i, "schedule")))
-    notices = data.get("family_notices") or {}
-    if "enroll_by" in notices:
-        items.append(_item(f"Family notices: enroll by {fmt.date(notices['enroll_by'])}",
-                           f"moved forward from {old_year}; check the enrollment deadline",
-                           ("family_notices", "enroll_by")))
-    return items
+    """Each date moved forward, in the order of the spec: from and to, with their weekdays."""
+    def long(day: dt.date) -> str:
+        return f"{fmt.weekday(WEEKDAYS[day.weekday()])}, {fmt.date(day.isoformat())}"
+
+    def in_a_sentence(path: Where) -> str:
+        label = _date_label(data, path)
+        return "the " + label[0].lower() + label[1:]
+
+    return [_item(_date_label(data, path),
+                  f"{long(move.old)} → {long(move.new)} "
+                  f"({how(move, long, in_a_sentence, year)}); {_date_advice(path, year)}", path)
+            for path, move in moved.items()]
 
 
 def _people(data: dict[str, Any], year: str, fmt: Formatter) -> list[dict[str, Any]]:
@@ -315,9 +370,8 @@ def _people(data: dict[str, Any], year: str, fmt: Formatter) -> list[dict[str, A
 
 
 def _data_sharing(data: dict[str, Any], year: str, old_year: str,
-                  rolled: dict[Where, tuple[str, str]],
                   fmt: Formatter) -> list[dict[str, Any]]:
-    """The student data shared, who sees it, its destruction, a study's end and IRB."""
+    """The student data shared, who sees it, its destruction and IRB (a study's end is a date)."""
     items: list[dict[str, Any]] = []
     sharing = data.get("data_sharing") or {}
     if not sharing.get("shares_student_data"):
@@ -337,7 +391,7 @@ def _data_sharing(data: dict[str, Any], year: str, old_year: str,
                            ("data_sharing", "authorized_users")))
     destruction = sharing.get("destruction")
     if destruction is not None:
-        if destruction.get("certification_required", True):
+        if destruction.get("certification_required") is True:  # a 1.2 spec promises it only so
             what, reason = (f"Certificates of destruction for {old_year} data",
                             "the partner certifies in writing that it destroyed the student "
                             "data it no longer needs")
@@ -348,12 +402,6 @@ def _data_sharing(data: dict[str, Any], year: str, old_year: str,
         if "within_days" in destruction:
             reason += f", within {destruction['within_days']} days"
         items.append(_item(what, reason, ("data_sharing", "destruction")))
-    study_end: Where = ("data_sharing", "study", "ends")
-    if study_end in rolled:
-        items.append(_item(f"Study end date: {fmt.date(sharing['study']['ends'])}",
-                           f"moved forward from {fmt.date(rolled[study_end][0])}; "
-                           "the study's duration is part of the FERPA agreement, so confirm "
-                           "the study goes on", study_end))
     irb = sharing.get("irb")
     if irb:
         approval = f" {irb['approval_id']}" if "approval_id" in irb else ""

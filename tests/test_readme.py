@@ -3,7 +3,8 @@
 An example is a command in a ``` block of README.md whose line starts with ``$ docgen`` (with
 its ``\\`` continuation lines), and the lines after it up to the next command. Each runs in a
 fresh folder holding a copy of ``samples/`` and of ``examples/`` (the files the README's
-examples use: ``partner.json`` with its mistakes, last year's MOU and a lawyer's edit of it),
+examples use: ``partner.json`` with its mistakes, last year's MOU and a lawyer's edit of it,
+and ``jefferson-2025-26.json``, a spec of schema 1.1),
 after the examples it follows (FOLLOWS), through
 ``docgen.cli.run`` with stdout and stderr together, as a terminal shows them; the folder is the
 current directory, so paths print as typed. A README line ``…`` stands for any number of lines
@@ -165,8 +166,8 @@ def test_each_example_prints_what_the_readme_shows(example: Example, workspace: 
 
 def test_every_command_the_readme_shows_running_is_checked() -> None:
     shown = [e.argv[0] for e in EXAMPLES]
-    assert sorted(set(shown)) == ["build", "redline", "renew", "review", "validate"]
-    assert len(EXAMPLES) == 7
+    assert sorted(set(shown)) == ["build", "explain", "redline", "renew", "review", "validate"]
+    assert len(EXAMPLES) == 9
     assert all(e.printed for e in EXAMPLES), "every example shows what it prints"
     for start, after in FOLLOWS.items():
         assert any(e.command.startswith(start) for e in EXAMPLES), start
@@ -179,7 +180,7 @@ def test_the_readme_inputs_are_what_the_examples_name() -> None:
     named = {word for e in EXAMPLES for word in e.argv if (ROOT / word).is_file()
              and word.startswith("examples/")}
     assert named == {"examples/partner.json", "examples/2026-27/mou.docx",
-                     "examples/mou-partner-edits.docx"}
+                     "examples/mou-partner-edits.docx", "examples/jefferson-2025-26.json"}
     assert sorted(str(p.relative_to(ROOT)) for p in INPUTS.rglob("*") if p.is_file()) == \
         sorted(named)
 

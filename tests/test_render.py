@@ -108,8 +108,13 @@ def test_the_sandbox_refuses_python_internals(tmp_path: Path) -> None:
 def test_the_context_fills_every_optional_field(tmp_path: Path) -> None:
     t = make_template(tmp_path,
                       "{% if insurance %}insured{% else %}no insurance{% endif %}",
-                      "{{ termination.notice_days }} days; {{ goals|length }} goals")
-    assert render_text(t, spec()).splitlines() == ["no insurance", "30 days; 0 goals"]
+                      "{{ term.renewal_notice_days }} days; {{ goals|length }} goals; "
+                      "renews: {{ term.auto_renew }}")
+    # a commitment (the notice period) has no default from schema 1.2: the spec did not make it
+    assert render_text(t, spec()).splitlines() == ["no insurance",
+                                                   "None days; 0 goals; renews: False"]
+    assert render_text(t, spec(schema_version="1.1")).splitlines() == [
+        "no insurance", "30 days; 0 goals; renews: False"]  # 1.1's default, as before
 
 
 @pytest.mark.parametrize("payload, message", [

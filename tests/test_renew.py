@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, examples
 from docgen.cli import cli
 from docgen.renew import new_id, roll_date
+from docgen.renew_dates import move_dates, school_year_of
 from docgen.spec.schema import check_spec, load_spec, read_spec
 
 LINCOLN = "samples/lincoln-elementary-bright-futures.json"
@@ -52,14 +55,15 @@ def test_it_writes_next_years_spec_with_the_term_rolled_forward(in_repo, tmp_pat
         f"{LINCOLN}: wrote {out} for 2027-2028 (version 2); re-confirm before signing:")
     old, new = sample(), json.loads(out.read_text(encoding="utf-8"))
     assert new["school_year"] == "2027-2028"
-    assert new["schema_version"] == "1.1"
+    assert new["schema_version"] == "1.2"
     assert new["version"] == 2
     assert new["id"] == "lincoln-es-bright-futures-2027-28"
-    assert new["term"] == {**old["term"], "start": "2027-08-10", "end": "2028-06-30"}
+    # Monday → Monday, Friday → Friday; 30 June and 1 August are calendar dates and stay
+    assert new["term"] == {**old["term"], "start": "2027-08-09", "end": "2028-06-30"}
     schedule = new["services"][0]["schedule"]
-    assert (schedule["first_day"], schedule["last_day"]) == ("2027-08-17", "2028-06-04")
+    assert (schedule["first_day"], schedule["last_day"]) == ("2027-08-16", "2028-06-02")
     assert new["insurance"]["certificate_due"] == "2027-08-01"
-    assert new["family_notices"]["enroll_by"] == "2027-08-28"
+    assert new["family_notices"]["enroll_by"] == "2027-08-27"
     # the school year written out in the text follows; everything else is kept as it was
     assert new["data_sharing"]["scope"].endswith("for the 2027-2028 school year")
     assert new["contacts"] == old["contacts"]
@@ -104,7 +108,7 @@ def test_renewing_several_years_on_moves_the_dates_as_many_years(tmp_path: Path)
     result, out = renew(tmp_path, str(ROOT / LINCOLN), "2029-2030")
     assert result.exit_code == 0, result.output
     new = json.loads(out.read_text(encoding="utf-8"))
-    assert new["term"]["start"] == "2029-08-10"
+    assert new["term"]["start"] == "2029-08-13"  # Monday 10 August 2026 → Monday 13 August 2029
     assert new["id"] == "lincoln-es-bright-futures-2029-30"
 
 
@@ -130,6 +134,192 @@ def test_a_term_that_ends_on_february_29_ends_on_the_28th_next_year(tmp_path: Pa
     assert new["term"]["end"] == "2029-02-28"
     assert new["services"][0]["schedule"]["last_day"] == "2029-02-28"
     assert new["id"] == "lincoln-2028-29"
+
+
+# --- the dates on the calendar ------------------------------------------------------------------
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def long(day: str) -> str:
+    """'2026-08-10' → 'Monday, August 10, 2026', as the re-confirm list writes a date."""
+    d = dt.date.fromisoformat(day)
+    return f"{WEEKDAY_NAMES[d.weekday()]}, {d:%B} {d.day}, {d.year}"
+
+
+def dates_of(data: dict) -> dict[str, str]:
+    found = {"$.term.start": data["term"]["start"], "$.term.end": data["term"]["end"]}
+    for i, service in enumerate(data["services"]):
+        for name in ("first_day", "last_day"):
+            if name in service.get("schedule", {}):
+                found[f"$.services[{i}].schedule.{name}"] = service["schedule"][name]
+    for path, section, name in (("$.insurance.certificate_due", "insurance", "certificate_due"),
+                                ("$.family_notices.enroll_by", "family_notices", "enroll_by")):
+        if name in (data.get(section) or {}):
+            found[path] = data[section][name]
+    if "study" in (data.get("data_sharing") or {}):
+        found["$.data_sharing.study.ends"] = data["data_sharing"]["study"]["ends"]
+    return found
+
+
+def first_or_last_of_a_month(day: dt.date) -> bool:
+    return day.day == 1 or (day + dt.timedelta(days=1)).month != day.month
+
+
+@pytest.mark.parametrize("sample_file", SAMPLES, ids=[s.stem for s in SAMPLES])
+def test_every_moved_date_keeps_its_weekday_or_as_a_calendar_date_its_day_of_the_month(
+        sample_file: Path, tmp_path: Path) -> None:
+    result, out = renew(tmp_path, str(sample_file))
+    assert result.exit_code == 0, result.output
+    old, new = dates_of(sample(str(sample_file))), dates_of(json.loads(out.read_text()))
+    assert old.keys() == new.keys()
+    for path in old:
+        before, after = dt.date.fromisoformat(old[path]), dt.date.fromisoformat(new[path])
+        if first_or_last_of_a_month(before):
+            assert (after.year, after.month, after.day) == (before.year + 1, before.month,
+                                                            before.day), path
+        else:
+            assert after.weekday() == before.weekday(), path
+            assert abs((after - roll_date(before, 1)).days) <= 3, path
+    # and the order of the dates is the order they had
+    assert sorted(old, key=lambda p: (old[p], p)) == sorted(new, key=lambda p: (new[p], p))
+
+
+def test_lincolns_program_days_and_deadlines_keep_their_weekdays(tmp_path: Path) -> None:
+    # the issue: the last program day of 2027-2028 fell on a Sunday, enroll-by on a Saturday
+    result, out = renew(tmp_path, str(ROOT / LINCOLN))
+    new = json.loads(out.read_text(encoding="utf-8"))
+    weekdays = {path: WEEKDAY_NAMES[dt.date.fromisoformat(day).weekday()]
+                for path, day in dates_of(new).items()}
+    assert weekdays == {
+        "$.term.start": "Monday", "$.term.end": "Friday",  # 30 June stays 30 June
+        "$.services[0].schedule.first_day": "Monday", "$.services[0].schedule.last_day": "Friday",
+        "$.insurance.certificate_due": "Sunday",  # 1 August: the date, not the weekday, counts
+        "$.family_notices.enroll_by": "Friday"}
+
+
+def test_the_printed_lines_name_both_weekdays_of_each_moved_date(in_repo, tmp_path: Path
+                                                                 ) -> None:
+    result, out = renew(tmp_path)
+    assert result.exit_code == 0, result.output
+    calendar = "check it against the 2027-2028 school calendar"
+    assert result.stdout.splitlines()[1:7] == [
+        f"- Term start: Monday, August 10, 2026 → Monday, August 9, 2027 (same weekday); "
+        f"{calendar}",
+        "- Term end: Wednesday, June 30, 2027 → Friday, June 30, 2028 (same date: the last day "
+        f"of a month is kept as a calendar date); {calendar}",
+        "- First day of Bright Futures After-School Program: Monday, August 17, 2026 → Monday, "
+        f"August 16, 2027 (same weekday); {calendar}",
+        "- Last day of Bright Futures After-School Program: Friday, June 4, 2027 → Friday, June 2, "
+        f"2028 (same weekday); {calendar}",
+        "- Insurance certificate due date: Saturday, August 1, 2026 → Sunday, August 1, 2027 "
+        "(same date: the first day of a month is kept as a calendar date); check that the "
+        "partner can deliver its certificate of insurance by then",
+        "- Enroll-by date of the family notices: Friday, August 28, 2026 → Friday, August 27, "
+        "2027 (same weekday); check the enrollment deadline against the 2027-2028 school "
+        "calendar",
+    ]
+    items = json.loads(out.read_text(encoding="utf-8"))["annual_review"]["reconfirm"]
+    assert [i["field"] for i in items[:6]] == [
+        "$.term.start", "$.term.end", "$.services[0].schedule.first_day",
+        "$.services[0].schedule.last_day", "$.insurance.certificate_due",
+        "$.family_notices.enroll_by"]
+
+
+def renewed_lines(tmp_path: Path, data: dict, year: str) -> list[str]:
+    old = write(tmp_path, data)
+    assert check_spec(read_spec(old)) == []
+    result, out = renew(tmp_path, old, year)
+    assert result.exit_code == 0, result.output
+    assert check_spec(read_spec(out)) == []
+    return result.stdout.splitlines()
+
+
+def test_the_29th_of_february_becomes_the_28th_and_says_so(tmp_path: Path) -> None:
+    data = sample()
+    data.update(school_year="2027-2028", id="lincoln-2027-28")
+    data["term"].update(start="2027-08-09", end="2028-02-29")
+    del data["services"][0]["schedule"]["first_day"]
+    data["services"][0]["schedule"]["last_day"] = "2028-02-28"  # a Monday, not a month's last
+    lines = renewed_lines(tmp_path, data, "2028-2029")
+    assert ("- Term end: Tuesday, February 29, 2028 → Wednesday, February 28, 2029 (February 28: "
+            "2029 has no February 29, and the last day of a month is kept as a calendar date); "
+            "check it against the 2028-2029 school calendar") in lines
+    assert ("- Last day of Bright Futures After-School Program: Monday, February 28, 2028 → "
+            "Monday, February 26, 2029 (same weekday); check it against the 2028-2029 school "
+            "calendar") in lines
+
+
+def test_a_date_whose_nearest_weekday_is_in_the_year_before_takes_the_one_a_week_later(
+        tmp_path: Path) -> None:
+    # Friday 2 July 2027, a year on: Sunday 2 July 2028; the nearest Friday is 30 June 2028, the
+    # last day of the 2027-2028 school year: the term would start before its own school year
+    data = sample()
+    data.update(school_year="2027-2028", id="lincoln-2027-28")
+    data["term"].update(start="2027-07-02", end="2028-06-30")
+    data["services"][0]["schedule"].update(first_day="2027-08-16", last_day="2028-06-02")
+    data["insurance"]["certificate_due"] = "2027-08-01"
+    data["family_notices"]["enroll_by"] = "2027-08-27"
+    lines = renewed_lines(tmp_path, data, "2028-2029")
+    assert lines[1] == (
+        "- Term start: Friday, July 2, 2027 → Friday, July 7, 2028 (same weekday, a week later: "
+        "the nearest, Friday, June 30, 2028, is in the 2027-2028 school year, not in 2028-2029); "
+        "check it against the 2028-2029 school calendar")
+
+
+def test_a_term_that_would_end_before_it_starts_ends_on_the_same_weekday_a_week_later(
+        tmp_path: Path) -> None:
+    # a two-day term: Tuesday 1 June (a calendar date, kept) to Wednesday 2 June; the nearest
+    # Wednesday a year on is 31 May 2028, before the term starts on 1 June
+    data = sample()
+    data["term"].update(start="2027-06-01", end="2027-06-02")
+    for name in ("first_day", "last_day"):
+        del data["services"][0]["schedule"][name]
+    lines = renewed_lines(tmp_path, data, "2027-2028")
+    assert lines[1:3] == [
+        "- Term start: Tuesday, June 1, 2027 → Thursday, June 1, 2028 (same date: the first day "
+        "of a month is kept as a calendar date); check it against the 2027-2028 school calendar",
+        "- Term end: Wednesday, June 2, 2027 → Wednesday, June 7, 2028 (same weekday, a week "
+        "later: the nearest, Wednesday, May 31, 2028, is before the term start, Thursday, June 1, "
+        "2028); check it against the 2027-2028 school calendar"]
+
+
+def test_a_program_day_keeps_its_place_before_a_deadline(tmp_path: Path) -> None:
+    # the first program day, Monday 2 August 2027, was the day after the certificate was due (1
+    # August, a calendar date); its nearest Monday, 31 July 2028, would come before it
+    data = sample()
+    data.update(school_year="2027-2028", id="lincoln-2027-28")
+    data["term"].update(start="2027-08-02", end="2028-06-30")
+    data["services"][0]["schedule"].update(first_day="2027-08-16", last_day="2028-06-02")
+    data["insurance"]["certificate_due"] = "2027-08-01"
+    data["family_notices"]["enroll_by"] = "2027-08-27"
+    lines = renewed_lines(tmp_path, data, "2028-2029")
+    assert lines[1] == (
+        "- Term start: Monday, August 2, 2027 → Monday, August 7, 2028 (same weekday, a week "
+        "later: the nearest, Monday, July 31, 2028, is before the insurance certificate due date, "
+        "Tuesday, August 1, 2028); check it against the 2028-2029 school calendar")
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(days=st.lists(st.dates(dt.date(2024, 1, 1), dt.date(2032, 12, 31)), min_size=1,
+                     max_size=8),
+       years=st.integers(1, 6))
+def test_moved_dates_keep_their_weekday_their_school_year_and_their_order(
+        days: list[dt.date], years: int) -> None:
+    moved = move_dates({("date", i): day for i, day in enumerate(days)}, years, 2030)
+    kept = [m for m in moved.values() if m.rule != "same_date"]  # the last resort promises less
+    for m in moved.values():
+        if m.rule == "calendar" or m.rule == "same_date":
+            assert m.new == roll_date(m.old, years)
+        else:
+            assert m.new.weekday() == m.old.weekday()
+            assert abs((m.new - roll_date(m.old, years)).days) <= (3 if m.rule == "weekday"
+                                                                     else 10)
+    for m in kept:
+        assert school_year_of(m.new) == school_year_of(m.old) + years
+        for other in kept:
+            assert (m.old < other.old) == (m.new < other.new)
+            assert (m.old == other.old) == (m.new == other.new)
 
 
 @pytest.mark.parametrize(("old", "expected"), [
@@ -178,10 +368,14 @@ def test_text_that_still_mentions_last_year_is_listed_and_the_study_end_moves(
         in_repo, tmp_path: Path) -> None:
     result, out = renew(tmp_path, ROOSEVELT)
     new = json.loads(out.read_text(encoding="utf-8"))
-    assert new["data_sharing"]["study"]["ends"] == "2028-08-31"
+    assert new["data_sharing"]["study"]["ends"] == "2028-07-31"
     assert new["data_sharing"]["irb"]["approved_on"] == "2026-06-12"  # a fact of the past
     names = [i["item"] for i in new["annual_review"]["reconfirm"]]
-    assert "Study end date: August 31, 2028" in names
+    reasons = {i["item"]: i["reason"] for i in new["annual_review"]["reconfirm"]}
+    assert reasons["Study end date"] == (
+        "Saturday, July 31, 2027 → Monday, July 31, 2028 (same date: the last day of a month "
+        "is kept as a calendar date); the study's duration is part of the FERPA agreement, so "
+        "confirm the study goes on until then")
     assert "IRB approval CSUEB-IRB-2026-117, approved June 12, 2026" in names
     assert "Text that mentions 2027: Evaluation and reporting › Reporting" in names
     assert "Text that mentions 2027: Goals › Indicators › Target" in names
@@ -256,7 +450,7 @@ def test_a_renewal_that_would_be_invalid_is_reported_in_the_new_file_and_not_wri
     lines = result.stderr.splitlines()
     assert lines[0].startswith(f"{out}:")
     assert lines[0].endswith("$.annual_review.review_date: the review date (2025-01-10) is more "
-                             "than a year before the term starts (2027-08-10); check the date")
+                             "than a year before the term starts (2027-08-09); check the date")
     assert lines[1] == (f"{out}: not written: the spec renewed from {LINCOLN} would have 1 "
                         "problem(s)")
     assert not out.exists()
@@ -301,4 +495,12 @@ def test_the_review_takes_place_before_the_term_ends(tmp_path: Path) -> None:
 
 
 def test_a_1_0_spec_is_still_read(in_repo) -> None:
-    assert load_spec(LINCOLN).data["schema_version"] == "1.0"
+    assert load_spec("tests/data/legacy/lincoln-1.0.json").data["schema_version"] == "1.0"
+
+
+def test_the_date_rules_docstring_examples_hold() -> None:
+    import doctest
+
+    import docgen.renew_dates
+    result = doctest.testmod(docgen.renew_dates)
+    assert result.attempted > 0 and result.failed == 0

@@ -28,8 +28,9 @@ def renew(spec: str, school_year: str, new_spec: str, review_date: str | None,
           force: bool, locales: str | None) -> None:
     """Write next year's spec from SPEC, and list what to re-confirm before signing.
 
-    The new spec has the new school year, the term's dates moved forward (29 February becomes
-    the 28th), its version up by one, and an annual_review that records the spec it renews and
+    The new spec has the new school year, the term's dates moved to the same weekday nearest a
+    year on (the first and last day of a month keep their date; 29 February becomes the 28th),
+    its version up by one, and an annual_review that records the spec it renews and
     the items to re-confirm: contacts, insurance, background checks, data elements, authorized
     users, certificates of destruction, funding. They are printed too, one per line.
 

@@ -1,5 +1,5 @@
-"""The commands on specs and what they build: validate, build, context, schema, spec-from-pdf,
-doctor."""
+"""The commands on specs and what they build: validate, build, context, explain, schema,
+spec-from-pdf, doctor."""
 
 from __future__ import annotations
 
@@ -32,12 +32,18 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
     Every problem is reported at once, as FILE:LINE:COL: $.json.path: message. Exit 0 when every
     spec is valid, 1 when any is not.
 
+    A valid spec written for schema 1.0 or 1.1 may still promise something it does not write:
+    a commitment (a termination notice, encryption, who pays…) that its version gave a
+    default. Each is a "notice:" line on stderr naming the path and the line to write in;
+    notices do not make a spec invalid (exit 0). `docgen renew` writes them in.
+
     \b
     Example:
       docgen validate samples/lincoln-elementary-bright-futures.json
       docgen validate district/2026-27/
     """
     from ..build.run import spec_files_from
+    from ..context import old_default_notices
     from ..spec.schema import check_spec, read_spec
 
     files = spec_files_from(list(specs))
@@ -45,7 +51,8 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
     bad = 0
     for file in files:
         try:
-            problems = check_spec(read_spec(file), resources)
+            spec = read_spec(file)
+            problems = check_spec(spec, resources)
         except DocgenError as e:
             problems = e.problems
         if problems:
@@ -53,6 +60,8 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
             for problem in problems:
                 click.echo(str(problem), err=True)
         else:
+            for notice in old_default_notices(spec):
+                click.echo(str(notice), err=True)
             click.echo(f"{file}: valid")
     if bad:
         if len(files) > 1:
@@ -211,6 +220,36 @@ def context(spec: str, locale: str) -> None:
     loaded = load_spec(spec)
     ctx: dict[str, Any] = build_context(loaded.data, locale=locale)
     click.echo(json.dumps(ctx, indent=2, ensure_ascii=False, sort_keys=True))
+
+
+@click.command()
+@click.argument("spec", metavar="SPEC")
+@click.option("--document", "document", default="mou", show_default=True,
+              metavar="mou|data-sharing-agreement|role-chart|notice-LANG",
+              help="The document to explain; notice-es is the Spanish family notice.")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True),
+              help="Folder of your own templates, as for build.")
+def explain(spec: str, document: str, templates: str | None) -> None:
+    """List where each clause of a document comes from: its template paragraph and spec paths.
+
+    One line per paragraph rendered for SPEC, in the order of the document:
+    TEMPLATE ¶N ← PATHS: "TEXT". N is the paragraph's number in the template (as in template
+    error messages); PATHS are the spec values it draws on, its own and those of the
+    {%p if %} or {%p for %} blocks around it ("(old default)" marks a value a schema 1.0 or 1.1
+    spec leaves to its version's default). A paragraph of the template's own words says so.
+
+    \b
+    Example:
+      docgen explain samples/lincoln-elementary-bright-futures.json
+      docgen explain partner.json --document data-sharing-agreement
+      docgen explain partner.json --document notice-es
+    """
+    from ..explain import explain as explain_clauses
+    from ..spec.schema import load_spec
+
+    resources = resources_from(templates, None)
+    for clause in explain_clauses(load_spec(spec), document, resources):
+        click.echo(clause.line())
 
 
 @click.command(name="schema")

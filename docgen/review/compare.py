@@ -18,6 +18,7 @@ from typing import Any
 from ..formatting import WEEKDAYS, Formatter
 from ..i18n.locales import DEFAULT_LOCALE
 from ..errors import PathItem, json_path
+from ..spec.model import default_of, writes_commitments
 from ..spec.schema import resolve_ref as _resolve, schema
 
 #: Where a value is in a spec: the keys and indexes to walk.
@@ -100,6 +101,7 @@ def _legal(keys: tuple[str, ...]) -> str | None:
 class _SchemaWalk:
     def __init__(self, old: dict[str, Any], new: dict[str, Any], locale: str) -> None:
         self.old, self.new = old, new
+        self.old_explicit, self.new_explicit = writes_commitments(old), writes_commitments(new)
         self.new_fmt = Formatter(locale, new.get("currency", "USD"))
         self.old_fmt = Formatter(locale, old.get("currency", "USD"))
         self.fmt = self.new_fmt
@@ -232,10 +234,14 @@ class _SchemaWalk:
                 title = sub_node.get("title", name) if name in props else self.key_title(keys,
                                                                                          name)
                 o, n = old.get(name), new.get(name)
-                if name not in old and "default" in sub_node:
-                    o = sub_node["default"]  # left out means the default: not a change
-                if name not in new and "default" in sub_node:
-                    n = sub_node["default"]
+                # left out means the default of the spec's own schema version: not a change
+                # (a commitment written in by renew is what last year's default promised)
+                found, value, _ = default_of(sub_node, explicit=self.old_explicit)
+                if name not in old and found:
+                    o = value
+                found, value, _ = default_of(sub_node, explicit=self.new_explicit)
+                if name not in new and found:
+                    n = value
                 if o == n:
                     continue
                 child = (path_old + (name,), path_new + (name,), keys + (name,), crumbs + [title])

@@ -18,7 +18,13 @@ from ..resources import Resources
 from .positions import SourceMap
 
 #: Schema versions this docgen reads. A spec names the one it was written for.
-SUPPORTED_SCHEMA_VERSIONS = ("1.0", "1.1")
+SUPPORTED_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2")
+
+#: The first schema version in which a commitment (a field the schema marks ``"x-commitment"``,
+#: whose value names the promise, e.g. "encryption at rest") has no default: a spec promises only what it writes. For specs of
+#: earlier versions the field keeps the default it had (``"x-default-before-1.2"``), so that a
+#: signed agreement re-renders the same.
+COMMITMENTS_EXPLICIT_SINCE = "1.2"
 
 
 @dataclass
@@ -51,6 +57,29 @@ def schema(path: Path | None = None) -> dict[str, Any]:
 def _schema_at(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+def writes_commitments(data: dict[str, Any]) -> bool:
+    """Whether the spec ``data`` is of a schema version whose commitments have no defaults."""
+    version = data.get("schema_version")
+    if not isinstance(version, str) or version not in SUPPORTED_SCHEMA_VERSIONS:
+        return True
+    return (SUPPORTED_SCHEMA_VERSIONS.index(version)
+            >= SUPPORTED_SCHEMA_VERSIONS.index(COMMITMENTS_EXPLICIT_SINCE))
+
+
+def default_of(node: dict[str, Any], *, explicit: bool) -> tuple[bool, Any, bool]:
+    """Return whether the (resolved) schema ``node`` gives a value to a spec that leaves it out,
+    that value, and whether it is a commitment's old default.
+
+    A commitment (``"x-commitment"``) has none when ``explicit`` (a spec of schema 1.2 or
+    later); before, it has the default of its earlier versions (``"x-default-before-1.2"``).
+    """
+    if "default" in node:
+        return True, node["default"], False
+    if node.get("x-commitment") and not explicit and "x-default-before-1.2" in node:
+        return True, node["x-default-before-1.2"], True
+    return False, None, False
 
 
 def resolve_ref(node: dict[str, Any],

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator
 
 from ..errors import PathItem, Problem
 from ..i18n.locales import locale_problem, normalise
+from .law import RULES as LAW_RULES
 from .model import Spec, schema
 
 PARTIES = ("school", "district", "partner", "lead_agency")
@@ -70,7 +71,7 @@ def rule_problems(spec: Spec, catalogs: Path | None = None) -> list[Problem]:
 
 
 Rule = Callable[[Spec], Iterator[Problem]]
-RULES: list[Rule] = []
+RULES: list[Rule] = list(LAW_RULES)  # the law cited is right for the parties (law.py)
 
 
 def rule(fn: Rule) -> Rule:
@@ -340,6 +341,11 @@ def data_sharing_elements(spec: Spec) -> Iterator[Problem]:
                 yield spec.problem(base + ("data_elements", i),
                                    f"the data element {element.get('name', i + 1)!r} has no "
                                    "'purpose'; say why the partner needs it")
+            elif isinstance(element, dict) and not _has_words(element.get("purpose")):
+                yield spec.problem(base + ("data_elements", i, "purpose"),
+                                   f"the purpose of {element.get('name', i + 1)!r} says nothing "
+                                   f"({element.get('purpose')!r}); say in words why the partner "
+                                   "needs it: the DSA and the consent form print it")
     name = _BASIS_NAMES.get(basis or "", "")
     required: dict[str, list[str]] = {
         "consent": ["consent"],
@@ -431,3 +437,8 @@ def annual_review_fits_the_agreement(spec: Spec) -> Iterator[Problem]:
                                                                          "renewed_from", "version"),
                            f"the version ({version}) should be higher than the version it renews "
                            f"({old_version}); it goes up by one at each renewal")
+
+
+def _has_words(text: object) -> bool:
+    """Whether ``text`` has a letter or a digit: a purpose of "." or "-" says nothing."""
+    return isinstance(text, str) and any(c.isalnum() for c in text)
