@@ -153,6 +153,25 @@ def test_update_keeps_the_previous_wording_and_marks_it_fuzzy(catalogs: Path) ->
     assert 'msgstr "¿Preguntas?"' in text[text.index('msgid "Questions?"'):][:60]
 
 
+def test_update_writes_a_long_old_wording_as_msgmerge_does_and_keeps_it(catalogs: Path) -> None:
+    es = catalogs / "es/LC_MESSAGES/docgen.po"
+    long = ('"{school} and {partner} work together to offer a program for students. This letter '
+            'tells you what "\n"it is, who can join, and what you need to do."')
+    _edit(es, long, long.replace("for students.", "for children."))
+    assert invoke("i18n", "update", "--dir", str(catalogs)).exit_code == 0
+    once = es.read_text(encoding="utf-8")
+    assert ('#, fuzzy, python-brace-format\n'
+            '#| msgid ""\n'
+            '#| "{school} and {partner} work together to offer a program for children. This letter '
+            'tells you what "\n'
+            '#| "it is, who can join, and what you need to do."\n'
+            'msgid ""\n') in once
+    # read back as the old wording, not as translator comments; a second update changes nothing
+    assert "\n# |" not in once
+    assert invoke("i18n", "update", "--dir", str(catalogs)).exit_code == 0
+    assert es.read_text(encoding="utf-8") == once
+
+
 def test_build_refuses_a_notice_from_a_broken_catalog(catalogs: Path, tmp_path: Path) -> None:
     es = catalogs / "es/LC_MESSAGES/docgen.po"
     line = _edit(es, '#, python-brace-format\nmsgid "{program}: {days}. Place: {place}."',

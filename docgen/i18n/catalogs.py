@@ -22,7 +22,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import denormalize, normalize, read_po, write_po
 
 from .. import output
 from ..errors import CatalogError, Problem
@@ -203,6 +203,8 @@ def _parse_catalog(path: Path, raw: bytes, tag: str | None) -> CatalogFile:
     if rule is None:
         safe = (expected_rule(tag) if tag else None) or parse_plural_forms(FALLBACK_PLURALS)
         set_plurals(catalog, safe.count, safe.expr)
+    for message in catalog:
+        _read_previous(message)
     broken = _broken_forms(path, catalog, rule, extra) if rule is not None and extra else {}
     return CatalogFile(path, catalog, rule, problems, plural_problem, broken)
 
@@ -233,6 +235,44 @@ def read_catalog(path: Path, tag: str | None = None) -> Catalog:
     return open_catalog(path, tag).catalog
 
 
+def _read_previous(message: Any) -> None:
+    """Give ``message`` the old source text of its ``#|`` lines as its ``previous_id``.
+
+    Babel reads ``#| msgid "…"`` lines as translator comments (and would write them back as
+    such, mangled), so docgen reads them itself, as gettext's msgmerge writes them.
+    """
+    lines = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+    if not lines:
+        return
+    message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+    parts: dict[str, list[str]] = {}
+    key = None
+    for line in lines:
+        keyword, _, rest = line.partition(" ")
+        if keyword in ("msgid", "msgid_plural"):
+            key = keyword
+            parts[key] = [rest]
+        elif key is not None and line.startswith('"'):
+            parts[key].append(line)
+    message.previous_id = [denormalize("\n".join(parts[k])) for k in ("msgid", "msgid_plural")
+                           if k in parts]
+
+
+def _with_previous(text: str, message: Any, previous: Any) -> str:
+    """Return the .po ``text`` with ``previous`` (the old msgid, and msgid_plural) written as
+    ``#|`` lines before ``message``'s entry, each quoted line its own comment line, as gettext's
+    msgmerge writes them (Babel wraps them as one comment, which does not read back)."""
+    ids = message_strings(message.id)
+    olds = message_strings(previous)
+    head = (f"msgctxt {normalize(message.context, width=WIDTH)}\n" if message.context else "") \
+        + f"msgid {normalize(ids[0], width=WIDTH)}\n"
+    lines = [f"{keyword} {normalize(value, width=WIDTH)}"
+             for keyword, value in zip(("msgid", "msgid_plural"), olds)]
+    comment = "".join(f"#| {line}\n" for block in lines for line in block.splitlines())
+    at = text.find("\n" + head)
+    return text if at < 0 else text[:at + 1] + comment + text[at + 1:]
+
+
 def language_name(tag: str) -> str:
     """Return the English name of the language of ``tag`` ("Spanish"), for messages."""
     try:
@@ -241,12 +281,28 @@ def language_name(tag: str) -> str:
         return tag
 
 
-def write_catalog(catalog: Catalog, path: Path, **kwargs: Any) -> None:
-    """Write ``catalog`` to ``path`` as a .po/.pot file, whole or not at all."""
+WIDTH = 100
+
+
+def write_catalog(catalog: Catalog, path: Path, *, include_previous: bool = False,
+                  **kwargs: Any) -> None:
+    """Write ``catalog`` to ``path`` as a .po/.pot file, whole or not at all; with
+    ``include_previous``, each fuzzy message's old source text as ``#|`` lines."""
+    previous = [(m, m.previous_id) for m in catalog if m.id and m.previous_id] \
+        if include_previous else []
     buf = io.BytesIO()
-    write_po(buf, catalog, width=100, sort_output=False, **kwargs)
+    try:
+        for message, _ in previous:
+            message.previous_id = []
+        write_po(buf, catalog, width=WIDTH, sort_output=False, **kwargs)
+    finally:
+        for message, old in previous:
+            message.previous_id = old
+    written = buf.getvalue().decode("utf-8")
+    for message, old in previous:
+        written = _with_previous(written, message, old)
     text = re.sub(rb'"POT-Creation-Date: [^"]*"', rb'"POT-Creation-Date: 2026-01-01 00:00+0000\\n"',
-                  buf.getvalue())
+                  written.encode("utf-8"))
     # the same catalog gives the same bytes whichever Babel wrote it
     text = re.sub(rb'"Generated-By: [^"]*"', lambda _: rb'"Generated-By: docgen\n"', text,
                   count=1)

@@ -76,7 +76,15 @@ def update_catalogs(base: Path) -> list[Path]:
     pot = read_catalog(write_template(base))
     written = []
     for each in opened:
+        # a message still fuzzy keeps its old source text until the translator reviews it
+        previous = {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)): m.previous_id
+                    for m in each.catalog if m.id and m.fuzzy and m.previous_id}
         each.catalog.update(pot, no_fuzzy_matching=False, update_header_comment=False)
+        for message in each.catalog:
+            key = (message.context,
+                   message.id if isinstance(message.id, str) else tuple(message.id))
+            if message.fuzzy and not message.previous_id and key in previous:
+                message.previous_id = previous[key]
         write_catalog(each.catalog, each.path, include_previous=True)
         written.append(each.path)
     return written
