@@ -578,8 +578,7 @@ def test_a_review_with_your_templates_redlines_the_documents_built_from_them(
                        old_name=f"{old}: mou.docx", new_name=f"{new}: mou.docx")
     assert (out / "redline-mou.docx").read_bytes() == expected.docx
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["resources"] == {"templates": str(templates),
-                                    "catalogs": str(Resources.shipped().locales)}
+    assert summary["resources"] == {"templates": str(templates), "catalogs": None}
     own = hashlib.sha256((templates / "mou.docx").read_bytes()).hexdigest()
     shipped = hashlib.sha256((ROOT / "templates/role-chart.docx").read_bytes()).hexdigest()
     for year in ("old", "new"):
@@ -592,13 +591,23 @@ def test_a_review_with_your_templates_redlines_the_documents_built_from_them(
     assert md.count(f"mou.docx from mou.docx (SHA-256 {own[:12]})") == 2  # last year, this year
 
 
-def test_a_review_with_docgens_templates_writes_the_summary_as_before(pair,
-                                                                      tmp_path: Path) -> None:
+def test_a_review_with_docgens_templates_records_them_as_docgens(pair, tmp_path: Path) -> None:
+    import hashlib
+
     old, new, _ = pair
     out = tmp_path / "review"
     assert invoke("review", old, new, "-o", str(out), "--no-pdf").exit_code == 0
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert "resources" not in summary and "built_with" not in summary["new"]
+    # docgen's own templates and catalogs, named so, and each document's template as built
+    assert summary["resources"] == {"templates": None, "catalogs": None}
+    shipped = hashlib.sha256((ROOT / "templates/mou.docx").read_bytes()).hexdigest()
+    for year in ("old", "new"):
+        used = {b["document"]: b for b in summary[year]["built_with"]}
+        assert used["mou.docx"]["template_sha256"] == shipped
+        assert used["notices/notice-es.docx"]["catalog_sha256"] == hashlib.sha256(
+            (ROOT / "locales/es/LC_MESSAGES/docgen.po").read_bytes()).hexdigest()
+    markdown = (out / "summary.md").read_text(encoding="utf-8")
+    assert "- **Templates:** docgen's" in markdown and "- **Catalogs:** docgen's" in markdown
 
 
 def test_a_missing_templates_folder_is_a_usage_error(pair, tmp_path: Path) -> None:

@@ -89,10 +89,17 @@ def _recorded_side(review: Review, year: str) -> dict[str, Any]:
     return side
 
 
+def _catalogs(resources: Resources) -> str | None:
+    """Return the catalog folder a review used, or None for docgen's own (so that a summary
+    does not depend on where docgen is installed)."""
+    shipped = resources.locales.resolve() == Resources.shipped().locales.resolve()
+    return None if shipped else str(resources.locales)
+
+
 def _resources_json(resources: Resources) -> dict[str, Any]:
     own = resources.own_templates
     return {"templates": str(own) if own is not None else None,
-            "catalogs": str(resources.locales)}
+            "catalogs": _catalogs(resources)}
 
 
 def _title_of(spec: Spec) -> str:
@@ -144,8 +151,9 @@ def _resource_lines(review: Review) -> list[tuple[str, str]]:
     """Return the header rows that name a review's own templates and catalogs."""
     assert review.resources is not None
     own = review.resources.own_templates
+    catalogs = _catalogs(review.resources)
     rows = [("Templates", f"{own}, else docgen's" if own is not None else "docgen's"),
-            ("Catalogs", str(review.resources.locales))]
+            ("Catalogs", catalogs if catalogs is not None else "docgen's")]
     for year, name in (("old", "last year"), ("new", "this year")):
         used = ", ".join(f"{b.document} from {b.template} (SHA-256 {b.template_sha256[:12]})"
                          for b in review.built_with.get(year, []))

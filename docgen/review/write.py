@@ -101,18 +101,11 @@ def _built_with(documents: list[Rendered]) -> list[BuiltWith]:
                       d.kind.catalog_sha256) for d in documents]
 
 
-def _own(resources: Resources) -> bool:
-    """Whether ``resources`` are a user's own rather than what docgen ships."""
-    return (resources.own_templates is not None
-            or resources.locales.resolve() != Resources.shipped().locales.resolve())
-
-
 def _redlines(review: Review, options: BuildOptions, pdf: bool) -> dict[str, bytes]:
     """Render both years, redline each document both produce; return the redlines by name."""
     old, new = (render_documents(spec, options) for spec in (review.old, review.new))
     review.built_with = {"old": _built_with(old), "new": _built_with(new)}
-    if _own(options.resources):
-        review.resources = options.resources
+    review.resources = options.resources
     old_docs = {d.kind.output: d.data for d in old}
     new_docs = {d.kind.output: d.data for d in new}
     outputs: dict[str, bytes] = {}
