@@ -29,6 +29,8 @@ from .formatting import WEEKDAYS, Formatter
 from .i18n.locales import DEFAULT_LOCALE, normalise
 from .errors import Problem
 from .spec.model import Spec, default_of, resolve_ref, schema, writes_commitments
+from .wording import (defined_term, funding_source, grade_phrase, party_words, says_grades,
+                      title_reference)
 
 _PARTY_ORDER = ("district", "school", "partner", "lead_agency")
 
@@ -153,6 +155,9 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
       when none is marked so);
     - ``signature_blocks``: the signatures with ``party_name``;
     - ``shares_data``: whether a data-sharing agreement is part of the packet;
+    - the words that follow the spec (:func:`add_wording`): ``mou_term``, ``mou_ref``,
+      ``either_party``, ``the_other_parties``, ``their``, ``escalation_parties``, each
+      service's ``population.grades_text`` and ``funding.source``;
     - ``document``: ``locale`` (BCP 47) and ``docgen_version``.
     """
     fmt = Formatter(locale, data.get("currency", "USD"))
@@ -215,7 +220,45 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
     sharing = ctx["data_sharing"]
     ctx["shares_data"] = bool(sharing and sharing["shares_student_data"])
     ctx["document"] = {"locale": locale, "docgen_version": __version__}
+    add_wording(ctx)
     return ctx
+
+
+def add_wording(ctx: dict[str, Any]) -> None:
+    """Add to the context ``ctx`` the words its templates fill in so that the wording follows
+    the spec:
+
+    - ``mou_term``: what the agreement calls itself, from its title ("MOU", "MOA" or
+      "Agreement"); ``mou_ref``: how the data-sharing agreement names it ("the MOU", or "the
+      Research and Tutoring Partnership Agreement" when it calls itself "Agreement", the
+      data-sharing agreement's own name);
+    - ``either_party``, ``the_other_parties``, ``their``: "either party", "the other party",
+      "its" with two parties; "any party", "the other parties", "their" with more;
+    - ``escalation_parties``: the names of the parties whose signatories a disagreement goes
+      to (the school's, or the district's when it signs for the school; the partner's; the
+      lead agency's);
+    - each service's ``population.grades_text``: its grades written once ("grades 2 to 5"), or
+      ``None`` when there are none or the description already names them;
+    - ``funding.source``: the grant as the object of "funded by" ("the ASES Program").
+    """
+    term = defined_term(ctx["title"])
+    ctx["mou_term"] = term
+    ctx["mou_ref"] = title_reference(ctx["title"]) if term == "Agreement" else f"the {term}"
+    ctx.update(party_words(len(ctx["party_list"])))
+    signing = [b["party"] for b in ctx["signature_blocks"]]
+    sides = [k for k in _PARTY_ORDER if k in signing
+             and not (k == "district" and "school" in signing)]
+    if len(sides) < 2:
+        sides = [p["key"] for p in ctx["party_list"] if p["key"] != "district"
+                 or not ctx["school"]]
+    ctx["escalation_parties"] = [ctx[k]["name"] for k in sides]
+    for service in ctx["services"]:
+        population = service["population"]
+        grades = population["grades"] or []
+        population["grades_text"] = (None if says_grades(population["description"], grades)
+                                     else grade_phrase(grades))
+    if ctx["funding"]:
+        ctx["funding"]["source"] = funding_source(ctx["funding"]["grant"])
 
 
 def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, Any],

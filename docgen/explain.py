@@ -310,9 +310,30 @@ def _derived(w: _Wrapper, ctx: dict[str, Any], out: dict[str, Any]) -> None:
         blocks.append(w.row(block, f"$.signatures[{j}]",
                             party_name=f"$.parties.{block['party']}.legal_name"))
     out["signature_blocks"] = _List(w.tracker, "$.signatures", blocks)
+    _wording(w, ctx, out)
     notice = ctx.get("notice")
     if notice is not None:
         out["notice"] = _notice(w, notice)
+
+
+#: The words the context adds so that the wording follows the spec, and what they follow.
+_WORDS = {"mou_term": "$.title", "mou_ref": "$.title", "either_party": "$.parties",
+          "the_other_parties": "$.parties", "their": "$.parties"}
+
+
+def _wording(w: _Wrapper, ctx: dict[str, Any], out: dict[str, Any]) -> None:
+    """Map the words of :func:`docgen.context.add_wording` to the spec paths they follow."""
+    for key, path in _WORDS.items():
+        text = _Str(ctx[key])
+        text._tracker, text._path = w.tracker, path
+        out[key] = text
+    out["escalation_parties"] = _List(w.tracker, "$.signatures", ctx["escalation_parties"])
+    for i, service in enumerate(list.__iter__(out["services"])):
+        population = dict.__getitem__(service, "population")
+        population._alias["grades_text"] = f"$.services[{i}].population.grades"
+    funding = out.get("funding")
+    if isinstance(funding, _Dict):
+        funding._alias["source"] = "$.funding.grant"
 
 
 def _notice(w: _Wrapper, notice: dict[str, Any]) -> _Dict:

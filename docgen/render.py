@@ -38,6 +38,7 @@ from .ooxml.layout import MARK as FIT_MARK
 from .ooxml.layout import fit_tables
 from .i18n.translate import FSI, PDI, ListText, fill
 from .ooxml.sequence import insert
+from .wording import sentence
 
 # docxtpl's XML clean-up is stateless; an instance without a document is enough to call it.
 _DOCXTPL = DocxTemplate.__new__(DocxTemplate)
@@ -214,6 +215,7 @@ def make_environment() -> ImmutableSandboxedEnvironment:
     env.filters["or_list"] = _or_list
     env.filters["quantity"] = _quantity
     env.filters["no_period"] = _no_period
+    env.filters["sentence"] = sentence
     # the same spec must give the same bytes: nothing random in a template
     del env.filters["random"]
     env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext,

@@ -74,7 +74,7 @@ COMMITMENTS = [
     (("insurance", "workers_compensation"), LINCOLN, True, "mou",
      "Workers’ compensation insurance as required by law."),
     (("termination", "notice_days"), LIBRARY, 45, "mou",
-     "Either party may end this MOU for any reason by giving the others 45 days’ written notice."),
+     "Either party may end this MOU for any reason by giving the other party 45 days’ written notice."),
     (("data_sharing", "security", "encryption_at_rest"), LINCOLN, True, "data-sharing-agreement",
      "At rest: the data is encrypted wherever it is stored."),
     (("data_sharing", "security", "encryption_in_transit"), LINCOLN, True,
@@ -118,7 +118,7 @@ def test_a_spec_that_leaves_a_commitment_out_gets_no_such_clause(
 def test_an_automatic_renewal_without_a_notice_period_sets_none(tmp_path: Path) -> None:
     data = drop(put(sample(LINCOLN), ("term", "auto_renew"), True), ("term", "renewal_notice_days"))
     assert ("It renews for one further school year on the same terms unless a party gives the "
-            "others written notice of non-renewal before it ends.") in documents(tmp_path,
+            "other parties written notice of non-renewal before it ends.") in documents(tmp_path,
                                                                                   data)["mou"]
 
 
@@ -206,7 +206,7 @@ def test_renew_writes_in_each_commitment_last_years_spec_left_to_a_default(
             "only if the parties still agree") in result.stdout.splitlines()
     # so the renewed agreement promises what last year's did
     text = plain_text(rendered(out, tmp_path)["mou-None"])
-    assert "by giving the others 30 days’ written notice" in text
+    assert "by giving the other party 30 days’ written notice" in text
 
 
 def test_a_review_of_an_old_spec_and_its_renewal_shows_no_change_for_what_renew_wrote_in(

@@ -40,8 +40,8 @@ def test_it_prints_each_clause_of_the_library_sample(document: str, in_repo,
 
 def test_a_clause_names_the_commitment_it_comes_from(in_repo) -> None:
     lines = invoke("explain", "samples/lincoln-elementary-bright-futures.json").stdout
-    assert ("mou.docx ¶257 ← $.termination.notice_days: \"Either party may end this MOU for any "
-            "reason by giving the others 30 days’ written notice.\"\n") in lines
+    assert ("mou.docx ¶257 ← $.termination.notice_days, $.title, $.parties: \"Any party may end "
+            "this MOU for any reason by giving the other parties 30 days’ written notice.\"\n") in lines
     # a clause with no tag of its own draws on the block that keeps it
     assert ("mou.docx ¶173 ← $.insurance.workers_compensation: \"Workers’ compensation "
             "insurance as required by law.\"\n") in lines
@@ -49,8 +49,8 @@ def test_a_clause_names_the_commitment_it_comes_from(in_repo) -> None:
 
 def test_an_old_spec_shows_which_values_are_old_defaults(in_repo) -> None:
     lines = invoke("explain", "tests/data/legacy/jefferson-1.1.json").stdout.splitlines()
-    assert ("mou.docx ¶257 ← $.termination.notice_days (old default): \"Either party may end "
-            "this MOU for any reason by giving the others 30 days’ written notice.\"") in lines
+    assert ("mou.docx ¶257 ← $.termination.notice_days (old default), $.title, $.parties: "
+            "\"Either party may end this MOU for any reason by giving the other party 30 days’ written notice.\"") in lines
 
 
 def test_a_document_the_spec_does_not_have_is_refused(in_repo) -> None:
