@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from babel.messages.catalog import Message
+from babel.messages.catalog import Catalog, Message
 
 from ..errors import Problem
-from .catalogs import catalog_mtime, catalog_path, message_strings, open_catalog, read_catalog
+from .catalogs import catalog_mtime, catalog_path, message_strings, open_catalog
 from .extract import MessageKey, messages_used, template_paths
 from .plurals import PluralRule
 from .translate import control_characters, placeholders
@@ -38,6 +38,8 @@ class CatalogReport:
     header_problems: list[Problem] = field(default_factory=list)
     #: messages (by their msgid line) whose translation cannot be used as it is
     broken_at: set[int] = field(default_factory=set)
+    #: the catalog as checked (so that a caller need not read the file again)
+    catalog: Catalog | None = field(default=None, repr=False)
 
     fuzzy_at: list[Problem] = field(default_factory=list)
     untranslated_at: list[Problem] = field(default_factory=list)
@@ -71,7 +73,7 @@ def check_catalog(tag: str, path: Path | None = None, *,
     path = path or catalog_path(tag)
     report = CatalogReport(tag, path)
     opened = open_catalog(path, tag)
-    catalog = opened.catalog
+    catalog = report.catalog = opened.catalog
     report.problems.extend(opened.problems)
     report.header_problems = list(opened.problems)
     present = {_key(m.context, m.id) for m in catalog}
@@ -151,7 +153,8 @@ def _unusable(tag: str, used: tuple[MessageKey, ...], path_text: str,
               mtime_ns: int) -> tuple[Problem, ...]:
     path = Path(path_text)
     report = check_catalog(tag, path)
-    catalog = read_catalog(path, tag)
+    catalog = report.catalog
+    assert catalog is not None
     broken = {p.line for p in report.problems}
     out = list(report.header_problems)
     for context, msgid in used:
