@@ -20,10 +20,12 @@ from docxtext import plain_text
 SETTINGS = settings(max_examples=examples(40), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
-# Text a coordinator can type: anything but control characters and unpaired surrogates.
+# Text a coordinator can type: anything validate accepts (no control characters, unpaired
+# surrogates, noncharacters or direction controls).
 TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cc", "Cs"),
-                           blacklist_characters="\ufffe\uffff"),
+                           blacklist_characters="\ufffe\uffff\u202a\u202b\u202c\u202d"
+                                                "\u202e\u2066\u2067\u2068\u2069"),
     min_size=1, max_size=40,
 ).filter(lambda s: s.strip() == s and s.strip() != "")
 

@@ -93,6 +93,10 @@ def _leaves(value: Any, path: tuple[PathItem, ...] = ()
         yield path, value
 
 
+#: Unicode's embedding, override and isolate controls (LRE … RLO, LRI … PDI)
+_DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 @rule
 def text_is_printable(spec: Spec) -> Iterator[Problem]:
     """Every text can be written into a document: no control characters, no lone surrogates."""
@@ -106,6 +110,14 @@ def text_is_printable(spec: Spec) -> Iterator[Problem]:
                     path,
                     f"contains the invisible character U+{ord(ch):04X}, which a document "
                     "cannot hold; delete it (it often comes from copying and pasting)",
+                )
+                break
+            if ch in _DIRECTION_CONTROLS:
+                yield spec.problem(
+                    path,
+                    f"contains the invisible direction control U+{ord(ch):04X}, which can "
+                    "reorder how the words around it read in a signed document; delete it "
+                    "(docgen sets the direction of text itself)",
                 )
                 break
 
