@@ -261,6 +261,8 @@ def _tracked_context(data: dict[str, Any], ctx: dict[str, Any],
     for name in ("contacts", "roles"):
         for i, item in enumerate(list.__iter__(out[name])):
             item._alias["party_name"] = f"$.{name}[{i}].party"
+            if name == "contacts":
+                item._alias["language_names"] = f"$.contacts[{i}].languages"
     funding = out.get("funding")
     if isinstance(funding, _Dict):
         for i, item in enumerate(list.__iter__(dict.__getitem__(funding, "contributions"))):

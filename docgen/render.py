@@ -35,7 +35,8 @@ from .i18n.locales import babel_locale
 from .ooxml import archive
 from .ooxml.direction import mark_language, set_default_language
 from .ooxml.layout import MARK as FIT_MARK
-from .ooxml.layout import fit_tables
+from .ooxml.layout import fit_tables, fit_words
+from .ooxml.pagination import keep_together, protect_text, styles_for_layout
 from .i18n.translate import FSI, PDI, ListText, fill
 from .ooxml.sequence import insert
 from .wording import sentence
@@ -244,6 +245,9 @@ class CompiledTemplate:
     sha256: str
     members: list[archive.Member]
     parts: dict[str, _Part] = field(default_factory=dict)
+    #: the paragraph styles that are headings, and the body text's size (half-points)
+    headings: frozenset[str] = frozenset()
+    font_size: int = 22
 
     @property
     def label(self) -> str:
@@ -412,6 +416,9 @@ def compile_template(path: Path) -> CompiledTemplate:
         return cached
     compiled = CompiledTemplate(Path(path), digest, _read_members(data, str(path)))
     for name, raw in compiled.members:
+        if name == "word/styles.xml":
+            compiled.headings, compiled.font_size = styles_for_layout(
+                parse_xml(raw, compiled.label, name))
         if _RENDERED_PARTS.fullmatch(name):
             xml = _decoded(raw, compiled.label, name)
             if _TAG.search(xml):
@@ -489,6 +496,8 @@ def render(template: CompiledTemplate, context: dict[str, Any], *,
         root = parse_xml(xml, template.label, f"{name} after rendering")
         if part.has_tc_loops:
             fit_tables(root)
+        if name.startswith("word/"):
+            _lay_out(template, name, root, language)
         if language is not None and name.startswith("word/"):
             mark_language(root, language.tag, language.rtl, dict(language.by_text))
         if name == "docProps/core.xml":
@@ -509,6 +518,18 @@ def render(template: CompiledTemplate, context: dict[str, Any], *,
                 rendered[name] = _serialise(root)
     return archive.write_package(template.members, rendered,
                                  archive.rendered_style(source_date))
+
+
+def _lay_out(template: CompiledTemplate, name: str, root: etree._Element,
+             language: Language | None) -> None:
+    """Keep words and blocks together on the page (:mod:`docgen.ooxml.pagination`)."""
+    if language is None or not language.rtl:
+        # the non-breaking characters are neutral in the bidi algorithm: in a right-to-left
+        # document they would split a phone number into runs read in the other order
+        protect_text(root)
+    if name == "word/document.xml":
+        fit_words(root, template.font_size)
+        keep_together(root, template.headings)
 
 
 _CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"

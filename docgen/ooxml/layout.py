@@ -1,15 +1,22 @@
-"""Fit tables whose columns were repeated by ``{%tc for … %}`` to the page.
+"""Fit tables to the page: those whose columns were repeated by ``{%tc for … %}``, and any
+column too narrow for the longest word it holds.
 
 After a column loop, a row has a different number of cells from the table's grid. Each cell keeps
 the width its template cell had, so the template author sets column widths in Word as usual.
-This module rebuilds the grid from those widths, scaled so that the table spans the text width.
-When the columns need more than a portrait page gives, it first turns the section to landscape.
+:func:`fit_tables` rebuilds the grid from those widths, scaled so that the table spans the text
+width. When the columns need more than a portrait page gives, it first turns the section to
+landscape, and widens the section's other full-width tables to the landscape text width too.
+
+:func:`fit_words` then widens each column that is narrower than the longest word in it (an
+e-mail address, a phone number, "partnership,"), taking the width from columns that have some
+to spare, so that no word is cut inside and no comma wraps onto a line of its own.
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
+from .metrics import word_width
 from .sequence import insert
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -66,21 +73,62 @@ def _text_width(sect: etree._Element | None) -> tuple[int, int]:
     return width - side, max(width, height) - side
 
 
-def _to_landscape(sect: etree._Element) -> None:
+def _to_landscape(sect: etree._Element) -> bool:
+    """Turn ``sect`` to landscape; return whether it was portrait."""
     size = sect.find(_w("pgSz"))
     if size is None:
-        return
+        return False
     width, height = _int(size, "w", 12240), _int(size, "h", 15840)
     if width < height:
         size.set(_w("w"), str(height))
         size.set(_w("h"), str(width))
         size.set(_w("orient"), "landscape")
+        return True
+    return False
 
 
 def fit_tables(root: etree._Element) -> None:
     """Rebuild the grid of each marked table whose rows no longer match it; fit it to the page."""
     body = root.find(_w("body"))
     sect = body.find(_w("sectPr")) if body is not None else None
+    portrait, landscape = _text_width(sect)
+    if _fit_marked(root, sect) and sect is not None:
+        # the page turned: a table that spanned the portrait text width spans the landscape one
+        for tbl in root.iter(_w("tbl")):
+            widths = _grid(tbl)
+            if widths and sum(widths) >= portrait * 0.95:
+                _set_widths(tbl, [w * landscape // sum(widths) for w in widths])
+
+
+def _grid(tbl: etree._Element) -> list[int]:
+    grid = tbl.find(_w("tblGrid"))
+    return [] if grid is None else [_int(c, "w") for c in grid.findall(_w("gridCol"))]
+
+
+def _set_widths(tbl: etree._Element, widths: list[int]) -> None:
+    """Give ``tbl`` the grid ``widths``, and each cell and the table the widths they span."""
+    grid = tbl.find(_w("tblGrid"))
+    if grid is None:
+        return
+    for col, width in zip(grid.findall(_w("gridCol")), widths):
+        col.set(_WIDTH, str(width))
+    for row in tbl.findall(_w("tr")):
+        index = 0
+        for tc in row.iterchildren(_TC):
+            tcw, span = _cell(tc)
+            if tcw is not None:
+                tcw.set(_WIDTH, str(sum(widths[index:index + span])))
+                tcw.set(_TYPE, "dxa")
+            index += span
+    tbl_w = tbl.find(f"{_w('tblPr')}/{_w('tblW')}")
+    if tbl_w is not None:
+        tbl_w.set(_w("w"), str(sum(widths)))
+        tbl_w.set(_w("type"), "dxa")
+
+
+def _fit_marked(root: etree._Element, sect: etree._Element | None) -> bool:
+    """Fit the marked tables; return whether the section turned to landscape for one."""
+    turned = False
     for tbl in root.iter(_w("tbl")):
         if tbl.get(MARK) is None:
             continue
@@ -103,7 +151,7 @@ def fit_tables(root: etree._Element) -> None:
         portrait, landscape = _text_width(sect)
         available = portrait
         if total > portrait and sect is not None:
-            _to_landscape(sect)
+            turned = turned or _to_landscape(sect)
             available = landscape
         # a table whose columns come from the data spans the text width, whatever their number
         widths = [w * available // total for w in widths]
@@ -123,3 +171,99 @@ def fit_tables(root: etree._Element) -> None:
         if tbl_w is not None:
             tbl_w.set(_w("w"), str(total))
             tbl_w.set(_w("type"), "dxa")
+    return turned
+
+
+# --- columns wide enough for their words ------------------------------------------------------
+
+#: Where a line may break: after a space or a tab, after a hyphen, a slash or an en dash.
+_BREAK_AFTER = frozenset(" \t-/\u2013\u200b")
+#: The estimate's margin for hinting, kerning and fonts not quite the metrics' own.
+_SLACK = 1.05
+_SANS = ("arial", "helvetica", "liberation sans", "calibri", "carlito", "verdana", "noto sans")
+
+
+def _run_font(run: etree._Element, size: int) -> tuple[int, bool, bool]:
+    """Return a run's size (half-points), whether it is bold and whether its font is sans."""
+    rpr = run.find(_w("rPr"))
+    if rpr is None:
+        return size, False, False
+    sz = rpr.find(_w("sz"))
+    bold = rpr.find(_w("b"))
+    fonts = rpr.find(_w("rFonts"))
+    name = (fonts.get(_w("ascii")) or "").lower() if fonts is not None else ""
+    return (_int(sz, "val", size) or size,
+            bold is not None and bold.get(_VAL, "true") not in ("0", "false"),
+            any(name.startswith(s) for s in _SANS))
+
+
+def _widest_word(tc: etree._Element, size: int) -> float:
+    """Return the width (twips) of the longest unbreakable stretch of text in cell ``tc``."""
+    widest = 0.0
+    for p in tc.iter(_w("p")):
+        current = 0.0
+        for run in p.iter(_w("r")):
+            half_points, bold, sans = _run_font(run, size)
+            for el in run:
+                if el.tag == _w("t"):
+                    for char in el.text or "":
+                        if char in _BREAK_AFTER:
+                            if char != " " and char != "\t":
+                                current += word_width(char, half_points, bold=bold, sans=sans)
+                            widest, current = max(widest, current), 0.0
+                        else:
+                            current += word_width(char, half_points, bold=bold, sans=sans)
+                elif el.tag in (_w("br"), _w("tab"), _w("cr")):
+                    widest, current = max(widest, current), 0.0
+        widest = max(widest, current)
+    return widest
+
+
+def _cell_margins(tbl: etree._Element) -> int:
+    margins = tbl.find(f"{_w('tblPr')}/{_w('tblCellMar')}")
+    if margins is None:
+        return 2 * 108  # Word's and LibreOffice's default
+    return sum(_int(margins.find(_w(side)), "w", 108)
+               for side in ("left", "right")) or 2 * 108
+
+
+def _widths_for(widths: list[int], need: list[int], limit: int) -> list[int] | None:
+    """Return column widths close to ``widths`` where each column has at least ``need``;
+    the table may grow up to ``limit``. None when ``widths`` already do."""
+    if all(n <= w for n, w in zip(need, widths)):
+        return None
+    total = max(sum(widths), min(sum(need), limit))
+    if sum(need) >= total:
+        # not every word fits: share the width in proportion to what each column needs
+        return [n * total // sum(need) for n in need]
+    floor = [max(n, w) for n, w in zip(need, widths)]
+    excess = sum(floor) - total
+    spare = [max(f - n, 0) for f, n in zip(floor, need)]
+    spare_total = sum(spare)
+    return [f - (s * excess // spare_total if spare_total else 0) for f, s in zip(floor, spare)]
+
+
+def fit_words(root: etree._Element, size: int = 22) -> None:
+    """Widen each column of ``root``'s tables that is narrower than the longest word in it,
+    from the columns that have width to spare. ``size``: the document's font size (half-points)
+    where a run does not set one."""
+    body = root.find(_w("body"))
+    sect = body.find(_w("sectPr")) if body is not None else None
+    limit, _ = _text_width(sect)
+    for tbl in root.iter(_w("tbl")):
+        widths = _grid(tbl)
+        if not widths or not all(widths):
+            continue
+        need = [0] * len(widths)
+        for row in tbl.iterchildren(_w("tr")):
+            index = 0
+            for tc in row.iterchildren(_TC):
+                _, span = _cell(tc)
+                if span == 1 and index < len(need):
+                    need[index] = max(need[index], int(_widest_word(tc, size) * _SLACK) + 40)
+                index += span
+        margins = _cell_margins(tbl)
+        need = [n + margins if n > 40 else 0 for n in need]
+        fitted = _widths_for(widths, need, max(limit, sum(widths)))
+        if fitted is not None:
+            _set_widths(tbl, fitted)
