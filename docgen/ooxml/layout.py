@@ -14,10 +14,14 @@ to spare, so that no word is cut inside and no comma wraps onto a line of its ow
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from typing import Iterator, cast
+
 from lxml import etree
 
-from .metrics import word_width
-from .sequence import insert
+from .metrics import char_width, word_width_of
+from .sequence import get_or_add, insert
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -36,6 +40,9 @@ def _int(el: etree._Element | None, attr: str, default: int = 0) -> int:
 
 
 _TC = f"{{{W}}}tc"
+_TR = f"{{{W}}}tr"
+_P = f"{{{W}}}p"
+_T = f"{{{W}}}t"
 _TCPR = f"{{{W}}}tcPr"
 _TCW = f"{{{W}}}tcW"
 _GRID_SPAN = f"{{{W}}}gridSpan"
@@ -176,8 +183,6 @@ def _fit_marked(root: etree._Element, sect: etree._Element | None) -> bool:
 
 # --- columns wide enough for their words ------------------------------------------------------
 
-#: Where a line may break: after a space or a tab, after a hyphen, a slash or an en dash.
-_BREAK_AFTER = frozenset(" \t-/\u2013\u200b")
 #: The estimate's margin for hinting, kerning and fonts not quite the metrics' own.
 _SLACK = 1.05
 _SANS = ("arial", "helvetica", "liberation sans", "calibri", "carlito", "verdana", "noto sans")
@@ -197,26 +202,27 @@ def _run_font(run: etree._Element, size: int) -> tuple[int, bool, bool]:
             any(name.startswith(s) for s in _SANS))
 
 
-def _widest_word(tc: etree._Element, size: int) -> float:
-    """Return the width (twips) of the longest unbreakable stretch of text in cell ``tc``."""
-    widest = 0.0
-    for p in tc.iter(_w("p")):
-        current = 0.0
-        for run in p.iter(_w("r")):
-            half_points, bold, sans = _run_font(run, size)
-            for el in run:
-                if el.tag == _w("t"):
-                    for char in el.text or "":
-                        if char in _BREAK_AFTER:
-                            if char != " " and char != "\t":
-                                current += word_width(char, half_points, bold=bold, sans=sans)
-                            widest, current = max(widest, current), 0.0
-                        else:
-                            current += word_width(char, half_points, bold=bold, sans=sans)
-                elif el.tag in (_w("br"), _w("tab"), _w("cr")):
-                    widest, current = max(widest, current), 0.0
-        widest = max(widest, current)
-    return widest
+#: The stretches of text a line never breaks inside: a hyphen or slash that a WORD JOINER
+#: holds does not end one.
+_WORDS = re.compile(r"(?:[^ \t\-/\u2013\u200b]|[-/]\u2060)+[-/\u2013]?|[-/\u2013]")
+
+
+@lru_cache(maxsize=8192)
+def _units(word: str) -> int:
+    return sum(char_width(c) for c in word)
+
+
+def _widest_word(tc: etree._Element) -> int:
+    """Return the width, in thousandths of the font size, of the longest unbreakable stretch of
+    text in cell ``tc``."""
+    units = 0
+    for p in tc.iter(_P):
+        text = "".join(cast("Iterator[str]", p.itertext(_T)))
+        if len(text) > 1:
+            units = max(units, max(map(_units, _WORDS.findall(text)), default=0))
+        elif text:
+            units = max(units, _units(text))
+    return units
 
 
 def _cell_margins(tbl: etree._Element) -> int:
@@ -243,10 +249,57 @@ def _widths_for(widths: list[int], need: list[int], limit: int) -> list[int] | N
     return [f - (s * excess // spare_total if spare_total else 0) for f, s in zip(floor, spare)]
 
 
+def _needs(tbl: etree._Element, widths: list[int], size: int) -> list[int]:
+    """Return the width each of ``tbl``'s columns needs for its longest word, margins included
+    (0 for an empty column). A cell's text is taken as set as
+    the first run of its column in the first row (a header row is often bold), and in the
+    rows after it."""
+    margins = _cell_margins(tbl)
+    columns = len(widths)
+    need = [0] * columns
+    fonts: dict[tuple[bool, int], tuple[int, bool, bool]] = {}
+    for number, row in enumerate(tbl.iterchildren(_TR)):
+        index = 0
+        for tc in row.iterchildren(_TC):
+            _, span = _cell(tc)
+            if span == 1 and index < columns:
+                units = _widest_word(tc)
+                if units:
+                    key = (number == 0, index)
+                    if key not in fonts:
+                        run = tc.find(f".//{_w('r')}")
+                        fonts[key] = (_run_font(run, size) if run is not None
+                                      else (size, False, False))
+                    width = word_width_of(units, *fonts[key])
+                    need[index] = max(need[index], int(width * _SLACK) + 40)
+            index += span
+    return [n + margins if n > 40 else 0 for n in need]
+
+
+#: The smallest size (half-points) a table's text is set at so that its words fit: 7.5 points.
+SMALLEST = 15
+
+
+def _shrink(tbl: etree._Element, factor: float, size: int) -> bool:
+    """Set the text of ``tbl`` ``factor`` times its size, not below :data:`SMALLEST`; return
+    whether any run became smaller."""
+    smaller = False
+    for run in tbl.iter(_w("r")):
+        half_points = _run_font(run, size)[0]
+        new = max(SMALLEST, int(half_points * factor))
+        if new < half_points:
+            rpr = get_or_add(run, "w:rPr")
+            get_or_add(rpr, "w:sz").set(_VAL, str(new))
+            get_or_add(rpr, "w:szCs").set(_VAL, str(new))
+            smaller = True
+    return smaller
+
+
 def fit_words(root: etree._Element, size: int = 22) -> None:
     """Widen each column of ``root``'s tables that is narrower than the longest word in it,
-    from the columns that have width to spare. ``size``: the document's font size (half-points)
-    where a run does not set one."""
+    from the columns that have width to spare; where the words of a table cannot all fit the
+    text width, set its text smaller (down to :data:`SMALLEST`) until they do. ``size``: the
+    document's font size (half-points) where a run does not set one."""
     body = root.find(_w("body"))
     sect = body.find(_w("sectPr")) if body is not None else None
     limit, _ = _text_width(sect)
@@ -254,16 +307,15 @@ def fit_words(root: etree._Element, size: int = 22) -> None:
         widths = _grid(tbl)
         if not widths or not all(widths):
             continue
-        need = [0] * len(widths)
-        for row in tbl.iterchildren(_w("tr")):
-            index = 0
-            for tc in row.iterchildren(_TC):
-                _, span = _cell(tc)
-                if span == 1 and index < len(need):
-                    need[index] = max(need[index], int(_widest_word(tc, size) * _SLACK) + 40)
-                index += span
-        margins = _cell_margins(tbl)
-        need = [n + margins if n > 40 else 0 for n in need]
-        fitted = _widths_for(widths, need, max(limit, sum(widths)))
+        total = max(limit, sum(widths))
+        need = _needs(tbl, widths, size)
+        margins = _cell_margins(tbl) * sum(1 for n in need if n)
+        for _ in range(3):
+            if sum(need) <= total or sum(need) <= margins:
+                break
+            if not _shrink(tbl, (total - margins) / (sum(need) - margins) * 0.98, size):
+                break
+            need = _needs(tbl, widths, size)
+        fitted = _widths_for(widths, need, total)
         if fitted is not None:
             _set_widths(tbl, fitted)

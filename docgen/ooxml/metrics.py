@@ -46,3 +46,9 @@ def word_width(text: str, half_points: int, *, bold: bool = False, sans: bool = 
     """Return the width of ``text`` set at ``half_points`` (``w:sz``), in twips."""
     factor = (BOLD if bold else 1.0) * (SANS if sans else 1.0)
     return sum(char_width(c) for c in text) * half_points * 10 / 1000 * factor
+
+
+def word_width_of(units: int, half_points: int, bold: bool = False,
+                  sans: bool = False) -> float:
+    """Return the width in twips of text ``units`` thousandths of the font size wide."""
+    return units * half_points * 10 / 1000 * (BOLD if bold else 1.0) * (SANS if sans else 1.0)

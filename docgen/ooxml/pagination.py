@@ -1,17 +1,18 @@
-"""Pages a reader can use: what must not break across lines or pages, in any rendered document.
+"""Pages a reader can use: what must not break across lines or pages, in any document.
 
-Applied after rendering to every template, a lawyer's own included, so that no template has to
-get these right by hand:
+For every template, a lawyer's own included, so that no template has to get these right by hand:
 
-* **Lines.** An e-mail address, a phone number and a school year ("2026-2027") never break
-  inside (:func:`protect_text`): their spaces become no-break spaces (U+00A0), the hyphens of a
-  phone number or a year non-breaking hyphens (U+2011), and a hyphen or slash inside an e-mail
-  address is followed by a WORD JOINER (U+2060), so that the address keeps its own characters.
-  Word and LibreOffice both honour these characters; OOXML has no run property that forbids a
-  line break (``w:noProof`` only turns off proofing, ``w:noWrap`` applies to whole cells and
-  is ignored in fixed-width tables).
-* **Pages** (:func:`keep_together`). A heading, and a paragraph that introduces what follows (it
-  ends with a colon, or it is the "IN WITNESS WHEREOF" line before the signatures), is kept with
+* **Lines.** An e-mail address, a phone number and a school year ("2026-2027") in a value never
+  break inside (:func:`unbreakable`, which :mod:`docgen.render` applies to every value it
+  writes): their spaces become no-break spaces (U+00A0), the hyphens of a phone number or a
+  year non-breaking hyphens (U+2011), and a hyphen or slash in an e-mail address is held by
+  WORD JOINERs (U+2060) on both sides, so that the address keeps its own characters. Word and
+  LibreOffice both honour these characters; OOXML has no run property that forbids a line
+  break (``w:noProof`` only turns off proofing; ``w:noWrap`` is for whole cells, and ignored in
+  fixed-width tables). Columns wide enough for such words: :func:`docgen.ooxml.layout.fit_words`.
+* **Pages** (:func:`keep_together`, applied to a template when it is compiled, so that what its
+  loops repeat keeps too). A heading, and a paragraph that introduces what follows (it ends
+  with a colon, or it is the "IN WITNESS WHEREOF" line before the signatures), is kept with
   the next paragraph (``w:keepNext``) and whole (``w:keepLines``). The paragraphs of a signature
   block (a party's line, then lines such as "Signature: ____", "Name: …", "Date: ____") are
   kept together. A table's header rows (``w:tblHeader``; a shaded or bold first row is taken for
@@ -39,20 +40,21 @@ def _w(tag: str) -> str:
 NBSP, NB_HYPHEN, WORD_JOINER = "\u00a0", "\u2011", "\u2060"
 
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
-# a phone number as the schema writes it (at least seven digits), or a range of years
+#: A phone number as the schema writes it (at least seven digits; a range of years such as
+#: 2026-2027 is one too).
 _PHONE = re.compile(r"\+?\(?\d[\d ().\-]{5,20}\d(?: ?(?:x|ext\.?) ?\d{1,6})?")
-_YEARS = re.compile(r"\b(\d{4})-(\d{4})\b")
+_EMAIL_BREAKS = re.compile(r"([-/])")
+
+
+def _email(match: re.Match[str]) -> str:
+    return _EMAIL_BREAKS.sub(WORD_JOINER + r"\1" + WORD_JOINER, match.group(0))
 
 
 def _phone(match: re.Match[str]) -> str:
     text = match.group(0)
-    if sum(c.isdigit() for c in text) < 7:
+    if (" " not in text and "-" not in text) or sum(c.isdigit() for c in text) < 7:
         return text
     return text.replace(" ", NBSP).replace("-", NB_HYPHEN)
-
-
-def _email(match: re.Match[str]) -> str:
-    return re.sub(r"([-/])", r"\1" + WORD_JOINER, match.group(0))
 
 
 def unbreakable(text: str) -> str:
@@ -60,22 +62,11 @@ def unbreakable(text: str) -> str:
     unbreakable.
 
     >>> unbreakable("Call (510) 555-0100 or write to a-b@x.org for 2026-2027.")
-    'Call (510)\\xa0555‑0100 or write to a-\\u2060b@x.org for 2026‑2027.'
+    'Call (510)\\xa0555‑0100 or write to a\\u2060-\\u2060b@x.org for 2026‑2027.'
     """
     if "@" in text:
         text = _EMAIL.sub(_email, text)
-    if any(c.isdigit() for c in text):
-        text = _YEARS.sub(lambda m: m.group(0).replace("-", NB_HYPHEN), text)
-        text = _PHONE.sub(_phone, text)
-    return text
-
-
-def protect_text(root: etree._Element) -> None:
-    """Make every e-mail address, phone number and school year in ``root`` unbreakable."""
-    for t in root.iter(_w("t")):
-        text = t.text
-        if text and ("@" in text or any(c.isdigit() for c in text)):
-            t.text = unbreakable(text)
+    return _PHONE.sub(_phone, text)
 
 
 def styles_for_layout(styles: etree._Element) -> tuple[frozenset[str], int]:
@@ -125,6 +116,14 @@ def _text(p: etree._Element) -> str:
     return "".join(t.text or "" for t in p.iter(_w("t")))
 
 
+#: A docxtpl tag that stands for its whole paragraph or row (``{%p for b in blocks %}``).
+_CONTROL = re.compile(r"\s*\{%(?:p|tr|tc)\s[^%]*%\}\s*")
+
+
+def _is_control(el: etree._Element) -> bool:
+    return el.tag in (_w("p"), _w("tr")) and bool(_CONTROL.fullmatch(_text(el)))
+
+
 def _style(p: etree._Element) -> str | None:
     style = p.find(f"{_w('pPr')}/{_w('pStyle')}")
     return style.get(_w("val")) if style is not None else None
@@ -167,11 +166,17 @@ def _signature_blocks(paragraphs: list[etree._Element], texts: list[str]) -> lis
 
 def keep_together(root: etree._Element, headings: frozenset[str]) -> None:
     """Keep headings, introductions, signature blocks and header rows of ``root``'s body with
-    what follows them. ``headings``: the paragraph style ids that are headings."""
+    what follows them. ``headings``: the paragraph style ids that are headings.
+
+    ``root`` is a template's or a rendered document's body: a template's loops repeat what it
+    marks, so :mod:`docgen.render` runs this once, on the template, when it compiles it.
+    """
     body = root.find(_w("body"))
     if body is None:
         return
-    children = list(body)
+    # a template's paragraphs and rows that only hold a loop's or a condition's tag are gone
+    # once it is rendered: what keeps with what is decided as if they were not there
+    children = [el for el in body if not _is_control(el)]
     paragraphs = [el for el in children if el.tag == _w("p")]
     texts = [_text(p) for p in paragraphs]
     position = {id(el): i for i, el in enumerate(children)}
@@ -211,7 +216,7 @@ def _looks_like_header(row: etree._Element) -> bool:
 def keep_header_rows(tbl: etree._Element) -> None:
     """Mark ``tbl``'s header rows (those marked, or a first row set apart) so that they repeat,
     never split and keep with the first row of data."""
-    rows = tbl.findall(_w("tr"))
+    rows = [r for r in tbl.findall(_w("tr")) if not _is_control(r)]
     if len(rows) < 2:
         return
     header = [r for r in rows if r.find(f"{_w('trPr')}/{_w('tblHeader')}") is not None]
