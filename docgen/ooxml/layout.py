@@ -20,7 +20,7 @@ from typing import Iterator, cast
 
 from lxml import etree
 
-from .metrics import char_width, word_width_of
+from .metrics import BOLD, SANS, char_width, word_width_of
 from .sequence import get_or_add, insert
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -218,11 +218,18 @@ def _widest_word(tc: etree._Element) -> int:
     units = 0
     for p in tc.iter(_P):
         text = "".join(cast("Iterator[str]", p.itertext(_T)))
-        if len(text) > 1:
-            units = max(units, max(map(_units, _WORDS.findall(text)), default=0))
-        elif text:
-            units = max(units, _units(text))
+        if not text:
+            continue
+        # most text breaks only at its spaces: split there (not at no-break spaces, which
+        # str.split() would take for spaces), and use the regular expression only for text
+        # with a tab, a hyphen, a slash, a dash or a zero-width space in it
+        words = _WORDS.findall(text) if _BREAKS_INSIDE.search(text) else text.split(" ")
+        if words:
+            units = max(units, max(map(_units, words)))
     return units
+
+
+_BREAKS_INSIDE = re.compile("[-/\u2013\u200b\t]")
 
 
 def _cell_margins(tbl: etree._Element) -> int:
@@ -249,20 +256,38 @@ def _widths_for(widths: list[int], need: list[int], limit: int) -> list[int] | N
     return [f - (s * excess // spare_total if spare_total else 0) for f, s in zip(floor, spare)]
 
 
-def _needs(tbl: etree._Element, widths: list[int], size: int) -> list[int]:
+def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = False) -> list[int]:
     """Return the width each of ``tbl``'s columns needs for its longest word, margins included
     (0 for an empty column). A cell's text is taken as set as
     the first run of its column in the first row (a header row is often bold), and in the
-    rows after it."""
+    rows after it.
+
+    Unless ``exact``, a cell whose text is so short that it would fit its column even if each
+    character were a full em at the table's largest size is not measured: it is taken to need
+    that bound, which is no more than its column's width. The columns then never come out
+    narrower than their words, and most cells (a role chart's "R" and "A") cost nothing.
+    """
     margins = _cell_margins(tbl)
     columns = len(widths)
     need = [0] * columns
     fonts: dict[tuple[bool, int], tuple[int, bool, bool]] = {}
+    if exact:
+        per_char, room = 0.0, [-1.0] * columns
+    else:
+        largest = max([size, *(_int(sz, "val", size) for sz in tbl.iter(_SZ))])
+        per_char = largest * 10 / 1000 * _WIDEST
+        room = [(w - margins - 40) / per_char for w in widths]
     for number, row in enumerate(tbl.iterchildren(_TR)):
         index = 0
         for tc in row.iterchildren(_TC):
             _, span = _cell(tc)
             if span == 1 and index < columns:
+                length = len("".join(cast("Iterator[str]", tc.itertext(_T))))
+                if length <= room[index]:
+                    if length:
+                        need[index] = max(need[index], int(length * per_char) + 40)
+                    index += span
+                    continue
                 units = _widest_word(tc)
                 if units:
                     key = (number == 0, index)
@@ -274,6 +299,12 @@ def _needs(tbl: etree._Element, widths: list[int], size: int) -> list[int]:
                     need[index] = max(need[index], int(width * _SLACK) + 40)
             index += span
     return [n + margins if n > 40 else 0 for n in need]
+
+
+#: The widest a character is taken to be (:func:`~docgen.ooxml.metrics.char_width`'s largest,
+#: a full em) with every factor :func:`_needs` may apply: bold, sans-serif and the slack.
+_WIDEST = 1000 * BOLD * SANS * _SLACK
+_SZ = f"{{{W}}}sz"
 
 
 #: The smallest size (half-points) a table's text is set at so that its words fit: 7.5 points.
@@ -309,13 +340,15 @@ def fit_words(root: etree._Element, size: int = 22) -> None:
             continue
         total = max(limit, sum(widths))
         need = _needs(tbl, widths, size)
+        if sum(need) > total:
+            need = _needs(tbl, widths, size, exact=True)  # before any text is set smaller
         margins = _cell_margins(tbl) * sum(1 for n in need if n)
         for _ in range(3):
             if sum(need) <= total or sum(need) <= margins:
                 break
             if not _shrink(tbl, (total - margins) / (sum(need) - margins) * 0.98, size):
                 break
-            need = _needs(tbl, widths, size)
+            need = _needs(tbl, widths, size, exact=True)
         fitted = _widths_for(widths, need, total)
         if fitted is not None:
             _set_widths(tbl, fitted)
