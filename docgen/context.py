@@ -26,7 +26,7 @@ from typing import Any
 
 from . import __version__
 from .formatting import WEEKDAYS, Formatter
-from .i18n.locales import DEFAULT_LOCALE, normalise
+from .i18n.locales import DEFAULT_LOCALE, babel_locale, normalise
 from .errors import Problem
 from .spec.model import Spec, default_of, resolve_ref, schema, writes_commitments
 from .wording import (defined_term, funding_source, grade_phrase, party_words, says_grades,
@@ -151,6 +151,8 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
       row only;
     - ``meetings.attendees``: the titles of the participating roles;
     - ``party_name`` on each contact and funding contribution;
+    - ``language_names`` on each contact: the languages it speaks, named in the document's
+      language ("English", "Chinese (Simplified)"; :func:`language_names`);
     - ``data_contacts``: the contacts for data, data security or the partnership (all contacts
       when none is marked so);
     - ``signature_blocks``: the signatures with ``party_name``;
@@ -188,6 +190,7 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
     contacts = {c["id"]: c for c in ctx["contacts"]}
     for contact in ctx["contacts"]:
         contact["party_name"] = party_name(contact["party"])
+        contact["language_names"] = language_names(contact["languages"], locale)
     for role in ctx["roles"]:
         role["holder"] = contacts.get(role["holder"]) if role["holder"] else None
         role["party_name"] = party_name(role["party"])
@@ -259,6 +262,26 @@ def add_wording(ctx: dict[str, Any]) -> None:
                                      else grade_phrase(grades))
     if ctx["funding"]:
         ctx["funding"]["source"] = funding_source(ctx["funding"]["grant"])
+
+
+def language_names(tags: list[str], locale: str) -> list[str]:
+    """Return the BCP 47 ``tags`` as language names in ``locale``, as Babel (CLDR) names them;
+    a tag Babel does not know stays as it is.
+
+    >>> language_names(["en", "es", "zh-Hans", "hmn"], "en-US")
+    ['English', 'Spanish', 'Chinese (Simplified)', 'Hmong']
+    """
+    from babel import Locale, UnknownLocaleError
+
+    reader = babel_locale(locale)
+    names = []
+    for tag in tags:
+        try:
+            name = Locale.parse(tag, sep="-").get_display_name(reader)
+        except (ValueError, UnknownLocaleError):
+            name = reader.languages.get(tag.split("-")[0].lower())
+        names.append(str(name or tag))
+    return names
 
 
 def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, Any],

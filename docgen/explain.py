@@ -261,6 +261,8 @@ def _tracked_context(data: dict[str, Any], ctx: dict[str, Any],
     for name in ("contacts", "roles"):
         for i, item in enumerate(list.__iter__(out[name])):
             item._alias["party_name"] = f"$.{name}[{i}].party"
+            if name == "contacts":
+                item._alias["language_names"] = f"$.contacts[{i}].languages"
     funding = out.get("funding")
     if isinstance(funding, _Dict):
         for i, item in enumerate(list.__iter__(dict.__getitem__(funding, "contributions"))):
@@ -430,7 +432,7 @@ def explain(spec: Spec, document: str = "mou",
     context = _tracked_context(data, ctx, tracker)
     context.update(_at=tracker.at, _end=tracker.end, _open=tracker.open,
                    _test_read=tracker.test_read, _pop=tracker.pop)
-    template = make_environment().from_string(instrument(xml, str(path)))
+    template = make_environment(for_print=False).from_string(instrument(xml, str(path)))
     rendered = template.render(context)
     root = etree.fromstring(rendered.replace("\a", "\n").encode("utf-8"))
     defaulted = frozenset(json_path(p) for p, _ in old_defaults(data))

@@ -35,7 +35,8 @@ from .i18n.locales import babel_locale
 from .ooxml import archive
 from .ooxml.direction import mark_language, set_default_language
 from .ooxml.layout import MARK as FIT_MARK
-from .ooxml.layout import fit_tables
+from .ooxml.layout import fit_tables, fit_words
+from .ooxml.pagination import keep_together, styles_for_layout, unbreakable
 from .i18n.translate import FSI, PDI, ListText, fill
 from .ooxml.sequence import insert
 from .wording import sentence
@@ -106,6 +107,23 @@ def _paragraphs_to_breaks(value: Any) -> Any:
         text = value.replace("\r\n", "\n")
         return re.sub(r"\n[ \t]*\n\s*", "\a", text).strip("\n")
     return value
+
+
+@pass_context
+def _finalize(ctx: Any, value: Any) -> Any:
+    """Write each value as a paragraph needs it: a blank line starts a new paragraph, and an
+    e-mail address, a phone number or a school year never breaks across lines
+    (:func:`~docgen.ooxml.pagination.unbreakable`). Not in a right-to-left document: there the
+    no-break characters, neutral in the bidi algorithm, would split a phone number into runs
+    read in the other order."""
+    value = _paragraphs_to_breaks(value)
+    if isinstance(value, str) and _MAY_BREAK.search(value) and not _translator(ctx).rtl:
+        return unbreakable(value)
+    return value
+
+
+#: What a value holds if :func:`unbreakable` has anything to do in it.
+_MAY_BREAK = re.compile(r"@|\d[\d ().\-]{5,}\d")
 
 
 @pass_context
@@ -205,10 +223,15 @@ def _lgettext(ctx: Any, tag: str, message: str, **values: Any) -> str:
     return _translator(ctx, tag).gettext(message, **values)
 
 
-def make_environment() -> ImmutableSandboxedEnvironment:
-    """Return the sandboxed, autoescaping, strict environment every template renders in."""
+def make_environment(*, for_print: bool = True) -> ImmutableSandboxedEnvironment:
+    """Return the sandboxed, autoescaping, strict environment every template renders in.
+
+    ``for_print``: write values for a page (no line break inside an e-mail address, a phone
+    number or a school year); False for text read on a screen, such as ``docgen explain``'s.
+    """
     env = ImmutableSandboxedEnvironment(
-        autoescape=True, undefined=StrictUndefined, finalize=_paragraphs_to_breaks,
+        autoescape=True, undefined=StrictUndefined,
+        finalize=_finalize if for_print else _paragraphs_to_breaks,
         keep_trailing_newline=True,
     )
     env.filters["and_list"] = _and_list
@@ -244,6 +267,9 @@ class CompiledTemplate:
     sha256: str
     members: list[archive.Member]
     parts: dict[str, _Part] = field(default_factory=dict)
+    #: the paragraph styles that are headings, and the body text's size (half-points)
+    headings: frozenset[str] = frozenset()
+    font_size: int = 22
 
     @property
     def label(self) -> str:
@@ -412,13 +438,29 @@ def compile_template(path: Path) -> CompiledTemplate:
         return cached
     compiled = CompiledTemplate(Path(path), digest, _read_members(data, str(path)))
     for name, raw in compiled.members:
+        if name == "word/styles.xml":
+            compiled.headings, compiled.font_size = styles_for_layout(
+                parse_xml(raw, compiled.label, name))
+    for name, raw in compiled.members:
         if _RENDERED_PARTS.fullmatch(name):
             xml = _decoded(raw, compiled.label, name)
             if _TAG.search(xml):
+                if name == "word/document.xml":
+                    xml = _kept_together(xml, compiled)
                 compiled.parts[name] = _compile_part(_ENV, compiled.label, name, xml)
     with _CACHE_LOCK:
         _CACHE[key] = compiled
     return compiled
+
+
+def _kept_together(xml: str, compiled: CompiledTemplate) -> str:
+    """Return the template's body with its headings, introductions, signature blocks and header
+    rows kept with what follows them (:func:`keep_together`): what its loops repeat keeps too."""
+    root = parse_xml(xml, compiled.label, "word/document.xml")
+    keep_together(root, compiled.headings)
+    declaration = re.match(r"<\?xml[^>]*\?>\s*", xml)
+    return (declaration.group(0) if declaration else "") + etree.tostring(
+        root, encoding="unicode")
 
 
 # --- rendering --------------------------------------------------------------------------------
@@ -489,6 +531,8 @@ def render(template: CompiledTemplate, context: dict[str, Any], *,
         root = parse_xml(xml, template.label, f"{name} after rendering")
         if part.has_tc_loops:
             fit_tables(root)
+        if name == "word/document.xml":
+            fit_words(root, template.font_size)
         if language is not None and name.startswith("word/"):
             mark_language(root, language.tag, language.rtl, dict(language.by_text))
         if name == "docProps/core.xml":

@@ -17,7 +17,17 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
+#: The characters docgen puts in e-mail addresses, phone numbers and school years so that they
+#: do not break at the end of a line (docgen.ooxml.pagination): a reader reads them as a hyphen,
+#: a space and nothing, and so does this text. tests/test_pages.py checks that they are there.
+LAYOUT_CHARACTERS = str.maketrans({"\u2011": "-", "\u00a0": " ", "\u2060": None})
+
+
 def paragraph_text(p: etree._Element) -> str:
+    return _paragraph_text(p).translate(LAYOUT_CHARACTERS)
+
+
+def _paragraph_text(p: etree._Element) -> str:
     out = []
     for el in p.iter(_w("t"), _w("br"), _w("tab"), _w("fldSimple")):
         if el.tag == _w("t"):

@@ -18,6 +18,7 @@ from docgen.cli import cli
 from docgen.explain import explain
 from docgen.render import W, patched_source
 from docgen.spec.schema import load_spec
+from docxtext import LAYOUT_CHARACTERS
 
 EXPECTED = ROOT / "tests" / "data" / "explain"
 
@@ -86,7 +87,7 @@ def _words(docx: bytes) -> list[str]:
     """The words of a rendered document's body, in order."""
     root = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
     return " ".join("".join(t.text or "" for t in p.iter(f"{{{W}}}t"))
-                    for p in root.iter(f"{{{W}}}p")).split()
+                    for p in root.iter(f"{{{W}}}p")).translate(LAYOUT_CHARACTERS).split()
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[s.stem for s in SAMPLES])
