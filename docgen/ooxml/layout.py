@@ -274,7 +274,8 @@ def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = F
     if exact:
         per_char, room = 0.0, [-1.0] * columns
     else:
-        largest = max([size, *(_int(sz, "val", size) for sz in tbl.iter(_SZ))])
+        sizes = set(cast("list[str]", _SIZES(tbl)))
+        largest = max([size, *(int(v) for v in sizes if v.isdigit())])
         per_char = largest * 10 / 1000 * _WIDEST
         room = [(w - margins - 40) / per_char for w in widths]
     for number, row in enumerate(tbl.iterchildren(_TR)):
@@ -304,7 +305,8 @@ def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = F
 #: The widest a character is taken to be (:func:`~docgen.ooxml.metrics.char_width`'s largest,
 #: a full em) with every factor :func:`_needs` may apply: bold, sans-serif and the slack.
 _WIDEST = 1000 * BOLD * SANS * _SLACK
-_SZ = f"{{{W}}}sz"
+#: The sizes a table's runs set (w:sz), read in one pass
+_SIZES = etree.XPath(".//w:sz/@w:val", namespaces={"w": W}, smart_strings=False)
 
 
 #: The smallest size (half-points) a table's text is set at so that its words fit: 7.5 points.
