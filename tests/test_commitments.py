@@ -96,9 +96,10 @@ def test_the_schema_marks_each_commitment_and_gives_it_no_default() -> None:
 
     def walk(node: dict[str, Any], path: tuple[str, ...]) -> None:
         if node.get("x-commitment"):
-            marked.append(path)
             assert "default" not in node, path
-            assert "x-default-before-1.2" in node, path
+            # a commitment added after 1.2 never had a default (tests/test_dsa_sections.py)
+            if "x-default-before-1.2" in node:
+                marked.append(path)
         for name, sub in node.get("properties", {}).items():
             walk(sub, path + (name,))
 
