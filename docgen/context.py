@@ -339,7 +339,8 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
 
 def consent_terms(ctx: dict[str, Any]) -> dict[str, Any]:
     """Return what the consent form names, as the data-sharing agreement names it: ``discloser``
-    and ``recipient`` (legal names), ``purpose`` (``data_sharing.purpose``, without a final
+    and ``recipient`` (legal names; several recipients joined in the notice's language, "A and
+    B", with ``recipient_count``), ``purpose`` (``data_sharing.purpose``, without a final
     period) and ``records``, each data element's ``name`` and ``purpose``."""
     sharing = ctx["data_sharing"] if ctx["shares_data"] else None
 
@@ -351,6 +352,8 @@ def consent_terms(ctx: dict[str, Any]) -> dict[str, Any]:
         # every party the data-sharing agreement names as a recipient, joined ("A and B")
         "recipient": joined([r["party"]["legal_name"] for r in ctx["dsa_recipients"]],
                             ctx["document"]["locale"]),
+        # how many they are, for a message whose verb agrees with them (ngettext)
+        "recipient_count": len(ctx["dsa_recipients"]),
         "purpose": bare(sharing["purpose"]) if sharing else None,
         "records": [{"name": e["name"], "purpose": bare(e["purpose"])}
                     for e in (sharing["data_elements"] if sharing else [])],
