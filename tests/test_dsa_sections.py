@@ -287,3 +287,21 @@ def test_a_lead_agency_named_as_a_recipient_may_handle_records(in_repo) -> None:
     assert refused.exit_code == 1
     assert ("or name CIS East Bay as a recipient of the data: add {\"party\": \"lead_agency\"} to "
             "$.data_sharing.additional_recipients, with its authorized users") in refused.stderr
+
+
+def test_the_generated_spec_checks_find_a_missing_clause_or_recipient(tmp_path: Path) -> None:
+    from dsa_checks import recipient_inconsistencies, section_problems
+    from wording_specs import documents
+
+    docs = documents(LINCOLN, tmp_path / "l")
+    assert section_problems(LINCOLN, docs) == []
+    docs["data-sharing-agreement"] = docs["data-sharing-agreement"].replace(
+        "[heading 1] Where the Data Is Stored", "[heading 1] Storage")
+    assert section_problems(LINCOLN, docs) == [
+        "data-sharing-agreement lacks the storage section: '[heading 1] Where the Data Is Stored'"]
+    docs = documents(TWO_RECIPIENTS, tmp_path / "t")
+    assert recipient_inconsistencies(TWO_RECIPIENTS, docs) == []
+    docs["data-sharing-agreement"] = docs["data-sharing-agreement"].replace(
+        "Only the following people at CIS East Bay", "Only these people")
+    assert recipient_inconsistencies(TWO_RECIPIENTS, docs) == [
+        "data-sharing-agreement does not list the lead_agency's authorized users"]
