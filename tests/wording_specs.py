@@ -173,12 +173,15 @@ def with_dsa_sections(draw: Any, spec: dict[str, Any]) -> None:
                                [[], ["The school nurse's health log."]]))}}
     for name in draw(st.lists(st.sampled_from(sorted(sections)), unique=True)):
         section = sections[name]
+        if name == "subcontractors" and not section["allowed"]:
+            sharing[name] = section  # no terms for subcontractors none may be
+            continue
         for flag in DSA_FLAGS[name]:
             value = draw(st.sampled_from([None, True, False]))
             if value is not None:
                 section[flag] = value
         sharing[name] = section
-    if "no_profiling" in sharing and draw(st.booleans()):
+    if any(sharing.get("no_profiling", {}).values()) and draw(st.booleans()):
         sharing["other_laws"] = list(sharing.get("other_laws", [])) + [SOPIPA]
         sharing["no_profiling"]["laws"] = [SOPIPA]
     if sharing.get("subcontractors", {}).get("allowed") and draw(st.booleans()):

@@ -244,3 +244,31 @@ def records_are_covered(spec: Spec) -> Iterator[Problem]:
                 yield spec.problem(("responsibilities", party, i),
                                    f"{_party_name(spec, party)} ({_what(party)}) would handle "
                                    "student records in this duty, " + _not_covered(spec, party, ""))
+
+
+#: What a spec may say of subcontractors only when it allows them.
+_SUBCONTRACTOR_TERMS = ("prior_written_approval", "written_agreement", "recipient_responsible",
+                        "approved")
+_PROMISES = ("no_student_profiles", "no_targeted_advertising", "no_sale")
+
+
+@rule
+def optional_sections_say_what_they_set(spec: Spec) -> Iterator[Problem]:
+    """A value of the data-sharing agreement's optional sections reaches the agreement: terms for
+    subcontractors only when they are allowed, laws for the no-profiling clause only when it
+    makes a promise."""
+    ds = _obj(_shares(spec))
+    subs = _obj(ds.get("subcontractors"))
+    if subs.get("allowed") is False:
+        for name in _SUBCONTRACTOR_TERMS:
+            if name in subs:
+                yield spec.problem(("data_sharing", "subcontractors", name),
+                                   "sets terms for subcontractors, but 'allowed' is false, so the "
+                                   "agreement says no subcontractor may see the data; set "
+                                   "'allowed' to true, or remove this field")
+    promises = _obj(ds.get("no_profiling"))
+    if promises.get("laws") and not any(promises.get(p) is True for p in _PROMISES):
+        yield spec.problem(("data_sharing", "no_profiling", "laws"),
+                           "names the laws of a clause that makes no promise; set "
+                           "'no_student_profiles', 'no_targeted_advertising' or 'no_sale' to "
+                           "true, or remove 'laws'")
