@@ -224,6 +224,7 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
     ctx["shares_data"] = bool(sharing and sharing["shares_student_data"])
     ctx["document"] = {"locale": locale, "docgen_version": __version__}
     add_wording(ctx)
+    add_recipients(ctx)
     return ctx
 
 
@@ -361,7 +362,8 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
 
 def consent_terms(ctx: dict[str, Any]) -> dict[str, Any]:
     """Return what the consent form names, as the data-sharing agreement names it: ``discloser``
-    and ``recipient`` (legal names), ``purpose`` (``data_sharing.purpose``, without a final
+    and ``recipient`` (legal names; several recipients joined in the notice's language, "A and
+    B", with ``recipient_count``), ``purpose`` (``data_sharing.purpose``, without a final
     period) and ``records``, each data element's ``name`` and ``purpose``."""
     sharing = ctx["data_sharing"] if ctx["shares_data"] else None
 
@@ -370,11 +372,62 @@ def consent_terms(ctx: dict[str, Any]) -> dict[str, Any]:
 
     return {
         "discloser": ctx["discloser"]["legal_name"],
-        "recipient": ctx["recipient"]["legal_name"],
+        # every party the data-sharing agreement names as a recipient, joined ("A and B")
+        "recipient": joined([r["party"]["legal_name"] for r in ctx["dsa_recipients"]],
+                            ctx["document"]["locale"]),
+        # how many they are, for a message whose verb agrees with them (ngettext)
+        "recipient_count": len(ctx["dsa_recipients"]),
         "purpose": bare(sharing["purpose"]) if sharing else None,
         "records": [{"name": e["name"], "purpose": bare(e["purpose"])}
                     for e in (sharing["data_elements"] if sharing else [])],
     }
+
+
+def add_recipients(ctx: dict[str, Any]) -> None:
+    """Add to the context ``ctx`` the recipients of the data-sharing agreement:
+
+    - ``dsa_recipients``: the partner, then each of ``data_sharing.additional_recipients``,
+      each as ``party`` (the party, as ``partner`` is) and ``authorized_users`` (its own);
+    - ``several_recipients``: whether there is more than one;
+    - ``dsa_parties``: the keys of the parties that sign the data-sharing agreement (the
+      discloser and each recipient);
+    - the words a clause binds the recipients with: ``recipient_each`` and ``Recipient_each``
+      ("La Clínica" with one recipient; "each Recipient", "Each Recipient" with several) and
+      ``recipient_any`` and ``Recipient_any`` ("La Clínica"; "a Recipient", "A Recipient").
+    """
+    sharing = ctx["data_sharing"] if ctx["shares_data"] else None
+    recipients = [{"party": ctx["partner"],
+                   "authorized_users": sharing["authorized_users"] if sharing else []}]
+    for extra in sharing["additional_recipients"] if sharing else []:
+        if ctx["parties"].get(extra["party"]):
+            recipients.append({"party": ctx["parties"][extra["party"]],
+                               "authorized_users": extra["authorized_users"]})
+    several = len(recipients) > 1
+    name = ctx["partner"]["name"]
+    ctx["dsa_recipients"] = recipients
+    ctx["several_recipients"] = several
+    ctx["dsa_parties"] = [ctx["discloser"]["key"]] + [r["party"]["key"] for r in recipients]
+    ctx.update({"recipient_each": "each Recipient" if several else name,
+                "Recipient_each": "Each Recipient" if several else name,
+                "recipient_any": "a Recipient" if several else name,
+                "Recipient_any": "A Recipient" if several else name})
+
+
+def joined(names: list[str], tag: str) -> str:
+    """Return ``names`` as one list in the language ``tag`` ("A and B", "A y B"), the way the
+    templates' ``and_list`` writes it; in right-to-left text each name is isolated."""
+    from babel.lists import format_list
+
+    from .i18n.locales import babel_locale
+    from .i18n.translate import FSI, PDI, ListText
+
+    if len(names) == 1:
+        return names[0]
+    locale = babel_locale(tag)
+    if locale.text_direction == "rtl":
+        return ListText(format_list([f"{FSI}{n}{PDI}" for n in names], style="standard",
+                                    locale=locale))
+    return format_list(names, style="standard", locale=locale)
 
 
 # Below grade 9, an 'adult' beside the children's grades is a family member who comes with them

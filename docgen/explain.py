@@ -336,6 +336,25 @@ def _wording(w: _Wrapper, ctx: dict[str, Any], out: dict[str, Any]) -> None:
     funding = out.get("funding")
     if isinstance(funding, _Dict):
         funding._alias["source"] = "$.funding.grant"
+    _recipients(w, ctx, out)
+
+
+def _recipients(w: _Wrapper, ctx: dict[str, Any], out: dict[str, Any]) -> None:
+    """Map the recipients of the data-sharing agreement (:func:`docgen.context.add_recipients`)
+    to the spec paths they are made of: the words that bind them follow the partner's name, or
+    the other recipients when there are several."""
+    several = bool(ctx["several_recipients"])
+    partner = ctx["partner"]
+    path = ("$.data_sharing.additional_recipients" if several else "$.parties.partner."
+            + ("short_name" if partner.get("short_name") else "legal_name"))
+    for key in ("recipient_each", "Recipient_each", "recipient_any", "Recipient_any"):
+        text = _Str(ctx[key])
+        text._tracker, text._path = w.tracker, path
+        out[key] = text
+    out["several_recipients"] = _Flag(w.tracker, "$.data_sharing.additional_recipients", several)
+    out["dsa_recipients"] = _List(w.tracker, "$.data_sharing.additional_recipients",
+                                  (w.wrap(r, None) for r in ctx["dsa_recipients"]))
+    out["dsa_parties"] = _List(w.tracker, "$.parties", ctx["dsa_parties"])
 
 
 def _notice(w: _Wrapper, notice: dict[str, Any]) -> _Dict:
@@ -357,7 +376,10 @@ def _notice(w: _Wrapper, notice: dict[str, Any]) -> _Dict:
                     first_day="$.services[0].schedule.first_day",
                     last_day="$.services[0].schedule.last_day",
                     taglines="$.family_notices.languages",
-                    records="$.data_sharing.data_elements", incomplete=None)
+                    records="$.data_sharing.data_elements", incomplete=None,
+                    recipient_count="$.data_sharing.additional_recipients",
+                    recipient=("$.parties.partner.legal_name" if notice["recipient_count"] == 1
+                               else "$.data_sharing.additional_recipients"))
     contact = dict.__getitem__(tracked, "contact")
     tracked._alias["contact_speaks"] = _join(contact._path, "languages")
     taglines = dict.__getitem__(tracked, "taglines")

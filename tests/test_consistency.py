@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 
 from conftest import examples
 from docgen.formatting import Formatter
+from dsa_checks import recipient_inconsistencies
 from test_wording import expected_term
 from wording_specs import BASES, body, documents, specs
 
@@ -132,7 +133,7 @@ def inconsistencies(data: dict[str, Any], docs: dict[str, str]) -> list[str]:
             for found in _DATE.findall(line):
                 if found not in dates and found not in _free(data):
                     out.append(f"{name} prints a date the spec does not have: {found}")
-    return out
+    return out + recipient_inconsistencies(data, docs)
 
 
 _DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|"

@@ -105,3 +105,42 @@ def test_explain_names_the_source_of_every_clause_of_every_document(sample: Path
         # the clauses are the document's paragraphs, all of them and in order
         words = " ".join(c.text for c in clauses).split()
         assert words == _words(data), document
+
+
+def test_each_new_clause_of_the_data_sharing_agreement_names_its_source(in_repo) -> None:
+    def clauses(spec: str) -> list[str]:
+        result = invoke("explain", spec, "--document", "data-sharing-agreement")
+        assert result.exit_code == 0
+        return result.stdout.splitlines()
+
+    def source(lines: list[str], text: str) -> str:
+        line = next(line for line in lines if f': "{text}' in line)
+        return line.split(" ← ", 1)[1].split(": \"", 1)[0]
+
+    lincoln = clauses("samples/lincoln-elementary-bright-futures.json")
+    assert "$.data_sharing.storage_limits" in source(
+        lincoln, "Bright Futures will store the data only in the following places:")
+    assert "$.data_sharing.storage_limits.locations" in source(
+        lincoln, "the District's Google Workspace")
+    devices = source(lincoln, "Bright Futures will not store the data on personal devices")
+    assert {"$.data_sharing.storage_limits.personal_devices",
+            "$.data_sharing.storage_limits.removable_media"} <= set(devices.split(", "))
+    assert "$.data_sharing.no_profiling.no_sale" in source(lincoln, "sell, rent or trade the data.")
+    assert "$.data_sharing.no_profiling.no_targeted_advertising" in source(
+        lincoln, "use the data to target advertising")
+    assert "$.data_sharing.subcontractors.allowed" in source(
+        lincoln, "Bright Futures will not let any subcontractor")
+    chavez = clauses("samples/chavez-middle-la-clinica-health.json")
+    assert "$.data_sharing.health_records.partner_keeps" in source(
+        chavez, "Behavioral health counseling notes")
+    assert "$.data_sharing.health_records.hipaa_covered_entity" in source(
+        chavez, "Health records that La Clínica creates")
+    assert "$.data_sharing.health_records.school_keeps" in source(chavez, "Education records.")
+    assert "$.data_sharing.health_records" in source(chavez, "Records disclosed.")
+    two = clauses("tests/data/dsa/chavez-with-cis-as-recipient.json")
+    assert "$.data_sharing.additional_recipients" in source(
+        two, "Each Recipient will use the data only")
+    assert "$.data_sharing.additional_recipients[0].authorized_users[0].name" in source(
+        two, "CIS Site Coordinator")
+    assert "$.parties.lead_agency.legal_name" in source(
+        two, "This Student Data-Sharing Agreement")

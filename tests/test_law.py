@@ -137,8 +137,12 @@ def test_a_lead_agency_that_does_or_answers_for_work_with_records_is_refused(
             f"$.raci[6].assignments.site_coordinator: CIS East Bay (the lead agency) is "
             f"{letter} for 'Keep the referral list in the student information system', which "
             "handles student records, but the data-sharing agreement covers only La Clínica; "
-            "give this work to a role of FUSD, Chávez Middle School or La Clínica, or cover CIS "
-            "East Bay by a data-sharing agreement of its own (a spec with it as the partner)"]
+            "give this work to a role of FUSD, Chávez Middle School or La Clínica, or name CIS "
+            "East Bay as a recipient of the data: add {\"party\": \"lead_agency\"} to "
+            "$.data_sharing.additional_recipients, with its authorized users"]
+        # named as a recipient, it may do the work
+        data["data_sharing"]["additional_recipients"] = [{"party": "lead_agency"}]
+        assert messages(data, tmp_path) == []
 
 
 def test_work_that_names_a_shared_data_element_or_its_system_handles_records(

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from conftest import examples
+from dsa_checks import section_problems
 from docgen.formatting import Formatter
 from wording_specs import (BASES, as_spec, body, documents, free_texts, specs, with_basis,
                            without_lead_agency)
@@ -116,7 +117,7 @@ def wording_problems(data: dict[str, Any], docs: dict[str, str]) -> list[str]:
             problems.append(f"mou: the defined term is not (this “{term}”)")
         if term != "MOU" and re.search(r"\bMOU\b", own_text):
             problems.append(f"{kind}: says 'MOU' of an agreement titled {data.get('title')!r}")
-    return problems
+    return problems + section_problems(data, docs)
 
 
 # --- each finding ---------------------------------------------------------------------------

@@ -135,9 +135,61 @@ def specs(draw: Any) -> dict[str, Any]:
     if draw(st.booleans()):
         spec["termination"] = {**spec.get("termination", {}),
                                "notice_days": draw(st.sampled_from([0, 1, 30]))}
+    with_dsa_sections(draw, spec)
     problems = check_spec(as_spec(spec))
     assume(problems == [])
     return spec
+
+
+#: the data-sharing agreement's optional sections, and its other recipients
+DSA_SECTIONS = ("storage_limits", "no_profiling", "subcontractors", "health_records",
+                "additional_recipients")
+PLACES = [["servers located in the United States"],
+          ["the partner's case-management system (Apricot), hosted in the United States.",
+           "a locked file cabinet at the school site"]]
+SOPIPA = "California Education Code § 22584 (SOPIPA)"
+DSA_FLAGS = {"storage_limits": ("personal_devices", "removable_media"),
+             "no_profiling": ("no_student_profiles", "no_targeted_advertising", "no_sale"),
+             "subcontractors": ("prior_written_approval", "written_agreement",
+                                "recipient_responsible"),
+             "health_records": ("hipaa_covered_entity",)}
+
+
+def with_dsa_sections(draw: Any, spec: dict[str, Any]) -> None:
+    """Give the spec's data-sharing agreement (if it has one) each optional section or not,
+    each promise in it true, false or left out, and the lead agency as a second recipient or
+    not."""
+    sharing = spec.get("data_sharing")
+    if not (sharing and sharing.get("shares_student_data")):
+        return
+    for name in DSA_SECTIONS:
+        sharing.pop(name, None)
+    sections: dict[str, dict[str, Any]] = {
+        "storage_limits": {"locations": draw(st.sampled_from(PLACES))},
+        "no_profiling": {},
+        "subcontractors": {"allowed": draw(st.booleans())},
+        "health_records": {"partner_keeps": ["Visit notes and diagnoses"],
+                           "school_keeps": draw(st.sampled_from(
+                               [[], ["The school nurse's health log."]]))}}
+    for name in draw(st.lists(st.sampled_from(sorted(sections)), unique=True)):
+        section = sections[name]
+        if name == "subcontractors" and not section["allowed"]:
+            sharing[name] = section  # no terms for subcontractors none may be
+            continue
+        for flag in DSA_FLAGS[name]:
+            value = draw(st.sampled_from([None, True, False]))
+            if value is not None:
+                section[flag] = value
+        sharing[name] = section
+    if any(sharing.get("no_profiling", {}).values()) and draw(st.booleans()):
+        sharing["other_laws"] = list(sharing.get("other_laws", [])) + [SOPIPA]
+        sharing["no_profiling"]["laws"] = [SOPIPA]
+    if sharing.get("subcontractors", {}).get("allowed") and draw(st.booleans()):
+        sharing["subcontractors"]["approved"] = [{"name": "Social Solutions",
+                                                  "service": "hosts the case-management system"}]
+    if "lead_agency" in spec["parties"] and draw(st.booleans()):
+        sharing["additional_recipients"] = [{"party": "lead_agency", "authorized_users": draw(
+            st.sampled_from([[], [{"name": "Site coordinator", "reason": "tracks referrals"}]]))}]
 
 
 def documents(data: dict[str, Any], tmp: Path, *, notice: bool = False) -> dict[str, str]:

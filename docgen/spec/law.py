@@ -164,16 +164,65 @@ def _not_covered(spec: Spec, party: str, to: str) -> str:
     others = [_party_name(spec, p) for p in ("district", "school", "partner")
               if p in _obj(spec.data.get("parties"))]
     return (f"but the data-sharing agreement covers only {_party_name(spec, 'partner')}; give "
-            f"this work to {to}{', '.join(others[:-1])} or {others[-1]}, or cover {name} "
-            "by a data-sharing agreement of its own (a spec with it as the partner)")
+            f"this work to {to}{', '.join(others[:-1])} or {others[-1]}, or name {name} as a "
+            f"recipient of the data: add {{\"party\": \"{party}\"}} to "
+            "$.data_sharing.additional_recipients, with its authorized users")
+
+
+def recipients(spec: Spec) -> list[str]:
+    """Return the keys of the parties the data-sharing agreement names as recipients: the
+    partner and each of ``data_sharing.additional_recipients`` ([] when no data is shared)."""
+    ds = _shares(spec)
+    if ds is None:
+        return []
+    extra = [_obj(r).get("party") for r in _list(ds.get("additional_recipients"))]
+    return ["partner"] + [p for p in extra if isinstance(p, str)]
+
+
+@rule
+def each_recipient_is_a_party(spec: Spec) -> Iterator[Problem]:
+    """Each other recipient of the data is a party of the agreement (so that it signs the
+    data-sharing agreement), named once."""
+    ds = _shares(spec)
+    parties = _obj(spec.data.get("parties"))
+    seen: set[str] = set()
+    for i, item in enumerate(map(_obj, _list(_obj(ds).get("additional_recipients")))):
+        party = item.get("party")
+        if not isinstance(party, str):
+            continue
+        if party not in parties:
+            yield spec.problem(("data_sharing", "additional_recipients", i, "party"),
+                               f"names the {party.replace('_', ' ')} as a recipient of the data, "
+                               f"but $.parties has no {party}; add it to $.parties (it then "
+                               "signs the data-sharing agreement), or remove this recipient")
+        elif party in seen:
+            yield spec.problem(("data_sharing", "additional_recipients", i, "party"),
+                               f"names {_party_name(spec, party)} as a recipient a second time; "
+                               "remove one, and put all its authorized users in the other")
+        seen.add(party)
+
+
+@rule
+def no_profiling_cites_only_the_laws_named(spec: Spec) -> Iterator[Problem]:
+    """The no-profiling clause cites only laws the spec names in ``data_sharing.other_laws``."""
+    ds = _shares(spec)
+    named = _list(_obj(ds).get("other_laws"))
+    for i, law in enumerate(_list(_obj(_obj(ds).get("no_profiling")).get("laws"))):
+        if isinstance(law, str) and law not in named:
+            yield spec.problem(("data_sharing", "no_profiling", "laws", i),
+                               f"cites {law!r}, which $.data_sharing.other_laws does not name; "
+                               "the agreement cites only the laws the spec names: add it to "
+                               "$.data_sharing.other_laws exactly as written here, or remove it")
 
 
 @rule
 def records_are_covered(spec: Spec) -> Iterator[Problem]:
     """A party that does or answers for work with student records is bound by the data-sharing
-    agreement: today only the partner can be, and only when data is shared."""
+    agreement: the partner and each other recipient the agreement names, and only when data
+    is shared."""
     ds = _shares(spec)
     uncovered = ["lead_agency"] if ds is not None else ["lead_agency", "partner"]
+    uncovered = [p for p in uncovered if p not in recipients(spec)]
     parties = _obj(spec.data.get("parties"))
     role_party = {r["id"]: r.get("party") for r in map(_obj, _list(spec.data.get("roles")))
                   if isinstance(r.get("id"), str)}
@@ -195,3 +244,31 @@ def records_are_covered(spec: Spec) -> Iterator[Problem]:
                 yield spec.problem(("responsibilities", party, i),
                                    f"{_party_name(spec, party)} ({_what(party)}) would handle "
                                    "student records in this duty, " + _not_covered(spec, party, ""))
+
+
+#: What a spec may say of subcontractors only when it allows them.
+_SUBCONTRACTOR_TERMS = ("prior_written_approval", "written_agreement", "recipient_responsible",
+                        "approved")
+_PROMISES = ("no_student_profiles", "no_targeted_advertising", "no_sale")
+
+
+@rule
+def optional_sections_say_what_they_set(spec: Spec) -> Iterator[Problem]:
+    """A value of the data-sharing agreement's optional sections reaches the agreement: terms for
+    subcontractors only when they are allowed, laws for the no-profiling clause only when it
+    makes a promise."""
+    ds = _obj(_shares(spec))
+    subs = _obj(ds.get("subcontractors"))
+    if subs.get("allowed") is False:
+        for name in _SUBCONTRACTOR_TERMS:
+            if name in subs:
+                yield spec.problem(("data_sharing", "subcontractors", name),
+                                   "sets terms for subcontractors, but 'allowed' is false, so the "
+                                   "agreement says no subcontractor may see the data; set "
+                                   "'allowed' to true, or remove this field")
+    promises = _obj(ds.get("no_profiling"))
+    if promises.get("laws") and not any(promises.get(p) is True for p in _PROMISES):
+        yield spec.problem(("data_sharing", "no_profiling", "laws"),
+                           "names the laws of a clause that makes no promise; set "
+                           "'no_student_profiles', 'no_targeted_advertising' or 'no_sale' to "
+                           "true, or remove 'laws'")
