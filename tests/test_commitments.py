@@ -130,8 +130,8 @@ LATER_COMMITMENTS = [
     (("subcontractors", "approved_by"), LINCOLN, None,
      "only with the prior written approval of FUSD for each of them"),
     (("subcontractors", "flow_down"), LINCOLN, None,
-     "will bind each of them in writing to the terms of this MOU on staffing and safety, "
-     "insurance, and confidentiality"),
+     "will bind each of them in writing to the terms of this MOU on safety, insurance, and "
+     "confidentiality"),
     (("general_terms", "severability"), LINCOLN, None, "Severability. If a court"),
     (("general_terms", "assignment"), LINCOLN, None, "Assignment. No party may assign"),
     (("general_terms", "no_third_party_beneficiaries"), LINCOLN, None,

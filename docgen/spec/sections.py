@@ -123,3 +123,20 @@ def sections_name_parties(spec: Spec) -> Iterator[Problem]:
     for path, value, what in refs:
         if isinstance(value, str) and value not in parties:
             yield spec.problem(path, f"{what} {value!r}, but $.parties has no {value}")
+
+
+@_rule
+def rates_need_money_to_change_hands(spec: Spec) -> Iterator[Problem]:
+    """A rate or payment terms contradict a funding model under which no money changes hands."""
+    funding = _obj(spec.data.get("funding"))
+    model = funding.get("model")
+    if model not in ("own_costs", "in_kind"):
+        return
+    what = {"rate": "a rate for the services", "payment": "terms for invoices and payment"}
+    for name in ("rate", "payment"):
+        if isinstance(funding.get(name), dict):
+            yield spec.problem(("funding", name),
+                               f"the funding model {model!r} says that no money changes hands, so "
+                               f"the MOU cannot also set {what[name]}; set \"model\" to "
+                               f"\"fee_for_service\", "
+                               f"\"grant\" or \"shared\", or remove '{name}'", key=True)
