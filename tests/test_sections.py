@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
 
-from conftest import ROOT
+from conftest import ROOT, examples
 from docgen.cli import cli
 from docgen.spec.rules import rule_problems
 from docgen.spec.sections import section_notices, version_at_least
-from wording_specs import BASES, as_spec, documents
+from wording_specs import BASES, as_spec, body, documents, specs
 
 SECTIONS = ROOT / "tests" / "data" / "sections"
 FAITH = json.loads((SECTIONS / "faith-based-mentoring.json").read_text(encoding="utf-8"))
@@ -197,3 +198,48 @@ def test_the_section_specs_are_valid_without_notices(in_repo) -> None:
                                                ("1.10", True), ("2.0", True)])
 def test_schema_versions_compare_as_numbers(version: str, expected: bool) -> None:
     assert version_at_least({"schema_version": version}, "1.3") is expected
+
+
+# --- many generated specs ---------------------------------------------------------------------
+
+#: a clause of each later section: the words that start it, and whether a spec writes it
+CLAUSES: list[tuple[str, Any]] = [
+    ("Rate. ", lambda d: (d.get("funding") or {}).get("rate")),
+    ("Invoices and payment. ", lambda d: (d.get("funding") or {}).get("payment")),
+    ("Permission to take part. ", lambda d: (d.get("permissions") or {}).get("participation")),
+    ("Photographs and recordings. ", lambda d: (d.get("permissions") or {}).get("media")),
+    ("Field trips. ", lambda d: (d.get("permissions") or {}).get("field_trips")),
+    ("Food. ", lambda d: (d.get("food_and_health") or {}).get("food")),
+    ("Allergies and health needs. ", lambda d: (d.get("food_and_health") or {}).get("allergies")),
+    ("Medication. ", lambda d: (d.get("food_and_health") or {}).get("medication")),
+    ("Medical emergencies. ",
+     lambda d: (d.get("food_and_health") or {}).get("medical_emergencies")),
+    ("[heading 1] Subcontractors", lambda d: d.get("subcontractors")),
+    ("Employer of record. ", lambda d: (d.get("internship") or {}).get("employer_of_record")),
+    ("Wages. ", lambda d: (d.get("internship") or {}).get("hourly_wage")),
+    ("Work permits. ", lambda d: (d.get("internship") or {}).get("work_permits")),
+    ("Workers’ compensation. ",
+     lambda d: (d.get("internship") or {}).get("workers_compensation")),
+] + [(f"{label} ", (lambda key: lambda d: (d.get("general_terms") or {}).get(key))(key))
+     for label, key in zip(GENERAL, ("assignment", "severability", "no_third_party_beneficiaries",
+                                     "public_records_law", "names_and_logos",
+                                     "conflict_of_interest"))] + [
+    (f"{label} ", (lambda key: lambda d: (d.get("faith_based") or {}).get(key))(key))
+    for label, key in (("Voluntary participation.", "voluntary"),
+                       ("No religious activity.", "no_religious_activity"),
+                       ("Open to all students.", "open_to_all"))]
+
+
+@settings(max_examples=examples(100), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=specs())
+def test_each_later_clause_appears_exactly_when_the_spec_writes_it(
+        data: dict[str, Any], tmp_path_factory: Any) -> None:
+    lines = body(documents(data, tmp_path_factory.mktemp("s"))["mou"])
+    for start, written in CLAUSES:
+        present = any(line.startswith(start) for line in lines)
+        assert present == bool(written(data)), (start, written(data))
+    # a section's heading stands over at least one of its clauses
+    for i, line in enumerate(lines):
+        if line in HEADINGS:
+            assert i + 1 < len(lines) and not lines[i + 1].startswith("[heading"), line
