@@ -106,6 +106,7 @@ def test_payment_terms_say_each_quarter_and_leave_out_what_is_not_written(
     data["funding"]["payment"] = {"invoice": "quarterly"}
     del data["funding"]["rate"]["maximum"]
     mou = documents(data, tmp_path)["mou"]
+    assert "Garfield will pay Greater Hope for the services at the rate below.\n" in mou
     assert "Invoices and payment. Greater Hope will invoice Garfield each quarter.\n" in mou
     assert "Rate. Garfield will pay Greater Hope $150 per mentoring session.\n" in mou
 
@@ -243,3 +244,17 @@ def test_each_later_clause_appears_exactly_when_the_spec_writes_it(
     for i, line in enumerate(lines):
         if line in HEADINGS:
             assert i + 1 < len(lines) and not lines[i + 1].startswith("[heading"), line
+
+
+def test_a_change_to_a_later_section_is_for_legal_review() -> None:
+    from docgen.review.compare import compare
+
+    new = copy.deepcopy(LINCOLN)
+    new["general_terms"]["public_records_law"] = "Public Records Act of the State of Nevada"
+    new["subcontractors"]["flow_down"] = False
+    new["food_and_health"]["medication"] = "school_policy"
+    flagged = {c.text: c.legal_reason for c in compare(LINCOLN, new) if c.legal_review}
+    assert set(flagged.values()) == {
+        "the general terms (assignment, public records, conflict of interest…)",
+        "subcontractors", "food, allergies, medication and medical emergencies"}
+    assert len(flagged) == 3, flagged
