@@ -25,7 +25,9 @@ LEGACY = ROOT / "tests" / "data" / "legacy"
 
 
 def sample(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((SAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+    """The sample ``name``, or the spec ``sections/name`` of tests/data."""
+    folder = ROOT / "tests" / "data" if "/" in name else SAMPLES
+    data: dict[str, Any] = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
     return data
 
 
@@ -90,21 +92,108 @@ COMMITMENTS = [
 ]
 IDS = [".".join(c[0]) for c in COMMITMENTS]
 
+FAITH = "sections/faith-based-mentoring"
+INTERN = "sections/paid-internship"
+#: the commitments of the optional sections that came after schema 1.2, which no spec ever had
+#: by default: the spec that makes it, what to drop to leave it out (None: the field itself),
+#: and the words it puts in the MOU
+LATER_COMMITMENTS = [
+    (("funding", "rate", "amount"), LINCOLN, ("funding", "rate"),
+     "Rate. FUSD will pay Bright Futures $825 per program day"),
+    (("funding", "rate", "maximum"), LINCOLN, None, "up to a total of $148,500 for the term"),
+    (("funding", "payment", "invoice"), FAITH, ("funding", "payment"),
+     "Greater Hope will invoice Garfield each month"),
+    (("funding", "payment", "attendance_records"), FAITH, None,
+     "with the attendance records for the sessions invoiced"),
+    (("funding", "payment", "within_days"), FAITH, None,
+     "Garfield will pay each approved invoice within 30 days of receiving it."),
+    (("funding", "payment", "cancelled_sessions_unpaid"), FAITH, None,
+     "No payment is due for a session that is cancelled or does not take place, for any reason."),
+    (("permissions", "participation"), LINCOLN, None,
+     "No student takes part in the services until a parent or guardian"),
+    (("permissions", "media", "allowed"), FAITH, ("permissions", "media"),
+     "Greater Hope will not photograph, film or record students."),
+    (("permissions", "field_trips", "allowed"), LINCOLN, ("permissions", "field_trips"),
+     "Bright Futures may take students on field trips that the principal has approved"),
+    (("permissions", "field_trips", "written_permission"), LINCOLN, None,
+     "A student goes on a field trip only with the written permission of a parent or guardian"),
+    (("permissions", "field_trips", "supervision_ratio"), LINCOLN, None,
+     "On each trip there is at least one supervising adult for every 10 students."),
+    (("food_and_health", "food", "provided_by"), LINCOLN, ("food_and_health", "food"),
+     "Lincoln Elementary provides a healthy snack each program day"),
+    (("food_and_health", "allergies", "follow_plans"), LINCOLN, None,
+     "Its staff follow each student’s allergy action plan or health plan"),
+    (("food_and_health", "medication"), LINCOLN, None,
+     "Staff of Bright Futures do not give students any medication"),
+    (("subcontractors", "allowed"), LINCOLN, ("subcontractors",),
+     "Bright Futures may use subcontractors"),
+    (("subcontractors", "approved_by"), LINCOLN, None,
+     "only with the prior written approval of FUSD for each of them"),
+    (("subcontractors", "flow_down"), LINCOLN, None,
+     "will bind each of them in writing to the terms of this MOU on safety, insurance, and "
+     "confidentiality"),
+    (("general_terms", "severability"), LINCOLN, None, "Severability. If a court"),
+    (("general_terms", "assignment"), LINCOLN, None, "Assignment. No party may assign"),
+    (("general_terms", "no_third_party_beneficiaries"), LINCOLN, None,
+     "No third-party beneficiaries. This MOU is for the benefit of the parties only."),
+    (("general_terms", "public_records_law"), LINCOLN, None,
+     "may be disclosed under the California Public Records Act"),
+    (("general_terms", "names_and_logos"), LINCOLN, None,
+     "No party will use the name, logo or other marks of another party"),
+    (("general_terms", "conflict_of_interest"), LINCOLN, None, "Conflict of interest. Each party"),
+    (("faith_based", "voluntary"), FAITH, None, "Taking part in the services is voluntary."),
+    (("faith_based", "no_religious_activity"), FAITH, None,
+     "Greater Hope will not include religious instruction, worship, prayer or proselytizing"),
+    (("faith_based", "open_to_all"), FAITH, None,
+     "The services are open to every eligible student regardless of religion"),
+    (("internship", "employer_of_record"), INTERN, None, "Acme is the employer of record"),
+    (("internship", "hourly_wage"), INTERN, None, "paid at least $18.50 for each hour worked"),
+    (("internship", "work_permits"), INTERN, None,
+     "No intern under 18 starts work until the employer of record has the work permit that "
+     "the California Labor Code requires"),
+    (("internship", "hours_limits"), INTERN, None,
+     "Interns under 18 work only the hours, at the times of day and in the kinds of work"),
+    (("internship", "worksite_supervisor"), INTERN, None,
+     "each intern works under the direct supervision of an Acme machinist"),
+    (("internship", "workers_compensation"), INTERN, None,
+     "The employer of record covers every intern under its workers’ compensation insurance"),
+]
+
 
 def test_the_schema_marks_each_commitment_and_gives_it_no_default() -> None:
-    marked = []
+    marked: list[tuple[str, ...]] = []
+    added: list[tuple[str, ...]] = []
 
     def walk(node: dict[str, Any], path: tuple[str, ...]) -> None:
         if node.get("x-commitment"):
             assert "default" not in node, path
-            # a commitment added after 1.2 never had a default (tests/test_dsa_sections.py)
             if "x-default-before-1.2" in node:
                 marked.append(path)
+            else:
+                added.append(path)  # a commitment added after 1.2 never had a default
         for name, sub in node.get("properties", {}).items():
             walk(sub, path + (name,))
 
+    later = {c[0] for c in LATER_COMMITMENTS}
     walk(schema(), ())
     assert sorted(marked) == sorted(c[0] for c in COMMITMENTS)
+    # each commitment added since has its own test: the MOU's here (LATER_COMMITMENTS), the
+    # data-sharing agreement's in tests/test_dsa_sections.py
+    assert later <= set(added)
+
+
+@pytest.mark.parametrize("path, name, leave_out, words", LATER_COMMITMENTS,
+                         ids=[".".join(c[0]) for c in LATER_COMMITMENTS])
+def test_a_later_section_makes_a_commitment_only_where_the_spec_writes_it(
+        tmp_path: Path, path: tuple[str, ...], name: str, leave_out: tuple[str, ...] | None,
+        words: str) -> None:
+    data = sample(name)
+    assert words in documents(tmp_path / "with", data)["mou"]
+    without = drop(data, leave_out or path)
+    # schema 1.3 refuses a faith-based partner or an internship without what they need; a 1.2
+    # spec gets a notice and builds: without the clause
+    without["schema_version"] = "1.2"
+    assert words not in documents(tmp_path / "without", without)["mou"]
 
 
 @pytest.mark.parametrize("path, name, value, kind, words", COMMITMENTS, ids=IDS)
@@ -140,14 +229,16 @@ def rendered(spec_file: Path, tmp_path: Path) -> dict[str, bytes]:
 
 def test_a_1_0_spec_renders_byte_for_byte_as_the_1_2_spec_that_writes_its_defaults_in(
         tmp_path: Path) -> None:
-    # the 1.2 sample is the 1.0 spec with the commitments its old defaults made written in
-    # (and the data-sharing sections added since, which a 1.0 spec cannot have)
+    # the 1.2 sample is the 1.0 spec with the commitments its old defaults made written in,
+    # and with the optional sections that came later
     data = sample(LINCOLN)
-    for name in ("storage_limits", "no_profiling", "subcontractors"):
-        del data["data_sharing"][name]
-    written = tmp_path / "lincoln.json"
-    written.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    assert rendered(LEGACY / "lincoln-1.0.json", tmp_path) == rendered(written, tmp_path)
+    for path in (("general_terms",), ("permissions",), ("food_and_health",),
+                 ("subcontractors",), ("funding", "rate"), ("data_sharing", "storage_limits"),
+                 ("data_sharing", "no_profiling"), ("data_sharing", "subcontractors")):
+        data = drop(data, path)
+    file = tmp_path / "lincoln-1.2.json"
+    file.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    assert rendered(LEGACY / "lincoln-1.0.json", tmp_path) == rendered(file, tmp_path)
 
 
 def test_a_1_1_spec_renders_as_before_and_as_with_its_defaults_written_in(
@@ -201,7 +292,7 @@ def test_renew_writes_in_each_commitment_last_years_spec_left_to_a_default(
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     new = json.loads(out.read_text(encoding="utf-8"))
-    assert new["schema_version"] == "1.2"
+    assert new["schema_version"] == "1.3"
     assert new["term"] == {"start": "2027-09-01", "end": "2028-06-09",
                            "renewal_notice_days": 30, "amendment_procedure": "in writing, signed "
                            "by the authorized representatives of all parties"}

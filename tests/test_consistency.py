@@ -114,6 +114,18 @@ def inconsistencies(data: dict[str, Any], docs: dict[str, str]) -> list[str]:
         if cost:
             need(mou, "mou", f"{fmt.money(cost)} per", f"the cost of {service['name']}")
             need(notice, "notice-en", fmt.money(cost), f"the cost of {service['name']}")
+    # the rate, the payment deadline and the interns' wage of the later sections
+    rate = (data.get("funding") or {}).get("rate") or {}
+    for field in ("amount", "maximum"):
+        if rate.get(field):
+            need(mou, "mou", f" {fmt.money(rate[field])}", f"the rate ({field})")
+    within = ((data.get("funding") or {}).get("payment") or {}).get("within_days")
+    if within:
+        need(mou, "mou", f"within {within} day{'s' if within != 1 else ''} of receiving it",
+             "the payment deadline")
+    wage = (data.get("internship") or {}).get("hourly_wage")
+    if wage:
+        need(mou, "mou", f"at least {fmt.money(wage)} for each hour worked", "the hourly wage")
     # notice periods
     termination = data.get("termination") or {}
     if termination.get("notice_days"):

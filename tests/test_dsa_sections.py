@@ -305,3 +305,14 @@ def test_the_generated_spec_checks_find_a_missing_clause_or_recipient(tmp_path: 
         "Only the following people at CIS East Bay", "Only these people")
     assert recipient_inconsistencies(TWO_RECIPIENTS, docs) == [
         "data-sharing-agreement does not list the lead_agency's authorized users"]
+
+
+def test_the_mou_names_every_recipient_of_the_data(tmp_path: Path) -> None:
+    two = texts(TWO_RECIPIENTS, tmp_path / "two")["mou"]
+    assert ("FUSD will share information from students’ education records with La Clínica and "
+            "CIS East Bay only as set out in the Student Data-Sharing Agreement") in two
+    assert ("each party that receives student data will return or destroy the student data "
+            "it holds") in two
+    one = texts(CHAVEZ, tmp_path / "one")["mou"]
+    assert "education records with La Clínica only as set out" in one
+    assert "La Clínica will return or destroy the student data it holds" in one

@@ -41,16 +41,16 @@ def test_it_prints_each_clause_of_the_library_sample(document: str, in_repo,
 
 def test_a_clause_names_the_commitment_it_comes_from(in_repo) -> None:
     lines = invoke("explain", "samples/lincoln-elementary-bright-futures.json").stdout
-    assert ("mou.docx ¶257 ← $.termination.notice_days, $.title, $.parties: \"Any party may end "
+    assert ("mou.docx ¶344 ← $.termination.notice_days, $.title, $.parties: \"Any party may end "
             "this MOU for any reason by giving the other parties 30 days’ written notice.\"\n") in lines
     # a clause with no tag of its own draws on the block that keeps it
-    assert ("mou.docx ¶173 ← $.insurance.workers_compensation: \"Workers’ compensation "
+    assert ("mou.docx ¶254 ← $.insurance.workers_compensation: \"Workers’ compensation "
             "insurance as required by law.\"\n") in lines
 
 
 def test_an_old_spec_shows_which_values_are_old_defaults(in_repo) -> None:
     lines = invoke("explain", "tests/data/legacy/jefferson-1.1.json").stdout.splitlines()
-    assert ("mou.docx ¶257 ← $.termination.notice_days (old default), $.title, $.parties: "
+    assert ("mou.docx ¶344 ← $.termination.notice_days (old default), $.title, $.parties: "
             "\"Either party may end this MOU for any reason by giving the other party 30 days’ written notice.\"") in lines
 
 
@@ -144,3 +144,99 @@ def test_each_new_clause_of_the_data_sharing_agreement_names_its_source(in_repo)
         two, "CIS Site Coordinator")
     assert "$.parties.lead_agency.legal_name" in source(
         two, "This Student Data-Sharing Agreement")
+
+
+#: a clause of each optional section that came after schema 1.2, in a spec that writes it, and
+#: the spec paths explain must name for it
+SECTION_CLAUSES = [
+    ("samples/lincoln-elementary-bright-futures.json", "Rate. FUSD will pay",
+     ["$.funding.rate.amount", "$.funding.rate.per", "$.funding.rate.maximum"]),
+    ("tests/data/sections/faith-based-mentoring.json", "Invoices and payment.",
+     ["$.funding.payment.invoice", "$.funding.payment.attendance_records",
+      "$.funding.payment.within_days", "$.funding.payment.cancelled_sessions_unpaid"]),
+    ("samples/lincoln-elementary-bright-futures.json", "Permission to take part.",
+     ["$.permissions.participation"]),
+    ("samples/lincoln-elementary-bright-futures.json", "Photographs and recordings.",
+     ["$.permissions.media.allowed", "$.permissions.media.release_form",
+      "$.permissions.media.uses"]),
+    ("samples/lincoln-elementary-bright-futures.json", "Field trips.",
+     ["$.permissions.field_trips.allowed", "$.permissions.field_trips.approved_by",
+      "$.permissions.field_trips.written_permission", "$.permissions.field_trips.transport",
+      "$.permissions.field_trips.supervision_ratio"]),
+    ("samples/lincoln-elementary-bright-futures.json", "Food.",
+     ["$.food_and_health.food.provided_by", "$.food_and_health.food.description",
+      "$.food_and_health.food.standards"]),
+    ("samples/lincoln-elementary-bright-futures.json", "Allergies and health needs.",
+     ["$.food_and_health.allergies.learned_from", "$.food_and_health.allergies.follow_plans"]),
+    ("samples/lincoln-elementary-bright-futures.json", "Medication.",
+     ["$.food_and_health.medication"]),
+    ("samples/lincoln-elementary-bright-futures.json", "Medical emergencies.",
+     ["$.food_and_health.medical_emergencies.notify"]),
+    ("samples/lincoln-elementary-bright-futures.json", "Bright Futures may use subcontractors",
+     ["$.subcontractors.allowed", "$.subcontractors.approved_by", "$.subcontractors.flow_down"]),
+    ("tests/data/sections/faith-based-mentoring.json",
+     "Greater Hope will provide the services only with its own staff",
+     ["$.subcontractors.allowed"]),
+    ("samples/lincoln-elementary-bright-futures.json", "Assignment.",
+     ["$.general_terms.assignment"]),
+    ("samples/lincoln-elementary-bright-futures.json", "Severability.",
+     ["$.general_terms.severability"]),
+    ("samples/lincoln-elementary-bright-futures.json", "No third-party beneficiaries.",
+     ["$.general_terms.no_third_party_beneficiaries"]),
+    ("samples/lincoln-elementary-bright-futures.json", "Public records.",
+     ["$.general_terms.public_records_law"]),
+    ("samples/lincoln-elementary-bright-futures.json", "Names and logos.",
+     ["$.general_terms.names_and_logos"]),
+    ("samples/lincoln-elementary-bright-futures.json", "Conflict of interest.",
+     ["$.general_terms.conflict_of_interest"]),
+    ("tests/data/sections/faith-based-mentoring.json", "Voluntary participation.",
+     ["$.faith_based.voluntary"]),
+    ("tests/data/sections/faith-based-mentoring.json", "No religious activity.",
+     ["$.faith_based.no_religious_activity"]),
+    ("tests/data/sections/faith-based-mentoring.json", "Open to all students.",
+     ["$.faith_based.open_to_all"]),
+    ("tests/data/sections/paid-internship.json", "Employer of record.",
+     ["$.internship.employer_of_record"]),
+    ("tests/data/sections/paid-internship.json", "Worksite.", ["$.internship.worksite"]),
+    ("tests/data/sections/paid-internship.json", "Wages.", ["$.internship.hourly_wage"]),
+    ("tests/data/sections/paid-internship.json", "Work permits.",
+     ["$.internship.work_permits", "$.internship.child_labor_law"]),
+    ("tests/data/sections/paid-internship.json", "Hours of interns under 18.",
+     ["$.internship.hours_limits", "$.internship.child_labor_law"]),
+    ("tests/data/sections/paid-internship.json", "Supervision.",
+     ["$.internship.worksite_supervisor"]),
+    ("tests/data/sections/paid-internship.json", "Workers’ compensation.",
+     ["$.internship.workers_compensation"]),
+]
+
+
+@pytest.mark.parametrize("spec_file, start, paths", SECTION_CLAUSES,
+                         ids=[c[1].rstrip(".") for c in SECTION_CLAUSES])
+def test_explain_names_the_source_of_each_clause_of_the_later_sections(
+        spec_file: str, start: str, paths: list[str]) -> None:
+    clauses = [c for c in explain(load_spec(ROOT / spec_file), "mou")
+               if c.text.startswith(start)]
+    assert len(clauses) == 1, start
+    assert set(paths) <= set(clauses[0].paths), clauses[0].line()
+    # a clause names its own section only, not the sections around it
+    own = paths[0].split(".")[1]
+    assert all(p.split(".")[1] in (own, "parties", "title") for p in clauses[0].paths
+               if p.split(".")[1] in ("permissions", "food_and_health", "subcontractors",
+                                      "general_terms", "faith_based", "internship")), \
+        clauses[0].line()
+
+
+@pytest.mark.parametrize("spec_file", sorted((ROOT / "tests" / "data" / "sections").glob("*.json")),
+                         ids=lambda p: p.stem)
+def test_explain_names_the_source_of_every_clause_of_the_section_specs(spec_file: Path,
+                                                                      tmp_path: Path) -> None:
+    spec = load_spec(spec_file)
+    for kind, template, data in render_documents(spec, BuildOptions(tmp_path)):
+        if kind.kind != "mou":
+            continue
+        tagged = _tagged(template)
+        clauses = explain(spec, "mou")
+        for clause in clauses:
+            if clause.paragraph in tagged:
+                assert clause.paths, clause.line()
+        assert " ".join(c.text for c in clauses).split() == _words(data)

@@ -55,7 +55,7 @@ def test_it_writes_next_years_spec_with_the_term_rolled_forward(in_repo, tmp_pat
         f"{LINCOLN}: wrote {out} for 2027-2028 (version 2); re-confirm before signing:")
     old, new = sample(), json.loads(out.read_text(encoding="utf-8"))
     assert new["school_year"] == "2027-2028"
-    assert new["schema_version"] == "1.2"
+    assert new["schema_version"] == "1.3"
     assert new["version"] == 2
     assert new["id"] == "lincoln-es-bright-futures-2027-28"
     # Monday → Monday, Friday → Friday; 30 June and 1 August are calendar dates and stay

@@ -152,6 +152,8 @@ def test_a_dispute_never_goes_to_an_executive_director_the_partner_may_not_have(
         kind: str, tmp_path: Path) -> None:
     data = copy.deepcopy(LIBRARY)
     data["parties"]["partner"]["type"] = kind
+    if kind == "faith_based":
+        data["faith_based"] = {"voluntary": True, "no_religious_activity": True}
     assert "executive director" not in documents(data, tmp_path)["mou"].lower()
 
 

@@ -136,6 +136,7 @@ def specs(draw: Any) -> dict[str, Any]:
         spec["termination"] = {**spec.get("termination", {}),
                                "notice_days": draw(st.sampled_from([0, 1, 30]))}
     with_dsa_sections(draw, spec)
+    spec = draw(later_sections(spec))
     problems = check_spec(as_spec(spec))
     assume(problems == [])
     return spec
@@ -223,3 +224,79 @@ def body(text: str) -> list[str]:
     start = lines.index("=== document") + 1
     end = next((i for i in range(start, len(lines)) if lines[i].startswith("=== ")), len(lines))
     return lines[start:end]
+
+
+# --- the optional MOU sections that came after schema 1.2, each sometimes present ----------
+
+#: free text as coordinators write it in these sections, with and without a final period
+SECTION_LINES = ["the principal", "the principal or the principal's designee.",
+                 "District-approved school buses", "the program enrollment form."]
+
+
+@st.composite
+def later_sections(draw: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with each section that came after schema 1.2 (rates and payment, permissions,
+    food and health, subcontractors, general terms, faith-based, internship) present or not,
+    each of its fields written or left out."""
+    spec = copy.deepcopy(data)
+    parties = sorted(spec["parties"])
+    flag = st.sampled_from([None, True, False])
+    text = st.sampled_from(SECTION_LINES)
+
+    def some(**fields: Any) -> dict[str, Any]:
+        out = {k: draw(v) for k, v in fields.items() if draw(st.booleans())}
+        return {k: v for k, v in out.items() if v is not None}
+
+    if draw(st.booleans()):
+        funding = spec.setdefault("funding", {"model": "fee_for_service"})
+        if funding["model"] in ("own_costs", "in_kind"):
+            funding["model"] = "shared"
+        if draw(st.booleans()):
+            funding["rate"] = {"amount": draw(st.sampled_from([150, 825.5, 0])),
+                               "per": draw(st.sampled_from(["session", "program day."])),
+                               **some(maximum=st.sampled_from([5400, 148500]))}
+        if draw(st.booleans()):
+            funding["payment"] = {"invoice": draw(st.sampled_from(
+                ["monthly", "quarterly", "each_semester"])), **some(
+                attendance_records=flag, within_days=st.sampled_from([1, 30, 45]),
+                cancelled_sessions_unpaid=flag)}
+    if draw(st.booleans()):
+        spec["permissions"] = some(
+            participation=flag,
+            media=st.fixed_dictionaries({"allowed": st.booleans()}, optional={
+                "release_form": st.just("the District's Media Release Form."),
+                "uses": st.just("the partner's newsletter")}),
+            field_trips=st.fixed_dictionaries({"allowed": st.booleans()}, optional={
+                "approved_by": text, "written_permission": st.booleans(), "transport": text,
+                "supervision_ratio": st.sampled_from([1, 10])}))
+    if draw(st.booleans()):
+        spec["food_and_health"] = some(
+            food=st.fixed_dictionaries({"provided_by": st.sampled_from(parties),
+                                        "description": st.just("a healthy snack.")},
+                                       optional={"standards": st.just("the wellness policy")}),
+            allergies=st.fixed_dictionaries({"learned_from": text},
+                                            optional={"follow_plans": st.booleans()}),
+            medication=st.sampled_from(["none", "school_policy"]),
+            medication_policy=st.just("Board Policy 5141.21."),
+            medical_emergencies=st.fixed_dictionaries({"notify": text}))
+    if draw(st.booleans()):
+        approvers = [p for p in ("school", "district") if p in parties]
+        spec["subcontractors"] = {"allowed": draw(st.booleans()), **some(
+            approved_by=st.sampled_from(approvers), flow_down=flag)}
+    if draw(st.booleans()):
+        spec["general_terms"] = some(
+            severability=flag, assignment=flag, no_third_party_beneficiaries=flag,
+            public_records_law=st.sampled_from(["California Public Records Act",
+                                                "Texas Public Information Act."]),
+            names_and_logos=flag, conflict_of_interest=flag)
+    if draw(st.booleans()):
+        spec["faith_based"] = some(voluntary=flag, no_religious_activity=flag,
+                                   open_to_all=flag)
+    if draw(st.booleans()):
+        spec["internship"] = some(
+            employer_of_record=st.sampled_from(parties),
+            hourly_wage=st.sampled_from([16.5, 18, 0]), worksite=text,
+            child_labor_law=st.sampled_from([None, "California Labor Code."]),
+            work_permits=flag, hours_limits=flag, worksite_supervisor=text,
+            workers_compensation=flag)
+    return spec

@@ -35,7 +35,9 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
     A valid spec written for schema 1.0 or 1.1 may still promise something it does not write:
     a commitment (a termination notice, encryption, who pays…) that its version gave a
     default. Each is a "notice:" line on stderr naming the path and the line to write in;
-    notices do not make a spec invalid (exit 0). `docgen renew` writes them in.
+    notices do not make a spec invalid (exit 0). `docgen renew` writes them in. So is a
+    section the partner's type needs and the spec lacks (a faith-based partner's
+    faith_based section, an internship's employer of record and wage).
 
     \b
     Example:
@@ -45,6 +47,7 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
     from ..build.run import spec_files_from
     from ..context import old_default_notices
     from ..spec.schema import check_spec, read_spec
+    from ..spec.sections import section_notices
 
     files = spec_files_from(list(specs))
     resources = resources_from(None, locales)
@@ -60,7 +63,7 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
             for problem in problems:
                 click.echo(str(problem), err=True)
         else:
-            for notice in old_default_notices(spec):
+            for notice in old_default_notices(spec) + section_notices(spec):
                 click.echo(str(notice), err=True)
             click.echo(f"{file}: valid")
     if bad:

@@ -43,6 +43,12 @@ LEGAL_REVIEW: dict[tuple[str, ...], str] = {
     ("indemnification",): "indemnification",
     ("termination",): "termination",
     ("funding",): "funding",
+    ("general_terms",): "the general terms (assignment, public records, conflict of interest…)",
+    ("subcontractors",): "subcontractors",
+    ("internship",): "paid internships (employer of record, wages, child-labor law)",
+    ("faith_based",): "a faith-based partner's religious neutrality",
+    ("food_and_health",): "food, allergies, medication and medical emergencies",
+    ("permissions",): "permissions (participation, photographs, field trips)",
 }
 
 #: The field that identifies an item of each list of objects; others are tried after it.

@@ -18,7 +18,7 @@ from ..resources import Resources
 from .positions import SourceMap
 
 #: Schema versions this docgen reads. A spec names the one it was written for.
-SUPPORTED_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2")
+SUPPORTED_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
 
 #: The first schema version in which a commitment (a field the schema marks ``"x-commitment"``,
 #: whose value names the promise, e.g. "encryption at rest") has no default: a spec promises only what it writes. For specs of

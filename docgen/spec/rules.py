@@ -21,6 +21,7 @@ from ..errors import PathItem, Problem
 from ..i18n.locales import locale_problem, normalise
 from .law import RULES as LAW_RULES
 from .model import Spec, schema
+from .sections import RULES as SECTION_RULES
 
 PARTIES = ("school", "district", "partner", "lead_agency")
 
@@ -72,6 +73,7 @@ def rule_problems(spec: Spec, catalogs: Path | None = None) -> list[Problem]:
 
 Rule = Callable[[Spec], Iterator[Problem]]
 RULES: list[Rule] = list(LAW_RULES)  # the law cited is right for the parties (law.py)
+RULES += SECTION_RULES  # what a partner type's sections need (sections.py)
 
 
 def rule(fn: Rule) -> Rule:
