@@ -393,7 +393,10 @@ def add_recipients(ctx: dict[str, Any]) -> None:
       discloser and each recipient);
     - the words a clause binds the recipients with: ``recipient_each`` and ``Recipient_each``
       ("La Clínica" with one recipient; "each Recipient", "Each Recipient" with several) and
-      ``recipient_any`` and ``Recipient_any`` ("La Clínica"; "a Recipient", "A Recipient").
+      ``recipient_any`` and ``Recipient_any`` ("La Clínica"; "a Recipient", "A Recipient");
+    - ``several_providers``, ``providers_and`` and ``providers_or``: the parties the MOU's
+      staffing, insurance and indemnity terms bind, which are the recipients ("La Clínica and
+      CIS East Bay", "La Clínica or CIS East Bay"; the partner's name alone with one).
     """
     sharing = ctx["data_sharing"] if ctx["shares_data"] else None
     recipients = [{"party": ctx["partner"],
@@ -407,6 +410,13 @@ def add_recipients(ctx: dict[str, Any]) -> None:
     ctx["dsa_recipients"] = recipients
     ctx["several_recipients"] = several
     ctx["dsa_parties"] = [ctx["discloser"]["key"]] + [r["party"]["key"] for r in recipients]
+    # the parties whose staff work with students and records: bound by the MOU's safety,
+    # insurance and indemnity terms as by the data-sharing agreement
+    providers = [r["party"]["name"] for r in recipients]
+    ctx["several_providers"] = several
+    ctx["providers_and"] = " and ".join(providers) if len(providers) < 3 else (
+        ", ".join(providers[:-1]) + " and " + providers[-1])
+    ctx["providers_or"] = ctx["providers_and"].replace(" and ", " or ")
     ctx.update({"recipient_each": "each Recipient" if several else name,
                 "Recipient_each": "Each Recipient" if several else name,
                 "recipient_any": "a Recipient" if several else name,

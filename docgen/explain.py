@@ -351,6 +351,11 @@ def _recipients(w: _Wrapper, ctx: dict[str, Any], out: dict[str, Any]) -> None:
         text = _Str(ctx[key])
         text._tracker, text._path = w.tracker, path
         out[key] = text
+    for key in ("providers_and", "providers_or"):
+        text = _Str(ctx[key])
+        text._tracker, text._path = w.tracker, path
+        out[key] = text
+    out["several_providers"] = _Flag(w.tracker, "$.data_sharing.additional_recipients", several)
     out["several_recipients"] = _Flag(w.tracker, "$.data_sharing.additional_recipients", several)
     out["dsa_recipients"] = _List(w.tracker, "$.data_sharing.additional_recipients",
                                   (w.wrap(r, None) for r in ctx["dsa_recipients"]))

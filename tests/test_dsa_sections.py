@@ -316,3 +316,19 @@ def test_the_mou_names_every_recipient_of_the_data(tmp_path: Path) -> None:
     one = texts(CHAVEZ, tmp_path / "one")["mou"]
     assert "education records with La Clínica only as set out" in one
     assert "La Clínica will return or destroy the student data it holds" in one
+
+
+def test_a_lead_agency_that_receives_data_is_bound_by_the_safety_insurance_and_indemnity_terms(
+        tmp_path: Path) -> None:
+    two = texts(TWO_RECIPIENTS, tmp_path / "two")["mou"]
+    assert "Before any staff member or volunteer of La Clínica or CIS East Bay works with" in two
+    assert ("La Clínica and CIS East Bay will each keep the following insurance in force at its "
+            "own cost") in two
+    assert "Each of them will give FUSD a certificate of insurance" in two
+    assert ("La Clínica and CIS East Bay will each defend, indemnify and hold harmless Fruitvale "
+            "Unified School District") in two
+    assert "arising from the acts or omissions of that party, its officers" in two
+    one = texts(CHAVEZ, tmp_path / "one")["mou"]
+    assert "Before any staff member or volunteer of La Clínica works with students" in one
+    assert "La Clínica will keep the following insurance in force" in one
+    assert "La Clínica will defend, indemnify and hold harmless" in one
