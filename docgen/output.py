@@ -166,6 +166,7 @@ def temporary_beside(path: Path, data: bytes, *, within: Path | None = None) -> 
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+        checkpoint("written", journal.name(path) if journal else path.name)
         return tmp
     raise OSError(f"cannot create a temporary file beside {path}")
 

@@ -58,16 +58,15 @@ class FileEntry:
         values: dict[str, Any] = {}
         for name in cls.__dataclass_fields__:
             value = data.get(name)
+            # a field of the wrong type (a damaged manifest) is as good as none: only the
+            # path and SHA-256 make the file docgen's
             if name in ("incomplete_translation", "sources"):
-                if value is not None and not (isinstance(value, list)
-                                              and all(isinstance(v, str) for v in value)):
-                    return None  # damaged: not an entry docgen wrote
-                value = tuple(value) if value is not None else None
+                value = (tuple(value) if isinstance(value, list)
+                         and all(isinstance(v, str) for v in value) else None)
             elif name == "bytes":
-                if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-                    return None
-            elif value is not None and not isinstance(value, str):
-                return None
+                value = value if isinstance(value, int) and not isinstance(value, bool) else None
+            elif not isinstance(value, str):
+                value = None
             values[name] = value
         return cls(**values)
 

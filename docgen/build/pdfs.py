@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Callable
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 
 from .. import output
 from ..errors import DocgenError, OutputError, Problem
@@ -162,7 +162,11 @@ def _packet(result: BuildResult, folder: Path) -> tuple[FileEntry, bytes] | None
     parts = [(PACKET_PARTS[k][0], PACKET_PARTS[k][1], (folder / pdfs[k].path).read_bytes())
              for k in order]
     for entry in notices:
-        locale = Locale.parse(entry.locale, sep="-")
+        try:
+            locale = Locale.parse(entry.locale or "", sep="-")
+        except (ValueError, TypeError, UnknownLocaleError):
+            raise OutputError.at(folder / MANIFEST, f"is damaged: it names {entry.path} without "
+                                 "a language; build the folder again with --force") from None
         parts.append((f"Family notice: {locale.get_display_name('en')} "
                       f"({locale.get_display_name(locale)})", f"Notice-{entry.locale}-",
                       (folder / entry.path).read_bytes()))
