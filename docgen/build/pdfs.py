@@ -116,10 +116,13 @@ def _place_pdfs(result: BuildResult, folder: Path, converted: list[Converted[int
                                      locale=source.locale, sha256=output.sha256(item.data),
                                      bytes=len(item.data), source=source.path,
                                      source_sha256=source.sha256))
+        after = manifest.with_entries(entries)
         if entries:
-            staging.add(folder / MANIFEST, manifest.with_entries(entries).to_bytes())
+            staging.add(folder / MANIFEST, after.to_bytes())
             staging.place()
-    result.written.extend(sorted((e.path for e in entries), key=manifest_order(manifest)))
+    # in the documents' order, not the order LibreOffice finished them: the same build prints
+    # the same line every time
+    result.written.extend(sorted((e.path for e in entries), key=manifest_order(after)))
 
 
 def _place_packet(result: BuildResult, folder: Path) -> None:
