@@ -5,7 +5,8 @@ Interrupted runs are stopped at chosen points by the test hook ``DOCGEN_TEST_STO
 (:func:`docgen.output.checkpoint`: the process ends there at once, as ``kill -9`` would), not
 by sleeps or real signals. A read-only folder is made read-only with ``chattr +i`` (root ignores
 permission bits but not the immutable flag), or with ``chmod 0555`` when the tests do not run as
-root; a path under a file stands for the other case.
+root; a path under a file stands for the other case. The records docgen reads back (a
+manifest, a journal, a review's summary) and the spec reader are fuzzed on mutated real files.
 """
 
 from __future__ import annotations
@@ -23,16 +24,20 @@ from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
-from conftest import ROOT, in_ci
+from conftest import ROOT, examples, in_ci
 from docgen import output
-from docgen.build.manifest import FileEntry, Manifest, SpecRecord
-from docgen.build.outputs import NOT_OURS
+from docgen.build.manifest import FileEntry, Manifest, SpecRecord, read_manifest
+from docgen.build.outputs import NOT_OURS, pdfs_needed
 from docgen.build.run import BuildOptions, build
 from docgen.cli import cli
-from docgen.errors import Problem
+from docgen.errors import DocgenError, Problem
 from docgen.pdf.pool import PdfResult
+from docgen.review.write import previous_files
+from docgen.spec.schema import check_spec, read_spec
 
 JEFFERSON = ROOT / "samples/jefferson-elementary-public-library.json"
 LINCOLN = ROOT / "samples/lincoln-elementary-bright-futures.json"
@@ -530,3 +535,97 @@ def test_two_clean_builds_with_pdfs_are_byte_identical(tmp_path: Path) -> None:
     pdfs = [f["path"] for f in manifest["files"] if f["format"] == "pdf"]
     assert pdfs[-1] == "packet.pdf" and len(PdfReader(tmp_path / "one" / L_ID / "packet.pdf")
                                             .attachments["spec.json"]) == 1
+
+
+# --- fuzzing the records docgen reads back, on mutated real files -----------------------------
+
+def mutated(data: bytes) -> st.SearchStrategy[bytes]:
+    """``data`` with a few bytes replaced, removed or inserted, or cut short."""
+    @st.composite
+    def strategy(draw: st.DrawFn) -> bytes:
+        out = bytearray(data)
+        for _ in range(draw(st.integers(1, 8))):
+            at = draw(st.integers(0, max(len(out) - 1, 0)))
+            kind = draw(st.sampled_from(["replace", "remove", "insert", "cut"]))
+            byte = draw(st.sampled_from(list(b'"{}[],:0123456789 \\\n\x00\xff') + [0x61]))
+            if kind == "replace" and out:
+                out[at] = byte
+            elif kind == "remove" and out:
+                del out[at]
+            elif kind == "insert":
+                out.insert(at, byte)
+            else:
+                del out[at:]
+        return bytes(out)
+    return strategy()
+
+
+@pytest.fixture(scope="module")
+def built_folder(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("fuzz")
+    assert build([str(JEFFERSON)], BuildOptions(out, pdf=True), pool=FakePdfs())[0].ok
+    return out / J_ID
+
+
+@settings(max_examples=examples(200), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_mutated_manifest_is_read_or_refused_never_a_crash(built_folder: Path, data) -> None:
+    original = (built_folder / "manifest.json").read_bytes()
+    bad = data.draw(mutated(original))
+    folder = built_folder.parent / "mutated"
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(built_folder, folder)
+    (folder / "manifest.json").write_bytes(bad)
+    manifest = read_manifest(folder)
+    if manifest is not None:
+        mine = manifest.owned(folder)
+        assert all((folder / name).is_file() for name in mine)
+        pdfs_needed(folder, manifest)
+        manifest.to_bytes()
+
+
+@settings(max_examples=examples(200), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_mutated_journal_removes_only_docgens_hidden_files(tmp_path_factory, data) -> None:
+    folder = tmp_path_factory.mktemp("journal")
+    (folder / "notices").mkdir()
+    kept = [folder / "mou.docx", folder / ".notes.txt", folder / "notices/.mine"]
+    for path in kept:
+        path.write_text("the user's")
+    leftover = folder / ".mou.docx.0a1b2c3d.tmp"
+    leftover.write_text("half")
+    journal = (json.dumps({"made": ".mou.docx.0a1b2c3d.tmp"}) + "\n" + json.dumps(
+        {"move": [[".mou.docx.0a1b2c3d.tmp", "mou.docx", "0" * 64]]}) + "\n").encode()
+    (folder / output.JOURNAL).write_bytes(data.draw(mutated(journal)))
+    output.Journal(folder).recover()
+    for path in kept:
+        assert path.read_text() == "the user's"
+    assert not (folder / output.JOURNAL).exists()
+
+
+@settings(max_examples=examples(200), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_mutated_review_summary_is_read_never_a_crash(tmp_path_factory, data) -> None:
+    folder = tmp_path_factory.mktemp("summary")
+    (folder / "summary.md").write_text("# summary")
+    summary = json.dumps({"kind": "docgen review", "files": [
+        {"path": "summary.md", "sha256": output.sha256(b"# summary"), "bytes": 9}]}).encode()
+    (folder / "summary.json").write_bytes(data.draw(mutated(summary)))
+    assert set(previous_files(folder)) <= {"summary.json", "summary.md"}
+
+
+@settings(max_examples=examples(100), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_mutated_spec_is_read_or_refused_in_located_lines(tmp_path_factory, data) -> None:
+    spec = tmp_path_factory.mktemp("spec") / "spec.json"
+    spec.write_bytes(data.draw(mutated(JEFFERSON.read_bytes())))
+    try:
+        problems = check_spec(read_spec(spec))
+    except DocgenError as e:
+        problems = e.problems
+    assert all(p.file == str(spec) and p.message for p in problems)
