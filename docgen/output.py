@@ -36,6 +36,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Iterable
 
+from .errors import OutputError
+
 #: The hidden files docgen writes beside its outputs while it works: ``.NAME.XXXXXXXX.tmp``
 #: (:func:`temporary_beside`) and ``.STEM.XXXXXXXX.part.docx`` / ``.part.pdf``
 #: (:func:`part_beside`, the input and output of a PDF conversion).
@@ -464,8 +466,6 @@ class Hold:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 os.close(fd)
-                from .errors import OutputError
-
                 raise OutputError.at(self.folder, "another docgen run is writing into this "
                                      "folder; wait until it has finished, then run again (or "
                                      "write into another folder)") from None
@@ -481,8 +481,6 @@ class Hold:
     def acquire(self) -> None:
         """Take the hold; raise :class:`~docgen.errors.OutputError` naming the folder when it
         cannot be made or is held by another run."""
-        from .errors import OutputError
-
         label = str(self.folder)
         try:
             if os.path.lexists(self.folder) and not self.folder.is_dir():
