@@ -412,6 +412,31 @@ def test_spec_from_pdf_escapes_a_non_json_attachment(tmp_path: Path) -> None:
                              "characters escaped, as \\x1b; it is not a spec docgen can build\n")
 
 
+def test_spec_from_pdf_escapes_control_codes_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    packet = tmp_path / "odd.pdf"
+    # valid JSON may hold a C1 control (U+009B, a terminal's CSI) unescaped in a string
+    packet.write_bytes(packet_with('{"id": "x\u009b2J"}\n'.encode("utf-8")))
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with subprocess.Popen([sys.executable, "-m", "docgen", "spec-from-pdf", str(packet)],
+                          stdout=follower, stderr=subprocess.PIPE, env=env) as proc:
+        os.close(follower)
+        printed = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed: the command has ended
+                break
+            if not chunk:
+                break
+            printed += chunk
+        assert proc.wait(timeout=60) == 0
+    os.close(leader)
+    assert printed.replace(b"\r\n", b"\n") == b'{"id": "x\\x9b2J"}\n'
+
+
 @pytest.mark.parametrize("command", [["schema"], ["context", str(LINCOLN)],
                                      ["validate", str(LINCOLN)]])
 def test_a_full_standard_output_is_one_line(tmp_path: Path, command: list[str]) -> None:
