@@ -40,7 +40,7 @@ from typing import Any, Iterator
 from .context import old_defaults
 from .formatting import WEEKDAYS, Formatter
 from .errors import OutputError, Problem, SpecError
-from .output import remove_leftovers_of, write_whole
+from .output import describe, remove_leftovers_of, write_whole
 from .spec.positions import source_map
 from .i18n.locales import DEFAULT_LOCALE
 from .errors import PathItem, json_path
@@ -450,18 +450,22 @@ def write_renewal(renewal: Renewal, new_file: str | Path, *, old_file: str | Pat
     over another existing file only with ``force``."""
     target = Path(new_file)
     label = str(new_file)
-    if target.exists() and target.resolve() == Path(old_file).resolve():
+    try:
+        _check_target(target, label, Path(old_file), force)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers_of(target)  # of a run that was killed
+        write_whole(target, renewal.text.encode("utf-8"))
+    except OSError as e:
+        raise OutputError.at(label, f"cannot be written: {describe(e)}") from None
+
+
+def _check_target(target: Path, label: str, old_file: Path, force: bool) -> None:
+    """Refuse to write the renewal over the spec it renews, a folder, or (without ``force``)
+    any existing file."""
+    if target.exists() and target.resolve() == old_file.resolve():
         raise OutputError.at(label, "is the spec being renewed; write the renewal to a new file "
                           "so that last year's spec is kept")
     if target.is_dir():
         raise OutputError.at(label, "is a folder; give the file name of the new spec")
     if target.exists() and not force:
         raise OutputError.at(label, "already exists; pass --force to replace it")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers_of(target)  # of a run that was killed
-        write_whole(target, renewal.text.encode("utf-8"))
-    except PermissionError:
-        raise OutputError.at(label, "permission denied; docgen cannot write there") from None
-    except OSError as e:
-        raise OutputError.at(label, f"cannot be written: {e.strerror or e}") from None

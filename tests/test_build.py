@@ -244,7 +244,8 @@ def test_pdf_problems_are_located_in_the_file_they_concern(tmp_path: Path) -> No
     result = build([spec], BuildOptions(tmp_path, pdf=True), pool=NoLibreOffice())[0]
     assert result.pdf_errors == [
         Problem(str(folder / "mou.pdf"), message="was not written by docgen, or was changed "
-                "after; move it out of the folder first, docgen will not overwrite it"),
+                "after docgen wrote it; move it out of the folder first, docgen will not "
+                "overwrite it"),
         Problem("", message="PDFs need LibreOffice, which is not installed")]
     assert (folder / "mou.pdf").read_bytes() == b"%PDF-1.7 someone else's"
     assert not [p for p in folder.rglob(".*")]

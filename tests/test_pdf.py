@@ -356,10 +356,13 @@ def test_force_keeps_pdfs_whose_docx_did_not_change(soffice, tmp_path: Path) -> 
     (folder / "notices/notice-vi.docx").unlink()
     leftover = folder / "notices" / ".notice-es.pdf.0a1b2c3d.part.pdf"
     leftover.write_bytes(b"half a PDF from a killed run")
+    # the killed run had journaled it (docgen removes only what a journal names)
+    (folder / ".docgen-journal").write_text(
+        '{"made": "notices/.notice-es.pdf.0a1b2c3d.part.pdf"}\n')
     result = CliRunner().invoke(cli, ["build", str(JEFFERSON), "-o", str(tmp_path), "--force",
                                       "--no-pdf"])
     assert result.exit_code == 0, result.output
-    assert not leftover.exists()
+    assert not leftover.exists() and not (folder / ".docgen-journal").exists()
     assert (folder / "mou.pdf").exists() and (folder / "notices/notice-es.pdf").exists()
     assert (folder / "packet.pdf").exists()
     files = {e["path"] for e in json.loads((folder / "manifest.json").read_text())["files"]}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .. import output
 
@@ -52,13 +52,21 @@ class FileEntry:
     @classmethod
     def from_json(cls, data: Any) -> FileEntry | None:
         """Return the entry ``data`` records, or None if it is not one docgen wrote."""
-        if not isinstance(data, dict) or not isinstance(data.get("path"), str):
+        if (not isinstance(data, dict) or not isinstance(data.get("path"), str)
+                or not isinstance(data.get("sha256"), str)):
             return None
         values: dict[str, Any] = {}
         for name in cls.__dataclass_fields__:
             value = data.get(name)
+            # a field of the wrong type (a damaged manifest) is as good as none: only the
+            # path and SHA-256 make the file docgen's
             if name in ("incomplete_translation", "sources"):
-                value = tuple(str(v) for v in value) if isinstance(value, list) else None
+                value = (tuple(value) if isinstance(value, list)
+                         and all(isinstance(v, str) for v in value) else None)
+            elif name == "bytes":
+                value = value if isinstance(value, int) and not isinstance(value, bool) else None
+            elif not isinstance(value, str):
+                value = None
             values[name] = value
         return cls(**values)
 
@@ -105,15 +113,42 @@ class Manifest:
                                          + entries))
 
     def to_bytes(self) -> bytes:
-        """Return the manifest's bytes: keys sorted, indent 2, UTF-8, a final newline."""
+        """Return the manifest's bytes: keys sorted, indent 2, UTF-8, a final newline; the
+        files in one order whatever order they were made in (:func:`manifest_order`)."""
+        order = manifest_order(self)
+        files = sorted(self.files, key=lambda e: order(e.path))
         data = {"docgen_version": self.docgen_version, "spec": self.spec.to_json(),
-                "source_date": self.source_date, "files": [e.to_json() for e in self.files]}
+                "source_date": self.source_date, "files": [e.to_json() for e in files]}
         return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
                 + "\n").encode("utf-8")
 
 
+def manifest_order(manifest: Manifest) -> Callable[[str], tuple[int, int, str]]:
+    """Return the sort key of a manifest's files by path: the DOCX files in the documents'
+    order, then each one's PDF in the same order (not the order LibreOffice finished them),
+    then the packet, then anything else by name."""
+    docx = {e.path: i for i, e in enumerate(manifest.of_format("docx"))}
+    entries = {e.path: e for e in manifest.files}
+
+    def key(path: str) -> tuple[int, int, str]:
+        entry = entries.get(path)
+        if path in docx:
+            return (0, docx[path], path)
+        if entry is not None and entry.kind == "packet":
+            return (2, 0, path)
+        if entry is not None and entry.source in docx:
+            return (1, docx[str(entry.source)], path)
+        return (3, 0, path)
+
+    return key
+
+
 def read_manifest(folder: Path) -> Manifest | None:
-    """Return the docgen manifest in ``folder``, or None if there is none (or not docgen's)."""
+    """Return the docgen manifest in ``folder``, or None if there is none (or not docgen's).
+
+    An entry of the wrong shape (a damaged manifest) is left out: docgen then does not count
+    that file as its own, and will not overwrite or remove it.
+    """
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -123,20 +158,17 @@ def read_manifest(folder: Path) -> Manifest | None:
         return None
     spec = data.get("spec")
     spec = spec if isinstance(spec, dict) else {}
+
+    def text(value: Any) -> str | None:  # a damaged field is as good as none
+        return value if isinstance(value, str) else None
+
     entries = (FileEntry.from_json(e) for e in data["files"])
     return Manifest(str(data["docgen_version"]),
-                    SpecRecord(spec.get("file"), spec.get("id"), spec.get("schema_version"),
-                               spec.get("sha256")),
-                    data.get("source_date"), tuple(e for e in entries if e is not None))
+                    SpecRecord(text(spec.get("file")), text(spec.get("id")),
+                               text(spec.get("schema_version")), text(spec.get("sha256"))),
+                    text(data.get("source_date")), tuple(e for e in entries if e is not None))
 
 
 def write_manifest(folder: Path, manifest: Manifest) -> None:
     """Write ``manifest`` into ``folder`` whole (beside it, then renamed into place)."""
     output.write_whole(folder / MANIFEST, manifest.to_bytes())
-
-
-def add_entries(folder: Path, entries: list[FileEntry]) -> None:
-    """Record ``entries`` in the folder's manifest, replacing those of the same paths."""
-    manifest = read_manifest(folder)
-    assert manifest is not None, f"{folder / MANIFEST} is gone"
-    write_manifest(folder, manifest.with_entries(entries))

@@ -23,6 +23,11 @@ from .manifest import MANIFEST, FileEntry, Manifest, SpecRecord, read_manifest, 
 
 PACKET = "packet.pdf"
 
+#: What docgen says of a file in its folder that is not its own to replace (see
+#: :func:`docgen.output.clashes`, the one ownership rule of every output of a build).
+NOT_OURS = ("was not written by docgen, or was changed after docgen wrote it; move it out of "
+            "the folder first, docgen will not overwrite it")
+
 
 def _display_name(file: str) -> str:
     """Return a file name fit for JSON even when the file system's name is not UTF-8."""
@@ -58,21 +63,21 @@ def _ready(folder: Path, names: list[str], options: BuildOptions
     try:
         if folder.exists() and not folder.is_dir():
             raise OutputError.at(label, "exists and is not a folder")
-        output.remove_leftovers(folder)
-        if folder.is_dir() and any(folder.iterdir()) and not options.force:
+        if (folder.is_dir() and any(p.name not in output.RESERVED for p in folder.iterdir())
+                and not options.force):
             raise OutputError.at(label, "already exists; pass --force to replace the files "
                               "docgen wrote there (anything else in the folder is kept)")
         before = read_manifest(folder)
         mine = before.owned(folder) if before else {}
     except PermissionError:
         raise OutputError.at(label, "permission denied; docgen cannot read this folder") from None
-    if (folder / MANIFEST).exists() and before is None:
+    except OSError as e:
+        raise OutputError.at(label, f"cannot be read: {output.describe(e)}") from None
+    if os.path.lexists(folder / MANIFEST) and before is None:
         raise OutputError.at(folder / MANIFEST, "is not a docgen manifest; move it out of the "
                           "folder first, docgen will not overwrite it")
     for name in output.clashes(folder, names, mine):
-        raise OutputError.at(folder / name, "was not written by docgen, or was changed after "
-                          "docgen wrote it; move it out of the folder first, docgen will not "
-                          "overwrite it")
+        raise OutputError.at(folder / name, NOT_OURS)
     return before, mine
 
 
@@ -105,12 +110,14 @@ def write_outputs(spec: Spec, documents: list[Rendered],
     before, mine = _ready(folder, names, options)
     entries = [_entry(document, options) for document in documents]
     kept = _kept(before, entries, mine)
-    with output.Staging() as staging:
+    with output.Staging(within=folder) as staging:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             for document in documents:
                 staging.add(folder / document.kind.output, document.data)
             staging.add(folder / MANIFEST, new_manifest(spec, options, entries + kept).to_bytes())
+        except output.LinkError as e:
+            raise OutputError.at(e.filename, f"{e.strerror}; nothing was changed") from None
         except OSError as e:
             raise OutputError.at(folder, f"cannot write: {e.strerror or e}; nothing was "
                               "changed") from None
@@ -133,7 +140,7 @@ def _record_placed(spec: Spec, options: BuildOptions, folder: Path, entries: lis
     keep = [FileEntry(name, digest) for name, digest in mine.items() if name not in names]
     try:
         write_manifest(folder, new_manifest(spec, options, done + keep))
-    except OSError:
+    except OSError:  # the journal still names the renames: the next run completes them
         pass
 
 

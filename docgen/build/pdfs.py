@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Callable
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 
 from .. import output
 from ..errors import DocgenError, OutputError, Problem
@@ -20,8 +20,8 @@ from ..i18n.locales import DEFAULT_LOCALE
 from ..pdf.convert import Converted, PdfRequest, PdfSettings, convert_pdfs
 from ..pdf.packet import assemble_packet
 from .documents import DOCUMENTS, BuildOptions
-from .manifest import FileEntry, Manifest, add_entries, read_manifest
-from .outputs import PACKET
+from .manifest import MANIFEST, FileEntry, Manifest, manifest_order, read_manifest
+from .outputs import NOT_OURS, PACKET
 from .result import BuildResult
 
 #: Bookmark titles and page-label prefixes of each kind in the signing packet.
@@ -49,10 +49,8 @@ def _requests(index: int, result: BuildResult) -> list[PdfRequest[int]]:
     requests = []
     for docx in filter(None, result.pdf_needed):
         pdf = str(Path(docx).with_suffix(".pdf"))
-        if (folder / pdf).exists() and pdf not in mine:
-            result.pdf_errors.append(Problem(
-                str(folder / pdf), message="was not written by docgen, or was changed after; "
-                "move it out of the folder first, docgen will not overwrite it"))
+        if output.clashes(folder, [pdf], mine):
+            result.pdf_errors.append(Problem(str(folder / pdf), message=NOT_OURS))
             continue
         requests.append(PdfRequest(folder / docx, folder / pdf, str(folder / docx), index,
                                    result.source_date))
@@ -81,44 +79,73 @@ def finish_pdfs(result: BuildResult, converted: list[Converted[int]]) -> None:
     """Place a spec's new PDFs, assemble its packet and record them in the manifest."""
     assert result.folder is not None
     folder = result.folder
-    docx = {e.path: e for e in _manifest(folder).of_format("docx")}
-    # in the documents' order, not the order LibreOffice finished them: the same build prints
-    # the same line and writes the same manifest every time
-    order = {name: i for i, name in enumerate(docx)}
-    entries: list[FileEntry] = []
-    for item in sorted(converted, key=lambda c: order.get(
-            str(c.request.src.relative_to(folder)), len(order))):
-        if item.data is None:
-            assert item.problem is not None
-            result.pdf_errors.append(item.problem)
-            continue
-        source = docx[str(item.request.src.relative_to(folder))]
-        pdf = str(item.request.target.relative_to(folder))
-        try:
-            output.write_whole(item.request.target, item.data)
-        except OSError as e:
-            result.pdf_errors.append(Problem(item.request.label,
-                                             message=f"PDF not written: {e.strerror or e}"))
-            continue
-        entries.append(FileEntry(path=pdf, kind=source.kind, format="pdf", locale=source.locale,
-                                 sha256=output.sha256(item.data), bytes=len(item.data),
-                                 source=source.path, source_sha256=source.sha256))
-        result.written.append(pdf)
     try:
-        if entries:
-            add_entries(folder, entries)
+        _place_pdfs(result, folder, converted)
         if not result.pdf_errors:
-            packet = _packet(result, folder)
-            if packet:
-                add_entries(folder, [packet])
-                result.written.append(PACKET)
+            _place_packet(result, folder)
     except (OSError, DocgenError) as e:
-        message = e.message if isinstance(e, DocgenError) else (e.strerror or str(e))
+        message = e.message if isinstance(e, DocgenError) else output.describe(e)
         result.pdf_errors.append(Problem(str(folder / PACKET), message=f"not written: {message}"))
 
 
-def _packet(result: BuildResult, folder: Path) -> FileEntry | None:
-    """Assemble ``packet.pdf`` from the folder's PDFs; return its entry (None: no PDFs)."""
+def _place_pdfs(result: BuildResult, folder: Path, converted: list[Converted[int]]) -> None:
+    """Put the spec's new PDFs in place with the manifest that records them, together."""
+    manifest = _manifest(folder)
+    docx = {e.path: e for e in manifest.of_format("docx")}
+    mine = manifest.owned(folder)
+    entries: list[FileEntry] = []
+    with output.Staging(within=folder) as staging:
+        for item in converted:
+            source = docx.get(str(item.request.src.relative_to(folder)))
+            pdf = str(item.request.target.relative_to(folder))
+            if item.data is None:
+                assert item.problem is not None
+                result.pdf_errors.append(item.problem)
+                continue
+            if source is None or output.clashes(folder, [pdf], mine):
+                # the folder changed while its PDFs were made: keep what is there now
+                result.pdf_errors.append(Problem(str(folder / pdf), message=NOT_OURS))
+                continue
+            try:
+                staging.add(item.request.target, item.data)
+            except OSError as e:
+                result.pdf_errors.append(Problem(item.request.label,
+                                                 message=f"PDF not written: {output.describe(e)}"))
+                continue
+            entries.append(FileEntry(path=pdf, kind=source.kind, format="pdf",
+                                     locale=source.locale, sha256=output.sha256(item.data),
+                                     bytes=len(item.data), source=source.path,
+                                     source_sha256=source.sha256))
+        after = manifest.with_entries(entries)
+        if entries:
+            staging.add(folder / MANIFEST, after.to_bytes())
+            staging.place()
+    # in the documents' order, not the order LibreOffice finished them: the same build prints
+    # the same line every time
+    result.written.extend(sorted((e.path for e in entries), key=manifest_order(after)))
+
+
+def _place_packet(result: BuildResult, folder: Path) -> None:
+    """Assemble the packet and put it in place with the manifest, unless the folder's
+    ``packet.pdf`` is not docgen's to replace."""
+    manifest = _manifest(folder)
+    if output.clashes(folder, [PACKET], manifest.owned(folder)):
+        result.pdf_errors.append(Problem(str(folder / PACKET), message=NOT_OURS))
+        return
+    packet = _packet(result, folder)
+    if packet is None:
+        return
+    entry, blob = packet
+    with output.Staging(within=folder) as staging:
+        staging.add(folder / PACKET, blob)
+        staging.add(folder / MANIFEST, manifest.with_entries([entry]).to_bytes())
+        staging.place()
+    result.written.append(PACKET)
+
+
+def _packet(result: BuildResult, folder: Path) -> tuple[FileEntry, bytes] | None:
+    """Assemble ``packet.pdf`` from the folder's PDFs; return its entry and bytes (None: no
+    PDFs)."""
     manifest = _manifest(folder)
     pdfs = {e.kind: e for e in manifest.of_format("pdf") if e.source and e.kind != "notice"}
     notices = sorted((e for e in manifest.of_format("pdf") if e.kind == "notice"),
@@ -138,7 +165,11 @@ def _packet(result: BuildResult, folder: Path) -> FileEntry | None:
     parts = [(PACKET_PARTS[k][0], PACKET_PARTS[k][1], (folder / pdfs[k].path).read_bytes())
              for k in order]
     for entry in notices:
-        locale = Locale.parse(entry.locale, sep="-")
+        try:
+            locale = Locale.parse(entry.locale or "", sep="-")
+        except (ValueError, TypeError, UnknownLocaleError):
+            raise OutputError.at(folder / MANIFEST, f"is damaged: it names {entry.path} without "
+                                 "a language; build the folder again with --force") from None
         parts.append((f"Family notice: {locale.get_display_name('en')} "
                       f"({locale.get_display_name(locale)})", f"Notice-{entry.locale}-",
                       (folder / entry.path).read_bytes()))
@@ -149,8 +180,8 @@ def _packet(result: BuildResult, folder: Path) -> FileEntry | None:
                  f"{partner['legal_name']}, school year {data['school_year']}"),
         keywords="; ".join((school["legal_name"], partner["legal_name"], data["school_year"])),
         spec_bytes=spec_bytes, when=result.source_date)
-    output.write_whole(folder / PACKET, blob)
     return FileEntry(path=PACKET, kind="packet", format="pdf",
                      locale=manifest.files[0].locale or DEFAULT_LOCALE,
                      sha256=output.sha256(blob), bytes=len(blob),
-                     sources=tuple([pdfs[k].path for k in order] + [e.path for e in notices]))
+                     sources=tuple([pdfs[k].path for k in order] + [e.path for e in notices])
+                     ), blob

@@ -20,6 +20,9 @@ import concurrent.futures
 import glob
 import json
 import os
+import re
+import resource
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable
 
@@ -34,9 +37,14 @@ from .pdfs import PdfProgress, build_pdfs
 from .result import BuildResult
 
 
-def build_one(file: str, options: BuildOptions) -> BuildResult:
-    """Build (or skip, if it is up to date) the DOCX documents of one spec."""
+def build_one(file: str, options: BuildOptions, held: bool = False) -> BuildResult:
+    """Build (or skip, if it is up to date) the DOCX documents of one spec.
+
+    ``held``: the run's main process holds the spec's folder (:func:`build`); otherwise this
+    call takes the hold itself for as long as it writes.
+    """
     result = BuildResult(file)
+    hold: output.Hold | None = None
     try:
         spec = read_spec(file)
         if not _unchanged(spec, options):
@@ -46,23 +54,36 @@ def build_one(file: str, options: BuildOptions) -> BuildResult:
         result.spec_id = spec.id
         result.source_date = source_date_for(spec, options.source_date)
         folder = options.out_dir / spec.id
-        output.remove_leftovers(folder, below=True)  # of a run that was killed
-        manifest = read_manifest(folder) if folder.is_dir() else None
-        if manifest and up_to_date(spec, folder, manifest, options):
-            result.folder, result.skipped = folder, True
-        else:
-            documents = render_documents(spec, options)
-            result.folder, result.written = write_outputs(spec, documents, options)
-            result.drafts = [(kind.output, len(kind.incomplete)) for kind, _, _ in documents
-                             if kind.incomplete]
-            manifest = read_manifest(folder)
-        if options.pdf and manifest is not None:
-            result.pdf_needed = pdfs_needed(folder, manifest)
+        if not held:
+            hold = output.Hold(folder)
+            hold.acquire()
+        output.checkpoint("render", spec.id)
+        with output.joined(folder):
+            _write_one(spec, folder, options, result)
     except DocgenError as e:
         result.error = e
-    except PermissionError as e:
-        result.error = OutputError.at(e.filename, "permission denied")
+    except OSError as e:
+        result.error = OutputError.at(e.filename or options.out_dir,
+                                      f"cannot be written: {output.describe(e)}")
+    finally:
+        if hold is not None:
+            hold.release()
     return result
+
+
+def _write_one(spec: Spec, folder: Path, options: BuildOptions, result: BuildResult) -> None:
+    """Write the spec's DOCX documents into ``folder`` unless they are up to date there."""
+    manifest = read_manifest(folder) if folder.is_dir() else None
+    if manifest and up_to_date(spec, folder, manifest, options):
+        result.folder, result.skipped = folder, True
+    else:
+        documents = render_documents(spec, options)
+        result.folder, result.written = write_outputs(spec, documents, options)
+        result.drafts = [(kind.output, len(kind.incomplete)) for kind, _, _ in documents
+                         if kind.incomplete]
+        manifest = read_manifest(folder)
+    if options.pdf and manifest is not None:
+        result.pdf_needed = pdfs_needed(folder, manifest)
 
 
 def _unchanged(spec: Spec, options: BuildOptions) -> bool:
@@ -124,49 +145,119 @@ def _peek_id(file: str) -> str | None:
         return None
 
 
+#: An id that can name an output folder (the schema's pattern): only such a folder is held.
+_FOLDER_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+
+
+def _hold_folders(files: list[str], options: BuildOptions,
+                  report: Callable[[str, BuildResult], None],
+                  holds: dict[str, output.Hold]) -> None:
+    """Hold the output folder of each spec in ``files`` (see :class:`docgen.output.Hold`); a
+    spec whose folder is held by another run, or cannot be made, fails with that error."""
+    _enough_open_files(len(files))
+    for file in files:
+        ident = _peek_id(file)
+        if ident is None or not _FOLDER_ID.fullmatch(ident):
+            continue  # not a spec docgen can build: read_spec and check_spec say why
+        hold = output.Hold(options.out_dir / ident)
+        try:
+            hold.acquire()
+        except DocgenError as e:
+            report(file, BuildResult(file, ident, error=e))
+            continue
+        holds[file] = hold
+
+
+def _enough_open_files(folders: int) -> None:
+    """Let the process keep a lock open for each folder of a large batch."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = folders + 256
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        top = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (top, hard))
+        except (ValueError, OSError):
+            pass
+
+
+def _stopped(file: str) -> BuildResult:
+    return BuildResult(file, _peek_id(file), error=OutputError.at(
+        file, "the process building this spec stopped unexpectedly (it was killed, or ran out "
+        "of memory); the other specs were built. Run docgen build on this spec alone to see "
+        "why"))
+
+
+def _in_processes(todo: list[str], options: BuildOptions, holds: dict[str, output.Hold],
+                  report: Callable[[str, BuildResult], None]) -> None:
+    """Build ``todo`` in ``options.jobs`` processes. When a process dies, the specs it took
+    down with it are built again, each in a process of its own, so that only the spec that
+    kills its process fails."""
+    broken: list[str] = []
+    with concurrent.futures.ProcessPoolExecutor(max_workers=options.jobs) as executor:
+        futures = {executor.submit(build_one, f, options, f in holds): f for f in todo}
+        for future in concurrent.futures.as_completed(futures):
+            try:
+                report(futures[future], future.result())
+            except BrokenProcessPool:
+                broken.append(futures[future])
+    for file in [f for f in todo if f in broken]:
+        for hold in holds.values():
+            hold.journal.recover()  # complete what the dead process journaled
+        with concurrent.futures.ProcessPoolExecutor(max_workers=1) as alone:
+            try:
+                result = alone.submit(build_one, file, options, file in holds).result()
+            except BrokenProcessPool:
+                result = _stopped(file)
+        report(file, result)
+
+
 def build(spec_files: list[str], options: BuildOptions,
           on_spec: Callable[[BuildResult], None] | None = None,
           on_pdf: PdfProgress | None = None, pool: Pool | None = None) -> list[BuildResult]:
     """Build every spec in ``spec_files``; one bad spec never stops the others.
 
-    ``on_spec`` is called as each spec's DOCX phase ends, ``on_pdf`` after each PDF with the
-    count done and the total. ``pool`` replaces the default LibreOffice pool (for tests).
+    Each spec's output folder is held (locked, and journaled) for the whole run, so a second
+    run into one of them is refused. ``on_spec`` is called as each spec's DOCX phase ends,
+    ``on_pdf`` after each PDF with the count done and the total. ``pool`` replaces the default
+    LibreOffice pool (for tests).
     """
     first: dict[str, str] = {}
-    duplicates: dict[str, BuildResult] = {}
+    done: dict[str, BuildResult] = {}
     for file in spec_files:
         ident = _peek_id(file)
         if ident is None:
             continue
         if ident in first:
-            duplicates[file] = BuildResult(file, ident, error=OutputError(
+            done[file] = BuildResult(file, ident, error=OutputError(
                 f"{file}: has the same id {ident!r} as {first[ident]}; each spec needs its own id"))
         else:
             first[ident] = file
-    todo = [f for f in spec_files if f not in duplicates]
-    done: dict[str, BuildResult] = dict(duplicates)
-    for result in duplicates.values():
+
+    def report(file: str, result: BuildResult) -> None:
+        done[file] = result
         if on_spec:
             on_spec(result)
-    if options.jobs > 1 and len(todo) > 1:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=options.jobs) as executor:
-            futures = {executor.submit(build_one, f, options): f for f in todo}
-            for future in concurrent.futures.as_completed(futures):
-                result = future.result()
-                done[futures[future]] = result
-                if on_spec:
-                    on_spec(result)
-    else:
-        for file in todo:
-            result = build_one(file, options)
-            done[file] = result
-            if on_spec:
-                on_spec(result)
-    results = [done[f] for f in spec_files]
-    if options.pdf:
-        settings = PdfSettings(pool, options.pdf_workers, options.pdf_timeout)
-        build_pdfs([r for r in results if r.error is None and r.pdf_needed], options,
-                   on_pdf, settings)
+
+    for result in list(done.values()):
+        if on_spec:
+            on_spec(result)
+    holds: dict[str, output.Hold] = {}
+    try:
+        _hold_folders([f for f in spec_files if f not in done], options, report, holds)
+        todo = [f for f in spec_files if f not in done]
+        if options.jobs > 1 and len(todo) > 1:
+            _in_processes(todo, options, holds, report)
+        else:
+            for file in todo:
+                report(file, build_one(file, options, held=file in holds))
+        results = [done[f] for f in spec_files]
+        if options.pdf:
+            settings = PdfSettings(pool, options.pdf_workers, options.pdf_timeout)
+            build_pdfs([r for r in results if r.error is None and r.pdf_needed], options,
+                       on_pdf, settings)
+    finally:
+        for hold in holds.values():
+            hold.release()
     return results
 
 

@@ -8,6 +8,7 @@ and whose ``exit_code`` is returned; click's own usage errors return 2."""
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from typing import IO, Any, Sequence
 
@@ -16,7 +17,8 @@ import click
 # Only click and light modules here: each command imports what it runs, so that --help,
 # --version and redline start without docxtpl, jsonschema, Babel or pypdf.
 from .. import __version__
-from ..errors import DocgenError
+from ..errors import DocgenError, OutputError
+from ..output import describe
 from . import annual, specs, translators
 from .options import emit_error
 
@@ -55,13 +57,49 @@ for _command in (specs.validate, specs.build_command, specs.context, specs.expla
     cli.add_command(_command)
 
 
+class _Stdout:
+    """Standard output, whose failure to write (a full disk, a closed pipe) is an
+    :class:`~docgen.errors.OutputError` of one line, not a traceback."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def _failed(self, error: OSError) -> OutputError:
+        return OutputError(f"cannot write to standard output: {describe(error)}")
+
+    def write(self, data: Any) -> Any:
+        try:
+            return self._stream.write(data)
+        except OSError as e:
+            raise self._failed(e) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as e:
+            raise self._failed(e) from None
+
+    @property
+    def buffer(self) -> _Stdout:
+        return _Stdout(self._stream.buffer)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def run(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
         stderr: IO[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: the process's arguments), writing to ``stdout`` and
     ``stderr`` (default: the process's), and return its exit code."""
-    with contextlib.redirect_stdout(stdout or sys.stdout), \
+    with contextlib.redirect_stdout(_Stdout(stdout or sys.stdout)), \
             contextlib.redirect_stderr(stderr or sys.stderr):
-        return _run(argv)
+        code = _run(argv)
+        try:
+            sys.stdout.flush()
+        except OutputError as e:
+            emit_error(e)
+            code = code or e.exit_code
+        return code
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -84,4 +122,10 @@ def _run(argv: Sequence[str] | None) -> int:
 
 def main() -> None:
     """Entry point of the ``docgen`` console script: ``sys.exit(run())``."""
-    sys.exit(run())
+    code = run()
+    try:
+        sys.stdout.flush()
+    except OSError:
+        # said already; what could not be written must not fail again as Python exits
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(code)

@@ -19,10 +19,16 @@ def source_date(environ: Mapping[str, str]) -> dt.datetime | None:
     if value is None or value == "":
         return None
     try:
-        return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
+        when = dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
     except (ValueError, OverflowError, OSError):
         raise UsageError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since "
                          "1970-01-01") from None
+    if when.year < 1000:
+        # a PDF's dates have four-digit years, patched in place (docgen.pdf.pin)
+        raise UsageError(f"SOURCE_DATE_EPOCH={value!r} is in the year {when.year}, before "
+                         "1000; documents cannot be dated then: give a time from the year "
+                         "1000 on (-30610224000 or more)")
+    return when
 
 
 def tracked_change_date(text: str, option: str) -> dt.datetime:

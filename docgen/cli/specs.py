@@ -4,6 +4,7 @@ spec-from-pdf, doctor."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -278,14 +279,46 @@ def spec_from_pdf(packet: str) -> None:
     Example:
       docgen spec-from-pdf out/lincoln-es-bright-futures-2026-27/packet.pdf > spec.json
     """
+    import json
+
     from ..pdf.packet import spec_from_packet
 
     data = spec_from_packet(Path(packet))
+    try:
+        json.loads(data.decode("utf-8"))
+        problem = None
+    except ValueError as e:  # UnicodeDecodeError is one
+        problem = str(e)
+    if problem is not None or sys.stdout.isatty():
+        data = escaped(data)  # never a terminal's control codes from someone else's file
     try:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     except OSError as e:
         raise OutputError(f"cannot write the spec to standard output: {e.strerror or e}") from None
+    if problem is not None:
+        raise OutputError.at(packet, f"its spec.json attachment is not JSON ({problem}); it "
+                             "was printed with its control characters escaped, as \\x1b; it "
+                             "is not a spec docgen can build")
+
+
+#: Control characters (C0 but tab and line end, DEL, C1) and direction controls.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def escaped(data: bytes) -> bytes:
+    r"""Return ``data`` as UTF-8 text with every control character written out.
+
+    >>> escaped(b"ok\x1b[2J\xff\n")
+    b'ok\\x1b[2J\\xff\n'
+    """
+    text = data.decode("utf-8", "backslashreplace")
+
+    def write_out(m: re.Match[str]) -> str:
+        code = ord(m.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROLS.sub(write_out, text).encode("utf-8")
 
 
 @click.command()

@@ -285,9 +285,10 @@ WIDTH = 100
 
 
 def write_catalog(catalog: Catalog, path: Path, *, include_previous: bool = False,
-                  **kwargs: Any) -> None:
+                  within: Path | None = None, **kwargs: Any) -> None:
     """Write ``catalog`` to ``path`` as a .po/.pot file, whole or not at all; with
-    ``include_previous``, each fuzzy message's old source text as ``#|`` lines."""
+    ``include_previous``, each fuzzy message's old source text as ``#|`` lines. Nothing is
+    written through a symbolic link below ``within`` (the catalog folder), nor onto one."""
     previous = [(m, m.previous_id) for m in catalog if m.id and m.previous_id] \
         if include_previous else []
     buf = io.BytesIO()
@@ -307,9 +308,14 @@ def write_catalog(catalog: Catalog, path: Path, *, include_previous: bool = Fals
     text = re.sub(rb'"Generated-By: [^"]*"', lambda _: rb'"Generated-By: docgen\n"', text,
                   count=1)
     try:
+        link = output.link_below(within, path) if within is not None else None
+        if link is not None or path.is_symlink():
+            raise output.LinkError(link or path)
         path.parent.mkdir(parents=True, exist_ok=True)
         output.remove_leftovers_of(path)
-        output.write_whole(path, text)
+        output.write_whole(path, text, within=within)
+    except output.LinkError as e:
+        raise CatalogError.at(e.filename, f"{e.strerror}; {path} is unchanged") from None
     except OSError as e:
         raise CatalogError.at(path, f"cannot write: {e.strerror or e}; the catalog is "
                            "unchanged") from None

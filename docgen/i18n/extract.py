@@ -92,5 +92,5 @@ def write_template(base: Path, templates: Path | None = None) -> Path:
     folder = templates or Resources.shipped().templates
     pot = extract_catalog(template_paths(folder), root=folder.parent)
     path = base / f"{DOMAIN}.pot"
-    write_catalog(pot, path)
+    write_catalog(pot, path, within=base)
     return path

@@ -12,7 +12,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.plurals import get_plural
 
-from .. import __version__
+from .. import __version__, output
 from ..errors import CatalogError, Problem
 from .catalogs import (DOMAIN, available_locales, catalog_path, open_catalog, read_catalog,
                        set_plurals, write_catalog)
@@ -53,8 +53,21 @@ def init_catalog(tag: str, base: Path) -> Path:
                         ("",) * catalog.num_plurals, message.locations,
                         auto_comments=message.auto_comments, context=message.context,
                         flags=message.flags)
-    write_catalog(catalog, path)
+    write_catalog(catalog, path, within=base)
     return path
+
+
+def linked(paths: list[Path], base: Path) -> list[Problem]:
+    """Return a problem for each of ``paths`` that is, or is reached through, a symbolic link
+    below ``base``: docgen writes no catalog through a link (it could be anyone's file)."""
+    problems = []
+    for path in paths:
+        link = output.link_below(base, path) or (path if path.is_symlink() else None)
+        if link is not None:
+            problems.append(Problem(str(link), message="is a symbolic link; docgen does not "
+                                    f"write {path.name} through it: replace the link with a "
+                                    "real folder or file"))
+    return problems
 
 
 def update_catalogs(base: Path) -> list[Path]:
@@ -63,9 +76,16 @@ def update_catalogs(base: Path) -> list[Path]:
     Like ``pybabel update --previous``: a changed message keeps its old translation, marked
     fuzzy, with the old source text as ``#|`` lines; messages no longer used become obsolete.
     The Plural-Forms header is the translator's and is never rewritten: a catalog whose header
-    docgen cannot use is refused, with every such catalog named, and none is written.
+    docgen cannot use is refused, with every such catalog named, and none is written; so is a
+    catalog reached through a symbolic link.
     """
     opened = [open_catalog(catalog_path(tag, base), tag) for tag in available_locales(base)]
+    links = linked([o.path for o in opened] + [base / f"{DOMAIN}.pot"], base)
+    if links:
+        raise CatalogError("no catalog was updated: a catalog is reached through a link",
+                           links + [Problem(str(base), 0, 0, None, "no catalog was updated: "
+                                            "replace the link above, then run docgen i18n "
+                                            "update again")])
     problems = [o.plural_problem for o in opened if o.plural_problem is not None]
     if problems:
         raise CatalogError("no catalog was updated: fix the Plural-Forms headers first",
@@ -85,6 +105,6 @@ def update_catalogs(base: Path) -> list[Path]:
                    message.id if isinstance(message.id, str) else tuple(message.id))
             if message.fuzzy and not message.previous_id and key in previous:
                 message.previous_id = previous[key]
-        write_catalog(each.catalog, each.path, include_previous=True)
+        write_catalog(each.catalog, each.path, include_previous=True, within=base)
         written.append(each.path)
     return written

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
-from pypdf.errors import PdfReadError
+from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 
 from .. import __version__
 from ..errors import PacketError
@@ -55,7 +55,12 @@ def spec_from_packet(path: Path) -> bytes:
         attached = reader.attachments.get(SPEC_ATTACHMENT)
     except FileNotFoundError:
         raise PacketError.at(str(path), "no such file") from None
-    except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError):
+    except LimitReachedError:
+        raise PacketError.at(str(path), f"its {SPEC_ATTACHMENT} attachment inflates to more "
+                          "than docgen reads (a compression bomb, or not a packet docgen "
+                          "built); docgen will not read it") from None
+    except (PdfReadError, PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError,
+            RecursionError, MemoryError):
         raise PacketError.at(str(path), "is not a PDF docgen can read, or it is damaged") from None
     if not attached:
         raise PacketError.at(str(path), f"has no {SPEC_ATTACHMENT} attached; only a packet.pdf "

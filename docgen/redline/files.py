@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import OutputError, Problem, UsageError
-from ..output import Staging, remove_leftovers_of
+from ..output import Staging, describe, remove_leftovers_of
 
 
 def _problem(path: Path, inputs: tuple[Path, ...], force: bool) -> Problem | None:
@@ -30,21 +30,21 @@ def save_files(files: list[tuple[Path, bytes]], *, force: bool = False,
 
     An existing file is replaced only with ``force``; an input is never replaced.
     """
-    if len({p.resolve() for p, _ in files}) < len(files):
-        raise UsageError("the redline and its summary must be two different files")
-    problems = [p for p in (_problem(path, inputs, force) for path, _ in files) if p]
-    if problems:
-        raise OutputError(str(problems[0]), problems)
-    for path, _ in files:
-        remove_leftovers_of(path)  # of a run that was killed
     target = files[0][0]
-    with Staging() as staging:
-        try:
+    try:
+        if len({p.resolve() for p, _ in files}) < len(files):
+            raise UsageError("the redline and its summary must be two different files")
+        problems = [p for p in (_problem(path, inputs, force) for path, _ in files) if p]
+        if problems:
+            raise OutputError(str(problems[0]), problems)
+        for target, _ in files:
+            remove_leftovers_of(target)  # of a run that was killed
+        with Staging() as staging:
             for target, data in files:
                 staging.add(target, data)
             staging.place()
-        except OSError as e:
-            raise OutputError.at(target, f"cannot be written ({e.strerror or e})") from None
+    except OSError as e:
+        raise OutputError.at(target, f"cannot be written: {describe(e)}") from None
 
 
 def _same(a: Path, b: Path) -> bool:

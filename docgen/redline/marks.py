@@ -175,11 +175,13 @@ def track_revisions(pkg: Package, main: str) -> None:
     there is none), so that Word keeps tracking the reviewer's own edits."""
     related = pkg.related(main, "settings")
     found = related[0][1] if related else None
-    if found is None:
+    if found is None or found not in pkg.parts:
+        # no settings, or a relationship to a settings part the file lacks: make the part
         root = etree.Element(w("settings"), nsmap={"w": W})
-        found = "word/settings.xml"
+        if found is None:
+            found = "word/settings.xml"
+            pkg.add_relationship(main, REL_TYPES + "settings", found)
         pkg.set_xml(found, root)
-        pkg.add_relationship(main, REL_TYPES + "settings", found)
         pkg.ensure_content_type(found, content_type="application/vnd.openxmlformats-"
                                 "officedocument.wordprocessingml.settings+xml")
     get_or_add(pkg.xml(found), "w:trackRevisions")

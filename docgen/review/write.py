@@ -89,11 +89,13 @@ def previous_files(folder: Path) -> dict[str, str]:
         return {}
     if not isinstance(data, dict) or data.get("kind") != "docgen review":
         return {}
-    entries = [e for e in data.get("files", []) if isinstance(e, dict)]
+    files = data.get("files")
+    # a damaged summary names no file of docgen's but itself
+    entries = [e for e in files if isinstance(e, dict)] if isinstance(files, list) else []
     recorded = [(e.get("path"), e.get("sha256")) for e in entries]
-    return {SUMMARY_JSON: "", **output.owned(folder, [(str(name), str(digest))
-                                                      for name, digest in recorded
-                                                      if isinstance(name, str)])}
+    return {SUMMARY_JSON: "", **output.owned(folder, [
+        (name, digest) for name, digest in recorded
+        if isinstance(name, str) and isinstance(digest, str)])}
 
 
 def _built_with(documents: list[Rendered]) -> list[BuiltWith]:
@@ -124,16 +126,13 @@ def _redlines(review: Review, options: BuildOptions, pdf: bool) -> dict[str, byt
 
 
 def _prepare(out_dir: Path, names: list[str], force: bool) -> dict[str, str]:
-    """Make the folder ready for ``names``; return the files docgen may replace there."""
+    """Check that ``names`` can be written into the held folder; return the files docgen may
+    replace there."""
     label = str(out_dir)
     try:
-        if out_dir.exists() and not out_dir.is_dir():
-            raise OutputError.at(label, "exists and is not a folder")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        output.remove_leftovers(out_dir)  # of a run that was killed
         mine = previous_files(out_dir)
-    except PermissionError:
-        raise OutputError.at(label, "permission denied; docgen cannot write there") from None
+    except OSError as e:
+        raise OutputError.at(label, f"cannot be read: {output.describe(e)}") from None
     clashes = [] if force else output.clashes(out_dir, names, mine)
     if clashes:
         message = ("was not written by docgen review, or was changed after; move it out of "
@@ -163,23 +162,30 @@ def write_review(old: Spec, new: Spec, out_dir: Path, *, author: str, date: dt.d
     outputs = _redlines(review, options, pdf)
     names = [SUMMARY_MD, SUMMARY_HTML] + list(outputs) + [
         d.pdf for d in review.documents if d.pdf] + [SUMMARY_JSON]
-    mine = _prepare(out_dir, names, force)
-    with output.Staging() as staging:
+    with output.Hold(out_dir):
+        mine = _prepare(out_dir, names, force)
+        _write(review, out_dir, outputs, PdfSettings(pool=pool, workers=pdf_workers)
+               if pdf else None)
+        output.remove_stale(out_dir, [n for n in mine if n != SUMMARY_JSON], review.written)
+    return review
+
+
+def _write(review: Review, out_dir: Path, outputs: dict[str, bytes],
+           settings: PdfSettings | None) -> None:
+    """Stage the redlines, their PDFs and the summaries, then put them in place together."""
+    with output.Staging(within=out_dir) as staging:
         try:
             for name, data in outputs.items():
                 staging.add(out_dir / name, data)
-            if pdf:
-                _convert(review, out_dir, outputs, staging,
-                         PdfSettings(pool=pool, workers=pdf_workers))
+            if settings is not None:
+                _convert(review, out_dir, outputs, staging, settings)
             _stage_summaries(review, out_dir, staging)
             # everything is written in full: now into place, the summary (our record) last
             staging.place()
         except OSError as e:
-            raise OutputError.at(out_dir, f"cannot be written: {e.strerror or e}") from None
+            raise OutputError.at(out_dir, f"cannot be written: {output.describe(e)}") from None
         finally:
             review.written.extend(target.name for target in staging.placed)
-    output.remove_stale(out_dir, [n for n in mine if n != SUMMARY_JSON], review.written)
-    return review
 
 
 def _stage_summaries(review: Review, out_dir: Path, staging: output.Staging) -> None:
