@@ -35,7 +35,8 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
     A valid spec written for schema 1.0 or 1.1 may still promise something it does not write:
     a commitment (a termination notice, encryption, who pays…) that its version gave a
     default. Each is a "notice:" line on stderr naming the path and the line to write in;
-    notices do not make a spec invalid (exit 0). `docgen renew` writes them in.
+    notices do not make a spec invalid (exit 0). `docgen renew` writes them in. A notice line
+    also names each family-notice language no contact speaks.
 
     \b
     Example:
@@ -43,7 +44,7 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
       docgen validate district/2026-27/
     """
     from ..build.run import spec_files_from
-    from ..context import old_default_notices
+    from ..context import language_contact_notices, old_default_notices
     from ..spec.schema import check_spec, read_spec
 
     files = spec_files_from(list(specs))
@@ -60,7 +61,7 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
             for problem in problems:
                 click.echo(str(problem), err=True)
         else:
-            for notice in old_default_notices(spec):
+            for notice in old_default_notices(spec) + language_contact_notices(spec):
                 click.echo(str(notice), err=True)
             click.echo(f"{file}: valid")
     if bad:
