@@ -346,6 +346,9 @@ def _notice(w: _Wrapper, notice: dict[str, Any]) -> _Dict:
         services.append(w.row(service, at, name=f"{at}.name", days=f"{at}.schedule.days",
                               start=f"{at}.schedule.start_time", end=f"{at}.schedule.end_time",
                               place=f"{at}.location", grades=f"{at}.population.grades",
+                              description=f"{at}.description", notes=f"{at}.schedule.notes",
+                              who=f"{at}.population.description",
+                              eligibility=f"{at}.population.eligibility",
                               cost=f"{at}.cost_to_families.amount",
                               per=f"{at}.cost_to_families.per",
                               waiver=f"{at}.cost_to_families.waiver"))
@@ -357,7 +360,16 @@ def _notice(w: _Wrapper, notice: dict[str, Any]) -> _Dict:
                     first_day="$.services[0].schedule.first_day",
                     last_day="$.services[0].schedule.last_day",
                     taglines="$.family_notices.languages",
-                    records="$.data_sharing.data_elements", incomplete=None)
+                    records="$.data_sharing.data_elements", incomplete=None,
+                    scope="$.data_sharing.scope",
+                    non_participants="$.data_sharing.includes_non_participants",
+                    collected_by="$.data_sharing.consent.collected_by",
+                    take_part_without_consent="$.data_sharing.consent.take_part_without_consent",
+                    recipients="$.parties.partner.legal_name")
+    study = dict.__getitem__(tracked, "study")
+    if isinstance(study, _Dict):
+        study._path = "$.data_sharing.study"
+        study._alias["irb"] = "$.data_sharing.irb"
     contact = dict.__getitem__(tracked, "contact")
     tracked._alias["contact_speaks"] = _join(contact._path, "languages")
     taglines = dict.__getitem__(tracked, "taglines")
