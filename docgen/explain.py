@@ -434,7 +434,7 @@ def explain(spec: Spec, document: str = "mou",
                              "agreement")
     elif document.startswith("notice-"):
         name = NOTICE_TEMPLATE
-        ctx = _notice_context(spec, document[len("notice-"):], resources)
+        ctx = notice_context(spec, document[len("notice-"):], resources)
     else:
         raise UsageError(f"--document: {document!r} is not one of: "
                          f"{', '.join(list(AGREEMENTS) + ['notice-LANG'])}")
@@ -460,7 +460,9 @@ def explain(spec: Spec, document: str = "mou",
     return clauses
 
 
-def _notice_context(spec: Spec, language: str, resources: Resources) -> dict[str, Any]:
+def notice_context(spec: Spec, language: str, resources: Resources) -> dict[str, Any]:
+    """Return what the family notice of the valid ``spec`` in ``language`` sees, with the
+    translators of its catalogs in ``resources`` (fuzzy entries used, as in a draft)."""
     tags = [normalise(t) for t in (spec.data.get("family_notices") or {}).get("languages", [])]
     tag = normalise(language)
     if tag not in tags:

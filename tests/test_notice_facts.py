@@ -258,3 +258,23 @@ def test_validate_warns_of_a_notice_language_no_contact_speaks(tmp_path: Path,
                                  encoding="utf-8")
     result = CliRunner().invoke(cli, ["validate", "spec.json"], catch_exceptions=False)
     assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_context_prints_what_the_notice_sees(monkeypatch) -> None:
+    from conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(cli, ["context", "samples/lincoln-elementary-bright-futures.json",
+                                      "--notice", "es"], catch_exceptions=False)
+    assert result.exit_code == 0
+    notice = json.loads(result.stdout)["notice"]
+    assert notice["locale"] == "es"
+    assert notice["services"][1]["notes"] == "First Thursday of each month, October to May."
+    assert notice["recipients"] == ["Bright Futures Youth Alliance"]
+    assert notice["take_part_without_consent"] is True
+    assert [t["interpreter"] for t in notice["taglines"]] == [False] * 5
+    bad = CliRunner().invoke(cli, ["context", "samples/lincoln-elementary-bright-futures.json",
+                                   "--notice", "fr"])
+    assert bad.exit_code == 2
+    assert "has no family notice in 'fr'; its notices are in: en, es, vi, ar, zh-Hans" in \
+        bad.stderr
