@@ -293,46 +293,17 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
     ``translators`` maps every notice language to its translator; the notice's own is
     ``_translator``, and the tagline block uses the others (``lgettext``).
     """
-    from babel import Locale
-
     ctx = build_context(data, locale=tag)
     language = tag.split("-")[0].lower()
-    services = []
-    for service in ctx["services"]:
-        cost = service["cost_to_families"]
-        services.append({
-            "name": service["name"],
-            "days": service["schedule"]["days"],
-            "start": service["schedule"]["start_time"],
-            "end": service["schedule"]["end_time"],
-            "place": service["location"],
-            "grades": service["population"]["grades"],
-            "cost": cost["amount"] if cost and cost["amount"] else None,
-            "per": cost["per"] if cost else None,
-            "waiver": bool(cost and cost["waiver"]),
-        })
+    services = [notice_service(service) for service in ctx["services"]]
     firsts = [s["schedule"]["first_day"] for s in ctx["services"] if s["schedule"]["first_day"]]
     lasts = [s["schedule"]["last_day"] for s in ctx["services"] if s["schedule"]["last_day"]]
-
-    def speaks(contact: dict[str, Any]) -> bool:
-        return any(t.split("-")[0].lower() == language for t in contact["languages"])
-
     family = [c for c in ctx["contacts"] if "families" in c["responsibilities"]]
-    contact = (next((c for c in family if speaks(c)), None)
-               or next((c for c in ctx["contacts"] if speaks(c)), None)
+    contact = (next((c for c in family if speaks(c, tag)), None)
+               or next((c for c in ctx["contacts"] if speaks(c, tag)), None)
                or (family or ctx["contacts"])[0])
     notices = ctx["family_notices"] or {"languages": [tag], "enroll_by": None}
-    taglines = []
-    for other in dict.fromkeys(normalise(t) for t in notices["languages"]):
-        locale = Locale.parse(other, sep="-")
-        lang = other.split("-")[0].lower()
-        # the number to call is that of someone who speaks the language, where there is one
-        helper = next((c for c in family + ctx["contacts"]
-                       if any(t.split("-")[0].lower() == lang for t in c["languages"])),
-                      (family or ctx["contacts"])[0])
-        taglines.append({"tag": other, "language": locale.get_display_name(locale),
-                         "phone": helper["phone"], "email": helper["email"],
-                         "rtl": locale.text_direction == "rtl"})
+    taglines = language_lines(ctx, notices["languages"])
     sharing = ctx["data_sharing"]
     ctx["notice"] = {
         "locale": tag,
@@ -340,13 +311,13 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
         "first_day": firsts[0] if len(firsts) == len(services) and len(set(firsts)) == 1 else None,
         "last_day": lasts[0] if len(lasts) == len(services) and len(set(lasts)) == 1 else None,
         "enroll_by": notices["enroll_by"],
-        # the coordinator's own words, in the spec's language: shown in the English notice
-        "how_to_enroll": notices.get("how_to_enroll") if language == "en" else None,
+        # the coordinator's own words: what a family does to sign up
+        "how_to_enroll": notices.get("how_to_enroll"),
         "basis": sharing["legal_basis"] if ctx["shares_data"] else None,
         "shares_data": ctx["shares_data"],
         "contact": contact,
         # "speaks your language" says something only in a notice not in English
-        "contact_speaks": speaks(contact) and language != "en",
+        "contact_speaks": speaks(contact, tag) and language != "en",
         "taglines": taglines,
         "incomplete": incomplete,
         # a student of the program may be 18 or older: FERPA's rights are then the student's
@@ -354,10 +325,125 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
         # for the consent form (34 CFR 99.30(b)): the records, the purposes and the recipient,
         # the very strings the data-sharing agreement prints
         **consent_terms(ctx),
+        **sharing_facts(ctx, contact),
     }
     ctx["_translator"] = translators[tag]
     ctx["_translators"] = translators
     return ctx
+
+
+def notice_service(service: dict[str, Any]) -> dict[str, Any]:
+    """Return what the family notice says of one (shaped) service: its name, what it is,
+    when and where, who may join, and what it costs, each from the spec.
+
+    ``cost`` is the fee when it is more than zero; ``waiver`` the spec's own words on who need
+    not pay (or on insurance billing), shown whatever the fee, so that a service that bills
+    insurance never reads "free"; ``grades`` the grades served (not 'adult'), only when the
+    population's description does not already say them.
+    """
+    cost = service["cost_to_families"]
+    schedule, population = service["schedule"], service["population"]
+    grades = population["grades"] or []
+    return {
+        "name": service["name"],
+        "description": service["description"],
+        "days": schedule["days"],
+        "start": schedule["start_time"],
+        "end": schedule["end_time"],
+        "notes": schedule["notes"],
+        "place": service["location"],
+        "who": population["description"],
+        "grades": ([g for g in grades if g != "adult"]
+                   if population.get("grades_text") else []),
+        "eligibility": population["eligibility"],
+        "cost": cost["amount"] if cost and cost["amount"] else None,
+        "per": cost["per"] if cost else None,
+        "waiver": cost["waiver"] if cost else None,
+    }
+
+
+def speaks(contact: dict[str, Any], tag: str) -> bool:
+    """Whether ``contact`` speaks with families in the language of ``tag`` (its primary
+    subtag); a contact who lists no languages is taken to speak English, the spec's own."""
+    language = tag.split("-")[0].lower()
+    listed = contact.get("languages") or []
+    if not listed:
+        return language == "en"
+    return any(t.split("-")[0].lower() == language for t in listed)
+
+
+def language_lines(ctx: dict[str, Any], languages: list[str]) -> list[dict[str, Any]]:
+    """Return the "Other languages" lines of a notice, one per notice language: its ``tag``,
+    its name in itself (``language``), ``rtl``, and whom to call: someone who speaks it
+    (a family contact first), or else the first family contact, with ``interpreter`` true
+    (the line then says an interpreter will be arranged)."""
+    from babel import Locale
+
+    family = [c for c in ctx["contacts"] if "families" in c["responsibilities"]]
+    lines = []
+    for tag in dict.fromkeys(normalise(t) for t in languages):
+        locale = Locale.parse(tag, sep="-")
+        helper = next((c for c in family + ctx["contacts"] if speaks(c, tag)), None)
+        chosen = helper or (family or ctx["contacts"])[0]
+        lines.append({"tag": tag, "language": locale.get_display_name(locale),
+                      "name": chosen["name"], "phone": chosen["phone"],
+                      "email": chosen["email"], "interpreter": helper is None,
+                      "rtl": locale.text_direction == "rtl"})
+    return lines
+
+
+def language_contact_notices(spec: Spec) -> list[Problem]:
+    """Return a notice for each family-notice language of the valid ``spec`` that no contact
+    speaks: its notice's "Other languages" line then sends families to someone who does not
+    speak their language (and says an interpreter will be arranged)."""
+    from babel import Locale, UnknownLocaleError
+
+    contacts = spec.data.get("contacts") or []
+    notices = []
+    for i, tag in enumerate((spec.data.get("family_notices") or {}).get("languages", [])):
+        if any(speaks(c, tag) for c in contacts):
+            continue
+        try:
+            name = str(Locale.parse(normalise(tag), sep="-").get_display_name("en"))
+        except (ValueError, UnknownLocaleError):
+            name = tag
+        notices.append(spec.problem(
+            ("family_notices", "languages", i),
+            f"notice: no contact speaks {name} ({tag}), so the {name} notice sends families to "
+            f"someone who does not speak it and says an interpreter will be arranged; add "
+            f"\"{tag}\" to the languages of a contact who speaks it with families"))
+    return notices
+
+
+def sharing_facts(ctx: dict[str, Any], contact: dict[str, Any]) -> dict[str, Any]:
+    """Return what the notice tells families of the sharing besides the consent form's terms:
+
+    - ``scope`` (whose records) and ``non_participants`` (the records of students who do not
+      take part are shared too: ``data_sharing.includes_non_participants``);
+    - the basis's own facts: ``study`` (with ``irb``), ``evaluation``, ``school_official``;
+    - for consent: ``collected_by``, ``take_part_without_consent`` (None: the spec does not
+      say, and the form says nothing of it) and ``revoke_to``, whom to write to to take
+      permission back (the school's or district's data contact, else the notice's contact).
+    """
+    sharing = ctx["data_sharing"] if ctx["shares_data"] else None
+    if sharing is None:
+        return {"scope": None, "non_participants": None, "study": None, "evaluation": None,
+                "school_official": None, "collected_by": None,
+                "take_part_without_consent": None, "revoke_to": contact}
+    consent = sharing["consent"] or {}
+    study = dict(sharing["study"], irb=sharing["irb"]) if sharing["study"] else None
+    school_side = [c for c in ctx["contacts"] if c["party"] in ("school", "district")]
+    revoke_to = next((c for c in school_side if "data" in c["responsibilities"]), contact)
+    return {
+        "scope": sharing["scope"],
+        "non_participants": sharing.get("includes_non_participants"),
+        "study": study,
+        "evaluation": sharing["evaluation"],
+        "school_official": sharing["school_official"],
+        "collected_by": consent.get("collected_by"),
+        "take_part_without_consent": consent.get("take_part_without_consent"),
+        "revoke_to": revoke_to,
+    }
 
 
 def consent_terms(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -372,9 +458,11 @@ def consent_terms(ctx: dict[str, Any]) -> dict[str, Any]:
 
     return {
         "discloser": ctx["discloser"]["legal_name"],
-        # every party the data-sharing agreement names as a recipient, joined ("A and B")
+        # every party the data-sharing agreement names as a recipient, joined ("A and B"),
+        # and as a list (the consent form names them all)
         "recipient": joined([r["party"]["legal_name"] for r in ctx["dsa_recipients"]],
                             ctx["document"]["locale"]),
+        "recipients": [r["party"]["legal_name"] for r in ctx["dsa_recipients"]],
         # how many they are, for a message whose verb agrees with them (ngettext)
         "recipient_count": len(ctx["dsa_recipients"]),
         "purpose": bare(sharing["purpose"]) if sharing else None,

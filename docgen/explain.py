@@ -370,6 +370,9 @@ def _notice(w: _Wrapper, notice: dict[str, Any]) -> _Dict:
         services.append(w.row(service, at, name=f"{at}.name", days=f"{at}.schedule.days",
                               start=f"{at}.schedule.start_time", end=f"{at}.schedule.end_time",
                               place=f"{at}.location", grades=f"{at}.population.grades",
+                              description=f"{at}.description", notes=f"{at}.schedule.notes",
+                              who=f"{at}.population.description",
+                              eligibility=f"{at}.population.eligibility",
                               cost=f"{at}.cost_to_families.amount",
                               per=f"{at}.cost_to_families.per",
                               waiver=f"{at}.cost_to_families.waiver"))
@@ -384,7 +387,17 @@ def _notice(w: _Wrapper, notice: dict[str, Any]) -> _Dict:
                     records="$.data_sharing.data_elements", incomplete=None,
                     recipient_count="$.data_sharing.additional_recipients",
                     recipient=("$.parties.partner.legal_name" if notice["recipient_count"] == 1
-                               else "$.data_sharing.additional_recipients"))
+                               else "$.data_sharing.additional_recipients"),
+                    scope="$.data_sharing.scope",
+                    non_participants="$.data_sharing.includes_non_participants",
+                    collected_by="$.data_sharing.consent.collected_by",
+                    take_part_without_consent="$.data_sharing.consent.take_part_without_consent",
+                    recipients=("$.parties.partner.legal_name" if notice["recipient_count"] == 1
+                                else "$.data_sharing.additional_recipients"))
+    study = dict.__getitem__(tracked, "study")
+    if isinstance(study, _Dict):
+        study._path = "$.data_sharing.study"
+        study._alias["irb"] = "$.data_sharing.irb"
     contact = dict.__getitem__(tracked, "contact")
     tracked._alias["contact_speaks"] = _join(contact._path, "languages")
     taglines = dict.__getitem__(tracked, "taglines")
@@ -449,7 +462,7 @@ def explain(spec: Spec, document: str = "mou",
                              "agreement")
     elif document.startswith("notice-"):
         name = NOTICE_TEMPLATE
-        ctx = _notice_context(spec, document[len("notice-"):], resources)
+        ctx = notice_context(spec, document[len("notice-"):], resources)
     else:
         raise UsageError(f"--document: {document!r} is not one of: "
                          f"{', '.join(list(AGREEMENTS) + ['notice-LANG'])}")
@@ -475,7 +488,9 @@ def explain(spec: Spec, document: str = "mou",
     return clauses
 
 
-def _notice_context(spec: Spec, language: str, resources: Resources) -> dict[str, Any]:
+def notice_context(spec: Spec, language: str, resources: Resources) -> dict[str, Any]:
+    """Return what the family notice of the valid ``spec`` in ``language`` sees, with the
+    translators of its catalogs in ``resources`` (fuzzy entries used, as in a draft)."""
     tags = [normalise(t) for t in (spec.data.get("family_notices") or {}).get("languages", [])]
     tag = normalise(language)
     if tag not in tags:

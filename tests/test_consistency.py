@@ -2,7 +2,8 @@
 specs, the term dates, the school year, the parties' names, the amounts, the purposes, the data
 elements, the contacts, the times and the notice periods that the MOU, the data-sharing
 agreement, the role chart and the English notice print are the spec's, formatted the same way
-(by the locale's Formatter), and the same in each document."""
+(by the locale's Formatter), and the same in each document; and every fact the English notice
+states of the services and of the sharing is the spec's (:func:`notice_inconsistencies`)."""
 
 from __future__ import annotations
 
@@ -135,6 +136,8 @@ def inconsistencies(data: dict[str, Any], docs: dict[str, str]) -> list[str]:
     if renewal is not None:
         need(mou, "mou", f"at least {renewal} day{'s' if renewal != 1 else ''} before it ends",
              "the renewal notice")
+    if notice is not None:
+        out += notice_inconsistencies(data, notice)
     enroll_by = (data.get("family_notices") or {}).get("enroll_by")
     if enroll_by:
         need(notice, "notice-en", fmt.date(enroll_by), "the enrollment deadline")
@@ -146,6 +149,83 @@ def inconsistencies(data: dict[str, Any], docs: dict[str, str]) -> list[str]:
                 if found not in dates and found not in _free(data):
                     out.append(f"{name} prints a date the spec does not have: {found}")
     return out + recipient_inconsistencies(data, docs)
+
+
+def notice_inconsistencies(data: dict[str, Any], notice: str) -> list[str]:
+    """What the English notice of ``data`` says differently from the spec and the agreements:
+    each service as the MOU has it (what it is, its notes, who may join and on what condition,
+    what it costs in the spec's words, never "free"); the spec's own way to sign up and no
+    fixed school-office line; the records shared on every basis, with why, whose and whether
+    students who do not take part are included; the basis's own facts; the consent form's
+    terms."""
+    fmt = Formatter("en-US", data.get("currency", "USD"))
+    out: list[str] = []
+
+    def need(text: str, what: str) -> None:
+        if text not in notice:
+            out.append(f"notice-en does not print {what} as {text!r}")
+
+    lines = [re.sub(r"^\[[^]]+\] ", "", line) for line in notice.split("\n")]
+    costs = lines[lines.index("How much does it cost?") + 1:lines.index("Your child's information")]
+    if any(re.search(r"\bfree\b", line) and "pay nothing" not in line for line in costs):
+        out.append("notice-en calls a service free")
+    for service in data["services"]:
+        name = service["name"]
+        for line in service["description"].split("\n"):
+            if line.strip():
+                need(line.strip(), f"the description of {name}")
+        notes = service["schedule"].get("notes")
+        if notes:
+            need(_bare(notes), f"the schedule notes of {name}")
+        population = service["population"]
+        need(f"{name}: {_bare(population['description'])}", f"who may join {name}")
+        if population.get("eligibility"):
+            need(f"Who qualifies: {_bare(population['eligibility'])}.",
+                 f"the condition to join {name}")
+        cost = service.get("cost_to_families") or {}
+        if cost.get("waiver"):
+            need(_bare(cost["waiver"]), f"the fee waiver of {name}")
+        elif not cost.get("amount"):
+            need(f"{name}: families pay nothing.", f"that {name} costs families nothing")
+    notices = data.get("family_notices") or {}
+    if notices.get("how_to_enroll"):
+        need(_bare(notices["how_to_enroll"]), "how to enroll")
+    if "You can get the form at the school office" in notice:
+        out.append("notice-en sends families to the school office for a form")
+    sharing = data.get("data_sharing") or {}
+    if not sharing.get("shares_student_data"):
+        return out
+    basis = sharing["legal_basis"]
+    for element in sharing["data_elements"]:
+        need(f"{element['name']}: {_bare(element['purpose'])}.", "a data element and its purpose")
+    if sharing.get("scope"):
+        need(f"Whose records: {_bare(sharing['scope'])}.", "whose records are shared")
+    others = "This includes the records of students who do not take part in the program."
+    if (others in notice) != bool(sharing.get("includes_non_participants")):
+        out.append("notice-en says otherwise than the spec whether the records of students who "
+                   "do not take part are shared")
+    if basis == "studies":
+        study = sharing["study"]
+        need(_bare(study["description"]), "the study")
+        need(f"The study ends on {fmt.date(study['ends'])}.", "when the study ends")
+        if sharing.get("irb"):
+            need(sharing["irb"]["board"], "the IRB")
+    elif basis == "audit_evaluation":
+        need(f"an evaluation of {sharing['evaluation']['program']}", "the program evaluated")
+        need(_bare(sharing["evaluation"]["activity"]), "the evaluation")
+    elif basis == "school_official":
+        need(_bare(sharing["school_official"]["institutional_service"]),
+             "the school official's service")
+    elif basis == "consent":
+        consent = sharing["consent"]
+        need(f"Return this form to {_bare(consent['collected_by'])}.", "who collects the form")
+        choice = consent.get("take_part_without_consent")
+        said = {True: "If you say no, your child can still take part in the program.",
+                False: "If you say no, your child cannot take part in the program."}
+        for value, line in said.items():
+            if (line in notice) != (choice is value):
+                out.append(f"notice-en says otherwise than the spec what a no means: {line!r}")
+    return out
 
 
 _DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|"
@@ -198,3 +278,24 @@ def test_generated_specs_print_the_same_values_in_every_document(
         data: dict[str, Any], tmp_path_factory: Any) -> None:
     docs = documents(data, tmp_path_factory.mktemp("c"), notice=True)
     assert inconsistencies(data, docs) == []
+
+
+def test_the_check_finds_a_notice_that_disagrees(tmp_path: Path) -> None:
+    data = BASES["lincoln-elementary-bright-futures"]
+    docs = documents(data, tmp_path, notice=True)
+    assert notice_inconsistencies(data, docs["notice-en"]) == []
+    docs["notice-en"] = (docs["notice-en"]
+                         .replace("First Thursday of each month, October to May.", "")
+                         .replace("Family Literacy Nights: families pay nothing.",
+                                  "Family Literacy Nights: free.")
+                         .replace("can still take part", "cannot take part"))
+    found = "\n".join(inconsistencies(data, docs))
+    assert "notice-en does not print the schedule notes of Family Literacy Nights" in found
+    assert "notice-en calls a service free" in found
+    assert "notice-en says otherwise than the spec what a no means" in found
+    roosevelt = BASES["roosevelt-high-state-university-study"]
+    docs = documents(roosevelt, tmp_path / "r", notice=True)
+    docs["notice-en"] = docs["notice-en"].replace(
+        "This includes the records of students who do not take part in the program.", "")
+    assert ("notice-en says otherwise than the spec whether the records of students who do not "
+            "take part are shared") in inconsistencies(roosevelt, docs)

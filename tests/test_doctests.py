@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["docgen.errors", "docgen.formatting", "docgen.i18n.plurals", "docgen.ooxml.limits",
-           "docgen.markdown", "docgen.ooxml.sequence"]
+           "docgen.markdown", "docgen.ooxml.sequence", "docgen.build.pdfs"]
 
 
 @pytest.mark.parametrize("name", MODULES)

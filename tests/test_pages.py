@@ -318,3 +318,54 @@ def test_the_landscape_role_chart_uses_the_page_width(pdfs) -> None:
         assert phone and min(phone) > 72 + (width - 144) * 3 / 4, case
         assert max(right for _, right, _ in found) <= width - 72 + 2, case
     assert landscape >= 2  # the samples with many parties, and the crowded spec
+
+
+# --- family notices (issue 12 §6) ---------------------------------------------------------------
+
+
+def _notices(folder: Path, data: dict) -> list[Path]:
+    return [folder / "notices" / f"notice-{tag}.pdf"
+            for tag in (data.get("family_notices") or {}).get("languages", [])]
+
+
+def test_the_other_languages_block_keeps_together_in_the_docx(tmp_path: Path) -> None:
+    for kind, _, blob in render_documents(load_spec(LINCOLN), BuildOptions(tmp_path)):
+        if kind.kind != "notice":
+            continue
+        root = etree.fromstring(zipfile.ZipFile(io.BytesIO(blob)).read("word/document.xml"))
+        paragraphs = list(root.iter(_w("p")))
+        lines = [p for p in paragraphs if "(510)" in text_of(p)
+                 and p.find(f"{_w('pPr')}/{_w('pStyle')}") is None][-5:]
+        assert len(lines) == 5, kind.locale
+        start = paragraphs.index(lines[0]) - 2  # the heading and the free-help line
+        block = paragraphs[start:paragraphs.index(lines[-1]) + 1]
+        # each paragraph keeps with the next, and each line stays whole
+        assert all(has(p, "keepNext") for p in block), kind.locale
+        assert all(has(p, "keepLines") for p in lines), kind.locale
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [s.stem for s in SAMPLES])
+def test_no_notice_page_holds_only_a_line_or_two(pdfs, case: str) -> None:
+    # Jefferson's Vietnamese and Chinese notices had a page 2 with the last tagline alone
+    folder, data = _case(pdfs, case)
+    for pdf in _notices(folder, data):
+        for number, page in enumerate(pages(pdf), start=1):
+            assert len(page) >= 3, (pdf.name, number, page)
+
+
+#: the start of each language's "Other languages" line, as pdftotext reads it
+TAGLINE_STARTS = ("If you need this letter in English", "Si necesita esta carta en",
+                  "Nếu quý vị cần thư này bằng", "如需本信的")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [s.stem for s in SAMPLES])
+def test_the_other_languages_block_is_on_one_page(pdfs, case: str) -> None:
+    folder, data = _case(pdfs, case)
+    for pdf in _notices(folder, data):
+        found = pages(pdf)
+        where = {start: [i for i, page in enumerate(found) for line in page if start in line]
+                 for start in TAGLINE_STARTS}
+        assert all(len(hits) == 1 for hits in where.values()), (pdf.name, where)
+        assert len({hits[0] for hits in where.values()}) == 1, (pdf.name, where)

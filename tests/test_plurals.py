@@ -183,7 +183,7 @@ def test_allow_incomplete_builds_a_draft_with_plural_lines_in_english(
     folder = tmp_path / "lincoln-es-bright-futures-2026-27"
     text = plain_text(folder / "notices/notice-es.docx")
     assert "BORRADOR:" in text
-    assert "students in grade" in text  # the plural line, visibly in English
+    assert "any Lincoln family (grades " in text  # the plural line, visibly in English
     assert "¿Preguntas?" in text  # the rest stays translated
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     entry = next(e for e in manifest["files"] if e["path"] == "notices/notice-es.docx")
@@ -318,8 +318,8 @@ def test_docgens_evaluator_agrees_with_gettext_on_any_formula(expr: str) -> None
 
 # --- a plural form too many, and a catalog that cannot be read at all ----------------------
 
-EXTRA = ('msgstr[1] "{program}: estudiantes de los grados {grades}."\n'.encode(),
-         'msgstr[1] "{program}: estudiantes de los grados {grades}."\n'
+EXTRA = ('msgstr[1] "{program}: {who} (grados {grades})."\n'.encode(),
+         'msgstr[1] "{program}: {who} (grados {grades})."\n'
          'msgstr[2] "{program}: "\n"FORMA-DE-MAS."\n'.encode())
 
 
@@ -344,16 +344,17 @@ def test_build_refuses_a_plural_form_too_many_and_allow_incomplete_drafts_it(
     replace(es, *EXTRA)
     refused = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o", str(tmp_path / "a"), "--no-pdf")
     assert refused.exit_code == 1
-    msgid = line_of(es, b'msgid "{program}: students in grade')
+    msgid = line_of(es, b'msgid "{program}: {who} (grade {grades}).')
     assert refused.stderr.splitlines()[0] == (
-        f"{es}:{msgid}: the translation of '{{program}}: students in grade {{grades}}.' is "
+        f"{es}:{msgid}: the translation of '{{program}}: {{who}} (grade {{grades}}).' is "
         "broken; run `docgen i18n check`")
     built = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o", str(tmp_path / "b"), "--no-pdf",
                    "--allow-incomplete")
     assert built.exit_code == 0, built.output
     folder = tmp_path / "b/lincoln-es-bright-futures-2026-27"
     text = plain_text(folder / "notices/notice-es.docx")
-    assert "BORRADOR:" in text and "students in grade" in text and "FORMA-DE-MAS" not in text
+    assert "BORRADOR:" in text and "any Lincoln family (grades " in text
+    assert "FORMA-DE-MAS" not in text
     # the coordinator is told, not only the manifest
     assert built.stderr == (f"{folder}/notices/notice-es.docx: DRAFT: 1 catalog problem "
                             "(listed in manifest.json); the letter says so at the top\n")

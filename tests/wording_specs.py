@@ -40,6 +40,15 @@ METHODS = [["secure deletion"], ["deleting electronic files and emptying the tra
             "any USB drives"]]
 GRADES = [[], ["9"], ["2", "3", "4", "5"], ["K", "1"], ["6", "7", "8", "adult"], ["4", "5"],
           ["10", "11", "12"]]
+# what families pay, as coordinators write it: nothing said, nothing, billed, a fee with a waiver
+COSTS = [None, {"amount": 0, "per": "session"},
+         {"amount": 0, "per": "session", "waiver": "La Clínica bills Medi-Cal or private "
+          "insurance when a family has it; uninsured students are seen at no cost."},
+         {"amount": 25, "per": "month", "waiver": "Families who qualify for free or "
+          "reduced-price meals pay nothing"}, {"amount": 40, "per": "term"}]
+HOW_TO_ENROLL = [None, "Tell your child's Algebra I teacher, or call the school office.",
+                 "sign up online at the district's family portal"]
+ENROLL_BY = [None, "2026-09-18"]
 OPTIONAL = ["recitals", "shared_vision", "goals", "space_use", "safety", "insurance",
             "indemnification", "funding", "evaluation", "dispute_resolution", "meetings",
             "communication", "attachments", "governing_law"]
@@ -121,8 +130,30 @@ def specs(draw: Any) -> dict[str, Any]:
         sharing = spec["data_sharing"]
         sharing["scope"] = draw(st.sampled_from(SCOPES))
         sharing.setdefault("destruction", {})["methods"] = draw(st.sampled_from(METHODS))
+    if sharing and sharing.get("shares_student_data"):
+        # the notice's optional facts: records of students who do not take part, a no's effect
+        flag = draw(st.sampled_from([None, True, False]))
+        sharing.pop("includes_non_participants", None)
+        if flag is not None:
+            sharing["includes_non_participants"] = flag
+        if sharing.get("consent"):
+            sharing["consent"].pop("take_part_without_consent", None)
+            choice = draw(st.sampled_from([None, True, False]))
+            if choice is not None:
+                sharing["consent"]["take_part_without_consent"] = choice
+    notices = spec.get("family_notices")
+    if notices:
+        for name, values in (("how_to_enroll", HOW_TO_ENROLL), ("enroll_by", ENROLL_BY)):
+            value = draw(st.sampled_from(values))
+            notices.pop(name, None)
+            if value is not None:
+                notices[name] = value
     for service in spec["services"]:
         service["population"]["grades"] = draw(st.sampled_from(GRADES))
+        cost = draw(st.sampled_from(COSTS))
+        service.pop("cost_to_families", None)
+        if cost is not None:
+            service["cost_to_families"] = copy.deepcopy(cost)
         if draw(st.booleans()):
             service["population"]["eligibility"] = draw(st.sampled_from(ELIGIBILITY))
         if draw(st.booleans()):

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from babel import Locale, UnknownLocaleError
 
 from .. import output
 from ..errors import DocgenError, OutputError, Problem
-from ..i18n.locales import DEFAULT_LOCALE
+from ..i18n.locales import DEFAULT_LOCALE, normalise
 from ..pdf.convert import Converted, PdfRequest, PdfSettings, convert_pdfs
 from ..pdf.packet import assemble_packet
 from .documents import DOCUMENTS, BuildOptions
@@ -148,8 +148,6 @@ def _packet(result: BuildResult, folder: Path) -> tuple[FileEntry, bytes] | None
     PDFs)."""
     manifest = _manifest(folder)
     pdfs = {e.kind: e for e in manifest.of_format("pdf") if e.source and e.kind != "notice"}
-    notices = sorted((e for e in manifest.of_format("pdf") if e.kind == "notice"),
-                     key=lambda e: e.path)
     order = [k.kind for k in DOCUMENTS if k.kind in pdfs]
     if not order:
         return None
@@ -158,6 +156,7 @@ def _packet(result: BuildResult, folder: Path) -> tuple[FileEntry, bytes] | None
     if output.sha256(spec_bytes) != manifest.spec.sha256:
         raise OutputError.at(spec_file, "changed during the build; build again")
     data = json.loads(spec_bytes.decode("utf-8-sig"))
+    notices = _in_spec_order([e for e in manifest.of_format("pdf") if e.kind == "notice"], data)
     school = data["parties"]["school"]
     partner = data["parties"]["partner"]
     names = (school.get("short_name") or school["legal_name"],
@@ -166,12 +165,11 @@ def _packet(result: BuildResult, folder: Path) -> tuple[FileEntry, bytes] | None
              for k in order]
     for entry in notices:
         try:
-            locale = Locale.parse(entry.locale or "", sep="-")
+            bookmark = notice_bookmark(entry.locale or "")
         except (ValueError, TypeError, UnknownLocaleError):
             raise OutputError.at(folder / MANIFEST, f"is damaged: it names {entry.path} without "
                                  "a language; build the folder again with --force") from None
-        parts.append((f"Family notice: {locale.get_display_name('en')} "
-                      f"({locale.get_display_name(locale)})", f"Notice-{entry.locale}-",
+        parts.append((bookmark, f"Notice-{entry.locale}-",
                       (folder / entry.path).read_bytes()))
     assert result.source_date is not None
     blob = assemble_packet(
@@ -185,3 +183,26 @@ def _packet(result: BuildResult, folder: Path) -> tuple[FileEntry, bytes] | None
                      sha256=output.sha256(blob), bytes=len(blob),
                      sources=tuple([pdfs[k].path for k in order] + [e.path for e in notices])
                      ), blob
+
+
+def _in_spec_order(notices: list[FileEntry], data: dict[str, Any]) -> list[FileEntry]:
+    """The notices ``notices`` in the order the spec ``data`` lists its notice languages."""
+    listed = [normalise(t) for t in (data.get("family_notices") or {}).get("languages", [])]
+
+    def rank(entry: FileEntry) -> tuple[int, str]:
+        tag = normalise(entry.locale or DEFAULT_LOCALE)
+        return (listed.index(tag) if tag in listed else len(listed), entry.path)
+
+    return sorted(notices, key=rank)
+
+
+def notice_bookmark(tag: str) -> str:
+    """The packet's bookmark for the notice in ``tag``: its language named in English, then in
+    itself when that is another name.
+
+    >>> notice_bookmark("en"), notice_bookmark("es")
+    ('Family notice: English', 'Family notice: Spanish (español)')
+    """
+    locale = Locale.parse(tag, sep="-")
+    english, own = locale.get_display_name("en"), locale.get_display_name(locale)
+    return f"Family notice: {english}" + (f" ({own})" if own and own != english else "")

@@ -38,7 +38,8 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
     default. Each is a "notice:" line on stderr naming the path and the line to write in;
     notices do not make a spec invalid (exit 0). `docgen renew` writes them in. So is a
     section the partner's type needs and the spec lacks (a faith-based partner's
-    faith_based section, an internship's employer of record and wage).
+    faith_based section, an internship's employer of record and wage). A notice line
+    also names each family-notice language no contact speaks.
 
     \b
     Example:
@@ -46,7 +47,7 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
       docgen validate district/2026-27/
     """
     from ..build.run import spec_files_from
-    from ..context import old_default_notices
+    from ..context import language_contact_notices, old_default_notices
     from ..spec.schema import check_spec, read_spec
     from ..spec.sections import section_notices
 
@@ -64,7 +65,8 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
             for problem in problems:
                 click.echo(str(problem), err=True)
         else:
-            for notice in old_default_notices(spec) + section_notices(spec):
+            for notice in (old_default_notices(spec) + section_notices(spec)
+                           + language_contact_notices(spec)):
                 click.echo(str(notice), err=True)
             click.echo(f"{file}: valid")
     if bad:
@@ -203,26 +205,33 @@ def _report_build(results: list[BuildResult]) -> int:
 @click.argument("spec", metavar="SPEC")
 @click.option("--locale", default=DEFAULT_LOCALE, show_default=True,
               help="BCP 47 tag of the language to format dates and amounts in.")
-def context(spec: str, locale: str) -> None:
+@click.option("--notice", "notice", metavar="LANG", default=None,
+              help="Print what the family notice in LANG sees instead (with its 'notice').")
+def context(spec: str, locale: str, notice: str | None) -> None:
     """Print, as JSON, exactly the values templates see for SPEC.
 
     The reference for template authors: every name here can be used in a template as
-    {{ name }}, {{ parent.child }} or in {% for … %} loops.
+    {{ name }}, {{ parent.child }} or in {% for … %} loops. With --notice, the values of
+    notice.docx in that language, among them notice, the facts it tells families.
 
     \b
     Example:
       docgen context samples/lincoln-elementary-bright-futures.json
       docgen context partner.json --locale es
+      docgen context partner.json --notice es
     """
     import json
 
     from ..context import build_context
+    from ..explain import notice_context
     from ..spec.schema import load_spec
 
     if locale != DEFAULT_LOCALE and locale_problem(locale):
         raise UsageError(f"--locale: {locale_problem(locale)}")
     loaded = load_spec(spec)
-    ctx: dict[str, Any] = build_context(loaded.data, locale=locale)
+    ctx: dict[str, Any] = (build_context(loaded.data, locale=locale) if notice is None else {
+        k: v for k, v in notice_context(loaded, notice, Resources.shipped()).items()
+        if not k.startswith("_")})
     click.echo(json.dumps(ctx, indent=2, ensure_ascii=False, sort_keys=True))
 
 
