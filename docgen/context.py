@@ -463,6 +463,8 @@ def consent_terms(ctx: dict[str, Any]) -> dict[str, Any]:
         "recipient": joined([r["party"]["legal_name"] for r in ctx["dsa_recipients"]],
                             ctx["document"]["locale"]),
         "recipients": [r["party"]["legal_name"] for r in ctx["dsa_recipients"]],
+        # and by the names the letter uses after the first mention (short names)
+        "recipient_names": [r["party"]["name"] for r in ctx["dsa_recipients"]],
         # how many they are, for a message whose verb agrees with them (ngettext)
         "recipient_count": len(ctx["dsa_recipients"]),
         "purpose": bare(sharing["purpose"]) if sharing else None,

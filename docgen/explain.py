@@ -393,7 +393,9 @@ def _notice(w: _Wrapper, notice: dict[str, Any]) -> _Dict:
                     collected_by="$.data_sharing.consent.collected_by",
                     take_part_without_consent="$.data_sharing.consent.take_part_without_consent",
                     recipients=("$.parties.partner.legal_name" if notice["recipient_count"] == 1
-                                else "$.data_sharing.additional_recipients"))
+                                else "$.data_sharing.additional_recipients"),
+                    recipient_names=("$.parties.partner" if notice["recipient_count"] == 1
+                                     else "$.data_sharing.additional_recipients"))
     study = dict.__getitem__(tracked, "study")
     if isinstance(study, _Dict):
         study._path = "$.data_sharing.study"

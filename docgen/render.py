@@ -129,6 +129,8 @@ _MAY_BREAK = re.compile(r"@|\d[\d ().\-]{5,}\d")
 @pass_context
 def _and_list(ctx: Any, items: list[Any]) -> str:
     locale = babel_locale(ctx["document"]["locale"])
+    if len(items) == 1:
+        return str(items[0])  # a list of one is its item, isolated as any value is
     if _translator(ctx).rtl:
         return ListText(format_list([f"{FSI}{i}{PDI}" for i in items], style="standard",
                                     locale=locale))

@@ -334,3 +334,20 @@ def test_a_lead_agency_that_receives_data_is_bound_by_the_safety_insurance_and_i
     assert "Before any staff member or volunteer of La Clínica works with students" in one
     assert "La Clínica will keep the following insurance in force" in one
     assert "La Clínica will defend, indemnify and hold harmless" in one
+
+
+def test_the_notice_names_every_recipient_and_its_verbs_agree(tmp_path: Path) -> None:
+    data = copy.deepcopy(TWO_RECIPIENTS)
+    docs = texts(data, tmp_path / "two")
+    en, es = docs["notice-en"], docs["notice-es"]
+    assert ("The school shares some of your child's school records with La Clínica and CIS East "
+            "Bay, for this purpose:") in en
+    assert "They must keep them private and delete them when they no longer need them." in en
+    assert "because La Clínica and CIS East Bay do this work for the school" in en
+    assert "why La Clínica and CIS East Bay need each one:" in en
+    assert "por qué La Clínica y CIS East Bay necesitan cada uno:" in es
+    assert "porque La Clínica y CIS East Bay hacen este trabajo" in es
+    assert "عندما لا يعودان بحاجة إليها" in docs["notice-ar"]  # the dual: two recipients
+    one = texts(CHAVEZ, tmp_path / "one")["notice-en"]
+    assert "why La Clínica needs each one:" in one
+    assert "It must keep them private and delete them when it no longer needs them." in one
