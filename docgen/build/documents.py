@@ -21,6 +21,7 @@ from ..errors import CatalogError, Problem
 from ..i18n.check import unusable_messages
 from ..i18n.extract import messages_used
 from ..i18n.locales import catalog_path
+from ..i18n.spectext import SpecTranslation, catalog_file, needs_catalog, spec_translation
 from ..i18n.translate import Translator, translator
 from ..i18n.locales import DEFAULT_LOCALE, canonical, normalise
 from ..output import sha256
@@ -44,6 +45,9 @@ class BuildOptions:
     pdf_workers: int | None = None
     pdf_timeout: float = 120.0
     allow_incomplete: bool = False
+    #: where the catalogs of each spec's own text are (``DIR/<spec-stem>.locales/``); None:
+    #: beside the spec
+    spec_locales: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,11 @@ def notice_kinds(spec: Spec, options: BuildOptions) -> list[DocumentKind]:
         base = options.resources.locales
         path = catalog_path(_catalog_tag(tag, base), base)
         try:
-            digest: str | None = sha256(path.read_bytes())
+            raw = path.read_bytes()
+            if needs_catalog(tag):  # the spec's own text in this language is part of it
+                own = catalog_file(spec.file, tag, options.spec_locales)
+                raw += b"\0" + (own.read_bytes() if own.is_file() else b"")
+            digest: str | None = sha256(raw)
         except OSError:
             digest = None
         kinds.append(DocumentKind("notice", NOTICE_TEMPLATE, f"notices/notice-{tag}.docx",
@@ -153,15 +161,21 @@ def render_documents(spec: Spec, options: BuildOptions) -> list[Rendered]:
     return out
 
 
-def _catalog_gaps(spec: Spec, notices: list[DocumentKind], template: Path,
-                  options: BuildOptions) -> dict[str, list[Problem]]:
-    """Return what each notice's catalog cannot serve; raise unless incomplete is allowed."""
+def _catalog_gaps(spec: Spec, notices: list[DocumentKind], template: Path, options: BuildOptions,
+                  own: dict[str, SpecTranslation]) -> dict[str, list[Problem]]:
+    """Return what each notice's catalogs (docgen's, and that of the spec's own text, put in
+    ``own``) cannot serve; raise unless incomplete is allowed."""
     used = messages_used(template)
     base = options.resources.locales
     gaps = {}
     for kind in notices:
         tag = _catalog_tag(kind.locale or "", base)
         gaps[kind.locale or ""] = unusable_messages(tag, used, path=catalog_path(tag, base))
+        if needs_catalog(kind.locale or ""):
+            own[kind.locale or ""] = spec_translation(
+                spec.data, spec.file, kind.locale or "", options.spec_locales,
+                use_fuzzy=options.allow_incomplete)
+            gaps[kind.locale or ""] += own[kind.locale or ""].problems
     missing = [problem for tag in gaps for problem in gaps[tag]]
     if missing and not options.allow_incomplete:
         count = (f"{len(missing)} problem{'s' if len(missing) != 1 else ''} in their "
@@ -197,7 +211,8 @@ def _taglines(notice: dict[str, Any], translators: dict[str, Translator]
 def _render_notices(spec: Spec, notices: list[DocumentKind], options: BuildOptions,
                     when: dt.datetime) -> list[Rendered]:
     template = options.resources.template(notices[0].template)
-    gaps = _catalog_gaps(spec, notices, template, options)
+    own: dict[str, SpecTranslation] = {}
+    gaps = _catalog_gaps(spec, notices, template, options, own)
     base = options.resources.locales
     translators = {tag: translator(_catalog_tag(tag, base), base=base, use_fuzzy=bool(gaps[tag]))
                    for tag in gaps}
@@ -205,7 +220,8 @@ def _render_notices(spec: Spec, notices: list[DocumentKind], options: BuildOptio
     out = []
     for kind in notices:
         tag = kind.locale or ""
-        nctx = build_notice_context(spec.data, tag, translators, incomplete=bool(gaps[tag]))
+        nctx = build_notice_context(spec.data, tag, translators, incomplete=bool(gaps[tag]),
+                                    spec_text=own[tag].strings if tag in own else None)
         language = Language(tag, translators[tag].rtl, _taglines(nctx["notice"], translators))
         marked = replace(kind, incomplete=tuple(_relative_to(base, str(p)) for p in gaps[tag]))
         out.append(Rendered(marked, template,
