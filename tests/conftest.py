@@ -66,3 +66,42 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run from the repository root, so that paths in messages are as a user types them."""
     monkeypatch.chdir(ROOT)
     return ROOT
+
+
+def _partnership(spec_id: str) -> str:
+    """A spec's id without its school year: the same partnership in another year."""
+    return __import__("re").sub(r"-\d{4}-\d{2}$", "", spec_id)
+
+
+_SAMPLE_IDS = {_partnership(__import__("json").loads(p.read_text(encoding="utf-8"))["id"]): p
+               for p in SAMPLES}
+
+
+@pytest.fixture(autouse=True)
+def copies_of_samples_keep_their_translations(monkeypatch: pytest.MonkeyPatch,
+                                              request: pytest.FixtureRequest) -> None:
+    """A test's copy of a sample (same id but for the year, written elsewhere: a copy, or next
+    year's spec) finds the sample's catalogs of
+    its own text when it has none beside it, as if the test had copied them too: a string the
+    test changed is then still refused, as it would be for a user. Tests of the spec catalogs
+    themselves opt out with ``@pytest.mark.own_spec_catalogs``."""
+    if request.node.get_closest_marker("own_spec_catalogs"):
+        return
+    import json
+
+    from docgen.i18n import spectext
+
+    real = spectext.catalog_folder
+
+    def folder(spec_file: str | Path, root: Path | None = None) -> Path:
+        found = real(spec_file, root)
+        if found.is_dir() or root is not None:
+            return found
+        try:
+            sample = _SAMPLE_IDS.get(_partnership(
+                json.loads(Path(spec_file).read_text(encoding="utf-8"))["id"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return found
+        return real(sample) if sample else found
+
+    monkeypatch.setattr(spectext, "catalog_folder", folder)

@@ -333,3 +333,23 @@ def translated(data: dict[str, Any], strings: dict[str, str]) -> dict[str, Any]:
             node = node[key]
         node[keys[-1]] = text
     return out
+
+
+def carry_over(old_file: str | Path, new_data: dict[str, Any], new_file: str | Path,
+               root: Path | None = None) -> list[Path]:
+    """Start the catalogs of a renewed spec (``docgen renew``) from last year's: each string
+    the renewal left as it was keeps its translation; one it changed keeps the old one marked
+    fuzzy, for a translator to review. A catalog already beside the new spec is left alone.
+    Return the catalogs written."""
+    pot = extract_spec(new_data)
+    written = []
+    for tag in spec_catalog_tags(str(old_file), root):
+        target = catalog_file(new_file, tag, root)
+        if target.exists():
+            continue
+        opened = open_catalog(catalog_file(old_file, tag, root), tag)
+        write_catalog(_merged(opened.catalog, pot), target, include_previous=True)
+        written.append(target)
+    if written:
+        write_catalog(pot, template_file(new_file, root))
+    return written
