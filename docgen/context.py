@@ -364,22 +364,24 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
     }
     ctx["_translator"] = translators[tag]
     ctx["_translators"] = translators
-    notice_words(ctx["notice"]["services"], original["services"], translators[tag], tag)
+    notice_words(ctx["notice"]["services"], original["services"], translators[tag])
     return ctx
 
 
 def notice_words(services: list[dict[str, Any]], spec_services: list[dict[str, Any]],
-                 translator: Any, tag: str) -> None:
+                 translator: Any) -> None:
     """Write the schema's words of each notice service in the letter's language, from its
-    catalog (:mod:`docgen.i18n.words`): ``days`` (weekday names), ``grades_text`` (the
-    grades, a run of three or more as a range; None without grades), ``adults`` (whether
-    adults take part) and ``price`` (the fee as a whole phrase: "$25 per week")."""
-    from .i18n.words import grade_text, price, weekday
+    catalog (:mod:`docgen.i18n.words`): ``days`` (weekday names), ``grade_items`` (the grades
+    but adults, a run of three or more as one range: ["2 to 5"]), ``grade_count`` (how many
+    grades, for the plural), ``adults`` (whether adults take part) and ``price`` (the fee as
+    a whole phrase: "$25 per week")."""
+    from .i18n.words import grade_items, price, weekday
 
     for service, spec in zip(services, spec_services):
         service["days"] = [weekday(translator, d) for d in spec["schedule"]["days"]]
         grades = (spec.get("population") or {}).get("grades") or []
-        service["grades_text"] = grade_text(translator, grades, tag)
+        service["grade_items"] = grade_items(translator, grades)
+        service["grade_count"] = len([g for g in grades if g != "adult"])
         service["adults"] = "adult" in grades
         service["price"] = (price(translator, service["cost"], service["per"] or "session")
                             if service["cost"] else None)

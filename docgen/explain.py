@@ -26,6 +26,7 @@ from markupsafe import Markup, escape
 from .context import build_context, build_notice_context, old_defaults
 from .errors import UsageError, json_path
 from .i18n.locales import canonical, normalise
+from .i18n.spectext import needs_catalog, spec_translation
 from .i18n.translate import translator
 from .render import W, compile_template, make_environment, patched_source
 from .resources import Resources
@@ -457,4 +458,7 @@ def _notice_context(spec: Spec, language: str, resources: Resources) -> dict[str
     base = resources.locales
     translators = {t: translator(canonical(t, base) or t, base=base, use_fuzzy=True)
                    for t in dict.fromkeys(tags)}
-    return build_notice_context(spec.data, tag, translators)
+    # the spec's own text as the build shows it (a draft's, when its catalog is incomplete)
+    own = (spec_translation(spec.data, spec.file, tag, use_fuzzy=True).strings
+           if needs_catalog(tag) else None)
+    return build_notice_context(spec.data, tag, translators, spec_text=own)

@@ -13,10 +13,10 @@ are written as a range ("grades 2 to 5", "grados 2 a 5").
 >>> en = _SourceLanguage()
 >>> weekday(en, "monday"), price(en, "$25", "week")
 ('Monday', '$25 per week')
->>> grade_text(en, ["2", "3", "4", "5"], "en"), grade_text(en, ["K", "2", "4"], "en")
-('grades 2 to 5', 'grades K, 2, and 4')
->>> grade_text(en, ["K"], "en"), grade_text(en, ["6", "7", "8", "10"], "en")
-('kindergarten', 'grades 6 to 8 and 10')
+>>> grade_items(en, ["2", "3", "4", "5"]), grade_items(en, ["K", "2", "4", "adult"])
+(['2 to 5'], ['K', '2', '4'])
+>>> grade_items(en, ["6", "7", "8", "10"])
+['6 to 8', '10']
 """
 
 from __future__ import annotations
@@ -24,9 +24,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from babel.lists import format_list
-
-from .locales import babel_locale
 
 
 class Words(Protocol):
@@ -64,18 +61,6 @@ def _grade(t: Words, grade: str) -> str:
     return grade
 
 
-def _one(t: Words, grade: str) -> str:
-    """One grade on its own: "grade 9", "kindergarten"."""
-    if grade == "PK":
-        # TRANSLATORS: a program for pre-kindergarten only
-        return t.pgettext("grades", "pre-kindergarten")
-    if grade == "K":
-        # TRANSLATORS: a program for kindergarten only
-        return t.pgettext("grades", "kindergarten")
-    # TRANSLATORS: one grade; {grade} is its number
-    return t.pgettext("grades", "grade {grade}", grade=grade)
-
-
 def _runs(grades: list[str]) -> list[list[str]]:
     ordered = sorted((g for g in grades if g in GRADES), key=GRADES.index)
     runs: list[list[str]] = []
@@ -87,29 +72,18 @@ def _runs(grades: list[str]) -> list[list[str]]:
     return runs
 
 
-def grade_text(t: Words, grades: list[str], tag: str) -> str | None:
-    """The grades served, without 'adult', in the language of ``t`` (whose locale is
-    ``tag``): each run of three or more as a range; None when there are none."""
-    runs = _runs(grades)
-    if not runs:
-        return None
-    if len(runs) == 1 and len(runs[0]) == 1:
-        return _one(t, runs[0][0])
-    if len(runs) == 1 and len(runs[0]) > 2:
-        # TRANSLATORS: a range of grades; {first} and {last} are grades ("2", "K")
-        return t.pgettext("grades", "grades {first} to {last}",
-                          first=_grade(t, runs[0][0]), last=_grade(t, runs[0][-1]))
+def grade_items(t: Words, grades: list[str]) -> list[str]:
+    """The grades served, without 'adult', in the language of ``t``: each run of three or
+    more as one range ("2 to 5"), the others one by one ("K", "2"), for a list."""
     items: list[str] = []
-    for run in runs:
+    for run in _runs(grades):
         if len(run) > 2:
-            # TRANSLATORS: a range of grades inside a list ("grades 2 to 5 and 7")
+            # TRANSLATORS: a range of grades ("grades 2 to 5"); {first} and {last} are grades
             items.append(t.pgettext("grades", "{first} to {last}", first=_grade(t, run[0]),
                                     last=_grade(t, run[-1])))
         else:
             items += [_grade(t, g) for g in run]
-    listed = format_list(items, style="standard", locale=babel_locale(tag))
-    # TRANSLATORS: several grades; {grades} is a list of grades and ranges ("K, 2 and 4")
-    return t.pgettext("grades", "grades {grades}", grades=listed)
+    return items
 
 
 def weekday(t: Words, day: str) -> str:
