@@ -62,6 +62,8 @@ class DocumentKind:
     locale: str | None = None
     #: for a notice: the SHA-256 of its catalog, and what the catalog lacks (if built anyway)
     catalog_sha256: str | None = None
+    #: for a notice not in English: the SHA-256 of the catalog of the spec's own text
+    spec_catalog_sha256: str | None = None
     incomplete: tuple[str, ...] = ()
 
 
@@ -123,15 +125,14 @@ def notice_kinds(spec: Spec, options: BuildOptions) -> list[DocumentKind]:
         base = options.resources.locales
         path = catalog_path(_catalog_tag(tag, base), base)
         try:
-            raw = path.read_bytes()
-            if needs_catalog(tag):  # the spec's own text in this language is part of it
-                own = catalog_file(spec.file, tag, options.spec_locales)
-                raw += b"\0" + (own.read_bytes() if own.is_file() else b"")
-            digest: str | None = sha256(raw)
+            digest: str | None = sha256(path.read_bytes())
         except OSError:
             digest = None
+        own = catalog_file(spec.file, tag, options.spec_locales)
+        own_digest = sha256(own.read_bytes()) if needs_catalog(tag) and own.is_file() else None
         kinds.append(DocumentKind("notice", NOTICE_TEMPLATE, f"notices/notice-{tag}.docx",
-                                  _always, locale=tag, catalog_sha256=digest))
+                                  _always, locale=tag, catalog_sha256=digest,
+                                  spec_catalog_sha256=own_digest))
     return kinds
 
 
