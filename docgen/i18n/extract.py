@@ -54,8 +54,7 @@ def _schema_words() -> Iterator[tuple[int, Any, list[str], str | None]]:
     notice's context writes: (line, message, comments, context)."""
     with words.SOURCE.open("rb") as fh:
         for lineno, message, comments, context in extract(
-                "python", fh, keywords=KEYWORDS,  # type: ignore[arg-type]
-                comment_tags=COMMENT_TAGS):
+                "python", fh, keywords=KEYWORDS, comment_tags=COMMENT_TAGS):
             yield lineno, message, [c.removeprefix("TRANSLATORS:").strip()
                                     for c in comments], context
 

@@ -172,7 +172,8 @@ def extract_spec(data: dict[str, Any]) -> Catalog:
                   domain=DOMAIN, charset="utf-8", msgid_bugs_address="", last_translator="",
                   language_team="", header_comment=_HEADER.format(id=data.get("id", "")))
     for item in spec_strings(data):
-        pot.add(item.text, None, [(f"{LETTER}/{w}", None) for w in item.where],
+        pot.add(item.text, None, [(f"{LETTER}/{w}", None)  # type: ignore[misc]  # no line
+                                  for w in item.where],
                 auto_comments=list(item.comments), context=item.pointer)
     return pot
 
@@ -198,7 +199,7 @@ def _merged(catalog: Catalog, pot: Catalog) -> Catalog:
     """Return ``catalog`` brought up to date with ``pot``: a string whose English changed
     keeps its old translation, marked fuzzy, with the old English (``#|``); a string moved to
     another path keeps its translation, marked fuzzy; strings gone become obsolete."""
-    old = {m.context: m for m in catalog if m.id}
+    old: dict[str | None, Message] = {m.context: m for m in catalog if m.id}
     by_text = {m.id: m for m in catalog if m.id and m.string and not m.fuzzy}
     for message in old.values():
         catalog.delete(message.id, context=message.context)
@@ -206,11 +207,12 @@ def _merged(catalog: Catalog, pot: Catalog) -> Catalog:
         if not message.id:
             continue
         before = old.pop(message.context, None)
-        string, fuzzy, previous = "", False, None
+        string: Any = ""
+        fuzzy, previous = False, None
         if before is not None and before.id == message.id:
             string, fuzzy, previous = before.string, before.fuzzy, before.previous_id
         elif before is not None and before.string:
-            string, fuzzy, previous = before.string, True, [before.id]
+            string, fuzzy, previous = before.string, True, [str(before.id)]
         elif message.id in by_text:
             string, fuzzy = by_text[message.id].string, True
         catalog.add(message.id, string, list(message.locations),
@@ -219,7 +221,7 @@ def _merged(catalog: Catalog, pot: Catalog) -> Catalog:
                     user_comments=list(before.user_comments) if before else [],
                     previous_id=previous or [], context=message.context)
     for context, gone in old.items():
-        catalog.obsolete[(gone.id, context)] = gone
+        catalog.obsolete[(str(gone.id), str(context))] = gone
     return catalog
 
 
