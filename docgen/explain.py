@@ -349,7 +349,16 @@ def _notice(w: _Wrapper, notice: dict[str, Any]) -> _Dict:
                               place=f"{at}.location", grades=f"{at}.population.grades",
                               cost=f"{at}.cost_to_families.amount",
                               per=f"{at}.cost_to_families.per",
-                              waiver=f"{at}.cost_to_families.waiver"))
+                              waiver=f"{at}.cost_to_families.waiver",
+                              grade_items=f"{at}.population.grades",
+                              grade_count=f"{at}.population.grades",
+                              adults=f"{at}.population.grades",
+                              price=f"{at}.cost_to_families"))
+    for i, row in enumerate(services):  # lists the notice writes anew (weekday names, grades)
+        for key, path in (("days", "schedule.days"), ("grade_items", "population.grades")):
+            value = dict.get(row, key)
+            if isinstance(value, _List):
+                value._path = f"$.services[{i}].{path}"
     tracked = w.row({k: v for k, v in notice.items() if k != "services"}, None,
                     locale="$.family_notices.languages", enroll_by="$.family_notices.enroll_by",
                     how_to_enroll="$.family_notices.how_to_enroll",
