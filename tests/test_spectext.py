@@ -313,3 +313,13 @@ def test_a_russian_date_ends_a_sentence_with_one_period() -> None:
     text = translator("en").gettext("The program runs from {first} to {last}.", first=date,
                                     last=date)
     assert text == f"The program runs from {date} to {date}"
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.stem for s in SAMPLES])
+def test_each_reference_names_a_section_of_the_english_letter(sample: Path,
+                                                              tmp_path: Path) -> None:
+    text = notices(sample, tmp_path)["en"]
+    headings = {re.sub(r"[^a-z0-9]+", "-", line.split("] ", 1)[1].lower().replace("'", ""))
+                .strip("-") for line in text.splitlines() if line.startswith("[heading")}
+    for item in spec_strings(json.loads(sample.read_text(encoding="utf-8"))):
+        assert set(item.where) <= headings, (item.pointer, item.where, headings)
