@@ -140,3 +140,19 @@ def _stand_in_catalogs(data: dict, spec_file: str, factory: pytest.TempPathFacto
                 message.previous_id = []
         write_catalog(catalog, out / f"{tag}.po")
     return root
+
+
+def translate_beside(spec_file: Path, factory: pytest.TempPathFactory) -> Path:
+    """Write stand-in catalogs of the spec's own text beside ``spec_file`` (see
+    :func:`specs_written_by_tests_are_translated`), for a fixture the autouse one does not
+    reach (a module-scoped one, a subprocess); return their folder."""
+    import json
+
+    from docgen.i18n import spectext
+
+    data = json.loads(spec_file.read_text(encoding="utf-8"))
+    made = spectext.catalog_folder(str(spec_file), _stand_in_catalogs(data, str(spec_file),
+                                                                       factory))
+    target = spectext.catalog_folder(spec_file)
+    shutil.copytree(made, target)
+    return target
