@@ -323,3 +323,35 @@ def test_each_reference_names_a_section_of_the_english_letter(sample: Path,
                 .strip("-") for line in text.splitlines() if line.startswith("[heading")}
     for item in spec_strings(json.loads(sample.read_text(encoding="utf-8"))):
         assert set(item.where) <= headings, (item.pointer, item.where, headings)
+
+
+#: Spec text a notice shows as written in every language: names, addresses, e-mails, phones.
+NAMES = re.compile(r"^/(parties/[^/]+/(legal_name|short_name|address/.*|website)"
+                   r"|(contacts|signatures)/\d+/(name|email|phone|title)|id|school_year)$")
+
+
+def _leaves(value, path=""):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, f"{path}/{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _leaves(item, f"{path}/{i}")
+    elif isinstance(value, str):
+        yield path, value
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.stem for s in SAMPLES])
+def test_every_spec_text_the_english_letter_shows_is_in_the_catalog(sample: Path,
+                                                                     tmp_path: Path) -> None:
+    data = json.loads(sample.read_text(encoding="utf-8"))
+    english = notices(sample, tmp_path)["en"]
+    strings = spec_strings(data)
+    catalog = {s.pointer for s in strings}
+    for pointer, text in _leaves(data):
+        if NAMES.match(pointer) or len(text.split()) < 2:
+            continue  # a name, or a single word (an enum value, a code)
+        if any(text in s.text for s in strings):
+            continue  # part of a string the catalog has
+        if re.search(rf"(?<!\w){re.escape(text.rstrip('.'))}(?!\w)", english):
+            assert pointer in catalog, f"{pointer} ({text!r}) reaches the letter untranslated"
