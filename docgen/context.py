@@ -286,13 +286,21 @@ def language_names(tags: list[str], locale: str) -> list[str]:
 
 
 def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, Any],
-                         *, incomplete: bool = False) -> dict[str, Any]:
+                         *, incomplete: bool = False,
+                         spec_text: dict[str, str] | None = None) -> dict[str, Any]:
     """Return the context of the family notice in ``tag``: the spec formatted for ``tag``, and
     ``notice``, the facts a family needs, gathered from the spec.
 
     ``translators`` maps every notice language to its translator; the notice's own is
-    ``_translator``, and the tagline block uses the others (``lgettext``).
+    ``_translator``, and the tagline block uses the others (``lgettext``). ``spec_text`` is
+    the spec's own text in ``tag``, by JSON Pointer (:mod:`docgen.i18n.spectext`): the notice
+    shows those strings translated. The schema's words (weekdays, grades, fees) come from the
+    notice's catalog (:func:`notice_words`).
     """
+    from .i18n.spectext import translated
+
+    original = data
+    data = translated(data, spec_text) if spec_text else data
     ctx = build_context(data, locale=tag)
     language = tag.split("-")[0].lower()
     services = [notice_service(service) for service in ctx["services"]]
@@ -311,7 +319,8 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
         "first_day": firsts[0] if len(firsts) == len(services) and len(set(firsts)) == 1 else None,
         "last_day": lasts[0] if len(lasts) == len(services) and len(set(lasts)) == 1 else None,
         "enroll_by": notices["enroll_by"],
-        # the coordinator's own words: what a family does to sign up
+        # the coordinator's own words (what a family does to sign up), from the spec's catalog
+        # in a translated notice
         "how_to_enroll": notices.get("how_to_enroll"),
         "basis": sharing["legal_basis"] if ctx["shares_data"] else None,
         "shares_data": ctx["shares_data"],
@@ -321,7 +330,7 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
         "taglines": taglines,
         "incomplete": incomplete,
         # a student of the program may be 18 or older: FERPA's rights are then the student's
-        "eligible_students": may_have_eligible_students(data),
+        "eligible_students": may_have_eligible_students(original),
         # for the consent form (34 CFR 99.30(b)): the records, the purposes and the recipient,
         # the very strings the data-sharing agreement prints
         **consent_terms(ctx),
@@ -329,6 +338,7 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
     }
     ctx["_translator"] = translators[tag]
     ctx["_translators"] = translators
+    notice_words(ctx["notice"]["services"], original["services"], translators[tag])
     return ctx
 
 
@@ -444,6 +454,27 @@ def sharing_facts(ctx: dict[str, Any], contact: dict[str, Any]) -> dict[str, Any
         "take_part_without_consent": consent.get("take_part_without_consent"),
         "revoke_to": revoke_to,
     }
+
+
+def notice_words(services: list[dict[str, Any]], spec_services: list[dict[str, Any]],
+                 translator: Any) -> None:
+    """Write the schema's words of each notice service in the letter's language, from its
+    catalog (:mod:`docgen.i18n.words`): ``days`` (weekday names), ``grade_items`` (the grades
+    but adults, a run of three or more as one range: ["2 to 5"]), ``grade_count`` (how many
+    grades, for the plural), ``adults`` (whether adults take part) and ``price`` (the fee as
+    a whole phrase: "$25 per week")."""
+    from .i18n.words import grade_items, price, weekday
+
+    for service, spec in zip(services, spec_services):
+        service["days"] = [weekday(translator, d) for d in spec["schedule"]["days"]]
+        # the grades the notice names (none when the population's description says them)
+        grades = service["grades"]
+        service["grade_items"] = grade_items(translator, grades)
+        service["grade_count"] = len(grades)
+        service["adults"] = bool(grades) and "adult" in (
+            (spec.get("population") or {}).get("grades") or [])
+        service["price"] = (price(translator, service["cost"], service["per"] or "session")
+                            if service["cost"] else None)
 
 
 def consent_terms(ctx: dict[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from markupsafe import Markup, escape
 from .context import build_context, build_notice_context, old_defaults
 from .errors import UsageError, json_path
 from .i18n.locales import canonical, normalise
+from .i18n.spectext import needs_catalog, spec_translation
 from .i18n.translate import translator
 from .render import W, compile_template, make_environment, patched_source
 from .resources import Resources
@@ -375,7 +376,16 @@ def _notice(w: _Wrapper, notice: dict[str, Any]) -> _Dict:
                               eligibility=f"{at}.population.eligibility",
                               cost=f"{at}.cost_to_families.amount",
                               per=f"{at}.cost_to_families.per",
-                              waiver=f"{at}.cost_to_families.waiver"))
+                              waiver=f"{at}.cost_to_families.waiver",
+                              grade_items=f"{at}.population.grades",
+                              grade_count=f"{at}.population.grades",
+                              adults=f"{at}.population.grades",
+                              price=f"{at}.cost_to_families"))
+    for i, row in enumerate(services):  # lists the notice writes anew (weekday names, grades)
+        for key, path in (("days", "schedule.days"), ("grade_items", "population.grades")):
+            value = dict.get(row, key)
+            if isinstance(value, _List):
+                value._path = f"$.services[{i}].{path}"
     tracked = w.row({k: v for k, v in notice.items() if k != "services"}, None,
                     locale="$.family_notices.languages", enroll_by="$.family_notices.enroll_by",
                     how_to_enroll="$.family_notices.how_to_enroll",
@@ -501,4 +511,7 @@ def notice_context(spec: Spec, language: str, resources: Resources) -> dict[str,
     base = resources.locales
     translators = {t: translator(canonical(t, base) or t, base=base, use_fuzzy=True)
                    for t in dict.fromkeys(tags)}
-    return build_notice_context(spec.data, tag, translators)
+    # the spec's own text as the build shows it (a draft's, when its catalog is incomplete)
+    own = (spec_translation(spec.data, spec.file, tag, use_fuzzy=True).strings
+           if needs_catalog(tag) else None)
+    return build_notice_context(spec.data, tag, translators, spec_text=own)

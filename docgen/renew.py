@@ -43,6 +43,7 @@ from .errors import OutputError, Problem, SpecError
 from .output import describe, remove_leftovers_of, write_whole
 from .spec.positions import source_map
 from .i18n.locales import DEFAULT_LOCALE
+from .i18n.spectext import carry_over
 from .errors import PathItem, json_path
 from .resources import Resources
 from .spec.schema import SUPPORTED_SCHEMA_VERSIONS, Spec, check_spec, schema
@@ -447,7 +448,8 @@ def _mentions(year: str, mentions: list[tuple[Where, str, str, str | None]]
 def write_renewal(renewal: Renewal, new_file: str | Path, *, old_file: str | Path,
                   force: bool = False) -> None:
     """Write ``renewal`` to ``new_file`` through a temporary file; never over ``old_file``, and
-    over another existing file only with ``force``."""
+    over another existing file only with ``force``. The catalogs of the old spec's own text
+    are carried over beside the new one (:func:`docgen.i18n.spectext.carry_over`)."""
     target = Path(new_file)
     label = str(new_file)
     try:
@@ -455,6 +457,8 @@ def write_renewal(renewal: Renewal, new_file: str | Path, *, old_file: str | Pat
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers_of(target)  # of a run that was killed
         write_whole(target, renewal.text.encode("utf-8"))
+        # the translations of the spec's own text come along, changed strings marked fuzzy
+        carry_over(old_file, json.loads(renewal.text), target)
     except OSError as e:
         raise OutputError.at(label, f"cannot be written: {describe(e)}") from None
 

@@ -110,14 +110,23 @@ def funding_source(name: str | None) -> str | None:
     return "the " + text
 
 
+#: The end of a sentence, in any script, perhaps inside a closing quote or bracket.
+_ENDS_SENTENCE = re.compile("[.?!:\u3002\uff1f\uff01\uff1a\u061f\u06d4\u0964\u104b\u1362][\"'”’)\\]\u300d\u300f\uff09]*$")
+
+
 def sentence(text: Any) -> Any:
     """Free text as a sentence of its own, or the end of one: it ends with a period unless it
-    already ends with ".", "?", "!" or ":" (perhaps inside a closing quote or bracket). The
-    text itself is kept as written, capitals and all."""
+    already ends with ".", "?", "!" or ":" (perhaps inside a closing quote or bracket), or
+    with another script's own full stop or question mark (a translation of the spec's text:
+    "。", "？", "؟", "۔", "।", "။", "።"). The text itself is kept as written, capitals and all.
+
+    >>> sentence("Call the office"), sentence("请致电学校办公室。"), sentence("¿Preguntas?")
+    ('Call the office.', '请致电学校办公室。', '¿Preguntas?')
+    """
     if not isinstance(text, str):
         return text
     out = str(text).rstrip()  # str(): a traced value (docgen explain) records its reading
-    if out and not re.search(r"[.?!:][\"'”’)\]]*$", out):
+    if out and not re.search(_ENDS_SENTENCE, out):
         out += "."
     return out
 

@@ -20,6 +20,7 @@ from lxml import etree
 from conftest import SAMPLES, examples
 from docgen.build.run import BuildOptions, render_documents
 from docgen.context import may_have_eligible_students
+from docgen.i18n.spectext import spec_translation
 from docgen.spec.positions import source_map
 from docgen.spec.schema import Spec, check_spec
 from docxtext import paragraph_text, plain_text
@@ -91,8 +92,9 @@ def consent_form(notice: bytes) -> list[str]:
 def assert_the_consent_form_matches_the_dsa(docs: dict[str, bytes]) -> None:
     dsa = dsa_terms(docs["data-sharing-agreement"])
     form = consent_form(docs["notice-en"])
+    # a name that ends with a period ("Inc.") ends the sentence with it: never "Inc.."
     intro = re.fullmatch(r"(?P<discloser>.+) asks your permission to share some of your "
-                         r"child's school records with (?P<recipient>.+)\. These are the "
+                         r"child's school records with (?P<recipient>.+?)\.? These are the "
                          r"records, and why (?P=recipient) needs each one:", form[0])
     assert intro, form[0]
     discloser, recipient = intro["discloser"], intro["recipient"]
@@ -109,7 +111,8 @@ def assert_the_consent_form_matches_the_dsa(docs: dict[str, bytes]) -> None:
     assert form[1 + count] == (f"{recipient} may use these records only for this purpose: "
                                f"{dsa['purpose']}.")
     assert form[2 + count] == (f"☐ Yes, I allow {discloser} to share these records with "
-                               f"{recipient}.")
+                               f"{recipient.removesuffix('.')}.")
+    assert ".." not in "\n".join(form)
     assert "to run the program and to see if it helps students" not in "\n".join(form)
 
 
@@ -153,11 +156,16 @@ def test_every_language_names_the_records_purposes_and_recipient(tmp_path: Path)
     sharing = LINCOLN["data_sharing"]
     names = [LINCOLN["parties"]["district"]["legal_name"],
              LINCOLN["parties"]["partner"]["legal_name"]]
+    sample = next(s for s in SAMPLES if s.stem == "lincoln-elementary-bright-futures")
     for tag in LANGUAGES:
         form = "\n".join(consent_form(docs[f"notice-{tag}"]))
-        assert sharing["purpose"] in form, tag
-        for element in sharing["data_elements"]:
-            assert element["name"] in form and element["purpose"] in form, (tag, element)
+        # in the family's language: the spec's own text from its catalog
+        own = (spec_translation(LINCOLN, str(sample), tag).strings if tag != "en" else {})
+        assert own.get("/data_sharing/purpose", sharing["purpose"]) in form, tag
+        for i, element in enumerate(sharing["data_elements"]):
+            at = f"/data_sharing/data_elements/{i}/"
+            assert own.get(at + "name", element["name"]) in form, (tag, element)
+            assert own.get(at + "purpose", element["purpose"]) in form, (tag, element)
         for name in names:
             # in the intro sentence and in the yes line
             assert form.count(name) >= 2, (tag, name)

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
-from conftest import ROOT, examples, in_ci
+from conftest import ROOT, examples, in_ci, translate_beside
 from docgen import output
 from docgen.build.manifest import FileEntry, Manifest, SpecRecord, read_manifest
 from docgen.build.outputs import NOT_OURS, pdfs_needed
@@ -135,12 +135,14 @@ def test_a_run_killed_between_renames_is_completed_by_the_next(tmp_path: Path) -
     assert forced.returncode == 0, forced.stderr
 
 
-def test_force_works_after_a_run_killed_between_renames(tmp_path: Path) -> None:
+def test_force_works_after_a_run_killed_between_renames(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     assert docgen("build", JEFFERSON, "-o", "out", "--no-pdf", cwd=tmp_path).returncode == 0
     spec = tmp_path / "spec.json"
     data = json.loads(JEFFERSON.read_text(encoding="utf-8"))
     data["purpose"] += " Revised."
     spec.write_text(json.dumps(data), encoding="utf-8")
+    translate_beside(spec, tmp_path_factory)  # the catalogs of its own text, as a translator
     killed = docgen("build", spec, "-o", "out", "--no-pdf", "--force", cwd=tmp_path,
                     stop_at="placed:mou.docx")
     assert killed.returncode == 137
@@ -494,13 +496,15 @@ def test_one_damaged_output_folder_does_not_stop_the_batch(tmp_path: Path) -> No
     assert (out / L_ID / ".mou.docx.0a1b2c3d.tmp").is_dir()
 
 
-def test_a_worker_dying_mid_batch_fails_only_its_spec(tmp_path: Path) -> None:
+def test_a_worker_dying_mid_batch_fails_only_its_spec(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     specs = tmp_path / "specs"
     specs.mkdir()
     base = json.loads(JEFFERSON.read_text(encoding="utf-8"))
     for i in range(6):
         base["id"] = f"school-{i}-library-2026-27"
         (specs / f"s{i}.json").write_text(json.dumps(base), encoding="utf-8")
+        translate_beside(specs / f"s{i}.json", tmp_path_factory)
     result = docgen("build", "specs", "-o", "out", "--no-pdf", "--jobs", "3", cwd=tmp_path,
                     stop_at="render:school-2-library-2026-27")
     assert result.returncode == 1

@@ -104,7 +104,7 @@ def test_who_can_join_says_what_the_mou_says(tmp_path: Path) -> None:
     # grades the description does not name are added, as the MOU adds them
     who = section(english(CHAVEZ, tmp_path), "Who can join?")
     assert who[0] == ("School-based health center: All Chávez students, and their siblings up "
-                      "to age 18 (grades 6, 7, and 8).")
+                      "to age 18 (grades 6 to 8).")
     # a condition to take part
     who = section(english(ROOSEVELT, tmp_path), "Who can join?")
     assert who == ["Algebra I tutoring: Ninth graders enrolled in Algebra I.",
@@ -119,9 +119,20 @@ def test_the_notice_gives_the_specs_own_way_to_sign_up(tmp_path: Path) -> None:
     # no form at all: no form to get at the school office
     todo = section(english(JEFFERSON, tmp_path), "What do you need to do?")
     assert todo == ["To ask how your child can take part, contact Jordan Lee (details below)."]
-    # in every language, the coordinator's words are not dropped
+    # in every language, the coordinator's words are not dropped: they are in its language,
+    # from the partnership's own catalog
+    from babel.messages.pofile import read_po
+    from conftest import ROOT
+
+    english_words = "Tell your child's Algebra I teacher, or call the school office."
+    catalogs = ROOT / "samples/roosevelt-high-state-university-study.locales"
     for tag, lines in notices(ROOSEVELT, tmp_path / "all").items():
-        assert "Tell your child's Algebra I teacher, or call the school office." in lines, tag
+        words = english_words
+        if tag != "en":
+            with (catalogs / f"{tag}.po").open("rb") as po:
+                words = read_po(po).get(english_words,
+                                        context="/family_notices/how_to_enroll").string
+        assert words in lines, tag
 
 
 # --- what happens to the child's records -------------------------------------------------------
@@ -269,7 +280,8 @@ def test_context_prints_what_the_notice_sees(monkeypatch) -> None:
     assert result.exit_code == 0
     notice = json.loads(result.stdout)["notice"]
     assert notice["locale"] == "es"
-    assert notice["services"][1]["notes"] == "First Thursday of each month, October to May."
+    # the spec's own text, from the partnership's Spanish catalog
+    assert notice["services"][1]["notes"] == "El primer jueves de cada mes, de octubre a mayo."
     assert notice["recipients"] == ["Bright Futures Youth Alliance"]
     assert notice["take_part_without_consent"] is True
     assert [t["interpreter"] for t in notice["taglines"]] == [False] * 5

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import ROOT, SAMPLES, require
+from conftest import ROOT, SAMPLES, require, translate_beside
 from crowded import crowded
 from docgen.build.run import BuildOptions, build, render_documents
 from docgen.context import language_names
@@ -195,6 +195,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict
     out = tmp_path_factory.mktemp("pages")
     spec_file = out / "crowded.json"
     spec_file.write_text(json.dumps(crowded(), ensure_ascii=False, indent=2), encoding="utf-8")
+    translate_beside(spec_file, tmp_path_factory)
     paths = [str(p) for p in SAMPLES] + [str(spec_file)]
     results = build(paths, BuildOptions(out / "built", pdf=True, pdf_workers=2))
     assert all(r.ok and not r.pdf_errors for r in results)

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import shutil
 import os
 import signal
 import struct
@@ -293,6 +294,8 @@ def test_an_interrupted_batch_resumes(tmp_path: Path) -> None:
     for i in range(40):
         base["id"] = f"school-{i:02d}-library-2026-27"
         (specs / f"s{i:02d}.json").write_text(json.dumps(base))
+        # each spec with the catalogs of its own text, as a district keeps them
+        shutil.copytree(JEFFERSON.with_suffix(".locales"), specs / f"s{i:02d}.locales")
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "docgen", "build", str(specs), "-o", str(out), "--no-pdf",
            "--jobs", "1"]

@@ -21,6 +21,7 @@ from ..errors import CatalogError, Problem
 from ..i18n.check import unusable_messages
 from ..i18n.extract import messages_used
 from ..i18n.locales import catalog_path
+from ..i18n.spectext import SpecTranslation, catalog_file, needs_catalog, spec_translation
 from ..i18n.translate import Translator, translator
 from ..i18n.locales import DEFAULT_LOCALE, canonical, normalise
 from ..output import sha256
@@ -44,6 +45,9 @@ class BuildOptions:
     pdf_workers: int | None = None
     pdf_timeout: float = 120.0
     allow_incomplete: bool = False
+    #: where the catalogs of each spec's own text are (``DIR/<spec-stem>.locales/``); None:
+    #: beside the spec
+    spec_locales: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class DocumentKind:
     locale: str | None = None
     #: for a notice: the SHA-256 of its catalog, and what the catalog lacks (if built anyway)
     catalog_sha256: str | None = None
+    #: for a notice not in English: the SHA-256 of the catalog of the spec's own text
+    spec_catalog_sha256: str | None = None
     incomplete: tuple[str, ...] = ()
 
 
@@ -122,8 +128,11 @@ def notice_kinds(spec: Spec, options: BuildOptions) -> list[DocumentKind]:
             digest: str | None = sha256(path.read_bytes())
         except OSError:
             digest = None
+        own = catalog_file(spec.file, tag, options.spec_locales)
+        own_digest = sha256(own.read_bytes()) if needs_catalog(tag) and own.is_file() else None
         kinds.append(DocumentKind("notice", NOTICE_TEMPLATE, f"notices/notice-{tag}.docx",
-                                  _always, locale=tag, catalog_sha256=digest))
+                                  _always, locale=tag, catalog_sha256=digest,
+                                  spec_catalog_sha256=own_digest))
     return kinds
 
 
@@ -153,15 +162,21 @@ def render_documents(spec: Spec, options: BuildOptions) -> list[Rendered]:
     return out
 
 
-def _catalog_gaps(spec: Spec, notices: list[DocumentKind], template: Path,
-                  options: BuildOptions) -> dict[str, list[Problem]]:
-    """Return what each notice's catalog cannot serve; raise unless incomplete is allowed."""
+def _catalog_gaps(spec: Spec, notices: list[DocumentKind], template: Path, options: BuildOptions,
+                  own: dict[str, SpecTranslation]) -> dict[str, list[Problem]]:
+    """Return what each notice's catalogs (docgen's, and that of the spec's own text, put in
+    ``own``) cannot serve; raise unless incomplete is allowed."""
     used = messages_used(template)
     base = options.resources.locales
     gaps = {}
     for kind in notices:
         tag = _catalog_tag(kind.locale or "", base)
         gaps[kind.locale or ""] = unusable_messages(tag, used, path=catalog_path(tag, base))
+        if needs_catalog(kind.locale or ""):
+            own[kind.locale or ""] = spec_translation(
+                spec.data, spec.file, kind.locale or "", options.spec_locales,
+                use_fuzzy=options.allow_incomplete)
+            gaps[kind.locale or ""] += own[kind.locale or ""].problems
     missing = [problem for tag in gaps for problem in gaps[tag]]
     if missing and not options.allow_incomplete:
         count = (f"{len(missing)} problem{'s' if len(missing) != 1 else ''} in their "
@@ -197,7 +212,8 @@ def _taglines(notice: dict[str, Any], translators: dict[str, Translator]
 def _render_notices(spec: Spec, notices: list[DocumentKind], options: BuildOptions,
                     when: dt.datetime) -> list[Rendered]:
     template = options.resources.template(notices[0].template)
-    gaps = _catalog_gaps(spec, notices, template, options)
+    own: dict[str, SpecTranslation] = {}
+    gaps = _catalog_gaps(spec, notices, template, options, own)
     base = options.resources.locales
     translators = {tag: translator(_catalog_tag(tag, base), base=base, use_fuzzy=bool(gaps[tag]))
                    for tag in gaps}
@@ -205,7 +221,8 @@ def _render_notices(spec: Spec, notices: list[DocumentKind], options: BuildOptio
     out = []
     for kind in notices:
         tag = kind.locale or ""
-        nctx = build_notice_context(spec.data, tag, translators, incomplete=bool(gaps[tag]))
+        nctx = build_notice_context(spec.data, tag, translators, incomplete=bool(gaps[tag]),
+                                    spec_text=own[tag].strings if tag in own else None)
         language = Language(tag, translators[tag].rtl, _taglines(nctx["notice"], translators))
         marked = replace(kind, incomplete=tuple(_relative_to(base, str(p)) for p in gaps[tag]))
         out.append(Rendered(marked, template,

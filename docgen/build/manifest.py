@@ -33,6 +33,8 @@ class FileEntry:
     template: str | None = None
     template_sha256: str | None = None
     catalog_sha256: str | None = None
+    #: of a notice not in English: the SHA-256 of the catalog of the spec's own text
+    spec_catalog_sha256: str | None = None
     incomplete_translation: tuple[str, ...] | None = None
     #: of a PDF: the DOCX it was converted from, and that DOCX's SHA-256
     source: str | None = None

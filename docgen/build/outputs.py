@@ -52,6 +52,7 @@ def _entry(document: Rendered, options: BuildOptions) -> FileEntry:
         sha256=output.sha256(data), bytes=len(data), template=template.name,
         template_sha256=compile_template(template).sha256,
         catalog_sha256=kind.catalog_sha256 or None,
+        spec_catalog_sha256=kind.spec_catalog_sha256,
         incomplete_translation=kind.incomplete or None)
 
 
@@ -165,6 +166,7 @@ def _same_document(folder: Path, entry: FileEntry, kind: DocumentKind,
     return (entry.locale == (kind.locale or options.locale) and template.is_file()
             and entry.template_sha256 == template_sha256(template)
             and entry.catalog_sha256 == kind.catalog_sha256
+            and entry.spec_catalog_sha256 == kind.spec_catalog_sha256
             and bool(entry.incomplete_translation) == bool(
                 options.allow_incomplete and entry.incomplete_translation)
             and output.intact(folder / entry.path, entry.sha256))

@@ -89,20 +89,25 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
 @click.option("--locales", "locales", type=click.Path(file_okay=False, exists=True),
               help="Folder of translation catalogs (LANGUAGE/LC_MESSAGES/docgen.po) to build the "
                    "family notices from [default: docgen's own locales/].")
+@click.option("--spec-locales", type=click.Path(file_okay=False, exists=True),
+              help="Folder holding the catalogs of each spec's own text, as "
+                   "DIR/<spec-stem>.locales/<language>.po [default: beside each spec].")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Specs rendered in parallel, and LibreOffice workers [default: one per core].")
 @click.option("--allow-incomplete", is_flag=True,
               help="Build family notices even when their catalog lacks, or has unreviewed, "
                    "translations; they are marked DRAFT, and so is the manifest.")
 def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: bool,
-                  templates: str | None, locales: str | None, jobs: int | None,
-                  allow_incomplete: bool) -> int:
+                  templates: str | None, locales: str | None, spec_locales: str | None,
+                  jobs: int | None, allow_incomplete: bool) -> int:
     """Build the MOU, data-sharing agreement, role chart, family notices, their PDFs and packet.
 
     SPEC can be files, folders (every .json below them) or glob patterns. For each spec,
     writes OUT/<spec id>/: mou.docx, data-sharing-agreement.docx (only when the spec shares
     student data), role-chart.docx, notices/notice-<language>.docx (a letter to families for
     each language in family_notices.languages), a PDF of each, packet.pdf and manifest.json.
+    A notice not in English shows the spec's own text from its catalog,
+    <spec-stem>.locales/<language>.po beside the spec (docgen i18n extract --spec).
 
     A spec with problems is reported and the others are built. A folder already built from
     the same spec, templates and docgen is skipped, so a run that was interrupted carries on
@@ -121,7 +126,8 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
     resources = resources_from(templates, locales)
     options = BuildOptions(Path(out_dir), force=force, resources=resources,
                            source_date=source_date(), pdf=not no_pdf, jobs=workers,
-                           pdf_workers=workers, allow_incomplete=allow_incomplete)
+                           pdf_workers=workers, allow_incomplete=allow_incomplete,
+                           spec_locales=Path(spec_locales) if spec_locales else None)
     interactive = sys.stderr.isatty() and len(files) > 1
     later: list[BuildResult] = []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,6 +18,8 @@ def i18n() -> None:
     """Translator tools: extract the messages, start and update catalogs, check them.
 
     Catalogs are locales/<locale>/LC_MESSAGES/docgen.po, for Poedit, Weblate or Crowdin.
+    With --spec SPEC, each command works on the catalogs of that partnership's own text
+    (program names, places, descriptions…): <spec-stem>.locales/<language>.po beside it.
 
     \b
     Example:
@@ -24,7 +27,23 @@ def i18n() -> None:
       docgen i18n init fr
       docgen i18n update
       docgen i18n check
+      docgen i18n extract --spec samples/lincoln-elementary-bright-futures.json
+      docgen i18n init es --spec samples/lincoln-elementary-bright-futures.json
     """
+
+
+_SPEC_OPTION = click.option(
+    "--spec", "spec_file", type=click.Path(dir_okay=False, exists=True), default=None,
+    help="Work on the catalogs of this spec's own text instead of docgen's.")
+_SPEC_LOCALES_OPTION = click.option(
+    "--spec-locales", type=click.Path(file_okay=False), default=None,
+    help="With --spec: the folder holding <spec-stem>.locales/ [default: beside the spec].")
+
+
+def _spec(spec_file: str) -> Any:
+    from ..spec.schema import load_spec
+
+    return load_spec(spec_file)
 
 
 _DIR_OPTION = click.option("--dir", "directory", type=click.Path(file_okay=False),
@@ -46,16 +65,36 @@ def _catalog_folder(directory: str | None, *, writes: bool) -> Path:
 
 @i18n.command(name="extract")
 @_DIR_OPTION
-def i18n_extract(directory: str | None) -> None:
-    """Write the message template (docgen.pot) from the DOCX templates.
+@_SPEC_OPTION
+@_SPEC_LOCALES_OPTION
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="With --spec: the .pot to write [default: <spec-stem>.locales/"
+                   "<spec-stem>.pot].")
+def i18n_extract(directory: str | None, spec_file: str | None, spec_locales: str | None,
+                 output: str | None) -> None:
+    """Write the message template (docgen.pot) from the DOCX templates; with --spec, the
+    template of the spec's own text that its family notices show.
 
     \b
     Example:
       docgen i18n extract
+      docgen i18n extract --spec samples/lincoln-elementary-bright-futures.json
     """
     from ..i18n.catalogs import read_catalog
     from ..i18n.extract import write_template
 
+    if spec_file:
+        from ..i18n.spectext import template_file, write_spec_template
+
+        target = Path(output) if output else template_file(
+            spec_file, Path(spec_locales) if spec_locales else None)
+        pot = write_spec_template(_spec(spec_file).data, target)
+        click.echo(f"wrote {pot} ({sum(1 for m in read_catalog(pot) if m.id)} strings of the "
+                   "spec's own text)")
+        return
+    if output:
+        raise UsageError("-o/--output: only with --spec; docgen's template is "
+                         "<catalog folder>/docgen.pot")
     pot = write_template(_catalog_folder(directory, writes=True))
     click.echo(f"wrote {pot} ({sum(1 for m in read_catalog(pot) if m.id)} messages)")
 
@@ -63,33 +102,58 @@ def i18n_extract(directory: str | None) -> None:
 @i18n.command(name="init")
 @click.argument("locale", metavar="LOCALE")
 @_DIR_OPTION
-def i18n_init(locale: str, directory: str | None) -> None:
-    """Start the catalog of a new language (a BCP 47 tag such as fr or pt-BR).
+@_SPEC_OPTION
+@_SPEC_LOCALES_OPTION
+def i18n_init(locale: str, directory: str | None, spec_file: str | None,
+              spec_locales: str | None) -> None:
+    """Start the catalog of a new language (a BCP 47 tag such as fr or pt-BR); with --spec,
+    the catalog of the spec's own text in that language.
 
     \b
     Example:
       docgen i18n init fr
+      docgen i18n init es --spec samples/lincoln-elementary-bright-futures.json
     """
     from ..i18n.update import init_catalog
 
+    if spec_file:
+        from ..i18n.spectext import init_spec_catalog
+
+        path = init_spec_catalog(_spec(spec_file).data, spec_file, locale,
+                                 Path(spec_locales) if spec_locales else None)
+        click.echo(f"wrote {path}; translate it, then run docgen i18n check --spec {spec_file}")
+        return
     path = init_catalog(locale, _catalog_folder(directory, writes=True))
     click.echo(f"wrote {path}; translate it, then run docgen i18n check")
 
 
 @i18n.command(name="update")
 @_DIR_OPTION
-def i18n_update(directory: str | None) -> None:
+@_SPEC_OPTION
+@_SPEC_LOCALES_OPTION
+def i18n_update(directory: str | None, spec_file: str | None, spec_locales: str | None) -> None:
     """Bring every catalog up to date with the templates, keeping previous wording for review.
 
     Changed messages are marked fuzzy with the old source text (#|), so translators see what
     changed; a notice will not build from a fuzzy translation until it is reviewed.
 
+    With --spec, the catalogs of the spec's own text: a string whose English changed in the
+    spec keeps its old translation, marked fuzzy, until a translator reviews it.
+
     \b
     Example:
       docgen i18n update
+      docgen i18n update --spec samples/lincoln-elementary-bright-futures.json
     """
     from ..i18n.update import update_catalogs
 
+    if spec_file:
+        from ..i18n.spectext import update_spec_catalogs
+
+        for path in update_spec_catalogs(_spec(spec_file).data, spec_file,
+                                         Path(spec_locales) if spec_locales else None):
+            click.echo(f"updated {path}")
+        return
     for path in update_catalogs(_catalog_folder(directory, writes=True)):
         click.echo(f"updated {path}")
 
@@ -97,7 +161,10 @@ def i18n_update(directory: str | None) -> None:
 @i18n.command(name="check")
 @click.argument("locales", nargs=-1, metavar="[LOCALE...]")
 @_DIR_OPTION
-def i18n_check(locales: tuple[str, ...], directory: str | None) -> int:
+@_SPEC_OPTION
+@_SPEC_LOCALES_OPTION
+def i18n_check(locales: tuple[str, ...], directory: str | None, spec_file: str | None,
+               spec_locales: str | None) -> int:
     """Count and check catalogs; exit 1 on any problem, each on a line with file:line.
 
     Checks that placeholders match the English source, that plural forms are complete, that
@@ -111,6 +178,8 @@ def i18n_check(locales: tuple[str, ...], directory: str | None) -> int:
     from ..i18n.catalogs import available_locales, catalog_path
     from ..i18n.check import check_catalog
 
+    if spec_file:
+        return _check_spec(spec_file, locales, Path(spec_locales) if spec_locales else None)
     base = _catalog_folder(directory, writes=False)
     tags = list(locales) or available_locales(base)
     if not tags:
@@ -128,4 +197,24 @@ def i18n_check(locales: tuple[str, ...], directory: str | None) -> int:
         for problem in report.problems + report.gaps():
             click.echo(str(problem), err=True)
         bad = bad or bool(report.problems or report.gaps())
+    return 1 if bad else 0
+
+
+def _check_spec(spec_file: str, locales: tuple[str, ...], root: Path | None) -> int:
+    """``i18n check --spec``: each notice language's catalog of the spec's own text."""
+    from ..i18n.locales import normalise
+    from ..i18n.spectext import needs_catalog, spec_strings, spec_translation
+
+    spec = _spec(spec_file)
+    tags = [normalise(t) for t in locales] or [
+        t for t in dict.fromkeys(normalise(t) for t in (spec.data.get("family_notices") or {})
+                                 .get("languages", [])) if needs_catalog(t)]
+    total = len(spec_strings(spec.data))
+    bad = False
+    for tag in tags:
+        own = spec_translation(spec.data, spec_file, tag, root)
+        click.echo(f"{tag}: {len(own.strings)} of {total} strings translated ({own.path})")
+        for problem in own.problems:
+            click.echo(str(problem), err=True)
+        bad = bad or bool(own.problems)
     return 1 if bad else 0

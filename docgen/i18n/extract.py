@@ -21,6 +21,7 @@ from jinja2.ext import babel_extract
 from .. import __version__
 from ..render import jinja_source_of_docx
 from ..resources import Resources
+from . import words
 from .catalogs import DOMAIN, write_catalog
 from .translate import placeholders
 
@@ -48,9 +49,20 @@ def extract_docx(fileobj: Any, keywords: Any, comment_tags: Any,
         yield line_map[min(lineno, len(line_map) - 1)], funcname, message, comments
 
 
+def _schema_words() -> Iterator[tuple[int, Any, list[str], str | None]]:
+    """The messages of :mod:`docgen.i18n.words` (weekdays, grades, fee phrases), which the
+    notice's context writes: (line, message, comments, context)."""
+    with words.SOURCE.open("rb") as fh:
+        for lineno, message, comments, context in extract(
+                "python", fh, keywords=KEYWORDS, comment_tags=COMMENT_TAGS):
+            yield lineno, message, [c.removeprefix("TRANSLATORS:").strip()
+                                    for c in comments], context
+
+
 def extract_catalog(templates: Iterable[Path], *, root: Path | None = None) -> Catalog:
     """Return the template catalog (.pot) of the translatable text in ``templates``; each
-    message's location is named relative to ``root``."""
+    message's location is named relative to ``root``. The notice's template brings the
+    schema's words with it (:mod:`docgen.i18n.words`), located in docgen's source."""
     catalog = Catalog(project="docgen", version=__version__, domain=DOMAIN,
                       charset="utf-8", creation_date=dt.datetime(2026, 1, 1,
                                                                    tzinfo=dt.timezone.utc),
@@ -65,6 +77,11 @@ def extract_catalog(templates: Iterable[Path], *, root: Path | None = None) -> C
                             context=context,
                             flags=("python-brace-format",) if placeholders(
                                 message if isinstance(message, str) else message[0]) else ())
+        if path.name == "notice.docx":
+            for lineno, message, comments, context in _schema_words():
+                catalog.add(message, None, [(f"docgen/i18n/{words.SOURCE.name}", lineno)],
+                            auto_comments=comments, context=context,
+                            flags=("python-brace-format",) if placeholders(message) else ())
     return catalog
 
 

@@ -70,9 +70,37 @@ class _PlainFields(string.Formatter):
 _FORMATTER = _PlainFields()
 
 
+#: Full stops that end a sentence, and what may close a value after one (isolates, marks).
+_STOPS = (".", "\u3002", "\uff0e", "\u06d4")
+_CLOSERS = "\u2066\u2067\u2068\u2069\u200e\u200f"
+
+
+def _ends_a_sentence(value: Any) -> bool:
+    return str(value).rstrip(_CLOSERS).endswith(_STOPS)
+
+
 def fill(text: str, values: dict[str, Any]) -> str:
-    """Put ``values`` into the ``{name}`` placeholders of ``text``, and nothing else."""
-    return _FORMATTER.vformat(text, (), values) if values or "{" in text else text
+    """Put ``values`` into the ``{name}`` placeholders of ``text``, and nothing else.
+
+    A value that ends with a full stop of its own (a date "28 авг. 2026 г.", a time "2:45
+    p.m.") takes the place of the sentence's: "by {date}." never gives "г..".
+
+    >>> fill("Sign up by {date}.", {"date": "28 августа 2026 г."})
+    'Sign up by 28 августа 2026 г.'
+    """
+    if not values and "{" not in text:
+        return text
+    rebuilt, stop = [], False
+    for literal, name, spec, conversion in _FORMATTER.parse(text):
+        if stop and literal.startswith(_STOPS):
+            literal = literal[1:]
+        rebuilt.append(literal.replace("{", "{{").replace("}", "}}"))
+        stop = False
+        if name is not None:
+            rebuilt.append("{" + name + (f"!{conversion}" if conversion else "")
+                           + (f":{spec}" if spec else "") + "}")
+            stop = name in values and _ends_a_sentence(values[name])
+    return _FORMATTER.vformat("".join(rebuilt), (), values)
 
 
 class ListText(str):
