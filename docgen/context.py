@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,7 +163,8 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
       service's ``population.grades_text`` and ``funding.source``;
     - ``document``: ``locale`` (BCP 47) and ``docgen_version``.
     """
-    fmt = Formatter(locale, data.get("currency", "USD"))
+    in_us = in_united_states(data)
+    fmt = Formatter(locale, data.get("currency", "USD"), in_us=in_us)
     ctx: dict[str, Any] = _Shaper(fmt, writes_commitments(data)).shape(schema(), data)
 
     parties = ctx["parties"]
@@ -222,9 +224,38 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
     ]
     sharing = ctx["data_sharing"]
     ctx["shares_data"] = bool(sharing and sharing["shares_student_data"])
-    ctx["document"] = {"locale": locale, "docgen_version": __version__}
+    ctx["document"] = {"locale": locale, "docgen_version": __version__,
+                       # the Babel locale its lists, dates and amounts are written with
+                       "formats": str(fmt.locale)}
     add_wording(ctx)
     return ctx
+
+
+#: The states, districts and territories of the United States, as addresses abbreviate them.
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI".split())
+_US_STATE_NAMES = ("alabama alaska arizona arkansas california colorado connecticut delaware "
+                   "florida georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana "
+                   "maine maryland massachusetts michigan minnesota mississippi missouri montana "
+                   "nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah "
+                   "vermont virginia washington wisconsin wyoming guam").split() + [
+    "new hampshire", "new jersey", "new mexico", "new york", "north carolina", "north dakota",
+    "rhode island", "south carolina", "south dakota", "west virginia", "district of columbia",
+    "puerto rico", "united states"]
+
+
+def in_united_states(data: dict[str, Any]) -> bool:
+    """Whether the spec's partnership is in the United States: every party's address is in a
+    US state, or the governing law is a state's. A family notice in a language without a
+    region (``es``) is then written as the language is in the US (``es-US``: "$1,250.50",
+    "2:45 p. m."); a spec that wants another asks for it (``es-MX``)."""
+    regions = [str((party or {}).get("address", {}).get("region", "")).strip().upper()
+               for party in (data.get("parties") or {}).values() if isinstance(party, dict)]
+    if regions and all(r in US_STATES for r in regions):
+        return True
+    law = str(data.get("governing_law") or "").lower()
+    return any(re.search(rf"\b{name}\b", law) for name in _US_STATE_NAMES)
 
 
 def add_wording(ctx: dict[str, Any]) -> None:

@@ -92,7 +92,7 @@ def assert_the_consent_form_matches_the_dsa(docs: dict[str, bytes]) -> None:
     dsa = dsa_terms(docs["data-sharing-agreement"])
     form = consent_form(docs["notice-en"])
     intro = re.fullmatch(r"(?P<discloser>.+) asks your permission to share some of your "
-                         r"child's school records with (?P<recipient>.+)\. These are the "
+                         r"child's school records with (?P<recipient>.+)\.? These are the "
                          r"records, and why (?P=recipient) needs each one:", form[0])
     assert intro, form[0]
     discloser, recipient = intro["discloser"], intro["recipient"]
@@ -108,8 +108,9 @@ def assert_the_consent_form_matches_the_dsa(docs: dict[str, bytes]) -> None:
     # the purpose of the disclosure, exactly as the DSA's
     assert form[1 + count] == (f"{recipient} may use these records only for this purpose: "
                                f"{dsa['purpose']}.")
+    # a name that ends with a period ("Inc.") ends the sentence with it, never "Inc.."
     assert form[2 + count] == (f"☐ Yes, I allow {discloser} to share these records with "
-                               f"{recipient}.")
+                               f"{recipient}" + ("" if recipient.endswith(".") else "."))
     assert "to run the program and to see if it helps students" not in "\n".join(form)
 
 
