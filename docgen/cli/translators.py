@@ -70,9 +70,11 @@ def i18n_init(locale: str, directory: str | None) -> None:
     Example:
       docgen i18n init fr
     """
-    from ..i18n.update import init_catalog
+    from ..i18n.update import init_catalog, init_warnings
 
     path = init_catalog(locale, _catalog_folder(directory, writes=True))
+    for warning in init_warnings(locale):
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"wrote {path}; translate it, then run docgen i18n check")
 
 

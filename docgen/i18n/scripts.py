@@ -12,7 +12,7 @@ would write their dates as "2026 M08 28" and weekdays as "Mon". docgen writes th
 fallback locale instead (:data:`FALLBACKS`): Dari as Afghan Persian (``fa-AF``, the same
 script, calendar words and digits), and the others, written in the Latin script by
 communities in the United States, as US English numbers and numeric dates ("8/28/2026",
-"2:45 PM", "$1,250.50"; see :attr:`Script.numeric_dates`). A locale whose CLDR data is only
+"2:45 PM", "$1,250.50", weekdays in English; see :attr:`Script.numeric_dates`). A locale whose CLDR data is only
 partial (its month names are root's "M01"…, as ``ht`` Haitian Creole's are) is treated the
 same way, and ``docgen i18n init`` warns about it (:func:`partial_data`).
 """
@@ -31,10 +31,12 @@ RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg",
 EAST_ASIAN_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Kore", "Hang", "Hira",
                                 "Kana", "Bopo"})
 #: Scripts Word and LibreOffice read from the complex-script slot (``w:bidi``, ``w:cs``):
-#: right-to-left scripts, and those whose letters combine into clusters.
+#: right-to-left scripts, and those whose letters combine into clusters. LibreOffice counts
+#: Ethiopic among them: an Amharic run tagged only ``w:val="am"`` came out of the PDF as
+#: the template's default complex-script language.
 COMPLEX_SCRIPTS = RTL_SCRIPTS | frozenset({
     "Beng", "Deva", "Gujr", "Guru", "Knda", "Mlym", "Orya", "Sinh", "Taml", "Telu", "Thai",
-    "Laoo", "Khmr", "Mymr", "Tibt"})
+    "Laoo", "Khmr", "Mymr", "Tibt", "Ethi"})
 
 #: Languages CLDR has no locale data for: (script, the locale docgen formats them with).
 FALLBACKS: dict[str, tuple[str, str]] = {
@@ -156,8 +158,7 @@ def script_of(tag: str) -> Script:
         script = script or fb_script
         region = region or _FALLBACK_REGIONS[language]
         return Script(tag, language, script, region,
-                      "rtl" if script in RTL_SCRIPTS else "ltr", formats,
-                      formats == FALLBACK_FORMATS)
+                      "rtl" if script in RTL_SCRIPTS else "ltr", formats, True)
     full = None
     for key in ("_".join(p for p in (language, script, region) if p),
                 "_".join(p for p in (language, script) if p),

@@ -1,9 +1,9 @@
 """Mark rendered DOCX text with its language and direction, so Word, LibreOffice and PDFs get it.
 
 For each paragraph: ``w:lang`` on every run, in the slot its script is read from
-(:mod:`docgen.i18n.scripts`, from CLDR's likely subtags: ``w:val`` for Latin, Cyrillic or
-Ethiopic, ``w:eastAsia`` for Han and Hangul, ``w:bidi`` for complex scripts such as Arabic,
-Hebrew, Bengali or Myanmar), and for right-to-left languages ``w:bidi`` on the paragraph,
+(:mod:`docgen.i18n.scripts`, from CLDR's likely subtags: ``w:val`` for Latin or Cyrillic,
+``w:eastAsia`` for Han and Hangul, ``w:bidi`` for complex scripts such as Arabic, Hebrew,
+Bengali, Myanmar or Ethiopic), and for right-to-left languages ``w:bidi`` on the paragraph,
 ``w:rtl`` on its runs and ``w:bidi`` on the section. In a complex-script document no run is
 letter-spaced (``w:spacing`` in ``w:rPr``, as a Title style has): LibreOffice would disjoin
 Arabic letters and write U+0002 between them in the PDF's text. The styles name the script's
