@@ -28,6 +28,7 @@ from typing import Any
 from . import __version__
 from .formatting import WEEKDAYS, Formatter
 from .i18n.locales import DEFAULT_LOCALE, babel_locale, normalise
+from .i18n.scripts import own_name, script_of
 from .errors import Problem
 from .spec.model import Spec, default_of, resolve_ref, schema, writes_commitments
 from .wording import (defined_term, funding_source, grade_phrase, party_words, says_grades,
@@ -323,8 +324,6 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
     ``translators`` maps every notice language to its translator; the notice's own is
     ``_translator``, and the tagline block uses the others (``lgettext``).
     """
-    from babel import Locale
-
     ctx = build_context(data, locale=tag)
     language = tag.split("-")[0].lower()
     services = []
@@ -354,15 +353,14 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
     notices = ctx["family_notices"] or {"languages": [tag], "enroll_by": None}
     taglines = []
     for other in dict.fromkeys(normalise(t) for t in notices["languages"]):
-        locale = Locale.parse(other, sep="-")
         lang = other.split("-")[0].lower()
         # the number to call is that of someone who speaks the language, where there is one
         helper = next((c for c in family + ctx["contacts"]
                        if any(t.split("-")[0].lower() == lang for t in c["languages"])),
                       (family or ctx["contacts"])[0])
-        taglines.append({"tag": other, "language": locale.get_display_name(locale),
+        taglines.append({"tag": other, "language": own_name(other),
                          "phone": helper["phone"], "email": helper["email"],
-                         "rtl": locale.text_direction == "rtl"})
+                         "rtl": script_of(other).rtl})
     sharing = ctx["data_sharing"]
     ctx["notice"] = {
         "locale": tag,

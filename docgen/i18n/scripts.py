@@ -45,6 +45,8 @@ FALLBACKS: dict[str, tuple[str, str]] = {
     "mh": ("Latn", "en_US"),   # Marshallese
     "chk": ("Latn", "en_US"),  # Chuukese
 }
+#: The name of each fallback language in itself (CLDR has none).
+OWN_NAMES = {"prs": "دری", "hmn": "Hmoob", "mh": "Kajin M̧ajeļ", "chk": "Chuukese"}
 #: The region of a fallback language, for its ``w:lang`` tag.
 _FALLBACK_REGIONS = {"prs": "AF", "hmn": "US", "mh": "MH", "chk": "FM"}
 
@@ -226,3 +228,14 @@ def formatting_locale(tag: str, *, in_us: bool = False) -> str:
         except (UnknownLocaleError, ValueError):
             pass
     return facts.formats
+
+
+def own_name(tag: str) -> str:
+    """Return the language of ``tag`` named in itself ("Español", "العربية", "Hmoob")."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(tag.replace("_", "-"), sep="-")
+    except (UnknownLocaleError, ValueError):
+        return OWN_NAMES.get(_pieces(tag)[0], tag)
+    return str(locale.get_display_name(locale) or tag)
