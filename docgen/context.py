@@ -28,7 +28,7 @@ from typing import Any
 from . import __version__
 from .formatting import WEEKDAYS, Formatter
 from .i18n.locales import DEFAULT_LOCALE, babel_locale, normalise
-from .i18n.scripts import own_name, script_of
+from .i18n.scripts import ENGLISH_NAMES, own_name, script_of
 from .errors import Problem
 from .spec.model import Spec, default_of, resolve_ref, schema, writes_commitments
 from .wording import (defined_term, funding_source, grade_phrase, party_words, says_grades,
@@ -311,7 +311,8 @@ def language_names(tags: list[str], locale: str) -> list[str]:
         try:
             name = Locale.parse(tag, sep="-").get_display_name(reader)
         except (ValueError, UnknownLocaleError):
-            name = reader.languages.get(tag.split("-")[0].lower())
+            name = reader.languages.get(tag.split("-")[0].lower()) or ENGLISH_NAMES.get(
+                tag.split("-")[0].lower())
         names.append(str(name or tag))
     return names
 

@@ -12,11 +12,11 @@ import json
 from pathlib import Path
 from typing import Callable
 
-from babel import Locale
-
 from .. import output
 from ..errors import DocgenError, OutputError, Problem
+from ..context import language_names
 from ..i18n.locales import DEFAULT_LOCALE
+from ..i18n.scripts import own_name
 from ..pdf.convert import Converted, PdfRequest, PdfSettings, convert_pdfs
 from ..pdf.packet import assemble_packet
 from .documents import DOCUMENTS, BuildOptions
@@ -138,9 +138,9 @@ def _packet(result: BuildResult, folder: Path) -> FileEntry | None:
     parts = [(PACKET_PARTS[k][0], PACKET_PARTS[k][1], (folder / pdfs[k].path).read_bytes())
              for k in order]
     for entry in notices:
-        locale = Locale.parse(entry.locale, sep="-")
-        parts.append((f"Family notice: {locale.get_display_name('en')} "
-                      f"({locale.get_display_name(locale)})", f"Notice-{entry.locale}-",
+        # a language CLDR lacks (hmn, prs) is named too: a failure here would stop the pool
+        parts.append((f"Family notice: {language_names([entry.locale], 'en')[0]} "
+                      f"({own_name(entry.locale)})", f"Notice-{entry.locale}-",
                       (folder / entry.path).read_bytes()))
     assert result.source_date is not None
     blob = assemble_packet(

@@ -47,6 +47,8 @@ FALLBACKS: dict[str, tuple[str, str]] = {
 }
 #: The name of each fallback language in itself (CLDR has none).
 OWN_NAMES = {"prs": "دری", "hmn": "Hmoob", "mh": "Kajin M̧ajeļ", "chk": "Chuukese"}
+#: Their names where CLDR's English has none.
+ENGLISH_NAMES = {"prs": "Dari"}
 #: The region of a fallback language, for its ``w:lang`` tag.
 _FALLBACK_REGIONS = {"prs": "AF", "hmn": "US", "mh": "MH", "chk": "FM"}
 
