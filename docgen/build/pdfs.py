@@ -139,8 +139,9 @@ def _packet(result: BuildResult, folder: Path) -> FileEntry | None:
              for k in order]
     for entry in notices:
         # a language CLDR lacks (hmn, prs) is named too: a failure here would stop the pool
-        parts.append((f"Family notice: {language_names([entry.locale], 'en')[0]} "
-                      f"({own_name(entry.locale)})", f"Notice-{entry.locale}-",
+        tag = entry.locale or ""
+        parts.append((f"Family notice: {language_names([tag], 'en')[0]} "
+                      f"({own_name(tag)})", f"Notice-{entry.locale}-",
                       (folder / entry.path).read_bytes()))
     assert result.source_date is not None
     blob = assemble_packet(

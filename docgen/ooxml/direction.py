@@ -7,9 +7,10 @@ Bengali, Myanmar or Ethiopic), and for right-to-left languages ``w:bidi`` on the
 ``w:rtl`` on its runs and ``w:bidi`` on the section. In a complex-script document no run is
 letter-spaced (``w:spacing`` in ``w:rPr``, as a Title style has): LibreOffice would disjoin
 Arabic letters and write U+0002 between them in the PDF's text. The styles name the script's
-font (Noto Nastaliq Urdu for Urdu, the Korean or Traditional face of Noto CJK). Alignment is left alone: in a ``w:bidi``
-paragraph ``left``/``start`` already means the right margin (DOMAIN.md §4.1). Elements go where
-the schema puts them (:mod:`docgen.ooxml.sequence`), because Word is strict about order.
+font (Noto Nastaliq Urdu for Urdu, the Korean or Traditional face of Noto CJK). Alignment is
+left alone: in a ``w:bidi`` paragraph ``left``/``start`` already means the right margin
+(DOMAIN.md §4.1). Elements go where the schema puts them (:mod:`docgen.ooxml.sequence`),
+because Word is strict about order.
 """
 
 from __future__ import annotations
