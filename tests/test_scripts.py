@@ -138,9 +138,12 @@ def test_a_us_district_gets_us_spanish_unless_it_says_otherwise(tmp_path: Path) 
     abroad.pop("governing_law", None)
     assert build_context(abroad, locale="es")["services"][0]["schedule"]["start_time"] == \
         "14:45"
-    text = plain_text(next(d for k, _, d in render_documents(load_spec(LINCOLN),
-                      BuildOptions(tmp_path)) if k.locale == "es"))
+    spanish = next(d for k, _, d in render_documents(load_spec(LINCOLN),
+                   BuildOptions(tmp_path)) if k.locale == "es")
+    text = plain_text(spanish)
     assert "de 2:45\u202fp.m. a 6:00\u202fp.m. Lugar" in text and "p.m.." not in text
+    # and tagged as US Spanish, which the PDF gives as its language
+    assert 'w:val="es-US"' in part(spanish, "word/styles.xml")
 
 
 @pytest.mark.parametrize("tag", ["hmn", "prs", "mh", "chk"])
