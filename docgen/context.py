@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__
 from .formatting import WEEKDAYS, Formatter
 from .i18n.locales import DEFAULT_LOCALE, babel_locale, normalise
+from .i18n.scripts import ENGLISH_NAMES, own_name, script_of
 from .errors import Problem
 from .spec.model import Spec, default_of, resolve_ref, schema, writes_commitments
 from .wording import (defined_term, funding_source, grade_phrase, party_words, says_grades,
@@ -162,7 +164,8 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
       service's ``population.grades_text`` and ``funding.source``;
     - ``document``: ``locale`` (BCP 47) and ``docgen_version``.
     """
-    fmt = Formatter(locale, data.get("currency", "USD"))
+    in_us = in_united_states(data)
+    fmt = Formatter(locale, data.get("currency", "USD"), in_us=in_us)
     ctx: dict[str, Any] = _Shaper(fmt, writes_commitments(data)).shape(schema(), data)
 
     parties = ctx["parties"]
@@ -222,10 +225,39 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
     ]
     sharing = ctx["data_sharing"]
     ctx["shares_data"] = bool(sharing and sharing["shares_student_data"])
-    ctx["document"] = {"locale": locale, "docgen_version": __version__}
+    ctx["document"] = {"locale": locale, "docgen_version": __version__,
+                       # the Babel locale its lists, dates and amounts are written with
+                       "formats": str(fmt.locale)}
     add_wording(ctx)
     add_recipients(ctx)
     return ctx
+
+
+#: The states, districts and territories of the United States, as addresses abbreviate them.
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI".split())
+_US_STATE_NAMES = ("alabama alaska arizona arkansas california colorado connecticut delaware "
+                   "florida georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana "
+                   "maine maryland massachusetts michigan minnesota mississippi missouri montana "
+                   "nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah "
+                   "vermont virginia washington wisconsin wyoming guam").split() + [
+    "new hampshire", "new jersey", "new mexico", "new york", "north carolina", "north dakota",
+    "rhode island", "south carolina", "south dakota", "west virginia", "district of columbia",
+    "puerto rico", "united states"]
+
+
+def in_united_states(data: dict[str, Any]) -> bool:
+    """Whether the spec's partnership is in the United States: every party's address is in a
+    US state, or the governing law is a state's. A family notice in a language without a
+    region (``es``) is then written as the language is in the US (``es-US``: "$1,250.50",
+    "2:45 p. m."); a spec that wants another asks for it (``es-MX``)."""
+    regions = [str((party or {}).get("address", {}).get("region", "")).strip().upper()
+               for party in (data.get("parties") or {}).values() if isinstance(party, dict)]
+    if regions and all(r in US_STATES for r in regions):
+        return True
+    law = str(data.get("governing_law") or "").lower()
+    return any(re.search(rf"\b{name}\b", law) for name in _US_STATE_NAMES)
 
 
 def add_wording(ctx: dict[str, Any]) -> None:
@@ -280,7 +312,8 @@ def language_names(tags: list[str], locale: str) -> list[str]:
         try:
             name = Locale.parse(tag, sep="-").get_display_name(reader)
         except (ValueError, UnknownLocaleError):
-            name = reader.languages.get(tag.split("-")[0].lower())
+            name = reader.languages.get(tag.split("-")[0].lower()) or ENGLISH_NAMES.get(
+                tag.split("-")[0].lower())
         names.append(str(name or tag))
     return names
 
@@ -387,18 +420,16 @@ def language_lines(ctx: dict[str, Any], languages: list[str]) -> list[dict[str, 
     its name in itself (``language``), ``rtl``, and whom to call: someone who speaks it
     (a family contact first), or else the first family contact, with ``interpreter`` true
     (the line then says an interpreter will be arranged)."""
-    from babel import Locale
-
     family = [c for c in ctx["contacts"] if "families" in c["responsibilities"]]
     lines = []
     for tag in dict.fromkeys(normalise(t) for t in languages):
-        locale = Locale.parse(tag, sep="-")
         helper = next((c for c in family + ctx["contacts"] if speaks(c, tag)), None)
         chosen = helper or (family or ctx["contacts"])[0]
-        lines.append({"tag": tag, "language": locale.get_display_name(locale),
+        # named in itself and set in its own direction, from CLDR (a language CLDR lacks too)
+        lines.append({"tag": tag, "language": own_name(tag),
                       "name": chosen["name"], "phone": chosen["phone"],
                       "email": chosen["email"], "interpreter": helper is None,
-                      "rtl": locale.text_direction == "rtl"})
+                      "rtl": script_of(tag).rtl})
     return lines
 
 
@@ -550,13 +581,13 @@ def joined(names: list[str], tag: str) -> str:
     from babel.lists import format_list
 
     from .i18n.locales import babel_locale
-    from .i18n.translate import FSI, PDI, ListText
+    from .i18n.translate import ListText, isolate
 
     if len(names) == 1:
         return names[0]
     locale = babel_locale(tag)
-    if locale.text_direction == "rtl":
-        return ListText(format_list([f"{FSI}{n}{PDI}" for n in names], style="standard",
+    if script_of(tag).rtl:
+        return ListText(format_list([isolate(n) for n in names], style="standard",
                                     locale=locale))
     return format_list(names, style="standard", locale=locale)
 

@@ -18,6 +18,7 @@ from babel.dates import format_date, format_time, get_day_names
 from babel.numbers import format_currency
 
 from .i18n.locales import babel_locale
+from .i18n.scripts import formatting_locale, script_of
 
 #: The weekday names a spec uses, Monday first (the order of Babel's day names).
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -41,13 +42,20 @@ class Amount(str):
 class Formatter:
     """Write a spec's dates, times, weekdays and amounts for one locale and currency."""
 
-    def __init__(self, locale: str, currency: str) -> None:
-        self.locale = babel_locale(locale)
+    def __init__(self, locale: str, currency: str, *, in_us: bool = False) -> None:
+        """``in_us``: the spec's parties are in the United States, so a language without a
+        region is written as it is there (``es``: "$1,250.50", "2:45 p. m.")."""
+        self.locale = babel_locale(formatting_locale(locale, in_us=in_us))
         self.currency = currency
         self.day_names = get_day_names("wide", locale=self.locale)
+        # a language CLDR has no month names for: numbers, not English month names
+        self.numeric_dates = script_of(locale).numeric_dates
 
     def date(self, value: str) -> str:
-        return format_date(dt.date.fromisoformat(value), format="long", locale=self.locale)
+        day = dt.date.fromisoformat(value)
+        if self.numeric_dates:
+            return f"{day.month}/{day.day}/{day.year}"
+        return format_date(day, format="long", locale=self.locale)
 
     def time(self, value: str) -> str:
         return format_time(dt.time.fromisoformat(value), format="short", locale=self.locale)

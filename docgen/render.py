@@ -33,11 +33,11 @@ from lxml import etree
 from .errors import DocgenError, TemplateError
 from .i18n.locales import babel_locale
 from .ooxml import archive
-from .ooxml.direction import mark_language, set_default_language
+from .ooxml.direction import mark_language, prepare_styles
 from .ooxml.layout import MARK as FIT_MARK
 from .ooxml.layout import fit_tables, fit_words
-from .ooxml.pagination import keep_together, styles_for_layout, unbreakable
-from .i18n.translate import FSI, PDI, ListText, fill
+from .ooxml.pagination import keep_together, styles_for_layout, unbreakable, unbreakable_rtl
+from .i18n.translate import ListText, fill, isolate
 from .ooxml.sequence import insert
 from .wording import sentence
 
@@ -113,33 +113,45 @@ def _paragraphs_to_breaks(value: Any) -> Any:
 def _finalize(ctx: Any, value: Any) -> Any:
     """Write each value as a paragraph needs it: a blank line starts a new paragraph, and an
     e-mail address, a phone number or a school year never breaks across lines
-    (:func:`~docgen.ooxml.pagination.unbreakable`). Not in a right-to-left document: there the
-    no-break characters, neutral in the bidi algorithm, would split a phone number into runs
-    read in the other order."""
+    (:func:`~docgen.ooxml.pagination.unbreakable`). In a right-to-left document, a date, a
+    time and a number with its word instead (:func:`~docgen.ooxml.pagination.unbreakable_rtl`:
+    what LibreOffice honours there)."""
     value = _paragraphs_to_breaks(value)
-    if isinstance(value, str) and _MAY_BREAK.search(value) and not _translator(ctx).rtl:
+    if isinstance(value, str) and _translator(ctx).rtl and _RTL_TEXT.search(value):
+        return unbreakable_rtl(value)
+    if isinstance(value, str) and _MAY_BREAK.search(value):
         return unbreakable(value)
     return value
 
 
+#: Right-to-left letters (Hebrew, Arabic and their presentation forms), or an embedding mark.
+_RTL_TEXT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u202a-\u202c]")
 #: What a value holds if :func:`unbreakable` has anything to do in it.
 _MAY_BREAK = re.compile(r"@|\d[\d ().\-]{5,}\d")
 
 
+def _list_locale(ctx: Any) -> Any:
+    document = ctx["document"]
+    return babel_locale(document.get("formats") or document["locale"])
+
+
 @pass_context
 def _and_list(ctx: Any, items: list[Any]) -> str:
-    locale = babel_locale(ctx["document"]["locale"])
+    locale = _list_locale(ctx)
     if len(items) == 1:
         return str(items[0])  # a list of one is its item, isolated as any value is
     if _translator(ctx).rtl:
-        return ListText(format_list([f"{FSI}{i}{PDI}" for i in items], style="standard",
+        # each item kept in order on its own, the separators in the sentence's direction
+        return ListText(format_list([isolate(i) for i in items], style="standard",
                                     locale=locale))
     return format_list([str(i) for i in items], style="standard", locale=locale)
 
 
 @pass_context
 def _or_list(ctx: Any, items: list[Any]) -> str:
-    locale = babel_locale(ctx["document"]["locale"])
+    locale = _list_locale(ctx)
+    if _translator(ctx).rtl:
+        return ListText(format_list([isolate(i) for i in items], style="or", locale=locale))
     return format_list([str(i) for i in items], style="or", locale=locale)
 
 
@@ -545,7 +557,7 @@ def render(template: CompiledTemplate, context: dict[str, Any], *,
         for name, raw in template.members:
             if name == "word/styles.xml":
                 root = parse_xml(raw, template.label, name)
-                set_default_language(root, language.tag)
+                prepare_styles(root, language.tag)
                 rendered[name] = _serialise(root)
     if "docProps/core.xml" not in rendered:
         for name, raw in template.members:

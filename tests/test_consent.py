@@ -110,6 +110,7 @@ def assert_the_consent_form_matches_the_dsa(docs: dict[str, bytes]) -> None:
     # the purpose of the disclosure, exactly as the DSA's
     assert form[1 + count] == (f"{recipient} may use these records only for this purpose: "
                                f"{dsa['purpose']}.")
+    # a name that ends with a period ("Inc.") ends the sentence with it, never "Inc.."
     assert form[2 + count] == (f"☐ Yes, I allow {discloser} to share these records with "
                                f"{recipient.removesuffix('.')}.")
     assert ".." not in "\n".join(form)

@@ -223,7 +223,10 @@ def _render_notices(spec: Spec, notices: list[DocumentKind], options: BuildOptio
         tag = kind.locale or ""
         nctx = build_notice_context(spec.data, tag, translators, incomplete=bool(gaps[tag]),
                                     spec_text=own[tag].strings if tag in own else None)
-        language = Language(tag, translators[tag].rtl, _taglines(nctx["notice"], translators))
+        # a US partnership's "es" is US Spanish: tagged so (es-US), as it is formatted
+        us = nctx["document"]["formats"].endswith("_US") and "-" not in tag
+        language = Language(f"{tag}-US" if us else tag, translators[tag].rtl,
+                            _taglines(nctx["notice"], translators))
         marked = replace(kind, incomplete=tuple(_relative_to(base, str(p)) for p in gaps[tag]))
         out.append(Rendered(marked, template,
                             render(compiled, nctx, source_date=when, language=language)))

@@ -12,11 +12,11 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from babel import Locale, UnknownLocaleError
-
 from .. import output
 from ..errors import DocgenError, OutputError, Problem
+from ..context import language_names
 from ..i18n.locales import DEFAULT_LOCALE, normalise
+from ..i18n.scripts import own_name
 from ..pdf.convert import Converted, PdfRequest, PdfSettings, convert_pdfs
 from ..pdf.packet import assemble_packet
 from .documents import DOCUMENTS, BuildOptions
@@ -164,12 +164,10 @@ def _packet(result: BuildResult, folder: Path) -> tuple[FileEntry, bytes] | None
     parts = [(PACKET_PARTS[k][0], PACKET_PARTS[k][1], (folder / pdfs[k].path).read_bytes())
              for k in order]
     for entry in notices:
-        try:
-            bookmark = notice_bookmark(entry.locale or "")
-        except (ValueError, TypeError, UnknownLocaleError):
+        if not entry.locale:
             raise OutputError.at(folder / MANIFEST, f"is damaged: it names {entry.path} without "
-                                 "a language; build the folder again with --force") from None
-        parts.append((bookmark, f"Notice-{entry.locale}-",
+                                 "a language; build the folder again with --force")
+        parts.append((notice_bookmark(entry.locale), f"Notice-{entry.locale}-",
                       (folder / entry.path).read_bytes()))
     assert result.source_date is not None
     blob = assemble_packet(
@@ -198,11 +196,11 @@ def _in_spec_order(notices: list[FileEntry], data: dict[str, Any]) -> list[FileE
 
 def notice_bookmark(tag: str) -> str:
     """The packet's bookmark for the notice in ``tag``: its language named in English, then in
-    itself when that is another name.
+    itself when that is another name (a language CLDR lacks, such as hmn or prs, is named too:
+    a failure here would stop the PDF pool).
 
     >>> notice_bookmark("en"), notice_bookmark("es")
     ('Family notice: English', 'Family notice: Spanish (español)')
     """
-    locale = Locale.parse(tag, sep="-")
-    english, own = locale.get_display_name("en"), locale.get_display_name(locale)
+    english, own = language_names([tag], "en")[0], own_name(tag)
     return f"Family notice: {english}" + (f" ({own})" if own and own != english else "")

@@ -30,6 +30,8 @@ class BuildResult:
     source_date: dt.datetime | None = None
     #: notices built as drafts (--allow-incomplete): their paths, and their catalog problems
     drafts: list[tuple[str, int]] = field(default_factory=list)
+    #: notices whose text no installed font can show in the PDF: their paths, and what to do
+    font_problems: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -16,6 +16,8 @@ The batch reports through callbacks and prints nothing.
 
 from __future__ import annotations
 
+import shutil
+
 import concurrent.futures
 import glob
 import json
@@ -30,6 +32,7 @@ from .. import __version__, output
 from ..errors import DocgenError, OutputError, SpecError, TemplateError, UsageError
 from ..pdf.convert import PdfSettings, Pool
 from ..spec.schema import Spec, check_spec, read_spec
+from ..doctor import notice_font_problems
 from .documents import BuildOptions, render_documents, source_date_for
 from .manifest import MANIFEST, read_manifest
 from .outputs import pdfs_needed, up_to_date, write_outputs
@@ -81,6 +84,9 @@ def _write_one(spec: Spec, folder: Path, options: BuildOptions, result: BuildRes
         result.folder, result.written = write_outputs(spec, documents, options)
         result.drafts = [(kind.output, len(kind.incomplete)) for kind, _, _ in documents
                          if kind.incomplete]
+        if options.pdf and shutil.which("fc-list"):
+            result.font_problems = notice_font_problems(
+                [(k.output, k.locale, data) for k, _, data in documents if k.locale])
         manifest = read_manifest(folder)
     if options.pdf and manifest is not None:
         result.pdf_needed = pdfs_needed(folder, manifest)

@@ -136,6 +136,8 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
             click.echo(f"{result.folder}/{path}: DRAFT: {count} catalog problem"
                        f"{'s' if count != 1 else ''} (listed in manifest.json); the letter "
                        "says so at the top", err=True)
+        for path, detail in result.font_problems:
+            click.echo(f"{result.folder}/{path}: warning: {detail}", err=True)
 
     def report(result: BuildResult) -> None:
         if interactive:
@@ -338,31 +340,54 @@ def escaped(data: bytes) -> bytes:
 
 @click.command()
 @click.argument("specs", nargs=-1, metavar="[SPEC...]")
-def doctor(specs: tuple[str, ...]) -> int:
+@click.option("--locales", "catalogs", type=click.Path(file_okay=False, exists=True),
+              help="Folder of translation catalogs the notices are written from "
+                   "[default: docgen's own locales/].")
+def doctor(specs: tuple[str, ...], catalogs: str | None) -> int:
     """Report the PDF converter, its version, and which scripts have an installed font.
 
-    With specs, check only the scripts their family-notice languages need. Exit 1 when
-    something is missing.
+    With specs, check the font of each family-notice language, and that installed fonts
+    have every character of each notice. Exit 1 when something is missing.
 
     \b
     Example:
       docgen doctor
       docgen doctor samples/*.json
+      docgen doctor my-spec.json --locales my-locales
     """
     from ..doctor import checks as doctor_checks
 
     locales: list[str] | None = None
+    texts: dict[str, str] = {}
     if specs:
         from ..build.run import spec_files_from
-        from ..spec.schema import load_spec
 
         locales = []
         for file in spec_files_from(list(specs)):
-            data = load_spec(file).data
-            locales.extend((data.get("family_notices") or {}).get("languages", []))
-    results = doctor_checks(locales)
+            for tag, text in _notice_texts(file, resources_from(None, catalogs)).items():
+                locales.append(tag)
+                texts[tag] = texts.get(tag, "") + text
+    results = doctor_checks(locales, texts)
     for check in results:
         click.echo(f"{'ok     ' if check.ok else 'MISSING'}  {check.name}: {check.detail}")
     if not all(c.ok for c in results):
         return 1
     return 0
+
+
+def _notice_texts(file: str, resources: Resources) -> dict[str, str]:
+    """Return the text of each family notice the spec ``file`` calls for, by language."""
+    import tempfile
+
+    from ..build.documents import BuildOptions, notice_kinds, render_documents
+    from ..doctor import docx_text
+    from ..spec.schema import load_spec
+
+    spec = load_spec(file, resources)
+    with tempfile.TemporaryDirectory() as folder:
+        options = BuildOptions(Path(folder), resources=resources, allow_incomplete=True)
+        if not notice_kinds(spec, options):
+            return {}
+        return {kind.locale: docx_text(data) for kind, _, data in
+                render_documents(spec, options) if kind.locale}
+

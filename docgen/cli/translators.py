@@ -114,7 +114,7 @@ def i18n_init(locale: str, directory: str | None, spec_file: str | None,
       docgen i18n init fr
       docgen i18n init es --spec samples/lincoln-elementary-bright-futures.json
     """
-    from ..i18n.update import init_catalog
+    from ..i18n.update import init_catalog, init_warnings
 
     if spec_file:
         from ..i18n.spectext import init_spec_catalog
@@ -124,6 +124,8 @@ def i18n_init(locale: str, directory: str | None, spec_file: str | None,
         click.echo(f"wrote {path}; translate it, then run docgen i18n check --spec {spec_file}")
         return
     path = init_catalog(locale, _catalog_folder(directory, writes=True))
+    for warning in init_warnings(locale):
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"wrote {path}; translate it, then run docgen i18n check")
 
 

@@ -102,9 +102,12 @@ def locale_problem(tag: str, base: Path | None = None) -> str | None:
     None if it can."""
     from babel import Locale, UnknownLocaleError
 
+    from .scripts import FALLBACKS
+
     supported = supported_locales(base)
     try:
-        Locale.parse(tag, sep="-")
+        if tag.replace("_", "-").split("-")[0].lower() not in FALLBACKS:
+            Locale.parse(tag, sep="-")
     except (UnknownLocaleError, ValueError):
         close = difflib.get_close_matches(tag, supported, n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -121,7 +124,16 @@ def locale_problem(tag: str, base: Path | None = None) -> str | None:
 
 
 def babel_locale(tag: str) -> Locale:
-    """Return the Babel locale for the BCP 47 ``tag``."""
-    from babel import Locale
+    """Return the Babel locale for the BCP 47 ``tag`` (or Babel's ``es_US``); for a language
+    CLDR lacks, or has only partial data for, the fallback of :mod:`docgen.i18n.scripts`."""
+    from babel import Locale, UnknownLocaleError
 
-    return Locale.parse(tag, sep="-")
+    from .scripts import script_of
+
+    try:
+        locale = Locale.parse(tag.replace("_", "-"), sep="-")
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(script_of(tag).formats)
+    if script_of(str(locale)).fallback:
+        return Locale.parse(script_of(str(locale)).formats)
+    return locale

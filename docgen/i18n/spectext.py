@@ -196,8 +196,17 @@ def write_spec_template(data: dict[str, Any], path: Path) -> Path:
 def _new_catalog(tag: str, spec_id: str) -> Catalog:
     from .update import conventional_plurals
 
-    locale = Locale.parse(tag, sep="-")
-    catalog = Catalog(locale=locale, domain=DOMAIN, project="docgen", version=__version__,
+    from babel import UnknownLocaleError
+
+    from .locales import catalog_dir_name
+
+    locale: Locale | None = None
+    try:
+        locale = Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError):
+        pass  # a language CLDR lacks (hmn, prs, mh, chk), as docgen's own catalogs allow
+    catalog = Catalog(locale=locale or catalog_dir_name(tag), domain=DOMAIN, project="docgen",
+                      version=__version__,
                       charset="utf-8", fuzzy=False, msgid_bugs_address="", last_translator="",
                       language_team="", header_comment=_HEADER.format(id=spec_id))
     set_plurals(catalog, *conventional_plurals(tag, locale))

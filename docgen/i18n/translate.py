@@ -10,11 +10,11 @@ from __future__ import annotations
 import functools
 import io
 import string
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.support import Translations
@@ -22,9 +22,7 @@ from babel.support import Translations
 from .catalogs import FALLBACK_PLURALS, catalog_mtime, message_strings, open_catalog
 from .locales import DOMAIN, catalog_path
 from .plurals import PluralRule, expected_rule, parse_plural_forms
-
-FSI, RLI, PDI = "\u2068", "\u2067", "\u2069"  # first-strong / right-to-left isolate … pop
-
+from .scripts import script_of
 
 
 def placeholders(text: str) -> list[str]:
@@ -104,21 +102,49 @@ def fill(text: str, values: dict[str, Any]) -> str:
 
 
 class ListText(str):
-    """A list already written out ("A, B and C"); in right-to-left text it is isolated as RTL
-    with each item isolated on its own, so Latin items keep their order among Arabic words."""
+    """A list already written out ("A, B and C"), its items already :func:`isolate`d: in
+    right-to-left text it is left as it is, its separators (the Arabic comma, "و") in the
+    sentence's own direction."""
+
+
+#: Directional embeddings: left-to-right, right-to-left, pop.
+LRE, RLE, PDF = "\u202a", "\u202b", "\u202c"
+
+
+def _strong(c: str) -> str | None:
+    kind = unicodedata.bidirectional(c)
+    return "L" if kind == "L" else "R" if kind in ("R", "AL") else None
 
 
 def isolate(value: Any) -> str:
-    """Wrap ``value`` in Unicode isolates for right-to-left text (DOMAIN.md §4.2)."""
+    """Write ``value`` for right-to-left text so that it reads in order and keeps together
+    (DOMAIN.md §4.2), as LibreOffice lays it out.
+
+    LibreOffice 7.4 lays out the Unicode isolates (FSI … PDI) badly: a line breaks inside the
+    word beside one, and the space beside one is lost ("الاثنينوالثلاثاء", "أغسطس2026"). So:
+
+    * a value in the right-to-left script with no left-to-right letter (a date, a time, a
+      weekday, a language name) needs no mark: the bidi algorithm orders its digits;
+    * a value with left-to-right letters, or with none at all (a name, an e-mail address, a
+      phone number, a school year), is embedded left to right (LRE … PDF), so that "(510)
+      555-0100" keeps its order;
+    * a value that starts right to left but holds Latin letters is embedded right to left.
+
+    What must not break across lines is made so when the page is written
+    (:func:`docgen.ooxml.pagination.unbreakable_rtl`).
+    """
+    text = str(value)
     if isinstance(value, ListText):
-        return f"{RLI}{value}{PDI}"
-    return f"{FSI}{value}{PDI}"
+        return text
+    strong = [k for k in map(_strong, text) if k]
+    if strong and strong[0] == "R":
+        return f"{RLE}{text}{PDF}" if "L" in strong else text
+    return f"{LRE}{text}{PDF}"
 
 
 def text_direction(tag: str) -> str:
-    """Return "rtl" or "ltr" for the BCP 47 ``tag``."""
-    direction: str = Locale.parse(tag, sep="-").text_direction
-    return direction
+    """Return "rtl" or "ltr" for the BCP 47 ``tag``, from its script (CLDR likely subtags)."""
+    return script_of(tag).direction
 
 
 def control_characters(text: str) -> list[str]:

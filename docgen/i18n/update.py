@@ -14,38 +14,69 @@ from babel.messages.plurals import get_plural
 
 from .. import __version__, output
 from ..errors import CatalogError, Problem
-from .catalogs import (DOMAIN, available_locales, catalog_path, open_catalog, read_catalog,
-                       set_plurals, write_catalog)
+from .catalogs import (DOMAIN, available_locales, catalog_dir_name, catalog_path, open_catalog,
+                       read_catalog, set_plurals, write_catalog)
 from .extract import write_template
 from .locales import normalise
 from .plurals import expected_rule
+from .scripts import FALLBACKS, script_of
 
 
-def conventional_plurals(tag: str, locale: Locale) -> tuple[int, str]:
+def conventional_plurals(tag: str, locale: Locale | None) -> tuple[int, str]:
     """Return the plural count and rule a new catalog of ``tag`` starts with: docgen's table
-    (``plurals.expected_rule``), else, for a language it does not list, Babel's CLDR rule."""
+    (``plurals.expected_rule``), else, for a language it does not list, Babel's CLDR rule
+    (gettext's default where CLDR has none)."""
     rule = expected_rule(tag)
     if rule is not None:
         return rule.count, rule.expr
+    if locale is None:
+        return 2, "(n != 1)"
     babel_rule = get_plural(locale)
     return babel_rule.num_plurals, babel_rule.plural_expr
 
 
+def init_warnings(tag: str) -> list[str]:
+    """Return what a translator starting ``tag`` should know about its dates and numbers: a
+    language CLDR lacks, or has only partial data for, is written with a fallback."""
+    facts = script_of(tag)
+    if not facts.fallback:
+        return []
+    how = ("as numbers, US style (8/28/2026, 2:45 PM, $1,250.50)" if facts.numeric_dates
+           else f"as {facts.formats.replace('_', '-')} writes them")
+    known = "has only partial data for" if _babel_knows(tag) else "has no data for"
+    return [f"{tag}: CLDR (Babel's language data) {known} this language, so dates and "
+            f"numbers in its notices are written {how}"
+            + ("; weekday names are English" if facts.numeric_dates else "")
+            + ". Ask a translator to check a notice before it is sent"]
+
+
+def _babel_knows(tag: str) -> bool:
+    try:
+        Locale.parse(tag, sep="-")
+        return True
+    except (UnknownLocaleError, ValueError):
+        return False
+
+
 def init_catalog(tag: str, base: Path) -> Path:
     """Start the catalog of ``tag`` in ``base`` from the templates; raise if it exists or the
-    language is unknown."""
+    language is unknown. A language CLDR lacks (``hmn``, ``prs``, ``mh``, ``chk``) is started
+    too: its dates and numbers fall back as :mod:`docgen.i18n.scripts` documents."""
     tag = normalise(tag)
+    locale: Locale | None = None
     try:
         locale = Locale.parse(tag, sep="-")
     except (UnknownLocaleError, ValueError):
-        raise CatalogError(f"{tag!r} is not a language Babel knows; use a BCP 47 tag such as "
-                           "'fr' or 'pt-BR'") from None
+        if tag.split("-")[0] not in FALLBACKS:
+            raise CatalogError(f"{tag!r} is not a language Babel knows; use a BCP 47 tag "
+                               f"such as 'fr' or 'pt-BR' (docgen also knows "
+                               f"{', '.join(sorted(FALLBACKS))})") from None
     path = catalog_path(tag, base)
     if path.exists():
         raise CatalogError.at(path, "already exists; run docgen i18n update instead")
     pot = read_catalog(write_template(base))
-    catalog = Catalog(locale=locale, domain=DOMAIN, project="docgen", version=__version__,
-                      charset="utf-8", fuzzy=False)
+    catalog = Catalog(locale=locale or catalog_dir_name(tag), domain=DOMAIN, project="docgen",
+                      version=__version__, charset="utf-8", fuzzy=False)
     set_plurals(catalog, *conventional_plurals(tag, locale))
     for message in pot:
         if message.id:

@@ -1,16 +1,23 @@
 """Mark rendered DOCX text with its language and direction, so Word, LibreOffice and PDFs get it.
 
-For each paragraph: ``w:lang`` on every run (``w:val`` for Latin script, ``w:eastAsia`` for
-Chinese, ``w:bidi`` for Arabic), and for right-to-left languages ``w:bidi`` on the paragraph,
-``w:rtl`` on its runs and ``w:bidi`` on the section. Alignment is left alone: in a ``w:bidi``
-paragraph ``left``/``start`` already means the right margin (DOMAIN.md §4.1). Elements go where
-the schema puts them (:mod:`docgen.ooxml.sequence`), because Word is strict about order.
+For each paragraph: ``w:lang`` on every run, in the slot its script is read from
+(:mod:`docgen.i18n.scripts`, from CLDR's likely subtags: ``w:val`` for Latin or Cyrillic,
+``w:eastAsia`` for Han and Hangul, ``w:bidi`` for complex scripts such as Arabic, Hebrew,
+Bengali, Myanmar or Ethiopic), and for right-to-left languages ``w:bidi`` on the paragraph,
+``w:rtl`` on its runs and ``w:bidi`` on the section. In a complex-script document no run is
+letter-spaced (``w:spacing`` in ``w:rPr``, as a Title style has): LibreOffice would disjoin
+Arabic letters and write U+0002 between them in the PDF's text. The styles name the script's
+font (Noto Nastaliq Urdu for Urdu, the Korean or Traditional face of Noto CJK). Alignment is
+left alone: in a ``w:bidi`` paragraph ``left``/``start`` already means the right margin
+(DOMAIN.md §4.1). Elements go where the schema puts them (:mod:`docgen.ooxml.sequence`),
+because Word is strict about order.
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
+from ..i18n.scripts import script_of
 from .sequence import get_or_add
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -20,17 +27,16 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-#: BCP 47 tag → (w:lang attribute, value) for the scripts docgen writes.
-_LANG_ATTR = {"ar": ("bidi", "ar-SA"), "zh": ("eastAsia", "zh-CN")}
-
-
 def lang_attributes(tag: str) -> dict[str, str]:
-    """Return the ``w:lang`` attributes for text in the BCP 47 ``tag``."""
-    language = tag.split("-")[0].lower()
-    if language in _LANG_ATTR:
-        attr, value = _LANG_ATTR[language]
-        return {"val": "en-US", attr: value}
-    return {"val": tag}
+    """Return the ``w:lang`` attributes for text in the BCP 47 ``tag``.
+
+    >>> lang_attributes("ko"), lang_attributes("ur"), lang_attributes("es")
+    ({'val': 'en-US', 'eastAsia': 'ko-KR'}, {'val': 'en-US', 'bidi': 'ur-PK'}, {'val': 'es'})
+    """
+    script = script_of(tag)
+    if script.slot == "val":
+        return {"val": tag}
+    return {"val": "en-US", script.slot: script.word_tag}
 
 
 def mark_paragraph(p: etree._Element, tag: str, rtl: bool) -> None:
@@ -39,13 +45,21 @@ def mark_paragraph(p: etree._Element, tag: str, rtl: bool) -> None:
     if rtl:
         get_or_add(ppr, "w:bidi")
     attributes = lang_attributes(tag)
+    spaced = script_of(tag).complex
     for run in p.iter(_w("r")):
         rpr = get_or_add(run, "w:rPr")
+        if spaced:
+            for spacing in rpr.findall(_w("spacing")):
+                rpr.remove(spacing)
         if rtl:
             get_or_add(rpr, "w:rtl")
         lang = get_or_add(rpr, "w:lang")
         for key, value in attributes.items():
             lang.set(_w(key), value)
+
+
+#: The characters that keep a value on one line, left out when paragraphs are compared.
+_LAYOUT = str.maketrans({"\u2011": "-", "\u00a0": " ", "\u2060": None})
 
 
 def mark_language(root: etree._Element, tag: str, rtl: bool,
@@ -55,9 +69,9 @@ def mark_language(root: etree._Element, tag: str, rtl: bool,
     A paragraph whose text is a key of ``by_text`` gets that language instead: the lines of the
     tagline block, each written in its own language.
     """
-    by_text = by_text or {}
+    by_text = {k.translate(_LAYOUT): v for k, v in (by_text or {}).items()}
     for p in root.iter(_w("p")):
-        text = "".join(t.text or "" for t in p.iter(_w("t")))
+        text = "".join(t.text or "" for t in p.iter(_w("t"))).translate(_LAYOUT)
         p_tag, p_rtl = by_text.get(text, (tag, rtl))
         mark_paragraph(p, p_tag, p_rtl)
     if rtl:
@@ -66,14 +80,35 @@ def mark_language(root: etree._Element, tag: str, rtl: bool,
 
 
 def document_tag(tag: str) -> str:
-    """Return the language-region tag Word and LibreOffice expect for a document in ``tag``."""
-    return {"ar": "ar-SA", "zh": "zh-CN"}.get(tag.split("-")[0].lower(), tag)
+    """Return the language-region tag Word and LibreOffice expect for a document in ``tag``
+    (``ko`` → ``ko-KR``, ``zh-Hant`` → ``zh-TW``), from CLDR's likely subtags."""
+    return script_of(tag).word_tag
 
 
-def set_default_language(styles: etree._Element, tag: str) -> None:
-    """Set the default language in styles.xml (docDefaults) to ``tag``."""
+_SLOT_FONTS = {"eastAsia": ("eastAsia",), "bidi": ("cs",), "val": ("ascii", "hAnsi")}
+
+
+def prepare_styles(styles: etree._Element, tag: str) -> None:
+    """Make styles.xml right for a document in ``tag``: its default language, in the slot its
+    script is read from; the script's font in every style that names fonts; and, for a
+    complex script, no letter spacing in any style."""
+    script = script_of(tag)
     rpr = styles.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
-    if rpr is None:
-        return
-    lang = get_or_add(rpr, "w:lang")
-    lang.set(_w("val"), document_tag(tag))
+    if rpr is not None:
+        lang = get_or_add(rpr, "w:lang")
+        lang.set(_w("val"), script.word_tag)
+        if script.slot != "val":
+            lang.set(_w(script.slot), script.word_tag)
+    face = script.face
+    latin = script.script in ("Latn", "Cyrl", "Grek")
+    for fonts in styles.iter(_w("rFonts")):
+        if face is not None and not latin:
+            for attr in _SLOT_FONTS[script.slot]:
+                fonts.set(_w(attr), face.family)
+                if _w(f"{attr}Theme") in fonts.attrib:
+                    del fonts.attrib[_w(f"{attr}Theme")]
+    if script.complex:
+        for spacing in styles.iter(_w("spacing")):
+            parent = spacing.getparent()
+            if parent is not None and parent.tag == _w("rPr"):
+                parent.remove(spacing)

@@ -69,6 +69,39 @@ def unbreakable(text: str) -> str:
     return _PHONE.sub(_phone, text)
 
 
+#: A number and the right-to-left word that follows it ("28 أغسطس", "6:00 م"), or a word and
+#: the year after it ("أغسطس 2026").
+_RTL_NUMBER = re.compile(r"(?<=\d) (?=[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc])"
+                         r"|(?<=[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]) (?=\d{4}\b)")
+#: A value embedded left to right (LRE … PDF) by :func:`docgen.i18n.translate.isolate`.
+_EMBEDDED = re.compile("\u202a([^\u202a-\u202c]*)\u202c")
+
+
+def _embedded(match: re.Match[str]) -> str:
+    text = match.group(1)
+    if any(c.isalpha() for c in text):
+        return match.group(0)
+    return "\u202a" + text.replace("-", NB_HYPHEN) + "\u202c"
+
+
+def unbreakable_rtl(text: str) -> str:
+    """Return the right-to-left ``text`` with its dates, times and numbers unbreakable, as
+    LibreOffice honours it there.
+
+    :func:`unbreakable`'s no-break spaces inside a phone number embedded left to right make
+    LibreOffice 7.4 break the line inside its digits, so here: a number and the word that
+    follows it ("28 أغسطس", "6:00 م") and a month and its year ("أغسطس 2026") are joined by
+    no-break spaces, and the hyphens of an embedded value without letters (a phone number, a
+    school year) are non-breaking.
+
+    >>> unbreakable_rtl("حتى 28 أغسطس 2026، من 6:00 م")
+    'حتى 28\xa0أغسطس\xa02026، من 6:00\xa0م'
+    """
+    if "\u202a" in text:
+        text = _EMBEDDED.sub(_embedded, text)
+    return _RTL_NUMBER.sub(NBSP, text)
+
+
 def styles_for_layout(styles: etree._Element) -> tuple[frozenset[str], int]:
     """Return the ids of the paragraph styles that are headings (an outline level, or Word's
     names "heading N", "Title", "Subtitle", or based on one), and the body text's size."""

@@ -1,0 +1,244 @@
+"""What a language needs on the page, derived from CLDR's likely subtags (Babel's data): its
+script, its direction, the ``w:lang`` slot Word and LibreOffice read its text from, the tag
+they expect, its fonts and the Debian package that has them.
+
+``fa``, ``ur``, ``he``, ``ps``, ``ckb`` are right-to-left because CLDR gives them the Arabic or
+Hebrew script, not because a list names them; ``ko`` is ``ko-KR`` (Hangul), ``zh-Hant`` is
+``zh-TW``, ``bn`` is ``bn-BD`` (Bengali, a complex script).
+
+**Languages Babel lacks.** Some languages US districts need have no CLDR locale data:
+Hmong (``hmn``), Dari (``prs``), Marshallese (``mh``), Chuukese (``chk``). CLDR's root data
+would write their dates as "2026 M08 28" and weekdays as "Mon". docgen writes them with a
+fallback locale instead (:data:`FALLBACKS`): Dari as Afghan Persian (``fa-AF``, the same
+script, calendar words and digits), and the others, written in the Latin script by
+communities in the United States, as US English numbers and numeric dates ("8/28/2026",
+"2:45 PM", "$1,250.50", weekdays in English; see :attr:`Script.numeric_dates`). A locale
+whose CLDR data is only partial (its month names are root's "M01"…, as ``ht`` Haitian
+Creole's are) is treated the same way, and ``docgen i18n init`` warns about it
+(:func:`partial_data`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+#: Scripts written right to left (ISO 15924).
+RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand",
+                         "Samr"})
+#: Scripts Word and LibreOffice read from the East Asian slot (``w:eastAsia``).
+EAST_ASIAN_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Kore", "Hang", "Hira",
+                                "Kana", "Bopo"})
+#: Scripts Word and LibreOffice read from the complex-script slot (``w:bidi``, ``w:cs``):
+#: right-to-left scripts, and those whose letters combine into clusters. LibreOffice counts
+#: Ethiopic among them: an Amharic run tagged only ``w:val="am"`` came out of the PDF as
+#: the template's default complex-script language.
+COMPLEX_SCRIPTS = RTL_SCRIPTS | frozenset({
+    "Beng", "Deva", "Gujr", "Guru", "Knda", "Mlym", "Orya", "Sinh", "Taml", "Telu", "Thai",
+    "Laoo", "Khmr", "Mymr", "Tibt", "Ethi"})
+
+#: Languages CLDR has no locale data for: (script, the locale docgen formats them with).
+FALLBACKS: dict[str, tuple[str, str]] = {
+    "prs": ("Arab", "fa_AF"),  # Dari: Afghan Persian
+    "hmn": ("Latn", "en_US"),  # Hmong (RPA), as written in the United States
+    "mh": ("Latn", "en_US"),   # Marshallese
+    "chk": ("Latn", "en_US"),  # Chuukese
+}
+#: The name of each fallback language in itself (CLDR has none).
+OWN_NAMES = {"prs": "دری", "hmn": "Hmoob", "mh": "Kajin M̧ajeļ", "chk": "Chuukese"}
+#: Their names where CLDR's English has none.
+ENGLISH_NAMES = {"prs": "Dari"}
+#: The region of a fallback language, for its ``w:lang`` tag.
+_FALLBACK_REGIONS = {"prs": "AF", "hmn": "US", "mh": "MH", "chk": "FM"}
+
+
+@dataclass(frozen=True)
+class Face:
+    """The fonts a script is set in, and the Debian package that installs them."""
+
+    family: str
+    package: str
+    #: fontconfig's name of the script's language, to find the fonts that cover it
+    fc_lang: str
+
+
+#: The font docgen sets each script in (``w:rFonts``); scripts not listed keep the template's.
+FACES: dict[str, Face] = {
+    "Latn": Face("Noto Sans", "fonts-noto-core", "en"),
+    "Cyrl": Face("Noto Sans", "fonts-noto-core", "ru"),
+    "Grek": Face("Noto Sans", "fonts-noto-core", "el"),
+    "Arab": Face("Noto Naskh Arabic", "fonts-noto-core", "ar"),
+    "Hebr": Face("Noto Sans Hebrew", "fonts-noto-core", "he"),
+    "Beng": Face("Noto Sans Bengali", "fonts-noto-core", "bn"),
+    "Deva": Face("Noto Sans Devanagari", "fonts-noto-core", "hi"),
+    "Mymr": Face("Noto Sans Myanmar", "fonts-noto-core", "my"),
+    "Ethi": Face("Noto Sans Ethiopic", "fonts-noto-core", "am"),
+    "Khmr": Face("Noto Sans Khmer", "fonts-noto-core", "km"),
+    "Laoo": Face("Noto Sans Lao", "fonts-noto-core", "lo"),
+    "Thai": Face("Noto Sans Thai", "fonts-noto-core", "th"),
+    "Hans": Face("Noto Sans CJK SC", "fonts-noto-cjk", "zh-cn"),
+    "Hant": Face("Noto Sans CJK TC", "fonts-noto-cjk", "zh-tw"),
+    "Kore": Face("Noto Sans CJK KR", "fonts-noto-cjk", "ko"),
+    "Jpan": Face("Noto Sans CJK JP", "fonts-noto-cjk", "ja"),
+}
+#: A language set in another face than its script's usual one: Urdu is written in Nastaliq.
+LANGUAGE_FACES = {"ur": Face("Noto Nastaliq Urdu", "fonts-noto-core", "ur")}
+
+
+@dataclass(frozen=True)
+class Script:
+    """What the page needs for one language tag."""
+
+    tag: str
+    language: str
+    script: str
+    region: str | None
+    #: "rtl" or "ltr"
+    direction: str
+    #: the locale dates, times and numbers are written with (Babel's name)
+    formats: str
+    #: True when CLDR has no data, or only partial data, for the language itself
+    fallback: bool
+
+    @property
+    def rtl(self) -> bool:
+        return self.direction == "rtl"
+
+    @property
+    def slot(self) -> str:
+        """The ``w:lang`` attribute Word and LibreOffice read text in this script from."""
+        if self.script in EAST_ASIAN_SCRIPTS:
+            return "eastAsia"
+        if self.script in COMPLEX_SCRIPTS:
+            return "bidi"
+        return "val"
+
+    @property
+    def complex(self) -> bool:
+        """Whether letters join or combine (no letter spacing: it disjoins them)."""
+        return self.script in COMPLEX_SCRIPTS
+
+    @property
+    def word_tag(self) -> str:
+        """The tag Word and LibreOffice expect (language and region: ``ko-KR``, ``zh-TW``)."""
+        return "-".join(p for p in (self.language, self.region) if p)
+
+    @property
+    def numeric_dates(self) -> bool:
+        """Whether dates are written as numbers ("8/28/2026"): the language has no month
+        names in CLDR, and US English ones would put English inside the letter."""
+        return self.fallback and self.formats == FALLBACK_FORMATS
+
+    @property
+    def face(self) -> Face | None:
+        return LANGUAGE_FACES.get(self.language) or FACES.get(self.script)
+
+
+def _pieces(tag: str) -> tuple[str, str | None, str | None]:
+    parts = tag.replace("_", "-").split("-")
+    language = parts[0].lower()
+    script = next((p.title() for p in parts[1:] if len(p) == 4 and p.isalpha()), None)
+    region = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()
+                   or len(p) == 3 and p.isdigit()), None)
+    return language, script, region
+
+
+@functools.lru_cache(maxsize=256)
+def script_of(tag: str) -> Script:
+    """Return what the BCP 47 ``tag`` needs on the page, from CLDR's likely subtags.
+
+    >>> [script_of(t).word_tag for t in ("ko", "zh-Hant", "zh-Hans", "fa", "bn", "prs")]
+    ['ko-KR', 'zh-TW', 'zh-CN', 'fa-IR', 'bn-BD', 'prs-AF']
+    >>> [script_of(t).direction for t in ("ur", "he", "ps", "ckb", "prs", "ko")]
+    ['rtl', 'rtl', 'rtl', 'rtl', 'rtl', 'ltr']
+    """
+    from babel.core import get_global
+
+    language, script, region = _pieces(tag)
+    likely: Any = get_global("likely_subtags")
+    if language in FALLBACKS:
+        fb_script, formats = FALLBACKS[language]
+        script = script or fb_script
+        region = region or _FALLBACK_REGIONS[language]
+        return Script(tag, language, script, region,
+                      "rtl" if script in RTL_SCRIPTS else "ltr", formats, True)
+    full = None
+    for key in ("_".join(p for p in (language, script, region) if p),
+                "_".join(p for p in (language, script) if p),
+                "_".join(p for p in (language, region) if p), language):
+        full = likely.get(key)
+        if full:
+            break
+    if full:
+        _, l_script, l_region = _pieces(full)
+        script = script or l_script
+        region = region or l_region
+    known = _babel_name(tag)
+    partial = known is None or partial_data(known)
+    written = script or "Latn"
+    return Script(tag, language, written, region, "rtl" if written in RTL_SCRIPTS else "ltr",
+                  FALLBACK_FORMATS if known is None or partial else known, partial)
+
+
+#: The locale a language with no (or partial) CLDR data is formatted with: US English, with
+#: numeric dates (:attr:`Script.numeric_dates`).
+FALLBACK_FORMATS = "en_US"
+
+
+def _babel_name(tag: str) -> str | None:
+    """Return Babel's name of ``tag`` (``zh-Hans`` → ``zh_Hans``), or None if it lacks it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(tag.replace("_", "-"), sep="-"))
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def partial_data(locale: str) -> bool:
+    """Whether Babel's CLDR data for ``locale`` is only partial: its month or weekday names
+    are root's placeholders ("M08", "Mon"), so its dates would read "2026 M08 28"."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        loc = Locale.parse(locale)
+        root = Locale.parse("root")
+    except (UnknownLocaleError, ValueError):
+        return True
+    return (dict(loc.months["format"]["wide"]) == dict(root.months["format"]["wide"])
+            or dict(loc.days["format"]["wide"]) == dict(root.days["format"]["wide"]))
+
+
+def formatting_locale(tag: str, *, in_us: bool = False) -> str:
+    """Return the Babel locale dates, times and amounts in ``tag`` are written with.
+
+    ``in_us``: the spec's parties are in the United States; a tag without a region then gets
+    the US variant where CLDR has one (``es`` → ``es_US``: "$1,250.50", "2:45 p. m."), unless
+    the tag names another region (``es-MX``).
+    """
+    from babel import Locale, UnknownLocaleError
+
+    facts = script_of(tag)
+    _, script, region = _pieces(tag)
+    if in_us and region is None and not facts.fallback:
+        candidate = f"{facts.language}_US"
+        try:
+            Locale.parse(candidate)
+            return candidate
+        except (UnknownLocaleError, ValueError):
+            pass
+    return facts.formats
+
+
+def own_name(tag: str) -> str:
+    """Return the language of ``tag`` named in itself ("Español", "العربية", "Hmoob")."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(tag.replace("_", "-"), sep="-")
+    except (UnknownLocaleError, ValueError):
+        return OWN_NAMES.get(_pieces(tag)[0], tag)
+    return str(locale.get_display_name(locale) or tag)

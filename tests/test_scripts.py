@@ -1,0 +1,225 @@
+"""Any language a district needs (issue 12, §3 and §4): direction, language tags and fonts from
+CLDR's likely subtags, right-to-left values as LibreOffice lays them out, languages CLDR lacks,
+US formats for US districts, and fonts checked before a PDF is made. The PDFs themselves:
+tests/test_scripts_pdf.py."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, translate_beside
+from docgen.build.run import BuildOptions, build_one, render_documents
+from docgen.cli import cli
+from docgen.context import build_context
+from docgen.i18n.scripts import script_of
+from docgen.resources import Resources
+from docgen.spec.schema import load_spec
+from docxtext import plain_text
+from script_catalogs import make_catalog, spec_in
+
+LINCOLN = ROOT / "samples/lincoln-elementary-bright-futures.json"
+TEST_TAGS = ["fa", "ur", "he", "ko", "zh-Hant", "am", "my", "bn", "prs", "hmn"]
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
+
+
+@pytest.fixture(scope="module")
+def test_notices(tmp_path_factory) -> dict[str, bytes]:
+    """The Lincoln notice in every test language, from catalogs made with docgen i18n init."""
+    folder = tmp_path_factory.mktemp("scripts")
+    base = folder / "locales"
+    for tag in TEST_TAGS:
+        make_catalog(tag, base)
+    spec_file = spec_in(TEST_TAGS, folder)
+    translate_beside(Path(spec_file), tmp_path_factory)  # the catalogs of the spec's own text
+    spec = load_spec(spec_file, Resources.shipped().using(locales=base))
+    documents = render_documents(spec, BuildOptions(
+        folder / "out", resources=Resources.shipped().using(locales=base)))
+    return {k.locale: data for k, _, data in documents if k.locale}
+
+
+def part(docx: bytes, name: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        return package.read(name).decode()
+
+
+def test_direction_and_language_tags_come_from_cldr_likely_subtags() -> None:
+    assert [script_of(t).direction for t in ("fa", "ur", "he", "ps", "prs", "ckb")] == \
+        ["rtl"] * 6
+    assert [script_of(t).direction for t in ("ko", "zh-Hant", "bn", "my", "am", "ru")] == \
+        ["ltr"] * 6
+    assert {t: (script_of(t).slot, script_of(t).word_tag) for t in
+            ("ko", "zh-Hant", "zh-Hans", "fa", "ur", "bn", "my", "am", "es")} == {
+        "ko": ("eastAsia", "ko-KR"), "zh-Hant": ("eastAsia", "zh-TW"),
+        "zh-Hans": ("eastAsia", "zh-CN"), "fa": ("bidi", "fa-IR"), "ur": ("bidi", "ur-PK"),
+        "bn": ("bidi", "bn-BD"), "my": ("bidi", "my-MM"), "am": ("bidi", "am-ET"),
+        "es": ("val", "es-ES")}
+
+
+def test_each_test_language_is_tagged_and_set_in_its_own_script(test_notices) -> None:
+    expected = {"ko": ('w:eastAsia="ko-KR"', "Noto Sans CJK KR"),
+                "zh-Hant": ('w:eastAsia="zh-TW"', "Noto Sans CJK TC"),
+                "fa": ('w:bidi="fa-IR"', "Noto Naskh Arabic"),
+                "ur": ('w:bidi="ur-PK"', "Noto Nastaliq Urdu"),
+                "he": ('w:bidi="he-IL"', "Noto Sans Hebrew"),
+                "bn": ('w:bidi="bn-BD"', "Noto Sans Bengali"),
+                "my": ('w:bidi="my-MM"', "Noto Sans Myanmar"),
+                "am": ('w:bidi="am-ET"', "Noto Sans Ethiopic")}
+    for tag, (lang, font) in expected.items():
+        xml, styles = part(test_notices[tag], "word/document.xml"), part(
+            test_notices[tag], "word/styles.xml")
+        assert lang in xml, tag
+        assert f'"{font}"' in styles, tag
+        title = re.search(r"<w:p>(?:(?!</w:p>).)*Title(?:(?!</w:p>).)*</w:p>", xml).group(0)
+        assert lang in title, tag
+    # Korean was tagged as Chinese (w:eastAsia="zh-CN"): LibreOffice then broke Latin words
+    assert 'w:eastAsia="zh-CN"' not in part(test_notices["ko"], "word/document.xml")
+    assert 'w:eastAsia="zh-CN"' not in part(test_notices["zh-Hant"], "word/document.xml")
+
+
+def test_right_to_left_languages_are_right_to_left(test_notices) -> None:
+    for tag in ("fa", "ur", "he", "prs"):
+        xml = part(test_notices[tag], "word/document.xml")
+        body = [p for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S)
+                if "Other languages" not in p and re.search("[\u0590-\u06ff]", p)]
+        assert body and all("<w:bidi/>" in p and "<w:rtl/>" in p for p in body), tag
+        assert re.search(r"<w:sectPr[^>]*>.*<w:bidi/>.*</w:sectPr>", xml, re.S), tag
+    assert "<w:bidi/>" not in part(test_notices["ko"], "word/document.xml").split(
+        "Other languages")[0]
+
+
+def test_complex_script_documents_have_no_letter_spacing(test_notices) -> None:
+    """The Title and Subtitle styles' letter spacing disjoins Arabic letters in LibreOffice
+    (and wrote U+0002 between them in the PDF's text): none in a complex-script document, the
+    template untouched."""
+    spaced = re.compile(r"<w:rPr>(?:(?!</w:rPr>).)*<w:spacing w:val=", re.S)
+    shipped = {k.locale: data for k, _, data in render_documents(
+        load_spec(LINCOLN), BuildOptions(ROOT / "out-unused")) if k.locale}
+    for tag, docx in [*test_notices.items(), ("ar", shipped["ar"])]:
+        for name in ("word/styles.xml", "word/document.xml"):
+            found = bool(spaced.search(part(docx, name)))
+            assert found == (tag in ("ko", "zh-Hant", "hmn") and name == "word/styles.xml"), \
+                (tag, name)
+
+
+def test_right_to_left_values_need_no_isolates_and_do_not_break(test_notices) -> None:
+    """LibreOffice 7.4 splits words and loses spaces beside FSI … PDI: values are written with
+    embeddings where they need one, dates and times with no-break spaces."""
+    for tag in ("fa", "ur", "prs"):
+        xml = part(test_notices[tag], "word/document.xml")
+        assert not re.search("[\u2066-\u2069]", xml), tag
+        assert "\u202aBright Futures\u202c" in xml, tag
+    ur = part(test_notices["ur"], "word/document.xml")
+    assert "28\u00a0اگست،\u00a02026" in ur or "28\u00a0اگست" in ur
+
+
+def test_a_us_district_gets_us_spanish_unless_it_says_otherwise(tmp_path: Path) -> None:
+    data = json.loads(LINCOLN.read_text())
+    us = build_context(data, locale="es")
+    fee = {"amount": 1250.5, "per": "month", "waiver": None}
+    data["services"][0]["cost_to_families"] = fee
+    assert build_context(data, locale="es")["services"][0]["cost_to_families"]["amount"] == \
+        "$1,250.50"
+    assert us["services"][0]["schedule"]["start_time"] == "2:45\u202fp.m."  # CLDR's narrow space
+    assert build_context(data, locale="es-ES")["services"][0]["schedule"]["start_time"] == \
+        "14:45"
+    abroad = json.loads(LINCOLN.read_text())
+    for party in abroad["parties"].values():
+        party["address"]["region"] = "Jalisco"
+    abroad.pop("governing_law", None)
+    assert build_context(abroad, locale="es")["services"][0]["schedule"]["start_time"] == \
+        "14:45"
+    spanish = next(d for k, _, d in render_documents(load_spec(LINCOLN),
+                   BuildOptions(tmp_path)) if k.locale == "es")
+    text = plain_text(spanish)
+    assert "de 2:45\u202fp.m. a 6:00\u202fp.m. Lugar" in text and "p.m.." not in text
+    # and tagged as US Spanish, which the PDF gives as its language
+    assert 'w:val="es-US"' in part(spanish, "word/styles.xml")
+
+
+@pytest.mark.parametrize("tag", ["hmn", "prs", "mh", "chk"])
+def test_init_starts_a_language_babel_lacks_with_a_fallback(tag: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["i18n", "init", tag, "--dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / tag / "LC_MESSAGES/docgen.po").is_file()
+    assert result.stderr.startswith(f"warning: {tag}: CLDR (Babel's language data) has no "
+                                    "data for this language, so dates and numbers in its "
+                                    "notices are written ")
+
+
+def test_init_warns_when_cldr_data_is_partial(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["i18n", "init", "ht", "--dir", str(tmp_path)])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "warning: ht: CLDR (Babel's language data) has only partial data for this language, "
+        "so dates and numbers in its notices are written as numbers, US style (8/28/2026, "
+        "2:45 PM, $1,250.50); weekday names are English. Ask a translator to check a notice "
+        "before it is sent\n")
+    assert CliRunner().invoke(cli, ["i18n", "init", "fr", "--dir", str(tmp_path)]).stderr == ""
+
+
+def test_dates_in_a_language_cldr_lacks_read_naturally(test_notices) -> None:
+    hmong, dari = plain_text(test_notices["hmn"]), plain_text(test_notices["prs"])
+    assert "8/28/2026" in hmong and "M08" not in hmong and "2026 M" not in hmong
+    assert "2:45\u202fPM" in hmong
+    assert "28 اگست 2026" in dari and "M08" not in dari
+
+
+def _hiding(folder: Path, glob: str) -> dict[str, str]:
+    conf = folder / "fonts.conf"
+    conf.write_text(f"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <selectfont><rejectfont><glob>{glob}</glob></rejectfont></selectfont>
+</fontconfig>
+""")
+    return {"FONTCONFIG_FILE": str(conf)}
+
+
+@pytest.mark.skipif(shutil.which("fc-list") is None, reason="needs fontconfig")
+def test_doctor_and_build_name_the_package_when_a_script_has_no_font(tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    from docgen import doctor
+
+    base = tmp_path / "locales"
+    make_catalog("am", base)
+    spec = spec_in(["am"], tmp_path)
+    env = _hiding(tmp_path, "*Ethiopic*")
+    monkeypatch.setenv("FONTCONFIG_FILE", env["FONTCONFIG_FILE"])
+    doctor._installed.cache_clear()
+    try:
+        result = invoke("doctor", str(spec), "--locales", str(base))
+        assert result.exit_code == 1
+        assert ("MISSING  am (Ethi) font: Noto Sans Ethiopic is not installed, and the am "
+                "notices are set in it; apt-get install fonts-noto-core"
+                ) in result.stdout.splitlines()
+        # build says so before it makes the PDFs (the letter would be boxes)
+        built = build_one(str(spec), BuildOptions(
+            tmp_path / "o", pdf=True, resources=Resources.shipped().using(locales=base)))
+        assert built.error is None
+        assert built.font_problems == [("notices/notice-am.docx", "Noto Sans Ethiopic is not "
+                                        "installed, and the am notices are set in it; apt-get "
+                                        "install fonts-noto-core")]
+        monkeypatch.setattr(doctor, "_installed", lambda: (
+            frozenset({"Noto Sans Ethiopic", "Noto Sans"}), ((0x20, 0x7E), (0xA0, 0x17F))))
+        check = doctor.font_check("am", "አማርኛ Hello")
+        assert not check.ok and check.detail == (
+            "no installed font has 4 characters of the am notice: ማ (U+121B) ር (U+122D) "
+            "ኛ (U+129B) አ (U+12A0); the PDF would show boxes; apt-get install fonts-noto-core")
+    finally:
+        monkeypatch.undo()
+        doctor._installed.cache_clear()
+    assert "FONTCONFIG_FILE" not in os.environ or os.environ["FONTCONFIG_FILE"] != env[
+        "FONTCONFIG_FILE"]
