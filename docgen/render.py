@@ -32,7 +32,10 @@ from lxml import etree
 
 from .errors import DocgenError, TemplateError
 from .i18n.locales import babel_locale
+from .inputs import InputRefused, read_input
 from .ooxml import archive
+from .ooxml.limits import MAX_FILE_BYTES
+from .ooxml.links import outside_reference_in
 from .ooxml.direction import mark_language, set_default_language
 from .ooxml.layout import MARK as FIT_MARK
 from .ooxml.layout import fit_tables, fit_words
@@ -86,6 +89,13 @@ class _TemplateRefusals:
 
     def malformed(self, part: str, line: int, message: str) -> DocgenError:
         return self._error(f"{part}: the XML is not well formed ({message})")
+
+    def external(self, part: str, what: str) -> DocgenError:
+        return self._error(f"{part}: has {what}; docgen does not build from a template that "
+                           "links to content outside it, which could put another file or a "
+                           "web page into the documents: insert the picture or text itself "
+                           "(in Word: File > Info > Edit Links to Files > Break Link) and save "
+                           "the template again")
 
 
 def parse_xml(data: bytes | str, label: str, part: str) -> etree._Element:
@@ -425,7 +435,9 @@ _ENV = make_environment()
 def compile_template(path: Path) -> CompiledTemplate:
     """Return the compiled template at ``path``, compiling it on first use in this process."""
     try:
-        data = Path(path).read_bytes()
+        data = read_input(path, MAX_FILE_BYTES, "template")
+    except InputRefused as e:
+        raise TemplateError.at(path, e.reason) from None
     except FileNotFoundError:
         raise TemplateError.at(path, "no such template") from None
     except OSError as e:
@@ -529,6 +541,9 @@ def render(template: CompiledTemplate, context: dict[str, Any], *,
     for name, part in template.parts.items():
         xml = _render_part(part, context)
         root = parse_xml(xml, template.label, f"{name} after rendering")
+        outside = outside_reference_in(name, root)
+        if outside:
+            raise _TemplateRefusals(template.label).external(f"{name} after rendering", outside)
         if part.has_tc_loops:
             fit_tables(root)
         if name == "word/document.xml":

@@ -16,7 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Generic, Hashable, Protocol, Sequence, TypeVar
 
-from ..errors import ConverterError, Problem
+from ..errors import ConverterError, DocgenError, Problem
+from ..inputs import InputRefused, read_input
+from ..ooxml import archive
+from ..ooxml.limits import MAX_FILE_BYTES
+from ..ooxml.package import DocxRefusals
 from ..output import part_beside
 from .pin import pin_pdf
 from .pool import PdfJob, PdfPool, PdfResult, find_converter
@@ -88,6 +92,20 @@ def _outcome(request: PdfRequest[Group], result: PdfResult) -> Converted[Group]:
                      reason=reason)
 
 
+def _refusal(job: PdfJob) -> str | None:
+    """Why ``job``'s DOCX must not reach LibreOffice, if it must not: it cannot be read as a
+    Word document under docgen's rules, or it points outside itself (a linked picture, a field
+    that includes a file…), which the converter would fetch into the PDF."""
+    try:
+        archive.read_members(read_input(job.src, MAX_FILE_BYTES, "Word document"),
+                             DocxRefusals(str(job.src)))
+    except DocgenError as e:
+        return e.message.removeprefix(f"{job.src}: ")
+    except (InputRefused, OSError) as e:
+        return str(e)
+    return None
+
+
 #: called after each PDF with the count done, the total, and the PDF's outcome
 Progress = Callable[[int, int, Converted[Group]], None]
 
@@ -144,6 +162,12 @@ def convert_pdfs(groups: Sequence[Group], requests: Sequence[PdfRequest[Group]],
         jobs[id(job)] = request
         ordered.append(job)
     collector = _Collector(groups, jobs, on_group, on_progress)
+    refusals = {id(job): _refusal(job) for job in ordered}
+    for job in ordered:
+        reason = refusals[id(job)]
+        if reason is not None:
+            collector.take(PdfResult(job, False, reason))
+    ordered = [job for job in ordered if refusals[id(job)] is None]
     if ordered:
         try:
             pool = settings.make_pool()

@@ -89,6 +89,45 @@ def soffice_version(soffice: str) -> str:
     return out.stdout.strip().splitlines()[0] if out.stdout.strip() else "unknown"
 
 
+# --- the workers' profile --------------------------------------------------------------------
+
+#: What each worker's LibreOffice profile is set to, whatever the machine's own settings say:
+#: links are never updated (Writer: 2 is "never"; Calc: 1), fields are not updated on load,
+#: links from a document outside a trusted location (there is none) are blocked, and no macro
+#: runs. docgen refuses a DOCX that points outside itself before it gets here
+#: (:mod:`docgen.ooxml.links`); these settings hold even if something slips through.
+PROFILE_SETTINGS: tuple[tuple[str, str, str, str], ...] = (
+    ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks",
+     "xs:boolean", "true"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "xs:int", "3"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution",
+     "xs:boolean", "true"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "SecureURL", "oor:string-list", ""),
+    ("/org.openoffice.Office.Writer/Content/Update", "Link", "xs:int", "2"),
+    ("/org.openoffice.Office.Writer/Content/Update", "Field", "xs:boolean", "false"),
+    ("/org.openoffice.Office.Writer/Content/Update", "Chart", "xs:boolean", "false"),
+    ("/org.openoffice.Office.Calc/Content/Update", "Link", "xs:int", "1"),
+)
+
+
+def write_profile(profile: Path) -> Path:
+    """Write the settings of :data:`PROFILE_SETTINGS` into the new LibreOffice profile
+    ``profile``; return the file written (``user/registrymodifications.xcu``)."""
+    items = "".join(
+        f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse">'
+        + (f'<value xsi:nil="false"/>' if kind == "oor:string-list" else f"<value>{value}</value>")
+        + "</prop></item>\n"
+        for path, name, kind, value in PROFILE_SETTINGS)
+    text = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+            'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n' + items + "</oor:items>\n")
+    target = profile / "user" / "registrymodifications.xcu"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
 # --- the worker pool --------------------------------------------------------------------------
 
 
@@ -114,6 +153,7 @@ class _Worker:
 
     def __init__(self, converter: Converter, startup_timeout: float) -> None:
         self.profile = tempfile.mkdtemp(prefix="docgen-lo-profile-")
+        write_profile(Path(self.profile))
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.proc = subprocess.Popen(
             [converter.python, str(_WORKER), converter.soffice, self.profile],

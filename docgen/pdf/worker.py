@@ -79,7 +79,9 @@ def main():
         try:
             doc = desktop.loadComponentFromURL(
                 uno.systemPathToFileUrl(job["src"]), "_blank", 0,
-                (prop("Hidden", True), prop("ReadOnly", True)))
+                (prop("Hidden", True), prop("ReadOnly", True),
+                 # com.sun.star.document.UpdateDocMode.NO_UPDATE: no link is updated on load
+                 prop("UpdateDocMode", 0), prop("MacroExecutionMode", 0)))
             if doc is None:
                 raise RuntimeError("LibreOffice could not open the document")
             data = uno.Any("[]com.sun.star.beans.PropertyValue",
