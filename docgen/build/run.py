@@ -20,6 +20,7 @@ import concurrent.futures
 import glob
 import json
 import os
+import signal
 from pathlib import Path
 from typing import Callable
 
@@ -27,6 +28,7 @@ from .. import __version__, output
 from ..errors import DocgenError, OutputError, SpecError, TemplateError, UsageError
 from ..inputs import read_input
 from ..pdf.convert import PdfSettings, Pool
+from ..pdf.lifeline import parent_death_signal
 from ..spec.schema import MAX_SPEC_BYTES, Spec, check_spec, read_spec
 from .documents import BuildOptions, render_documents, source_date_for
 from .manifest import MANIFEST, read_manifest
@@ -146,6 +148,15 @@ def _peek_id(file: str) -> str | None:
         return None
 
 
+def die_with_parent() -> None:
+    """In a process of the ``--jobs`` pool: be killed when docgen is (Linux), so a docgen
+    killed with SIGKILL leaves no process of its own behind."""
+    parent = os.getppid()
+    parent_death_signal(signal.SIGKILL)
+    if os.getppid() != parent:  # docgen died before the signal was armed
+        os._exit(1)
+
+
 def build(spec_files: list[str], options: BuildOptions,
           on_spec: Callable[[BuildResult], None] | None = None,
           on_pdf: PdfProgress | None = None, pool: Pool | None = None) -> list[BuildResult]:
@@ -171,7 +182,8 @@ def build(spec_files: list[str], options: BuildOptions,
         if on_spec:
             on_spec(result)
     if options.jobs > 1 and len(todo) > 1:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=options.jobs) as executor:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=options.jobs,
+                                                    initializer=die_with_parent) as executor:
             futures = {executor.submit(build_one, f, options): f for f in todo}
             for future in concurrent.futures.as_completed(futures):
                 result = future.result()

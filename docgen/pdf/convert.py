@@ -121,6 +121,7 @@ class _Collector(Generic[Group]):
         self.done: dict[Group, list[Converted[Group]]] = {g: [] for g in groups}
         self.seen: set[int] = set()
         self.finished: list[Group] = []
+        self.failures: list[str] = []
         self.lock = threading.Lock()
 
     def take(self, result: PdfResult) -> None:
@@ -129,7 +130,12 @@ class _Collector(Generic[Group]):
                 return
             self.seen.add(id(result.job))
             request = self.requests[id(result.job)]
-            outcome = _outcome(request, result)
+            try:
+                outcome = _outcome(request, result)
+            except Exception as e:  # noqa: BLE001 - one PDF that cannot be read is its error
+                reason = f"docgen could not read its PDF ({type(e).__name__}: {e})"
+                outcome = Converted(request, problem=Problem(
+                    request.label, message=f"PDF not written: {reason}"), reason=reason)
             self.done[request.group].append(outcome)
             self.left[request.group] -= 1
             if self.on_progress:
@@ -139,7 +145,10 @@ class _Collector(Generic[Group]):
 
     def finish(self, group: Group) -> None:
         self.finished.append(group)
-        self.on_group(group, self.done[group])
+        try:
+            self.on_group(group, self.done[group])
+        except Exception as e:  # noqa: BLE001 - reported when the run ends, which it must
+            self.failures.append(f"{type(e).__name__}: {e}")
 
     def unfinished(self) -> list[Group]:
         return [g for g in self.done if g not in self.finished]
@@ -182,4 +191,6 @@ def convert_pdfs(groups: Sequence[Group], requests: Sequence[PdfRequest[Group]],
             collector.take(result)
     for group in collector.unfinished():
         collector.finish(group)
+    if collector.failures:
+        return ConverterError(f"docgen could not place the PDFs ({collector.failures[0]})")
     return None
