@@ -246,3 +246,66 @@ def test_a_glob_over_a_symlink_loop_finishes(tmp_path: Path) -> None:
     for argument in (str(tmp_path / "specs" / "**" / "*.json"), str(tmp_path / "specs")):
         files = spec_files_from([argument])
         assert [os.path.realpath(f) for f in files] == [str(tmp_path / "specs" / "a.json")]
+
+
+# --- rendering budget ---------------------------------------------------------------------------
+
+
+def _template(tmp_path: Path, *paragraphs: str) -> Path:
+    from docx import Document
+
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    path = tmp_path / "loop.docx"
+    doc.save(path)
+    return path
+
+
+def _render(path: Path) -> str:
+    import datetime as dt
+
+    from docgen.render import render
+
+    with pytest.raises(TemplateError) as info:
+        render(compile_template(path), {}, source_date=dt.datetime(2026, 1, 1,
+                                                                   tzinfo=dt.timezone.utc))
+    return info.value.message
+
+
+def test_loops_inside_loops_stop_at_the_time_budget(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("docgen.budget.RENDER_SECONDS", 1.0)
+    loop = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    path = _template(tmp_path, "Dear families,", loop)
+    assert _render(path) == (f"{path}: paragraph 2 (“" "{% for i in range(100000) %}{% for j "
+                             "in range(100000) %}{…”): the template was stopped: it ran "
+                             "for more than 1 seconds (a loop that never ends, or loops inside "
+                             "loops?); make its loops shorter")
+
+
+def test_a_loop_over_a_billion_numbers_is_refused_where_it_is(tmp_path: Path) -> None:
+    path = _template(tmp_path, "Dear families,", "{% for i in range(10**9) %}x{% endfor %}")
+    assert _render(path) == (f"{path}: paragraph 2 (“" "{% for i in range(10**9) %}x{% endfor "
+                             "%}”): the template failed: OverflowError: Range too big. The "
+                             "sandbox blocks ranges larger than MAX_RANGE (100000).")
+
+
+def test_a_template_that_writes_too_much_stops_at_the_output_budget(tmp_path: Path) -> None:
+    path = _template(tmp_path, "Dear families,",
+                     "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}")
+    message = _render(path)
+    assert message.startswith(f"{path}: paragraph 2 (")
+    assert message.endswith("the template was stopped: it writes more than 32 MB (a loop that "
+                            "never ends, or loops inside loops?); make its loops shorter")
+
+
+@pytest.mark.parametrize("expression, words", [
+    ("'x' * 10**9", "repeating str 1000000000 times makes more than 1,000,000 characters or "
+                    "items"),
+    ("9 ** 999999", "9 ** 999999 is a number too large to write"),
+])
+def test_huge_values_are_refused_before_they_are_made(tmp_path: Path, expression: str,
+                                                      words: str) -> None:
+    path = _template(tmp_path, "Dear families,", f"{{{{ {expression} }}}}")
+    assert _render(path) == (f"{path}: paragraph 2 (“{{{{ {expression} }}}}”): not allowed in a "
+                             f"template: {words}")
