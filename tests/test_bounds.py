@@ -199,3 +199,13 @@ def test_a_mutated_spec_is_a_located_error_or_reads(tmp_path: Path, source: Path
         check_spec(read_spec(path))
     except DocgenError as e:
         assert e.problems and all(str(p).startswith(str(path)) for p in e.problems), e.lines()
+
+
+def test_build_refuses_a_3_gb_spec_without_reading_it(tmp_path: Path) -> None:
+    spec = tmp_path / "huge.json"
+    with spec.open("wb") as f:
+        f.write(b'{"id": "huge", "padding": "')
+        f.truncate(3 << 30)  # sparse: 3 GB to read, nothing on disk
+    result = run_limited(["build", str(spec), "-o", "out", "--no-pdf"], 400, tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == f"{spec}: is larger than 5 MB; a spec is a few kilobytes\n"

@@ -149,3 +149,36 @@ def test_kill_9_of_docgen_leaves_no_worker(tmp_path: Path) -> None:
         assert wait_until(lambda: not alive(int(worker)) and not alive(int(office)), 10), (
             worker, office)
         assert not Path(profile).exists()
+
+
+_DOCGEN_STUCK_IN_DOCX = textwrap.dedent("""
+    import os, sys, threading
+    import docgen.build.run as run_module
+    def stuck(file, options):
+        # a spec being rendered: say who renders it, and wait for docgen to be killed
+        with open({pids!r}, "a") as out:
+            out.write(f"{{os.getpid()}}\\n")
+        threading.Event().wait()
+    run_module.build_one = stuck
+    from docgen.cli.app import run
+    sys.exit(run(sys.argv[1:]))
+""")
+
+
+def test_kill_9_of_docgen_during_the_docx_phase_leaves_no_process(tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    specs = []
+    for name in ("a", "b"):
+        data = json.loads(JEFFERSON.read_text(encoding="utf-8"))
+        data["id"] = f"jefferson-{name}"
+        (tmp_path / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+        specs.append(str(tmp_path / f"{name}.json"))
+    script = _DOCGEN_STUCK_IN_DOCX.format(pids=str(pids))
+    proc = subprocess.Popen([sys.executable, "-c", script, "build", *specs, "-o",
+                             str(tmp_path / "out"), "--no-pdf", "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert wait_until(lambda: pids.exists() and len(pids.read_text().split()) == 2, 60)
+    proc.kill()
+    proc.wait(timeout=30)
+    for pid in pids.read_text().split():
+        assert wait_until(lambda: not alive(int(pid)), 10), pid
