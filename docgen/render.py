@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import re
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,10 +31,15 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
+from . import budget
+from .budget import BoundedSandbox, BudgetExceeded, time_budget
 from .errors import DocgenError, TemplateError
 from .i18n.locales import babel_locale
+from .inputs import InputRefused, read_input
 from .ooxml import archive
 from .ooxml.direction import mark_language, prepare_styles
+from .ooxml.limits import MAX_FILE_BYTES
+from .ooxml.links import outside_reference_in
 from .ooxml.layout import MARK as FIT_MARK
 from .ooxml.layout import fit_tables, fit_words
 from .ooxml.pagination import keep_together, styles_for_layout, unbreakable, unbreakable_rtl
@@ -86,6 +92,13 @@ class _TemplateRefusals:
 
     def malformed(self, part: str, line: int, message: str) -> DocgenError:
         return self._error(f"{part}: the XML is not well formed ({message})")
+
+    def external(self, part: str, what: str) -> DocgenError:
+        return self._error(f"{part}: has {what}; docgen does not build from a template that "
+                           "links to content outside it, which could put another file or a "
+                           "web page into the documents: insert the picture or text itself "
+                           "(in Word: File > Info > Edit Links to Files > Break Link) and save "
+                           "the template again")
 
 
 def parse_xml(data: bytes | str, label: str, part: str) -> etree._Element:
@@ -243,7 +256,7 @@ def make_environment(*, for_print: bool = True) -> ImmutableSandboxedEnvironment
     ``for_print``: write values for a page (no line break inside an e-mail address, a phone
     number or a school year); False for text read on a screen, such as ``docgen explain``'s.
     """
-    env = ImmutableSandboxedEnvironment(
+    env = BoundedSandbox(
         autoescape=True, undefined=StrictUndefined,
         finalize=_finalize if for_print else _paragraphs_to_breaks,
         keep_trailing_newline=True,
@@ -439,7 +452,9 @@ _ENV = make_environment()
 def compile_template(path: Path) -> CompiledTemplate:
     """Return the compiled template at ``path``, compiling it on first use in this process."""
     try:
-        data = Path(path).read_bytes()
+        data = read_input(path, MAX_FILE_BYTES, "template")
+    except InputRefused as e:
+        raise TemplateError.at(path, e.reason) from None
     except FileNotFoundError:
         raise TemplateError.at(path, "no such template") from None
     except OSError as e:
@@ -480,9 +495,33 @@ def _kept_together(xml: str, compiled: CompiledTemplate) -> str:
 # --- rendering --------------------------------------------------------------------------------
 
 
-def _render_part(part: _Part, context: dict[str, Any]) -> str:
+def _generate(part: _Part, context: dict[str, Any], deadline: float) -> str:
+    """Render ``part`` piece by piece, stopping past the output size or the deadline."""
+    pieces: list[str] = []
+    size = 0
+    stream = part.template.generate(context)
+    for piece in stream:
+        pieces.append(piece)
+        size += len(piece)
+        over = None
+        if size > budget.RENDER_BYTES:
+            over = BudgetExceeded(f"it writes more than {budget.RENDER_BYTES // 2**20} MB")
+        elif time.monotonic() > deadline:
+            over = BudgetExceeded(f"it ran for more than {budget.RENDER_SECONDS:g} seconds")
+        if over is not None:
+            # raised where the template is, so that the error names its paragraph
+            stream.throw(over)
+    return "".join(pieces)
+
+
+def _render_part(part: _Part, context: dict[str, Any], deadline: float) -> str:
     try:
-        out: str = part.template.render(context)
+        out: str = _generate(part, context, deadline)
+    except BudgetExceeded as e:
+        number, _ = _locate_error(part, e, None)
+        raise TemplateError(_where(part.label, part.name, number, part.paragraph_text)
+                            + f": the template was stopped: {e} (a loop that never ends, or "
+                            "loops inside loops?); make its loops shorter") from None
     except UndefinedError as e:
         m = re.search(r"'([^']+)' is undefined|attribute '([^']+)'|element '([^']+)'", str(e))
         name = next((g for g in m.groups() if g), None) if m else None
@@ -540,9 +579,16 @@ def render(template: CompiledTemplate, context: dict[str, Any], *,
     timestamps and the document's created and modified dates).
     """
     rendered: dict[str, bytes] = {}
+    with time_budget(budget.RENDER_SECONDS):
+        xml_parts = {name: _render_part(part, context,
+                                        time.monotonic() + budget.RENDER_SECONDS)
+                     for name, part in template.parts.items()}
     for name, part in template.parts.items():
-        xml = _render_part(part, context)
+        xml = xml_parts[name]
         root = parse_xml(xml, template.label, f"{name} after rendering")
+        outside = outside_reference_in(name, root)
+        if outside:
+            raise _TemplateRefusals(template.label).external(f"{name} after rendering", outside)
         if part.has_tc_loops:
             fit_tables(root)
         if name == "word/document.xml":

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -508,8 +509,11 @@ def test_a_worker_dying_mid_batch_fails_only_its_spec(
     result = docgen("build", "specs", "-o", "out", "--no-pdf", "--jobs", "3", cwd=tmp_path,
                     stop_at="render:school-2-library-2026-27")
     assert result.returncode == 1
-    assert result.stderr.splitlines()[-2:] == [
-        "5 built, 0 skipped, 1 failed",
+    summary, failed = result.stderr.splitlines()[-2:]
+    # a spec the dead process's pool had finished is built, or found built when it is retried
+    counts = re.fullmatch(r"(\d) built, (\d) skipped, 1 failed", summary)
+    assert counts and int(counts[1]) + int(counts[2]) == 5, summary
+    assert [failed] == [
         "  failed: Error: specs/s2.json: the process building this spec stopped unexpectedly "
         "(it was killed, or ran out of memory); the other specs were built. Run docgen build "
         "on this spec alone to see why"]

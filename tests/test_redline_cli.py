@@ -210,8 +210,8 @@ BAD = {
                      "is password-protected; save an unprotected copy and try again"),
     "other-zip": (other_zip, "is a zip archive but not a Word document "
                              "(it has no word/document.xml)"),
-    "bomb": (bomb, "part word/document.xml unpacks to more than docgen's limit (64 MB a part, "
-                   "256 MB in all); refusing it as a possible zip bomb"),
+    "bomb": (bomb, "part word/document.xml unpacks to more than docgen's limit (32 MB a part, "
+                   "128 MB in all); refusing it as a possible zip bomb"),
     "xxe": (lambda: replace_part(make_docx("x"), "word/document.xml", XXE),
             "part word/document.xml declares XML entities (a DOCTYPE), which Word never "
             "writes; refusing it as unsafe"),

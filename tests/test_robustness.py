@@ -236,10 +236,10 @@ def test_an_unreadable_template_is_a_clear_error(tmp_path: Path, monkeypatch) ->
     path = tmp_path / "mou.docx"
     Document().save(path)
 
-    def denied(self):
+    def denied(*args):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr("docgen.render.read_input", denied)
     with pytest.raises(TemplateError) as info:
         compile_template(path)
     assert info.value.message == f"{path}: cannot be read: Permission denied"

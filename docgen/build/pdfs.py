@@ -76,7 +76,17 @@ def build_pdfs(results: list[BuildResult], options: BuildOptions,
 
 
 def finish_pdfs(result: BuildResult, converted: list[Converted[int]]) -> None:
-    """Place a spec's new PDFs, assemble its packet and record them in the manifest."""
+    """Place a spec's new PDFs, assemble its packet and record them in the manifest; whatever
+    fails is a problem of this spec's, named by its folder, and the run goes on."""
+    try:
+        _finish_pdfs(result, converted)
+    except Exception as e:  # noqa: BLE001 - never a dead PDF thread and a run that hangs
+        detail = (e.strerror or str(e)) if isinstance(e, OSError) else f"{type(e).__name__}: {e}"
+        result.pdf_errors.append(Problem(str(result.folder), message=f"the PDFs could not be "
+                                         f"placed ({detail}); build again"))
+
+
+def _finish_pdfs(result: BuildResult, converted: list[Converted[int]]) -> None:
     assert result.folder is not None
     folder = result.folder
     try:

@@ -25,14 +25,17 @@ import os
 import re
 import resource
 from concurrent.futures.process import BrokenProcessPool
+import signal
 from pathlib import Path
 from typing import Callable
 
 from .. import __version__, output
 from ..errors import DocgenError, OutputError, SpecError, TemplateError, UsageError
+from ..inputs import read_input
 from ..pdf.convert import PdfSettings, Pool
-from ..spec.schema import Spec, check_spec, read_spec
+from ..spec.schema import MAX_SPEC_BYTES, Spec, check_spec, read_spec
 from ..doctor import notice_font_problems
+from ..pdf.lifeline import parent_death_signal
 from .documents import BuildOptions, render_documents, source_date_for
 from .manifest import MANIFEST, read_manifest
 from .outputs import pdfs_needed, up_to_date, write_outputs
@@ -116,7 +119,7 @@ def spec_files_from(arguments: list[str]) -> list[str]:
     files: list[str] = []
     for argument in arguments:
         if not Path(argument).exists() and glob.has_magic(argument):
-            matched = sorted(glob.glob(argument, recursive=True))
+            matched = _glob(argument)
             if not matched:
                 raise UsageError.at(argument, "no file matches this pattern; check the folder "
                                  "and the spelling, e.g. samples/*.json")
@@ -128,6 +131,26 @@ def spec_files_from(arguments: list[str]) -> list[str]:
     for file in files:
         unique.setdefault(os.path.abspath(file), file)
     return list(unique.values())
+
+
+def _glob(pattern: str) -> list[str]:
+    """What ``pattern`` matches, sorted, as :func:`glob.glob` would (``**`` for any folders,
+    no hidden files unless asked for), except that ``**`` does not follow a symbolic link to
+    a folder, so a link that loops back finishes (pathlib's rule)."""
+    parts = Path(pattern).parts
+    first = next(i for i, p in enumerate(parts) if glob.has_magic(p))
+    anchor = Path(*parts[:first]) if first else Path(".")
+    rest = parts[first:]
+    hidden = any(p.startswith(".") for p in rest)
+    found = []
+    try:
+        for match in anchor.glob(str(Path(*rest))):
+            relative = match.relative_to(anchor)
+            if hidden or not any(p.startswith(".") for p in relative.parts):
+                found.append(str(match))
+    except (OSError, ValueError):
+        return []
+    return sorted(found)
 
 
 def _specs_in(argument: str) -> list[str]:
@@ -143,8 +166,9 @@ def _specs_in(argument: str) -> list[str]:
 
 
 def _peek_id(file: str) -> str | None:
+    """The id of the spec ``file``, if it has one; None for a file build_one will refuse."""
     try:
-        data = json.loads(Path(file).read_text(encoding="utf-8-sig"))
+        data = json.loads(read_input(file, MAX_SPEC_BYTES, "spec file").decode("utf-8-sig"))
         ident = data.get("id") if isinstance(data, dict) else None
         return ident if isinstance(ident, str) else None
     except (OSError, ValueError, RecursionError):
@@ -199,7 +223,8 @@ def _in_processes(todo: list[str], options: BuildOptions, holds: dict[str, outpu
     down with it are built again, each in a process of its own, so that only the spec that
     kills its process fails."""
     broken: list[str] = []
-    with concurrent.futures.ProcessPoolExecutor(max_workers=options.jobs) as executor:
+    with concurrent.futures.ProcessPoolExecutor(max_workers=options.jobs,
+                                                initializer=die_with_parent) as executor:
         futures = {executor.submit(build_one, f, options, f in holds): f for f in todo}
         for future in concurrent.futures.as_completed(futures):
             try:
@@ -209,12 +234,22 @@ def _in_processes(todo: list[str], options: BuildOptions, holds: dict[str, outpu
     for file in [f for f in todo if f in broken]:
         for hold in holds.values():
             hold.journal.recover()  # complete what the dead process journaled
-        with concurrent.futures.ProcessPoolExecutor(max_workers=1) as alone:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=1,
+                                                    initializer=die_with_parent) as alone:
             try:
                 result = alone.submit(build_one, file, options, file in holds).result()
             except BrokenProcessPool:
                 result = _stopped(file)
         report(file, result)
+
+
+def die_with_parent() -> None:
+    """In a process of the ``--jobs`` pool: be killed when docgen is (Linux), so a docgen
+    killed with SIGKILL leaves no process of its own behind."""
+    parent = os.getppid()
+    parent_death_signal(signal.SIGKILL)
+    if os.getppid() != parent:  # docgen died before the signal was armed
+        os._exit(1)
 
 
 def build(spec_files: list[str], options: BuildOptions,

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
-from typing import IO, Any, Sequence
+import threading
+from typing import IO, Any, Iterator, Sequence
 
 import click
 
@@ -102,7 +104,39 @@ def run(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
         return code
 
 
+class Terminated(BaseException):
+    """SIGTERM, turned into an exception so that every ``finally`` runs: the PDF pool kills
+    its LibreOffice workers and removes their profiles, and staged files are removed."""
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """While a command runs in the main thread, SIGTERM raises :class:`Terminated`."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _run(argv: Sequence[str] | None) -> int:
+    try:
+        with _stopped_by_sigterm():
+            return _run_command(argv)
+    except Terminated:
+        click.echo("Stopped: docgen was asked to stop (SIGTERM); what it finished is kept, "
+                   "run the command again to complete it", err=True)
+        return 143
+
+
+def _run_command(argv: Sequence[str] | None) -> int:
     try:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="docgen",
                         standalone_mode=False)

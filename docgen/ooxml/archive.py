@@ -28,6 +28,7 @@ from lxml import etree
 from ..errors import DocgenError
 from .limits import (MAX_PART_BYTES, MAX_PARTS, MAX_TOTAL_BYTES, OLE_SIGNATURE,
                      declares_entities, safe_parser)
+from .links import is_xml_part, outside_references, without_attached_templates
 
 #: One member of a package: its name in the zip and its bytes (b"" for a folder entry).
 Member = tuple[str, bytes]
@@ -67,10 +68,29 @@ class Refusals(Protocol):
     def malformed(self, part: str, line: int, message: str) -> DocgenError:
         """``part`` is not well-formed XML (``line`` 0 when the parser gave none)."""
 
+    def external(self, part: str, what: str) -> DocgenError:
+        """``part`` points outside the package (``what``, in plain words): a linked picture,
+        object, template or file, or a field that reads one (see :mod:`.links`)."""
+
 
 def read_members(data: bytes, refuse: Refusals) -> list[Member]:
     """Return the members of the package ``data`` in their order; raise ``refuse``'s error
-    for a file that is not a zip, is encrypted, or inflates past the limits."""
+    for a file that is not a zip, is encrypted, or inflates past the limits, for an XML part
+    that declares a DOCTYPE (every one, copied or parsed), and for a package that points
+    outside itself (:func:`~docgen.ooxml.links.outside_references`; an attached template is
+    dropped, not refused)."""
+    members = _inflate(data, refuse)
+    for name, body in members:
+        if body and is_xml_part(name, body) and declares_entities(body):
+            raise refuse.entities(name)
+    members = without_attached_templates(members)
+    outside = outside_references(members)
+    if outside is not None:
+        raise refuse.external(*outside)
+    return members
+
+
+def _inflate(data: bytes, refuse: Refusals) -> list[Member]:
     if data.startswith(OLE_SIGNATURE):
         raise refuse.ole()
     if not data:

@@ -18,9 +18,12 @@ from lxml import etree
 #: The most members (parts and folders) a package may have.
 MAX_PARTS = 5000
 #: The most bytes one part may inflate to.
-MAX_PART_BYTES = 64 * 1024 * 1024
+MAX_PART_BYTES = 32 * 1024 * 1024
 #: The most bytes all the parts together may inflate to.
-MAX_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_TOTAL_BYTES = 128 * 1024 * 1024
+
+#: The largest DOCX file docgen reads (its zip, before inflating).
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
 #: How an OLE compound file starts: a password-protected DOCX or an old binary .doc.
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

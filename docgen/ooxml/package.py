@@ -18,7 +18,9 @@ from lxml import etree
 
 from ..errors import DocgenError, DocxError
 from . import archive
-from .limits import MAX_PART_BYTES, MAX_PARTS, MAX_TOTAL_BYTES, declares_entities, safe_parser
+from ..inputs import InputRefused, read_input
+from .limits import (MAX_FILE_BYTES, MAX_PART_BYTES, MAX_PARTS, MAX_TOTAL_BYTES,
+                     declares_entities, safe_parser)
 
 __all__ = ["CT", "MAX_PARTS", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "PR", "Package", "R",
            "REL_TYPES", "W", "DocxRefusals", "read_docx"]
@@ -34,17 +36,17 @@ _PARSER = safe_parser()
 
 
 def read_docx(path: str | Path) -> bytes:
-    """Read a file that should be a DOCX; refuse, naming the file, when it cannot be read."""
-    p = Path(path)
+    """Read a file that should be a DOCX; refuse, naming the file, when it cannot be read, is
+    not a regular file (a pipe would block, a device never end) or is over
+    :data:`~docgen.ooxml.limits.MAX_FILE_BYTES`."""
     try:
-        data = p.read_bytes()
+        return read_input(path, MAX_FILE_BYTES, "Word document")
+    except InputRefused as e:
+        raise DocxError.at(str(path), e.reason) from None
     except FileNotFoundError:
         raise DocxError.at(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise DocxError.at(str(path), "is a folder, not a Word document") from None
     except OSError as e:
         raise DocxError.at(str(path), f"cannot be read ({e.strerror or e})") from None
-    return data
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,12 @@ class DocxRefusals:
 
     def malformed(self, part: str, line: int, message: str) -> DocgenError:
         return self.error(f"part {part} is not well-formed XML (line {line}: {message})")
+
+    def external(self, part: str, what: str) -> DocgenError:
+        return self.error(f"part {part} has {what}; docgen does not read documents that link "
+                          "to content outside them, which could bring another file or a web "
+                          "page in: embed it instead (in Word: File > Info > Edit Links to "
+                          "Files > Break Link) and save again")
 
 
 @dataclass

@@ -16,7 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Generic, Hashable, Protocol, Sequence, TypeVar
 
-from ..errors import ConverterError, Problem
+from ..errors import ConverterError, DocgenError, Problem
+from ..inputs import InputRefused, read_input
+from ..ooxml import archive
+from ..ooxml.limits import MAX_FILE_BYTES
+from ..ooxml.package import DocxRefusals
 from ..output import part_beside
 from .pin import pin_pdf
 from .pool import PdfJob, PdfPool, PdfResult, find_converter
@@ -88,6 +92,20 @@ def _outcome(request: PdfRequest[Group], result: PdfResult) -> Converted[Group]:
                      reason=reason)
 
 
+def _refusal(job: PdfJob) -> str | None:
+    """Why ``job``'s DOCX must not reach LibreOffice, if it must not: it cannot be read as a
+    Word document under docgen's rules, or it points outside itself (a linked picture, a field
+    that includes a file…), which the converter would fetch into the PDF."""
+    try:
+        archive.read_members(read_input(job.src, MAX_FILE_BYTES, "Word document"),
+                             DocxRefusals(str(job.src)))
+    except DocgenError as e:
+        return e.message.removeprefix(f"{job.src}: ")
+    except (InputRefused, OSError) as e:
+        return str(e)
+    return None
+
+
 #: called after each PDF with the count done, the total, and the PDF's outcome
 Progress = Callable[[int, int, Converted[Group]], None]
 
@@ -103,6 +121,7 @@ class _Collector(Generic[Group]):
         self.done: dict[Group, list[Converted[Group]]] = {g: [] for g in groups}
         self.seen: set[int] = set()
         self.finished: list[Group] = []
+        self.failures: list[str] = []
         self.lock = threading.Lock()
 
     def take(self, result: PdfResult) -> None:
@@ -111,7 +130,12 @@ class _Collector(Generic[Group]):
                 return
             self.seen.add(id(result.job))
             request = self.requests[id(result.job)]
-            outcome = _outcome(request, result)
+            try:
+                outcome = _outcome(request, result)
+            except Exception as e:  # noqa: BLE001 - one PDF that cannot be read is its error
+                reason = f"docgen could not read its PDF ({type(e).__name__}: {e})"
+                outcome = Converted(request, problem=Problem(
+                    request.label, message=f"PDF not written: {reason}"), reason=reason)
             self.done[request.group].append(outcome)
             self.left[request.group] -= 1
             if self.on_progress:
@@ -121,7 +145,10 @@ class _Collector(Generic[Group]):
 
     def finish(self, group: Group) -> None:
         self.finished.append(group)
-        self.on_group(group, self.done[group])
+        try:
+            self.on_group(group, self.done[group])
+        except Exception as e:  # noqa: BLE001 - reported when the run ends, which it must
+            self.failures.append(f"{type(e).__name__}: {e}")
 
     def unfinished(self) -> list[Group]:
         return [g for g in self.done if g not in self.finished]
@@ -144,6 +171,12 @@ def convert_pdfs(groups: Sequence[Group], requests: Sequence[PdfRequest[Group]],
         jobs[id(job)] = request
         ordered.append(job)
     collector = _Collector(groups, jobs, on_group, on_progress)
+    refusals = {id(job): _refusal(job) for job in ordered}
+    for job in ordered:
+        reason = refusals[id(job)]
+        if reason is not None:
+            collector.take(PdfResult(job, False, reason))
+    ordered = [job for job in ordered if refusals[id(job)] is None]
     if ordered:
         try:
             pool = settings.make_pool()
@@ -158,4 +191,6 @@ def convert_pdfs(groups: Sequence[Group], requests: Sequence[PdfRequest[Group]],
             collector.take(result)
     for group in collector.unfinished():
         collector.finish(group)
+    if collector.failures:
+        return ConverterError(f"docgen could not place the PDFs ({collector.failures[0]})")
     return None

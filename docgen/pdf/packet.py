@@ -18,9 +18,13 @@ from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 
 from .. import __version__
 from ..errors import PacketError
+from ..inputs import InputRefused, read_input
 from .pin import pin_pdf
 
 SPEC_ATTACHMENT = "spec.json"
+
+#: The largest packet ``spec-from-pdf`` reads; a packet is a few megabytes.
+MAX_PACKET_BYTES = 256 * 1024 * 1024
 
 
 def assemble_packet(parts: list[tuple[str, str, bytes]], *, title: str, subject: str,
@@ -51,8 +55,10 @@ def assemble_packet(parts: list[tuple[str, str, bytes]], *, title: str, subject:
 def spec_from_packet(path: Path) -> bytes:
     """Return the spec attached to the packet at ``path``."""
     try:
-        reader = PdfReader(str(path))
+        reader = PdfReader(io.BytesIO(read_input(path, MAX_PACKET_BYTES, "signing packet")))
         attached = reader.attachments.get(SPEC_ATTACHMENT)
+    except InputRefused as e:
+        raise PacketError.at(str(path), e.reason) from None
     except FileNotFoundError:
         raise PacketError.at(str(path), "no such file") from None
     except LimitReachedError:

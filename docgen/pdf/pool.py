@@ -89,6 +89,45 @@ def soffice_version(soffice: str) -> str:
     return out.stdout.strip().splitlines()[0] if out.stdout.strip() else "unknown"
 
 
+# --- the workers' profile --------------------------------------------------------------------
+
+#: What each worker's LibreOffice profile is set to, whatever the machine's own settings say:
+#: links are never updated (Writer: 2 is "never"; Calc: 1), fields are not updated on load,
+#: links from a document outside a trusted location (there is none) are blocked, and no macro
+#: runs. docgen refuses a DOCX that points outside itself before it gets here
+#: (:mod:`docgen.ooxml.links`); these settings hold even if something slips through.
+PROFILE_SETTINGS: tuple[tuple[str, str, str, str], ...] = (
+    ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks",
+     "xs:boolean", "true"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "xs:int", "3"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution",
+     "xs:boolean", "true"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "SecureURL", "oor:string-list", ""),
+    ("/org.openoffice.Office.Writer/Content/Update", "Link", "xs:int", "2"),
+    ("/org.openoffice.Office.Writer/Content/Update", "Field", "xs:boolean", "false"),
+    ("/org.openoffice.Office.Writer/Content/Update", "Chart", "xs:boolean", "false"),
+    ("/org.openoffice.Office.Calc/Content/Update", "Link", "xs:int", "1"),
+)
+
+
+def write_profile(profile: Path) -> Path:
+    """Write the settings of :data:`PROFILE_SETTINGS` into the new LibreOffice profile
+    ``profile``; return the file written (``user/registrymodifications.xcu``)."""
+    items = "".join(
+        f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse">'
+        + (f'<value xsi:nil="false"/>' if kind == "oor:string-list" else f"<value>{value}</value>")
+        + "</prop></item>\n"
+        for path, name, kind, value in PROFILE_SETTINGS)
+    text = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+            'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n' + items + "</oor:items>\n")
+    target = profile / "user" / "registrymodifications.xcu"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
 # --- the worker pool --------------------------------------------------------------------------
 
 
@@ -110,22 +149,34 @@ class PdfResult:
 
 
 class _Worker:
-    """One worker.py process and its soffice, in a process group of their own."""
+    """One worker.py process and its soffice, each in a process group of its own; both die
+    with docgen (see :mod:`docgen.pdf.lifeline`)."""
 
-    def __init__(self, converter: Converter, startup_timeout: float) -> None:
+    def __init__(self, converter: Converter, startup_timeout: float,
+                 command: list[str] | None = None) -> None:
         self.profile = tempfile.mkdtemp(prefix="docgen-lo-profile-")
+        write_profile(Path(self.profile))
         self.lines: queue.Queue[str | None] = queue.Queue()
-        self.proc = subprocess.Popen(
-            [converter.python, str(_WORKER), converter.soffice, self.profile],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            text=True, encoding="utf-8", start_new_session=True)
+        self.soffice_pid: int | None = None
+        try:
+            self.proc = subprocess.Popen(
+                (command or [converter.python, str(_WORKER)]) + [converter.soffice, self.profile],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                text=True, encoding="utf-8", start_new_session=True)
+        except OSError as e:
+            shutil.rmtree(self.profile, ignore_errors=True)
+            raise ConverterError(f"LibreOffice's worker could not start ({e.strerror or e}); "
+                                 f"{INSTALL_HINT}") from None
         threading.Thread(target=self._read, daemon=True).start()
         ready = self._next(startup_timeout)
-        if not ready or not json.loads(ready).get("ready"):
+        answer = _answer(ready) or {}
+        if not answer.get("ready"):
             self.kill()
-            detail = json.loads(ready).get("error", "") if ready else "no answer"
+            detail = answer.get("error", "") or "no answer"
             raise ConverterError(f"LibreOffice did not start ({detail}); {INSTALL_HINT}")
-        self.version = json.loads(ready).get("version", "")
+        self.version = answer.get("version", "")
+        pid = answer.get("soffice_pid")
+        self.soffice_pid = pid if isinstance(pid, int) else None
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -150,14 +201,16 @@ class _Worker:
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
             return None
-        line = self._next(timeout)
-        return json.loads(line) if line else None
+        return _answer(self._next(timeout))
 
     def kill(self) -> None:
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        """Kill the worker's group and its soffice's, and remove the profile."""
+        for group in (self.proc.pid, self.soffice_pid):
+            if group is not None:
+                try:
+                    os.killpg(group, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
         self.proc.wait()
         shutil.rmtree(self.profile, ignore_errors=True)
 
@@ -169,6 +222,17 @@ class _Worker:
         except (OSError, subprocess.TimeoutExpired):
             pass
         self.kill()
+
+
+def _answer(line: str | None) -> dict[str, Any] | None:
+    """The worker's JSON answer on ``line``; None for no line, or one that is not an answer."""
+    if not line:
+        return None
+    try:
+        answer = json.loads(line)
+    except ValueError:
+        return None
+    return answer if isinstance(answer, dict) else None
 
 
 @dataclass
@@ -184,70 +248,130 @@ class PdfPool:
     on_result: Callable[[PdfResult], None] | None = None
     #: set by tests to simulate a worker that hangs or dies: called with (worker, job)
     before_job: Callable[[Any, PdfJob], None] | None = None
+    #: set by tests: the command that runs a worker instead of worker.py (a fake LibreOffice);
+    #: soffice and the profile folder are added to it
+    worker_command: list[str] | None = None
+    #: the workers running now, killed when :meth:`convert` ends however it ends
+    _live: set[_Worker] = field(default_factory=set, repr=False)
 
     def convert(self, jobs: Iterable[PdfJob]) -> list[PdfResult]:
-        """Convert ``jobs``; retry a job once if its worker hangs or dies."""
-        todo: queue.Queue[PdfJob | None] = queue.Queue()
-        pending = list(jobs)
-        for job in pending:
-            todo.put(job)
-        results: list[PdfResult] = []
-        lock = threading.Lock()
-        remaining = [len(pending)]
-        startup_errors: list[ConverterError] = []
+        """Convert ``jobs``; retry a job once if its worker hangs or dies.
 
-        def finish(result: PdfResult) -> None:
-            with lock:
-                results.append(result)
-                remaining[0] -= 1
-                done = remaining[0] == 0
-            if self.on_result:
-                self.on_result(result)
-            if done:
-                for _ in range(self.workers):
-                    todo.put(None)
-
-        def run() -> None:
-            worker: _Worker | None = None
-            try:
-                while True:
-                    job = todo.get()
-                    if job is None:
-                        return
-                    if worker is None:
-                        try:
-                            worker = _Worker(self.converter, self.startup_timeout)
-                        except ConverterError as e:
-                            startup_errors.append(e)
-                            finish(PdfResult(job, False, e.message))
-                            continue
-                    if self.before_job:
-                        self.before_job(worker, job)
-                    answer = worker.convert(job, self.options, self.timeout)
-                    if answer is None:  # hung or died: a fresh worker, and one more try
-                        worker.kill()
-                        worker = None
-                        job.attempts += 1
-                        if job.attempts <= 1:
-                            todo.put(job)
-                        else:
-                            finish(PdfResult(job, False, "LibreOffice hung or crashed on it "
-                                                         "twice"))
-                        continue
-                    finish(PdfResult(job, bool(answer.get("ok")), answer.get("error", "")))
-            finally:
-                if worker is not None:
-                    worker.close()
-
-        if not pending:
+        Whatever goes wrong with one job (its worker, reading its answer, or ``on_result``
+        placing its PDF) ends that job with an error and the others go on: a pool thread never
+        dies with work left, so the run always ends. However this returns (an exception, or a
+        SIGTERM docgen turned into one), every worker and its profile are gone after it.
+        """
+        run = _Run(self, list(jobs))
+        if not run.pending:
             return []
-        threads = [threading.Thread(target=run, daemon=True)
-                   for _ in range(min(self.workers, len(pending)))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if startup_errors and not any(r.ok for r in results):
-            raise startup_errors[0]
-        order = {id(job): i for i, job in enumerate(pending)}
-        return sorted(results, key=lambda r: order[id(r.job)])
+        threads = [threading.Thread(target=run.work, daemon=True)
+                   for _ in range(min(self.workers, len(run.pending)))]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        finally:
+            run.stopping = True
+            for worker in list(self._live):
+                worker.kill()
+        if run.startup_errors and not any(r.ok for r in run.results):
+            raise run.startup_errors[0]
+        order = {id(job): i for i, job in enumerate(run.pending)}
+        return sorted(run.results, key=lambda r: order[id(r.job)])
+
+    def start_worker(self) -> _Worker:
+        """Start a worker (one :attr:`worker_command` runs, if set) and keep it in the pool."""
+        worker = _Worker(self.converter, self.startup_timeout, self.worker_command)
+        self._live.add(worker)
+        return worker
+
+    def stop_worker(self, worker: _Worker, hung: bool) -> None:
+        """Kill a hung ``worker``, or close one whose work is done; drop it from the pool."""
+        self._live.discard(worker)
+        if hung:
+            worker.kill()
+        else:
+            worker.close()
+
+
+class _Run:
+    """One :meth:`PdfPool.convert`: the queue of jobs, the results, and the threads' loop."""
+
+    def __init__(self, pool: PdfPool, pending: list[PdfJob]) -> None:
+        self.pool, self.pending = pool, pending
+        self.todo: queue.Queue[PdfJob | None] = queue.Queue()
+        for job in pending:
+            self.todo.put(job)
+        self.results: list[PdfResult] = []
+        self.lock = threading.Lock()
+        self.remaining = len(pending)
+        self.startup_errors: list[ConverterError] = []
+        self.stopping = False
+
+    def finish(self, result: PdfResult) -> None:
+        """Record ``result`` and hand it on; when it is the last, tell the threads to stop."""
+        with self.lock:
+            self.results.append(result)
+            self.remaining -= 1
+            done = self.remaining == 0
+        try:
+            if self.pool.on_result:
+                self.pool.on_result(result)
+        except Exception as e:  # noqa: BLE001 - placing one PDF failed: it is that PDF's error
+            result.ok, result.error = False, f"docgen could not place its PDF ({_plain(e)})"
+        finally:
+            if done:
+                for _ in range(self.pool.workers):
+                    self.todo.put(None)
+
+    def work(self) -> None:
+        """A pool thread: take jobs until told to stop; never die with a job unfinished."""
+        worker: _Worker | None = None
+        try:
+            while not self.stopping:
+                job = self.todo.get()
+                if job is None:
+                    return
+                try:
+                    worker = self.one(worker, job)
+                except Exception as e:  # noqa: BLE001 - any failure is this job's, not the run's
+                    if worker is not None:
+                        self.pool.stop_worker(worker, hung=True)
+                        worker = None
+                    self.finish(PdfResult(job, False, f"docgen failed while converting it "
+                                                      f"({_plain(e)})"))
+        finally:
+            if worker is not None:
+                self.pool.stop_worker(worker, hung=False)
+
+    def one(self, worker: _Worker | None, job: PdfJob) -> _Worker | None:
+        """Convert ``job`` in ``worker`` (started if None); return the worker to go on with."""
+        if worker is None:
+            try:
+                worker = self.pool.start_worker()
+            except ConverterError as e:
+                self.startup_errors.append(e)
+                self.finish(PdfResult(job, False, e.message))
+                return None
+        if self.pool.before_job:
+            self.pool.before_job(worker, job)
+        answer = worker.convert(job, self.pool.options, self.pool.timeout)
+        if answer is None:  # hung or died: a fresh worker, and one more try
+            self.pool.stop_worker(worker, hung=True)
+            job.attempts += 1
+            if job.attempts <= 1:
+                self.todo.put(job)
+            else:
+                self.finish(PdfResult(job, False, "LibreOffice hung or crashed on it twice"))
+            return None
+        self.finish(PdfResult(job, bool(answer.get("ok")), str(answer.get("error", ""))))
+        return worker
+
+
+def _plain(error: BaseException) -> str:
+    """An unexpected error in words: its own, or its class's name."""
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror}: {error.filename}" if error.filename else error.strerror
+    return str(error) or type(error).__name__

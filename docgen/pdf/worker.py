@@ -18,9 +18,12 @@ import subprocess
 import sys
 import time
 
-import uno  # type: ignore[import-not-found]
-from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
-from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lifeline import Lifeline, kill_group, start_office  # noqa: E402
+
+import uno  # type: ignore[import-not-found]  # noqa: E402
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]  # noqa: E402
+from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]  # noqa
 
 
 def prop(name, value):
@@ -37,13 +40,14 @@ def say(message):
 
 def main():
     soffice, profile = sys.argv[1], sys.argv[2]
+    lifeline = Lifeline(profile).hold()
     pipe = "docgen_%d_%d" % (os.getpid(), int(time.time() * 1000))
-    office = subprocess.Popen(
-        [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
-         "--nolockcheck", "--nofirststartwizard",
-         "-env:UserInstallation=" + uno.systemPathToFileUrl(os.path.abspath(profile)),
-         "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % pipe],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with lifeline.lock:
+        office = lifeline.office = start_office(
+            [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
+             "--nolockcheck", "--nofirststartwizard",
+             "-env:UserInstallation=" + uno.systemPathToFileUrl(os.path.abspath(profile)),
+             "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % pipe])
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local)
@@ -59,7 +63,7 @@ def main():
         except NoConnectException:
             time.sleep(0.1)
     if ctx is None:
-        office.kill()
+        kill_group(office.pid)
         say({"ready": False, "error": "soffice did not start within 60 s"})
         return 1
     desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
@@ -79,7 +83,9 @@ def main():
         try:
             doc = desktop.loadComponentFromURL(
                 uno.systemPathToFileUrl(job["src"]), "_blank", 0,
-                (prop("Hidden", True), prop("ReadOnly", True)))
+                (prop("Hidden", True), prop("ReadOnly", True),
+                 # com.sun.star.document.UpdateDocMode.NO_UPDATE: no link is updated on load
+                 prop("UpdateDocMode", 0), prop("MacroExecutionMode", 0)))
             if doc is None:
                 raise RuntimeError("LibreOffice could not open the document")
             data = uno.Any("[]com.sun.star.beans.PropertyValue",
@@ -102,7 +108,8 @@ def main():
     try:
         office.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        office.kill()
+        pass
+    kill_group(office.pid)  # soffice.bin, if soffice left it behind
     return 0
 
 

@@ -90,9 +90,11 @@ def _compare(old: Package, new: Package, author: str, date: dt.datetime) -> Redl
     if not author.strip() or any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in author):
         raise UsageError(f"the author of the changes, {author!r}, must be a name on one line")
     old_main, new_main = old.main, new.main
-    for part in _story_parts(old, old_main):
+    old_parts, new_parts = _story_parts(old, old_main), _story_parts(new, new_main)
+    for pkg, parts in ((old, old_parts), (new, new_parts)):
+        _check_size(pkg, parts)
+    for part in old_parts:
         accept_revisions(old.xml(part))
-    new_parts = _story_parts(new, new_main)
     for part in new_parts:
         accept_revisions(new.xml(part))
     next_id, next_docpr = _free_ids(new, new_parts)
@@ -117,6 +119,34 @@ def _compare(old: Package, new: Package, author: str, date: dt.datetime) -> Redl
     track_revisions(new, new_main)
     s.carry.carry_styles(old_main, new_main)
     return Redline(new.to_bytes(), s.changes, s.marks.revisions)
+
+
+#: The most text a document to compare may hold: its story parts' XML, its runs (pieces of
+#: text of one formatting) and its characters. A 100-page agreement has some 2 MB of XML, a
+#: few thousand runs and 300,000 characters; comparing costs a few kilobytes per run, so these
+#: keep a comparison within a few hundred megabytes.
+MAX_STORY_BYTES = 16 * 1024 * 1024
+MAX_RUNS = 50_000
+MAX_CHARACTERS = 1_000_000
+
+
+def _check_size(pkg: Package, parts: list[str]) -> None:
+    """Refuse a document with more text than :data:`MAX_RUNS` and :data:`MAX_CHARACTERS`
+    allow (its XML is measured before it is parsed, its runs and text after)."""
+    size = sum(len(pkg.parts.get(part, b"")) for part in parts)
+    runs = chars = 0
+    if size <= MAX_STORY_BYTES:
+        for part in parts:
+            for el in pkg.xml(part).iter(w("r"), w("t"), w("delText")):
+                if el.tag == w("r"):
+                    runs += 1
+                else:
+                    chars += len(el.text or "")
+    if size > MAX_STORY_BYTES or runs > MAX_RUNS or chars > MAX_CHARACTERS:
+        raise DocxError.at(pkg.name, "has more text than docgen compares (at most "
+                           f"{MAX_RUNS:,} runs of text and {MAX_CHARACTERS:,} characters; a "
+                           "100-page agreement has a few thousand runs); compare it in "
+                           "smaller documents")
 
 
 def _story_parts(pkg: Package, main: str) -> list[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ..errors import Problem, SpecError
+from ..inputs import InputRefused, read_input, size_words
 from .model import Spec
 from .positions import SourceMap, line_col, source_map
 
@@ -52,25 +53,21 @@ def _fail(name: str, message: str, line: int = 0, col: int = 0) -> NoReturn:
 
 
 def _read_bytes(name: str) -> bytes:
-    """Return the bytes of the spec file ``name`` (one more than the limit, if it is larger)."""
-    path = Path(name)
+    """Return the bytes of the spec file ``name``; refuse a folder, a pipe or a device (which
+    would block or never end) and a file over :data:`MAX_SPEC_BYTES`, without reading it."""
     try:
-        if path.is_dir():
-            _fail(name, "is a folder, not a spec file")
-        if path.exists() and not path.is_file():
-            _fail(name, "is not a regular file (a pipe or a device?); give docgen a spec file")
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_SPEC_BYTES + 1)
+        return read_input(name, MAX_SPEC_BYTES, "spec file")
+    except InputRefused as e:
+        if e.reason.startswith("is larger"):
+            _fail(name, f"is larger than {size_words(MAX_SPEC_BYTES)}; a spec is a few "
+                  "kilobytes")
+        _fail(name, e.reason)
     except FileNotFoundError:
         _fail(name, "no such file")
     except PermissionError:
         _fail(name, "permission denied: docgen cannot read this file")
     except OSError as e:
         _fail(name, f"cannot be read: {e.strerror or e}")
-    if len(raw) > MAX_SPEC_BYTES:
-        _fail(name, f"is larger than {MAX_SPEC_BYTES // (1024 * 1024)} MB; a spec is a few "
-              "kilobytes")
-    return raw
 
 
 def _parse(name: str, text: str) -> tuple[Any, SourceMap]:

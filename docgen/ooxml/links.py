@@ -1,0 +1,238 @@
+"""What in a Word package could make LibreOffice (or Word) read something outside it.
+
+A DOCX can point outside itself: a picture linked rather than embedded (``a:blip r:link``, a
+relationship with ``TargetMode="External"``), a linked OLE object, an attached template, a
+sub-document, a chunk of another file (``w:altChunk``), a VML shape's ``src`` or ``o:href``,
+an SVG picture's ``href``, and fields that pull a file in when they update (INCLUDETEXT,
+INCLUDEPICTURE, LINK, DDE…). Converted to PDF, any of them can put a local file, or what a URL
+returns, into a document people sign. docgen refuses every one of them, in every package it
+reads (:func:`docgen.ooxml.archive.read_members`) and in every part it renders: a hyperlink is
+the only thing that may point outside, because it is only followed by a reader who clicks it.
+
+:func:`outside_references` finds the first such reference in a package's members, and
+:func:`outside_reference_in` in one parsed part; each returns ``(part, what)`` in plain words.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Sequence
+
+from lxml import etree
+
+from .limits import declares_entities, safe_parser
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PR = "http://schemas.openxmlformats.org/package/2006/relationships"
+VML = "urn:schemas-microsoft-com:vml"
+OFFICE = "urn:schemas-microsoft-com:office:office"
+_REL_TYPES = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/",
+              "http://purl.oclc.org/ooxml/officeDocument/relationships/")
+
+#: The only relationship that may point outside the package: a reader follows it by clicking.
+ALLOWED_EXTERNAL = frozenset({"hyperlink"})
+
+#: Fields that read a file or another program when they update (Word's field names).
+LINKING_FIELDS = frozenset({"INCLUDETEXT", "INCLUDEPICTURE", "INCLUDE", "IMPORT", "LINK", "DDE",
+                            "DDEAUTO", "DATABASE", "RD"})
+
+#: What each kind of external relationship is, for a message.
+_WHAT = {
+    "image": "a picture linked to",
+    "oleObject": "an object linked to",
+    "attachedTemplate": "an attached template at",
+    "subDocument": "a sub-document at",
+    "aFChunk": "a chunk of another file at",
+    "frame": "a frame showing",
+    "package": "an embedded package linked to",
+    "video": "a video linked to",
+    "audio": "a sound linked to",
+}
+
+_XMLISH = (".xml", ".rels", ".vml", ".svg")
+
+
+def shown(target: str) -> str:
+    """Return ``target`` as it can be printed on one line: no control characters, short."""
+    clean = re.sub(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", "?", target)
+    return clean if len(clean) <= 80 else clean[:77] + "…"
+
+
+def is_xml_part(name: str, data: bytes) -> bool:
+    """Whether the member ``name`` is XML (by its name, or by its first bytes)."""
+    return name.lower().endswith(_XMLISH) or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(
+        b"<?xml")
+
+
+def _parse(data: bytes) -> etree._Element | None:
+    if declares_entities(data):
+        return None  # refused as a DOCTYPE by the caller, before this is asked
+    try:
+        return etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError:
+        return None  # refused as malformed when it is parsed, if it ever is
+
+
+def _rel_kind(rel_type: str) -> str:
+    for prefix in _REL_TYPES:
+        if rel_type.startswith(prefix):
+            return rel_type[len(prefix):]
+    return rel_type.rsplit("/", 1)[-1]
+
+
+def _external_relationship(root: etree._Element) -> str | None:
+    for rel in root.iter(f"{{{PR}}}Relationship"):
+        kind = _rel_kind(rel.get("Type", ""))
+        if kind == "aFChunk":
+            return "a chunk of another file (altChunk), which Word replaces when it saves"
+        if rel.get("TargetMode") == "External" and kind not in ALLOWED_EXTERNAL:
+            what = _WHAT.get(kind, f"a {kind} link to")
+            return f"{what} {shown(rel.get('Target', ''))} (outside the document)"
+    return None
+
+
+def _field_name(code: str) -> str:
+    words = code.split()
+    return words[0].lstrip("\\").upper() if words else ""
+
+
+def _linking_field(root: etree._Element) -> str | None:
+    """Find a field that reads another file: ``w:fldSimple``, or the field codes between a
+    ``w:fldChar`` begin and its separator (nested fields each on their own), or any one piece
+    of a field code."""
+    codes = [simple.get(f"{{{W}}}instr", "") for simple in root.iter(f"{{{W}}}fldSimple")]
+    open_codes: list[list[str]] = []
+    pieces: list[str] = []
+    for el in root.iter(f"{{{W}}}fldChar", f"{{{W}}}instrText", f"{{{W}}}delInstrText"):
+        if el.tag == f"{{{W}}}fldChar":
+            kind = el.get(f"{{{W}}}fldCharType")
+            if kind == "begin":
+                open_codes.append([])
+            elif kind in ("separate", "end") and open_codes:
+                codes.append("".join(open_codes.pop()))
+                if kind == "separate":
+                    open_codes.append([])  # the field's result, closed by its end
+        else:
+            pieces.append(el.text or "")
+            if open_codes:
+                open_codes[-1].append(el.text or "")
+    codes.extend("".join(c) for c in open_codes)
+    for code in codes + pieces:
+        if _field_name(code) in LINKING_FIELDS:
+            return f"a field that reads another file ({_field_name(code)})"
+    return None
+
+
+def _outside_url(value: str) -> bool:
+    value = value.strip()
+    return bool(value) and not value.startswith(("#", "data:"))
+
+
+def _vml_link(root: etree._Element) -> str | None:
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == f"{{{OFFICE}}}OLEObject" and el.get("Type") == "Link":
+            return "an object linked to another file (OLE link)"
+        if el.tag.startswith(f"{{{VML}}}"):
+            for attr in ("src", f"{{{OFFICE}}}href", "href"):
+                value = el.get(attr)
+                if value is not None and _outside_url(value):
+                    return f"a shape linked to {shown(value)} (outside the document)"
+    return None
+
+
+def _svg_link(root: etree._Element) -> str | None:
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for name, raw in el.attrib.items():
+            value = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+            local = etree.QName(name).localname
+            if local in ("href", "src") and _outside_url(value):
+                return f"an SVG picture that loads {shown(value)}"
+            if "url(" in value and re.search(r"url\(\s*['\"]?(?!#)", value):
+                return f"an SVG picture that loads {shown(value)}"
+        if etree.QName(el).localname == "style" and re.search(
+                r"url\(\s*['\"]?(?!#)|@import", el.text or ""):
+            return "an SVG picture whose style loads another file"
+    return None
+
+
+def outside_reference_in(name: str, root: etree._Element) -> str | None:
+    """Return what in the parsed part ``name`` points outside the package, if anything."""
+    if name.endswith(".rels"):
+        return _external_relationship(root)
+    if name.lower().endswith(".svg"):
+        return _svg_link(root)
+    for el in root.iter(f"{{{W}}}altChunk", f"{{{W}}}subDoc", f"{{{W}}}attachedTemplate"):
+        local = etree.QName(el).localname
+        return {"altChunk": "a chunk of another file (altChunk), which Word replaces when "
+                            "it saves",
+                "subDoc": "a sub-document (a master document's link to another file)",
+                "attachedTemplate": "an attached template"}[local]
+    return _linking_field(root) or _vml_link(root)
+
+
+#: Bytes without which a part cannot hold what outside_reference_in looks for.
+_MARKERS = (b"instr", b"altChunk", b"subDoc", b"attachedTemplate", b"urn:schemas-microsoft-com",
+            b"fldSimple")
+
+
+def outside_references(members: Sequence[tuple[str, bytes]]) -> tuple[str, str] | None:
+    """Return ``(part, what)`` for the first member that points outside the package: the
+    relationships first, which name the target."""
+    for name, data in sorted(members, key=lambda m: not m[0].endswith(".rels")):
+        if not data or not is_xml_part(name, data):
+            continue
+        lower = name.lower()
+        if not (lower.endswith((".rels", ".svg")) or any(m in data for m in _MARKERS)):
+            continue
+        root = _parse(data)
+        if root is None:
+            continue
+        what = outside_reference_in(posixpath.normpath(name), root)
+        if what:
+            return name, what
+    return None
+
+
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _serialised(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def without_attached_templates(members: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Return ``members`` without their attached template (``w:attachedTemplate`` and its
+    relationship), which Word records when a document was made from a .dotx and which names a
+    file on the author's computer: nothing of the document is in it, so it is dropped rather
+    than refused."""
+    out = dict(members)
+    for name, data in members:
+        if b"attachedTemplate" not in data or name.endswith(".rels") or not is_xml_part(name,
+                                                                                       data):
+            continue
+        root = _parse(data)
+        if root is None:
+            continue
+        ids = set()
+        for el in list(root.iter(f"{{{W}}}attachedTemplate")):
+            ids.add(el.get(f"{{{_R}}}id"))
+            parent = el.getparent()
+            if parent is not None:
+                parent.remove(el)
+        if not ids:
+            continue
+        out[name] = _serialised(root)
+        folder, base = posixpath.split(name)
+        rels_name = posixpath.join(folder, "_rels", base + ".rels")
+        rels = _parse(out.get(rels_name, b"")) if out.get(rels_name) else None
+        if rels is not None:
+            for rel in list(rels.iter(f"{{{PR}}}Relationship")):
+                if rel.get("Id") in ids:
+                    rels.remove(rel)
+            out[rels_name] = _serialised(rels)
+    return list(out.items())

@@ -1,0 +1,169 @@
+"""Hostile files and interruptions with LibreOffice itself (slow): no local file and no URL
+reaches a PDF, and no soffice outlives docgen.
+
+Two layers keep outside content out: docgen refuses a DOCX that points outside itself before
+converting it, and LibreOffice's profile blocks linked content even if one slips through. The
+tests of the second layer hand LibreOffice such a DOCX directly, past docgen's check.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from conftest import ROOT, require
+from docgen.cli import cli
+from docgen.pdf.pool import PdfJob, PdfPool, find_converter
+from hostile_docs import HOSTILE
+from redline_docs import make_docx
+from test_lifetimes import wait_until
+
+JEFFERSON = ROOT / "samples/jefferson-elementary-public-library.json"
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a0a5e1e5"
+    "0000000049454e44ae426082")
+
+
+@pytest.fixture(scope="module")
+def soffice() -> str:
+    return require("soffice")
+
+
+@pytest.fixture
+def server():
+    """A local HTTP server that records every request and would serve a secret picture."""
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            requests.append(f"{self.command} {self.path}")
+            self.send_response(200)
+            self.send_header("Content-Type", "image/svg+xml")
+            self.end_headers()
+            self.wfile.write(b'<svg xmlns="http://www.w3.org/2000/svg" width="300" '
+                             b'height="60"><text x="5" y="30">HTTPSECRET</text></svg>')
+
+        do_GET = do_HEAD = do_OPTIONS = do_PROPFIND = _answer
+
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", requests
+    httpd.shutdown()
+
+
+@pytest.fixture
+def secrets(tmp_path: Path) -> dict[str, str]:
+    folder = tmp_path / "secret"
+    folder.mkdir()
+    (folder / "secret.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="300" '
+                                       'height="60"><text x="5" y="30">FILESECRET</text></svg>')
+    (folder / "secret.txt").write_text("TEXTSECRET\n")
+    (folder / "secret.png").write_bytes(PNG)
+    return {kind: (folder / f"secret.{kind}").as_uri() for kind in ("svg", "txt", "png")}
+
+
+def pdf_leaks(path: Path) -> tuple[str, int]:
+    reader = PdfReader(str(path))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    return text, sum(len(page.images) for page in reader.pages)
+
+
+@pytest.mark.slow
+def test_libreoffice_loads_no_linked_content_even_past_docgens_check(
+        soffice, tmp_path: Path, server, secrets) -> None:
+    url, requests = server
+    jobs = []
+    for case, (change, _, _) in sorted(HOSTILE.items()):
+        for kind, target in [*secrets.items(), ("http", f"{url}/picture.svg")]:
+            src = tmp_path / f"{case}-{kind}.docx"
+            src.write_bytes(change(make_docx("Hello from the document."), target))
+            jobs.append(PdfJob(src, tmp_path / f"{case}-{kind}.pdf", src.name))
+    results = PdfPool(find_converter(), workers=2).convert(jobs)
+    assert requests == []
+    for result in results:
+        assert result.ok, (result.job.label, result.error)
+        text, images = pdf_leaks(result.job.dst)
+        assert "Hello from the document." in text
+        assert not {"FILESECRET", "TEXTSECRET", "HTTPSECRET"} & set(text.split()), result.job.label
+        assert images == 0, result.job.label
+
+
+@pytest.mark.slow
+def test_a_build_with_a_linking_template_fetches_nothing(soffice, tmp_path: Path, server,
+                                                         secrets) -> None:
+    url, requests = server
+    change = HOSTILE["linked-picture"][0]
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", folder)
+    (folder / "mou.docx").write_bytes(change((ROOT / "templates/mou.docx").read_bytes(),
+                                             f"{url}/picture.svg"))
+    result = CliRunner().invoke(cli, ["build", str(JEFFERSON), "-o", str(tmp_path / "out"),
+                                      "--templates", str(folder)])
+    assert result.exit_code == 1
+    assert "docgen does not build from a template that links to content outside it" in (
+        result.stderr)
+    assert requests == [] and not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def _ours(marker: str) -> list[int]:
+    """The processes whose command line names ``marker`` (docgen's TMPDIR for this test)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != os.getpid():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    line = f.read()
+                with open(f"/proc/{entry}/stat") as f:
+                    zombie = f.read().split(") ")[-1].split()[0] == "Z"
+            except OSError:
+                continue
+            if marker.encode() in line and not zombie:
+                found.append(int(entry))
+    return found
+
+
+def _build_until_soffice_runs(tmp_path: Path) -> tuple[subprocess.Popen[str], str]:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = dict(os.environ, TMPDIR=str(tmp))
+    proc = subprocess.Popen([sys.executable, "-m", "docgen", "build", str(JEFFERSON), "-o",
+                             str(tmp_path / "out"), "--jobs", "2"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert wait_until(lambda: any(
+        b"soffice.bin" in Path(f"/proc/{p}/cmdline").read_bytes() for p in _ours(str(tmp))
+        if Path(f"/proc/{p}/cmdline").exists()), 120), proc.poll()
+    return proc, str(tmp)
+
+
+@pytest.mark.slow
+def test_sigterm_during_pdfs_leaves_no_soffice_and_no_profile(soffice, tmp_path: Path) -> None:
+    proc, tmp = _build_until_soffice_runs(tmp_path)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert wait_until(lambda: not _ours(tmp), 20), _ours(tmp)
+    assert [p for p in os.listdir(tmp) if p.startswith("docgen-lo-")] == []
+
+
+@pytest.mark.slow
+def test_kill_9_during_pdfs_leaves_no_soffice(soffice, tmp_path: Path) -> None:
+    proc, tmp = _build_until_soffice_runs(tmp_path)
+    proc.kill()
+    proc.wait(timeout=30)
+    assert wait_until(lambda: not _ours(tmp), 20), _ours(tmp)
+    assert wait_until(lambda: not [p for p in os.listdir(tmp) if p.startswith("docgen-lo-")],
+                      10)

@@ -1,0 +1,186 @@
+"""No process outlives a run, no failure hangs it: LibreOffice workers die with docgen, and an
+exception while a PDF is placed is that document's error.
+
+The fast tests drive the pool with a fake LibreOffice (tests/fake_worker.py, through the pool's
+``worker_command`` hook) that holds the real worker's lifeline; the slow ones run LibreOffice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, require, translate_beside
+from docgen.build.run import BuildOptions, build
+from docgen.pdf.convert import PdfSettings
+from docgen.pdf.pool import Converter, PdfJob, PdfPool
+
+FAKE = [sys.executable, str(ROOT / "tests" / "fake_worker.py")]
+JEFFERSON = ROOT / "samples/jefferson-elementary-public-library.json"
+
+
+def fake_pool(**kwargs) -> PdfPool:
+    return PdfPool(Converter("fake-soffice", sys.executable), worker_command=FAKE,
+                   startup_timeout=30, **kwargs)
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def wait_until(condition, seconds: float = 20.0) -> bool:
+    """Wait for ``condition`` (a process to die, a file to appear) up to ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_an_exception_while_placing_a_pdf_is_that_documents_error(tmp_path: Path) -> None:
+    def placing_fails(result):
+        if result.job.label == "first":
+            raise OSError(30, "Read-only file system", str(result.job.dst))
+
+    (tmp_path / "first.docx").write_bytes(b"x")
+    (tmp_path / "second.docx").write_bytes(b"x")
+    pool = fake_pool(workers=1, on_result=placing_fails)
+    results = pool.convert([PdfJob(tmp_path / "first.docx", tmp_path / "first.pdf", "first"),
+                            PdfJob(tmp_path / "second.docx", tmp_path / "second.pdf", "second")])
+    assert [(r.job.label, r.ok, r.error) for r in results] == [
+        ("first", False, f"docgen could not place its PDF (Read-only file system: "
+                         f"{tmp_path / 'first.pdf'})"),
+        ("second", True, "")]
+    assert not pool._live
+
+
+def test_an_exception_in_a_pool_thread_ends_the_job_not_the_run(tmp_path: Path) -> None:
+    def broken(worker, job):
+        if job.label == "first":
+            raise KeyError("first")
+
+    pool = fake_pool(workers=1, before_job=broken)
+    results = pool.convert([PdfJob(tmp_path / "a.docx", tmp_path / "a.pdf", "first"),
+                            PdfJob(tmp_path / "b.docx", tmp_path / "b.pdf", "second")])
+    assert [(r.job.label, r.ok) for r in results] == [("first", False), ("second", True)]
+    assert results[0].error == "docgen failed while converting it ('first')"
+
+
+@pytest.mark.parametrize("kind", ["die", "hang"])
+def test_a_worker_that_dies_or_hangs_ends_with_a_named_error(tmp_path: Path, kind: str) -> None:
+    pool = fake_pool(workers=1, timeout=2)
+    results = pool.convert([PdfJob(tmp_path / f"{kind}.docx", tmp_path / "x.pdf", kind),
+                            PdfJob(tmp_path / "ok.docx", tmp_path / "ok.pdf", "ok")])
+    assert [(r.job.label, r.ok, r.error) for r in results] == [
+        (kind, False, "LibreOffice hung or crashed on it twice"), ("ok", True, "")]
+
+
+def test_a_build_whose_pdf_cannot_be_placed_reports_it_and_ends(tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    def concurrent_run(*args, **kwargs):
+        raise KeyError("mou.docx")  # another run replaced the manifest meanwhile
+
+    monkeypatch.setattr("docgen.build.pdfs._place_pdfs", concurrent_run)
+    results = build([str(JEFFERSON)], BuildOptions(tmp_path, pdf=True),
+                    pool=fake_pool(workers=2))
+    folder = tmp_path / "jefferson-es-library-2026-27"
+    assert [str(p) for p in results[0].pdf_errors] == [
+        f"{folder}: the PDFs could not be placed (KeyError: 'mou.docx'); build again"]
+
+
+_DOCGEN_WITH_A_FAKE_POOL = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {tests!r})
+    from test_lifetimes import fake_pool
+    from docgen.cli.app import run
+    from docgen.pdf.convert import PdfSettings
+    PdfSettings.make_pool = lambda self: fake_pool(workers=2)
+    sys.exit(run(sys.argv[1:]))
+""")
+
+
+def _docgen_stuck_in_pdfs(tmp_path: Path):
+    """Start ``docgen build`` with PDFs that hang; return it once both workers hang."""
+    out = tmp_path / "out"
+    (tmp_path / "tmp").mkdir()
+    pids = tmp_path / "pids"
+    env = dict(os.environ, TMPDIR=str(tmp_path / "tmp"), FAKE_WORKER_PIDS=str(pids),
+               FAKE_WORKER_HANG="1")
+    script = _DOCGEN_WITH_A_FAKE_POOL.format(tests=str(ROOT / "tests"))
+    proc = subprocess.Popen([sys.executable, "-c", script, "build", str(JEFFERSON), "-o",
+                             str(out)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert wait_until(lambda: pids.exists() and len(pids.read_text().splitlines()) >= 2, 60), (
+        proc.poll(), proc.stderr.read() if proc.poll() is not None else "")
+    return proc, [line.split() for line in pids.read_text().splitlines()]
+
+
+def test_sigterm_during_pdfs_leaves_no_worker_and_no_profile(tmp_path: Path) -> None:
+    proc, workers = _docgen_stuck_in_pdfs(tmp_path)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143
+    assert err.endswith("Stopped: docgen was asked to stop (SIGTERM); what it finished is "
+                        "kept, run the command again to complete it\n")
+    for worker, office, profile in workers:
+        assert wait_until(lambda: not alive(int(worker)) and not alive(int(office)), 10)
+    assert os.listdir(tmp_path / "tmp") == []
+
+
+def test_kill_9_of_docgen_leaves_no_worker(tmp_path: Path) -> None:
+    proc, workers = _docgen_stuck_in_pdfs(tmp_path)
+    proc.kill()
+    proc.wait(timeout=30)
+    for worker, office, profile in workers:
+        assert wait_until(lambda: not alive(int(worker)) and not alive(int(office)), 10), (
+            worker, office)
+        assert not Path(profile).exists()
+
+
+_DOCGEN_STUCK_IN_DOCX = textwrap.dedent("""
+    import os, sys, threading
+    import docgen.build.run as run_module
+    def stuck(file, options, held=False):
+        # a spec being rendered: say who renders it, and wait for docgen to be killed
+        with open({pids!r}, "a") as out:
+            out.write(f"{{os.getpid()}}\\n")
+        threading.Event().wait()
+    run_module.build_one = stuck
+    from docgen.cli.app import run
+    sys.exit(run(sys.argv[1:]))
+""")
+
+
+def test_kill_9_of_docgen_during_the_docx_phase_leaves_no_process(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    pids = tmp_path / "pids"
+    specs = []
+    for name in ("a", "b"):
+        data = json.loads(JEFFERSON.read_text(encoding="utf-8"))
+        data["id"] = f"jefferson-{name}"
+        (tmp_path / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+        translate_beside(tmp_path / f"{name}.json", tmp_path_factory)
+        specs.append(str(tmp_path / f"{name}.json"))
+    script = _DOCGEN_STUCK_IN_DOCX.format(pids=str(pids))
+    proc = subprocess.Popen([sys.executable, "-c", script, "build", *specs, "-o",
+                             str(tmp_path / "out"), "--no-pdf", "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert wait_until(lambda: pids.exists() and len(pids.read_text().split()) == 2, 60)
+    proc.kill()
+    proc.wait(timeout=30)
+    for pid in pids.read_text().split():
+        assert wait_until(lambda: not alive(int(pid)), 10), pid
