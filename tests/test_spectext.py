@@ -359,3 +359,19 @@ def test_every_spec_text_the_english_letter_shows_is_in_the_catalog(sample: Path
             continue  # part of a string the catalog has
         if re.search(rf"(?<!\w){re.escape(text.rstrip('.'))}(?!\w)", english):
             assert pointer in catalog, f"{pointer} ({text!r}) reaches the letter untranslated"
+
+
+@pytest.mark.own_spec_catalogs
+def test_renew_carries_the_translations_over_and_rolls_their_school_year(tmp_path: Path) -> None:
+    new = tmp_path / "next.json"
+    result = CliRunner().invoke(cli, ["renew", str(LINCOLN), "--school-year", "2027-2028",
+                                      "--review-date", "2027-05-14", "-o", str(new)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    es = (tmp_path / "next.locales" / "es.po").read_text(encoding="utf-8")
+    # the scope named last year's school year, in English and in Spanish: both roll
+    assert "para el año \"\n\"escolar 2027-2028\"" in es or "escolar 2027-2028" in es
+    assert "2026-2027" not in es.split("msgctxt", 1)[1]
+    check = CliRunner().invoke(cli, ["i18n", "check", "--spec", str(new)])
+    assert check.exit_code == 0, check.output
+    assert "es: 21 of 21 strings translated" in check.stdout

@@ -26,8 +26,9 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
@@ -213,10 +214,15 @@ def _new_catalog(tag: str, spec_id: str) -> Catalog:
     return catalog
 
 
-def _merged(catalog: Catalog, pot: Catalog) -> Catalog:
+def _merged(catalog: Catalog, pot: Catalog,
+            roll: Callable[[str], str] | None = None) -> Catalog:
     """Return ``catalog`` brought up to date with ``pot``: a string whose English changed
     keeps its old translation, marked fuzzy, with the old English (``#|``); a string moved to
-    another path keeps its translation, marked fuzzy; strings gone become obsolete."""
+    another path keeps its translation, marked fuzzy; strings gone become obsolete.
+
+    ``roll`` (from ``docgen renew``) writes a text for the new school year: a string whose
+    English changed only so ("2026-2027" → "2027-2028") has its translation rolled the same
+    way, and needs no new review, as the English needed none."""
     old: dict[str | None, Message] = {m.context: m for m in catalog if m.id}
     by_text = {m.id: m for m in catalog if m.id and m.string and not m.fuzzy}
     for message in old.values():
@@ -229,6 +235,10 @@ def _merged(catalog: Catalog, pot: Catalog) -> Catalog:
         fuzzy, previous = False, None
         if before is not None and before.id == message.id:
             string, fuzzy, previous = before.string, before.fuzzy, before.previous_id
+        elif (roll is not None and before is not None and before.string and not before.fuzzy
+              and roll(str(before.id)) == message.id):
+            string = (tuple(roll(s) for s in before.string) if isinstance(before.string, tuple)
+                      else roll(str(before.string)))
         elif before is not None and before.string:
             string, fuzzy, previous = before.string, True, [str(before.id)]
         elif message.id in by_text:
@@ -362,14 +372,35 @@ def carry_over(old_file: str | Path, new_data: dict[str, Any], new_file: str | P
     fuzzy, for a translator to review. A catalog already beside the new spec is left alone.
     Return the catalogs written."""
     pot = extract_spec(new_data)
+    roll = _year_roll(Path(old_file), new_data)
     written = []
     for tag in spec_catalog_tags(str(old_file), root):
         target = catalog_file(new_file, tag, root)
         if target.exists():
             continue
         opened = open_catalog(catalog_file(old_file, tag, root), tag)
-        write_catalog(_merged(opened.catalog, pot), target, include_previous=True)
+        write_catalog(_merged(opened.catalog, pot, roll), target, include_previous=True)
         written.append(target)
     if written:
         write_catalog(pot, template_file(new_file, root))
     return written
+
+
+def _year_roll(old_file: Path, new_data: dict[str, Any]) -> Callable[[str], str] | None:
+    """The rewriting ``docgen renew`` did to the spec's text, for its translations: last
+    year's school year ("2026-2027", "2026-27") written as the new one's."""
+    try:
+        old = json.loads(old_file.read_text(encoding="utf-8-sig")).get("school_year")
+    except (OSError, ValueError, AttributeError):
+        return None
+    new = new_data.get("school_year")
+    if not (isinstance(old, str) and isinstance(new, str) and len(old) == len(new) == 9):
+        return None
+    pairs = [(old, new), (f"{old[:5]}{old[-2:]}", f"{new[:5]}{new[-2:]}")]
+
+    def roll(text: str) -> str:
+        for before, after in pairs:
+            text = text.replace(before, after)
+        return text
+
+    return roll
