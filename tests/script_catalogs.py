@@ -23,15 +23,31 @@ MARKERS = {
 }
 
 
+def _weekday_names(tag: str) -> dict[str, str]:
+    """The English weekday names → the names in ``tag``'s language, from CLDR ({} if none)."""
+    from babel import Locale
+
+    from docgen.i18n.locales import babel_locale
+
+    locale = babel_locale(tag)  # Dari as Afghan Persian, as docgen formats it
+    english = Locale("en").days["format"]["wide"]
+    own = locale.days["format"]["wide"]
+    return {english[i]: own[i] for i in range(7)}
+
+
 def make_catalog(tag: str, base: Path) -> Path:
     """Write a complete catalog of ``tag`` in the folder ``base`` and return its path."""
     path = init_catalog(tag, base)
     catalog = read_catalog(path)
     marker = MARKERS[tag]
+    days = _weekday_names(tag)
     for message in catalog:
         if not message.id:
             continue
-        if isinstance(message.id, str):
+        if message.context == "weekday" and isinstance(message.id, str) and days:
+            # as a translator would: the language's own weekday names (CLDR's, where it has them)
+            message.string = days.get(message.id, f"{marker} {message.id}")
+        elif isinstance(message.id, str):
             message.string = f"{marker} {message.id}"
         else:
             forms = catalog.num_plurals

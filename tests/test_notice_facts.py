@@ -293,3 +293,18 @@ def test_context_prints_what_the_notice_sees(monkeypatch) -> None:
     assert bad.exit_code == 2
     assert "has no family notice in 'fr'; its notices are in: en, es, vi, ar, zh-Hans" in \
         bad.stderr
+
+
+def test_an_interpreter_line_is_tagged_with_its_own_language(tmp_path: Path) -> None:
+    # Chávez has no contact who speaks Arabic: its Arabic line promises an interpreter, and is
+    # still marked as Arabic (right to left, its own language tag) in the English letter
+    import io
+    import zipfile
+
+    spec = as_spec(CHAVEZ)
+    english = next(data for kind, _, data in render_documents(spec, BuildOptions(tmp_path))
+                   if kind.locale == "en")
+    xml = zipfile.ZipFile(io.BytesIO(english)).read("word/document.xml").decode()
+    paragraph = next(p for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S)
+                     if "وسنوفّر لك مترجمًا" in p)
+    assert "<w:bidi/>" in paragraph and re.search(r'w:bidi="ar(-[A-Z]+)?"', paragraph)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, require
+from conftest import ROOT, require, translate_beside
 from docgen.build.run import BuildOptions, build
 from docgen.context import build_context
 from docgen.doctor import docx_text
@@ -43,6 +43,7 @@ def pdfs(tmp_path_factory) -> list[tuple[str, dict[str, Any], Path]]:
     for tag in TEST_TAGS:
         make_catalog(tag, base)
     test_spec = spec_in(TEST_TAGS, folder)
+    translate_beside(Path(test_spec), tmp_path_factory)  # the catalogs of the spec's own text
     out = []
     for name, specs, resources in (
             ("samples", [str(s) for s in SAMPLES], Resources.shipped()),

@@ -196,14 +196,16 @@ def _taglines(notice: dict[str, Any], translators: dict[str, Translator]
     to find its paragraphs again."""
     by_text = []
     for line in notice["taglines"]:
-        # the same call as the template's tagline block
+        # the same calls as the template's tagline block
+        extra = " We will find an interpreter for you, at no cost." if line.get(
+            "interpreter") else ""
         if line["phone"]:
             text = translators[line["tag"]].gettext(
-                "If you need this letter in {language}, call {phone}.",
+                "If you need this letter in {language}, call {phone}." + extra,
                 language=line["language"], phone=line["phone"])
         else:
             text = translators[line["tag"]].gettext(
-                "If you need this letter in {language}, write to {email}.",
+                "If you need this letter in {language}, write to {email}." + extra,
                 language=line["language"], email=line["email"])
         by_text.append((text, (line["tag"], line["rtl"])))
     return tuple(by_text)
