@@ -498,8 +498,13 @@ def notice_words(services: list[dict[str, Any]], spec_services: list[dict[str, A
 
     for service, spec in zip(services, spec_services):
         service["days"] = [weekday(translator, d) for d in spec["schedule"]["days"]]
-        # the grades the notice names (none when the population's description says them)
-        grades = service["grades"]
+        # the grades the notice names: none when the population's description says them,
+        # as read in the spec's own English (a translated description reads differently)
+        population = spec.get("population") or {}
+        every = population.get("grades") or []
+        grades = ([] if says_grades(population.get("description") or "", every)
+                  else [g for g in every if g != "adult"])
+        service["grades"] = grades
         service["grade_items"] = grade_items(translator, grades)
         service["grade_count"] = len(grades)
         service["adults"] = bool(grades) and "adult" in (

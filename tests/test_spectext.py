@@ -375,3 +375,13 @@ def test_renew_carries_the_translations_over_and_rolls_their_school_year(tmp_pat
     check = CliRunner().invoke(cli, ["i18n", "check", "--spec", str(new)])
     assert check.exit_code == 0, check.output
     assert "es: 21 of 21 strings translated" in check.stdout
+
+
+def test_grades_a_translated_description_already_names_are_not_repeated(tmp_path: Path) -> None:
+    # "Students in grades 2 to 5 whose families enroll them" names its grades: the English
+    # adds none, and neither does any translation of it ("... (grados 2 a 5)" said them twice)
+    texts = notices(LINCOLN, tmp_path)
+    for tag, text in texts.items():
+        section = text.split("[heading 1]")[2]  # Who can join?
+        first = next(line for line in section.splitlines() if line.startswith("[List Bullet]"))
+        assert "(" not in first and "（" not in first, (tag, first)
