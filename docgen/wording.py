@@ -41,7 +41,12 @@ def title_reference(title: str) -> str:
     return "the " + re.sub(r"^the\s+", "", title.strip(), flags=re.IGNORECASE)
 
 
-def _runs(grades: Sequence[str]) -> list[list[str]]:
+def grade_runs(grades: Sequence[str]) -> list[list[str]]:
+    """The spec's grades in school order, in runs of consecutive grades ('adult' apart).
+
+    >>> grade_runs(["5", "K", "1", "3", "adult"])
+    [['K', '1'], ['3'], ['5']]
+    """
     ordered = sorted((g for g in grades if g in GRADES), key=GRADES.index)
     runs: list[list[str]] = []
     for grade in ordered:
@@ -60,7 +65,7 @@ def grade_phrase(grades: Sequence[str]) -> str | None:
     """The grades served, each run of three or more written once as a range: "grade 9",
     "grades 4 and 5", "grades 2 to 5", "grades K, 2 and 4", "grades 6 to 8 and adults"."""
     parts: list[str] = []
-    for run in _runs(grades):
+    for run in grade_runs(grades):
         parts += [f"{run[0]} to {run[-1]}"] if len(run) > 2 else run
     if not parts:
         return "adults" if "adult" in grades else None
@@ -73,7 +78,7 @@ def says_grades(description: str, grades: Sequence[str]) -> bool:
     """Whether ``description`` already names the grades served (a range "grades 2 to 5",
     "2nd-5th grade", or a single grade "ninth graders", "grade 9"), so a document need not
     say them again."""
-    runs = _runs(grades)
+    runs = grade_runs(grades)
     if len(runs) != 1 or "adult" in grades:
         return False
     text = description.lower()

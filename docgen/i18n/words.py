@@ -24,6 +24,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
+from ..wording import GRADES, grade_runs
+
 
 
 class Words(Protocol):
@@ -46,8 +48,6 @@ _WEEKDAYS: dict[str, Callable[[Words], str]] = {
 }
 
 
-#: The grades a spec may name, in school order ('adult' apart).
-GRADES = ("PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12")
 
 
 def _grade(t: Words, grade: str) -> str:
@@ -61,22 +61,11 @@ def _grade(t: Words, grade: str) -> str:
     return grade
 
 
-def _runs(grades: list[str]) -> list[list[str]]:
-    ordered = sorted((g for g in grades if g in GRADES), key=GRADES.index)
-    runs: list[list[str]] = []
-    for grade in ordered:
-        if runs and GRADES.index(grade) == GRADES.index(runs[-1][-1]) + 1:
-            runs[-1].append(grade)
-        else:
-            runs.append([grade])
-    return runs
-
-
 def grade_items(t: Words, grades: list[str]) -> list[str]:
     """The grades served, without 'adult', in the language of ``t``: each run of three or
     more as one range ("2 to 5"), the others one by one ("K", "2"), for a list."""
     items: list[str] = []
-    for run in _runs(grades):
+    for run in grade_runs(grades):
         if len(run) > 2:
             # TRANSLATORS: a range of grades ("grades 2 to 5"); {first} and {last} are grades
             items.append(t.pgettext("grades", "{first} to {last}", first=_grade(t, run[0]),
