@@ -360,6 +360,8 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
         "contact": contact,
         # "speaks your language" says something only in a notice not in English
         "contact_speaks": speaks(contact, tag) and language != "en",
+        # what goes between two sentences: nothing after a Chinese or Japanese full stop
+        "gap": "" if language in ("zh", "ja") else " ",
         "taglines": taglines,
         "incomplete": incomplete,
         # a student of the program may be 18 or older: FERPA's rights are then the student's

@@ -394,7 +394,7 @@ def _notice(w: _Wrapper, notice: dict[str, Any]) -> _Dict:
                     first_day="$.services[0].schedule.first_day",
                     last_day="$.services[0].schedule.last_day",
                     taglines="$.family_notices.languages",
-                    records="$.data_sharing.data_elements", incomplete=None,
+                    records="$.data_sharing.data_elements", incomplete=None, gap=None,
                     recipient_count="$.data_sharing.additional_recipients",
                     recipient=("$.parties.partner.legal_name" if notice["recipient_count"] == 1
                                else "$.data_sharing.additional_recipients"),

@@ -249,7 +249,7 @@ GRADES = {"en": "any Lincoln family (grades PK to 5). Adults can join too.",
                 "có thể tham gia.",
           "ar": "(الصفوف \u2068من \u2068ما قبل الروضة\u2069 إلى \u20685\u2069\u2069). ويمكن للبالغين "
                 "المشاركة أيضًا.",
-          "zh-Hans": "Lincoln的任何家庭（学前班至5年级）。"}
+          "zh-Hans": "Lincoln的任何家庭（学前班至5年级）。成人也可以参加。"}  # no space after 。
 
 
 def test_a_run_of_grades_is_a_range_in_every_language(tmp_path: Path) -> None:
