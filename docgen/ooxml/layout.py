@@ -162,22 +162,11 @@ def _fit_marked(root: etree._Element, sect: etree._Element | None) -> bool:
             available = landscape
         # a table whose columns come from the data spans the text width, whatever their number
         widths = [w * available // total for w in widths]
-        total = sum(widths)
         for col in columns:
             grid.remove(col)
         for width in widths:
             insert(grid, etree.Element(_w("gridCol"))).set(_WIDTH, str(width))
-        for cells in table:
-            index = 0
-            for tcw, span in cells:
-                if tcw is not None:
-                    tcw.set(_WIDTH, str(sum(widths[index:index + span])))
-                    tcw.set(_TYPE, "dxa")
-                index += span
-        tbl_w = tbl.find(f"{_w('tblPr')}/{_w('tblW')}")
-        if tbl_w is not None:
-            tbl_w.set(_w("w"), str(total))
-            tbl_w.set(_w("type"), "dxa")
+        _set_widths(tbl, widths)  # the cells and the table, as every refit sets them
     return turned
 
 
