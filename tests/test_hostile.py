@@ -309,3 +309,85 @@ def test_huge_values_are_refused_before_they_are_made(tmp_path: Path, expression
     path = _template(tmp_path, "Dear families,", f"{{{{ {expression} }}}}")
     assert _render(path) == (f"{path}: paragraph 2 (“{{{{ {expression} }}}}”): not allowed in a "
                              f"template: {words}")
+
+
+_NESTED = ("{% set r = range(100000) %}{% for i in r %}{% for j in r %}{% endfor %}"
+           "{% endfor %}")
+
+
+def test_loops_inside_loops_stop_at_the_time_budget_in_a_worker_thread(
+        tmp_path: Path, monkeypatch) -> None:
+    # no timer signal reaches a thread: the template's own loops look at the clock
+    import threading
+
+    monkeypatch.setattr("docgen.budget.RENDER_SECONDS", 1.0)
+    path = _template(tmp_path, "Dear families,", _NESTED)
+    messages: list[str] = []
+    thread = threading.Thread(target=lambda: messages.append(_render(path)), daemon=True)
+    thread.start()
+    thread.join(30)
+    assert not thread.is_alive(), "the render in a thread ran on past its budget"
+    assert messages == [f"{path}: paragraph 2 (“{_NESTED[:57]}…”): the template was stopped: "
+                        "it ran for more than 1 seconds (a loop that never ends, or loops "
+                        "inside loops?); make its loops shorter"]
+
+
+def test_calls_inside_loops_stop_at_the_time_budget_in_a_worker_thread(
+        tmp_path: Path, monkeypatch) -> None:
+    import threading
+
+    monkeypatch.setattr("docgen.budget.RENDER_SECONDS", 1.0)
+    macro = ("{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}"
+             "{{ f(60) }}")
+    path = _template(tmp_path, "Dear families,", macro)
+    messages: list[str] = []
+    thread = threading.Thread(target=lambda: messages.append(_render(path)), daemon=True)
+    thread.start()
+    thread.join(30)
+    assert not thread.is_alive()
+    assert len(messages) == 1 and messages[0].startswith(f"{path}: paragraph 2 (")
+    assert "the template was stopped: it ran for more than 1 seconds" in messages[0]
+
+
+def test_loops_keep_their_length_and_last_item_under_the_budget(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from docgen.render import render
+    from docxtext import plain_text
+
+    path = _template(tmp_path, "{% for x in ['a', 'b', 'c'] %}{{ x }}{{ loop.index }}/"
+                     "{{ loop.length }}{% if loop.last %}.{% else %}, {% endif %}{% endfor %}")
+    data = render(compile_template(path), {}, source_date=dt.datetime(
+        2026, 1, 1, tzinfo=dt.timezone.utc))
+    assert "a1/3, b2/3, c3/3." in plain_text(data).splitlines()
+
+
+def test_a_batch_with_parallel_workers_stops_each_endless_template(
+        tmp_path: Path, monkeypatch, tmp_path_factory) -> None:
+    from docx import Document
+
+    from conftest import translate_beside
+
+    monkeypatch.setattr("docgen.budget.RENDER_SECONDS", 1.0)  # the forked workers inherit it
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", folder)
+    doc = Document(str(folder / "mou.docx"))
+    doc.add_paragraph(_NESTED)
+    doc.add_paragraph("{% for i in range(10**9) %}x{% endfor %}")
+    doc.save(str(folder / "mou.docx"))
+    specs = []
+    for name in ("a", "b", "c"):
+        data = json.loads(JEFFERSON.read_text(encoding="utf-8"))
+        data["id"] = f"jefferson-{name}"
+        (tmp_path / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+        translate_beside(tmp_path / f"{name}.json", tmp_path_factory)
+        specs.append(str(tmp_path / f"{name}.json"))
+    result = CliRunner().invoke(cli, ["build", *specs, "-o", str(tmp_path / "out"), "--no-pdf",
+                                      "--jobs", "2", "--templates", str(folder)])
+    assert result.exit_code == 1, result.output
+    stopped = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+    assert stopped == [f"Error: {folder / 'mou.docx'}: paragraph 423 (“{_NESTED[:57]}…”): the "
+                       "template was stopped: it ran for more than 1 seconds (a loop that never "
+                       "ends, or loops inside loops?); make its loops shorter"] * 3, result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out" / "jefferson-a" / "mou.docx").exists()
