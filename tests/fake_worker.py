@@ -3,7 +3,8 @@
 Run by :class:`docgen.pdf.pool.PdfPool` through its ``worker_command`` test hook, as
 ``python fake_worker.py SOFFICE PROFILE``. It holds the same lifeline as the real worker
 (:mod:`docgen.pdf.lifeline`) and starts a stand-in soffice (a Python process that waits for
-ever, in a group of its own) so that tests can see both die with docgen. What it does with a
+ever, in a group of its own, and starts a stand-in soffice.bin as the real one does) so that
+tests can see them all die with docgen. What it does with a
 job is said by the source file's name: ``…hang…`` (or any, with ``$FAKE_WORKER_HANG`` set) never answers (and appends its process ids
 and profile to the file ``$FAKE_WORKER_PIDS`` names), ``…die…`` exits, ``…bad…``
 answers with an error; any other is "converted" into a tiny PDF.
@@ -24,6 +25,13 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 
+#: soffice starts soffice.bin, which has no parent-death signal of its own: so does the fake
+FAKE_SOFFICE = (
+    "import subprocess, sys, threading; "
+    "subprocess.Popen([sys.executable, '-c', 'import threading; threading.Event().wait()', "
+    "'fake-soffice.bin-for', sys.argv[2]]); threading.Event().wait()")
+
+
 def say(message):
     sys.stdout.write(json.dumps(message) + "\n")
     sys.stdout.flush()
@@ -34,8 +42,7 @@ def main():
     lifeline = Lifeline(profile).hold()
     with lifeline.lock:
         office = lifeline.office = start_office(
-            [sys.executable, "-c", "import threading; threading.Event().wait()",
-             "fake-soffice-for", profile])
+            [sys.executable, "-c", FAKE_SOFFICE, "fake-soffice-for", profile], profile)
     say({"ready": True, "version": "fake", "soffice_pid": office.pid, "pid": os.getpid()})
     for line in sys.stdin:
         job = json.loads(line)

@@ -113,8 +113,9 @@ _DOCGEN_WITH_A_FAKE_POOL = textwrap.dedent("""
 """)
 
 
-def _docgen_stuck_in_pdfs(tmp_path: Path):
-    """Start ``docgen build`` with PDFs that hang; return it once both workers hang."""
+def _docgen_stuck_in_pdfs(tmp_path: Path, session: bool = False):
+    """Start ``docgen build`` with PDFs that hang (in a session of its own with ``session``);
+    return it once both workers hang."""
     out = tmp_path / "out"
     (tmp_path / "tmp").mkdir()
     pids = tmp_path / "pids"
@@ -123,7 +124,7 @@ def _docgen_stuck_in_pdfs(tmp_path: Path):
     script = _DOCGEN_WITH_A_FAKE_POOL.format(tests=str(ROOT / "tests"))
     proc = subprocess.Popen([sys.executable, "-c", script, "build", str(JEFFERSON), "-o",
                              str(out)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=session)
     assert wait_until(lambda: pids.exists() and len(pids.read_text().splitlines()) >= 2, 60), (
         proc.poll(), proc.stderr.read() if proc.poll() is not None else "")
     return proc, [line.split() for line in pids.read_text().splitlines()]
@@ -149,6 +150,86 @@ def test_kill_9_of_docgen_leaves_no_worker(tmp_path: Path) -> None:
         assert wait_until(lambda: not alive(int(worker)) and not alive(int(office)), 10), (
             worker, office)
         assert not Path(profile).exists()
+
+
+def _mentioning(text: str) -> list[int]:
+    """The live processes whose command line names ``text`` (a profile folder)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != os.getpid():
+            try:
+                if text.encode() in Path(f"/proc/{entry}/cmdline").read_bytes() and alive(
+                        int(entry)):
+                    found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def test_kill_9_of_every_process_of_docgen_at_once_leaves_no_process_and_no_profile(
+        tmp_path: Path) -> None:
+    # docgen's process group and each worker's, killed together (as by the OOM killer, or a
+    # kill -9 of all of them): no lifeline can run, the watchdogs clean up
+    proc, workers = _docgen_stuck_in_pdfs(tmp_path, session=True)
+
+    def soffice_bins() -> list[int]:
+        return [p for _, _, profile in workers for p in _mentioning(profile)
+                if b"fake-soffice.bin-for" in Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0")]
+
+    try:
+        assert wait_until(lambda: len(soffice_bins()) == len(workers), 20), soffice_bins()
+        groups = [os.getpgid(int(worker)) for worker, _, _ in workers]
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # at once with the workers' groups
+    for group in groups:
+        os.killpg(group, signal.SIGKILL)
+    proc.wait(timeout=30)
+    for worker, office, profile in workers:
+        assert wait_until(lambda: not _mentioning(profile), 20), _mentioning(profile)
+        assert not alive(int(office)) and not alive(int(worker))
+        assert not Path(profile).exists()
+    assert os.listdir(tmp_path / "tmp") == []
+    assert soffice_bins() == []
+
+
+def test_profiles_left_by_a_killed_run_are_removed_at_the_next_start(tmp_path: Path) -> None:
+    import fcntl
+
+    from docgen.pdf.pool import PROFILE_OWNER, PROFILE_PREFIX, remove_left_profiles
+
+    left = tmp_path / f"{PROFILE_PREFIX}left"  # its run is gone: nobody holds its lock
+    (left / "user").mkdir(parents=True)
+    (left / PROFILE_OWNER).write_bytes(b"")
+    busy = tmp_path / f"{PROFILE_PREFIX}busy"  # a run is using it
+    busy.mkdir()
+    (busy / PROFILE_OWNER).write_bytes(b"")
+    young = tmp_path / f"{PROFILE_PREFIX}young"  # being made this instant: no lock yet
+    young.mkdir()
+    other = tmp_path / "someone-elses-folder"
+    other.mkdir()
+    with open(busy / PROFILE_OWNER, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert remove_left_profiles(str(tmp_path)) == [str(left)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [busy.name, young.name, other.name])
+    old = time.time() - 3600  # killed between making the folder and locking it, long ago
+    os.utime(young, (old, old))
+    assert sorted(remove_left_profiles(str(tmp_path))) == sorted([str(busy), str(young)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == [other.name]
+
+
+def test_a_pools_workers_hold_their_profiles_until_they_end(tmp_path: Path) -> None:
+    from docgen.pdf.pool import PROFILE_PREFIX, remove_left_profiles
+
+    pool = fake_pool(workers=1)
+    worker = pool.start_worker()
+    try:
+        assert Path(worker.profile).name.startswith(PROFILE_PREFIX)
+        assert remove_left_profiles(str(Path(worker.profile).parent)) == []
+        assert Path(worker.profile).is_dir()
+    finally:
+        pool.stop_worker(worker, hung=False)
+    assert not Path(worker.profile).exists()
 
 
 _DOCGEN_STUCK_IN_DOCX = textwrap.dedent("""

@@ -11,6 +11,7 @@ The PDFs are tagged PDF/A-2b; :mod:`docgen.pdf.pin` makes their bytes reproducib
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import json
 import os
@@ -20,6 +21,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -128,6 +130,77 @@ def write_profile(profile: Path) -> Path:
     return target
 
 
+# --- the workers' profile folders -------------------------------------------------------------
+
+#: The name each worker's profile folder starts with, in the temporary folder.
+PROFILE_PREFIX = "docgen-lo-profile-"
+#: The lock docgen holds in a profile folder for as long as its worker runs.
+PROFILE_OWNER = ".docgen-owner"
+#: A profile folder without its lock, this old (seconds), was made by a run killed at once.
+_ORPHAN_AGE = 600.0
+
+
+def _own_profile(profile: str) -> int:
+    """Lock the new profile folder ``profile`` for this process; return the lock's descriptor
+    (released by the kernel however this process ends)."""
+    fd = os.open(os.path.join(profile, PROFILE_OWNER),
+                 os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def remove_left_profiles(folder: str | None = None) -> list[str]:
+    """Remove the workers' profile folders that a run killed with all its processes left in
+    the temporary folder (``folder``): those whose lock no process holds. Return them."""
+    base = folder or tempfile.gettempdir()
+    removed = []
+    try:
+        entries = os.listdir(base)
+    except OSError:
+        return []
+    for name in entries:
+        if not name.startswith(PROFILE_PREFIX):
+            continue
+        path = os.path.join(base, name)
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if not (os.path.isdir(path) and not os.path.islink(path)
+                and info.st_uid == os.getuid()):
+            continue
+        try:
+            fd = os.open(os.path.join(path, PROFILE_OWNER), os.O_RDWR | os.O_NOFOLLOW)
+        except FileNotFoundError:
+            if time.time() - info.st_mtime > _ORPHAN_AGE:
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+            continue
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue  # a run is using it
+        try:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+        finally:
+            os.close(fd)
+    return removed
+
+
+_swept = False
+
+
+def _sweep_once() -> None:
+    global _swept
+    if not _swept:
+        _swept = True
+        remove_left_profiles()
+
+
 # --- the worker pool --------------------------------------------------------------------------
 
 
@@ -154,7 +227,8 @@ class _Worker:
 
     def __init__(self, converter: Converter, startup_timeout: float,
                  command: list[str] | None = None) -> None:
-        self.profile = tempfile.mkdtemp(prefix="docgen-lo-profile-")
+        self.profile = tempfile.mkdtemp(prefix=PROFILE_PREFIX)
+        self._owner = _own_profile(self.profile)
         write_profile(Path(self.profile))
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.soffice_pid: int | None = None
@@ -164,7 +238,7 @@ class _Worker:
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 text=True, encoding="utf-8", start_new_session=True)
         except OSError as e:
-            shutil.rmtree(self.profile, ignore_errors=True)
+            self._remove_profile()
             raise ConverterError(f"LibreOffice's worker could not start ({e.strerror or e}); "
                                  f"{INSTALL_HINT}") from None
         threading.Thread(target=self._read, daemon=True).start()
@@ -212,7 +286,13 @@ class _Worker:
                 except (ProcessLookupError, PermissionError):
                     pass
         self.proc.wait()
+        self._remove_profile()
+
+    def _remove_profile(self) -> None:
         shutil.rmtree(self.profile, ignore_errors=True)
+        if self._owner >= 0:
+            os.close(self._owner)
+            self._owner = -1
 
     def close(self) -> None:
         try:
@@ -265,6 +345,7 @@ class PdfPool:
         run = _Run(self, list(jobs))
         if not run.pending:
             return []
+        _sweep_once()  # the profiles of a run killed with all its processes
         threads = [threading.Thread(target=run.work, daemon=True)
                    for _ in range(min(self.workers, len(run.pending)))]
         try:

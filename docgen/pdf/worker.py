@@ -47,7 +47,7 @@ def main():
             [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
              "--nolockcheck", "--nofirststartwizard",
              "-env:UserInstallation=" + uno.systemPathToFileUrl(os.path.abspath(profile)),
-             "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % pipe])
+             "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % pipe], profile)
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local)
