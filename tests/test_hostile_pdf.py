@@ -136,13 +136,15 @@ def _ours(marker: str) -> list[int]:
     return found
 
 
-def _build_until_soffice_runs(tmp_path: Path) -> tuple[subprocess.Popen[str], str]:
+def _build_until_soffice_runs(tmp_path: Path, session: bool = False
+                              ) -> tuple[subprocess.Popen[str], str]:
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     env = dict(os.environ, TMPDIR=str(tmp))
     proc = subprocess.Popen([sys.executable, "-m", "docgen", "build", str(JEFFERSON), "-o",
                              str(tmp_path / "out"), "--jobs", "2"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=session)
     assert wait_until(lambda: any(
         b"soffice.bin" in Path(f"/proc/{p}/cmdline").read_bytes() for p in _ours(str(tmp))
         if Path(f"/proc/{p}/cmdline").exists()), 120), proc.poll()
@@ -167,3 +169,24 @@ def test_kill_9_during_pdfs_leaves_no_soffice(soffice, tmp_path: Path) -> None:
     assert wait_until(lambda: not _ours(tmp), 20), _ours(tmp)
     assert wait_until(lambda: not [p for p in os.listdir(tmp) if p.startswith("docgen-lo-")],
                       10)
+
+
+@pytest.mark.slow
+def test_kill_9_of_every_process_of_docgen_at_once_leaves_no_soffice(soffice,
+                                                                     tmp_path: Path) -> None:
+    # docgen's group and every worker's group killed together: soffice.bin (started by soffice,
+    # so without a parent-death signal) is ended by the workers' watchdogs
+    proc, tmp = _build_until_soffice_runs(tmp_path, session=True)
+    try:
+        workers = [p for p in _ours(tmp)
+                   if b"worker.py" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        groups = {os.getpgid(p) for p in workers}
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+    for group in groups:
+        os.killpg(group, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert workers
+    assert wait_until(lambda: not _ours(tmp), 30), [
+        Path(f"/proc/{p}/cmdline").read_bytes()[:80] for p in _ours(tmp)]
+    assert [p for p in os.listdir(tmp) if p.startswith("docgen-lo-")] == []
