@@ -16,7 +16,12 @@ Every writer of docgen (build, review, renew, redline, the i18n catalogs) goes t
   leaves its journal; the next run completes the renames (their files were written in full
   before they were journaled) and removes the hidden files the journal names, and only those;
 * nothing is written or removed through a symbolic link below the folder a writer was given
-  (:func:`link_below`, :func:`remove_file`).
+  (:func:`link_below`, :func:`remove_file`);
+* a writer of single files into a user's folder (``docgen renew``'s spec, ``docgen redline``'s
+  redline and summary, a catalog) holds the folder of each for as long as it writes
+  (:func:`holding`): the same lock and journal, so a second run writing there waits for none
+  and is refused, and what a killed run left is completed or removed from its journal, never
+  guessed from a file's name.
 
 Only the standard library, so that the commands that write one file (``docgen redline``,
 ``docgen renew``) start without loading the rendering stack.
@@ -26,7 +31,6 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import glob
 import hashlib
 import json
 import os
@@ -195,15 +199,42 @@ def part_beside(path: Path, suffix: str) -> Path:
     return part
 
 
-def remove_leftovers_of(path: Path) -> None:
-    """Remove the hidden files an interrupted write of the one file ``path`` left beside it
-    (and only those: the folder may be anyone's)."""
-    if not path.parent.is_dir():
-        return
-    mine = re.compile(re.escape(f".{path.name}.") + r"[0-9a-f]{8}\.tmp")
-    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        if mine.fullmatch(leftover.name) and not leftover.is_symlink():
-            leftover.unlink(missing_ok=True)
+class holding:  # noqa: N801 - used as a context manager, like contextlib's
+    """Hold the folder of each of ``paths`` (:class:`Hold`) while single files are written
+    there, each folder once: a second run writing into one of them is refused, and what a
+    killed run journaled there is completed first. Nothing is held through a symbolic link
+    below ``within``, nor for a path that is a link (:class:`LinkError`)."""
+
+    def __init__(self, paths: Iterable[Path], within: Path | None = None) -> None:
+        self.paths = list(paths)
+        self.within = within
+        self.holds: list[Hold] = []
+
+    def __enter__(self) -> holding:
+        folders: dict[str, Path] = {}
+        for path in self.paths:
+            _check_links(path, self.within)
+            folders.setdefault(os.path.abspath(path.parent), path.parent)
+        try:
+            for key, folder in folders.items():
+                if key in _held:
+                    continue  # this process holds it already (a build's folder)
+                hold = Hold(folder)
+                hold.acquire()
+                self.holds.append(hold)
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def _release(self) -> None:
+        for hold in reversed(self.holds):
+            hold.release()
+        self.holds = []
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self._release()
 
 
 def safe_name(name: object) -> bool:

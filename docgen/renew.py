@@ -40,7 +40,7 @@ from typing import Any, Iterator
 from .context import old_defaults
 from .formatting import WEEKDAYS, Formatter
 from .errors import OutputError, Problem, SpecError
-from .output import describe, remove_leftovers_of, write_whole
+from .output import describe, holding, write_whole
 from .spec.positions import source_map
 from .i18n.locales import DEFAULT_LOCALE
 from .i18n.spectext import carry_over
@@ -454,11 +454,12 @@ def write_renewal(renewal: Renewal, new_file: str | Path, *, old_file: str | Pat
     label = str(new_file)
     try:
         _check_target(target, label, Path(old_file), force)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers_of(target)  # of a run that was killed
-        write_whole(target, renewal.text.encode("utf-8"))
-        # the translations of the spec's own text come along, changed strings marked fuzzy
-        carry_over(old_file, json.loads(renewal.text), target)
+        # the folder held (a killed run's file completed or removed), then checked again
+        with holding([target]):
+            _check_target(target, label, Path(old_file), force)
+            write_whole(target, renewal.text.encode("utf-8"))
+            # the translations of the spec's own text come along, changed strings marked fuzzy
+            carry_over(old_file, json.loads(renewal.text), target)
     except OSError as e:
         raise OutputError.at(label, f"cannot be written: {describe(e)}") from None
 

@@ -662,3 +662,94 @@ def test_a_mutated_spec_is_read_or_refused_in_located_lines(tmp_path_factory, da
     except DocgenError as e:
         problems = e.problems
     assert all(p.file == str(spec) and p.message for p in problems)
+
+
+# --- writers of single files: renew, redline, the catalogs ----------------------------------
+
+
+def test_a_renew_killed_while_writing_is_cleaned_by_the_next_keeping_a_users_file(
+        tmp_path: Path) -> None:
+    mine = tmp_path / ".renewed.json.0a1b2c3d.tmp"  # the user's, named like docgen's
+    mine.write_text("my notes")
+    args = ("renew", LINCOLN, "--school-year", "2027-2028", "-o", "renewed.json")
+    killed = docgen(*args, cwd=tmp_path, stop_at="written:renewed.json")
+    assert killed.returncode == 137
+    assert output.JOURNAL in hidden(tmp_path) and not (tmp_path / "renewed.json").exists()
+    assert len([h for h in hidden(tmp_path) if h.startswith(".renewed.json.")]) == 2
+    again = docgen(*args, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert json.loads((tmp_path / "renewed.json").read_text())["school_year"] == "2027-2028"
+    assert mine.read_text() == "my notes"
+    assert [h for h in hidden(tmp_path) if not h.startswith(".renewed.json.locales")] == [
+        mine.name]
+
+
+def test_a_renew_killed_as_it_renames_is_completed_by_the_next(tmp_path: Path) -> None:
+    args = ("renew", LINCOLN, "--school-year", "2027-2028", "-o", "renewed.json")
+    killed = docgen(*args, cwd=tmp_path, stop_at="staged")
+    assert killed.returncode == 137 and not (tmp_path / "renewed.json").exists()
+    again = docgen(*args, cwd=tmp_path)
+    # the killed run's renewal, written in full, was put in place first: not overwritten
+    assert again.returncode == 1
+    assert again.stderr == (f"Error: renewed.json: already exists; pass --force to replace "
+                            "it\n")
+    assert json.loads((tmp_path / "renewed.json").read_text())["school_year"] == "2027-2028"
+    assert [h for h in hidden(tmp_path) if not h.startswith(".renewed.json.locales")] == []
+
+
+def test_a_redline_killed_between_its_two_files_is_completed_by_the_next(
+        tmp_path: Path) -> None:
+    assert build([str(LINCOLN)], BuildOptions(tmp_path / "out"))[0].error is None
+    mou = tmp_path / "out" / L_ID / "mou.docx"
+    mine = tmp_path / ".redline.docx.0a1b2c3d.tmp"
+    mine.write_text("my notes")
+    args = ("redline", mou, mou, "-o", "redline.docx", "--summary", "summary.md")
+    killed = docgen(*args, cwd=tmp_path, stop_at="placed:redline.docx")
+    assert killed.returncode == 137
+    assert (tmp_path / "redline.docx").exists() and not (tmp_path / "summary.md").exists()
+    again = docgen(*args, "--force", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "summary.md").exists()
+    assert hidden(tmp_path) == [mine.name]
+
+
+@contextlib.contextmanager
+def held_elsewhere(folder: Path) -> Iterator[None]:
+    """Hold ``folder`` as another docgen run would, from a process of its own."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from docgen import output; "
+         "h = output.Hold(Path(sys.argv[1])); h.acquire(); print('held', flush=True); "
+         "sys.stdin.read(); h.release()", str(folder)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        yield
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+
+
+@pytest.mark.parametrize("command", ["renew", "redline", "catalog"])
+def test_a_single_file_writer_into_a_folder_being_written_is_refused(
+        tmp_path: Path, command: str) -> None:
+    folder = tmp_path / "here"
+    folder.mkdir()
+    if command == "redline":
+        assert build([str(LINCOLN)], BuildOptions(tmp_path / "out"))[0].error is None
+        mou = tmp_path / "out" / L_ID / "mou.docx"
+        args: tuple[str | Path, ...] = ("redline", mou, mou, "-o", folder / "r.docx")
+    elif command == "renew":
+        args = ("renew", LINCOLN, "--school-year", "2027-2028", "-o", folder / "r.json")
+    else:
+        shutil.copytree(ROOT / "locales", tmp_path / "locales")
+        folder = tmp_path / "locales" / "es" / "LC_MESSAGES"
+        args = ("i18n", "update", "--dir", tmp_path / "locales")
+    with held_elsewhere(folder):  # another run writing there
+        result = invoke(*args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (f"Error: {folder}: another docgen run is writing into this "
+                             "folder; wait until it has finished, then run again (or write "
+                             "into another folder)\n")
+    assert hidden(folder) == [] and list(folder.glob("r.*")) == []

@@ -271,15 +271,3 @@ def test_an_unclosed_loop_is_reported_where_it_opens(tmp_path: Path) -> None:
         compile_template(path)
     assert info.value.message == (f"{path}: paragraph 1 (“{{%p for s in services %}}”): a "
                                   "'{% for %}' is never closed; add its '{% endfor %}'")
-
-
-def test_a_killed_write_leaves_nothing_behind_once_docgen_runs_again(tmp_path: Path) -> None:
-    from docgen.output import remove_leftovers_of
-
-    target = tmp_path / "renewed.json"
-    leftover = tmp_path / ".renewed.json.0a1b2c3d.tmp"
-    someone_elses = tmp_path / ".notes.txt.0a1b2c3d.tmp"
-    for path in (leftover, someone_elses):
-        path.write_text("half")
-    remove_leftovers_of(target)
-    assert not leftover.exists() and someone_elses.exists()

@@ -311,9 +311,8 @@ def write_catalog(catalog: Catalog, path: Path, *, include_previous: bool = Fals
         link = output.link_below(within, path) if within is not None else None
         if link is not None or path.is_symlink():
             raise output.LinkError(link or path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        output.remove_leftovers_of(path)
-        output.write_whole(path, text, within=within)
+        with output.holding([path], within=within):
+            output.write_whole(path, text, within=within)
     except output.LinkError as e:
         raise CatalogError.at(e.filename, f"{e.strerror}; {path} is unchanged") from None
     except OSError as e:

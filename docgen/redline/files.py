@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import OutputError, Problem, UsageError
-from ..output import Staging, describe, remove_leftovers_of
+from ..output import Staging, describe, holding
 
 
 def _problem(path: Path, inputs: tuple[Path, ...], force: bool) -> Problem | None:
@@ -37,9 +37,11 @@ def save_files(files: list[tuple[Path, bytes]], *, force: bool = False,
         problems = [p for p in (_problem(path, inputs, force) for path, _ in files) if p]
         if problems:
             raise OutputError(str(problems[0]), problems)
-        for target, _ in files:
-            remove_leftovers_of(target)  # of a run that was killed
-        with Staging() as staging:
+        # the folders held (a killed run's files completed or removed), then checked again
+        with holding([path for path, _ in files]), Staging() as staging:
+            problems = [p for p in (_problem(path, inputs, force) for path, _ in files) if p]
+            if problems:
+                raise OutputError(str(problems[0]), problems)
             for target, data in files:
                 staging.add(target, data)
             staging.place()
