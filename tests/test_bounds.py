@@ -147,35 +147,89 @@ def _mutate(data: bytes, edits) -> bytes:
     return bytes(out)
 
 
-def _mutate_part(data: bytes, part_choice: int, edits) -> bytes:
+#: What an attacker, a broken editor or a bad copy puts into a part: markup cut or doubled,
+#: a DTD and entities, Jinja that never closes or never ends, links out, control characters.
+SNIPPETS = [
+    b"", b"<", b">", b"</w:p>", b"<w:p>", b"<w:r><w:t>", b"&amp;", b"&bogus;", b"\x00",
+    b'<!DOCTYPE d [<!ENTITY e SYSTEM "file:///etc/passwd">]>', b"&e;",
+    b"{%", b"%}", b"{{", b"}}", b"{% for i in range(100000) %}{% for j in range(100000) %}",
+    b"{% endfor %}", b"{{ spec.nothing.deeper }}", b"{%p if x %}", b"{% raw %}",
+    b' r:link="rId999"', b' TargetMode="External"', b' Target="file:///etc/passwd"',
+    b"\xff\xfe", b"\xe2\x80\xae", "\u202e".encode(), b"<w:fldSimple w:instr=\"INCLUDETEXT x\"/>",
+]
+
+
+def _xml_edits() -> st.SearchStrategy:
+    """Edits that keep a part looking like XML: a tag's span cut or doubled, a snippet put in."""
+    return st.lists(st.tuples(st.integers(0, 2**31), st.integers(0, 2**31),
+                              st.sampled_from(["cut", "double", "snippet"]),
+                              st.sampled_from(SNIPPETS)), min_size=1, max_size=6)
+
+
+def _edit_xml(data: bytes, edits) -> bytes:
+    out = bytes(data)
+    for a, b, kind, snippet in edits:
+        tags = [m.start() for m in re.finditer(rb"<", out)] or [0]
+        i, j = sorted((tags[a % len(tags)], tags[b % len(tags)]))
+        if kind == "cut":
+            out = out[:i] + out[j:]
+        elif kind == "double":
+            out = out[:j] + out[i:j] + out[j:]
+        else:
+            out = out[:i] + snippet + out[i:]
+    return out
+
+
+def _mutate_part(data: bytes, part_choice: int, edits, xml_edits=()) -> bytes:
     """Mutate one XML part inside the zip, so the damage reaches the XML readers too."""
     parts = members(data)
     names = sorted(n for n in parts if n.endswith((".xml", ".rels")))
     name = names[part_choice % len(names)]
-    parts[name] = _mutate(parts[name], edits)
+    parts[name] = _edit_xml(_mutate(parts[name], edits), xml_edits)
     return packed(parts)
 
 
 DOCX_FILES = sorted((ROOT / "templates").glob("*.docx"))
 
 
-@settings(max_examples=examples(60), deadline=None,
+def _one_line_each(error: DocgenError, *starts: str) -> None:
+    """Every problem of ``error`` is one line that names the file first."""
+    lines = error.lines()
+    assert lines and all("\n" not in line and "Traceback" not in line for line in lines), lines
+    assert error.problems and all(str(p).startswith(starts) for p in error.problems), lines
+
+
+def _docx_case():
+    """A real template, damaged: in its zip bytes, or inside one part (then repacked)."""
+    return st.tuples(st.sampled_from(DOCX_FILES), st.sampled_from(["zip", "part", "xml"]),
+                     st.integers(0, 100), _mutations(), _xml_edits())
+
+
+def _damaged(case) -> bytes:
+    source, where, part, edits, xml_edits = case
+    data = source.read_bytes()
+    if where == "zip":
+        return _mutate(data, edits)
+    if where == "part":
+        return _mutate_part(data, part, edits)
+    return _mutate_part(data, part, [], xml_edits)
+
+
+# more examples in CI (each takes some 0.1 to 0.3 s); HYPOTHESIS_PROFILE=fast runs a few
+@settings(max_examples=examples(120), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.sampled_from(DOCX_FILES), st.booleans(), st.integers(0, 100), _mutations())
-def test_a_mutated_docx_is_a_located_error_or_reads(tmp_path: Path, source: Path,
-                                                    inside: bool, part: int, edits) -> None:
+@given(_docx_case())
+def test_a_mutated_docx_is_a_located_error_or_reads(tmp_path: Path, case) -> None:
     from docgen.ooxml.package import Package
     from docgen.render import compile_template
 
-    data = source.read_bytes()
-    data = _mutate_part(data, part, edits) if inside else _mutate(data, edits)
+    data = _damaged(case)
     for read in (lambda: Package.open(data, "fuzzed.docx").xml("word/document.xml"),
                  lambda: _compile(tmp_path, data, compile_template)):
         try:
             read()
         except DocgenError as e:
-            assert e.problems and str(e.problems[0]).startswith(
-                ("fuzzed.docx", str(tmp_path))), e.lines()
+            _one_line_each(e, "fuzzed.docx", str(tmp_path))
         except KeyError as e:  # a package without the part: Package.xml's caller checks
             assert "word/document.xml" in str(e)
 
@@ -186,19 +240,83 @@ def _compile(tmp_path: Path, data: bytes, compile_template) -> None:
     compile_template(path)
 
 
-@settings(max_examples=examples(60), deadline=None,
+def _cli(*args: str):
+    from click.testing import CliRunner
+
+    from docgen.cli import cli
+
+    # catch_exceptions=False: a traceback fails the test
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def _refused_in_located_lines(result, *files: Path) -> None:
+    assert result.exit_code in (0, 1), (result.exit_code, result.output)
+    if result.exit_code == 1:
+        lines = result.stderr.splitlines()
+        assert lines and "Traceback" not in result.output, result.output
+        assert all(line.startswith(tuple(f"Error: {f}" for f in files) + ("  ",))
+                   or line.startswith(tuple(str(f) for f in files)) for line in lines), lines
+
+
+@settings(max_examples=examples(40), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(_docx_case())
+def test_redline_of_a_mutated_docx_is_a_redline_or_located_lines(tmp_path: Path, case) -> None:
+    damaged = tmp_path / "damaged.docx"
+    damaged.write_bytes(_damaged(case))
+    result = _cli("redline", str(case[0]), str(damaged), "-o", str(tmp_path / "r.docx"),
+                  "--force")
+    _refused_in_located_lines(result, damaged, tmp_path / "r.docx")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def _spec_case():
+    return st.tuples(st.sampled_from(SAMPLES), st.booleans(), _mutations(), _xml_edits())
+
+
+def _damaged_spec(case) -> bytes:
+    source, bytewise, edits, _ = case
+    data = source.read_bytes()
+    if bytewise:
+        return _mutate(data, edits)
+    # damage that keeps it JSON-like: a value or a bracket cut, doubled, replaced
+    out = data
+    for where, value, kind in edits:
+        marks = [m.start() for m in re.finditer(rb'[{}\[\],:"]', out)] or [0]
+        i = marks[where % len(marks)]
+        j = marks[(where + value % 9 + 1) % len(marks)]
+        i, j = sorted((i, j))
+        if kind == "cut":
+            out = out[:i] + out[j:]
+        elif kind == "insert":
+            out = out[:j] + out[i:j] + out[j:]
+        else:
+            out = out[:i] + [b"null", b"1e999", b'"\\ud800"', b"[]", b"{}", b"-0", b'""',
+                             b"true", b"99999999999999999999999"][value % 9] + out[j:]
+    return out
+
+
+@settings(max_examples=examples(300), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.sampled_from(SAMPLES), _mutations())
-def test_a_mutated_spec_is_a_located_error_or_reads(tmp_path: Path, source: Path,
-                                                    edits) -> None:
+@given(_spec_case())
+def test_a_mutated_spec_is_a_located_error_or_reads(tmp_path: Path, case) -> None:
     from docgen.spec.schema import check_spec, read_spec
 
     path = tmp_path / "fuzzed.json"
-    path.write_bytes(_mutate(source.read_bytes(), edits))
+    path.write_bytes(_damaged_spec(case))
     try:
         check_spec(read_spec(path))
     except DocgenError as e:
-        assert e.problems and all(str(p).startswith(str(path)) for p in e.problems), e.lines()
+        _one_line_each(e, str(path))
+
+
+@settings(max_examples=examples(60), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_spec_case())
+def test_validate_of_a_mutated_spec_is_ok_or_located_lines(tmp_path: Path, case) -> None:
+    path = tmp_path / "fuzzed.json"
+    path.write_bytes(_damaged_spec(case))
+    _refused_in_located_lines(_cli("validate", str(path)), path)
 
 
 def test_build_refuses_a_3_gb_spec_without_reading_it(tmp_path: Path) -> None:
