@@ -21,7 +21,6 @@ import signal
 import subprocess
 import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -136,8 +135,6 @@ def write_profile(profile: Path) -> Path:
 PROFILE_PREFIX = "docgen-lo-profile-"
 #: The lock docgen holds in a profile folder for as long as its worker runs.
 PROFILE_OWNER = ".docgen-owner"
-#: A profile folder without its lock, this old (seconds), was made by a run killed at once.
-_ORPHAN_AGE = 600.0
 
 
 def _own_profile(profile: str) -> int:
@@ -151,7 +148,8 @@ def _own_profile(profile: str) -> int:
 
 def remove_left_profiles(folder: str | None = None) -> list[str]:
     """Remove the workers' profile folders that a run killed with all its processes left in
-    the temporary folder (``folder``): those whose lock no process holds. Return them."""
+    the temporary folder (``folder``): those whose lock no process holds. A folder without the
+    lock is left alone: it may be in the making, or another docgen's. Return them."""
     base = folder or tempfile.gettempdir()
     removed = []
     try:
@@ -171,13 +169,8 @@ def remove_left_profiles(folder: str | None = None) -> list[str]:
             continue
         try:
             fd = os.open(os.path.join(path, PROFILE_OWNER), os.O_RDWR | os.O_NOFOLLOW)
-        except FileNotFoundError:
-            if time.time() - info.st_mtime > _ORPHAN_AGE:
-                shutil.rmtree(path, ignore_errors=True)
-                removed.append(path)
-            continue
         except OSError:
-            continue
+            continue  # no lock: another docgen's (an older version's), or in the making
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
