@@ -237,6 +237,18 @@ class holding:  # noqa: N801 - used as a context manager, like contextlib's
         self._release()
 
 
+def write_new(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path``, a new file (a :func:`part_beside` name): never over an
+    existing file, never through a symbolic link."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
 def safe_name(name: object) -> bool:
     """Whether ``name``, read from a record, names a file of its folder docgen may touch: a
     relative path of at most one sub-folder, not hidden, with no ``..``."""

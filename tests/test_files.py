@@ -753,3 +753,17 @@ def test_a_single_file_writer_into_a_folder_being_written_is_refused(
                              "folder; wait until it has finished, then run again (or write "
                              "into another folder)\n")
     assert hidden(folder) == [] and list(folder.glob("r.*")) == []
+
+
+def test_a_conversion_input_is_never_written_through_a_link(tmp_path: Path) -> None:
+    # review writes each redline's conversion input beside it under a new hidden name
+    outside = tmp_path / "outside.txt"
+    outside.write_text("mine")
+    part = output.part_beside(tmp_path / "redline-mou.docx", ".docx")
+    part.symlink_to(outside)
+    with pytest.raises(OSError):
+        output.write_new(part, b"docx")
+    assert outside.read_text() == "mine" and part.is_symlink()
+    part.unlink()
+    output.write_new(part, b"docx")
+    assert part.read_bytes() == b"docx"

@@ -218,7 +218,7 @@ def _convert(review: Review, out_dir: Path, outputs: dict[str, bytes],
 
     try:
         for request, data in requests:
-            request.src.write_bytes(data)
+            output.write_new(request.src, data)
         error = convert_pdfs([i for i, _ in wanted], [r for r, _ in requests], settings, keep)
     finally:
         for request, _ in requests:
