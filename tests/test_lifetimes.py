@@ -265,3 +265,33 @@ def test_kill_9_of_docgen_during_the_docx_phase_leaves_no_process(
     proc.wait(timeout=30)
     for pid in pids.read_text().split():
         assert wait_until(lambda: not alive(int(pid)), 10), pid
+
+
+_POOL_WITHOUT_THE_SIGNAL = textwrap.dedent("""
+    import concurrent.futures, os, sys, threading
+    import docgen.build.run as run_module
+    run_module.parent_death_signal = lambda sig: False  # as on a system without prctl
+    def stuck(report):
+        with open(report, "a") as out:
+            out.write(f"{os.getpid()}\\n")
+        threading.Event().wait()
+    with concurrent.futures.ProcessPoolExecutor(
+            2, initializer=run_module.die_with_parent) as pool:
+        for _ in range(2):
+            pool.submit(stuck, sys.argv[1])
+        threading.Event().wait()
+""")
+
+
+def test_a_jobs_worker_ends_when_docgen_is_killed_even_without_the_parent_death_signal(
+        tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    proc = subprocess.Popen([sys.executable, "-c", _POOL_WITHOUT_THE_SIGNAL, str(pids)],
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    try:
+        assert wait_until(lambda: pids.exists() and len(pids.read_text().split()) == 2, 60)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    for pid in pids.read_text().split():
+        assert wait_until(lambda: not alive(int(pid)), 10), pid

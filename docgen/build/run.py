@@ -26,6 +26,8 @@ import re
 import resource
 from concurrent.futures.process import BrokenProcessPool
 import signal
+import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -244,12 +246,20 @@ def _in_processes(todo: list[str], options: BuildOptions, holds: dict[str, outpu
 
 
 def die_with_parent() -> None:
-    """In a process of the ``--jobs`` pool: be killed when docgen is (Linux), so a docgen
-    killed with SIGKILL leaves no process of its own behind."""
+    """In a process of the ``--jobs`` pool: be killed when docgen is (Linux's parent-death
+    signal), and end when docgen is gone on any system (a watchdog thread that sees the parent
+    change), so a docgen killed with SIGKILL leaves no process of its own behind."""
     parent = os.getppid()
     parent_death_signal(signal.SIGKILL)
     if os.getppid() != parent:  # docgen died before the signal was armed
         os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="docgen-watchdog").start()
 
 
 def build(spec_files: list[str], options: BuildOptions,
