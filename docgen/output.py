@@ -336,11 +336,19 @@ class Staging:
         self._staged: dict[Path, tuple[Path, str]] = {}
         #: the targets renamed into place so far, in order
         self.placed: list[Path] = []
+        #: the folders ``add`` made, removed again if nothing was placed in them
+        self._made: list[Path] = []
 
     def add(self, target: Path, data: bytes) -> Path:
         """Write ``data`` beside ``target`` (making its folder); return the hidden file."""
         _check_links(target, self.within)
+        missing = target.parent
+        made = []
+        while not os.path.lexists(missing) and missing.parent != missing:
+            made.append(missing)
+            missing = missing.parent
         target.parent.mkdir(parents=True, exist_ok=True)
+        self._made.extend(made)  # the deepest first
         previous = self._staged.pop(target, None)
         if previous is not None:
             previous[0].unlink(missing_ok=True)
@@ -376,10 +384,17 @@ class Staging:
             checkpoint("placed", journal.name(target) if journal else target.name)
 
     def discard(self) -> None:
-        """Remove the staged files that were not placed."""
+        """Remove the staged files that were not placed, and the folders made for them that
+        are empty."""
         for tmp, _ in self._staged.values():
             tmp.unlink(missing_ok=True)
         self._staged.clear()
+        for folder in sorted(self._made, key=lambda f: len(f.parts), reverse=True):
+            try:
+                folder.rmdir()  # only if empty
+            except OSError:
+                pass
+        self._made = []
 
     def __enter__(self) -> Staging:
         return self
@@ -560,7 +575,7 @@ class Hold:
             pass
         os.close(self._fd)
         self._fd = None
-        for folder in self._made:
+        for folder in sorted(self._made, key=lambda f: len(f.parts), reverse=True):
             try:
                 folder.rmdir()  # only if empty: the run wrote nothing there
             except OSError:

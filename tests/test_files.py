@@ -767,3 +767,52 @@ def test_a_conversion_input_is_never_written_through_a_link(tmp_path: Path) -> N
     part.unlink()
     output.write_new(part, b"docx")
     assert part.read_bytes() == b"docx"
+
+
+@contextlib.contextmanager
+def small_disk(folder: Path, size: int) -> Iterator[Path]:
+    """A file system of ``size`` bytes (tmpfs) mounted on ``folder``."""
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs",
+                              str(folder)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        if in_ci():
+            pytest.fail(f"cannot mount a small tmpfs here ({mounted.stderr.strip()}); CI must "
+                        "run where it can (as root, with CAP_SYS_ADMIN)")
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_build_onto_a_full_disk_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    assert build([str(JEFFERSON)], BuildOptions(tmp_path / "full"))[0].error is None
+    needed = sum(p.stat().st_size for p in (tmp_path / "full").rglob("*") if p.is_file())
+    with small_disk(tmp_path / "disk", needed // 2) as disk:
+        result = invoke("build", JEFFERSON, "-o", disk / "out", "--no-pdf")
+        assert result.exit_code == 1, result.output
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"Error: {disk / 'out' / J_ID}"), lines
+        assert lines[0].endswith("no space left on the disk; make room, then run docgen "
+                                 "again"), lines
+        assert list(disk.rglob("*")) == []
+
+
+def test_a_forced_rebuild_onto_a_full_disk_changes_nothing(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    assert build([str(JEFFERSON)], BuildOptions(tmp_path / "full"))[0].error is None
+    needed = sum(p.stat().st_size for p in (tmp_path / "full").rglob("*") if p.is_file())
+    with small_disk(tmp_path / "disk", needed + needed // 3) as disk:
+        assert invoke("build", JEFFERSON, "-o", disk, "--no-pdf").exit_code == 0
+        before = {p: p.read_bytes() if p.is_file() else None for p in disk.rglob("*")}
+        changed = json.loads(JEFFERSON.read_text(encoding="utf-8"))
+        changed["purpose"] = changed["purpose"] + " Families are welcome."
+        spec = tmp_path / JEFFERSON.name
+        spec.write_text(json.dumps(changed), encoding="utf-8")
+        translate_beside(spec, tmp_path_factory)
+        result = invoke("build", spec, "-o", disk, "--no-pdf", "--force")
+        assert result.exit_code == 1, result.output
+        assert result.stderr.endswith("no space left on the disk; make room, then run docgen "
+                                      "again\n"), result.stderr
+        assert {p: p.read_bytes() if p.is_file() else None for p in disk.rglob("*")} == before

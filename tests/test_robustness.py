@@ -196,7 +196,9 @@ def test_a_failed_write_changes_nothing(tmp_path: Path, monkeypatch) -> None:
 
     monkeypatch.setattr(output, "temporary_beside", failing)
     result = build([str(LINCOLN)], BuildOptions(tmp_path))[0]
-    assert result.error.message.endswith("No space left on device; nothing was changed")
+    assert result.error.message == (f"{tmp_path / 'lincoln-es-bright-futures-2026-27'}: cannot "
+                                    "be written, nothing was changed: no space left on the "
+                                    "disk; make room, then run docgen again")
     # the folder the run made is gone again: nothing, not even an empty folder, is left
     assert list(tmp_path.iterdir()) == []
 

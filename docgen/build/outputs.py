@@ -120,14 +120,14 @@ def write_outputs(spec: Spec, documents: list[Rendered],
         except output.LinkError as e:
             raise OutputError.at(e.filename, f"{e.strerror}; nothing was changed") from None
         except OSError as e:
-            raise OutputError.at(folder, f"cannot write: {e.strerror or e}; nothing was "
-                              "changed") from None
+            raise OutputError.at(folder, "cannot be written, nothing was changed: "
+                                 f"{output.describe(e)}") from None
         try:
             staging.place()
         except OSError as e:
             staging.discard()
             _record_placed(spec, options, folder, entries, staging.placed, mine)
-            raise OutputError.at(folder, f"cannot write: {e.strerror or e}") from None
+            raise OutputError.at(folder, f"cannot be written: {output.describe(e)}") from None
     # files docgen wrote last time that this spec no longer produces are stale: remove them
     output.remove_stale(folder, mine, names + [e.path for e in kept])
     return folder, names
