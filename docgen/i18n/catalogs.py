@@ -14,6 +14,7 @@ Every function takes the catalog folder or file it works on; None means the ship
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -22,11 +23,12 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import denormalize, normalize, read_po, write_po
+from babel.messages.pofile import denormalize, read_po
 
 from .. import output
 from ..errors import CatalogError, Problem
 from .locales import (DOMAIN, available_locales, catalog_dir_name, catalog_path)
+from .pofile import po_text
 from .plurals import (PluralFormsError, PluralRule, expected_rule, parse_plural_forms,
                       rule_problem)
 
@@ -258,19 +260,30 @@ def _read_previous(message: Any) -> None:
                            if k in parts]
 
 
-def _with_previous(text: str, message: Any, previous: Any) -> str:
-    """Return the .po ``text`` with ``previous`` (the old msgid, and msgid_plural) written as
-    ``#|`` lines before ``message``'s entry, each quoted line its own comment line, as gettext's
-    msgmerge writes them (Babel wraps them as one comment, which does not read back)."""
-    ids = message_strings(message.id)
-    olds = message_strings(previous)
-    head = (f"msgctxt {normalize(message.context, width=WIDTH)}\n" if message.context else "") \
-        + f"msgid {normalize(ids[0], width=WIDTH)}\n"
-    lines = [f"{keyword} {normalize(value, width=WIDTH)}"
-             for keyword, value in zip(("msgid", "msgid_plural"), olds)]
-    comment = "".join(f"#| {line}\n" for block in lines for line in block.splitlines())
-    at = text.find("\n" + head)
-    return text if at < 0 else text[:at + 1] + comment + text[at + 1:]
+#: The date every catalog's POT-Creation-Date says (for reproducible bytes).
+TEMPLATE_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+
+#: gettext's placeholders for header fields nobody has filled in.
+_PLACEHOLDERS = ("FULL NAME <EMAIL@ADDRESS>", "EMAIL@ADDRESS", "<LL@li.org>")
+
+
+def tidy_header(catalog: Catalog) -> None:
+    """Replace gettext's placeholders in the header of ``catalog`` (never a value someone
+    wrote): an unfilled Last-Translator, Language-Team or bug address is left empty, an unset
+    PO-Revision-Date is the template's date, and the header comment loses its "FIRST AUTHOR"
+    and "ORGANIZATION" lines."""
+    if any(p in catalog.last_translator for p in _PLACEHOLDERS):
+        catalog.last_translator = ""
+    if any(p in catalog.language_team for p in _PLACEHOLDERS):
+        catalog.language_team = ""
+    if any(p in catalog.msgid_bugs_address for p in _PLACEHOLDERS):
+        catalog.msgid_bugs_address = ""
+    if not isinstance(catalog.revision_date, dt.datetime):
+        catalog.revision_date = catalog.creation_date
+    lines = [line for line in catalog.header_comment.splitlines()
+             if "FIRST AUTHOR" not in line and "ORGANIZATION" not in line
+             and "EMAIL@ADDRESS" not in line]
+    catalog.header_comment = "\n".join(lines)
 
 
 def language_name(tag: str) -> str:
@@ -281,32 +294,23 @@ def language_name(tag: str) -> str:
         return tag
 
 
-WIDTH = 100
-
-
 def write_catalog(catalog: Catalog, path: Path, *, include_previous: bool = False,
-                  within: Path | None = None, **kwargs: Any) -> None:
-    """Write ``catalog`` to ``path`` as a .po/.pot file, whole or not at all; with
-    ``include_previous``, each fuzzy message's old source text as ``#|`` lines. Nothing is
-    written through a symbolic link below ``within`` (the catalog folder), nor onto one."""
-    previous = [(m, m.previous_id) for m in catalog if m.id and m.previous_id] \
-        if include_previous else []
-    buf = io.BytesIO()
-    try:
-        for message, _ in previous:
-            message.previous_id = []
-        write_po(buf, catalog, width=WIDTH, sort_output=False, **kwargs)
-    finally:
-        for message, old in previous:
-            message.previous_id = old
-    written = buf.getvalue().decode("utf-8")
-    for message, old in previous:
-        written = _with_previous(written, message, old)
-    text = re.sub(rb'"POT-Creation-Date: [^"]*"', rb'"POT-Creation-Date: 2026-01-01 00:00+0000\\n"',
-                  written.encode("utf-8"))
-    # the same catalog gives the same bytes whichever Babel wrote it
-    text = re.sub(rb'"Generated-By: [^"]*"', lambda _: rb'"Generated-By: docgen\n"', text,
-                  count=1)
+                  within: Path | None = None) -> None:
+    """Write ``catalog`` to ``path`` as a .po/.pot file, as gettext's tools write it (79
+    columns, :mod:`docgen.i18n.pofile`), whole or not at all; with ``include_previous``, each
+    fuzzy message's old source text as ``#|`` lines. Nothing is written through a symbolic link
+    below ``within`` (the catalog folder), nor onto one.
+
+    The header says the language as a BCP 47 tag (``zh-Hans``), and gettext's placeholders
+    (``FULL NAME <EMAIL@ADDRESS>``, ``YEAR-MO-DA``) are never written: a field nobody has
+    filled in is left empty, for the translator's tool to fill."""
+    # the same catalog gives the same bytes, whenever it was made
+    catalog.creation_date = TEMPLATE_DATE
+    tidy_header(catalog)
+    language = (str(catalog.locale_identifier).replace("_", "-")
+                if catalog.locale_identifier else None)
+    text = po_text(catalog, language=language, include_previous=include_previous
+                   ).encode("utf-8")
     try:
         link = output.link_below(within, path) if within is not None else None
         if link is not None or path.is_symlink():

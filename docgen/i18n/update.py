@@ -14,7 +14,8 @@ from babel.messages.plurals import get_plural
 
 from .. import __version__, output
 from ..errors import CatalogError, Problem
-from .catalogs import (DOMAIN, available_locales, catalog_dir_name, catalog_path, open_catalog,
+from .catalogs import (DOMAIN, available_locales, catalog_dir_name, catalog_path, language_name,
+                       open_catalog,
                        read_catalog, set_plurals, write_catalog)
 from .extract import write_template
 from .locales import normalise
@@ -58,6 +59,14 @@ def _babel_knows(tag: str) -> bool:
         return False
 
 
+#: The header comment of a catalog ``docgen i18n init`` starts.
+INIT_HEADER = """\
+# {language} ({tag}) translations of docgen's family notice.
+# Last-Translator and Language-Team are left empty: Poedit and Weblate fill them in from the
+# translator's own settings when the file is saved (or write them here by hand).
+#"""
+
+
 def init_catalog(tag: str, base: Path) -> Path:
     """Start the catalog of ``tag`` in ``base`` from the templates; raise if it exists or the
     language is unknown. A language CLDR lacks (``hmn``, ``prs``, ``mh``, ``chk``) is started
@@ -76,7 +85,9 @@ def init_catalog(tag: str, base: Path) -> Path:
         raise CatalogError.at(path, "already exists; run docgen i18n update instead")
     pot = read_catalog(write_template(base))
     catalog = Catalog(locale=locale or catalog_dir_name(tag), domain=DOMAIN, project="docgen",
-                      version=__version__, charset="utf-8", fuzzy=False)
+                      version=__version__, charset="utf-8", fuzzy=False,
+                      msgid_bugs_address="", last_translator="", language_team="",
+                      header_comment=INIT_HEADER.format(language=language_name(tag), tag=tag))
     set_plurals(catalog, *conventional_plurals(tag, locale))
     for message in pot:
         if message.id:
