@@ -392,8 +392,8 @@ def paragraph_styles_of_docx(data: bytes, label: str) -> list[str]:
                      label, "word/document.xml")
     out = []
     for p in root.iter(f"{{{W}}}p"):
-        style = p.find(f"{{{W}}}pPr/{{{W}}}pStyle")
-        ident = style.get(f"{{{W}}}val") or "" if style is not None else ""
+        found = p.find(f"{{{W}}}pPr/{{{W}}}pStyle")
+        ident = found.get(f"{{{W}}}val") or "" if found is not None else ""
         out.append(names.get(ident, ident))
     return out
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import denormalize, read_po
+from babel.messages.pofile import PoFileParser, denormalize
 
 from .. import output
 from ..errors import CatalogError, Problem
@@ -75,6 +75,8 @@ class CatalogFile:
     #: messages (by the line of their msgid) whose translation is broken in a way Babel cannot
     #: read (a plural form beyond the header's count), each with its located problem
     broken: dict[int, Problem] = field(default_factory=dict)
+    #: a message the file has twice (gettext's msgfmt refuses the file), at its second entry
+    duplicates: list[Problem] = field(default_factory=list)
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -200,15 +202,60 @@ def _parse_catalog(path: Path, raw: bytes, tag: str | None) -> CatalogFile:
     extra: list[tuple[int, int]] = []
     if rule is not None:
         raw, extra = _extra_forms(raw, rule.count)
-    catalog = read_po(io.BytesIO(raw), locale=catalog_dir_name(tag) if tag else None,
-                      domain=DOMAIN, abort_invalid=True)
+    catalog = Catalog(locale=catalog_dir_name(tag) if tag else None, domain=DOMAIN)
+    parser = _KeyRecorder(catalog, abort_invalid=True)
+    parser.parse(io.BytesIO(raw))
+    duplicates = _duplicates(path, parser.seen)
     if rule is None:
         safe = (expected_rule(tag) if tag else None) or parse_plural_forms(FALLBACK_PLURALS)
         set_plurals(catalog, safe.count, safe.expr)
     for message in catalog:
         _read_previous(message)
     broken = _broken_forms(path, catalog, rule, extra) if rule is not None and extra else {}
-    return CatalogFile(path, catalog, rule, problems, plural_problem, broken)
+    return CatalogFile(path, catalog, rule, problems, plural_problem, broken, duplicates)
+
+
+class _KeyRecorder(PoFileParser):
+    """Babel's .po parser, noting each message's key, line and whether it is obsolete (Babel
+    itself keeps one message per key, silently)."""
+
+    def __init__(self, catalog: Catalog, **kwargs: Any) -> None:
+        super().__init__(catalog, **kwargs)
+        self.seen: list[tuple[Any, int, bool]] = []
+
+    def _add_message(self) -> None:
+        ids = tuple(m.denormalize() for m in self.messages)
+        context = self.context.denormalize() if self.context else None
+        self.seen.append(((context, ids[0]), self.offset + 1, bool(self.obsolete)))
+        super()._add_message()
+
+
+def _duplicates(path: Path, seen: list[tuple[Any, int, bool]]) -> list[Problem]:
+    """Return a problem for each message that the file has twice (gettext's msgfmt refuses
+    such a file), obsolete (``#~``) or not."""
+    first: dict[Any, tuple[int, bool]] = {}
+    problems = []
+    for key, line, obsolete in seen:
+        if key[1] == "" and key[0] is None:
+            continue  # the header
+        if key not in first:
+            first[key] = (line, obsolete)
+            continue
+        earlier, earlier_obsolete = first[key]
+        label = str(key[1])[:50]
+        if obsolete or earlier_obsolete:
+            old = line if obsolete else earlier
+            other = earlier if obsolete else line
+            problems.append(Problem(str(path), old, message=(
+                f"this obsolete message (#~) {label!r} is also in the catalog at line "
+                f"{other}; gettext's msgfmt refuses a catalog with a message twice: delete "
+                "the #~ lines of the obsolete one")))
+        else:
+            problems.append(Problem(str(path), line, message=(
+                f"the message {label!r} is also at line {earlier}; gettext's msgfmt refuses a "
+                "catalog with a message twice: keep the right translation and delete the "
+                "other entry")))
+    return sorted(problems, key=lambda p: p.line or 0)
 
 
 def _plural_rule(value: str | None, tag: str | None) -> tuple[PluralRule | None, str | None]:

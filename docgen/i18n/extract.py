@@ -110,8 +110,8 @@ def where_comment(paragraph: int, headings: list[Heading], styles: list[str]) ->
     if not sections:
         return "Where: at the top of the letter, before its first heading"
     kind = ", a bulleted line" if style.lower().startswith("list") else ""
-    heading = "the heading" if len(sections) == 1 else "the headings"
-    return f"Where: in the letter, under {heading} {path}{kind}"
+    headings_word = "the heading" if len(sections) == 1 else "the headings"
+    return f"Where: in the letter, under {headings_word} {path}{kind}"
 
 
 def _schema_words() -> Iterator[tuple[Any, list[str], str | None]]:
@@ -181,16 +181,20 @@ def _messages_used(path: str, mtime_ns: int, size: int) -> list[MessageKey]:
 
 
 def template_paths(templates: Path | None = None) -> list[Path]:
-    """Return the templates in the folder ``templates`` (None: the shipped ones) whose text is
-    translated."""
-    folder = templates or Resources.shipped().templates
-    return [folder / name for name in TRANSLATED_TEMPLATES]
+    """Return the templates whose text is translated: each from the folder ``templates`` (a
+    district's own, ``--templates``) where it has one, as ``docgen build --templates`` uses
+    them, else the shipped one."""
+    shipped = Resources.shipped().templates
+    return [templates / name if templates is not None and (templates / name).is_file()
+            else shipped / name for name in TRANSLATED_TEMPLATES]
 
 
 def write_template(base: Path, templates: Path | None = None) -> Path:
-    """Extract the messages of the templates into ``base``/docgen.pot and return its path."""
-    folder = templates or Resources.shipped().templates
-    pot = extract_catalog(template_paths(folder), root=folder.parent)
+    """Extract the messages of the templates (a district's own from the folder ``templates``,
+    else the shipped ones) into ``base``/docgen.pot and return its path. A shipped template is
+    named as ``templates/notice.docx``, a district's by the path it was given as."""
+    pot = extract_catalog(template_paths(templates),
+                          root=Resources.shipped().templates.parent)
     path = base / f"{DOMAIN}.pot"
     write_catalog(pot, path, within=base)
     return path

@@ -203,7 +203,7 @@ def _strings(message: Message, num_plurals: int, prefix: str) -> list[str]:
             out += quoted(f"msgstr[{i}]", strings[i] if i < len(strings) else "", prefix)
     else:
         out += quoted("msgid", message.id, prefix)
-        out += quoted("msgstr", message.string or "", prefix)
+        out += quoted("msgstr", str(message.string or ""), prefix)
     return out
 
 

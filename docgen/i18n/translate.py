@@ -147,6 +147,12 @@ def text_direction(tag: str) -> str:
     return script_of(tag).direction
 
 
+#: Directional embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069): a
+#: translation never needs them (docgen isolates values itself), and they can show a family a
+#: value backwards.
+BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+
+
 def control_characters(text: str) -> list[str]:
     """Return the control characters in ``text`` that a document cannot hold, as U+XXXX."""
     return sorted({f"U+{ord(c):04X}" for c in text

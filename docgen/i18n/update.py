@@ -67,7 +67,7 @@ INIT_HEADER = """\
 #"""
 
 
-def init_catalog(tag: str, base: Path) -> Path:
+def init_catalog(tag: str, base: Path, templates: Path | None = None) -> Path:
     """Start the catalog of ``tag`` in ``base`` from the templates; raise if it exists or the
     language is unknown. A language CLDR lacks (``hmn``, ``prs``, ``mh``, ``chk``) is started
     too: its dates and numbers fall back as :mod:`docgen.i18n.scripts` documents."""
@@ -83,7 +83,7 @@ def init_catalog(tag: str, base: Path) -> Path:
     path = catalog_path(tag, base)
     if path.exists():
         raise CatalogError.at(path, "already exists; run docgen i18n update instead")
-    pot = read_catalog(write_template(base))
+    pot = read_catalog(write_template(base, templates))
     catalog = Catalog(locale=locale or catalog_dir_name(tag), domain=DOMAIN, project="docgen",
                       version=__version__, charset="utf-8", fuzzy=False,
                       msgid_bugs_address="", last_translator="", language_team="",
@@ -112,8 +112,9 @@ def linked(paths: list[Path], base: Path) -> list[Problem]:
     return problems
 
 
-def update_catalogs(base: Path) -> list[Path]:
-    """Update every catalog under ``base`` from the templates; return the files written.
+def update_catalogs(base: Path, templates: Path | None = None) -> list[Path]:
+    """Update every catalog under ``base`` from the templates (a district's own from the
+    folder ``templates`` where it has them); return the files written.
 
     Like ``pybabel update --previous``: a changed message keeps its old translation, marked
     fuzzy, with the old source text as ``#|`` lines; messages no longer used become obsolete.
@@ -135,7 +136,7 @@ def update_catalogs(base: Path) -> list[Path]:
                                str(base), 0, 0, None, "no catalog was updated: fix the "
                                "Plural-Forms header above first, then run docgen i18n update "
                                "again")])
-    pot = read_catalog(write_template(base))
+    pot = read_catalog(write_template(base, templates))
     written = []
     for each in opened:
         # a message still fuzzy keeps its old source text until the translator reviews it
