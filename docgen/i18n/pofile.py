@@ -168,7 +168,9 @@ def quoted(keyword: str, value: str, prefix: str = "", width: int = WIDTH) -> li
 
 
 def _comment_lines(marker: str, comments: Iterable[str]) -> Iterator[str]:
-    for comment in comments:
+    """Yield the lines of ``comments`` after ``marker`` (an extracted comment wrapped at 79
+    columns; one that spans lines, a line each)."""
+    for comment in (line.strip() for each in comments for line in each.splitlines() or [""]):
         if marker == "#." and len(comment) + 3 > WIDTH:
             for line in textwrap.wrap(comment, WIDTH - 3, break_long_words=False,
                                       break_on_hyphens=False):
