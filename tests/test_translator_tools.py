@@ -309,6 +309,14 @@ def test_check_and_build_refuse_a_bidi_override_that_would_print_a_number_backwa
     assert built.exit_code == 1
     assert (f"{ar}:{line}: the translation of 'Call or write to {{name}}: {{phone}}, {{email}}.' "
             "is broken; run `docgen i18n check`") in built.stderr.splitlines()
+    # a draft falls back to the English for that line: no override reaches the letter
+    draft = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o",
+                   str(tmp_path / "draft"), "--no-pdf", "--allow-incomplete")
+    assert draft.exit_code == 0, draft.output
+    (notice,) = (tmp_path / "draft").glob("*/notices/notice-ar.docx")
+    with zipfile.ZipFile(notice) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    assert "\u202e" not in xml and "Call or write to" in xml
 
 
 @pytest.mark.parametrize("written", ["{{program}}", "\uff5bprogram\uff5d"],

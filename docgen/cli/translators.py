@@ -184,7 +184,10 @@ def i18n_check(locales: tuple[str, ...], directory: str | None, templates: str |
     """Count and check catalogs; exit 1 on any problem, each on a line with file:line.
 
     Checks that placeholders match the English source, that plural forms are complete, that
-    no translation is the English text unchanged, and that nothing is fuzzy or untranslated.
+    no translation is the English text unchanged, and that nothing is fuzzy or untranslated;
+    refuses direction controls a translation adds (U+202A-U+202E, U+2066-U+2069), braces the
+    letter would print ({{program}}), and a message the file has twice (obsolete or not). A
+    translation far longer than its source is a warning, which does not fail the check.
 
     \b
     Example:

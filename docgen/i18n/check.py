@@ -21,7 +21,7 @@ from ..errors import Problem
 from .catalogs import catalog_mtime, catalog_path, message_strings, open_catalog
 from .extract import MessageKey, messages_used, template_paths
 from .plurals import PluralRule
-from .translate import BIDI_CONTROLS, control_characters, fill, placeholders
+from .translate import BIDI_CONTROLS, control_characters, literal_braces, placeholders
 
 
 @dataclass
@@ -139,7 +139,7 @@ def _translation_problems(message: Message, ids: list[str], strs: list[str],
                "(in Poedit, retype the text around them): docgen keeps each value in its own "
                "order itself")
     wanted = sorted(set(placeholders(ids[0])) | set(placeholders(ids[-1])))
-    shown = _literal_braces(ids, strs, wanted)
+    shown = literal_braces(ids, strs)
     if shown:
         yield (f"the letter would show {shown!r} as it is written, not a value: write each "
                "placeholder with one pair of plain braces, exactly as in the source "
@@ -156,28 +156,6 @@ def _translation_problems(message: Message, ids: list[str], strs: list[str],
             yield f"placeholders differ from the source{form}: {detail}"
     if _suspicious_copy(ids[0], strs[0], tag):
         yield f"the translation is the English source unchanged: {ids[0][:50]!r}"
-
-
-_BRACES = re.compile(r"[{}\uff5b\uff5d]")
-
-
-def _literal_braces(ids: list[str], strs: list[str], wanted: list[str]) -> str | None:
-    """Return the text around a brace the filled-in translation would still show (a doubled
-    ``{{program}}``, a full-width ``｛program｝``) that its source does not, if any."""
-    values = {name: "" for name in wanted if name.isidentifier()}
-    try:
-        source = "".join(fill(text, values) for text in ids)
-    except (ValueError, KeyError, IndexError):
-        return None
-    for text in strs:
-        try:
-            out = fill(text, values)
-        except (ValueError, KeyError, IndexError):
-            continue  # the placeholder check says what is wrong
-        if len(_BRACES.findall(out)) > len(_BRACES.findall(source)):
-            m = re.search(r"[{\uff5b][^{}\uff5b\uff5d]{0,30}[}\uff5d]|[{}\uff5b\uff5d]", out)
-            return m.group() if m else None
-    return None
 
 
 #: A translation this many times as long as its source (plus a margin for short ones) is
