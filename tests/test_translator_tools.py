@@ -221,6 +221,37 @@ def test_msgcat_leaves_a_catalog_docgen_writes_unchanged(tmp_path_factory, texts
     assert done.stdout.decode("utf-8") == out.read_text(encoding="utf-8")
 
 
+POEDIT_HEADER = """\
+msgid ""
+msgstr ""
+"Project-Id-Version: docgen 0.1.0\\n"
+"Report-Msgid-Bugs-To: \\n"
+"POT-Creation-Date: 2026-01-01 00:00+0000\\n"
+"PO-Revision-Date: 2026-11-30 14:05-0800\\n"
+"Last-Translator: Ana Ruiz <ana@district.example>\\n"
+"Language-Team: Spanish <es@district.example>\\n"
+"Language: es\\n"
+"MIME-Version: 1.0\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Content-Transfer-Encoding: 8bit\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+"X-Generator: Poedit 3.4.2\\n"
+"X-Reviewed: Ana Ruiz, 2026-11-30\\n"
+"""
+
+
+def test_update_leaves_a_catalog_a_translators_tool_saved_as_it_is(catalogs: Path) -> None:
+    es = catalogs / "es/LC_MESSAGES/docgen.po"
+    text = es.read_text(encoding="utf-8")
+    head, body = text.split("\n\n", 1)
+    comment = head[:head.index('msgid ""')]
+    es.write_text(comment + POEDIT_HEADER + "\n" + body, encoding="utf-8")
+    saved = es.read_bytes()
+    result = invoke("i18n", "update", "--dir", str(catalogs))
+    assert result.exit_code == 0, result.output
+    assert es.read_bytes() == saved  # its header's order, its tool's and reviewer's fields
+
+
 @pytest.mark.parametrize("path", SHIPPED_PO + SPEC_PO, ids=lambda p: str(p.relative_to(ROOT)))
 def test_msgfmt_check_passes_every_shipped_catalog(path: Path) -> None:
     done = subprocess.run([_gettext_tool(MSGFMT), "--check", "-o", "/dev/null", str(path)],

@@ -227,6 +227,13 @@ class _KeyRecorder(PoFileParser):
         ids = tuple(m.denormalize() for m in self.messages)
         context = self.context.denormalize() if self.context else None
         self.seen.append(((context, ids[0]), self.offset + 1, bool(self.obsolete)))
+        if ids == ("",) and context is None and not self.obsolete and self.translations:
+            # the header as the file has it: its fields' order, and those Babel drops
+            # (X-Generator, a tool's or a team's own), written back as they were
+            header = self.translations[0][1].denormalize()
+            self.catalog.header_order = [  # type: ignore[attr-defined]
+                tuple(part.strip() for part in line.split(":", 1))
+                for line in header.split("\n") if ":" in line]
         super()._add_message()
 
 

@@ -240,7 +240,32 @@ def header_fields(catalog: Catalog, language: str | None) -> list[tuple[str, str
     if not any(n == "Language" for n, _ in fields):  # a template: the field, empty
         at = next(i for i, (n, _) in enumerate(fields) if n == "Last-Translator") + 1
         fields.insert(at, ("Language", language or ""))
-    return fields
+    return _in_file_order(fields, getattr(catalog, "header_order", None))
+
+
+def _in_file_order(fields: list[tuple[str, str]],
+                   read: list[tuple[str, ...]] | None) -> list[tuple[str, str]]:
+    """Return ``fields`` in the order of the header the catalog was read with (``read``), with
+    the fields only that header had (a tool's ``X-Generator``) kept where they were; fields
+    the file lacked come last. Without ``read`` (a new catalog), ``fields`` as they are."""
+    if not read:
+        return fields
+    values = dict(fields)
+    out: list[tuple[str, str]] = []
+    for entry in read:
+        name = entry[0]
+        if any(n.lower() == name.lower() for n, _ in out):
+            continue
+        known = next((n for n in values if n.lower() == name.lower()), None)
+        if known is not None:  # as the file spells it, if it means the same ("UTF-8")
+            same = len(entry) == 2 and entry[1].lower() == values[known].lower()
+            out.append((known, entry[1] if same else values[known]))
+        elif len(entry) == 2 and name:
+            out.append((name, entry[1]))
+    # a field the file lacked is added, but for docgen's own mark (a tool that dropped it)
+    out += [(n, v) for n, v in fields if n != "Generated-By"
+            and not any(n.lower() == o.lower() for o, _ in out)]
+    return out
 
 
 def po_text(catalog: Catalog, *, language: str | None = None,
