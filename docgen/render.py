@@ -375,6 +375,29 @@ def jinja_source_of_docx(data: bytes, label: str) -> tuple[str, list[int]]:
     return re.sub(r"<[^>]+>", "", source), line_map
 
 
+def paragraph_styles_of_docx(data: bytes, label: str) -> list[str]:
+    """Return the style name of each paragraph of a DOCX's body, numbered as
+    :func:`jinja_source_of_docx` numbers them (``"heading 1"``, ``"Title"``, ``"List Bullet"``;
+    ``""`` for the default style)."""
+    members = dict(_read_members(data, label))
+    names: dict[str, str] = {}
+    if "word/styles.xml" in members:
+        styles = parse_xml(_decoded(members["word/styles.xml"], label, "word/styles.xml"),
+                           label, "word/styles.xml")
+        for style in styles.iter(f"{{{W}}}style"):
+            name = style.find(f"{{{W}}}name")
+            names[style.get(f"{{{W}}}styleId") or ""] = (
+                name.get(f"{{{W}}}val") or "" if name is not None else "")
+    root = parse_xml(_decoded(members["word/document.xml"], label, "word/document.xml"),
+                     label, "word/document.xml")
+    out = []
+    for p in root.iter(f"{{{W}}}p"):
+        found = p.find(f"{{{W}}}pPr/{{{W}}}pStyle")
+        ident = found.get(f"{{{W}}}val") or "" if found is not None else ""
+        out.append(names.get(ident, ident))
+    return out
+
+
 def _compile_part(env: ImmutableSandboxedEnvironment, label: str, name: str,
                   xml: str) -> _Part:
     source, line_to_paragraph, texts, has_tc_loops = patched_source(xml, label, name)

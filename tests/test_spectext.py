@@ -98,8 +98,8 @@ msgstr ""
 #: notice/what-is-it
 msgctxt "/services/0/description"
 msgid ""
-"A children's librarian reads with each kindergarten and first-grade class and signs up families "
-"for library cards."
+"A children's librarian reads with each kindergarten and first-grade class "
+"and signs up families for library cards."
 msgstr ""
 
 #. Location
@@ -115,7 +115,6 @@ msgstr ""
 msgctxt "/services/0/population/description"
 msgid "Kindergarten and first-grade classes"
 msgstr ""
-
 '''
     header = out.read_text(encoding="utf-8").split("\n\n", 1)[0]
     assert header.startswith("# The text of the spec jefferson-es-library-2026-27 that its "

@@ -46,6 +46,10 @@ def _spec(spec_file: str) -> Any:
     return load_spec(spec_file)
 
 
+_TEMPLATES_OPTION = click.option(
+    "--templates", type=click.Path(file_okay=False, exists=True), default=None,
+    help="Folder of your own templates (notice.docx), as given to docgen build: their "
+         "messages instead of the shipped template's.")
 _DIR_OPTION = click.option("--dir", "directory", type=click.Path(file_okay=False),
                            default=None, help="Catalog folder [default: docgen's locales/].")
 
@@ -65,19 +69,22 @@ def _catalog_folder(directory: str | None, *, writes: bool) -> Path:
 
 @i18n.command(name="extract")
 @_DIR_OPTION
+@_TEMPLATES_OPTION
 @_SPEC_OPTION
 @_SPEC_LOCALES_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="With --spec: the .pot to write [default: <spec-stem>.locales/"
                    "<spec-stem>.pot].")
-def i18n_extract(directory: str | None, spec_file: str | None, spec_locales: str | None,
-                 output: str | None) -> None:
-    """Write the message template (docgen.pot) from the DOCX templates; with --spec, the
-    template of the spec's own text that its family notices show.
+def i18n_extract(directory: str | None, templates: str | None, spec_file: str | None,
+                 spec_locales: str | None, output: str | None) -> None:
+    """Write the message template (docgen.pot) from the DOCX templates (with --templates, a
+    district's own notice.docx); with --spec, the template of the spec's own text that its
+    family notices show.
 
     \b
     Example:
       docgen i18n extract
+      docgen i18n extract --templates district-templates --dir district-locales
       docgen i18n extract --spec samples/lincoln-elementary-bright-futures.json
     """
     from ..i18n.catalogs import read_catalog
@@ -95,17 +102,19 @@ def i18n_extract(directory: str | None, spec_file: str | None, spec_locales: str
     if output:
         raise UsageError("-o/--output: only with --spec; docgen's template is "
                          "<catalog folder>/docgen.pot")
-    pot = write_template(_catalog_folder(directory, writes=True))
+    pot = write_template(_catalog_folder(directory, writes=True),
+                         Path(templates) if templates else None)
     click.echo(f"wrote {pot} ({sum(1 for m in read_catalog(pot) if m.id)} messages)")
 
 
 @i18n.command(name="init")
 @click.argument("locale", metavar="LOCALE")
 @_DIR_OPTION
+@_TEMPLATES_OPTION
 @_SPEC_OPTION
 @_SPEC_LOCALES_OPTION
-def i18n_init(locale: str, directory: str | None, spec_file: str | None,
-              spec_locales: str | None) -> None:
+def i18n_init(locale: str, directory: str | None, templates: str | None,
+              spec_file: str | None, spec_locales: str | None) -> None:
     """Start the catalog of a new language (a BCP 47 tag such as fr or pt-BR); with --spec,
     the catalog of the spec's own text in that language.
 
@@ -123,7 +132,8 @@ def i18n_init(locale: str, directory: str | None, spec_file: str | None,
                                  Path(spec_locales) if spec_locales else None)
         click.echo(f"wrote {path}; translate it, then run docgen i18n check --spec {spec_file}")
         return
-    path = init_catalog(locale, _catalog_folder(directory, writes=True))
+    path = init_catalog(locale, _catalog_folder(directory, writes=True),
+                        Path(templates) if templates else None)
     for warning in init_warnings(locale):
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"wrote {path}; translate it, then run docgen i18n check")
@@ -131,9 +141,11 @@ def i18n_init(locale: str, directory: str | None, spec_file: str | None,
 
 @i18n.command(name="update")
 @_DIR_OPTION
+@_TEMPLATES_OPTION
 @_SPEC_OPTION
 @_SPEC_LOCALES_OPTION
-def i18n_update(directory: str | None, spec_file: str | None, spec_locales: str | None) -> None:
+def i18n_update(directory: str | None, templates: str | None, spec_file: str | None,
+                spec_locales: str | None) -> None:
     """Bring every catalog up to date with the templates, keeping previous wording for review.
 
     Changed messages are marked fuzzy with the old source text (#|), so translators see what
@@ -156,21 +168,26 @@ def i18n_update(directory: str | None, spec_file: str | None, spec_locales: str 
                                          Path(spec_locales) if spec_locales else None):
             click.echo(f"updated {path}")
         return
-    for path in update_catalogs(_catalog_folder(directory, writes=True)):
+    for path in update_catalogs(_catalog_folder(directory, writes=True),
+                                Path(templates) if templates else None):
         click.echo(f"updated {path}")
 
 
 @i18n.command(name="check")
 @click.argument("locales", nargs=-1, metavar="[LOCALE...]")
 @_DIR_OPTION
+@_TEMPLATES_OPTION
 @_SPEC_OPTION
 @_SPEC_LOCALES_OPTION
-def i18n_check(locales: tuple[str, ...], directory: str | None, spec_file: str | None,
-               spec_locales: str | None) -> int:
+def i18n_check(locales: tuple[str, ...], directory: str | None, templates: str | None,
+               spec_file: str | None, spec_locales: str | None) -> int:
     """Count and check catalogs; exit 1 on any problem, each on a line with file:line.
 
     Checks that placeholders match the English source, that plural forms are complete, that
-    no translation is the English text unchanged, and that nothing is fuzzy or untranslated.
+    no translation is the English text unchanged, and that nothing is fuzzy or untranslated;
+    refuses direction controls a translation adds (U+202A-U+202E, U+2066-U+2069), braces the
+    letter would print ({{program}}), and a message the file has twice (obsolete or not). A
+    translation far longer than its source is a warning, which does not fail the check.
 
     \b
     Example:
@@ -189,14 +206,15 @@ def i18n_check(locales: tuple[str, ...], directory: str | None, spec_file: str |
     bad = False
     for tag in tags:
         try:
-            report = check_catalog(tag, catalog_path(tag, base))
+            report = check_catalog(tag, catalog_path(tag, base),
+                                   templates=Path(templates) if templates else None)
         except DocgenError as e:  # a catalog that cannot be read: say so, check the others
             emit_error(e)
             bad = True
             continue
         click.echo(f"{tag}: {report.translated} translated, {report.fuzzy} fuzzy, "
                    f"{report.untranslated} untranslated, {report.obsolete} obsolete")
-        for problem in report.problems + report.gaps():
+        for problem in report.problems + report.gaps() + report.warnings:
             click.echo(str(problem), err=True)
         bad = bad or bool(report.problems or report.gaps())
     return 1 if bad else 0

@@ -14,6 +14,7 @@ Every function takes the catalog folder or file it works on; None means the ship
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -22,11 +23,12 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import denormalize, normalize, read_po, write_po
+from babel.messages.pofile import PoFileParser, denormalize
 
 from .. import output
 from ..errors import CatalogError, Problem
 from .locales import (DOMAIN, available_locales, catalog_dir_name, catalog_path)
+from .pofile import po_text
 from .plurals import (PluralFormsError, PluralRule, expected_rule, parse_plural_forms,
                       rule_problem)
 
@@ -73,6 +75,8 @@ class CatalogFile:
     #: messages (by the line of their msgid) whose translation is broken in a way Babel cannot
     #: read (a plural form beyond the header's count), each with its located problem
     broken: dict[int, Problem] = field(default_factory=dict)
+    #: a message the file has twice (gettext's msgfmt refuses the file), at its second entry
+    duplicates: list[Problem] = field(default_factory=list)
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -198,15 +202,67 @@ def _parse_catalog(path: Path, raw: bytes, tag: str | None) -> CatalogFile:
     extra: list[tuple[int, int]] = []
     if rule is not None:
         raw, extra = _extra_forms(raw, rule.count)
-    catalog = read_po(io.BytesIO(raw), locale=catalog_dir_name(tag) if tag else None,
-                      domain=DOMAIN, abort_invalid=True)
+    catalog = Catalog(locale=catalog_dir_name(tag) if tag else None, domain=DOMAIN)
+    parser = _KeyRecorder(catalog, abort_invalid=True)
+    parser.parse(io.BytesIO(raw))
+    duplicates = _duplicates(path, parser.seen)
     if rule is None:
         safe = (expected_rule(tag) if tag else None) or parse_plural_forms(FALLBACK_PLURALS)
         set_plurals(catalog, safe.count, safe.expr)
     for message in catalog:
         _read_previous(message)
     broken = _broken_forms(path, catalog, rule, extra) if rule is not None and extra else {}
-    return CatalogFile(path, catalog, rule, problems, plural_problem, broken)
+    return CatalogFile(path, catalog, rule, problems, plural_problem, broken, duplicates)
+
+
+class _KeyRecorder(PoFileParser):
+    """Babel's .po parser, noting each message's key, line and whether it is obsolete (Babel
+    itself keeps one message per key, silently)."""
+
+    def __init__(self, catalog: Catalog, **kwargs: Any) -> None:
+        super().__init__(catalog, **kwargs)
+        self.seen: list[tuple[Any, int, bool]] = []
+
+    def _add_message(self) -> None:
+        ids = tuple(m.denormalize() for m in self.messages)
+        context = self.context.denormalize() if self.context else None
+        self.seen.append(((context, ids[0]), self.offset + 1, bool(self.obsolete)))
+        if ids == ("",) and context is None and not self.obsolete and self.translations:
+            # the header as the file has it: its fields' order, and those Babel drops
+            # (X-Generator, a tool's or a team's own), written back as they were
+            header = self.translations[0][1].denormalize()
+            self.catalog.header_order = [  # type: ignore[attr-defined]
+                tuple(part.strip() for part in line.split(":", 1))
+                for line in header.split("\n") if ":" in line]
+        super()._add_message()
+
+
+def _duplicates(path: Path, seen: list[tuple[Any, int, bool]]) -> list[Problem]:
+    """Return a problem for each message that the file has twice (gettext's msgfmt refuses
+    such a file), obsolete (``#~``) or not."""
+    first: dict[Any, tuple[int, bool]] = {}
+    problems = []
+    for key, line, obsolete in seen:
+        if key[1] == "" and key[0] is None:
+            continue  # the header
+        if key not in first:
+            first[key] = (line, obsolete)
+            continue
+        earlier, earlier_obsolete = first[key]
+        label = str(key[1])[:50]
+        if obsolete or earlier_obsolete:
+            old = line if obsolete else earlier
+            other = earlier if obsolete else line
+            problems.append(Problem(str(path), old, message=(
+                f"this obsolete message (#~) {label!r} is also in the catalog at line "
+                f"{other}; gettext's msgfmt refuses a catalog with a message twice: delete "
+                "the #~ lines of the obsolete one")))
+        else:
+            problems.append(Problem(str(path), line, message=(
+                f"the message {label!r} is also at line {earlier}; gettext's msgfmt refuses a "
+                "catalog with a message twice: keep the right translation and delete the "
+                "other entry")))
+    return sorted(problems, key=lambda p: p.line or 0)
 
 
 def _plural_rule(value: str | None, tag: str | None) -> tuple[PluralRule | None, str | None]:
@@ -258,19 +314,30 @@ def _read_previous(message: Any) -> None:
                            if k in parts]
 
 
-def _with_previous(text: str, message: Any, previous: Any) -> str:
-    """Return the .po ``text`` with ``previous`` (the old msgid, and msgid_plural) written as
-    ``#|`` lines before ``message``'s entry, each quoted line its own comment line, as gettext's
-    msgmerge writes them (Babel wraps them as one comment, which does not read back)."""
-    ids = message_strings(message.id)
-    olds = message_strings(previous)
-    head = (f"msgctxt {normalize(message.context, width=WIDTH)}\n" if message.context else "") \
-        + f"msgid {normalize(ids[0], width=WIDTH)}\n"
-    lines = [f"{keyword} {normalize(value, width=WIDTH)}"
-             for keyword, value in zip(("msgid", "msgid_plural"), olds)]
-    comment = "".join(f"#| {line}\n" for block in lines for line in block.splitlines())
-    at = text.find("\n" + head)
-    return text if at < 0 else text[:at + 1] + comment + text[at + 1:]
+#: The date every catalog's POT-Creation-Date says (for reproducible bytes).
+TEMPLATE_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+
+#: gettext's placeholders for header fields nobody has filled in.
+_PLACEHOLDERS = ("FULL NAME <EMAIL@ADDRESS>", "EMAIL@ADDRESS", "<LL@li.org>")
+
+
+def tidy_header(catalog: Catalog) -> None:
+    """Replace gettext's placeholders in the header of ``catalog`` (never a value someone
+    wrote): an unfilled Last-Translator, Language-Team or bug address is left empty, an unset
+    PO-Revision-Date is the template's date, and the header comment loses its "FIRST AUTHOR"
+    and "ORGANIZATION" lines."""
+    if any(p in catalog.last_translator for p in _PLACEHOLDERS):
+        catalog.last_translator = ""
+    if any(p in catalog.language_team for p in _PLACEHOLDERS):
+        catalog.language_team = ""
+    if any(p in catalog.msgid_bugs_address for p in _PLACEHOLDERS):
+        catalog.msgid_bugs_address = ""
+    if not isinstance(catalog.revision_date, dt.datetime):
+        catalog.revision_date = catalog.creation_date
+    lines = [line for line in catalog.header_comment.splitlines()
+             if "FIRST AUTHOR" not in line and "ORGANIZATION" not in line
+             and "EMAIL@ADDRESS" not in line]
+    catalog.header_comment = "\n".join(lines)
 
 
 def language_name(tag: str) -> str:
@@ -281,32 +348,23 @@ def language_name(tag: str) -> str:
         return tag
 
 
-WIDTH = 100
-
-
 def write_catalog(catalog: Catalog, path: Path, *, include_previous: bool = False,
-                  within: Path | None = None, **kwargs: Any) -> None:
-    """Write ``catalog`` to ``path`` as a .po/.pot file, whole or not at all; with
-    ``include_previous``, each fuzzy message's old source text as ``#|`` lines. Nothing is
-    written through a symbolic link below ``within`` (the catalog folder), nor onto one."""
-    previous = [(m, m.previous_id) for m in catalog if m.id and m.previous_id] \
-        if include_previous else []
-    buf = io.BytesIO()
-    try:
-        for message, _ in previous:
-            message.previous_id = []
-        write_po(buf, catalog, width=WIDTH, sort_output=False, **kwargs)
-    finally:
-        for message, old in previous:
-            message.previous_id = old
-    written = buf.getvalue().decode("utf-8")
-    for message, old in previous:
-        written = _with_previous(written, message, old)
-    text = re.sub(rb'"POT-Creation-Date: [^"]*"', rb'"POT-Creation-Date: 2026-01-01 00:00+0000\\n"',
-                  written.encode("utf-8"))
-    # the same catalog gives the same bytes whichever Babel wrote it
-    text = re.sub(rb'"Generated-By: [^"]*"', lambda _: rb'"Generated-By: docgen\n"', text,
-                  count=1)
+                  within: Path | None = None) -> None:
+    """Write ``catalog`` to ``path`` as a .po/.pot file, as gettext's tools write it (79
+    columns, :mod:`docgen.i18n.pofile`), whole or not at all; with ``include_previous``, each
+    fuzzy message's old source text as ``#|`` lines. Nothing is written through a symbolic link
+    below ``within`` (the catalog folder), nor onto one.
+
+    The header says the language as a BCP 47 tag (``zh-Hans``), and gettext's placeholders
+    (``FULL NAME <EMAIL@ADDRESS>``, ``YEAR-MO-DA``) are never written: a field nobody has
+    filled in is left empty, for the translator's tool to fill."""
+    # the same catalog gives the same bytes, whenever it was made
+    catalog.creation_date = TEMPLATE_DATE
+    tidy_header(catalog)
+    language = (str(catalog.locale_identifier).replace("_", "-")
+                if catalog.locale_identifier else None)
+    text = po_text(catalog, language=language, include_previous=include_previous
+                   ).encode("utf-8")
     try:
         link = output.link_below(within, path) if within is not None else None
         if link is not None or path.is_symlink():

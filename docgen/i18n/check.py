@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -20,7 +21,7 @@ from ..errors import Problem
 from .catalogs import catalog_mtime, catalog_path, message_strings, open_catalog
 from .extract import MessageKey, messages_used, template_paths
 from .plurals import PluralRule
-from .translate import control_characters, placeholders
+from .translate import BIDI_CONTROLS, control_characters, literal_braces, placeholders
 
 
 @dataclass
@@ -43,6 +44,8 @@ class CatalogReport:
 
     fuzzy_at: list[Problem] = field(default_factory=list)
     untranslated_at: list[Problem] = field(default_factory=list)
+    #: what a translator should look at but that does not stop a notice (a very long text)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -85,6 +88,7 @@ def check_catalog(tag: str, path: Path | None = None, *,
                 report.untranslated_at.append(Problem(str(path), message=(
                     f"not in the catalog: {label!r}; run `docgen i18n update`")))
     report.obsolete = len(catalog.obsolete)
+    report.problems.extend(opened.duplicates)
     for message in catalog:
         if message.id:
             _count(report, message, opened.rule)
@@ -113,6 +117,7 @@ def _count(report: CatalogReport, message: Message, rule: PluralRule | None) -> 
     report.translated += 1
     report.problems.extend(at(text) for text in _translation_problems(message, ids, strs, rule,
                                                                       report.tag))
+    report.warnings.extend(at(text) for text in _translation_warnings(ids, strs))
 
 
 def _translation_problems(message: Message, ids: list[str], strs: list[str],
@@ -125,7 +130,20 @@ def _translation_problems(message: Message, ids: list[str], strs: list[str],
     if controls:
         yield (f"the translation contains a control character ({', '.join(controls)}) that a "
                "document cannot show; delete it (in Poedit, retype the text around it)")
+    bidi = sorted({c for text in strs for c in text if c in BIDI_CONTROLS}
+                  - {c for text in ids for c in text})
+    if bidi:
+        names = ", ".join(f"U+{ord(c):04X} ({unicodedata.name(c).lower()})" for c in bidi)
+        yield (f"the translation contains {names}, invisible characters that reorder the "
+               "text around them (a phone number or a date can read backwards); delete them "
+               "(in Poedit, retype the text around them): docgen keeps each value in its own "
+               "order itself")
     wanted = sorted(set(placeholders(ids[0])) | set(placeholders(ids[-1])))
+    shown = literal_braces(ids, strs)
+    if shown:
+        yield (f"the letter would show {shown!r} as it is written, not a value: write each "
+               "placeholder with one pair of plain braces, exactly as in the source "
+               "(doubled braces {{…}} print as the name itself)")
     for i, text in enumerate(strs):
         got = sorted(set(placeholders(text)))
         if got != wanted:
@@ -138,6 +156,25 @@ def _translation_problems(message: Message, ids: list[str], strs: list[str],
             yield f"placeholders differ from the source{form}: {detail}"
     if _suspicious_copy(ids[0], strs[0], tag):
         yield f"the translation is the English source unchanged: {ids[0][:50]!r}"
+
+
+#: A translation this many times as long as its source (plus a margin for short ones) is
+#: worth a look: text pasted twice, or a note left in.
+LONG_RATIO, LONG_MARGIN = 3, 30
+
+
+def _translation_warnings(ids: list[str], strs: list[str]) -> Iterable[str]:
+    """Yield what a translator should look at in a translation that is otherwise fine."""
+    def length(text: str) -> int:
+        return len(re.sub(r"\{[^{}]*\}", "", text))
+
+    source = max(length(text) for text in ids)
+    longest = max(length(text) for text in strs)
+    if longest > LONG_RATIO * source + LONG_MARGIN:
+        yield (f"warning: the translation is {longest / max(source, 1):.0f} times as long as "
+               f"its source ({longest} characters, against {source}): check that nothing was "
+               "pasted twice or left in by mistake; a long text can push the letter onto "
+               "another page")
 
 
 def unusable_messages(tag: str, used: Iterable[MessageKey],

@@ -38,7 +38,7 @@ from ..errors import CatalogError, Problem
 from ..spec.model import resolve_ref, schema
 from .catalogs import DOMAIN, open_catalog, set_plurals, write_catalog
 from .locales import normalise
-from .translate import control_characters
+from .translate import BIDI_CONTROLS, control_characters
 
 #: The spec's family-facing strings: a JSON Pointer pattern (``*`` any index) and the sections
 #: of the letter that show it, by the slug of their English heading.
@@ -308,6 +308,9 @@ def _problem(path: Path, line: int, item: SpecString, what: str, spec_file: str)
         "changed": (f"the spec's English changed since it was translated; run `docgen i18n "
                     f"update --spec {spec_file}`, then review the translation"),
         "broken": "the translation contains a control character; retype it",
+        "reordered": ("the translation contains an invisible character that reorders the text "
+                      "around it (U+202A to U+202E, U+2066 to U+2069); delete it (in Poedit, "
+                      "retype the text around it)"),
     }[what.split(" (")[0] if not what.startswith("not in") else "not in the catalog"])
 
 
@@ -345,6 +348,8 @@ def spec_translation(data: dict[str, Any], spec_file: str, tag: str,
             problems.append(_problem(path, line, item, "not translated", spec_file))
         elif control_characters(string):
             problems.append(_problem(path, line, item, "broken", spec_file))
+        elif set(string) & BIDI_CONTROLS - set(item.text):
+            problems.append(_problem(path, line, item, "reordered", spec_file))
         else:
             strings[item.pointer] = string
     return SpecTranslation(tag, path, strings, problems, path.read_bytes())

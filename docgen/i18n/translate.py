@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import string
 import unicodedata
 from dataclasses import dataclass
@@ -147,10 +148,38 @@ def text_direction(tag: str) -> str:
     return script_of(tag).direction
 
 
+#: Directional embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069): a
+#: translation never needs them (docgen isolates values itself), and they can show a family a
+#: value backwards.
+BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+
+
 def control_characters(text: str) -> list[str]:
     """Return the control characters in ``text`` that a document cannot hold, as U+XXXX."""
     return sorted({f"U+{ord(c):04X}" for c in text
                    if (ord(c) < 32 and c not in "\t\n\r") or 0x7F <= ord(c) < 0xA0})
+
+
+_BRACES = re.compile(r"[{}\uff5b\uff5d]")
+
+
+def literal_braces(ids: list[str], strs: list[str]) -> str | None:
+    """Return the text around a brace the filled-in translation would still show (a doubled
+    ``{{program}}``, a full-width ``｛program｝``) that its source does not, if any."""
+    values = {name: "" for text in ids for name in placeholders(text) if name.isidentifier()}
+    try:
+        source = "".join(fill(text, values) for text in ids)
+    except (ValueError, KeyError, IndexError):
+        return None
+    for text in strs:
+        try:
+            out = fill(text, values)
+        except (ValueError, KeyError, IndexError):
+            continue  # the placeholder check says what is wrong
+        if len(_BRACES.findall(out)) > len(_BRACES.findall(source)):
+            m = re.search(r"[{\uff5b][^{}\uff5b\uff5d]{0,30}[}\uff5d]|[{}\uff5b\uff5d]", out)
+            return m.group() if m else None
+    return None
 
 
 def sound(message: Message) -> bool:
@@ -211,6 +240,9 @@ def _cached_translator(path: str, mtime_ns: int, tag: str, use_fuzzy: bool) -> T
                 message.lineno in opened.broken
                 or not sound(message)
                 or any(control_characters(s) for s in strings if s)
+                or set("".join(strings)) & BIDI_CONTROLS - set("".join(message_strings(
+                    message.id)))
+                or literal_braces(message_strings(message.id), strings)
                 or (message.pluralizable and (opened.rule is None
                                               or len(strings) != opened.rule.count))):
             catalog.delete(message.id, context=message.context)

@@ -14,7 +14,8 @@ from babel.messages.plurals import get_plural
 
 from .. import __version__, output
 from ..errors import CatalogError, Problem
-from .catalogs import (DOMAIN, available_locales, catalog_dir_name, catalog_path, open_catalog,
+from .catalogs import (DOMAIN, available_locales, catalog_dir_name, catalog_path, language_name,
+                       open_catalog,
                        read_catalog, set_plurals, write_catalog)
 from .extract import write_template
 from .locales import normalise
@@ -58,7 +59,15 @@ def _babel_knows(tag: str) -> bool:
         return False
 
 
-def init_catalog(tag: str, base: Path) -> Path:
+#: The header comment of a catalog ``docgen i18n init`` starts.
+INIT_HEADER = """\
+# {language} ({tag}) translations of docgen's family notice.
+# Last-Translator and Language-Team are left empty: Poedit and Weblate fill them in from the
+# translator's own settings when the file is saved (or write them here by hand).
+#"""
+
+
+def init_catalog(tag: str, base: Path, templates: Path | None = None) -> Path:
     """Start the catalog of ``tag`` in ``base`` from the templates; raise if it exists or the
     language is unknown. A language CLDR lacks (``hmn``, ``prs``, ``mh``, ``chk``) is started
     too: its dates and numbers fall back as :mod:`docgen.i18n.scripts` documents."""
@@ -74,9 +83,11 @@ def init_catalog(tag: str, base: Path) -> Path:
     path = catalog_path(tag, base)
     if path.exists():
         raise CatalogError.at(path, "already exists; run docgen i18n update instead")
-    pot = read_catalog(write_template(base))
+    pot = read_catalog(write_template(base, templates))
     catalog = Catalog(locale=locale or catalog_dir_name(tag), domain=DOMAIN, project="docgen",
-                      version=__version__, charset="utf-8", fuzzy=False)
+                      version=__version__, charset="utf-8", fuzzy=False,
+                      msgid_bugs_address="", last_translator="", language_team="",
+                      header_comment=INIT_HEADER.format(language=language_name(tag), tag=tag))
     set_plurals(catalog, *conventional_plurals(tag, locale))
     for message in pot:
         if message.id:
@@ -101,8 +112,9 @@ def linked(paths: list[Path], base: Path) -> list[Problem]:
     return problems
 
 
-def update_catalogs(base: Path) -> list[Path]:
-    """Update every catalog under ``base`` from the templates; return the files written.
+def update_catalogs(base: Path, templates: Path | None = None) -> list[Path]:
+    """Update every catalog under ``base`` from the templates (a district's own from the
+    folder ``templates`` where it has them); return the files written.
 
     Like ``pybabel update --previous``: a changed message keeps its old translation, marked
     fuzzy, with the old source text as ``#|`` lines; messages no longer used become obsolete.
@@ -124,7 +136,7 @@ def update_catalogs(base: Path) -> list[Path]:
                                str(base), 0, 0, None, "no catalog was updated: fix the "
                                "Plural-Forms header above first, then run docgen i18n update "
                                "again")])
-    pot = read_catalog(write_template(base))
+    pot = read_catalog(write_template(base, templates))
     written = []
     for each in opened:
         # a message still fuzzy keeps its old source text until the translator reviews it

@@ -27,7 +27,6 @@ from typing import Any, Callable, Protocol
 from ..wording import GRADES, grade_runs
 
 
-
 class Words(Protocol):
     """What the words need of a translator: ``pgettext`` with named values."""
 
@@ -38,25 +37,32 @@ class Words(Protocol):
 SOURCE = Path(__file__)
 
 _WEEKDAYS: dict[str, Callable[[Words], str]] = {
+    # TRANSLATORS: a day a program meets, in the list of days under “What is it?”
     "monday": lambda t: t.pgettext("weekday", "Monday"),
+    # TRANSLATORS: a day a program meets, in the list of days under “What is it?”
     "tuesday": lambda t: t.pgettext("weekday", "Tuesday"),
+    # TRANSLATORS: a day a program meets, in the list of days under “What is it?”
     "wednesday": lambda t: t.pgettext("weekday", "Wednesday"),
+    # TRANSLATORS: a day a program meets, in the list of days under “What is it?”
     "thursday": lambda t: t.pgettext("weekday", "Thursday"),
+    # TRANSLATORS: a day a program meets, in the list of days under “What is it?”
     "friday": lambda t: t.pgettext("weekday", "Friday"),
+    # TRANSLATORS: a day a program meets, in the list of days under “What is it?”
     "saturday": lambda t: t.pgettext("weekday", "Saturday"),
+    # TRANSLATORS: a day a program meets, in the list of days under “What is it?”
     "sunday": lambda t: t.pgettext("weekday", "Sunday"),
 }
-
-
 
 
 def _grade(t: Words, grade: str) -> str:
     """A grade inside a range or a list ("K to 2", "K, 2 and 4"): numbers stay numbers."""
     if grade == "PK":
-        # TRANSLATORS: pre-kindergarten inside a range or list of grades ("PK to 2")
+        # TRANSLATORS: pre-kindergarten inside a range or list of grades ("PK to 2"), under
+        # “Who can join?”
         return t.pgettext("grade", "PK")
     if grade == "K":
-        # TRANSLATORS: kindergarten inside a range or list of grades ("K to 2", "K, 2 and 4")
+        # TRANSLATORS: kindergarten inside a range or list of grades ("K to 2", "K, 2 and 4"),
+        # under “Who can join?”
         return t.pgettext("grade", "K")
     return grade
 
@@ -67,7 +73,8 @@ def grade_items(t: Words, grades: list[str]) -> list[str]:
     items: list[str] = []
     for run in grade_runs(grades):
         if len(run) > 2:
-            # TRANSLATORS: a range of grades ("grades 2 to 5"); {first} and {last} are grades
+            # TRANSLATORS: a range of grades ("grades 2 to 5"), under “Who can join?”; {first}
+            # and {last} are grades
             items.append(t.pgettext("grades", "{first} to {last}", first=_grade(t, run[0]),
                                     last=_grade(t, run[-1])))
         else:
@@ -83,16 +90,21 @@ def weekday(t: Words, day: str) -> str:
 def price(t: Words, amount: str, per: str) -> str:
     """``amount`` (already formatted) for each ``per`` ("week") in the language of ``t``."""
     if per == "session":
-        # TRANSLATORS: a fee; {amount} is an amount of money, already written out ("$25")
+        # TRANSLATORS: a fee, under “How much does it cost?”; {amount} is an amount of money,
+        # already written out ("$25")
         return t.pgettext("fee", "{amount} per session", amount=amount)
     if per == "week":
-        # TRANSLATORS: a fee; {amount} is an amount of money, already written out ("$25")
+        # TRANSLATORS: a fee, under “How much does it cost?”; {amount} is an amount of money,
+        # already written out ("$25")
         return t.pgettext("fee", "{amount} per week", amount=amount)
     if per == "month":
-        # TRANSLATORS: a fee; {amount} is an amount of money, already written out ("$25")
+        # TRANSLATORS: a fee, under “How much does it cost?”; {amount} is an amount of money,
+        # already written out ("$25")
         return t.pgettext("fee", "{amount} per month", amount=amount)
     if per == "term":
-        # TRANSLATORS: a fee for a school term; {amount} is an amount of money ("$25")
+        # TRANSLATORS: a fee for a school term, under “How much does it cost?”; {amount} is an
+        # amount of money, already written out ("$25")
         return t.pgettext("fee", "{amount} per term", amount=amount)
-    # TRANSLATORS: a fee; {amount} is an amount of money, already written out ("$25")
+    # TRANSLATORS: a fee, under “How much does it cost?”; {amount} is an amount of money,
+    # already written out ("$25")
     return t.pgettext("fee", "{amount} per year", amount=amount)

@@ -1,0 +1,436 @@
+"""Translators' tools that agree with theirs (issue #12, section 5): references a translator can
+find, placeholders explained, the pybabel route, catalogs gettext's tools leave unchanged,
+msgfmt-clean headers, and a check that catches what changes what a family reads."""
+
+from __future__ import annotations
+
+import io
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT, examples
+from docgen.cli import cli
+from docgen.i18n.catalogs import read_catalog, write_catalog
+from docgen.i18n.extract import extract_catalog
+from docgen.i18n.translate import placeholders
+
+NOTICE = ROOT / "templates/notice.docx"
+CATALOGS = ROOT / "locales"
+LINCOLN = ROOT / "samples/lincoln-elementary-bright-futures.json"
+SHIPPED_PO = sorted(CATALOGS.glob("*/LC_MESSAGES/docgen.po"))
+SPEC_PO = sorted(ROOT.glob("samples/*.locales/*.po"))
+MSGCAT, MSGFMT = shutil.which("msgcat"), shutil.which("msgfmt")
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def catalogs(tmp_path: Path) -> Path:
+    copy = tmp_path / "locales"
+    shutil.copytree(CATALOGS, copy)
+    return copy
+
+
+def _with_document(template: Path, out: Path, edit) -> Path:
+    """Write a copy of ``template`` whose document.xml is ``edit(xml)``."""
+    with zipfile.ZipFile(template) as z:
+        members = [(info, z.read(info.filename)) for info in z.infolist()]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in members:
+            if info.filename == "word/document.xml":
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            z.writestr(info, data)
+    return out
+
+
+def _messages(catalog: Catalog) -> dict[tuple[str | None, object], object]:
+    return {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)): m for m in catalog
+            if m.id}
+
+
+def _gettext_tool(name: str | None) -> str:
+    if name is None:  # CI installs gettext (.ci/run); never skip there
+        pytest.fail("gettext's tools (msgcat, msgfmt) are not installed: apt-get install gettext")
+    return name
+
+
+# 1. references and comments ------------------------------------------------------------------
+
+
+def test_references_name_the_template_and_do_not_move_when_a_paragraph_is_added(
+        tmp_path: Path) -> None:
+    before = extract_catalog([NOTICE], root=ROOT)
+    edited = _with_document(NOTICE, tmp_path / "templates/notice.docx", lambda xml: xml.replace(
+        "<w:body>", "<w:body><w:p><w:r><w:t>Lincoln Elementary, Room 4</w:t></w:r></w:p>", 1))
+    after = extract_catalog([edited], root=tmp_path)
+    refs = {loc for m in before if m.id for loc in m.locations}
+    assert refs == {("templates/notice.docx", None), ("docgen/i18n/words.py", None)}
+    assert [(m.id, m.locations, m.auto_comments) for m in before] == \
+        [(m.id, m.locations, m.auto_comments) for m in after]
+
+
+def test_every_placeholder_of_every_message_is_explained_in_a_comment() -> None:
+    unexplained = []
+    for message in extract_catalog([NOTICE], root=ROOT):
+        if not message.id:
+            continue
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        comments = " ".join(message.auto_comments)
+        for name in sorted({p for text in ids for p in placeholders(text)}):
+            if "{" + name + "}" not in comments:
+                unexplained.append((ids[0], name))
+    assert unexplained == []
+
+
+@pytest.mark.parametrize(("msgid", "where"), [
+    ("{partner} at {school}", "Where: the title of the letter, at the top of the first page"),
+    ("What is it?", "Where: a heading of the letter"),
+    ("{program}: {days}, {start} to {end}. Place: {place}.",
+     "Where: in the letter, under the heading “What is it?”, a bulleted line"),
+    ("Other languages", "Where: a heading of the letter, within “Questions?”"),
+    ("If you need this letter in {language}, call {phone}.",
+     "Where: in the letter, under the headings “Questions?”, then “Other languages”"),
+    ("No, I do not allow it.",
+     "Where: in the letter, under the heading “Permission to share school records”"),
+], ids=["title", "heading", "bullet", "sub-heading", "tagline", "consent form"])
+def test_each_message_says_where_the_letter_shows_it(msgid: str, where: str) -> None:
+    pot = read_catalog(CATALOGS / "docgen.pot")  # as a translator gets it, lines wrapped
+    assert where in " ".join(pot.get(msgid).auto_comments)
+
+
+def test_a_message_used_in_two_places_names_both() -> None:
+    message = read_catalog(CATALOGS / "docgen.pot").get("{record}: {purpose}.")
+    comments = " ".join(message.auto_comments)
+    assert re.findall(r"Where: .*?line", comments) == [
+        "Where: in the letter, under the heading “Your child's information”, a bulleted line",
+        "Where: in the letter, under the heading “Permission to share school records”, a "
+        "bulleted line"]
+
+
+def test_the_schema_words_explain_where_they_appear() -> None:
+    monday = read_catalog(CATALOGS / "docgen.pot").get("Monday", context="weekday")
+    assert monday.locations == [("docgen/i18n/words.py", None)]
+    assert monday.auto_comments == [
+        "a day a program meets, in the list of days under “What is it?”"]
+
+
+# 2. the pybabel route ------------------------------------------------------------------------
+
+
+def _readme_pybabel_commands() -> list[list[str]]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [re.sub(r"\s*\\\n\s*", " ", block) for block in re.findall(
+        r"^pybabel (?:[^\n]*\\\n)*[^\n]*$", text, re.M)]
+    return [shlex.split(line) for line in lines]
+
+
+def test_the_readmes_pybabel_route_gives_docgens_messages_and_keeps_every_translation(
+        catalogs: Path) -> None:
+    commands = _readme_pybabel_commands()
+    assert [c[:2] for c in commands] == [["pybabel", "extract"], ["pybabel", "update"]]
+    pybabel = str(Path(sys.executable).parent / "pybabel")
+    for command in commands:
+        args = [a.replace("locales", str(catalogs)) if a.startswith("locales") else a
+                for a in command[1:]]
+        done = subprocess.run([pybabel, *args], cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    theirs = _messages(read_catalog(catalogs / "docgen.pot"))
+    ours = _messages(read_catalog(CATALOGS / "docgen.pot"))
+    assert theirs.keys() == ours.keys()
+    for key, message in ours.items():
+        assert " ".join(theirs[key].auto_comments).split() == \
+            " ".join(message.auto_comments).split(), key
+        assert theirs[key].locations == message.locations, key
+    # no tagline (or any message) became obsolete, fuzzy or untranslated
+    result = invoke("i18n", "check", "--dir", str(catalogs))
+    assert result.exit_code == 0, result.output
+    assert "81 translated, 0 fuzzy, 0 untranslated, 0 obsolete" in result.stdout
+
+
+# 3. catalogs as gettext writes them ----------------------------------------------------------
+
+ALL_WRITTEN = SHIPPED_PO + [CATALOGS / "docgen.pot"] + SPEC_PO + sorted(
+    ROOT.glob("samples/*.locales/*.pot"))
+
+
+@pytest.mark.parametrize("path", ALL_WRITTEN, ids=lambda p: str(p.relative_to(ROOT)))
+def test_msgcat_leaves_every_shipped_catalog_unchanged(path: Path) -> None:
+    done = subprocess.run([_gettext_tool(MSGCAT), str(path)], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode("utf-8") == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", ALL_WRITTEN, ids=lambda p: str(p.relative_to(ROOT)))
+def test_docgen_writes_back_a_catalog_as_gettext_saved_it(path: Path, tmp_path: Path) -> None:
+    saved = tmp_path / f"saved{path.suffix}"  # as msgcat (and Poedit, Weblate) write it
+    done = subprocess.run([_gettext_tool(MSGCAT), "-o", str(saved), str(path)],
+                          capture_output=True)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / path.name
+    catalog = read_catalog(saved) if path.suffix == ".po" else read_po(saved.open("rb"))
+    write_catalog(catalog, out)
+    assert out.read_text(encoding="utf-8") == saved.read_text(encoding="utf-8")
+
+
+WORDS = {
+    "en": "the school shares records with partner program families don't e-mail child's "
+          "(grades 2 to 5) “What is it?” {program} {phone} $25 50% 2026-2027 https://x.org/a/b",
+    "vi": "nhà trường sẽ không chia sẻ hồ sơ của con quý vị với nữa {recipient}",
+    "ru": "школа передаёт сведения о вашем ребёнке программе бесплатно «да» {name}",
+    "ar": "المدرسة تشارك سجلات طفلك مع البرنامج مجانا الاثنين، والثلاثاء {phone}",
+    "am": "ትምህርት ቤቱ የልጅዎን መዝገቦች ያጋራል። {school}",
+    "ko": "학교는 자녀의 기록을 공유합니다 프로그램 {partner}",
+}
+
+
+@st.composite
+def _texts(draw) -> str:
+    if draw(st.booleans()):
+        words = WORDS[draw(st.sampled_from(sorted(WORDS)))].split()
+        text = " ".join(draw(st.lists(st.sampled_from(words), min_size=1, max_size=40)))
+    else:  # Chinese: no spaces, full-width punctuation
+        text = "".join(draw(st.lists(st.sampled_from(
+            list("学校会与合作伙伴分享您孩子的部分记录") + ["，", "。", "：", "（{program}）"]),
+            min_size=1, max_size=90)))
+    if draw(st.booleans()):
+        text = text.replace(" ", "\n", 1)
+    return text
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(st.lists(_texts(), min_size=1, max_size=8))
+def test_msgcat_leaves_a_catalog_docgen_writes_unchanged(tmp_path_factory, texts) -> None:
+    catalog = Catalog(locale="es", domain="docgen", project="docgen", version="0.1.0")
+    for i, text in enumerate(texts):
+        catalog.add(text, text[::-1], [("templates/notice.docx", None)], context=str(i),
+                    auto_comments=[f"{{program}} is a name; {text[:30]}"])
+    out = tmp_path_factory.mktemp("po") / "x.po"
+    write_catalog(catalog, out)
+    done = subprocess.run([_gettext_tool(MSGCAT), str(out)], capture_output=True)
+    assert done.stdout.decode("utf-8") == out.read_text(encoding="utf-8")
+
+
+POEDIT_HEADER = """\
+msgid ""
+msgstr ""
+"Project-Id-Version: docgen 0.1.0\\n"
+"Report-Msgid-Bugs-To: \\n"
+"POT-Creation-Date: 2026-01-01 00:00+0000\\n"
+"PO-Revision-Date: 2026-11-30 14:05-0800\\n"
+"Last-Translator: Ana Ruiz <ana@district.example>\\n"
+"Language-Team: Spanish <es@district.example>\\n"
+"Language: es\\n"
+"MIME-Version: 1.0\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Content-Transfer-Encoding: 8bit\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+"X-Generator: Poedit 3.4.2\\n"
+"X-Reviewed: Ana Ruiz, 2026-11-30\\n"
+"""
+
+
+def test_update_leaves_a_catalog_a_translators_tool_saved_as_it_is(catalogs: Path) -> None:
+    es = catalogs / "es/LC_MESSAGES/docgen.po"
+    text = es.read_text(encoding="utf-8")
+    head, body = text.split("\n\n", 1)
+    comment = head[:head.index('msgid ""')]
+    es.write_text(comment + POEDIT_HEADER + "\n" + body, encoding="utf-8")
+    saved = es.read_bytes()
+    result = invoke("i18n", "update", "--dir", str(catalogs))
+    assert result.exit_code == 0, result.output
+    assert es.read_bytes() == saved  # its header's order, its tool's and reviewer's fields
+
+
+@pytest.mark.parametrize("path", SHIPPED_PO + SPEC_PO, ids=lambda p: str(p.relative_to(ROOT)))
+def test_msgfmt_check_passes_every_shipped_catalog(path: Path) -> None:
+    done = subprocess.run([_gettext_tool(MSGFMT), "--check", "-o", "/dev/null", str(path)],
+                          capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("tag", ["fr", "zh-Hant", "ar", "hmn"])
+def test_init_writes_a_header_msgfmt_accepts_with_no_gettext_placeholders(
+        tmp_path: Path, tag: str) -> None:
+    result = invoke("i18n", "init", tag, "--dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    path = next(tmp_path.glob("*/LC_MESSAGES/docgen.po"))
+    text = path.read_text(encoding="utf-8")
+    for placeholder in ("FULL NAME", "EMAIL@ADDRESS", "YEAR-MO-DA", "LL@li.org", "FIRST AUTHOR",
+                        "ORGANIZATION"):
+        assert placeholder not in text
+    assert f'"Language: {tag}\\n"' in text
+    assert '"Last-Translator: \\n"' in text and '"Language-Team: \\n"' in text
+    assert "# Last-Translator and Language-Team are left empty: Poedit and Weblate fill" in text
+    done = subprocess.run([_gettext_tool(MSGFMT), "--check", "-o", "/dev/null", str(path)],
+                          capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_every_catalog_names_its_language_as_a_bcp47_tag() -> None:
+    for path in SHIPPED_PO + SPEC_PO:
+        language = re.search(r'"Language: ([^\\]*)\\n"', path.read_text(encoding="utf-8"))
+        assert language is not None and "_" not in language.group(1), path
+    assert '"Language: zh-Hans\\n"' in (CATALOGS / "zh_Hans/LC_MESSAGES/docgen.po").read_text(
+        encoding="utf-8")
+
+
+def test_check_refuses_an_obsolete_copy_of_a_message_as_msgfmt_does(catalogs: Path) -> None:
+    es = catalogs / "es/LC_MESSAGES/docgen.po"
+    text = es.read_text(encoding="utf-8")
+    first = text[:text.index('msgid "What is it?"')].count("\n") + 1
+    es.write_text(text + '\n#~ msgid "What is it?"\n#~ msgstr "¿Qué es esto?"\n',
+                  encoding="utf-8")
+    obsolete = text.count("\n") + 2
+    result = invoke("i18n", "check", "es", "--dir", str(catalogs))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{es}:{obsolete}: this obsolete message (#~) 'What is it?' is also in the catalog at "
+        f"line {first}; gettext's msgfmt refuses a catalog with a message twice: delete the #~ "
+        "lines of the obsolete one"]
+    done = subprocess.run([_gettext_tool(MSGFMT), "--check", "-o", "/dev/null", str(es)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "duplicate message definition" in done.stderr
+
+
+# 4. what a family reads ----------------------------------------------------------------------
+
+
+def _line_of(path: Path, msgid_line: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    return text[:text.index(msgid_line)].count("\n") + 1
+
+
+def _retranslate(path: Path, msgid_line: str, old: str, new: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    at = text.index("msgstr", text.index(msgid_line))  # the translation, not the source
+    end = text.index("\n\n", at)
+    entry = text[at:end]
+    assert old in entry, entry
+    path.write_text(text[:at] + entry.replace(old, new, 1) + text[end:], encoding="utf-8")
+    return _line_of(path, msgid_line)
+
+
+BIDI = ("the translation contains U+202C (pop directional formatting), U+202E (right-to-left "
+        "override), invisible characters that reorder the text around them (a phone number or "
+        "a date can read backwards); delete them (in Poedit, retype the text around them): "
+        "docgen keeps each value in its own order itself")
+
+
+def test_check_and_build_refuse_a_bidi_override_that_would_print_a_number_backwards(
+        catalogs: Path, tmp_path: Path) -> None:
+    ar = catalogs / "ar/LC_MESSAGES/docgen.po"
+    line = _retranslate(ar, 'msgid "Call or write to {name}: {phone}, {email}."', "{phone}",
+                        "\u202e{phone}\u202c")
+    result = invoke("i18n", "check", "ar", "--dir", str(catalogs))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"{ar}:{line}: {BIDI}"]
+    built = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o",
+                   str(tmp_path / "out"), "--no-pdf")
+    assert built.exit_code == 1
+    assert (f"{ar}:{line}: the translation of 'Call or write to {{name}}: {{phone}}, {{email}}.' "
+            "is broken; run `docgen i18n check`") in built.stderr.splitlines()
+    # a draft falls back to the English for that line: no override reaches the letter
+    draft = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o",
+                   str(tmp_path / "draft"), "--no-pdf", "--allow-incomplete")
+    assert draft.exit_code == 0, draft.output
+    (notice,) = (tmp_path / "draft").glob("*/notices/notice-ar.docx")
+    with zipfile.ZipFile(notice) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    assert "\u202e" not in xml and "Call or write to" in xml
+
+
+@pytest.mark.parametrize("written", ["{{program}}", "\uff5bprogram\uff5d"],
+                         ids=["doubled braces", "full-width braces"])
+def test_check_refuses_braces_the_letter_would_print(catalogs: Path, written: str) -> None:
+    es = catalogs / "es/LC_MESSAGES/docgen.po"
+    line = _retranslate(es, 'msgid "What is it?"', '"¿Qué es?"', f'"¿Qué es {written}?"')
+    result = invoke("i18n", "check", "es", "--dir", str(catalogs))
+    assert result.exit_code == 1
+    shown = "{program}" if written.startswith("{{") else written
+    assert result.stderr.splitlines() == [
+        f"{es}:{line}: the letter would show {shown!r} as it is written, not a value: write "
+        "each placeholder with one pair of plain braces, exactly as in the source (doubled "
+        "braces {{…}} print as the name itself)"]
+
+
+def test_a_translation_far_longer_than_its_source_is_a_warning_only(catalogs: Path) -> None:
+    es = catalogs / "es/LC_MESSAGES/docgen.po"
+    line = _retranslate(es, 'msgid "Your rights"', '"Sus derechos"',
+                        '"Sus derechos. " "' + "Sus derechos son muchos y variados. " * 3 + '"')
+    result = invoke("i18n", "check", "es", "--dir", str(catalogs))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"{es}:{line}: warning: the translation is 11 times as long as its source (125 "
+        "characters, against 11): check that nothing was pasted twice or left in by mistake; "
+        "a long text can push the letter onto another page"]
+
+
+def test_check_reports_every_problem_of_a_catalog_at_once(catalogs: Path) -> None:
+    ar = catalogs / "ar/LC_MESSAGES/docgen.po"
+    bidi = _retranslate(ar, 'msgid "Call or write to {name}: {phone}, {email}."', "{phone}",
+                        "\u202e{phone}\u202c")
+    braces = _retranslate(ar, 'msgid "Questions?"', 'msgstr "', 'msgstr "{{name}} ')
+    result = invoke("i18n", "check", "ar", "--dir", str(catalogs))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert [line.split(": ", 1)[0] for line in lines] == [f"{ar}:{braces}", f"{ar}:{bidi}"]
+
+
+@pytest.mark.own_spec_catalogs
+def test_check_spec_refuses_a_bidi_override_in_the_specs_text(tmp_path: Path) -> None:
+    spec = tmp_path / LINCOLN.name
+    shutil.copy(LINCOLN, spec)
+    shutil.copytree(LINCOLN.with_suffix(".locales"), tmp_path / f"{LINCOLN.stem}.locales")
+    es = tmp_path / f"{LINCOLN.stem}.locales/es.po"
+    line = _retranslate(es, 'msgctxt "/services/0/location"', '"Cafetería',
+                        '"\u202eCafetería')
+    result = invoke("i18n", "check", "--spec", str(spec), "es")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{es}:{line + 1}: /services/0/location: reordered: 'Cafeteria, library and rooms 14 "
+        "to 16'; the translation contains an invisible character that reorders the text around "
+        "it (U+202A to U+202E, U+2066 to U+2069); delete it (in Poedit, retype the text around "
+        "it)"]
+
+
+# 5. a district's own templates ---------------------------------------------------------------
+
+
+def test_extract_update_and_check_read_a_districts_own_template(tmp_path: Path,
+                                                                catalogs: Path) -> None:
+    district = tmp_path / "district"
+    _with_document(NOTICE, district / "notice.docx", lambda xml: xml.replace(
+        "{{ _('What is it?') }}",
+        "{# TRANSLATORS: the district's own heading #}{{ _('What is the program?') }}"))
+    result = invoke("i18n", "extract", "--templates", str(district), "--dir", str(catalogs))
+    assert result.exit_code == 0, result.output
+    pot = read_catalog(catalogs / "docgen.pot")
+    added = pot.get("What is the program?")
+    assert added.locations == [((district / "notice.docx").as_posix(), None)]
+    assert added.auto_comments == ["the district's own heading",
+                                   "Where: a heading of the letter"]
+    assert pot.get("What is it?") is None
+    checked = invoke("i18n", "check", "es", "--templates", str(district), "--dir",
+                     str(catalogs))
+    assert checked.exit_code == 1
+    assert f"{catalogs}/es/LC_MESSAGES/docgen.po: not in the catalog: 'What is the program?'; " \
+           "run `docgen i18n update`" in checked.stderr.splitlines()
+    updated = invoke("i18n", "update", "--templates", str(district), "--dir", str(catalogs))
+    assert updated.exit_code == 0, updated.output
+    es = read_catalog(catalogs / "es/LC_MESSAGES/docgen.po")
+    assert es.get("What is the program?").fuzzy  # its old translation, for review
