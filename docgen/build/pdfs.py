@@ -18,7 +18,8 @@ from ..context import language_names
 from ..i18n.locales import DEFAULT_LOCALE, normalise
 from ..i18n.scripts import own_name
 from ..pdf.convert import Converted, PdfRequest, PdfSettings, convert_pdfs
-from ..pdf.packet import assemble_packet
+from ..pdf.checks import honest_pdf
+from ..pdf.packet import assemble_packet, page_text_hashes
 from .documents import DOCUMENTS, BuildOptions
 from .manifest import MANIFEST, FileEntry, Manifest, manifest_order, read_manifest
 from .outputs import NOT_OURS, PACKET
@@ -125,7 +126,8 @@ def _place_pdfs(result: BuildResult, folder: Path, converted: list[Converted[int
             entries.append(FileEntry(path=pdf, kind=source.kind, format="pdf",
                                      locale=source.locale, sha256=output.sha256(item.data),
                                      bytes=len(item.data), source=source.path,
-                                     source_sha256=source.sha256))
+                                     source_sha256=source.sha256,
+                                     checks=item.checks.to_json() if item.checks else None))
         after = manifest.with_entries(entries)
         if entries:
             staging.add(folder / MANIFEST, after.to_bytes())
@@ -186,11 +188,14 @@ def _packet(result: BuildResult, folder: Path) -> tuple[FileEntry, bytes] | None
                  f"{partner['legal_name']}, school year {data['school_year']}"),
         keywords="; ".join((school["legal_name"], partner["legal_name"], data["school_year"])),
         spec_bytes=spec_bytes, when=result.source_date)
+    blob, checks = honest_pdf(blob)
+    record = checks.to_json()
+    record["page_text_sha256"] = page_text_hashes(blob)
     return FileEntry(path=PACKET, kind="packet", format="pdf",
                      locale=manifest.files[0].locale or DEFAULT_LOCALE,
                      sha256=output.sha256(blob), bytes=len(blob),
-                     sources=tuple([pdfs[k].path for k in order] + [e.path for e in notices])
-                     ), blob
+                     sources=tuple([pdfs[k].path for k in order] + [e.path for e in notices]),
+                     checks=record), blob
 
 
 def _in_spec_order(notices: list[FileEntry], data: dict[str, Any]) -> list[FileEntry]:

@@ -9,17 +9,21 @@ the spec itself as the attachment ``spec.json``, so a signed packet carries its 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 from pathlib import Path
+from typing import Any
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.constants import PageLabelStyle
+import pikepdf
+from pikepdf import Name
+
+from pypdf import PdfReader
 from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 
 from .. import __version__
 from ..errors import PacketError
 from ..inputs import InputRefused, read_input
-from .pin import pin_pdf
+from .xmp import packet_xmp
 
 SPEC_ATTACHMENT = "spec.json"
 
@@ -28,28 +32,247 @@ MAX_PACKET_BYTES = 256 * 1024 * 1024
 
 
 def assemble_packet(parts: list[tuple[str, str, bytes]], *, title: str, subject: str,
-                    keywords: str, spec_bytes: bytes, when: dt.datetime) -> bytes:
-    """Return one PDF of ``parts`` (bookmark title, page-label prefix, PDF bytes)."""
-    writer = PdfWriter()
-    start = 0
-    for bookmark, prefix, data in parts:
-        reader = PdfReader(io.BytesIO(data))
-        writer.append(reader, outline_item=bookmark)
-        count = len(reader.pages)
-        writer.set_page_label(start, start + count - 1, style=PageLabelStyle.DECIMAL,
-                              prefix=prefix, start=1)
-        start += count
-    stamp = "D:" + when.astimezone(dt.timezone.utc).strftime("%Y%m%d%H%M%S") + "Z"
-    writer.add_metadata({
-        "/Title": title, "/Subject": subject, "/Keywords": keywords, "/Author": "docgen",
-        "/Creator": f"docgen {__version__}", "/Producer": f"docgen {__version__} (pypdf)",
-        "/CreationDate": stamp, "/ModDate": stamp,
-    })
-    writer.add_attachment(SPEC_ATTACHMENT, spec_bytes)
-    writer.page_mode = "/UseOutlines"
+                    keywords: str, spec_bytes: bytes, when: dt.datetime,
+                    lang: str = "en-US") -> bytes:
+    """Return one PDF of ``parts`` (bookmark title, page-label prefix, PDF bytes): PDF/A-3b,
+    tagged, the parts' structure trees under one ``/Document`` (each part a ``/Part`` in its
+    own language), ``spec_bytes`` attached as ``spec.json`` (an associated file, the packet's
+    source), its ``title`` shown in the reader's window title."""
+    pdf = pikepdf.new()
+    tree = _Tree(pdf, title, lang)
+    labels: list[Any] = []
+    marks: list[pikepdf.OutlineItem] = []
+    intents: Any = None
+    for index, (bookmark, prefix, data) in enumerate(parts):
+        src = pikepdf.open(io.BytesIO(data))
+        start = len(pdf.pages)
+        where = {page.obj.objgen: start + i for i, page in enumerate(src.pages)}
+        pdf.pages.extend(src.pages)
+        tree.add_part(src, pdf.pages[start:], bookmark, index)
+        if intents is None and "/OutputIntents" in src.Root:
+            intents = _copy(pdf, src, src.Root.OutputIntents)
+        labels += [start, pikepdf.Dictionary(S=Name.D, P=pikepdf.String(prefix), St=1)]
+        item = pikepdf.OutlineItem(bookmark, start)
+        with src.open_outline() as outline:
+            item.children.extend(_outline(pdf, outline.root, where))
+        marks.append(item)
+    tree.finish()
+    root = pdf.Root
+    with pdf.open_outline() as outline:
+        outline.root.extend(marks)
+    root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
+    root.Lang = pikepdf.String(lang)
+    root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+    root.PageMode = Name.UseOutlines
+    if intents is not None:
+        root.OutputIntents = intents
+    for page in pdf.pages:
+        page.obj.Tabs = Name.S  # PDF/UA-1, 7.18.3: annotations in the structure's order
+    when = when.astimezone(dt.timezone.utc)
+    stamp = "D:" + when.strftime("%Y%m%d%H%M%S") + "Z"
+    _attach(pdf, spec_bytes, stamp)
+    info = {"/Title": title, "/Subject": subject, "/Keywords": keywords, "/Author": "docgen",
+            "/Creator": f"docgen {__version__}", "/Producer": f"docgen {__version__} (pikepdf)",
+            "/CreationDate": stamp, "/ModDate": stamp}
+    pdf.trailer.Info = pdf.make_indirect(pikepdf.Dictionary(
+        {k: pikepdf.String(v) for k, v in info.items()}))
+    xmp = packet_xmp(title=title, subject=subject, keywords=keywords, author=info["/Author"],
+                     creator=info["/Creator"], producer=info["/Producer"],
+                     date=when.strftime("%Y-%m-%dT%H:%M:%SZ"), lang=lang)
+    root.Metadata = pdf.make_stream(xmp.encode("utf-8"), Type=Name.Metadata, Subtype=Name.XML)
     buf = io.BytesIO()
-    writer.write(buf)
-    return pin_pdf(buf.getvalue(), when)
+    pdf.save(buf, deterministic_id=True, min_version="1.7", linearize=False,
+             object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    return buf.getvalue()
+
+
+def _copy(pdf: pikepdf.Pdf, src: pikepdf.Pdf, obj: Any) -> Any:
+    """``obj`` of ``src`` copied into ``pdf`` (sharing what ``src``'s pages already brought)."""
+    return pdf.copy_foreign(obj if obj.is_indirect else src.make_indirect(obj))
+
+
+def _attach(pdf: pikepdf.Pdf, spec_bytes: bytes, stamp: str) -> None:
+    """Attach ``spec_bytes`` as ``spec.json``: an associated file of the document, its source
+    (PDF/A-3, 6.8), also listed among the embedded files so every reader shows it."""
+    stream = pdf.make_stream(spec_bytes, Type=Name.EmbeddedFile,
+                             Subtype=Name("/application/json"))
+    stream.Params = pikepdf.Dictionary(
+        Size=len(spec_bytes), ModDate=pikepdf.String(stamp),
+        CheckSum=pikepdf.String(hashlib.md5(spec_bytes, usedforsecurity=False).digest()))
+    spec = pdf.make_indirect(pikepdf.Dictionary(
+        Type=Name.Filespec, F=pikepdf.String(SPEC_ATTACHMENT),
+        UF=pikepdf.String(SPEC_ATTACHMENT), AFRelationship=Name.Source,
+        Desc=pikepdf.String("The partnership spec this packet was built from"),
+        EF=pikepdf.Dictionary(F=stream, UF=stream)))
+    pdf.Root.AF = pikepdf.Array([spec])
+    pdf.Root.Names = pikepdf.Dictionary(EmbeddedFiles=pikepdf.Dictionary(
+        Names=pikepdf.Array([pikepdf.String(SPEC_ATTACHMENT), spec])))
+
+
+def _outline(pdf: pikepdf.Pdf, items: list[pikepdf.OutlineItem],
+             where: dict[tuple[int, int], int]) -> list[pikepdf.OutlineItem]:
+    """A part's bookmarks, pointing at its pages in the packet."""
+    out = []
+    for item in items:
+        dest: Any = item.destination
+        if dest is None and item.action is not None and item.action.get("/S") == Name.GoTo:
+            dest = item.action.get("/D")
+        page = None
+        if isinstance(dest, pikepdf.Array) and len(dest) and isinstance(dest[0],
+                                                                        pikepdf.Dictionary):
+            page = where.get(dest[0].objgen)
+        copy = pikepdf.OutlineItem(item.title or "", page) if page is not None else \
+            pikepdf.OutlineItem(item.title or "")
+        if page is not None and isinstance(dest, pikepdf.Array) and len(dest) > 1:
+            copy.destination = pikepdf.Array([pdf.pages[page].obj] + list(dest[1:]))
+        copy.children.extend(_outline(pdf, item.children, where))
+        out.append(copy)
+    return out
+
+
+class _Tree:
+    """The packet's one structure tree, a part at a time: each part's elements go under one
+    ``/Document``; page ``/StructParents`` and annotation ``/StructParent`` keys are moved past
+    the parts before, with the ParentTree; role and class maps are merged (a name two parts
+    map differently is renamed in the later one) and element ids kept unique."""
+
+    def __init__(self, pdf: pikepdf.Pdf, title: str, lang: str) -> None:
+        self.pdf = pdf
+        self.root = pdf.make_indirect(pikepdf.Dictionary(Type=Name.StructTreeRoot))
+        self.document = pdf.make_indirect(pikepdf.Dictionary(
+            Type=Name.StructElem, S=Name.Document, P=self.root, T=pikepdf.String(title),
+            Lang=pikepdf.String(lang), K=pikepdf.Array()))
+        self.root.K = pikepdf.Array([self.document])
+        self.nums: list[tuple[int, Any]] = []
+        self.next_key = 0
+        self.roles: dict[str, Any] = {}
+        self.classes: dict[str, Any] = {}
+        self.ids: dict[bytes, Any] = {}
+
+    def add_part(self, src: pikepdf.Pdf, pages: Any, bookmark: str, index: int) -> None:
+        old = src.Root.get("/StructTreeRoot")
+        if old is None:
+            return
+        tree = _copy(self.pdf, src, old)
+        offset, last = self.next_key, -1
+        if "/ParentTree" in tree:
+            for key, value in pikepdf.NumberTree(tree.ParentTree).items():
+                self.nums.append((int(key) + offset, value))
+                last = max(last, int(key))
+        self.next_key = offset + max(last + 1, int(tree.get("/ParentTreeNextKey", 0)))
+        for page in pages:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + offset
+            for annot in page.obj.get("/Annots", []):
+                if isinstance(annot, pikepdf.Dictionary) and "/StructParent" in annot:
+                    annot.StructParent = int(annot.StructParent) + offset
+        roles = self._merge(self.roles, tree.get("/RoleMap"), index)
+        classes = self._merge(self.classes, tree.get("/ClassMap"), index)
+        kids = tree.get("/K")
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+        lang = src.Root.get("/Lang")
+        if (len(kids) == 1 and isinstance(kids[0], pikepdf.Dictionary)
+                and kids[0].get("/S") == Name.Document):
+            part = kids[0]
+            part.S = Name.Part
+        else:
+            part = self.pdf.make_indirect(pikepdf.Dictionary(
+                Type=Name.StructElem, S=Name.Part, K=pikepdf.Array(kids)))
+            for kid in kids:
+                if isinstance(kid, pikepdf.Dictionary):
+                    kid.P = part
+        part.P = self.document
+        part.T = pikepdf.String(bookmark)
+        if lang is not None and "/Lang" not in part:
+            part.Lang = pikepdf.String(str(lang))
+        self.document.K.append(part)
+        self._walk(part, roles, classes, index)
+
+    def _merge(self, into: dict[str, Any], given: Any, index: int) -> dict[str, str]:
+        """Merge a part's role or class map ``given`` into ``into``; return the part's names to
+        rename (one another part maps differently)."""
+        renames: dict[str, str] = {}
+        if not isinstance(given, pikepdf.Dictionary):
+            return renames
+        for key, value in given.items():
+            name = key
+            if key in into and repr(into[key]) != repr(value):
+                name = f"{key}-{index + 1}"
+                renames[key] = name
+            into[name] = value
+        return renames
+
+    def _walk(self, top: Any, roles: dict[str, str], classes: dict[str, str],
+              index: int) -> None:
+        """Rename a part's elements' roles and classes, and keep their ids unique."""
+        seen: set[tuple[int, int]] = set()
+        stack = [top]
+        while stack:
+            elem = stack.pop()
+            if not isinstance(elem, pikepdf.Dictionary) or elem.get("/Type") in (
+                    Name.MCR, Name.OBJR):
+                continue
+            if elem.is_indirect:
+                if elem.objgen in seen:
+                    continue
+                seen.add(elem.objgen)
+            if "/S" not in elem:
+                continue
+            role = str(elem.S)
+            if role in roles:
+                elem.S = Name(roles[role])
+            c = elem.get("/C")
+            if isinstance(c, pikepdf.Name) and str(c) in classes:
+                elem.C = Name(classes[str(c)])
+            elif isinstance(c, pikepdf.Array):
+                elem.C = pikepdf.Array([Name(classes[str(x)]) if isinstance(x, pikepdf.Name)
+                                        and str(x) in classes else x for x in c])
+            ident = elem.get("/ID")
+            if isinstance(ident, pikepdf.String):
+                raw = bytes(ident)
+                if raw in self.ids:
+                    raw = raw + b"-" + str(index + 1).encode()
+                    elem.ID = pikepdf.String(raw)
+                self.ids[raw] = elem
+            kids = elem.get("/K")
+            if isinstance(kids, pikepdf.Array):
+                stack.extend(reversed(list(kids)))
+            elif kids is not None:
+                stack.append(kids)
+
+    def finish(self) -> None:
+        """Write the merged ParentTree, role map, class map and id tree; put the tree in the
+        catalog."""
+        nums: list[Any] = []
+        for key, value in sorted(self.nums, key=lambda kv: kv[0]):
+            nums += [key, value]
+        self.root.ParentTree = self.pdf.make_indirect(pikepdf.Dictionary(
+            Nums=pikepdf.Array(nums)))
+        self.root.ParentTreeNextKey = self.next_key
+        if self.roles:
+            self.root.RoleMap = pikepdf.Dictionary({k: self.roles[k] for k in sorted(self.roles)})
+        if self.classes:
+            self.root.ClassMap = pikepdf.Dictionary(
+                {k: self.classes[k] for k in sorted(self.classes)})
+        if self.ids:
+            names: list[Any] = []
+            for raw in sorted(self.ids):
+                names += [pikepdf.String(raw), self.ids[raw]]
+            self.root.IDTree = pikepdf.Dictionary(Names=pikepdf.Array(names))
+        self.pdf.Root.StructTreeRoot = self.root
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    """The text of each page of ``reader``, its white space made single spaces (the text a
+    signer reads, not how the PDF lays it out)."""
+    return [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+
+
+def page_text_hashes(data: bytes) -> list[str]:
+    """The SHA-256 of each page's text (:func:`page_texts`) of the PDF ``data``."""
+    return [hashlib.sha256(text.encode("utf-8")).hexdigest()
+            for text in page_texts(PdfReader(io.BytesIO(data)))]
 
 
 def spec_from_packet(path: Path) -> bytes:
