@@ -16,12 +16,21 @@ from pathlib import Path
 from typing import Any
 
 import pikepdf
+import pypdf
 import pytest
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
 
 from conftest import ROOT, require
+from docgen.build.pdfs import signatories
 from docgen.build.run import BuildOptions, build
 from docgen.pdf.checks import PDFA, PDFUA, check, honest_pdf
 from docgen.pdf.packet import assemble_packet, page_text_hashes
+from signing import identity, sign, signer
 
 LINCOLN = ROOT / "samples/lincoln-elementary-bright-futures.json"
 JEFFERSON = ROOT / "samples/jefferson-elementary-public-library.json"
@@ -227,3 +236,76 @@ def test_the_packet_is_byte_reproducible(folder: Path, tmp_path: Path) -> None:
     again = results[0].folder
     for name in ("packet.pdf", "mou.pdf", "manifest.json"):
         assert (again / name).read_bytes() == (folder / name).read_bytes(), name
+
+
+def signature_fields(path: Path) -> list[tuple[int, pikepdf.Dictionary]]:
+    pdf = pikepdf.open(path)
+    return [(number, annot) for number, page in enumerate(pdf.pages, 1)
+            for annot in page.obj.get("/Annots", []) if annot.get("/FT") == "/Sig"]
+
+
+@pytest.mark.slow
+def test_each_signatory_has_a_named_tagged_field_on_their_signature_block(
+        folder: Path) -> None:
+    pdf = pikepdf.open(folder / "packet.pdf")
+    fields = [(number, annot) for number, page in enumerate(pdf.pages, 1)
+              for annot in page.obj.get("/Annots", []) if annot.get("/FT") == "/Sig"]
+    assert [str(a.T) for _, a in fields] == ["MOU-school-Jordan Lee",
+                                             "MOU-partner-Carmen Díaz"]
+    assert [str(a.TU) for _, a in fields] == [
+        "Signature of Jordan Lee, Principal, for Jefferson Elementary School "
+        "(Memorandum of Understanding)",
+        "Signature of Carmen Díaz, Supervising Librarian, for Oakland Public Library "
+        "(Memorandum of Understanding)"]
+    assert {str(f.T) for f in pdf.Root.AcroForm.Fields} == {str(a.T) for _, a in fields}
+    reader = pypdf.PdfReader(folder / "packet.pdf")
+    tree = dict(pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree).items())
+    for number, annot in fields:
+        page = pdf.pages[number - 1]
+        assert page.obj.Tabs == "/S" and annot.F == 4 and "/AP" in annot
+        form = tree[int(annot.StructParent)]
+        assert form.S == "/Form" and form.K[0].Type == "/OBJR"
+        assert form.K[0].Obj.objgen == annot.objgen
+        assert form.P.S == "/Part" and str(form.P.T) == "Memorandum of Understanding"
+        # the field lies over the rule of "Signature:" just above "Name: <the signatory>"
+        x0, y0, x1, y1 = (float(v) for v in annot.Rect)
+        runs: list[tuple[float, float, str]] = []
+        reader.pages[number - 1].extract_text(visitor_text=lambda t, cm, tm, f, s: runs.append(
+            (tm[4], tm[5], t)) if t.strip() else None)
+        name = str(annot.TU).split(",")[0].removeprefix("Signature of ")
+        (name_y,) = [y for _, y, t in runs if t.strip() == f"Name: {name}"]
+        (sig_x, sig_y) = [(x, y) for x, y, t in runs if t.startswith("Signature:")
+                          and 0 < y - name_y < 40][-1:][0]
+        assert y0 < sig_y < y1 and y1 < name_y + 50 and x0 > sig_x + 30 and x1 - x0 > 100
+    assert check((folder / "packet.pdf").read_bytes(), PDFUA) == [] or "PDF/UA-1" not in \
+        manifest(folder)["packet.pdf"]["checks"]["claims"]
+
+
+@pytest.mark.slow
+def test_a_packet_with_fields_is_still_pdf_a_3b_and_pdf_ua_1(folder: Path) -> None:
+    parts = [("Memorandum of Understanding", "MOU-", (folder / "mou.pdf").read_bytes())]
+    when = dt.datetime(2026, 9, 1, tzinfo=dt.timezone.utc)
+    blob = assemble_packet(parts, title="Signing packet", subject="s", keywords="k",
+                           spec_bytes=JEFFERSON.read_bytes(), when=when,
+                           signatories=signatories(json.loads(JEFFERSON.read_text())))
+    assert len(signature_fields_of(blob)) == 2
+    assert check(blob, PDFA) == [] and check(blob, PDFUA) == []
+
+
+def signature_fields_of(blob: bytes) -> list[str]:
+    with pikepdf.open(io.BytesIO(blob)) as pdf:
+        return [str(f.T) for f in pdf.Root.AcroForm.Fields if f.get("/FT") == "/Sig"]
+
+
+@pytest.mark.slow
+def test_pyhanko_signs_a_field_with_a_throwaway_certificate(folder: Path) -> None:
+    cert, key = identity()
+    signed = sign((folder / "packet.pdf").read_bytes(), "MOU-school-Jordan Lee",
+                  signer(cert, key))
+    reader = PdfFileReader(io.BytesIO(signed))
+    (sig,) = reader.embedded_signatures
+    assert sig.field_name == "MOU-school-Jordan Lee"
+    status = validate_pdf_signature(sig, ValidationContext(
+        trust_roots=[asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))]))
+    assert status.intact and status.valid and status.trusted
+    assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE

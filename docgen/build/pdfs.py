@@ -19,6 +19,7 @@ from ..i18n.locales import DEFAULT_LOCALE, normalise
 from ..i18n.scripts import own_name
 from ..pdf.convert import Converted, PdfRequest, PdfSettings, convert_pdfs
 from ..pdf.checks import honest_pdf
+from ..pdf.fields import Signatory
 from ..pdf.packet import assemble_packet, page_text_hashes
 from .documents import DOCUMENTS, BuildOptions
 from .manifest import MANIFEST, FileEntry, Manifest, manifest_order, read_manifest
@@ -187,7 +188,7 @@ def _packet(result: BuildResult, folder: Path) -> tuple[FileEntry, bytes] | None
         subject=(f"Community-school partnership agreement between {school['legal_name']} and "
                  f"{partner['legal_name']}, school year {data['school_year']}"),
         keywords="; ".join((school["legal_name"], partner["legal_name"], data["school_year"])),
-        spec_bytes=spec_bytes, when=result.source_date)
+        spec_bytes=spec_bytes, when=result.source_date, signatories=signatories(data))
     blob, checks = honest_pdf(blob)
     record = checks.to_json()
     record["page_text_sha256"] = page_text_hashes(blob)
@@ -196,6 +197,17 @@ def _packet(result: BuildResult, folder: Path) -> tuple[FileEntry, bytes] | None
                      sha256=output.sha256(blob), bytes=len(blob),
                      sources=tuple([pdfs[k].path for k in order] + [e.path for e in notices]),
                      checks=record), blob
+
+
+def signatories(data: dict[str, Any]) -> list[Signatory]:
+    """The spec's signatories, each with the legal name of the party they sign for."""
+    parties = data.get("parties") or {}
+    out = []
+    for s in data.get("signatures") or []:
+        party = parties.get(s["party"]) or {}
+        out.append(Signatory(s["party"], party.get("legal_name") or s["party"], s["name"],
+                             s["title"]))
+    return out
 
 
 def _in_spec_order(notices: list[FileEntry], data: dict[str, Any]) -> list[FileEntry]:

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import pikepdf
 from pikepdf import Name
@@ -23,6 +23,7 @@ from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 from .. import __version__
 from ..errors import PacketError
 from ..inputs import InputRefused, read_input
+from .fields import Signatory, add_fields, find_fields, tag_fields
 from .xmp import packet_xmp
 
 SPEC_ATTACHMENT = "spec.json"
@@ -33,14 +34,16 @@ MAX_PACKET_BYTES = 256 * 1024 * 1024
 
 def assemble_packet(parts: list[tuple[str, str, bytes]], *, title: str, subject: str,
                     keywords: str, spec_bytes: bytes, when: dt.datetime,
-                    lang: str = "en-US") -> bytes:
+                    lang: str = "en-US", signatories: Sequence[Signatory] = ()) -> bytes:
     """Return one PDF of ``parts`` (bookmark title, page-label prefix, PDF bytes): PDF/A-3b,
     tagged, the parts' structure trees under one ``/Document`` (each part a ``/Part`` in its
     own language), ``spec_bytes`` attached as ``spec.json`` (an associated file, the packet's
-    source), its ``title`` shown in the reader's window title."""
+    source), its ``title`` shown in the reader's window title, and an empty signature field
+    for each of ``signatories`` on each signature block naming them (:mod:`.fields`)."""
     pdf = pikepdf.new()
     tree = _Tree(pdf, title, lang)
     labels: list[Any] = []
+    spans: list[tuple[str, str, int, int]] = []
     marks: list[pikepdf.OutlineItem] = []
     intents: Any = None
     for index, (bookmark, prefix, data) in enumerate(parts):
@@ -48,6 +51,7 @@ def assemble_packet(parts: list[tuple[str, str, bytes]], *, title: str, subject:
         start = len(pdf.pages)
         where = {page.obj.objgen: start + i for i, page in enumerate(src.pages)}
         pdf.pages.extend(src.pages)
+        spans.append((bookmark, prefix, start, len(src.pages)))
         tree.add_part(src, pdf.pages[start:], bookmark, index)
         if intents is None and "/OutputIntents" in src.Root:
             intents = _copy(pdf, src, src.Root.OutputIntents)
@@ -72,6 +76,12 @@ def assemble_packet(parts: list[tuple[str, str, bytes]], *, title: str, subject:
     when = when.astimezone(dt.timezone.utc)
     stamp = "D:" + when.strftime("%Y%m%d%H%M%S") + "Z"
     _attach(pdf, spec_bytes, stamp)
+    if signatories:
+        blob = _save(pdf)
+        fields = find_fields(blob, list(signatories), spans)
+        pdf = pikepdf.open(io.BytesIO(add_fields(blob, fields)))
+        tag_fields(pdf, fields, [(s, c) for _, _, s, c in spans])
+        root = pdf.Root
     info = {"/Title": title, "/Subject": subject, "/Keywords": keywords, "/Author": "docgen",
             "/Creator": f"docgen {__version__}", "/Producer": f"docgen {__version__} (pikepdf)",
             "/CreationDate": stamp, "/ModDate": stamp}
@@ -81,6 +91,11 @@ def assemble_packet(parts: list[tuple[str, str, bytes]], *, title: str, subject:
                      creator=info["/Creator"], producer=info["/Producer"],
                      date=when.strftime("%Y-%m-%dT%H:%M:%SZ"), lang=lang)
     root.Metadata = pdf.make_stream(xmp.encode("utf-8"), Type=Name.Metadata, Subtype=Name.XML)
+    return _save(pdf)
+
+
+def _save(pdf: pikepdf.Pdf) -> bytes:
+    """``pdf``'s bytes, one revision, its identifier derived from its content."""
     buf = io.BytesIO()
     pdf.save(buf, deterministic_id=True, min_version="1.7", linearize=False,
              object_stream_mode=pikepdf.ObjectStreamMode.disable)
