@@ -52,3 +52,27 @@ def sign(data: bytes, field: str, who: signers.SimpleSigner) -> bytes:
     signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)),
                      signers.PdfSignatureMetadata(field_name=field), signer=who, output=out)
     return out.getvalue()
+
+
+def edit_page_text(data: bytes, index: int) -> bytes:
+    """``data`` with one glyph of page ``index``'s text changed, as a later revision (an edit
+    made after signing, as a PDF editor saves it)."""
+    import re
+
+    from pyhanko.pdf_utils import generic
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    page = writer.root["/Pages"]["/Kids"][index]
+    stream = page["/Contents"]
+    if isinstance(stream, generic.ArrayObject):
+        stream = stream[0]
+    content = stream.data
+    m = re.search(rb"<([0-9A-Fa-f]{4})", content)
+    assert m, "no glyph string on the page"
+    glyph = b"%04X" % (int(m.group(1), 16) + 1)
+    stream._data = content[:m.start(1)] + glyph + content[m.end(1):]
+    stream._encoded_data = None
+    writer.update_container(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

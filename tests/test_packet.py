@@ -18,6 +18,7 @@ from typing import Any
 import pikepdf
 import pypdf
 import pytest
+from click.testing import CliRunner
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -28,9 +29,10 @@ from pyhanko_certvalidator import ValidationContext
 from conftest import ROOT, require
 from docgen.build.pdfs import signatories
 from docgen.build.run import BuildOptions, build
+from docgen.cli import cli
 from docgen.pdf.checks import PDFA, PDFUA, check, honest_pdf
 from docgen.pdf.packet import assemble_packet, page_text_hashes
-from signing import identity, sign, signer
+from signing import edit_page_text, identity, sign, signer
 
 LINCOLN = ROOT / "samples/lincoln-elementary-bright-futures.json"
 JEFFERSON = ROOT / "samples/jefferson-elementary-public-library.json"
@@ -309,3 +311,86 @@ def test_pyhanko_signs_a_field_with_a_throwaway_certificate(folder: Path) -> Non
         trust_roots=[asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))]))
     assert status.intact and status.valid and status.trusted
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+
+
+def verify(*args: Any) -> Any:
+    return CliRunner().invoke(cli, ["verify", *map(str, args)], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def signed(folder: Path, tmp_path_factory) -> Path:
+    cert, key = identity("Jordan Lee")
+    path = tmp_path_factory.mktemp("signed") / "packet.pdf"
+    path.write_bytes(sign((folder / "packet.pdf").read_bytes(), "MOU-school-Jordan Lee",
+                          signer(cert, key)))
+    return path
+
+
+@pytest.mark.slow
+def test_a_signed_packet_verifies_against_its_build(folder: Path, signed: Path) -> None:
+    pages = len(pikepdf.open(folder / "packet.pdf").pages)
+    result = verify(signed, "--against", folder)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "spec: ok: spec.json is the spec the build recorded "
+        "(jefferson-elementary-public-library.json)",
+        f"text: ok: the text of all {pages} pages is the text docgen built",
+        "signatures: ok: 1 intact, nothing changed after signing: MOU-school-Jordan Lee by "
+        "Jordan Lee (certificates not checked against a trust list)"]
+    assert result.stderr == ""
+
+
+@pytest.mark.slow
+def test_an_unsigned_packet_in_its_build_folder_verifies_without_against(folder: Path) -> None:
+    result = verify(folder / "packet.pdf")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[2] == "signatures: ok: none yet"
+
+
+@pytest.mark.slow
+def test_text_changed_after_signing_fails_and_names_the_page(folder: Path, signed: Path,
+                                                             tmp_path: Path) -> None:
+    edited = tmp_path / "edited.pdf"
+    edited.write_bytes(edit_page_text(signed.read_bytes(), 1))
+    result = verify(edited, "--against", folder)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[1] == "text: DIFFERS: the text of page 2 (MOU-2) is not the text docgen built"
+    assert lines[2] == ("signatures: DIFFERS: MOU-school-Jordan Lee: changed after signing "
+                        "(page 2 (MOU-2): its text changed)")
+    assert result.stderr == ""
+
+
+@pytest.mark.slow
+def test_a_byte_changed_inside_the_signed_bytes_breaks_the_signature(
+        folder: Path, signed: Path, tmp_path: Path) -> None:
+    data = bytearray(signed.read_bytes())
+    at = data.index(b"/Title (Signing packet") + len(b"/Title (S")
+    data[at] = ord("Z")  # the document info, which no page shows
+    edited = tmp_path / "edited.pdf"
+    edited.write_bytes(bytes(data))
+    result = verify(edited, "--against", folder)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[2] == ("signatures: DIFFERS: MOU-school-Jordan Lee: not "
+                                             "intact: the signed bytes changed")
+
+
+@pytest.mark.slow
+def test_a_scanned_copy_is_said_to_have_no_text_layer(folder: Path, tmp_path: Path) -> None:
+    pdf = pikepdf.open(folder / "packet.pdf")
+    count = len(pdf.pages)
+    scan = pikepdf.new()
+    for page in pdf.pages:  # an image of each page would be the same: no text
+        blank = scan.add_blank_page(page_size=(612, 792))
+        blank.obj.Contents = scan.make_stream(b"0.9 g 0 0 612 792 re f")
+    scan.save(tmp_path / "scan.pdf")
+    result = verify(tmp_path / "scan.pdf", "--against", folder)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "spec: ok: no spec.json attached (a scanned copy has none); not compared",
+        f"text: ok: no text layer (printed and scanned?): compared the page count only: "
+        f"{count} pages, docgen built {count}",
+        "signatures: ok: none yet"]
+    del scan.pages[-1]
+    scan.save(tmp_path / "short.pdf")
+    assert verify(tmp_path / "short.pdf", "--against", folder).exit_code == 1

@@ -1,5 +1,5 @@
 """The commands on specs and what they build: validate, build, context, explain, schema,
-spec-from-pdf, doctor."""
+spec-from-pdf, verify, doctor."""
 
 from __future__ import annotations
 
@@ -317,6 +317,27 @@ def spec_from_pdf(packet: str) -> None:
         raise OutputError.at(packet, f"its spec.json attachment is not JSON ({problem}); it "
                              "was printed with its control characters escaped, as \\x1b; it "
                              "is not a spec docgen can build")
+
+
+@click.command(name="verify")
+@click.argument("packet", metavar="PACKET.pdf")
+@click.option("--against", type=click.Path(file_okay=False), metavar="OUT/<id>",
+              help="The folder docgen built the packet in, to compare with [default: the "
+                   "packet's own folder, if docgen built it there].")
+def verify(packet: str, against: str | None) -> int:
+    """Check a signing packet that came back: its attached spec, the text of every page and
+    every signature, one line each; exit 1 on any difference.
+
+    \b
+    Example:
+      docgen verify signed/packet.pdf --against out/lincoln-es-bright-futures-2026-27
+    """
+    from ..pdf.verify import verify_packet
+
+    verdicts = verify_packet(Path(packet), Path(against) if against else None)
+    for verdict in verdicts:
+        click.echo(verdict.line())
+    return 0 if all(v.ok for v in verdicts) else 1
 
 
 #: Control characters (C0 but tab and line end, DEL, C1) and direction controls.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import zlib
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -22,7 +23,8 @@ from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 
 from .. import __version__
 from ..errors import PacketError
-from ..inputs import InputRefused, read_input
+from ..inputs import InputRefused, read_input, size_words
+from ..spec.read import MAX_SPEC_BYTES
 from .fields import Signatory, add_fields, find_fields, tag_fields
 from .xmp import packet_xmp
 
@@ -278,35 +280,162 @@ class _Tree:
         self.pdf.Root.StructTreeRoot = self.root
 
 
+#: The most attachments a packet docgen reads holds (docgen's has one)
+MAX_ATTACHMENTS = 64
+
+
 def page_texts(reader: PdfReader) -> list[str]:
     """The text of each page of ``reader``, its white space made single spaces (the text a
     signer reads, not how the PDF lays it out)."""
     return [" ".join((page.extract_text() or "").split()) for page in reader.pages]
 
 
+def _digest(texts: list[str]) -> list[str]:
+    return [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in texts]
+
+
 def page_text_hashes(data: bytes) -> list[str]:
     """The SHA-256 of each page's text (:func:`page_texts`) of the PDF ``data``."""
-    return [hashlib.sha256(text.encode("utf-8")).hexdigest()
-            for text in page_texts(PdfReader(io.BytesIO(data)))]
+    return _digest(page_texts(PdfReader(io.BytesIO(data))))
 
 
-def spec_from_packet(path: Path) -> bytes:
-    """Return the spec attached to the packet at ``path``."""
+def _refusal(e: BaseException) -> str | None:
+    """What a pypdf failure means for the user, or None if it is not one of pypdf's."""
+    if isinstance(e, LimitReachedError):
+        return ("holds a stream that inflates to more than docgen reads (a compression bomb, "
+                "or not a packet docgen built); docgen will not read it")
+    if isinstance(e, (PdfReadError, PyPdfError, OSError, ValueError, KeyError, TypeError,
+                      AttributeError, IndexError, RecursionError, MemoryError, AssertionError,
+                      ZeroDivisionError)):
+        return "is not a PDF docgen can read, or it is damaged"
+    return None
+
+
+class PacketFile:
+    """A signing packet read under docgen's bounds: its bytes, and, when asked, its pages'
+    text, its page labels and its attached spec (pypdf's failures become
+    :class:`PacketError`)."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name, self.data = name, data
+        self.reader = self._guard(lambda: PdfReader(io.BytesIO(data)))
+        if self._guard(lambda: self.reader.is_encrypted):
+            raise PacketError.at(name, "is encrypted; a packet docgen built is not, and docgen "
+                                 "does not open encrypted files (ask for the copy as signed, "
+                                 "unencrypted)")
+        self._texts: list[str] | None = None
+        self._spec: tuple[bytes | None] | None = None
+
+    def _guard(self, fn: Any) -> Any:
+        try:
+            return fn()
+        except PacketError:
+            raise
+        except Exception as e:  # noqa: BLE001 - only pypdf's own failures are translated
+            reason = _refusal(e)
+            if reason is None:
+                raise
+            raise PacketError.at(self.name, reason) from None
+
+    @property
+    def texts(self) -> list[str]:
+        if self._texts is None:
+            self._texts = self._guard(lambda: page_texts(self.reader))
+        return self._texts
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self._guard(lambda: list(self.reader.page_labels)))
+
+    @property
+    def spec(self) -> bytes | None:
+        """The attached ``spec.json``, or None; refused (PacketError) if there are more
+        attachments than a packet holds, or it inflates past a spec's size."""
+        if self._spec is None:
+            self._spec = (self._guard(self._read_spec),)
+        return self._spec[0]
+
+    def _read_spec(self) -> bytes | None:
+        root = self.reader.trailer["/Root"]
+        names = root.get("/Names")
+        tree = names.get_object().get("/EmbeddedFiles") if names is not None else None
+        if tree is None:
+            return None
+        found: list[Any] = []
+        stack, seen = [tree.get_object()], 0
+        while stack:
+            node = stack.pop()
+            seen += 1
+            if seen > MAX_ATTACHMENTS:
+                raise PacketError.at(self.name, f"has more than {MAX_ATTACHMENTS} attachments, "
+                                     "more than a packet docgen built; docgen will not read it")
+            flat = node.get("/Names") or []
+            found += list(zip(flat[0::2], flat[1::2]))
+            if len(found) > MAX_ATTACHMENTS:
+                raise PacketError.at(self.name, f"has more than {MAX_ATTACHMENTS} attachments, "
+                                     "more than a packet docgen built; docgen will not read it")
+            stack += [kid.get_object() for kid in node.get("/Kids") or []]
+        for key, spec in found:
+            if str(key) != SPEC_ATTACHMENT:
+                continue
+            stream = spec.get_object()["/EF"].get_object()["/F"].get_object()
+            return self._inflate(stream)
+        return None
+
+    def _inflate(self, stream: Any) -> bytes:
+        """The attachment's bytes, inflated no further than a spec's size."""
+        raw = stream._data
+        filters = stream.get("/Filter")
+        filters = [filters] if not isinstance(filters, list) else list(filters)
+        filters = [str(f) for f in filters if f is not None]
+        if len(raw) > MAX_SPEC_BYTES:
+            raise PacketError.at(self.name, f"its {SPEC_ATTACHMENT} attachment is larger than "
+                                 f"{size_words(MAX_SPEC_BYTES)}, more than a spec docgen "
+                                 "reads; docgen will not read it")
+        if not filters:
+            return bytes(raw)
+        if filters != ["/FlateDecode"]:
+            raise PacketError.at(self.name, f"its {SPEC_ATTACHMENT} attachment is encoded in "
+                                 "a way docgen does not read (not a packet docgen built)")
+        inflater = zlib.decompressobj()
+        try:
+            out = inflater.decompress(raw, MAX_SPEC_BYTES + 1)
+        except zlib.error:
+            raise PacketError.at(self.name, f"its {SPEC_ATTACHMENT} attachment is damaged"
+                                 ) from None
+        if len(out) > MAX_SPEC_BYTES or inflater.unconsumed_tail:
+            raise PacketError.at(self.name, f"its {SPEC_ATTACHMENT} attachment inflates to "
+                                 "more than docgen reads (a compression bomb, or not a packet "
+                                 "docgen built); docgen will not read it")
+        return out
+
+
+def packet_from_bytes(data: bytes, name: str) -> PacketFile:
+    return PacketFile(name, data)
+
+
+def page_text_hashes_of(packet: PacketFile) -> list[str]:
+    """The SHA-256 of each page's text of ``packet``."""
+    return _digest(packet.texts)
+
+
+def read_packet(path: Path) -> PacketFile:
+    """The packet at ``path``, read within docgen's bounds; raise :class:`PacketError`."""
     try:
-        reader = PdfReader(io.BytesIO(read_input(path, MAX_PACKET_BYTES, "signing packet")))
-        attached = reader.attachments.get(SPEC_ATTACHMENT)
+        data = read_input(path, MAX_PACKET_BYTES, "signing packet")
     except InputRefused as e:
         raise PacketError.at(str(path), e.reason) from None
     except FileNotFoundError:
         raise PacketError.at(str(path), "no such file") from None
-    except LimitReachedError:
-        raise PacketError.at(str(path), f"its {SPEC_ATTACHMENT} attachment inflates to more "
-                          "than docgen reads (a compression bomb, or not a packet docgen "
-                          "built); docgen will not read it") from None
-    except (PdfReadError, PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError,
-            RecursionError, MemoryError):
-        raise PacketError.at(str(path), "is not a PDF docgen can read, or it is damaged") from None
-    if not attached:
+    except OSError as e:
+        raise PacketError.at(str(path), f"cannot be read ({e.strerror or e})") from None
+    return PacketFile(str(path), data)
+
+
+def spec_from_packet(path: Path) -> bytes:
+    """Return the spec attached to the packet at ``path``."""
+    spec = read_packet(path).spec
+    if spec is None:
         raise PacketError.at(str(path), f"has no {SPEC_ATTACHMENT} attached; only a packet.pdf "
-                          "built by docgen carries its spec")
-    return attached[0]
+                             "built by docgen carries its spec")
+    return spec
