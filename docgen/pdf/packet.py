@@ -362,9 +362,16 @@ class PacketFile:
         if tree is None:
             return None
         found: list[Any] = []
-        stack, seen = [tree.get_object()], 0
+        stack, seen, visited = [tree], 0, set()
         while stack:
-            node = stack.pop()
+            ref = getattr(stack[-1], "indirect_reference", None) or stack[-1]
+            node = stack.pop().get_object()
+            at = (ref.idnum, ref.generation) if hasattr(ref, "idnum") else None
+            if at is not None and at in visited:
+                raise PacketError.at(self.name, "is damaged: its list of attachments refers to "
+                                     "itself; docgen will not read it")
+            if at is not None:
+                visited.add(at)
             seen += 1
             if seen > MAX_ATTACHMENTS:
                 raise PacketError.at(self.name, f"has more than {MAX_ATTACHMENTS} attachments, "
@@ -374,7 +381,7 @@ class PacketFile:
             if len(found) > MAX_ATTACHMENTS:
                 raise PacketError.at(self.name, f"has more than {MAX_ATTACHMENTS} attachments, "
                                      "more than a packet docgen built; docgen will not read it")
-            stack += [kid.get_object() for kid in node.get("/Kids") or []]
+            stack += list(node.raw_get("/Kids") if "/Kids" in node else [])
         for key, spec in found:
             if str(key) != SPEC_ATTACHMENT:
                 continue
