@@ -32,7 +32,7 @@ from docgen.build.run import BuildOptions, build
 from docgen.cli import cli
 from docgen.pdf.checks import PDFA, PDFUA, check, honest_pdf
 from docgen.pdf.packet import assemble_packet, page_text_hashes
-from signing import edit_page_text, identity, sign, signer
+from signing import edit_page_text, identity, pkcs12_bytes, sign, signer
 
 LINCOLN = ROOT / "samples/lincoln-elementary-bright-futures.json"
 JEFFERSON = ROOT / "samples/jefferson-elementary-public-library.json"
@@ -266,8 +266,8 @@ def test_each_signatory_has_a_named_tagged_field_on_their_signature_block(
         page = pdf.pages[number - 1]
         assert page.obj.Tabs == "/S" and annot.F == 4 and "/AP" in annot
         form = tree[int(annot.StructParent)]
-        assert form.S == "/Form" and form.K[0].Type == "/OBJR"
-        assert form.K[0].Obj.objgen == annot.objgen
+        assert form.S == "/Form" and form.K.Type == "/OBJR"
+        assert form.K.Obj.objgen == annot.objgen
         assert form.P.S == "/Part" and str(form.P.T) == "Memorandum of Understanding"
         # the field lies over the rule of "Signature:" just above "Name: <the signatory>"
         x0, y0, x1, y1 = (float(v) for v in annot.Rect)
@@ -394,3 +394,41 @@ def test_a_scanned_copy_is_said_to_have_no_text_layer(folder: Path, tmp_path: Pa
     del scan.pages[-1]
     scan.save(tmp_path / "short.pdf")
     assert verify(tmp_path / "short.pdf", "--against", folder).exit_code == 1
+
+
+@pytest.mark.slow
+def test_docgen_sign_certifies_and_the_signatories_can_still_sign(folder: Path,
+                                                                  tmp_path: Path) -> None:
+    cert, key = identity("Fruitvale Unified School District")
+    p12 = tmp_path / "district.p12"
+    p12.write_bytes(pkcs12_bytes(cert, key, b"s3cret"))
+    out = tmp_path / "certified.pdf"
+    args = ["sign", str(folder / "packet.pdf"), "--pkcs12", str(p12), "-o", str(out)]
+    wrong = CliRunner().invoke(cli, args, env={"DOCGEN_PKCS12_PASSWORD": "nope"})
+    assert wrong.exit_code == 1 and not out.exists()
+    assert wrong.stderr == (f"Error: {p12}: cannot be opened as a PKCS#12 key and certificate "
+                            "with that password (check the password, or export the key again "
+                            "as .p12/.pfx)\n")
+    result = CliRunner().invoke(cli, args, env={"DOCGEN_PKCS12_PASSWORD": "s3cret"})
+    assert result.exit_code == 0, result.output
+    reader = PdfFileReader(io.BytesIO(out.read_bytes()))
+    (sig,) = reader.embedded_signatures
+    assert sig.field_name == "Certification" and sig.docmdp_level.name == "FILL_FORMS"
+    assert verify(out, "--against", folder).exit_code == 0
+    # a signatory signs their field after it: allowed; the certification still holds
+    cosigned = tmp_path / "cosigned.pdf"
+    cert2, key2 = identity("Jordan Lee")
+    cosigned.write_bytes(sign(out.read_bytes(), "MOU-school-Jordan Lee", signer(cert2, key2)))
+    result = verify(cosigned, "--against", folder)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2].startswith(
+        "signatures: ok: 2 intact, nothing changed after signing: Certification by Fruitvale "
+        "Unified School District; MOU-school-Jordan Lee by Jordan Lee")
+    # certifying again, after someone signed, is refused
+    again = CliRunner().invoke(cli, ["sign", str(cosigned), "--pkcs12", str(p12), "-o",
+                                     str(tmp_path / "x.pdf")],
+                               env={"DOCGEN_PKCS12_PASSWORD": "s3cret"})
+    assert again.exit_code == 1
+    assert again.stderr == (f"Error: {cosigned}: is already signed (Certification); a "
+                            "certification signature must come first: certify the packet "
+                            "docgen built, before anyone signs it\n")

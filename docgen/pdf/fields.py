@@ -167,7 +167,10 @@ def tag_fields(pdf: pikepdf.Pdf, fields: list[Field], parts: list[tuple[int, int
             form = pdf.make_indirect(pikepdf.Dictionary(
                 Type=Name.StructElem, S=Name.Form, P=part, Pg=page.obj,
                 Alt=pikepdf.String(field.description),
-                K=pikepdf.Array([pikepdf.Dictionary(Type=Name.OBJR, Obj=annot, Pg=page.obj)])))
+                # the /OBJR as the element's only kid, not in an array: pyHanko's difference
+                # analysis accepts a signed field the structure tree points at only this way
+                # (a path ending in /K /Obj), and refuses later signatures otherwise
+                K=pikepdf.Dictionary(Type=Name.OBJR, Obj=annot, Pg=page.obj)))
             part.K.append(form)
             annot.StructParent = key
             annot.TU = pikepdf.String(field.description)
