@@ -414,6 +414,15 @@ def test_docgen_sign_certifies_and_the_signatories_can_still_sign(folder: Path,
     reader = PdfFileReader(io.BytesIO(out.read_bytes()))
     (sig,) = reader.embedded_signatures
     assert sig.field_name == "Certification" and sig.docmdp_level.name == "FILL_FORMS"
+    for standard in (PDFA, PDFUA):  # the certification adds no finding to the packet's
+        before = {f.rule for f in check((folder / "packet.pdf").read_bytes(), standard)}
+        assert {f.rule for f in check(out.read_bytes(), standard)} <= before, standard
+    with pikepdf.open(out) as pdf:
+        (widget,) = [a for a in pdf.pages[0].obj.Annots if str(a.get("/T")) == "Certification"]
+        form = dict(pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree).items())[
+            int(widget.StructParent)]
+        assert form.S == "/Form" and form.K.Obj.objgen == widget.objgen
+        assert str(widget.TU) == "Certification signature of Fruitvale Unified School District"
     assert verify(out, "--against", folder).exit_code == 0
     # a signatory signs their field after it: allowed; the certification still holds
     cosigned = tmp_path / "cosigned.pdf"
