@@ -278,7 +278,10 @@ def test_each_signatory_has_a_named_tagged_field_on_their_signature_block(
         (name_y,) = [y for _, y, t in runs if t.strip() == f"Name: {name}"]
         (sig_x, sig_y) = [(x, y) for x, y, t in runs if t.startswith("Signature:")
                           and 0 < y - name_y < 40][-1:][0]
-        assert y0 < sig_y < y1 and y1 < name_y + 50 and x0 > sig_x + 30 and x1 - x0 > 100
+        assert y0 < sig_y < y1 and y1 < name_y + 50
+        # from the end of "Signature: " (48 pt in 11 pt Liberation Serif) over the 32
+        # underscores of the rule (5.5 pt each)
+        assert 44 < x0 - sig_x < 52 and 170 < x1 - x0 < 182
     assert check((folder / "packet.pdf").read_bytes(), PDFUA) == [] or "PDF/UA-1" not in \
         manifest(folder)["packet.pdf"]["checks"]["claims"]
 

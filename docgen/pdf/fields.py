@@ -14,6 +14,7 @@ structure order (``/Tabs /S``), as PDF/UA-1 asks.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,16 +83,43 @@ def _lines(reader: PdfReader, index: int) -> list[_Line]:
 
 
 def _widths(text: str, font: Any, size: float) -> list[float]:
-    """Each character's advance in ``font`` at ``size`` (half an em where the font says not)."""
+    """Each character's advance in ``font`` at ``size``: the width of the code its
+    ``/ToUnicode`` map gives the character (a subset font numbers its glyphs its own way), or
+    half an em where the font does not say."""
     try:
         first = int(font["/FirstChar"])
         table = [float(w) for w in font["/Widths"]]
+        codes = _codes(font)
     except (KeyError, TypeError, ValueError):
         return [size / 2] * len(text)
     out = []
     for ch in text:
-        k = ord(ch) - first
+        k = codes.get(ch, ord(ch)) - first
         out.append(table[k] * size / 1000 if 0 <= k < len(table) else size / 2)
+    return out
+
+
+_HEX = re.compile(rb"<([0-9A-Fa-f]+)>")
+
+
+def _codes(font: Any) -> dict[str, int]:
+    """The character code of each character in ``font``'s ``/ToUnicode`` map (bfchar and
+    bfrange entries of one character)."""
+    if "/ToUnicode" not in font:
+        return {}
+    cmap = font["/ToUnicode"].get_object().get_data()
+    out: dict[str, int] = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
+        values = _HEX.findall(block)
+        for code, uni in zip(values[0::2], values[1::2]):
+            if len(uni) == 4:
+                out.setdefault(chr(int(uni, 16)), int(code, 16))
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.S):
+        values = _HEX.findall(block)
+        for lo, hi, uni in zip(values[0::3], values[1::3], values[2::3]):
+            if len(uni) == 4:
+                for k in range(int(hi, 16) - int(lo, 16) + 1):
+                    out.setdefault(chr(int(uni, 16) + k), int(lo, 16) + k)
     return out
 
 
