@@ -444,3 +444,19 @@ def test_docgen_sign_certifies_and_the_signatories_can_still_sign(folder: Path,
     assert again.stderr == (f"Error: {cosigned}: is already signed (Certification); a "
                             "certification signature must come first: certify the packet "
                             "docgen built, before anyone signs it\n")
+
+
+def test_a_content_stream_ending_in_a_carriage_return_gets_a_line_end() -> None:
+    import zlib
+
+    from docgen.pdf.checks import _no_trailing_cr
+
+    content = next(c for k in range(512)  # "y" is odd: its sums cover every final byte
+                   if zlib.compress(c := b"BT ET %" + b"y" * k, 9).endswith(b"\r"))
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page()
+    page.obj.Contents = pdf.make_stream(zlib.compress(content, 9), Filter=pikepdf.Name.FlateDecode)
+    _no_trailing_cr(pdf)
+    stream = pdf.pages[0].obj.Contents
+    assert not stream.read_raw_bytes().endswith(b"\r")
+    assert stream.read_bytes().rstrip(b"\n") == content

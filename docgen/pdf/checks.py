@@ -18,6 +18,7 @@ away from a file that fails, and lists the failures in ``manifest.json`` (the fi
 from __future__ import annotations
 
 import io
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,10 +111,27 @@ def _without_pdfa(xmp: str) -> str:
                   r"[^>]*>.*?</rdf:Description>\n?", "", xmp, flags=re.S)
 
 
+def _no_trailing_cr(pdf: pikepdf.Pdf) -> None:
+    """A compressed stream ends in its Adler-32 checksum; one in 256 ends in a carriage return,
+    which a PDF/A checker reads as part of the end-of-line before ``endstream`` (a /Length that
+    does not match, ISO 19005-3 6.1.7.1). A page's content stream can take a final line end
+    (white space between operators), which changes its checksum; a font's cannot."""
+    for page in pdf.pages:
+        contents = page.obj.get("/Contents")
+        for stream in (contents if isinstance(contents, pikepdf.Array) else [contents]):
+            if (isinstance(stream, pikepdf.Stream) and stream.read_raw_bytes().endswith(b"\r")
+                    and stream.get("/Filter") == pikepdf.Name.FlateDecode):
+                data = stream.read_bytes() + b"\n"
+                while (packed := zlib.compress(data, 9)).endswith(b"\r"):
+                    data += b"\n"
+                stream.write(packed, filter=pikepdf.Name.FlateDecode)
+
+
 def _with_xmp(pdf: pikepdf.Pdf, xmp: str) -> bytes:
     pdf.Root.Metadata = pdf.make_stream(xmp.encode("utf-8"), Type=pikepdf.Name.Metadata,
                                         Subtype=pikepdf.Name.XML)
     buf = io.BytesIO()
+    _no_trailing_cr(pdf)
     pdf.save(buf, deterministic_id=True, linearize=False,
              object_stream_mode=pikepdf.ObjectStreamMode.disable)
     return buf.getvalue()
