@@ -33,6 +33,9 @@ PACKET_PARTS = {
     "role-chart": ("Role Chart", "Roles-"),
 }
 
+#: the documents with signature blocks, where the packet has a field per signatory
+SIGNED = ("mou", "data-sharing-agreement")
+
 #: called after each PDF with the count done, the total and the PDF's outcome
 PdfProgress = Callable[[int, int, Converted[int]], None]
 
@@ -188,7 +191,8 @@ def _packet(result: BuildResult, folder: Path) -> tuple[FileEntry, bytes] | None
         subject=(f"Community-school partnership agreement between {school['legal_name']} and "
                  f"{partner['legal_name']}, school year {data['school_year']}"),
         keywords="; ".join((school["legal_name"], partner["legal_name"], data["school_year"])),
-        spec_bytes=spec_bytes, when=result.source_date, signatories=signatories(data))
+        spec_bytes=spec_bytes, when=result.source_date, signatories=signatories(data),
+        signed_parts=[PACKET_PARTS[k][0] for k in SIGNED])
     blob, checks = honest_pdf(blob)
     record = checks.to_json()
     record["page_text_sha256"] = page_text_hashes(blob)

@@ -132,7 +132,7 @@ def find_fields(data: bytes, signatories: list[Signatory],
                                                if s.party in PARTY_ORDER else 9))
     out: list[Field] = []
     for title, prefix, start, count in documents:
-        pages = {i: _lines(reader, i) for i in range(start, start + count)}
+        pages = _signature_pages(reader, start, count)
         for who in order:
             for index, lines in pages.items():
                 for k, line in enumerate(lines):
@@ -155,6 +155,20 @@ def find_fields(data: bytes, signatories: list[Signatory],
                                    f"{who.party_name} ({title})")
                     out.append(Field(name, description, index, box, who))
     return out
+
+
+def _signature_pages(reader: PdfReader, start: int, count: int) -> dict[int, list[_Line]]:
+    """The lines of a document's pages with signature blocks: read from its last page back,
+    and no further than the first page before them without a ``Signature:`` line (a document's
+    signature blocks come together at its end; reading every page's text costs seconds)."""
+    pages: dict[int, list[_Line]] = {}
+    for index in range(start + count - 1, start - 1, -1):
+        lines = _lines(reader, index)
+        if any(ln.text.startswith("Signature:") for ln in lines):
+            pages[index] = lines
+        elif pages:
+            break
+    return dict(sorted(pages.items()))
 
 
 def add_fields(data: bytes, fields: list[Field]) -> bytes:

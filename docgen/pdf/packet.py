@@ -36,12 +36,14 @@ MAX_PACKET_BYTES = 256 * 1024 * 1024
 
 def assemble_packet(parts: list[tuple[str, str, bytes]], *, title: str, subject: str,
                     keywords: str, spec_bytes: bytes, when: dt.datetime,
-                    lang: str = "en-US", signatories: Sequence[Signatory] = ()) -> bytes:
+                    lang: str = "en-US", signatories: Sequence[Signatory] = (),
+                    signed_parts: Sequence[str] | None = None) -> bytes:
     """Return one PDF of ``parts`` (bookmark title, page-label prefix, PDF bytes): PDF/A-3b,
     tagged, the parts' structure trees under one ``/Document`` (each part a ``/Part`` in its
     own language), ``spec_bytes`` attached as ``spec.json`` (an associated file, the packet's
     source), its ``title`` shown in the reader's window title, and an empty signature field
-    for each of ``signatories`` on each signature block naming them (:mod:`.fields`)."""
+    for each of ``signatories`` on each signature block naming them (:mod:`.fields`) in the
+    parts whose bookmarks ``signed_parts`` lists (None: every part)."""
     pdf = pikepdf.new()
     tree = _Tree(pdf, title, lang)
     labels: list[Any] = []
@@ -80,7 +82,8 @@ def assemble_packet(parts: list[tuple[str, str, bytes]], *, title: str, subject:
     _attach(pdf, spec_bytes, stamp)
     if signatories:
         blob = _save(pdf)
-        fields = find_fields(blob, list(signatories), spans)
+        fields = find_fields(blob, list(signatories), [
+            span for span in spans if signed_parts is None or span[0] in signed_parts])
         pdf = pikepdf.open(io.BytesIO(add_fields(blob, fields)))
         tag_fields(pdf, fields, [(s, c) for _, _, s, c in spans])
         root = pdf.Root
