@@ -460,3 +460,22 @@ def test_a_content_stream_ending_in_a_carriage_return_gets_a_line_end() -> None:
     stream = pdf.pages[0].obj.Contents
     assert not stream.read_raw_bytes().endswith(b"\r")
     assert stream.read_bytes().rstrip(b"\n") == content
+
+
+@pytest.mark.slow
+def test_a_build_that_recorded_no_page_text_is_said_so(folder: Path, tmp_path: Path) -> None:
+    data = json.loads((folder / "manifest.json").read_text())
+    for entry in data["files"]:
+        entry.pop("checks", None)
+    (tmp_path / "manifest.json").write_text(json.dumps(data))
+    result = verify(folder / "packet.pdf", "--against", tmp_path)
+    pages = len(pikepdf.open(folder / "packet.pdf").pages)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1] == (
+        f"text: ok: {pages} pages; not compared: its build recorded no page text (built by an "
+        "older docgen; build it again to compare)")
+    missing = verify(folder / "packet.pdf", "--against", tmp_path / "nowhere")
+    assert missing.exit_code == 1
+    assert missing.stderr == (f"Error: {tmp_path / 'nowhere'}: has no manifest.json naming a "
+                              "packet.pdf; give the folder docgen built the packet in "
+                              "(OUT/<id>)\n")

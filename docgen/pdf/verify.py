@@ -73,7 +73,7 @@ def verify_packet(path: Path, against: Path | None = None) -> list[Verdict]:
     built = built if isinstance(built, list) else None
     scanned = all(not t for t in packet.texts)
     out = [_spec_verdict(packet, manifest, scanned)]
-    out.append(_text_verdict(packet, texts, built, scanned))
+    out.append(_text_verdict(packet, texts, built, scanned, entry is not None))
     with _quiet("pyhanko", "pyhanko_certvalidator"):
         out.append(_signature_verdict(packet))
     return out
@@ -117,7 +117,7 @@ def _spec_verdict(packet: PacketFile, manifest: Manifest | None, scanned: bool) 
 
 
 def _text_verdict(packet: PacketFile, texts: list[str], built: list[Any] | None,
-                  scanned: bool) -> Verdict:
+                  scanned: bool, recorded: bool) -> Verdict:
     count = len(texts)
     if scanned:
         if built is None:
@@ -128,7 +128,9 @@ def _text_verdict(packet: PacketFile, texts: list[str], built: list[Any] | None,
                        f"count only: {count} pages, docgen built {len(built)}")
     if built is None:
         return Verdict("text", True, f"{count} pages; not compared with a build (give "
-                       "--against OUT/<id>)")
+                       "--against OUT/<id>)" if not recorded else f"{count} pages; not "
+                       "compared: its build recorded no page text (built by an older docgen; "
+                       "build it again to compare)")
     if count != len(built):
         return Verdict("text", False, f"{count} pages; docgen built {len(built)}")
     changed = [_page_name(packet, i) for i, (a, b) in enumerate(zip(texts, built)) if a != b]
