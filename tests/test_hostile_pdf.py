@@ -9,6 +9,7 @@ tests of the second layer hand LibreOffice such a DOCX directly, past docgen's c
 from __future__ import annotations
 
 import http.server
+import io
 import os
 import shutil
 import signal
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -190,3 +192,152 @@ def test_kill_9_of_every_process_of_docgen_at_once_leaves_no_soffice(soffice,
     assert wait_until(lambda: not _ours(tmp), 30), [
         Path(f"/proc/{p}/cmdline").read_bytes()[:80] for p in _ours(tmp)]
     assert [p for p in os.listdir(tmp) if p.startswith("docgen-lo-")] == []
+
+
+# Crafted PDFs given to spec-from-pdf and verify (issue #15): one line on stderr, exit 1, no
+# traceback, and no more memory than a packet costs (measured in a process of its own).
+
+def _raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF of ``objects`` (numbered from 1, the first the catalog), with its xref table."""
+    out, offsets = b"%PDF-1.7\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % at for at in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+
+
+def _attachments(count: int) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    for k in range(count):
+        writer.add_attachment(f"file{k}.txt", b"x")
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def _encrypted() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer.add_attachment("spec.json", b"{}")
+    writer.encrypt("secret")
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def _hostile() -> dict[str, tuple[Any, str]]:
+    from test_files import packet_with
+
+    return {
+        "bomb": (lambda: packet_with(b"\0" * 100_000_000, deflate=True),
+                 "its spec.json attachment inflates to more than docgen reads (a compression "
+                 "bomb, or not a packet docgen built); docgen will not read it"),
+        "huge": (lambda: packet_with(b" " * (6 * 1024 * 1024)),
+                 "its spec.json attachment is larger than 5 MB, more than a spec docgen reads; "
+                 "docgen will not read it"),
+        "many": (lambda: _attachments(200),
+                 "has more than 64 attachments, more than a packet docgen built; docgen will "
+                 "not read it"),
+        "encrypted": (_encrypted,
+                      "is encrypted; a packet docgen built is not, and docgen does not open "
+                      "encrypted files (ask for the copy as signed, unencrypted)"),
+        "cyclic-names": (lambda: _raw_pdf([
+            b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 4 0 R >> >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>",
+            b"<< /Kids [4 0 R] >>"]),
+            "is damaged: its list of attachments refers to itself; docgen will not read it"),
+        "cyclic-pages": (lambda: _raw_pdf([
+            b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 4 0 R >> >>",
+            b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>",
+            b"<< /Names [(spec.json) 5 0 R] >>",
+            b"<< /Type /Filespec /F (spec.json) /EF << /F 6 0 R >> >>",
+            b"<< /Type /EmbeddedFile /Length 2 >>\nstream\n{}\nendstream"]),
+            "is not a PDF docgen can read, or it is damaged"),
+    }
+
+
+HOSTILE_PACKETS = ["bomb", "huge", "many", "encrypted", "cyclic-names", "cyclic-pages"]
+
+
+@pytest.mark.parametrize("command", ["spec-from-pdf", "verify"])
+@pytest.mark.parametrize("kind", HOSTILE_PACKETS)
+def test_a_crafted_packet_gets_one_line_and_no_traceback(tmp_path: Path, command: str,
+                                                         kind: str) -> None:
+    make, reason = _hostile()[kind]
+    path = tmp_path / f"{kind}.pdf"
+    path.write_bytes(make())
+    if command == "spec-from-pdf" and kind == "cyclic-pages":
+        reason = None  # its spec needs no page: it is read back
+    result = CliRunner().invoke(cli, [command, str(path)], catch_exceptions=False)
+    if reason is None:
+        assert result.exit_code == 0 and result.stdout == "{}"
+        return
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {path}: {reason}\n"
+    assert "Traceback" not in result.output
+
+
+def test_a_non_json_attachment_is_a_verdict_of_verify(tmp_path: Path) -> None:
+    from test_files import packet_with
+
+    path = tmp_path / "odd.pdf"
+    path.write_bytes(packet_with(b"\x1b[2Jnot json"))
+    result = CliRunner().invoke(cli, ["verify", str(path)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == ("spec: DIFFERS: the attached spec.json is not JSON "
+                                             "(Expecting value: line 1 column 1 (char 0))")
+    assert result.stderr == ""
+
+
+def _streamed_bomb(megabytes: int) -> bytes:
+    """A PDF whose spec.json inflates to ``megabytes`` MB, made without holding them."""
+    import zlib
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    deflate, chunk = zlib.compressobj(9), b"\0" * (1024 * 1024)
+    packed = b"".join(deflate.compress(chunk) for _ in range(megabytes)) + deflate.flush()
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer.add_attachment("spec.json", b"placeholder")
+    for obj in writer._objects:
+        if isinstance(obj, DecodedStreamObject) and obj.get("/Type") == "/EmbeddedFile":
+            obj._data = packed
+            obj[NameObject("/Filter")] = NameObject("/FlateDecode")
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def _peak_kb(*args: str) -> tuple[int, list[str]]:
+    probe = ("import resource, sys\nfrom docgen.cli.app import run\ncode = run(sys.argv[1:])\n"
+             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+             "sys.exit(code)\n")
+    done = subprocess.run([sys.executable, "-c", probe, *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    lines = done.stderr.splitlines()
+    return int(lines[-1]), [done.returncode, *lines[:-1]]
+
+
+@pytest.mark.parametrize("command", ["spec-from-pdf", "verify"])
+def test_a_compression_bomb_costs_bounded_memory(tmp_path: Path, command: str) -> None:
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(_streamed_bomb(400))  # 400 MB inflated
+    small = tmp_path / "small.pdf"
+    small.write_bytes(_streamed_bomb(1))  # 1 MB: read whole (and not JSON): the baseline
+    base, _ = _peak_kb(command, str(small))
+    peak, out = _peak_kb(command, str(bomb))
+    assert out[0] == 1 and out[1].startswith(f"Error: {bomb}: its spec.json attachment")
+    assert peak < base + 64 * 1024  # kB: not the 400 MB it inflates to

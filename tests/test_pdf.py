@@ -70,14 +70,14 @@ def test_each_docx_gets_a_pdf_with_its_key_values(built: Path) -> None:
 
 
 @pytest.mark.slow
-def test_pdfs_are_tagged_pdf_a_2b_with_title_and_language(built: Path) -> None:
+def test_pdfs_are_tagged_pdf_a_3b_with_title_and_language(built: Path) -> None:
     reader = PdfReader(str(built / "mou.pdf"))
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
     assert root["/Lang"] == "en-US"
     assert reader.metadata.title.startswith("Memorandum of Understanding: Lincoln Elementary")
     xmp = root["/Metadata"].get_object().get_data().decode()
-    assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B" in xmp
+    assert "<pdfaid:part>3</pdfaid:part>" in xmp and "<pdfaid:conformance>B" in xmp
 
 
 @pytest.mark.slow

@@ -58,7 +58,8 @@ def test_version_imports_no_heavy_library() -> None:
 
 
 @pytest.mark.parametrize("command", ["validate", "build", "renew", "review", "context", "schema",
-                                     "spec-from-pdf", "doctor", "i18n", "redline"])
+                                     "spec-from-pdf", "verify", "sign", "doctor", "i18n",
+                                     "redline"])
 def test_a_commands_help_imports_no_heavy_library(command: str) -> None:
     output, code, heavy = probe(command, "--help")
     assert code == 0 and output.startswith(f"Usage: docgen {command} ")

@@ -41,6 +41,9 @@ class FileEntry:
     source_sha256: str | None = None
     #: of the packet: its parts, in order
     sources: tuple[str, ...] | None = None
+    #: of a PDF: what the PDF/A and PDF/UA checker found and what the file claims
+    #: (docgen.pdf.checks), and the SHA-256 of each page's text (docgen verify compares them)
+    checks: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return the entry as the manifest writes it."""
@@ -65,6 +68,8 @@ class FileEntry:
             if name in ("incomplete_translation", "sources"):
                 value = (tuple(value) if isinstance(value, list)
                          and all(isinstance(v, str) for v in value) else None)
+            elif name == "checks":
+                value = value if isinstance(value, dict) else None
             elif name == "bytes":
                 value = value if isinstance(value, int) and not isinstance(value, bool) else None
             elif not isinstance(value, str):

@@ -18,7 +18,9 @@ from ..context import language_names
 from ..i18n.locales import DEFAULT_LOCALE, normalise
 from ..i18n.scripts import own_name
 from ..pdf.convert import Converted, PdfRequest, PdfSettings, convert_pdfs
-from ..pdf.packet import assemble_packet
+from ..pdf.checks import honest_pdf
+from ..pdf.fields import Signatory
+from ..pdf.packet import assemble_packet, page_text_hashes
 from .documents import DOCUMENTS, BuildOptions
 from .manifest import MANIFEST, FileEntry, Manifest, manifest_order, read_manifest
 from .outputs import NOT_OURS, PACKET
@@ -30,6 +32,9 @@ PACKET_PARTS = {
     "data-sharing-agreement": ("Student Data-Sharing Agreement", "DSA-"),
     "role-chart": ("Role Chart", "Roles-"),
 }
+
+#: the documents with signature blocks, where the packet has a field per signatory
+SIGNED = ("mou", "data-sharing-agreement")
 
 #: called after each PDF with the count done, the total and the PDF's outcome
 PdfProgress = Callable[[int, int, Converted[int]], None]
@@ -125,7 +130,8 @@ def _place_pdfs(result: BuildResult, folder: Path, converted: list[Converted[int
             entries.append(FileEntry(path=pdf, kind=source.kind, format="pdf",
                                      locale=source.locale, sha256=output.sha256(item.data),
                                      bytes=len(item.data), source=source.path,
-                                     source_sha256=source.sha256))
+                                     source_sha256=source.sha256,
+                                     checks=item.checks.to_json() if item.checks else None))
         after = manifest.with_entries(entries)
         if entries:
             staging.add(folder / MANIFEST, after.to_bytes())
@@ -185,12 +191,27 @@ def _packet(result: BuildResult, folder: Path) -> tuple[FileEntry, bytes] | None
         subject=(f"Community-school partnership agreement between {school['legal_name']} and "
                  f"{partner['legal_name']}, school year {data['school_year']}"),
         keywords="; ".join((school["legal_name"], partner["legal_name"], data["school_year"])),
-        spec_bytes=spec_bytes, when=result.source_date)
+        spec_bytes=spec_bytes, when=result.source_date, signatories=signatories(data),
+        signed_parts=[PACKET_PARTS[k][0] for k in SIGNED])
+    blob, checks = honest_pdf(blob)
+    record = checks.to_json()
+    record["page_text_sha256"] = page_text_hashes(blob)
     return FileEntry(path=PACKET, kind="packet", format="pdf",
                      locale=manifest.files[0].locale or DEFAULT_LOCALE,
                      sha256=output.sha256(blob), bytes=len(blob),
-                     sources=tuple([pdfs[k].path for k in order] + [e.path for e in notices])
-                     ), blob
+                     sources=tuple([pdfs[k].path for k in order] + [e.path for e in notices]),
+                     checks=record), blob
+
+
+def signatories(data: dict[str, Any]) -> list[Signatory]:
+    """The spec's signatories, each with the legal name of the party they sign for."""
+    parties = data.get("parties") or {}
+    out = []
+    for s in data.get("signatures") or []:
+        party = parties.get(s["party"]) or {}
+        out.append(Signatory(s["party"], party.get("legal_name") or s["party"], s["name"],
+                             s["title"]))
+    return out
 
 
 def _in_spec_order(notices: list[FileEntry], data: dict[str, Any]) -> list[FileEntry]:

@@ -54,7 +54,8 @@ def cli() -> None:
 
 for _command in (specs.validate, specs.build_command, specs.context, specs.explain,
                  specs.schema_command,
-                 specs.spec_from_pdf, specs.doctor, annual.renew, annual.review,
+                 specs.spec_from_pdf, specs.verify, specs.sign_command,
+                 specs.doctor, annual.renew, annual.review,
                  annual.redline_command, translators.i18n):
     cli.add_command(_command)
 

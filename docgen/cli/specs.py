@@ -1,5 +1,5 @@
 """The commands on specs and what they build: validate, build, context, explain, schema,
-spec-from-pdf, doctor."""
+spec-from-pdf, verify, sign, doctor."""
 
 from __future__ import annotations
 
@@ -317,6 +317,65 @@ def spec_from_pdf(packet: str) -> None:
         raise OutputError.at(packet, f"its spec.json attachment is not JSON ({problem}); it "
                              "was printed with its control characters escaped, as \\x1b; it "
                              "is not a spec docgen can build")
+
+
+@click.command(name="verify")
+@click.argument("packet", metavar="PACKET.pdf")
+@click.option("--against", type=click.Path(file_okay=False), metavar="OUT/<id>",
+              help="The folder docgen built the packet in, to compare with [default: the "
+                   "packet's own folder, if docgen built it there].")
+def verify(packet: str, against: str | None) -> int:
+    """Check a signing packet that came back: its attached spec, the text of every page and
+    every signature, one line each; exit 1 on any difference.
+
+    \b
+    Example:
+      docgen verify signed/packet.pdf --against out/lincoln-es-bright-futures-2026-27
+    """
+    from ..pdf.verify import verify_packet
+
+    verdicts = verify_packet(Path(packet), Path(against) if against else None)
+    for verdict in verdicts:
+        click.echo(verdict.line())
+    return 0 if all(v.ok for v in verdicts) else 1
+
+
+@click.command(name="sign")
+@click.argument("packet", metavar="PACKET.pdf")
+@click.option("--pkcs12", "pkcs12", required=True, type=click.Path(dir_okay=False),
+              metavar="FILE", help="The district's key and certificate (.p12 or .pfx).")
+@click.option("--password", envvar="DOCGEN_PKCS12_PASSWORD", prompt="PKCS#12 password",
+              hide_input=True, default="", show_default=False,
+              help="The PKCS#12 file's password [default: asked; or set "
+                   "DOCGEN_PKCS12_PASSWORD].")
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False), callback=named,
+              help="Where to write the certified packet.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+def sign_command(packet: str, pkcs12: str, password: str, out: str, force: bool) -> None:
+    """Certify a signing packet with the district's signature (a certification signature that
+    allows the signatories to sign their fields, and nothing else, after it).
+
+    \b
+    Example:
+      docgen sign out/lincoln-es-bright-futures-2026-27/packet.pdf --pkcs12 district.p12 \\
+        -o certified/packet.pdf
+    """
+    from ..inputs import InputRefused, read_input
+    from ..pdf.packet import read_packet
+    from ..pdf.sign import certify
+    from ..redline.files import save_files
+
+    data = read_packet(Path(packet)).data
+    try:
+        key = read_input(pkcs12, 1024 * 1024, "PKCS#12 file")
+    except InputRefused as e:
+        raise OutputError.at(pkcs12, e.reason) from None
+    except OSError as e:
+        raise OutputError.at(pkcs12, f"cannot be read ({e.strerror or e})") from None
+    signed = certify(packet, data, key, password.encode("utf-8") if password else None, pkcs12)
+    save_files([(Path(out), signed)], force=force, inputs=(Path(packet), Path(pkcs12)))
+    click.echo(f"Wrote {out}: certified by the holder of {pkcs12}; the signatories can sign "
+               "their fields")
 
 
 #: Control characters (C0 but tab and line end, DEL, C1) and direction controls.

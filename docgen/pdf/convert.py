@@ -22,6 +22,7 @@ from ..ooxml import archive
 from ..ooxml.limits import MAX_FILE_BYTES
 from ..ooxml.package import DocxRefusals
 from ..output import part_beside
+from .checks import Checks, honest_pdf
 from .pin import pin_pdf
 from .pool import PdfJob, PdfPool, PdfResult, find_converter
 
@@ -71,6 +72,8 @@ class Converted(Generic[Group]):
     data: bytes | None = None
     problem: Problem | None = None
     reason: str = ""
+    #: what the PDF/A and PDF/UA checker found (see :mod:`docgen.pdf.checks`)
+    checks: Checks | None = None
 
     @property
     def ok(self) -> bool:
@@ -83,7 +86,8 @@ def _outcome(request: PdfRequest[Group], result: PdfResult) -> Converted[Group]:
         if not result.ok:
             reason = result.error
         else:
-            return Converted(request, pin_pdf(result.job.dst.read_bytes(), request.when))
+            data, checks = honest_pdf(pin_pdf(result.job.dst.read_bytes(), request.when))
+            return Converted(request, data, checks=checks)
     except OSError as e:
         reason = e.strerror or str(e)
     finally:

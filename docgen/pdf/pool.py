@@ -6,7 +6,7 @@ profile, driven over UNO by ``worker.py``) and feeds it every document of a run.
 hangs or dies is killed and restarted, and its document retried once; a document that still
 fails is reported by name and the others go on.
 
-The PDFs are tagged PDF/A-2b; :mod:`docgen.pdf.pin` makes their bytes reproducible.
+The PDFs are tagged PDF/A-3b claiming PDF/UA-1 (checked afterwards, see :mod:`docgen.pdf.checks`); :mod:`docgen.pdf.pin` makes their bytes reproducible.
 """
 
 from __future__ import annotations
@@ -30,8 +30,13 @@ from ..errors import ConverterError
 
 #: What docgen asks LibreOffice's PDF export for (the filter's own option names).
 PDF_OPTIONS: dict[str, Any] = {
-    "SelectPdfVersion": 2,  # PDF/A-2b, which LibreOffice 7.4 always tags
+    # PDF/A-3b (LibreOffice 7.4: 1, 2 and 3 are PDF/A-1b, -2b and -3b), as the packet is: PDF/A-2
+    # forbids the packet's attached spec.json, and the packet and its parts agree
+    "SelectPdfVersion": 3,
     "UseTaggedPDF": True,
+    # LibreOffice claims PDF/UA-1 whether or not the content conforms: docgen checks each PDF
+    # and takes the claim away from one that fails (docgen.pdf.checks)
+    "PDFUACompliance": True,
     "ExportBookmarks": True,
     "DisplayPDFDocumentTitle": True,
     "ExportNotes": False,
