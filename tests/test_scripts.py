@@ -71,7 +71,7 @@ def test_each_test_language_is_tagged_and_set_in_its_own_script(test_notices) ->
     expected = {"ko": ('w:eastAsia="ko-KR"', "Noto Sans CJK KR"),
                 "zh-Hant": ('w:eastAsia="zh-TW"', "Noto Sans CJK TC"),
                 "fa": ('w:bidi="fa-IR"', "Noto Naskh Arabic"),
-                "ur": ('w:bidi="ur-PK"', "Noto Nastaliq Urdu"),
+                "ur": ('w:bidi="ur-PK"', "Noto Naskh Arabic"),  # its PDF text right
                 "he": ('w:bidi="he-IL"', "Noto Sans Hebrew"),
                 "bn": ('w:bidi="bn-BD"', "Noto Sans Bengali"),
                 "my": ('w:bidi="my-MM"', "Noto Sans Myanmar"),
@@ -122,6 +122,38 @@ def test_right_to_left_values_need_no_isolates_and_do_not_break(test_notices) ->
         assert "\u202aBright Futures\u202c" in xml, tag
     ur = part(test_notices["ur"], "word/document.xml")
     assert "28\u00a0اگست،\u00a02026" in ur or "28\u00a0اگست" in ur
+
+
+def test_a_right_to_left_value_holding_latin_words_is_marked_not_embedded(test_notices) -> None:
+    """An embedding (RLE … PDF) around a translated program name or place made LibreOffice
+    leave a gap after its first word and draw a Latin word that ends it over the word before
+    ("مدرسةLincoln"): a right-to-left mark on each side keeps a number or a Latin word beside
+    it out of it instead (the PDF: test_scripts_pdf.py, words drawn over each other)."""
+    from docgen.i18n.translate import isolate
+
+    assert isolate("برنامج Bright Futures لما بعد المدرسة") == \
+        "\u200fبرنامج Bright Futures لما بعد المدرسة\u200f"
+    assert isolate("Lincoln") == "\u202aLincoln\u202c"
+    assert isolate("الاثنين") == "الاثنين"
+    shipped = {k.locale: data for k, _, data in render_documents(
+        load_spec(LINCOLN), BuildOptions(ROOT / "out-unused")) if k.locale}
+    for tag, docx in [*test_notices.items(), ("ar", shipped["ar"])]:
+        assert "\u202b" not in part(docx, "word/document.xml"), tag
+    ar = part(shipped["ar"], "word/document.xml")
+    assert "\u200fعائلات المشاركين في البرنامج، وأي عائلة من مدرسة Lincoln\u200f (" in ar
+
+
+def test_a_value_ending_in_a_full_stop_ends_a_right_to_left_sentence() -> None:
+    """"Inc." embedded left to right, then the sentence's own period: "Inc.‬." was doubled."""
+    from docgen.i18n.translate import Translator
+
+    class Same:
+        def gettext(self, message: str) -> str:
+            return message
+
+    said = Translator("ar", Same(), rtl=True).gettext("اتصل بـ {name}.",
+                                                      name="Bright Futures Inc.")
+    assert said == "اتصل بـ \u202aBright Futures Inc.\u202c"
 
 
 def test_a_us_district_gets_us_spanish_unless_it_says_otherwise(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ Bengali, Myanmar or Ethiopic), and for right-to-left languages ``w:bidi`` on the
 ``w:rtl`` on its runs and ``w:bidi`` on the section. In a complex-script document no run is
 letter-spaced (``w:spacing`` in ``w:rPr``, as a Title style has): LibreOffice would disjoin
 Arabic letters and write U+0002 between them in the PDF's text. The styles name the script's
-font (Noto Nastaliq Urdu for Urdu, the Korean or Traditional face of Noto CJK). Alignment is
+font (the Korean or Traditional face of Noto CJK; Urdu in Noto Naskh Arabic, whose PDF text
+LibreOffice writes right: :data:`docgen.i18n.scripts.LANGUAGE_FACES`). Alignment is
 left alone: in a ``w:bidi`` paragraph ``left``/``start`` already means the right margin
 (DOMAIN.md §4.1). Elements go where the schema puts them (:mod:`docgen.ooxml.sequence`),
 because Word is strict about order.
