@@ -23,7 +23,7 @@ from docgen.context import build_context
 from docgen.i18n.scripts import script_of
 from docgen.resources import Resources
 from docgen.spec.schema import load_spec
-from docxtext import plain_text
+from docxtext import plain_text, stories
 from script_catalogs import make_catalog, spec_in
 
 LINCOLN = ROOT / "samples/lincoln-elementary-bright-futures.json"
@@ -154,6 +154,39 @@ def test_a_value_ending_in_a_full_stop_ends_a_right_to_left_sentence() -> None:
     said = Translator("ar", Same(), rtl=True).gettext("اتصل بـ {name}.",
                                                       name="Bright Futures Inc.")
     assert said == "اتصل بـ \u202aBright Futures Inc.\u202c"
+
+
+def test_no_english_is_left_in_a_notice_in_any_script(test_notices) -> None:
+    """Every paragraph of the body of each test language's notice (one per script: Perso-Arabic,
+    Urdu, Hebrew, Hangul, Traditional Han, Ethiopic, Myanmar, Bengali, Dari, Latin Hmong) is
+    translated: none is a paragraph of the English notice, but the Other languages block's
+    lines in other languages, a spec text's later paragraphs (its catalog's stand-in marks
+    only the first) and lines that are values alone."""
+    english = next(data for k, _, data in render_documents(
+        load_spec(LINCOLN), BuildOptions(ROOT / "out-unused")) if k.locale == "en")
+    english_lines = {line for line in stories(english)["document"]}
+    later = set()
+
+    def strings(node: object) -> None:
+        if isinstance(node, str):
+            later.update(node.split("\n\n")[1:])
+        elif isinstance(node, dict):
+            for value in node.values():
+                strings(value)
+        elif isinstance(node, list):
+            for value in node:
+                strings(value)
+
+    strings(json.loads(LINCOLN.read_text()))
+    for tag, docx in test_notices.items():
+        body = stories(docx)["document"]
+        # up to the Other languages heading (its lines are each in their own language)
+        other = next(i for i, line in enumerate(body) if "Other languages" in line)
+        left = [line for line in body[:other] + body[other + 1:other + 2]
+                if line in english_lines and line not in later
+                and re.search("[A-Za-z]{3}", line)]
+        assert not left, (tag, left)
+        assert len(body) > 40, tag
 
 
 def test_a_us_district_gets_us_spanish_unless_it_says_otherwise(tmp_path: Path) -> None:

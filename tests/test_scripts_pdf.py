@@ -136,12 +136,17 @@ def test_the_words_of_each_list_are_separated(pdfs) -> None:
 
 @pytest.mark.slow
 def test_the_structure_tree_carries_each_notices_language(pdfs) -> None:
-    wanted = {t: script_of(t).word_tag for t in TEST_TAGS}
+    """Every notice, shipped or in a test script: the document's language is its own (a US
+    partnership's Spanish is es-US, as it is formatted), and every element tagged otherwise is
+    in one of the letter's languages (the Other languages block, Latin names as en-US): never
+    the template's zh-CN or ar-SA for Korean, Persian, Urdu, Bengali, Myanmar or Amharic."""
+    tested = set()
     for tag, data, path in pdfs:
-        if tag not in TEST_TAGS:
-            continue
+        languages = {script_of(t).word_tag for t in data["family_notices"]["languages"]}
+        languages |= {"es-US"}  # a US partnership's Spanish
         root = PdfReader(str(path)).trailer["/Root"]
-        assert root["/Lang"] == wanted[tag], path
+        own = script_of(tag).word_tag
+        assert root["/Lang"] in (own, f"{script_of(tag).language}-US"), (path, root["/Lang"])
         langs: set[str] = set()
 
         def walk(node: Any) -> None:
@@ -156,9 +161,12 @@ def test_the_structure_tree_carries_each_notices_language(pdfs) -> None:
                         walk(kid)
 
         walk(root["/StructTreeRoot"])
-        # every element in one of the letter's languages (its English names are en-US):
-        # never the template's zh-CN or ar-SA
-        assert langs <= set(wanted.values()) | {"en-US"}, (tag, langs)
+        assert langs <= languages | {"en-US"}, (tag, langs - languages)
+        # the Other languages line in the notice's own language is tagged as the notice is
+        assert not {f"{script_of(tag).language}-{r}" for r in ("ES", "US")} - {
+            root["/Lang"]} & langs, (tag, langs)
+        tested.add(tag)
+    assert set(TEST_TAGS) | {"en", "es", "vi", "ar", "zh-Hans"} <= tested
 
 
 @pytest.mark.slow
@@ -259,3 +267,39 @@ def test_the_urdu_notices_pdf_text_holds_its_words(pdfs) -> None:
     assert ur
     days = ["پیر", "منگل", "بدھ", "جمعرات", "جمعہ"]
     assert any(all(d in _rtl_words(line) for d in days) for line in pdf_lines(ur[0]))
+
+
+#: Letters of each script and the face docgen sets them in (the PDF's font names; LibreOffice
+#: names every face of the Noto Sans CJK collection after its first, "NotoSansCJKjp", though it
+#: draws the Korean, Simplified or Traditional glyphs asked for).
+_SCRIPT_FONTS = [((0x0590, 0x05FF), "NotoSansHebrew"), ((0x0600, 0x06FF), "NotoNaskhArabic"),
+                 ((0x0980, 0x09FF), "NotoSansBengali"), ((0x1000, 0x109F), "NotoSansMyanmar"),
+                 ((0x1200, 0x139F), "NotoSansEthiopic"), ((0xAC00, 0xD7AF), "NotoSansCJK"),
+                 ((0x4E00, 0x9FFF), "NotoSansCJK")]
+
+
+@pytest.mark.slow
+def test_every_letter_is_drawn_in_its_scripts_face(pdfs) -> None:
+    """Each line of the Other languages block is set in its own script's face, not in what
+    LibreOffice falls back to when the document's face lacks it (the Hebrew line of every
+    other notice came out in DejaVu Sans, the Urdu, Persian and Arabic lines of the Hebrew
+    notice in Noto Kufi Arabic or DejaVu Sans); Urdu is in Noto Naskh Arabic."""
+    checked = 0
+    for tag, _, path in pdfs:
+        wrong: dict[str, set[str]] = {}
+        drawn: list[int] = []
+
+        def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+            name = str(font.get("/BaseFont", "")).split("+")[-1] if font is not None else "?"
+            for c in text:
+                for (low, high), face in _SCRIPT_FONTS:
+                    if low <= ord(c) <= high:
+                        drawn.append(1)
+                        if not name.startswith(face):
+                            wrong.setdefault(name, set()).add(unicodedata.name(c, "?"))
+
+        for page in PdfReader(str(path)).pages:
+            page.extract_text(visitor_text=visit)
+        assert not wrong, (path.name, {k: sorted(v)[:3] for k, v in wrong.items()})
+        checked += len(drawn)
+    assert checked > 5000
