@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 import subprocess
 import unicodedata
 import zipfile
@@ -112,6 +113,53 @@ def test_every_time_date_phone_and_e_mail_of_a_notice_stays_on_one_line(pdfs) ->
                 assert any(all(p in line for p in pieces) for line in lines), (path, value)
                 checked[tag] = checked.get(tag, 0) + 1
     assert all(checked.get(t, 0) >= 4 for t in TEST_TAGS + ["ar", "zh-Hans", "es"]), checked
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory) -> list[tuple[str, dict[str, Any], Path]]:
+    """(locale, spec data, notice PDF) for a spec whose services' names grow a letter at a
+    time, so that their schedule lines end at every point of the times that follow them: a
+    time not made unbreakable breaks in one of them."""
+    require("soffice")
+    folder = tmp_path_factory.mktemp("swept")
+    base = folder / "locales"
+    for tag in ("fa", "ur"):
+        make_catalog(tag, base)
+    shutil.copytree(ROOT / "locales" / "ar", base / "ar")  # the shipped Arabic
+    data: dict[str, Any] = json.loads((ROOT / "samples" /
+                                       "lincoln-elementary-bright-futures.json").read_text())
+    data.pop("$schema", None)
+    first = data["services"][0]
+    data["services"] = [
+        {**first, "name": "Program " + "A" * (i + 1), "description": "Tutoring.",
+         "schedule": {k: v for k, v in first["schedule"].items() if k != "notes"}}
+        for i in range(26)]
+    data["family_notices"]["languages"] = ["ar", "fa", "ur"]
+    spec_file = folder / "swept.json"
+    spec_file.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    translate_beside(spec_file, tmp_path_factory)
+    out = []
+    for result in build([str(spec_file)], BuildOptions(
+            folder / "out", pdf=True, pdf_workers=1,
+            resources=Resources.shipped().using(locales=base))):
+        assert result.ok, result.error or result.pdf_errors
+        for tag in data["family_notices"]["languages"]:
+            out.append((tag, data, result.folder / f"notices/notice-{tag}.pdf"))
+    return out
+
+
+@pytest.mark.slow
+def test_no_time_breaks_wherever_its_line_ends(swept) -> None:
+    """The schedule line of each service ends a letter further on than the last one's: the
+    start and end times ("2:45 م", "6:00 م", "2:45 PM") never break, at any point of the line."""
+    for tag, data, path in swept:
+        ctx = build_context(data, locale=tag)
+        times = {_plain(s["schedule"][k]) for s in ctx["services"]
+                 for k in ("start_time", "end_time")}
+        lines = pdf_lines(path)
+        counts = {t: sum(all(p in line for p in t.split()) for line in lines) for t in times}
+        # each time on one line as often as the letter gives it (once per service)
+        assert all(n >= len(data["services"]) for n in counts.values()), (path.name, counts)
 
 
 @pytest.mark.slow
