@@ -23,7 +23,7 @@ from docgen.context import build_context
 from docgen.i18n.scripts import script_of
 from docgen.resources import Resources
 from docgen.spec.schema import load_spec
-from docxtext import plain_text
+from docxtext import plain_text, stories
 from script_catalogs import make_catalog, spec_in
 
 LINCOLN = ROOT / "samples/lincoln-elementary-bright-futures.json"
@@ -71,7 +71,7 @@ def test_each_test_language_is_tagged_and_set_in_its_own_script(test_notices) ->
     expected = {"ko": ('w:eastAsia="ko-KR"', "Noto Sans CJK KR"),
                 "zh-Hant": ('w:eastAsia="zh-TW"', "Noto Sans CJK TC"),
                 "fa": ('w:bidi="fa-IR"', "Noto Naskh Arabic"),
-                "ur": ('w:bidi="ur-PK"', "Noto Nastaliq Urdu"),
+                "ur": ('w:bidi="ur-PK"', "Noto Naskh Arabic"),  # its PDF text right
                 "he": ('w:bidi="he-IL"', "Noto Sans Hebrew"),
                 "bn": ('w:bidi="bn-BD"', "Noto Sans Bengali"),
                 "my": ('w:bidi="my-MM"', "Noto Sans Myanmar"),
@@ -122,6 +122,71 @@ def test_right_to_left_values_need_no_isolates_and_do_not_break(test_notices) ->
         assert "\u202aBright Futures\u202c" in xml, tag
     ur = part(test_notices["ur"], "word/document.xml")
     assert "28\u00a0اگست،\u00a02026" in ur or "28\u00a0اگست" in ur
+
+
+def test_a_right_to_left_value_holding_latin_words_is_marked_not_embedded(test_notices) -> None:
+    """An embedding (RLE … PDF) around a translated program name or place made LibreOffice
+    leave a gap after its first word and draw a Latin word that ends it over the word before
+    ("مدرسةLincoln"): a right-to-left mark on each side keeps a number or a Latin word beside
+    it out of it instead (the PDF: test_scripts_pdf.py, words drawn over each other)."""
+    from docgen.i18n.translate import isolate
+
+    assert isolate("برنامج Bright Futures لما بعد المدرسة") == \
+        "\u200fبرنامج Bright Futures لما بعد المدرسة\u200f"
+    assert isolate("Lincoln") == "\u202aLincoln\u202c"
+    assert isolate("الاثنين") == "الاثنين"
+    shipped = {k.locale: data for k, _, data in render_documents(
+        load_spec(LINCOLN), BuildOptions(ROOT / "out-unused")) if k.locale}
+    for tag, docx in [*test_notices.items(), ("ar", shipped["ar"])]:
+        assert "\u202b" not in part(docx, "word/document.xml"), tag
+    ar = part(shipped["ar"], "word/document.xml")
+    assert "\u200fعائلات المشاركين في البرنامج، وأي عائلة من مدرسة Lincoln\u200f (" in ar
+
+
+def test_a_value_ending_in_a_full_stop_ends_a_right_to_left_sentence() -> None:
+    """"Inc." embedded left to right, then the sentence's own period: "Inc.‬." was doubled."""
+    from docgen.i18n.translate import Translator
+
+    class Same:
+        def gettext(self, message: str) -> str:
+            return message
+
+    said = Translator("ar", Same(), rtl=True).gettext("اتصل بـ {name}.",
+                                                      name="Bright Futures Inc.")
+    assert said == "اتصل بـ \u202aBright Futures Inc.\u202c"
+
+
+def test_no_english_is_left_in_a_notice_in_any_script(test_notices) -> None:
+    """Every paragraph of the body of each test language's notice (one per script: Perso-Arabic,
+    Urdu, Hebrew, Hangul, Traditional Han, Ethiopic, Myanmar, Bengali, Dari, Latin Hmong) is
+    translated: none is a paragraph of the English notice, but the Other languages block's
+    lines in other languages, a spec text's later paragraphs (its catalog's stand-in marks
+    only the first) and lines that are values alone."""
+    english = next(data for k, _, data in render_documents(
+        load_spec(LINCOLN), BuildOptions(ROOT / "out-unused")) if k.locale == "en")
+    english_lines = {line for line in stories(english)["document"]}
+    later = set()
+
+    def strings(node: object) -> None:
+        if isinstance(node, str):
+            later.update(node.split("\n\n")[1:])
+        elif isinstance(node, dict):
+            for value in node.values():
+                strings(value)
+        elif isinstance(node, list):
+            for value in node:
+                strings(value)
+
+    strings(json.loads(LINCOLN.read_text()))
+    for tag, docx in test_notices.items():
+        body = stories(docx)["document"]
+        # up to the Other languages heading (its lines are each in their own language)
+        other = next(i for i, line in enumerate(body) if "Other languages" in line)
+        left = [line for line in body[:other] + body[other + 1:other + 2]
+                if line in english_lines and line not in later
+                and re.search("[A-Za-z]{3}", line)]
+        assert not left, (tag, left)
+        assert len(body) > 40, tag
 
 
 def test_a_us_district_gets_us_spanish_unless_it_says_otherwise(tmp_path: Path) -> None:

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
-from ..context import build_context, build_notice_context
+from ..context import build_context, build_notice_context, in_united_states
 from ..errors import CatalogError, Problem
 from ..i18n.check import unusable_messages
 from ..i18n.extract import messages_used
 from ..i18n.locales import catalog_path
+from ..i18n.scripts import formatting_locale
 from ..i18n.spectext import SpecTranslation, catalog_file, needs_catalog, spec_translation
 from ..i18n.translate import Translator, translator
 from ..i18n.locales import DEFAULT_LOCALE, canonical, normalise
@@ -190,10 +191,17 @@ def _catalog_gaps(spec: Spec, notices: list[DocumentKind], template: Path, optio
     return gaps
 
 
-def _taglines(notice: dict[str, Any], translators: dict[str, Translator]
+def _tagged(tag: str, in_us: bool) -> str:
+    """Return the language tag a notice's text in ``tag`` is marked with: a US partnership's
+    "es" is US Spanish (es-US), as it is formatted; so is its Spanish line in every notice."""
+    return f"{tag}-US" if "-" not in tag and formatting_locale(
+        tag, in_us=in_us).endswith("_US") else tag
+
+
+def _taglines(notice: dict[str, Any], translators: dict[str, Translator], in_us: bool = False
               ) -> tuple[tuple[str, tuple[str, bool]], ...]:
-    """Return each tagline's text as the template writes it, with its language and direction,
-    to find its paragraphs again."""
+    """Return each tagline's text as the template writes it, with its language (as
+    :func:`_tagged` marks it) and direction, to find its paragraphs again."""
     by_text = []
     for line in notice["taglines"]:
         # the same calls as the template's tagline block
@@ -207,7 +215,7 @@ def _taglines(notice: dict[str, Any], translators: dict[str, Translator]
             text = translators[line["tag"]].gettext(
                 "If you need this letter in {language}, write to {email}." + extra,
                 language=line["language"], email=line["email"])
-        by_text.append((text, (line["tag"], line["rtl"])))
+        by_text.append((text, (_tagged(line["tag"], in_us), line["rtl"])))
     return tuple(by_text)
 
 
@@ -225,10 +233,9 @@ def _render_notices(spec: Spec, notices: list[DocumentKind], options: BuildOptio
         tag = kind.locale or ""
         nctx = build_notice_context(spec.data, tag, translators, incomplete=bool(gaps[tag]),
                                     spec_text=own[tag].strings if tag in own else None)
-        # a US partnership's "es" is US Spanish: tagged so (es-US), as it is formatted
-        us = nctx["document"]["formats"].endswith("_US") and "-" not in tag
-        language = Language(f"{tag}-US" if us else tag, translators[tag].rtl,
-                            _taglines(nctx["notice"], translators))
+        in_us = in_united_states(spec.data)
+        language = Language(_tagged(tag, in_us), translators[tag].rtl,
+                            _taglines(nctx["notice"], translators, in_us))
         marked = replace(kind, incomplete=tuple(_relative_to(base, str(p)) for p in gaps[tag]))
         out.append(Rendered(marked, template,
                             render(compiled, nctx, source_date=when, language=language)))

@@ -71,7 +71,7 @@ _FORMATTER = _PlainFields()
 
 #: Full stops that end a sentence, and what may close a value after one (isolates, marks).
 _STOPS = (".", "\u3002", "\uff0e", "\u06d4")
-_CLOSERS = "\u2066\u2067\u2068\u2069\u200e\u200f"
+_CLOSERS = "\u2066\u2067\u2068\u2069\u200e\u200f\u202a\u202b\u202c"
 
 
 def _ends_a_sentence(value: Any) -> bool:
@@ -108,8 +108,9 @@ class ListText(str):
     sentence's own direction."""
 
 
-#: Directional embeddings: left-to-right, right-to-left, pop.
+#: Directional embeddings: left-to-right, right-to-left, pop; the right-to-left mark.
 LRE, RLE, PDF = "\u202a", "\u202b", "\u202c"
+RLM = "\u200f"
 
 
 def _strong(c: str) -> str | None:
@@ -129,7 +130,12 @@ def isolate(value: Any) -> str:
     * a value with left-to-right letters, or with none at all (a name, an e-mail address, a
       phone number, a school year), is embedded left to right (LRE … PDF), so that "(510)
       555-0100" keeps its order;
-    * a value that starts right to left but holds Latin letters is embedded right to left.
+    * a value that starts right to left but holds Latin letters (a translated program name,
+      "برنامج Bright Futures لما بعد المدرسة") has a right-to-left mark on each side, so that
+      a number or a Latin word beside it is not drawn into its Latin words. Not an embedding
+      (RLE … PDF): LibreOffice 7.4 lays those out with a gap of several spaces after the
+      value's first word and before what follows it, and draws a Latin word that ends one
+      over the word before it ("مدرسةLincoln" in the PDF).
 
     What must not break across lines is made so when the page is written
     (:func:`docgen.ooxml.pagination.unbreakable_rtl`).
@@ -139,7 +145,7 @@ def isolate(value: Any) -> str:
         return text
     strong = [k for k in map(_strong, text) if k]
     if strong and strong[0] == "R":
-        return f"{RLE}{text}{PDF}" if "L" in strong else text
+        return f"{RLM}{text}{RLM}" if "L" in strong else text
     return f"{LRE}{text}{PDF}"
 
 

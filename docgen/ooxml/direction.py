@@ -7,7 +7,8 @@ Bengali, Myanmar or Ethiopic), and for right-to-left languages ``w:bidi`` on the
 ``w:rtl`` on its runs and ``w:bidi`` on the section. In a complex-script document no run is
 letter-spaced (``w:spacing`` in ``w:rPr``, as a Title style has): LibreOffice would disjoin
 Arabic letters and write U+0002 between them in the PDF's text. The styles name the script's
-font (Noto Nastaliq Urdu for Urdu, the Korean or Traditional face of Noto CJK). Alignment is
+font (the Korean or Traditional face of Noto CJK; Urdu in Noto Naskh Arabic, whose PDF text
+LibreOffice writes right: :data:`docgen.i18n.scripts.LANGUAGE_FACES`). Alignment is
 left alone: in a ``w:bidi`` paragraph ``left``/``start`` already means the right margin
 (DOMAIN.md §4.1). Elements go where the schema puts them (:mod:`docgen.ooxml.sequence`),
 because Word is strict about order.
@@ -39,15 +40,23 @@ def lang_attributes(tag: str) -> dict[str, str]:
     return {"val": "en-US", script.slot: script.word_tag}
 
 
-def mark_paragraph(p: etree._Element, tag: str, rtl: bool) -> None:
-    """Give paragraph ``p`` and its runs the language ``tag`` and, if ``rtl``, its direction."""
+def mark_paragraph(p: etree._Element, tag: str, rtl: bool, *, own_font: bool = False) -> None:
+    """Give paragraph ``p`` and its runs the language ``tag`` and, if ``rtl``, its direction;
+    with ``own_font``, its runs the font of ``tag``'s script (a line in another script than
+    the document's, whose styles name the document's)."""
     ppr = get_or_add(p, "w:pPr")
     if rtl:
         get_or_add(ppr, "w:bidi")
     attributes = lang_attributes(tag)
-    spaced = script_of(tag).complex
+    script = script_of(tag)
+    spaced = script.complex
+    face = script.face if own_font and script.script not in _LATIN else None
     for run in p.iter(_w("r")):
         rpr = get_or_add(run, "w:rPr")
+        if face is not None:
+            fonts = get_or_add(rpr, "w:rFonts")
+            for attr in _SLOT_FONTS[script.slot]:
+                fonts.set(_w(attr), face.family)
         if spaced:
             for spacing in rpr.findall(_w("spacing")):
                 rpr.remove(spacing)
@@ -56,6 +65,10 @@ def mark_paragraph(p: etree._Element, tag: str, rtl: bool) -> None:
         lang = get_or_add(rpr, "w:lang")
         for key, value in attributes.items():
             lang.set(_w(key), value)
+
+
+_SLOT_FONTS = {"eastAsia": ("eastAsia",), "bidi": ("cs",), "val": ("ascii", "hAnsi")}
+_LATIN = ("Latn", "Cyrl", "Grek")
 
 
 #: The characters that keep a value on one line, left out when paragraphs are compared.
@@ -73,7 +86,8 @@ def mark_language(root: etree._Element, tag: str, rtl: bool,
     for p in root.iter(_w("p")):
         text = "".join(t.text or "" for t in p.iter(_w("t"))).translate(_LAYOUT)
         p_tag, p_rtl = by_text.get(text, (tag, rtl))
-        mark_paragraph(p, p_tag, p_rtl)
+        mark_paragraph(p, p_tag, p_rtl,
+                       own_font=script_of(p_tag).face != script_of(tag).face)
     if rtl:
         for sect in root.iter(_w("sectPr")):
             get_or_add(sect, "w:bidi")
@@ -85,7 +99,6 @@ def document_tag(tag: str) -> str:
     return script_of(tag).word_tag
 
 
-_SLOT_FONTS = {"eastAsia": ("eastAsia",), "bidi": ("cs",), "val": ("ascii", "hAnsi")}
 
 
 def prepare_styles(styles: etree._Element, tag: str) -> None:
@@ -100,7 +113,7 @@ def prepare_styles(styles: etree._Element, tag: str) -> None:
         if script.slot != "val":
             lang.set(_w(script.slot), script.word_tag)
     face = script.face
-    latin = script.script in ("Latn", "Cyrl", "Grek")
+    latin = script.script in _LATIN
     for fonts in styles.iter(_w("rFonts")):
         if face is not None and not latin:
             for attr in _SLOT_FONTS[script.slot]:

@@ -77,8 +77,16 @@ _RTL_NUMBER = re.compile(r"(?<=\d) (?=[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc])
 _EMBEDDED = re.compile("\u202a([^\u202a-\u202c]*)\u202c")
 
 
+#: A time written with a Latin day period, as Urdu's CLDR data writes it ("2:45 PM").
+_LATIN_TIME = re.compile(r"\d{1,2}[:.]\d{2}(?: [A-Za-z][A-Za-z.]{0,5})+")
+
+
 def _embedded(match: re.Match[str]) -> str:
     text = match.group(1)
+    if _LATIN_TIME.fullmatch(text):
+        # kept in order by left-to-right marks, its space a narrow no-break one: with a
+        # no-break space (in an embedding or not) LibreOffice 7.4 broke the line inside "PM"
+        return "\u200e" + text.replace(" ", "\u202f") + "\u200e"
     if any(c.isalpha() for c in text):
         return match.group(0)
     return "\u202a" + text.replace("-", NB_HYPHEN) + "\u202c"
@@ -92,7 +100,9 @@ def unbreakable_rtl(text: str) -> str:
     LibreOffice 7.4 break the line inside its digits, so here: a number and the word that
     follows it ("28 أغسطس", "6:00 م") and a month and its year ("أغسطس 2026") are joined by
     no-break spaces, and the hyphens of an embedded value without letters (a phone number, a
-    school year) are non-breaking.
+    school year) are non-breaking; a time with a Latin day period ("2:45 PM" in Urdu, whose
+    PM went to the next line) is kept together by a narrow no-break space, in order by
+    left-to-right marks.
 
     >>> unbreakable_rtl("حتى 28 أغسطس 2026، من 6:00 م")
     'حتى 28\xa0أغسطس\xa02026، من 6:00\xa0م'
