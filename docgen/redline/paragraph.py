@@ -4,12 +4,14 @@ new document's formatting (and the old one's, as ``w:rPrChange``, where it diffe
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Union
 
 from lxml import etree
 
 from .diff import opcodes, smooth
-from .keys import Token, What, link_sign, paragraph_tokens, ppr_sig, rpr_sig, token_text
+from .formats import Sig
+from .keys import Token, What, link_sign, paragraph_tokens, token_text
 from .marks import simple_field_runs, to_deleted
 from .model import Story
 from .session import Session
@@ -29,12 +31,18 @@ MARKER = "marker"
 
 
 class _Segments:
-    """The redline of a paragraph as it is built: stretches of pieces under one mark."""
+    """The redline of a paragraph as it is built: stretches of pieces under one mark.
 
-    def __init__(self) -> None:
+    ``old_sig`` and ``new_sig`` read a run's formatting by meaning (:mod:`.formats`); without
+    them (``--ignore-formatting``) formatting is never compared.
+    """
+
+    def __init__(self, old_sig: Callable[[etree._Element], Sig] | None = None,
+                 new_sig: Callable[[etree._Element], Sig] | None = None) -> None:
         self.segments: list[Segment] = []
         self.formatted = False  # some run kept its words but not its properties
         self._differs: dict[tuple[int, int], bool] = {}  # (old run, new run) → other props?
+        self._old_sig, self._new_sig = old_sig, new_sig
 
     def add(self, wrap: Wrap, mark: str | None, piece: Placed) -> None:
         """Add a piece, joining the last stretch if it has the same wrappers and mark."""
@@ -44,39 +52,70 @@ class _Segments:
         else:
             segments.append((wrap, mark, [piece]))
 
+    def _before(self, before: etree._Element | None, src: etree._Element | None
+                ) -> etree._Element | None:
+        """Return ``before`` (the old run) if its formatting differs from ``src``'s."""
+        if src is None or before is None or before is src or self._old_sig is None or \
+                self._new_sig is None:
+            return None
+        pair = (id(before), id(src))
+        changed = self._differs.get(pair)
+        if changed is None:
+            changed = self._differs[pair] = self._old_sig(before) != self._new_sig(src)
+        if changed:
+            self.formatted = True
+            return before
+        return None
+
     def add_new(self, tok: Token, mark: str | None, old: Token | None = None) -> None:
         """Add a token of the new paragraph; ``old`` is the equal old token, whose runs'
         properties become a ``w:rPrChange`` where they differ."""
         for m in tok.markers:
             self.add(tok.wrap, MARKER, (None, m, None))
-        if old is None or len(old.pieces) != len(tok.pieces):
+        if old is None or self._old_sig is None:
             for src, what in tok.pieces:
                 self.add(tok.wrap, mark, (src, what, None))
             return
-        for (src, what), (before, _) in zip(tok.pieces, old.pieces):
-            if src is None or before is None or before is src:
-                before = None
-            else:
-                pair = (id(before), id(src))
-                changed = self._differs.get(pair)
-                if changed is None:
-                    changed = self._differs[pair] = rpr_sig(before) != rpr_sig(src)
-                if changed:
-                    self.formatted = True
-                else:
-                    before = None
-            self.add(tok.wrap, mark, (src, what, before))
+        if len(old.pieces) == len(tok.pieces) and (
+                len(tok.pieces) == 1 or not isinstance(tok.pieces[0][1], str)):
+            for (src, what), (before, _) in zip(tok.pieces, old.pieces):
+                self.add(tok.wrap, mark, (src, what, self._before(before, src)))
+            return
+        # a word split between runs on either side: line the pieces up character by character
+        spans: list[tuple[int, etree._Element | None]] = []  # (end offset, old run)
+        at = 0
+        for before, what in old.pieces:
+            at += len(what) if isinstance(what, str) else 1
+            spans.append((at, before))
+        at = 0
+        k = 0
+        for src, what in tok.pieces:
+            if not isinstance(what, str):
+                self.add(tok.wrap, mark, (src, what, None))
+                at += 1
+                continue
+            rest = what
+            while rest:
+                while k < len(spans) - 1 and spans[k][0] <= at:
+                    k += 1
+                take = max(1, min(len(rest), spans[k][0] - at))
+                self.add(tok.wrap, mark, (src, rest[:take], self._before(spans[k][1], src)))
+                rest = rest[take:]
+                at += take
 
 
 def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree._Element,
                       where: list[str]) -> None:
     """Rewrite ``new`` with tracked changes from ``old``, word by word, and record the change."""
-    old_tokens, _ = paragraph_tokens(old, lambda el: link_sign(el, story.old, story.old_part))
+    granularity = s.options.granularity
+    old_tokens, _ = paragraph_tokens(old, lambda el: link_sign(el, story.old, story.old_part),
+                                     granularity)
     new_tokens, tail_markers = paragraph_tokens(
-        new, lambda el: link_sign(el, story.new, story.new_part))
+        new, lambda el: link_sign(el, story.new, story.new_part), granularity)
     new_keys = [t.key for t in new_tokens]
     ops = smooth(opcodes([t.key for t in old_tokens], new_keys), new_keys)
-    built = _Segments()
+    built = (_Segments() if s.options.ignore_formatting else
+             _Segments(s.formats(story.old).run_sig, s.formats(story.new).run_sig))
     for op, i1, i2, j1, j2 in ops:
         if op == "equal":
             for o, n in zip(old_tokens[i1:i2], new_tokens[j1:j2]):
@@ -111,7 +150,8 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
 def _paragraph_properties(s: Session, story: Story, old: etree._Element,
                           new: etree._Element) -> bool:
     """Track a change of paragraph properties (style, alignment …) with ``w:pPrChange``."""
-    if ppr_sig(old) == ppr_sig(new):
+    if s.options.ignore_formatting or \
+            s.formats(story.old).paragraph_sig(old) == s.formats(story.new).paragraph_sig(new):
         return False
     s.marks.properties_changed(new, old, PPR, w("pPrChange"), (RPR, SECTPR),
                                lambda c: s.carry.bring(c, story))
