@@ -615,7 +615,8 @@ def structure_problems(out: bytes) -> list[str]:
 
 
 def reference_problems(docx: bytes | Package) -> set[str]:
-    """Return references from the stories to styles, notes and comments that do not exist."""
+    """Return references from the stories to styles, notes, comments and numbering definitions
+    that do not exist."""
     pkg = _package(docx)
     problems = set()
     styles: set[str] = set()
@@ -625,10 +626,21 @@ def reference_problems(docx: bytes | Package) -> set[str]:
     for kind, rel in (("footnote", "footnotes"), ("endnote", "endnotes"), ("comment", "comments")):
         targets[kind] = {n.get(w("id")) for part in pkg.related(rel)
                          for n in pkg.xml(part).findall(w(kind))}
+    nums = {n.get(w("numId")) for part in pkg.related("numbering")
+            for n in pkg.xml(part).findall(w("num"))} | {"0"}
+    abstract = {a.get(w("abstractNumId")) for part in pkg.related("numbering")
+                for a in pkg.xml(part).findall(w("abstractNum"))}
+    for part in pkg.related("numbering"):
+        for ref in pkg.xml(part).iter(w("abstractNumId")):
+            if ref.getparent().tag == w("num") and ref.get(w("val")) not in abstract:
+                problems.add(f"{part}: w:abstractNumId {ref.get(w('val'))} is not defined")
     for part in pkg.story_parts():
         if part not in pkg.blobs:
             continue
         root = pkg.xml(part)
+        for el in root.iter(w("numId")):
+            if el.get(w("val")) not in nums:
+                problems.add(f"{part}: w:numId {el.get(w('val'))} has no numbering definition")
         for el in root.iter(w("pStyle"), w("rStyle"), w("tblStyle")):
             if el.get(w("val")) not in styles:
                 problems.add(f"{part}: w:{local(el)} {el.get(w('val'))!r} is not defined in "

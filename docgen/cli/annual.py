@@ -147,15 +147,25 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
               help="Date of the tracked changes [default: SOURCE_DATE_EPOCH, else now].")
 @click.option("--summary", type=click.Path(dir_okay=False),
               help="Also write the list of changes: FILE.json for programs, FILE.md for people.")
+@click.option("--ignore-formatting", is_flag=True,
+              help="Track changes of words only, not of formatting or paragraph style (the "
+                   "redline keeps NEW's formatting).")
+@click.option("--granularity", type=click.Choice(["word", "character"]), default="word",
+              show_default=True,
+              help="Mark a changed word (a number, an amount, a date) whole, or only the "
+                   "characters that changed.")
 @click.option("--force", is_flag=True, help="Replace OUT (and the summary) if they exist.")
 def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime | None,
-                    summary: str | None, force: bool) -> None:
+                    summary: str | None, ignore_formatting: bool, granularity: str,
+                    force: bool) -> None:
     """Compare two Word documents; write NEW with tracked changes from OLD.
 
     Every difference becomes a revision that Word or LibreOffice can accept or reject:
     words within changed paragraphs, added and removed paragraphs and table rows, headers,
     footers, footnotes and endnotes. Tracked changes already in OLD or NEW count as accepted.
-    Works for any .docx, including agreements edited by hand.
+    Numbers (amounts, dates, phone numbers, versions) change whole. Formatting is compared as
+    Word shows it, so a file only re-saved in another program has no changes. NEW's comments
+    are kept. Works for any .docx, including agreements edited by hand.
 
     \b
     Example:
@@ -170,7 +180,8 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
     if summary is not None and Path(summary).suffix.lower() not in (".json", ".md"):
         raise UsageError(f"--summary {summary}: name a .json or .md file")
     date = when or source_date() or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    result = redline_files(old, new, author=author, date=date)
+    result = redline_files(old, new, author=author, date=date,
+                           ignore_formatting=ignore_formatting, granularity=granularity)
     files = [(Path(out), result.docx)]
     if summary is not None:
         if summary.lower().endswith(".json"):

@@ -17,6 +17,8 @@ _W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 _PARA_IDS = {f"{{{_W14}}}paraId", f"{{{_W14}}}textId"}
 _R_ATTRIBUTE = f"{{{R}}}"
 _NOTE_KINDS = {FN_REF: "footnote", EN_REF: "endnote"}
+_NUM_ID, _ABSTRACT_ID = w("numId"), w("abstractNumId")
+_NUMBERING_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"
 
 
 def first(items: list[tuple[str, str]]) -> str | None:
@@ -27,7 +29,8 @@ def first(items: list[tuple[str, str]]) -> str | None:
 class Carrier:
     """Bring content of ``old`` into ``new``, remembering what it copied.
 
-    ``styles_used`` collects the styles old content refers to, ``notes`` the old notes
+    ``styles_used`` collects the styles old content refers to, ``numbering_used`` the
+    numbering definitions (``w:numId``) it refers to, ``notes`` the old notes
     (``kind -> [(new id, note)]``) whose references came along, to be added to ``new``.
     """
 
@@ -36,6 +39,7 @@ class Carrier:
         self.new = new
         self.next_docpr = next_docpr
         self.styles_used: set[str] = set()
+        self.numbering_used: set[str] = set()
         self.notes: dict[str, list[tuple[str, etree._Element]]] = {"footnote": [],
                                                                    "endnote": []}
         self._rels: dict[tuple[str, str, str], str] = {}
@@ -53,6 +57,8 @@ class Carrier:
                 continue
             if tag in STYLE_REFS:
                 self.styles_used.add(d.get(VAL, ""))
+            elif tag == _NUM_ID:
+                self.numbering_used.add(d.get(VAL, ""))
             if tag in _NOTE_KINDS:
                 self._bring_note(d, _NOTE_KINDS[tag])
             if tag.endswith("}docPr"):
@@ -195,6 +201,7 @@ class Carrier:
             if sid in have or sid not in old_styles:
                 continue
             style = copy.deepcopy(old_styles[sid])
+            self.numbering_used.update(n.get(VAL, "") for n in style.iter(_NUM_ID))
             for ref in ("basedOn", "next", "link"):
                 r = style.find(w(ref))
                 if r is None:
@@ -207,6 +214,83 @@ class Carrier:
                         style.remove(r)
             new_root.append(style)
             have.add(sid)
+
+
+    def carry_numbering(self, old_main: str, new_main: str) -> None:
+        """Copy the numbering definitions (``w:num`` and its ``w:abstractNum``) that old content
+        brought back refers to and the new document lacks, the abstract ones under ids the new
+        document does not use, so that a deleted numbered paragraph keeps its number (call it
+        after :meth:`carry_styles`, whose styles may refer to numbering too)."""
+        wanted = {n for n in self.numbering_used if n and n != "0"}
+        old_part = first(self.old.related(old_main, "numbering"))
+        if not wanted or old_part is None or old_part not in self.old.parts:
+            return
+        old_root = self.old.xml(old_part)
+        old_nums = {n.get(_NUM_ID): n for n in old_root.findall(w("num"))}
+        old_abstract = {a.get(_ABSTRACT_ID): a for a in old_root.findall(w("abstractNum"))}
+        new_part = first(self.new.related(new_main, "numbering"))
+        if new_part is None or new_part not in self.new.parts:
+            if not any(n in old_nums for n in wanted):
+                return
+            new_part = self._add_numbering_part(old_root, new_main, new_part)
+        new_root = self.new.xml(new_part)
+        have = {n.get(_NUM_ID) for n in new_root.findall(w("num"))}
+        used_abstract = {a.get(_ABSTRACT_ID) for a in new_root.findall(w("abstractNum"))}
+        next_abstract = 1 + max((int(a) for a in used_abstract if a and a.isdigit()), default=-1)
+        renamed: dict[str | None, str] = {}
+        for nid in sorted(wanted - have, key=lambda v: (len(v), v)):
+            num = old_nums.get(nid)
+            if num is None:
+                continue
+            num = copy.deepcopy(num)
+            ref = num.find(_ABSTRACT_ID)
+            old_abstract_id = ref.get(VAL) if ref is not None else None
+            if ref is not None and old_abstract_id in old_abstract:
+                if old_abstract_id not in renamed:
+                    abstract = copy.deepcopy(old_abstract[old_abstract_id])
+                    renamed[old_abstract_id] = str(next_abstract)
+                    next_abstract += 1
+                    abstract.set(_ABSTRACT_ID, renamed[old_abstract_id])
+                    for link in abstract.findall(w("numStyleLink")):
+                        abstract.remove(link)  # the style it names is the new document's
+                    for style in abstract.iter(w("pStyle")):
+                        self.styles_used.add(style.get(VAL, ""))
+                    _place_numbering(new_root, abstract)
+                ref.set(VAL, renamed[old_abstract_id])
+            _place_numbering(new_root, num)
+            have.add(nid)
+
+    def _add_numbering_part(self, old_root: etree._Element, new_main: str,
+                            name: str | None) -> str:
+        """Give the new document an empty numbering part (at ``name`` if its relationship
+        already names one) and return its name."""
+        root = etree.Element(old_root.tag, nsmap=old_root.nsmap)  # type: ignore[arg-type]
+        if name is None:
+            name = "word/numbering.xml"
+            n = 1
+            while name in self.new.parts:
+                name = f"word/numbering{n}.xml"
+                n += 1
+            self.new.add_relationship(new_main, REL_TYPES + "numbering", name)
+        self.new.set_xml(name, root)
+        self.new.ensure_content_type(name, content_type=_NUMBERING_TYPE)
+        return name
+
+
+def _place_numbering(root: etree._Element, el: etree._Element) -> None:
+    """Put a ``w:abstractNum`` after the last one (before the first ``w:num``), a ``w:num``
+    after the last one (before ``w:numIdMacAtCleanup``), as the schema orders them."""
+    same = root.findall(el.tag)
+    if same:
+        same[-1].addnext(el)
+        return
+    later = (w("num"), w("numIdMacAtCleanup")) if el.tag == w("abstractNum") else \
+        (w("numIdMacAtCleanup"),)
+    for child in root:
+        if child.tag in later:
+            child.addprevious(el)
+            return
+    root.append(el)
 
 
 def _drop_old_only(d: etree._Element) -> None:
