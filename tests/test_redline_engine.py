@@ -233,17 +233,17 @@ def _edit_xml(data: bytes, edit) -> bytes:
 
 
 def _three_edits(root: etree._Element) -> None:
-    """A word changed, a paragraph deleted and a phrase made bold, as in Word."""
+    """A word changed, a paragraph deleted and a word made bold, as a person edits."""
     w = lambda t: f"{{{W}}}{t}"  # noqa: E731
-    paragraphs = [p for p in root.iter(w("p")) if "".join(p.itertext()).strip()]
-    texts = [t for t in paragraphs[4].iter(w("t")) if "the" in (t.text or "")]
-    texts[0].text = texts[0].text.replace("the", "this", 1)
-    gone = paragraphs[8]
-    gone.getparent().remove(gone)
-    r = next(r for r in paragraphs[12].iter(w("r")) if r.find(w("t")) is not None)
+    body = root.find(w("body"))
+    paragraphs = [p for p in body.findall(w("p")) if len("".join(p.itertext())) > 80]
+    t = next(t for t in paragraphs[2].iter(w("t")) if " the " in (t.text or ""))
+    t.text = t.text.replace(" the ", " this ", 1)
+    body.remove(paragraphs[4])
+    r = next(r for r in paragraphs[6].iter(w("r")) if r.find(w("t")) is not None)
     rpr = r.find(w("rPr"))
     if rpr is None:
-        rpr = etree.SubElement(r, w("rPr"))
+        rpr = etree.Element(w("rPr"))
         r.insert(0, rpr)
     for b in rpr.findall(w("b")):
         rpr.remove(b)
@@ -284,16 +284,18 @@ def _numbered(body: str, nums: dict[int, tuple[int, str, str]] | None) -> bytes:
     data = from_xml(body)
     pkg = rv.Package(data)
     if nums is None:
-        pkg.blobs.pop("word/numbering.xml")
-        pkg.names.remove("word/numbering.xml")
-        rels = pkg.xml("word/_rels/document.xml.rels")
-        for rel in list(rels):
-            if rel.get("Target") == "numbering.xml":
-                rels.remove(rel)
-        types = pkg.xml("[Content_Types].xml")
-        for o in list(types):
-            if o.get("PartName") == "/word/numbering.xml":
-                types.remove(o)
+        # python-docx's stylesWithEffects.xml refers to its numbering: it goes too
+        for name in ("numbering.xml", "stylesWithEffects.xml"):
+            pkg.blobs.pop(f"word/{name}")
+            pkg.names.remove(f"word/{name}")
+            rels = pkg.xml("word/_rels/document.xml.rels")
+            for rel in list(rels):
+                if rel.get("Target") == name:
+                    rels.remove(rel)
+            types = pkg.xml("[Content_Types].xml")
+            for o in list(types):
+                if o.get("PartName") == f"/word/{name}":
+                    types.remove(o)
         return pkg.to_bytes()
     root = pkg.xml("word/numbering.xml")
     first_num = root.find(f"{{{W}}}num")

@@ -136,6 +136,13 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
     return 0
 
 
+def _granularity(value: str) -> str:
+    if value not in ("word", "character"):
+        raise UsageError(f"--granularity {value}: choose word (a changed word or number is marked "
+                         "whole) or character (only the characters that changed)")
+    return value
+
+
 @click.command(name="redline")
 @click.argument("old", metavar="OLD.docx", type=click.Path(dir_okay=True))
 @click.argument("new", metavar="NEW.docx", type=click.Path(dir_okay=True))
@@ -150,8 +157,8 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
 @click.option("--ignore-formatting", is_flag=True,
               help="Track changes of words only, not of formatting or paragraph style (the "
                    "redline keeps NEW's formatting).")
-@click.option("--granularity", type=click.Choice(["word", "character"]), default="word",
-              show_default=True,
+@click.option("--granularity", default="word", show_default=True, metavar="word|character",
+              callback=lambda ctx, param, value: _granularity(value),
               help="Mark a changed word (a number, an amount, a date) whole, or only the "
                    "characters that changed.")
 @click.option("--force", is_flag=True, help="Replace OUT (and the summary) if they exist.")
