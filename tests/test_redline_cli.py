@@ -323,3 +323,20 @@ def test_a_bad_granularity_is_a_usage_error(formatted_pair: Path, args: list[str
     result = run("old.docx", "new.docx", "-o", "out.docx", *DATE, *args)
     assert (result.exit_code, result.stderr) == (2, message)
     assert listing(formatted_pair) == ["new.docx", "old.docx"]
+
+
+def test_old_comments_are_kept_unless_asked_not_to(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_redline_engine import commented
+
+    monkeypatch.chdir(tmp_path)
+    Path("old.docx").write_bytes(commented(["Keep records.", "Report monthly."], {1: "Why?"}))
+    Path("new.docx").write_bytes(commented(["Keep all records.", "Report monthly."], {}))
+    result = run("old.docx", "new.docx", "-o", "kept.docx", *DATE)
+    assert (result.exit_code, result.stdout) == (
+        0, "Wrote kept.docx: 1 changed place, 1 tracked revision\n")
+    assert b"Why?" in zipfile.ZipFile("kept.docx").read("word/comments.xml")
+    result = run("old.docx", "new.docx", "-o", "dropped.docx", "--no-old-comments", *DATE)
+    assert (result.exit_code, result.stdout) == (
+        0, "Wrote dropped.docx: 1 changed place, 1 tracked revision\n")
+    assert "word/comments.xml" not in zipfile.ZipFile("dropped.docx").namelist()

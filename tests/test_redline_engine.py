@@ -452,3 +452,84 @@ def test_libreoffice_shows_each_note_under_its_reference(kind: str, tmp_path: Pa
 
 def test_soffice_and_pdftotext_are_installed() -> None:
     assert shutil.which("soffice") and shutil.which("pdftotext")
+
+
+# --------------------------------------------------------------------------------------------
+# 10. Comments: the new document's are kept, and the old one's on text that did not change
+
+def commented(texts: list[str | list[str]], comments: dict[int, str]) -> bytes:
+    """Paragraphs, some with a comment by counsel on the paragraph (on its last run, when the
+    paragraph is given as runs)."""
+    from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
+    d = Document()
+    d.styles.add_style("Comment Text", WD_STYLE_TYPE.PARAGRAPH)  # as Word has them
+    d.styles.add_style("Comment Reference", WD_STYLE_TYPE.CHARACTER)
+    for i, text in enumerate(texts):
+        p = d.add_paragraph()
+        runs = [p.add_run(t) for t in ([text] if isinstance(text, str) else text)]
+        if i in comments:
+            d.add_comment(runs[-1], text=comments[i], author="Counsel", initials="C")
+    return docs.save(d)
+
+
+def comments_on(docx: bytes) -> dict[str, str]:
+    """Each comment's words, keyed by the words of the paragraph it stands on."""
+    pkg = rv.Package(docx)
+    parts = pkg.related("comments")
+    if not parts:
+        return {}
+    texts = {c.get(f"{{{W}}}id"): "".join(c.itertext())
+             for c in pkg.xml(parts[0]).findall(f"{{{W}}}comment")}
+    out = {}
+    for p in pkg.xml("word/document.xml").iter(f"{{{W}}}p"):
+        for ref in p.iter(f"{{{W}}}commentReference"):
+            words = "".join(t.text or "" for t in p.iter(f"{{{W}}}t"))
+            out[words] = texts[ref.get(f"{{{W}}}id")]
+    return out
+
+
+CLAUSES = ["Keep records.", "The Partner shall report monthly.", "Signed."]
+EDITED = ["Keep all records.", "The Partner shall report monthly.", "Signed."]
+
+
+def test_old_comments_on_unchanged_text_are_kept_beside_the_new_ones() -> None:
+    old = commented(CLAUSES, {1: "Why monthly?", 2: "Signature block"})
+    new = commented(EDITED, {0: "New note", 2: "Signature block"})
+    result = redline(old, new)
+    rv.check_redline(old, new, result.docx)
+    assert comments_on(result.docx) == {"Keep all records.": "New note",
+                                        "The Partner shall report monthly.": "Why monthly?",
+                                        "Signed.": "Signature block"}  # the shared one once
+    assert [c.where for c in result.changes] == ["paragraph 1"]  # a comment is no change
+    pkg = rv.Package(result.docx)
+    ids = [c.get(f"{{{W}}}id") for c in pkg.xml("word/comments.xml").findall(f"{{{W}}}comment")]
+    assert len(ids) == len(set(ids)) == 3
+    assert not rv.structure_problems(result.docx)  # no id shared with a revision
+
+
+def test_an_old_comment_on_changed_or_deleted_text_is_not_kept() -> None:
+    old = commented([["Keep ", "records"], CLAUSES[1], CLAUSES[2]],
+                    {0: "On the changed word", 1: "On a deleted clause"})
+    new = commented(["Keep files", "Signed."], {})
+    result = redline(old, new)
+    rv.check_redline(old, new, result.docx)
+    assert comments_on(result.docx) == {}
+    xml = rv.Package(result.docx).blobs["word/document.xml"]
+    assert b"commentRange" not in xml and b"commentReference" not in xml
+
+
+def test_without_old_comments_only_the_new_documents_are_kept() -> None:
+    old = commented(CLAUSES, {1: "Why monthly?"})
+    new = commented(EDITED, {0: "New note"})
+    result = redline(old, new, old_comments=False)
+    rv.check_redline(old, new, result.docx)
+    assert comments_on(result.docx) == {"Keep all records.": "New note"}
+
+
+def test_old_comments_come_into_a_new_document_without_comments() -> None:
+    old = commented(CLAUSES, {1: "Why monthly?"})
+    new = commented(EDITED, {})
+    result = redline(old, new)
+    rv.check_redline(old, new, result.docx)
+    assert comments_on(result.docx) == {"The Partner shall report monthly.": "Why monthly?"}

@@ -161,10 +161,13 @@ def _granularity(value: str) -> str:
               callback=lambda ctx, param, value: _granularity(value),
               help="Mark a changed word (a number, an amount, a date) whole, or only the "
                    "characters that changed.")
+@click.option("--old-comments/--no-old-comments", default=True, show_default=True,
+              help="Keep OLD's comments on text that did not change, beside NEW's own (NEW's "
+                   "comments are always kept).")
 @click.option("--force", is_flag=True, help="Replace OUT (and the summary) if they exist.")
 def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime | None,
                     summary: str | None, ignore_formatting: bool, granularity: str,
-                    force: bool) -> None:
+                    old_comments: bool, force: bool) -> None:
     """Compare two Word documents; write NEW with tracked changes from OLD.
 
     Every difference becomes a revision that Word or LibreOffice can accept or reject:
@@ -172,7 +175,8 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
     footers, footnotes and endnotes. Tracked changes already in OLD or NEW count as accepted.
     Numbers (amounts, dates, phone numbers, versions) change whole. Formatting is compared as
     Word shows it, so a file only re-saved in another program has no changes. NEW's comments
-    are kept. Works for any .docx, including agreements edited by hand.
+    are kept, and OLD's on text that did not change. Works for any .docx, including agreements
+    edited by hand.
 
     \b
     Example:
@@ -188,7 +192,8 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
         raise UsageError(f"--summary {summary}: name a .json or .md file")
     date = when or source_date() or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     result = redline_files(old, new, author=author, date=date,
-                           ignore_formatting=ignore_formatting, granularity=granularity)
+                           ignore_formatting=ignore_formatting, granularity=granularity,
+                           old_comments=old_comments)
     files = [(Path(out), result.docx)]
     if summary is not None:
         if summary.lower().endswith(".json"):

@@ -12,7 +12,8 @@ from the old one is a revision a reviewer can accept or reject in Word or LibreO
 - each story is compared on its own: the body with its tables and text boxes, each header and
   footer (matched by section and type), footnotes and endnotes (matched through their references);
 - fields, drawings and content controls are compared whole; bookmarks and comments of the new
-  document are kept in place;
+  document are kept in place, and so are the old document's comments on text that did not
+  change (unless ``old_comments=False``);
 - a change of formatting or paragraph style is a ``w:rPrChange`` or ``w:pPrChange`` (unless
   ``ignore_formatting``), judged by meaning through the styles (``formats``), so that a file
   re-saved by another program shows no change; styles and numbering definitions that only the
@@ -26,9 +27,9 @@ change in the result gives the new document's text; rejecting every change gives
 Public API::
 
     redline(old: bytes, new: bytes, *, author="docgen", date, old_name, new_name,
-            ignore_formatting=False, granularity="word") -> Redline
-    redline_files(old_path, new_path, *, author, date, ignore_formatting, granularity)
-        -> Redline
+            ignore_formatting=False, granularity="word", old_comments=True) -> Redline
+    redline_files(old_path, new_path, *, author, date, ignore_formatting, granularity,
+                  old_comments) -> Redline
     summary_json(result, ...), summary_markdown(result, ...)   (from .summary)
 
 The work is done by the modules beside this one: ``accept`` (revisions already in the inputs),
@@ -74,7 +75,7 @@ _STORY_RELS = ("header", "footer", "footnotes", "endnotes", "comments")
 
 def redline_files(old: str | Path, new: str | Path, *, author: str = "docgen",
                   date: dt.datetime, ignore_formatting: bool = False,
-                  granularity: str = "word") -> Redline:
+                  granularity: str = "word", old_comments: bool = True) -> Redline:
     """Read two DOCX files safely and compare them (see :func:`redline`); the problems of both
     files are reported together."""
     packages: list[Package] = []
@@ -87,29 +88,33 @@ def redline_files(old: str | Path, new: str | Path, *, author: str = "docgen",
     if problems:
         raise DocxError("; ".join(p.message for p in problems), problems)
     return _compare(packages[0], packages[1], author, date,
-                    _options(ignore_formatting, granularity))
+                    _options(ignore_formatting, granularity, old_comments))
 
 
 def redline(old: bytes, new: bytes, *, author: str = "docgen", date: dt.datetime,
             old_name: str = "old.docx", new_name: str = "new.docx",
-            ignore_formatting: bool = False, granularity: str = "word") -> Redline:
+            ignore_formatting: bool = False, granularity: str = "word",
+            old_comments: bool = True) -> Redline:
     """Return ``new`` with tracked changes that turn ``old`` into it.
 
     As Word's Compare options: ``ignore_formatting`` tracks changes of words only (no
     ``w:rPrChange`` or ``w:pPrChange``: the result has the new document's formatting throughout);
     ``granularity`` "word" marks a changed word (a number, an amount, a date …) whole,
-    "character" marks the characters that changed.
+    "character" marks the characters that changed; ``old_comments`` keeps the old document's
+    comments on text that did not change, beside the new document's own (which are always
+    kept; a comment both have, by the same author in the same words, comes once).
     """
-    options = _options(ignore_formatting, granularity)
+    options = _options(ignore_formatting, granularity, old_comments)
     return _compare(Package.open(old, old_name), Package.open(new, new_name), author, date,
                     options)
 
 
-def _options(ignore_formatting: bool, granularity: str) -> Options:
+def _options(ignore_formatting: bool, granularity: str, old_comments: bool) -> Options:
     if granularity not in GRANULARITIES:
         raise UsageError(f"the granularity of the comparison, {granularity!r}, must be one of "
                          + ", ".join(GRANULARITIES))
-    return Options(ignore_formatting=ignore_formatting, granularity=granularity)
+    return Options(ignore_formatting=ignore_formatting, granularity=granularity,
+                   old_comments=old_comments)
 
 
 def _compare(old: Package, new: Package, author: str, date: dt.datetime,
@@ -126,8 +131,14 @@ def _compare(old: Package, new: Package, author: str, date: dt.datetime,
     for part in new_parts:
         accept_revisions(new.xml(part))
     next_id, next_docpr = _free_ids(new, new_parts)
-    s = Session(Marker(author, word_date(date), next_id), Carrier(old, new, next_docpr),
-                options)
+    marker = Marker(author, word_date(date), next_id)
+    s = Session(marker, Carrier(old, new, next_docpr), options)
+
+    def take_id() -> int:  # an id for a comment brought over: no revision will have it
+        marker.next_id += 1
+        return marker.next_id - 1
+
+    s.carry.take_id = take_id
 
     old_body = old.xml(old_main).find(w("body"))
     new_body = new.xml(new_main).find(w("body"))
@@ -149,6 +160,7 @@ def _compare(old: Package, new: Package, author: str, date: dt.datetime,
     track_revisions(new, new_main)
     s.carry.carry_styles(old_main, new_main)
     s.carry.carry_numbering(old_main, new_main)
+    s.carry.carry_comments(new_main)
     return Redline(new.to_bytes(), s.changes, s.marks.revisions)
 
 

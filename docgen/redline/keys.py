@@ -73,6 +73,7 @@ _KEY_TAGS = (T, w("tab"), w("br"), w("cr"), w("noBreakHyphen"), w("softHyphen"),
 _NOISE = re.compile(rb' (?:w:rsid\w*|w14:paraId|w14:textId)="[^"]*"')
 _OUTLINE, _PSTYLE = w("outlineLvl"), w("pStyle")
 _NB_HYPHEN = w("noBreakHyphen")
+COMMENT_REF = w("commentReference")
 _HEADING_STYLE = re.compile(r"heading|title|berschrift|titre|t[ií]tulo", re.I)
 
 #: what a token's piece holds: a run's words, or one element (a tab, a field, a drawing …)
@@ -220,6 +221,10 @@ def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | 
             pending.append(child)
             i += 1
             continue
+        if child.tag == COMMENT_REF and run is not None and _only_reference(run):
+            pending.append(run)  # a comment's mark is no text: it stands with the markers
+            i += 1
+            continue
         if child.tag == FLDCHAR and child.get(w("fldCharType")) == "begin":
             end = _field_end(items, i)
             if end is not None:
@@ -273,6 +278,11 @@ def _joined_tokens(items: list[Item], wrap: tuple[etree._Element, ...], granular
             k += 1
             offset = 0
     return out
+
+
+def _only_reference(run: etree._Element) -> bool:
+    """Tell whether a run holds a comment's reference mark and nothing else."""
+    return all(c.tag in (RPR, COMMENT_REF) or not isinstance(c.tag, str) for c in run)
 
 
 def _in_words(item: Item) -> bool:

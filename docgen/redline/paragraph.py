@@ -108,8 +108,8 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
                       where: list[str]) -> None:
     """Rewrite ``new`` with tracked changes from ``old``, word by word, and record the change."""
     granularity = s.options.granularity
-    old_tokens, _ = paragraph_tokens(old, lambda el: link_sign(el, story.old, story.old_part),
-                                     granularity)
+    old_tokens, old_tail = paragraph_tokens(
+        old, lambda el: link_sign(el, story.old, story.old_part), granularity)
     new_tokens, tail_markers = paragraph_tokens(
         new, lambda el: link_sign(el, story.new, story.new_part), granularity)
     new_keys = [t.key for t in new_tokens]
@@ -119,6 +119,8 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
     for op, i1, i2, j1, j2 in ops:
         if op == "equal":
             for o, n in zip(old_tokens[i1:i2], new_tokens[j1:j2]):
+                if o.markers and s.options.old_comments:
+                    _old_comments(s, built, n.wrap, o.markers)
                 built.add_new(n, None, o)
                 if len(n.pieces) > 1 or not isinstance(n.pieces[0][1], str):
                     s.pair_refs(o, n)  # a note reference, a field …
@@ -130,6 +132,8 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
         for tok in new_tokens[j1:j2]:
             built.add_new(tok, INS)
             s.note_inserted(tok)
+    if old_tail and s.options.old_comments:
+        _old_comments(s, built, (), old_tail)
     for m in tail_markers:
         built.add((), MARKER, (None, m, None))
 
@@ -145,6 +149,15 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
         s.record(story, where, "changed", old_text, new_text, new_text)
     elif built.formatted or restyled:
         s.record(story, where, "formatted", old_text, new_text, new_text)
+
+
+def _old_comments(s: Session, built: _Segments, wrap: Wrap,
+                  markers: list[etree._Element]) -> None:
+    """Keep the old document's comment marks that stand on text both versions have."""
+    for m in markers:
+        copied = s.carry.old_comment_mark(m)
+        if copied is not None:
+            built.add(wrap, MARKER, (None, copied, None))
 
 
 def _paragraph_properties(s: Session, story: Story, old: etree._Element,

@@ -47,10 +47,13 @@ class Numbering:
 class Options:
     """How to compare, as Word's Compare options say it: ``ignore_formatting`` leaves changes of
     formatting and paragraph style untracked (no ``w:rPrChange``/``w:pPrChange``);
-    ``granularity`` is "word" (a changed word, or number, is marked whole) or "character"."""
+    ``granularity`` is "word" (a changed word, or number, is marked whole) or "character";
+    ``old_comments`` keeps the old document's comments on text that did not change (the new
+    document's comments are always kept)."""
 
     ignore_formatting: bool = False
     granularity: str = "word"
+    old_comments: bool = True
 
 
 class Session:
