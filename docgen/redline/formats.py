@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..ooxml.package import Package
+import re
+
+from ..ooxml import archive
+from ..ooxml.package import DocxRefusals, Package
 from .carry import first
 from .tags import PPR, RPR, SECTPR, VAL, P, attributes, w
 
-__all__ = ["Formats"]
+__all__ = ["Formats", "raw_ppr", "raw_rpr"]
 
 #: a property by meaning: (element, attribute) -> normalised value
 Props = dict[tuple[str, str], str]
@@ -54,6 +57,27 @@ _JC = {"start": "left", "end": "right"}
 _PPR_SKIP = {RPR, SECTPR, w("pPrChange"), w("pStyle")}
 _RPR_SKIP = {w("rPrChange"), w("rStyle"), w("ins"), w("del"), w("moveFrom"), w("moveTo")}
 _MAX_DEPTH = 32  # basedOn chains longer than this are a loop
+_NOISE = re.compile(rb' (?:w:rsid\w*|w14:paraId|w14:textId)="[^"]*"')
+
+
+def raw_rpr(run: etree._Element) -> bytes:
+    """Return a run's properties as markup, without revision-session ids: equal markup is the
+    same formatting (telling it costs less than reading the styles)."""
+    rpr = run.find(RPR) if len(run) else None
+    if rpr is None:
+        return b""
+    return b"".join(_NOISE.sub(b"", etree.tostring(c)) for c in rpr
+                    if c.tag != w("rPrChange"))
+
+
+def raw_ppr(p: etree._Element) -> bytes:
+    """Return a paragraph's own properties as markup (not its mark's run properties nor its
+    section), without revision-session ids."""
+    ppr = p.find(PPR)
+    if ppr is None:
+        return b""
+    return b"".join(_NOISE.sub(b"", etree.tostring(c)) for c in ppr
+                    if c.tag not in (RPR, SECTPR, w("pPrChange")))
 
 
 def _value(attr: str, value: str) -> str:
@@ -113,7 +137,9 @@ class Formats:
         part = first(pkg.related(pkg.main, "styles"))
         if part is None or part not in pkg.parts:
             return
-        root = pkg.xml(part)
+        # read from the part's bytes: a tree asked of the package would be written out again
+        root = archive.parse_part(pkg.parts[part], part, DocxRefusals(pkg.name)) \
+            if pkg.parts[part] else pkg.xml(part)
         defaults = root.find(w("docDefaults"))
         if defaults is not None:
             self._doc_rpr = props(defaults.find(f"{w('rPrDefault')}/{RPR}"), _RPR_SKIP)

@@ -207,11 +207,18 @@ def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | 
                     isinstance(items[j][2], str) or _in_words(items[j])):
                 j += 1
             start = len(tokens)
-            if j == i + 1 and isinstance(child, str):
-                tokens.extend([Token(t, [(run, t)], wrap, _NO_MARKERS)
-                               for t in text_tokens(child, granularity)])
-            else:
-                tokens.extend(_joined_tokens(items[i:j], wrap, granularity))
+            k = i
+            while k < j:  # runs whose text meets the next one's at a space are read alone
+                stop = k + 1
+                while stop < j and not _apart(items[stop - 1][2], items[stop][2]):
+                    stop += 1
+                text, source = items[k][2], items[k][1]
+                if stop == k + 1 and isinstance(text, str):
+                    tokens.extend([Token(t, [(source, t)], wrap, _NO_MARKERS)
+                                   for t in text_tokens(text, granularity)])
+                else:
+                    tokens.extend(_joined_tokens(items[k:stop], wrap, granularity))
+                k = stop
             if len(tokens) > start:
                 tokens[start].markers = pending
                 pending = []
@@ -278,6 +285,14 @@ def _joined_tokens(items: list[Item], wrap: tuple[etree._Element, ...], granular
             k += 1
             offset = 0
     return out
+
+
+def _apart(left: What, right: What) -> bool:
+    """Tell whether no token can span two texts: a space on one side of where they meet and
+    none on the other."""
+    if not isinstance(left, str) or not isinstance(right, str):
+        return False
+    return left[-1].isspace() != right[0].isspace()
 
 
 def _only_reference(run: etree._Element) -> bool:

@@ -10,7 +10,7 @@ from typing import Union
 from lxml import etree
 
 from .diff import opcodes, smooth
-from .formats import Sig
+from .formats import Sig, raw_ppr, raw_rpr
 from .keys import Token, What, link_sign, paragraph_tokens, token_text
 from .marks import simple_field_runs, to_deleted
 from .model import Story
@@ -61,7 +61,8 @@ class _Segments:
         pair = (id(before), id(src))
         changed = self._differs.get(pair)
         if changed is None:
-            changed = self._differs[pair] = self._old_sig(before) != self._new_sig(src)
+            changed = self._differs[pair] = raw_rpr(before) != raw_rpr(src) and \
+                self._old_sig(before) != self._new_sig(src)
         if changed:
             self.formatted = True
             return before
@@ -114,8 +115,9 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
         new, lambda el: link_sign(el, story.new, story.new_part), granularity)
     new_keys = [t.key for t in new_tokens]
     ops = smooth(opcodes([t.key for t in old_tokens], new_keys), new_keys)
-    built = (_Segments() if s.options.ignore_formatting else
-             _Segments(s.formats(story.old).run_sig, s.formats(story.new).run_sig))
+    built = (_Segments() if s.options.ignore_formatting else  # styles read only if needed
+             _Segments(lambda r: s.formats(story.old).run_sig(r),
+                       lambda r: s.formats(story.new).run_sig(r)))
     for op, i1, i2, j1, j2 in ops:
         if op == "equal":
             for o, n in zip(old_tokens[i1:i2], new_tokens[j1:j2]):
@@ -163,7 +165,7 @@ def _old_comments(s: Session, built: _Segments, wrap: Wrap,
 def _paragraph_properties(s: Session, story: Story, old: etree._Element,
                           new: etree._Element) -> bool:
     """Track a change of paragraph properties (style, alignment …) with ``w:pPrChange``."""
-    if s.options.ignore_formatting or \
+    if s.options.ignore_formatting or raw_ppr(old) == raw_ppr(new) or \
             s.formats(story.old).paragraph_sig(old) == s.formats(story.new).paragraph_sig(new):
         return False
     s.marks.properties_changed(new, old, PPR, w("pPrChange"), (RPR, SECTPR),
