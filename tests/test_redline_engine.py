@@ -533,3 +533,34 @@ def test_old_comments_come_into_a_new_document_without_comments() -> None:
     result = redline(old, new)
     rv.check_redline(old, new, result.docx)
     assert comments_on(result.docx) == {"The Partner shall report monthly.": "Why monthly?"}
+
+
+# --------------------------------------------------------------------------------------------
+# Tokens, for any text
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from conftest import examples  # noqa: E402
+from docgen.redline.keys import paragraph_tokens, text_tokens  # noqa: E402
+
+_TEXT = st.text(st.sampled_from(list("ab1 2,.-/$%年月日２\u00a0\u2011:'é中")), max_size=30)
+
+
+@settings(max_examples=examples(300), deadline=None, derandomize=True, database=None)
+@given(text=_TEXT, granularity=st.sampled_from(["word", "character"]))
+def test_tokens_put_back_together_are_the_text(text: str, granularity: str) -> None:
+    tokens = text_tokens(text, granularity)
+    assert "".join(tokens) == text and all(tokens)
+
+
+@settings(max_examples=examples(300), deadline=None, derandomize=True, database=None)
+@given(text=_TEXT.filter(bool), cuts=st.lists(st.integers(1, 29), max_size=4))
+def test_how_text_is_split_into_runs_does_not_change_its_tokens(text: str,
+                                                               cuts: list[int]) -> None:
+    bounds = sorted({c for c in cuts if c < len(text)})
+    pieces = [text[a:b] for a, b in zip([0] + bounds, bounds + [len(text)])]
+    one = docs.fragment(para(run(text)))[0]
+    split = docs.fragment(para(*[run(p) for p in pieces]))[0]
+    keys = [t.key for t in paragraph_tokens(one)[0]]
+    assert [t.key for t in paragraph_tokens(split)[0]] == keys == text_tokens(text)
