@@ -330,8 +330,20 @@ def _field_token(items: list[Item], wrap: tuple[etree._Element, ...],
             separated = True
         elif child.tag in ATOM_KEYS:
             (result if separated else instr).append(ATOM_KEYS[child.tag])
-    key = "\x01F" + "".join(instr) + "\x02" + "".join(result)
+    code = " ".join("".join(instr).split())  # " PAGE " and "PAGE" are one field code
+    key = "\x01F" + code + "\x02" + ("#" if laid_out(code) else "".join(result))
     return Token(key, pieces, wrap, pending), markers
+
+
+#: fields whose result Word and LibreOffice lay out afresh on every page (a page number): the
+#: result a file holds is never what a reader sees, so it is not compared
+LAID_OUT = {"PAGE", "NUMPAGES", "SECTIONPAGES"}
+
+
+def laid_out(code: str) -> bool:
+    """Tell whether a field's code is one whose result is laid out (:data:`LAID_OUT`)."""
+    words = code.split(None, 1)
+    return bool(words) and words[0].upper() in LAID_OUT
 
 
 def _field_end(items: list[Item], start: int) -> int | None:
@@ -380,7 +392,8 @@ def _atom_key(el: etree._Element) -> str:
     if tag in (FN_REF, EN_REF):
         return "\x03" + etree.QName(tag).localname
     if tag == FLDSIMPLE:
-        return "\x01F" + (el.get(w("instr")) or "") + "\x02" + block_key(el)
+        code = " ".join((el.get(w("instr")) or "").split())
+        return "\x01F" + code + "\x02" + ("#" if laid_out(code) else block_key(el))
     return "\x04" + etree.QName(tag).localname + "\x05" + block_key(el)
 
 
