@@ -33,9 +33,11 @@ Public API::
     summary_json(result, ...), summary_markdown(result, ...)   (from .summary)
 
 The work is done by the modules beside this one: ``accept`` (revisions already in the inputs),
-``keys`` (what a reader sees), ``formats`` (formatting by meaning), ``diff`` (the sequence algorithms), ``walk`` and ``paragraph``
-(the comparison, story by story), ``marks`` (revision marks), ``carry`` (old content brought
-into the new document), ``summary`` (the change list for people and programs).
+``keys`` (what a reader sees, and the tokens a paragraph is compared in), ``formats``
+(formatting by meaning), ``diff`` (the sequence algorithms), ``walk`` and ``paragraph`` (the
+comparison, story by story), ``marks`` (revision marks), ``carry`` (old content brought into
+the new document: styles, numbering, notes, comments), ``summary`` (the change list for people
+and programs).
 
 ``Change(story, where, kind, old, new, context)`` describes one changed place:
 ``story`` is "body", "header 1 (default)", "footnote 3"…; ``where`` is "paragraph 12" or
