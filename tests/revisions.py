@@ -11,7 +11,9 @@ Part 1, §17.13.5, and the summary in DOMAIN.md §6:
 A story's text is a list of blocks: a paragraph is its text (``str``), a table is
 ``("table", [[cell blocks, ...] per row])`` and a text box is ``("textbox", blocks)`` after the
 paragraph that anchors it. Things that are not characters appear as markers: ``⟦PAGE⟧`` for a
-field (its instruction, whitespace collapsed), ``⟦link:URL⟧…⟦/link⟧`` around a hyperlink,
+field (its instruction, whitespace collapsed; the result of a page number, ``PAGE``,
+``NUMPAGES`` or ``SECTIONPAGES``, which is laid out afresh, reads as ``#``),
+``⟦link:URL⟧…⟦/link⟧`` around a hyperlink,
 ``[fn]``/``[en]`` for a note reference, ``[drawing]`` for a picture.
 """
 
@@ -246,13 +248,28 @@ def _field_marker(instr: str) -> str:
     return "⟦" + " ".join(instr.split()) + "⟧"
 
 
+# Fields whose result Word and LibreOffice lay out afresh on every page: what a file holds as
+# their result is never what a reader sees, so it reads as "#".
+LAID_OUT = {"PAGE", "NUMPAGES", "SECTIONPAGES"}
+
+
+def _laid_out(instr: str) -> bool:
+    words = instr.split()
+    return bool(words) and words[0].upper() in LAID_OUT
+
+
+def _hidden(fields: list[list]) -> bool:
+    return any(len(f) > 2 and f[2] for f in fields)
+
+
 def _inline(el: etree._Element, ctx: _Ctx, out: list[str], fields: list[list]) -> None:
     for child in el:
         tag = child.tag
         if tag in _INLINE_SKIP or not isinstance(tag, str):
             continue
         if tag == w("t"):
-            out.append(child.text or "")
+            if not _hidden(fields):
+                out.append(child.text or "")
         elif tag in _CHARS:
             out.append(_CHARS[tag])
         elif tag == w("sym"):
@@ -263,10 +280,13 @@ def _inline(el: etree._Element, ctx: _Ctx, out: list[str], fields: list[list]) -
             if kind == "begin":
                 fields.append([[], False])
             elif fields and kind in ("separate", "end"):
-                instr, shown = fields[-1]
+                instr, shown = fields[-1][:2]
                 if not shown:
                     out.append(_field_marker("".join(instr)))
                     fields[-1][1] = True
+                    if _laid_out("".join(instr)):
+                        out.append("#")
+                        fields[-1].append(True)  # its result is not read
                 if kind == "end":
                     fields.pop()
         elif tag == w("instrText"):
@@ -274,7 +294,10 @@ def _inline(el: etree._Element, ctx: _Ctx, out: list[str], fields: list[list]) -
                 fields[-1][0].append(child.text or "")
         elif tag == w("fldSimple"):
             out.append(_field_marker(child.get(w("instr"), "")))
-            _inline(child, ctx, out, fields)
+            if _laid_out(child.get(w("instr"), "")):
+                out.append("#")
+            else:
+                _inline(child, ctx, out, fields)
         elif tag == w("hyperlink"):
             rid = child.get(f"{{{R}}}id")
             target = ctx.rels.get(rid, ("", f"?{rid}", True))[1] if rid else ""
@@ -615,7 +638,8 @@ def structure_problems(out: bytes) -> list[str]:
 
 
 def reference_problems(docx: bytes | Package) -> set[str]:
-    """Return references from the stories to styles, notes and comments that do not exist."""
+    """Return references from the stories to styles, notes, comments and numbering definitions
+    that do not exist."""
     pkg = _package(docx)
     problems = set()
     styles: set[str] = set()
@@ -625,10 +649,21 @@ def reference_problems(docx: bytes | Package) -> set[str]:
     for kind, rel in (("footnote", "footnotes"), ("endnote", "endnotes"), ("comment", "comments")):
         targets[kind] = {n.get(w("id")) for part in pkg.related(rel)
                          for n in pkg.xml(part).findall(w(kind))}
+    nums = {n.get(w("numId")) for part in pkg.related("numbering")
+            for n in pkg.xml(part).findall(w("num"))} | {"0"}
+    abstract = {a.get(w("abstractNumId")) for part in pkg.related("numbering")
+                for a in pkg.xml(part).findall(w("abstractNum"))}
+    for part in pkg.related("numbering"):
+        for ref in pkg.xml(part).iter(w("abstractNumId")):
+            if ref.getparent().tag == w("num") and ref.get(w("val")) not in abstract:
+                problems.add(f"{part}: w:abstractNumId {ref.get(w('val'))} is not defined")
     for part in pkg.story_parts():
         if part not in pkg.blobs:
             continue
         root = pkg.xml(part)
+        for el in root.iter(w("numId")):
+            if el.get(w("val")) not in nums:
+                problems.add(f"{part}: w:numId {el.get(w('val'))} has no numbering definition")
         for el in root.iter(w("pStyle"), w("rStyle"), w("tblStyle")):
             if el.get(w("val")) not in styles:
                 problems.add(f"{part}: w:{local(el)} {el.get(w('val'))!r} is not defined in "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -262,3 +263,80 @@ def test_the_library_never_resolves_entities_even_if_asked_to_parse(tmp_path: Pa
     xml = (f'<!DOCTYPE d [<!ENTITY x SYSTEM "file://{secret}">]><d>&x;</d>').encode()
     root = etree.fromstring(xml, ooxml._PARSER)
     assert "TOP SECRET" not in etree.tostring(root).decode()
+
+
+# --- Word Compare's options ---------------------------------------------------------------------
+
+@pytest.fixture
+def formatted_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Two versions of a sentence: a word's bold became italic, and the amount changed."""
+    from redline_docs import from_xml, para, run as text_run
+
+    monkeypatch.chdir(tmp_path)
+    Path("old.docx").write_bytes(from_xml(para("Keep ", text_run("records", "<w:b/>"),
+                                               " for $1,000 days.")))
+    Path("new.docx").write_bytes(from_xml(para("Keep ", text_run("records", "<w:i/>"),
+                                               " for $2,000 days.")))
+    return tmp_path
+
+
+def revisions_in(path: str) -> list[tuple[str, str]]:
+    """The revision marks of a redline's body, each with the text it holds."""
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode()
+    return [(kind, "".join(re.findall(r"<w:(?:t|delText)[^>]*>([^<]*)<", inner)))
+            for kind, inner in re.findall(r"<w:(ins|del|rPrChange|pPrChange) .*?>(.*?)</w:\1>",
+                                          xml)]
+
+
+def test_by_default_words_numbers_and_formatting_are_tracked(formatted_pair: Path) -> None:
+    result = run("old.docx", "new.docx", "-o", "out.docx", *DATE)
+    assert (result.exit_code, result.stdout) == (
+        0, "Wrote out.docx: 1 changed place, 3 tracked revisions\n")
+    assert revisions_in("out.docx") == [("rPrChange", ""), ("del", "$1,000"), ("ins", "$2,000")]
+
+
+def test_ignore_formatting_tracks_only_the_words(formatted_pair: Path) -> None:
+    result = run("old.docx", "new.docx", "-o", "out.docx", "--ignore-formatting", *DATE)
+    assert (result.exit_code, result.stdout) == (
+        0, "Wrote out.docx: 1 changed place, 2 tracked revisions\n")
+    assert revisions_in("out.docx") == [("del", "$1,000"), ("ins", "$2,000")]
+
+
+def test_character_granularity_marks_only_the_changed_characters(formatted_pair: Path) -> None:
+    result = run("old.docx", "new.docx", "-o", "out.docx", "--granularity", "character",
+                 "--ignore-formatting", *DATE)
+    assert (result.exit_code, result.stdout) == (
+        0, "Wrote out.docx: 1 changed place, 2 tracked revisions\n")
+    assert revisions_in("out.docx") == [("del", "1"), ("ins", "2")]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--granularity", "sentence"], "Error: --granularity sentence: choose word (a changed word "
+                                    "or number is marked whole) or character (only the "
+                                    "characters that changed)\n"),
+    (["--granularity", "Word"], "Error: --granularity Word: choose word (a changed word or "
+                                "number is marked whole) or character (only the characters "
+                                "that changed)\n"),
+])
+def test_a_bad_granularity_is_a_usage_error(formatted_pair: Path, args: list[str],
+                                            message: str) -> None:
+    result = run("old.docx", "new.docx", "-o", "out.docx", *DATE, *args)
+    assert (result.exit_code, result.stderr) == (2, message)
+    assert listing(formatted_pair) == ["new.docx", "old.docx"]
+
+
+def test_old_comments_are_kept_unless_asked_not_to(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_redline_engine import commented
+
+    monkeypatch.chdir(tmp_path)
+    Path("old.docx").write_bytes(commented(["Keep records.", "Report monthly."], {1: "Why?"}))
+    Path("new.docx").write_bytes(commented(["Keep all records.", "Report monthly."], {}))
+    result = run("old.docx", "new.docx", "-o", "kept.docx", *DATE)
+    assert (result.exit_code, result.stdout) == (
+        0, "Wrote kept.docx: 1 changed place, 1 tracked revision\n")
+    assert b"Why?" in zipfile.ZipFile("kept.docx").read("word/comments.xml")
+    result = run("old.docx", "new.docx", "-o", "dropped.docx", "--no-old-comments", *DATE)
+    assert (result.exit_code, result.stdout) == (
+        0, "Wrote dropped.docx: 1 changed place, 1 tracked revision\n")
+    assert "word/comments.xml" not in zipfile.ZipFile("dropped.docx").namelist()

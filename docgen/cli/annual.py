@@ -136,6 +136,13 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
     return 0
 
 
+def _granularity(value: str) -> str:
+    if value not in ("word", "character"):
+        raise UsageError(f"--granularity {value}: choose word (a changed word or number is marked "
+                         "whole) or character (only the characters that changed)")
+    return value
+
+
 @click.command(name="redline")
 @click.argument("old", metavar="OLD.docx", type=click.Path(dir_okay=True))
 @click.argument("new", metavar="NEW.docx", type=click.Path(dir_okay=True))
@@ -147,15 +154,29 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
               help="Date of the tracked changes [default: SOURCE_DATE_EPOCH, else now].")
 @click.option("--summary", type=click.Path(dir_okay=False),
               help="Also write the list of changes: FILE.json for programs, FILE.md for people.")
+@click.option("--ignore-formatting", is_flag=True,
+              help="Track changes of words only, not of formatting or paragraph style (the "
+                   "redline keeps NEW's formatting).")
+@click.option("--granularity", default="word", show_default=True, metavar="word|character",
+              callback=lambda ctx, param, value: _granularity(value),
+              help="Mark a changed word (a number, an amount, a date) whole, or only the "
+                   "characters that changed.")
+@click.option("--old-comments/--no-old-comments", default=True, show_default=True,
+              help="Keep OLD's comments on text that did not change, beside NEW's own (NEW's "
+                   "comments are always kept).")
 @click.option("--force", is_flag=True, help="Replace OUT (and the summary) if they exist.")
 def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime | None,
-                    summary: str | None, force: bool) -> None:
+                    summary: str | None, ignore_formatting: bool, granularity: str,
+                    old_comments: bool, force: bool) -> None:
     """Compare two Word documents; write NEW with tracked changes from OLD.
 
     Every difference becomes a revision that Word or LibreOffice can accept or reject:
     words within changed paragraphs, added and removed paragraphs and table rows, headers,
     footers, footnotes and endnotes. Tracked changes already in OLD or NEW count as accepted.
-    Works for any .docx, including agreements edited by hand.
+    Numbers (amounts, dates, phone numbers, versions) change whole. Formatting is compared as
+    Word shows it, so a file only re-saved in another program has no changes. NEW's comments
+    are kept, and OLD's on text that did not change. Works for any .docx, including agreements
+    edited by hand.
 
     \b
     Example:
@@ -170,7 +191,9 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
     if summary is not None and Path(summary).suffix.lower() not in (".json", ".md"):
         raise UsageError(f"--summary {summary}: name a .json or .md file")
     date = when or source_date() or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    result = redline_files(old, new, author=author, date=date)
+    result = redline_files(old, new, author=author, date=date,
+                           ignore_formatting=ignore_formatting, granularity=granularity,
+                           old_comments=old_comments)
     files = [(Path(out), result.docx)]
     if summary is not None:
         if summary.lower().endswith(".json"):

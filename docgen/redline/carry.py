@@ -9,7 +9,10 @@ from lxml import etree
 
 from ..ooxml.package import REL_TYPES, Package
 from .model import Story
-from .tags import EN_REF, FN_REF, ID, OLD_ONLY, R, RPR, STYLE_REFS, VAL, VML, R_, attributes, w
+from collections.abc import Callable
+
+from .tags import (EN_REF, FN_REF, ID, OLD_ONLY, R, RPR, STYLE_REFS, VAL, VML, R_, T,
+                   attributes, w)
 
 __all__ = ["Carrier", "first"]
 
@@ -17,6 +20,11 @@ _W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 _PARA_IDS = {f"{{{_W14}}}paraId", f"{{{_W14}}}textId"}
 _R_ATTRIBUTE = f"{{{R}}}"
 _NOTE_KINDS = {FN_REF: "footnote", EN_REF: "endnote"}
+_NUM_ID, _ABSTRACT_ID = w("numId"), w("abstractNumId")
+_COMMENT_START, _COMMENT_END = w("commentRangeStart"), w("commentRangeEnd")
+_COMMENT_REF, _COMMENT = w("commentReference"), w("comment")
+_COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+_NUMBERING_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"
 
 
 def first(items: list[tuple[str, str]]) -> str | None:
@@ -27,7 +35,8 @@ def first(items: list[tuple[str, str]]) -> str | None:
 class Carrier:
     """Bring content of ``old`` into ``new``, remembering what it copied.
 
-    ``styles_used`` collects the styles old content refers to, ``notes`` the old notes
+    ``styles_used`` collects the styles old content refers to, ``numbering_used`` the
+    numbering definitions (``w:numId``) it refers to, ``notes`` the old notes
     (``kind -> [(new id, note)]``) whose references came along, to be added to ``new``.
     """
 
@@ -36,10 +45,16 @@ class Carrier:
         self.new = new
         self.next_docpr = next_docpr
         self.styles_used: set[str] = set()
+        self.numbering_used: set[str] = set()
         self.notes: dict[str, list[tuple[str, etree._Element]]] = {"footnote": [],
                                                                    "endnote": []}
         self._rels: dict[tuple[str, str, str], str] = {}
         self._parts: dict[str, str] = {}
+        #: gives an id no revision, bookmark or comment uses (the comparison's counter)
+        self.take_id: Callable[[], int] | None = None
+        self._old_comments: dict[str, etree._Element] | None = None  # old id -> comment
+        self._comment_ids: dict[str, str] = {}  # old id -> its id in the redline
+        self._comment_marks: dict[str, list[etree._Element]] = {}  # old id -> marks placed
 
     def bring(self, el: etree._Element, story: Story) -> etree._Element:
         """Return a copy of ``el`` (old content of ``story``) fit to live in the new document."""
@@ -53,6 +68,8 @@ class Carrier:
                 continue
             if tag in STYLE_REFS:
                 self.styles_used.add(d.get(VAL, ""))
+            elif tag == _NUM_ID:
+                self.numbering_used.add(d.get(VAL, ""))
             if tag in _NOTE_KINDS:
                 self._bring_note(d, _NOTE_KINDS[tag])
             if tag.endswith("}docPr"):
@@ -195,6 +212,7 @@ class Carrier:
             if sid in have or sid not in old_styles:
                 continue
             style = copy.deepcopy(old_styles[sid])
+            self.numbering_used.update(n.get(VAL, "") for n in style.iter(_NUM_ID))
             for ref in ("basedOn", "next", "link"):
                 r = style.find(w(ref))
                 if r is None:
@@ -207,6 +225,173 @@ class Carrier:
                         style.remove(r)
             new_root.append(style)
             have.add(sid)
+
+
+    # ---- comments of the old document on text that did not change
+
+    def old_comment_mark(self, mark: etree._Element) -> etree._Element | None:
+        """Return a copy, for the redline, of an old comment's mark (its range start or end, or
+        the run of its reference) on text that did not change; None for other markers, and for
+        a comment the new document has too (the same author and words)."""
+        ref: etree._Element | None = None
+        if mark.tag in (_COMMENT_START, _COMMENT_END):
+            ref = mark
+        elif mark.tag == R_:
+            ref = mark.find(_COMMENT_REF)
+        oid = ref.get(ID) if ref is not None else None
+        if oid is None or oid not in self._comments_to_keep() or self.take_id is None:
+            return None
+        nid = self._comment_ids.get(oid)
+        if nid is None:
+            nid = self._comment_ids[oid] = str(self.take_id())
+        copied = copy.deepcopy(mark)
+        if copied.tag == R_:
+            for d in copied.iter(*STYLE_REFS):
+                self.styles_used.add(d.get(VAL, ""))
+            for d in copied.iter(_COMMENT_REF):
+                d.set(ID, nid)
+            for name in [n for n in attributes(copied) if n.startswith(w("rsid"))]:
+                del copied.attrib[name]
+        else:
+            copied.set(ID, nid)
+        self._comment_marks.setdefault(oid, []).append(copied)
+        return copied
+
+    def _comments_to_keep(self) -> dict[str, etree._Element]:
+        """The old document's comments, but those the new one has too."""
+        if self._old_comments is None:
+            self._old_comments = {}
+            old_part = first(self.old.related(self.old.main, "comments"))
+            if old_part is None or old_part not in self.old.parts:
+                return self._old_comments
+            new_part = first(self.new.related(self.new.main, "comments"))
+            have = set()
+            if new_part is not None and new_part in self.new.parts:
+                have = {(c.get(w("author")), _comment_text(c))
+                        for c in self.new.xml(new_part).findall(_COMMENT)}
+            for c in self.old.xml(old_part).findall(_COMMENT):
+                if c.get(ID) is not None and (c.get(w("author")), _comment_text(c)) not in have:
+                    self._old_comments[c.get(ID, "")] = c
+        return self._old_comments
+
+    def carry_comments(self, new_main: str) -> None:
+        """Add the old comments whose marks all came into the redline to the new document's
+        comments; the marks of a comment whose range was cut by a change are taken out."""
+        kept: list[tuple[str, etree._Element]] = []
+        for oid, marks in self._comment_marks.items():
+            kinds = [m.tag for m in marks]
+            whole = kinds.count(R_) == 1 and kinds.count(_COMMENT_START) == \
+                kinds.count(_COMMENT_END) <= 1
+            if whole and self._old_comments is not None and oid in self._old_comments:
+                kept.append((oid, self._old_comments[oid]))
+                continue
+            for m in marks:
+                parent = m.getparent()
+                if parent is not None:
+                    parent.remove(m)
+        if not kept:
+            return
+        old_part = first(self.old.related(self.old.main, "comments"))
+        assert old_part is not None  # the comments were read from it
+        new_part = first(self.new.related(new_main, "comments"))
+        if new_part is None or new_part not in self.new.parts:
+            old_root = self.old.xml(old_part)
+            root = etree.Element(old_root.tag, nsmap=old_root.nsmap)  # type: ignore[arg-type]
+            if new_part is None:
+                new_part = "word/comments.xml"
+                n = 1
+                while new_part in self.new.parts:
+                    new_part = f"word/comments{n}.xml"
+                    n += 1
+                self.new.add_relationship(new_main, REL_TYPES + "comments", new_part)
+            self.new.set_xml(new_part, root)
+            self.new.ensure_content_type(new_part, content_type=_COMMENTS_TYPE)
+        story = Story("comments", self.old, self.new, old_part, new_part)
+        new_root = self.new.xml(new_part)
+        for oid, comment in kept:
+            copied = self.bring(comment, story)
+            copied.set(ID, self._comment_ids[oid])
+            new_root.append(copied)
+
+    def carry_numbering(self, old_main: str, new_main: str) -> None:
+        """Copy the numbering definitions (``w:num`` and its ``w:abstractNum``) that old content
+        brought back refers to and the new document lacks, the abstract ones under ids the new
+        document does not use, so that a deleted numbered paragraph keeps its number (call it
+        after :meth:`carry_styles`, whose styles may refer to numbering too)."""
+        wanted = {n for n in self.numbering_used if n and n != "0"}
+        old_part = first(self.old.related(old_main, "numbering"))
+        if not wanted or old_part is None or old_part not in self.old.parts:
+            return
+        old_root = self.old.xml(old_part)
+        old_nums = {n.get(_NUM_ID): n for n in old_root.findall(w("num"))}
+        old_abstract = {a.get(_ABSTRACT_ID): a for a in old_root.findall(w("abstractNum"))}
+        new_part = first(self.new.related(new_main, "numbering"))
+        if new_part is None or new_part not in self.new.parts:
+            if not any(n in old_nums for n in wanted):
+                return
+            new_part = self._add_numbering_part(old_root, new_main, new_part)
+        new_root = self.new.xml(new_part)
+        have = {n.get(_NUM_ID) for n in new_root.findall(w("num"))}
+        used_abstract = {a.get(_ABSTRACT_ID) for a in new_root.findall(w("abstractNum"))}
+        next_abstract = 1 + max((int(a) for a in used_abstract if a and a.isdigit()), default=-1)
+        renamed: dict[str | None, str] = {}
+        for nid in sorted(wanted - have, key=lambda v: (len(v), v)):
+            num = old_nums.get(nid)
+            if num is None:
+                continue
+            num = copy.deepcopy(num)
+            ref = num.find(_ABSTRACT_ID)
+            old_abstract_id = ref.get(VAL) if ref is not None else None
+            if ref is not None and old_abstract_id in old_abstract:
+                if old_abstract_id not in renamed:
+                    abstract = copy.deepcopy(old_abstract[old_abstract_id])
+                    renamed[old_abstract_id] = str(next_abstract)
+                    next_abstract += 1
+                    abstract.set(_ABSTRACT_ID, renamed[old_abstract_id])
+                    for link in abstract.findall(w("numStyleLink")):
+                        abstract.remove(link)  # the style it names is the new document's
+                    for style in abstract.iter(w("pStyle")):
+                        self.styles_used.add(style.get(VAL, ""))
+                    _place_numbering(new_root, abstract)
+                ref.set(VAL, renamed[old_abstract_id])
+            _place_numbering(new_root, num)
+            have.add(nid)
+
+    def _add_numbering_part(self, old_root: etree._Element, new_main: str,
+                            name: str | None) -> str:
+        """Give the new document an empty numbering part (at ``name`` if its relationship
+        already names one) and return its name."""
+        root = etree.Element(old_root.tag, nsmap=old_root.nsmap)  # type: ignore[arg-type]
+        if name is None:
+            name = "word/numbering.xml"
+            n = 1
+            while name in self.new.parts:
+                name = f"word/numbering{n}.xml"
+                n += 1
+            self.new.add_relationship(new_main, REL_TYPES + "numbering", name)
+        self.new.set_xml(name, root)
+        self.new.ensure_content_type(name, content_type=_NUMBERING_TYPE)
+        return name
+
+
+def _comment_text(comment: etree._Element) -> str:
+    return "".join(t.text or "" for t in comment.iter(T))
+
+
+def _place_numbering(root: etree._Element, el: etree._Element) -> None:
+    """Put a ``w:abstractNum`` after the last one (before the first ``w:num``), a ``w:num``
+    after the last one (before ``w:numIdMacAtCleanup``), as the schema orders them."""
+    same = root.findall(el.tag)
+    if same:
+        same[-1].addnext(el)
+        return
+    later = (w("num"), w("numIdMacAtCleanup")) if el.tag == w("abstractNum") else \
+        (w("numIdMacAtCleanup"),)
+    for child in root:
+        if child.tag in later:
+            child.addprevious(el)
+            return
+    root.append(el)
 
 
 def _drop_old_only(d: etree._Element) -> None:

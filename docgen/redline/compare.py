@@ -6,27 +6,38 @@ from the old one is a revision a reviewer can accept or reject in Word or LibreO
 - paragraphs and table rows that were added or removed are whole inserted or deleted paragraphs
   (their paragraph marks too) and rows;
 - a paragraph that changed is compared word by word (character by character in Chinese and
-  Japanese), keeping the new document's formatting;
+  Japanese), a number (an amount, a date, a phone number, a version, an identifier) counting as
+  one word, and keeping the new document's formatting; ``granularity="character"`` compares
+  every paragraph character by character;
 - each story is compared on its own: the body with its tables and text boxes, each header and
   footer (matched by section and type), footnotes and endnotes (matched through their references);
 - fields, drawings and content controls are compared whole; bookmarks and comments of the new
-  document are kept in place;
-- a change of formatting or paragraph style is a ``w:rPrChange`` or ``w:pPrChange``, and styles
-  that only the old document defines come along with the old text that uses them.
+  document are kept in place, and so are the old document's comments on text that did not
+  change (unless ``old_comments=False``);
+- a change of formatting or paragraph style is a ``w:rPrChange`` or ``w:pPrChange`` (unless
+  ``ignore_formatting``), judged by meaning through the styles (``formats``), so that a file
+  re-saved by another program shows no change; styles and numbering definitions that only the
+  old document has come along with the old text that uses them;
+- footnotes and endnotes are numbered, and stand in their part, in the order of their
+  references, as LibreOffice reads them.
 
 Revisions already in either input are accepted first, as Word's Compare does. Accepting every
 change in the result gives the new document's text; rejecting every change gives the old one's.
 
 Public API::
 
-    redline(old: bytes, new: bytes, *, author="docgen", date, old_name, new_name) -> Redline
-    redline_files(old_path, new_path, *, author, date) -> Redline
+    redline(old: bytes, new: bytes, *, author="docgen", date, old_name, new_name,
+            ignore_formatting=False, granularity="word", old_comments=True) -> Redline
+    redline_files(old_path, new_path, *, author, date, ignore_formatting, granularity,
+                  old_comments) -> Redline
     summary_json(result, ...), summary_markdown(result, ...)   (from .summary)
 
 The work is done by the modules beside this one: ``accept`` (revisions already in the inputs),
-``keys`` (what a reader sees), ``diff`` (the sequence algorithms), ``walk`` and ``paragraph``
-(the comparison, story by story), ``marks`` (revision marks), ``carry`` (old content brought
-into the new document), ``summary`` (the change list for people and programs).
+``keys`` (what a reader sees, and the tokens a paragraph is compared in), ``formats``
+(formatting by meaning), ``diff`` (the sequence algorithms), ``walk`` and ``paragraph`` (the
+comparison, story by story), ``marks`` (revision marks), ``carry`` (old content brought into
+the new document: styles, numbering, notes, comments), ``summary`` (the change list for people
+and programs).
 
 ``Change(story, where, kind, old, new, context)`` describes one changed place:
 ``story`` is "body", "header 1 (default)", "footnote 3"…; ``where`` is "paragraph 12" or
@@ -49,11 +60,12 @@ from .accept import accept_revisions
 from .carry import Carrier
 from .marks import Marker, track_revisions
 from .model import Change, Redline, Story, word_date
-from .session import Session
+from .keys import GRANULARITIES
+from .session import Options, Session
 from .summary import summary_json, summary_markdown
 from .tags import W, w
 from .walk import (compare_container, compare_headers_footers, compare_notes, explicit_headers,
-                   section_refs, sections)
+                   number_notes, section_refs, sections)
 
 __all__ = ["Change", "Redline", "accept_revisions", "redline", "redline_files", "summary_json",
            "summary_markdown"]
@@ -64,7 +76,8 @@ _STORY_RELS = ("header", "footer", "footnotes", "endnotes", "comments")
 
 
 def redline_files(old: str | Path, new: str | Path, *, author: str = "docgen",
-                  date: dt.datetime) -> Redline:
+                  date: dt.datetime, ignore_formatting: bool = False,
+                  granularity: str = "word", old_comments: bool = True) -> Redline:
     """Read two DOCX files safely and compare them (see :func:`redline`); the problems of both
     files are reported together."""
     packages: list[Package] = []
@@ -76,16 +89,38 @@ def redline_files(old: str | Path, new: str | Path, *, author: str = "docgen",
             problems.extend(e.problems)
     if problems:
         raise DocxError("; ".join(p.message for p in problems), problems)
-    return _compare(packages[0], packages[1], author, date)
+    return _compare(packages[0], packages[1], author, date,
+                    _options(ignore_formatting, granularity, old_comments))
 
 
 def redline(old: bytes, new: bytes, *, author: str = "docgen", date: dt.datetime,
-            old_name: str = "old.docx", new_name: str = "new.docx") -> Redline:
-    """Return ``new`` with tracked changes that turn ``old`` into it."""
-    return _compare(Package.open(old, old_name), Package.open(new, new_name), author, date)
+            old_name: str = "old.docx", new_name: str = "new.docx",
+            ignore_formatting: bool = False, granularity: str = "word",
+            old_comments: bool = True) -> Redline:
+    """Return ``new`` with tracked changes that turn ``old`` into it.
+
+    As Word's Compare options: ``ignore_formatting`` tracks changes of words only (no
+    ``w:rPrChange`` or ``w:pPrChange``: the result has the new document's formatting throughout);
+    ``granularity`` "word" marks a changed word (a number, an amount, a date …) whole,
+    "character" marks the characters that changed; ``old_comments`` keeps the old document's
+    comments on text that did not change, beside the new document's own (which are always
+    kept; a comment both have, by the same author in the same words, comes once).
+    """
+    options = _options(ignore_formatting, granularity, old_comments)
+    return _compare(Package.open(old, old_name), Package.open(new, new_name), author, date,
+                    options)
 
 
-def _compare(old: Package, new: Package, author: str, date: dt.datetime) -> Redline:
+def _options(ignore_formatting: bool, granularity: str, old_comments: bool) -> Options:
+    if granularity not in GRANULARITIES:
+        raise UsageError(f"the granularity of the comparison, {granularity!r}, must be one of "
+                         + ", ".join(GRANULARITIES))
+    return Options(ignore_formatting=ignore_formatting, granularity=granularity,
+                   old_comments=old_comments)
+
+
+def _compare(old: Package, new: Package, author: str, date: dt.datetime,
+             options: Options) -> Redline:
     """Compare two open packages, writing the tracked changes into ``new``."""
     if not author.strip() or any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in author):
         raise UsageError(f"the author of the changes, {author!r}, must be a name on one line")
@@ -98,7 +133,14 @@ def _compare(old: Package, new: Package, author: str, date: dt.datetime) -> Redl
     for part in new_parts:
         accept_revisions(new.xml(part))
     next_id, next_docpr = _free_ids(new, new_parts)
-    s = Session(Marker(author, word_date(date), next_id), Carrier(old, new, next_docpr))
+    marker = Marker(author, word_date(date), next_id)
+    s = Session(marker, Carrier(old, new, next_docpr), options)
+
+    def take_id() -> int:  # an id for a comment brought over: no revision will have it
+        marker.next_id += 1
+        return marker.next_id - 1
+
+    s.carry.take_id = take_id
 
     old_body = old.xml(old_main).find(w("body"))
     new_body = new.xml(new_main).find(w("body"))
@@ -115,9 +157,12 @@ def _compare(old: Package, new: Package, author: str, date: dt.datetime) -> Redl
         explicit_headers(new_sections, new_refs)
     for kind in ("footnote", "endnote"):
         compare_notes(s, kind, old, new, old_main, new_main)
+        number_notes(new, new_main, kind)
     compare_headers_footers(s, old, new, old_refs, new_refs, new_main, new_sections)
     track_revisions(new, new_main)
     s.carry.carry_styles(old_main, new_main)
+    s.carry.carry_numbering(old_main, new_main)
+    s.carry.carry_comments(new_main)
     return Redline(new.to_bytes(), s.changes, s.marks.revisions)
 
 

@@ -19,9 +19,52 @@ from .tags import (ATOM_KEYS, DELTEXT, EN_REF, FLDCHAR, FLDSIMPLE, FN_REF, HYPER
 
 _CJK = (r"\u2E80-\u2FFF\u3000-\u303F\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF"
         r"\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF")
-#: a token is one CJK character, a word (letters, digits, marks), a stretch of spaces, or one
-#: other character; Chinese and Japanese are written without spaces, so they go per character
+#: a word is one CJK character, a word (letters, digits, marks), a stretch of spaces, or one
+#: other character; Chinese and Japanese are written without spaces, so they go per character.
+#: Blocks are lined up by these words (:func:`similar`, :func:`words`).
 TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|\s+|.", re.S)
+
+_DIGITS = r"0-9\uFF10-\uFF19"
+_PIECE = rf"(?:[^\W{_CJK}]|[{_DIGITS}])+"   # letters and digits, full-width digits too
+_JOIN = r"[.,/:\-\u2010\u2011\u2013'\u2019\uFF0C\uFF0E\uFF0F\uFF1A\uFF0D]"
+_CURRENCY = r"[$\u00A2-\u00A5\u20A0-\u20C0\uFF04\uFFE0\uFFE1\uFFE5\uFFE6]"
+#: a paragraph is compared in these tokens: the words above, except that a number reads as one
+#: whole: an amount with its currency sign and separators ($1,000,000), a date (08/28/2026,
+#: 2026-08-28, 2026年8月28日, ２０２２年), a time, a phone number (555-123-4567), a version
+#: (1.2.3), an identifier (ABC-123), a percentage (12.5%). Pieces joined without a digit
+#: ("non-exclusive", "a.m.") are words again (:func:`text_tokens`).
+NUMBER_TOKEN = re.compile(
+    rf"[{_DIGITS}]+[年月日](?:[{_DIGITS}]+[年月日])*"
+    rf"|{_CURRENCY}?{_PIECE}(?:{_JOIN}{_PIECE})*[%\uFF05]?"
+    rf"|[{_CJK}]|\s+|.", re.S)
+_HAS_DIGIT = re.compile(rf"[{_DIGITS}]")
+#: at ``--granularity character``, every character is a token (a stretch of spaces is one)
+CHARACTER_TOKEN = re.compile(r"\s+|.", re.S)
+GRANULARITIES = ("word", "character")
+
+
+def text_tokens(text: str, granularity: str = "word") -> list[str]:
+    """Return the tokens of ``text``: words with whole numbers, or (``granularity`` is
+    "character") single characters.
+
+    >>> text_tokens("$1,000,000 by 08/28/2026 (v1.2.3, non-exclusive)")
+    ['$1,000,000', ' ', 'by', ' ', '08/28/2026', ' ', '(', 'v1.2.3', ',', ' ', 'non', '-', \
+'exclusive', ')']
+    >>> text_tokens("２０２２年に2026年8月28日")
+    ['２０２２年', 'に', '2026年8月28日']
+    """
+    if granularity == "character":
+        return CHARACTER_TOKEN.findall(text)
+    found: list[str] = NUMBER_TOKEN.findall(text)
+    if text.isalnum():
+        return found
+    out: list[str] = []
+    for t in found:
+        if len(t) > 1 and not t.isalnum() and not t.isspace() and not _HAS_DIGIT.search(t):
+            out.extend(TOKEN.findall(t))  # joined words, or a sign, without a number
+        else:
+            out.append(t)
+    return out
 
 _KEY_TAGS = (T, w("tab"), w("br"), w("cr"), w("noBreakHyphen"), w("softHyphen"), w("ptab"),
              w("sym"), INSTR, w("drawing"), w("pict"), w("object"), FN_REF, EN_REF, P, TC, TR,
@@ -29,6 +72,8 @@ _KEY_TAGS = (T, w("tab"), w("br"), w("cr"), w("noBreakHyphen"), w("softHyphen"),
              "officeDocument/2006/math}t")
 _NOISE = re.compile(rb' (?:w:rsid\w*|w14:paraId|w14:textId)="[^"]*"')
 _OUTLINE, _PSTYLE = w("outlineLvl"), w("pStyle")
+_NB_HYPHEN = w("noBreakHyphen")
+COMMENT_REF = w("commentReference")
 _HEADING_STYLE = re.compile(r"heading|title|berschrift|titre|t[ií]tulo", re.I)
 
 #: what a token's piece holds: a run's words, or one element (a tab, a field, a drawing …)
@@ -132,12 +177,15 @@ class Token:
     markers: list[etree._Element] = field(default_factory=list)  # markers just before it
 
 
-def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | None = None
-                     ) -> tuple[list[Token], list[etree._Element]]:
+def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | None = None,
+                     granularity: str = "word") -> tuple[list[Token], list[etree._Element]]:
     """Return the tokens of ``p`` and the markers after its last token.
 
     ``sign(wrapper)`` names what a wrapper means (a hyperlink's target), so that the same words
-    linking somewhere else are a change.
+    linking somewhere else are a change. Text that runs on from one run to the next (under the
+    same wrappers) is read as one: a word or number split between runs of other formatting is
+    one token, made of a piece from each run. ``granularity`` is "word" (numbers whole) or
+    "character" (:func:`text_tokens`).
     """
     items: list[Item] = []
     _flatten(p, (), items)
@@ -153,16 +201,35 @@ def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | 
     n = len(items)
     while i < n:
         wrap, run, child = items[i]
-        if isinstance(child, str):
-            words = TOKEN.findall(child)
-            if words:
-                tokens.append(Token(words[0], [(run, words[0])], wrap, pending))
+        if isinstance(child, str) or _in_words(items[i]):
+            j = i + 1
+            while j < n and items[j][0] == wrap and (
+                    isinstance(items[j][2], str) or _in_words(items[j])):
+                j += 1
+            start = len(tokens)
+            k = i
+            while k < j:  # runs whose text meets the next one's at a space are read alone
+                stop = k + 1
+                while stop < j and not _apart(items[stop - 1][2], items[stop][2]):
+                    stop += 1
+                text, source = items[k][2], items[k][1]
+                if stop == k + 1 and isinstance(text, str):
+                    tokens.extend([Token(t, [(source, t)], wrap, _NO_MARKERS)
+                                   for t in text_tokens(text, granularity)])
+                else:
+                    tokens.extend(_joined_tokens(items[k:stop], wrap, granularity))
+                k = stop
+            if len(tokens) > start:
+                tokens[start].markers = pending
                 pending = []
-                tokens.extend([Token(t, [(run, t)], wrap, _NO_MARKERS) for t in words[1:]])
-            i += 1
+            i = j
             continue
         if run is None and child.tag in MARKERS:
             pending.append(child)
+            i += 1
+            continue
+        if child.tag == COMMENT_REF and run is not None and _only_reference(run):
+            pending.append(run)  # a comment's mark is no text: it stands with the markers
             i += 1
             continue
         if child.tag == FLDCHAR and child.get(w("fldCharType")) == "begin":
@@ -181,6 +248,63 @@ def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | 
             if tok.wrap:
                 tok.key = "".join(signs[id(el)] for el in tok.wrap) + "\x00" + tok.key
     return tokens, pending
+
+
+def _joined_tokens(items: list[Item], wrap: tuple[etree._Element, ...], granularity: str
+                   ) -> list[Token]:
+    """Tokenise the text of consecutive runs as one string; a token that spans runs has a
+    piece from each."""
+    texts = [(run, child if isinstance(child, str) else "\u2011") for _, run, child in items]
+    hyphens = {k: child for k, (_, _, child) in enumerate(items) if not isinstance(child, str)}
+    joined = "".join(t for _, t in texts)
+    out: list[Token] = []
+    k = 0          # the run the next token starts in …
+    offset = 0     # … and where in it
+    for word in text_tokens(joined, granularity):
+        run, text = texts[k]
+        if offset + len(word) <= len(text) and k not in hyphens:  # all in this run's text
+            out.append(Token(word, [(run, word if len(word) != len(text) else text)], wrap,
+                             _NO_MARKERS))
+            offset += len(word)
+        else:
+            pieces: list[Piece] = []
+            left = len(word)
+            while left:
+                run, text = texts[k]
+                take = min(left, len(text) - offset)
+                if take:
+                    pieces.append((run, hyphens[k] if k in hyphens else
+                                   text[offset:offset + take]))
+                left -= take
+                offset += take
+                if offset == len(text) and left:
+                    k += 1
+                    offset = 0
+            out.append(Token(word, pieces, wrap, _NO_MARKERS))
+        if offset == len(texts[k][1]) and k + 1 < len(texts):
+            k += 1
+            offset = 0
+    return out
+
+
+def _apart(left: What, right: What) -> bool:
+    """Tell whether no token can span two texts: a space on one side of where they meet and
+    none on the other."""
+    if not isinstance(left, str) or not isinstance(right, str):
+        return False
+    return left[-1].isspace() != right[0].isspace()
+
+
+def _only_reference(run: etree._Element) -> bool:
+    """Tell whether a run holds a comment's reference mark and nothing else."""
+    return all(c.tag in (RPR, COMMENT_REF) or not isinstance(c.tag, str) for c in run)
+
+
+def _in_words(item: Item) -> bool:
+    """Tell whether a run's element reads as a character of the words around it (a
+    non-breaking hyphen, ``w:noBreakHyphen``, as in 555‑0100)."""
+    child = item[2]
+    return item[1] is not None and not isinstance(child, str) and child.tag == _NB_HYPHEN
 
 
 def _field_token(items: list[Item], wrap: tuple[etree._Element, ...],
@@ -206,8 +330,20 @@ def _field_token(items: list[Item], wrap: tuple[etree._Element, ...],
             separated = True
         elif child.tag in ATOM_KEYS:
             (result if separated else instr).append(ATOM_KEYS[child.tag])
-    key = "\x01F" + "".join(instr) + "\x02" + "".join(result)
+    code = " ".join("".join(instr).split())  # " PAGE " and "PAGE" are one field code
+    key = "\x01F" + code + "\x02" + ("#" if laid_out(code) else "".join(result))
     return Token(key, pieces, wrap, pending), markers
+
+
+#: fields whose result Word and LibreOffice lay out afresh on every page (a page number): the
+#: result a file holds is never what a reader sees, so it is not compared
+LAID_OUT = {"PAGE", "NUMPAGES", "SECTIONPAGES"}
+
+
+def laid_out(code: str) -> bool:
+    """Tell whether a field's code is one whose result is laid out (:data:`LAID_OUT`)."""
+    words = code.split(None, 1)
+    return bool(words) and words[0].upper() in LAID_OUT
 
 
 def _field_end(items: list[Item], start: int) -> int | None:
@@ -256,7 +392,8 @@ def _atom_key(el: etree._Element) -> str:
     if tag in (FN_REF, EN_REF):
         return "\x03" + etree.QName(tag).localname
     if tag == FLDSIMPLE:
-        return "\x01F" + (el.get(w("instr")) or "") + "\x02" + block_key(el)
+        code = " ".join((el.get(w("instr")) or "").split())
+        return "\x01F" + code + "\x02" + ("#" if laid_out(code) else block_key(el))
     return "\x04" + etree.QName(tag).localname + "\x05" + block_key(el)
 
 
@@ -329,26 +466,7 @@ def starts_section(block: etree._Element) -> bool:
     return style is not None and bool(_HEADING_STYLE.search(style.get(VAL, "")))
 
 
-# -- formatting signatures ------------------------------------------------------------------------
-
-def rpr_sig(run: etree._Element) -> bytes:
-    """Return a run's properties as bytes, without revision-session ids."""
-    rpr = run.find(RPR) if len(run) else None
-    if rpr is None:
-        return b""
-    return b"".join(_NOISE.sub(b"", etree.tostring(c)) for c in rpr
-                    if c.tag != w("rPrChange"))
-
-
-def ppr_sig(p: etree._Element) -> bytes:
-    """Return a paragraph's own properties as bytes (not its mark's run properties nor its
-    section), without revision-session ids."""
-    ppr = p.find(PPR)
-    if ppr is None:
-        return b""
-    return b"".join(_NOISE.sub(b"", etree.tostring(c)) for c in ppr
-                    if c.tag not in (RPR, SECTPR, w("pPrChange")))
-
+# -- markup -----------------------------------------------------------------------------------
 
 def same_markup(a: etree._Element, b: etree._Element) -> bool:
     """Tell whether two elements are the same markup, revision-session and paragraph ids

@@ -4,12 +4,14 @@ new document's formatting (and the old one's, as ``w:rPrChange``, where it diffe
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Union
 
 from lxml import etree
 
 from .diff import opcodes, smooth
-from .keys import Token, What, link_sign, paragraph_tokens, ppr_sig, rpr_sig, token_text
+from .formats import Sig, raw_ppr, raw_rpr
+from .keys import Token, What, link_sign, paragraph_tokens, token_text
 from .marks import simple_field_runs, to_deleted
 from .model import Story
 from .session import Session
@@ -29,12 +31,18 @@ MARKER = "marker"
 
 
 class _Segments:
-    """The redline of a paragraph as it is built: stretches of pieces under one mark."""
+    """The redline of a paragraph as it is built: stretches of pieces under one mark.
 
-    def __init__(self) -> None:
+    ``old_sig`` and ``new_sig`` read a run's formatting by meaning (:mod:`.formats`); without
+    them (``--ignore-formatting``) formatting is never compared.
+    """
+
+    def __init__(self, old_sig: Callable[[etree._Element], Sig] | None = None,
+                 new_sig: Callable[[etree._Element], Sig] | None = None) -> None:
         self.segments: list[Segment] = []
         self.formatted = False  # some run kept its words but not its properties
         self._differs: dict[tuple[int, int], bool] = {}  # (old run, new run) → other props?
+        self._old_sig, self._new_sig = old_sig, new_sig
 
     def add(self, wrap: Wrap, mark: str | None, piece: Placed) -> None:
         """Add a piece, joining the last stretch if it has the same wrappers and mark."""
@@ -44,42 +52,77 @@ class _Segments:
         else:
             segments.append((wrap, mark, [piece]))
 
+    def _before(self, before: etree._Element | None, src: etree._Element | None
+                ) -> etree._Element | None:
+        """Return ``before`` (the old run) if its formatting differs from ``src``'s."""
+        if src is None or before is None or before is src or self._old_sig is None or \
+                self._new_sig is None:
+            return None
+        pair = (id(before), id(src))
+        changed = self._differs.get(pair)
+        if changed is None:
+            changed = self._differs[pair] = raw_rpr(before) != raw_rpr(src) and \
+                self._old_sig(before) != self._new_sig(src)
+        if changed:
+            self.formatted = True
+            return before
+        return None
+
     def add_new(self, tok: Token, mark: str | None, old: Token | None = None) -> None:
         """Add a token of the new paragraph; ``old`` is the equal old token, whose runs'
         properties become a ``w:rPrChange`` where they differ."""
         for m in tok.markers:
             self.add(tok.wrap, MARKER, (None, m, None))
-        if old is None or len(old.pieces) != len(tok.pieces):
+        if old is None or self._old_sig is None:
             for src, what in tok.pieces:
                 self.add(tok.wrap, mark, (src, what, None))
             return
-        for (src, what), (before, _) in zip(tok.pieces, old.pieces):
-            if src is None or before is None or before is src:
-                before = None
-            else:
-                pair = (id(before), id(src))
-                changed = self._differs.get(pair)
-                if changed is None:
-                    changed = self._differs[pair] = rpr_sig(before) != rpr_sig(src)
-                if changed:
-                    self.formatted = True
-                else:
-                    before = None
-            self.add(tok.wrap, mark, (src, what, before))
+        if len(old.pieces) == len(tok.pieces) and (
+                len(tok.pieces) == 1 or not isinstance(tok.pieces[0][1], str)):
+            for (src, what), (before, _) in zip(tok.pieces, old.pieces):
+                self.add(tok.wrap, mark, (src, what, self._before(before, src)))
+            return
+        # a word split between runs on either side: line the pieces up character by character
+        spans: list[tuple[int, etree._Element | None]] = []  # (end offset, old run)
+        at = 0
+        for before, what in old.pieces:
+            at += len(what) if isinstance(what, str) else 1
+            spans.append((at, before))
+        at = 0
+        k = 0
+        for src, what in tok.pieces:
+            if not isinstance(what, str):
+                self.add(tok.wrap, mark, (src, what, None))
+                at += 1
+                continue
+            rest = what
+            while rest:
+                while k < len(spans) - 1 and spans[k][0] <= at:
+                    k += 1
+                take = max(1, min(len(rest), spans[k][0] - at))
+                self.add(tok.wrap, mark, (src, rest[:take], self._before(spans[k][1], src)))
+                rest = rest[take:]
+                at += take
 
 
 def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree._Element,
                       where: list[str]) -> None:
     """Rewrite ``new`` with tracked changes from ``old``, word by word, and record the change."""
-    old_tokens, _ = paragraph_tokens(old, lambda el: link_sign(el, story.old, story.old_part))
+    granularity = s.options.granularity
+    old_tokens, old_tail = paragraph_tokens(
+        old, lambda el: link_sign(el, story.old, story.old_part), granularity)
     new_tokens, tail_markers = paragraph_tokens(
-        new, lambda el: link_sign(el, story.new, story.new_part))
+        new, lambda el: link_sign(el, story.new, story.new_part), granularity)
     new_keys = [t.key for t in new_tokens]
     ops = smooth(opcodes([t.key for t in old_tokens], new_keys), new_keys)
-    built = _Segments()
+    built = (_Segments() if s.options.ignore_formatting else  # styles read only if needed
+             _Segments(lambda r: s.formats(story.old).run_sig(r),
+                       lambda r: s.formats(story.new).run_sig(r)))
     for op, i1, i2, j1, j2 in ops:
         if op == "equal":
             for o, n in zip(old_tokens[i1:i2], new_tokens[j1:j2]):
+                if o.markers and s.options.old_comments:
+                    _old_comments(s, built, n.wrap, o.markers)
                 built.add_new(n, None, o)
                 if len(n.pieces) > 1 or not isinstance(n.pieces[0][1], str):
                     s.pair_refs(o, n)  # a note reference, a field …
@@ -91,6 +134,8 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
         for tok in new_tokens[j1:j2]:
             built.add_new(tok, INS)
             s.note_inserted(tok)
+    if old_tail and s.options.old_comments:
+        _old_comments(s, built, (), old_tail)
     for m in tail_markers:
         built.add((), MARKER, (None, m, None))
 
@@ -102,16 +147,26 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
             new.remove(child)
     _emit(s, story, new, built.segments)
     restyled = _paragraph_properties(s, story, old, new)
-    if old_text != new_text or any(op != "equal" for op, *_ in ops):
+    if any(op != "equal" for op, *_ in ops):  # (a page number's result is no change)
         s.record(story, where, "changed", old_text, new_text, new_text)
     elif built.formatted or restyled:
         s.record(story, where, "formatted", old_text, new_text, new_text)
 
 
+def _old_comments(s: Session, built: _Segments, wrap: Wrap,
+                  markers: list[etree._Element]) -> None:
+    """Keep the old document's comment marks that stand on text both versions have."""
+    for m in markers:
+        copied = s.carry.old_comment_mark(m)
+        if copied is not None:
+            built.add(wrap, MARKER, (None, copied, None))
+
+
 def _paragraph_properties(s: Session, story: Story, old: etree._Element,
                           new: etree._Element) -> bool:
     """Track a change of paragraph properties (style, alignment …) with ``w:pPrChange``."""
-    if ppr_sig(old) == ppr_sig(new):
+    if s.options.ignore_formatting or raw_ppr(old) == raw_ppr(new) or \
+            s.formats(story.old).paragraph_sig(old) == s.formats(story.new).paragraph_sig(new):
         return False
     s.marks.properties_changed(new, old, PPR, w("pPrChange"), (RPR, SECTPR),
                                lambda c: s.carry.bring(c, story))

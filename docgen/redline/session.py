@@ -3,15 +3,19 @@ content it carries over, the change list, and the notes whose references it has 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lxml import etree
 
+from ..ooxml.package import Package
 from .carry import Carrier
+from .formats import Formats
 from .keys import Token, block_text, plain
 from .marks import Marker
 from .model import Change, Story
 from .tags import EN_REF, FN_REF, ID, TBL, P, R, attributes
 
-__all__ = ["Numbering", "Session"]
+__all__ = ["Numbering", "Options", "Session"]
 
 _NOTE_KINDS = {FN_REF: "footnote", EN_REF: "endnote"}
 _R_ATTRIBUTE = f"{{{R}}}"
@@ -39,6 +43,19 @@ class Numbering:
                 f"table {self.tables}" if block.tag == TBL else "content control")
 
 
+@dataclass(frozen=True)
+class Options:
+    """How to compare, as Word's Compare options say it: ``ignore_formatting`` leaves changes of
+    formatting and paragraph style untracked (no ``w:rPrChange``/``w:pPrChange``);
+    ``granularity`` is "word" (a changed word, or number, is marked whole) or "character";
+    ``old_comments`` keeps the old document's comments on text that did not change (the new
+    document's comments are always kept)."""
+
+    ignore_formatting: bool = False
+    granularity: str = "word"
+    old_comments: bool = True
+
+
 class Session:
     """One comparison's marks (``marks``), carried content (``carry``) and change list
     (``changes``).
@@ -48,9 +65,11 @@ class Session:
     references were inserted.
     """
 
-    def __init__(self, marks: Marker, carry: Carrier) -> None:
+    def __init__(self, marks: Marker, carry: Carrier, options: Options = Options()) -> None:
         self.marks = marks
         self.carry = carry
+        self.options = options
+        self._formats: dict[int, Formats] = {}
         self.changes: list[Change] = []
         self.note_pairs: dict[str, list[tuple[str | None, str | None]]] = {
             "footnote": [], "endnote": []}
@@ -72,6 +91,13 @@ class Session:
         text = plain(block) if block.tag == P else block_text(block)
         old, new = (text, "") if kind == "deleted" else ("", text)
         self.record(story, where + [numbering.label(block)], kind, old, new, text)
+
+    def formats(self, pkg: Package) -> Formats:
+        """Return the reader of ``pkg``'s formatting (its styles, read once)."""
+        found = self._formats.get(id(pkg))
+        if found is None:
+            found = self._formats[id(pkg)] = Formats(pkg)
+        return found
 
     # ---- notes met on the way
 

@@ -17,7 +17,7 @@ from .session import Numbering, Session
 from .tags import (BLOCKS, DEL, INS, PPR, RID, SDTCONTENT, SECTPR, TBL, TC, TR, P, w)
 
 __all__ = ["compare_container", "compare_headers_footers", "compare_notes",
-           "explicit_headers", "section_refs", "sections"]
+           "explicit_headers", "number_notes", "section_refs", "sections"]
 
 #: a section's header and footer references: (section index, "header"|"footer", type) ->
 #: (part, relationship id)
@@ -224,6 +224,59 @@ def compare_notes(s: Session, kind: str, old: Package, new: Package, old_main: s
         new_root.append(note)
         for block in [c for c in note if c.tag in BLOCKS]:
             s.marks.block(block, DEL)
+
+
+_SEPARATORS = ("separator", "continuationSeparator", "continuationNotice")
+
+
+def number_notes(pkg: Package, main: str, kind: str) -> None:
+    """Number the notes (``kind`` is "footnote" or "endnote") in the order their references
+    come in the main story, and put them in that order in their part.
+
+    Word numbers notes by where their references stand, but LibreOffice takes them in the order
+    of the part: a note brought back from the old document (or added out of order) would show
+    another note's text under its reference. Separators keep their ids; the notes follow them.
+    """
+    part = first(pkg.related(main, kind + "s"))
+    if part is None or part not in pkg.parts:
+        return
+    root = pkg.xml(part)
+    notes = root.findall(w(kind))
+    fixed = [n for n in notes if n.get(w("type")) in _SEPARATORS]
+    content = [n for n in notes if n.get(w("type")) not in _SEPARATORS]
+    if not content:
+        return
+    by_id = {n.get(w("id")): n for n in content}
+    taken = [int(v) for v in (n.get(w("id"), "") for n in fixed) if v.lstrip("-").isdigit()]
+    number = max(taken, default=0) + 1
+    renumbered: dict[str | None, str] = {}
+    order: list[etree._Element] = []
+    refs = list(pkg.xml(main).iter(w(f"{kind}Reference")))
+    for ref in refs:
+        old_id = ref.get(w("id"))
+        if old_id not in renumbered and old_id in by_id:
+            renumbered[old_id] = str(number)
+            order.append(by_id[old_id])
+            number += 1
+    for note in content:  # notes no reference in the main story reaches keep their place after
+        if note.get(w("id")) not in renumbered:
+            renumbered[note.get(w("id"))] = str(number)
+            order.append(note)
+            number += 1
+    if all(renumbered[n.get(w("id"))] == n.get(w("id")) for n in content) and order == content:
+        return
+    for ref in refs:
+        new_id = renumbered.get(ref.get(w("id")))
+        if new_id is not None:
+            ref.set(w("id"), new_id)
+    last = fixed[-1] if fixed else None
+    for note in order:
+        note.set(w("id"), renumbered[note.get(w("id"))])
+        if last is not None:
+            last.addnext(note)
+        else:
+            root.insert(0, note)
+        last = note
 
 
 # ---- headers and footers
