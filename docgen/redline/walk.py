@@ -8,7 +8,7 @@ from lxml import etree
 
 from ..ooxml.package import REL_TYPES, Package
 from .carry import first
-from .diff import align, opcodes, positional, slide
+from .diff import align, anchored, slide
 from .keys import (block_key, block_sign, row_shape, row_text, same_markup, similar,
                    starts_section, words)
 from .model import Story
@@ -23,7 +23,9 @@ __all__ = ["compare_container", "compare_headers_footers", "compare_notes",
 #: (part, relationship id)
 SectionRefs = dict[tuple[int, str, str], tuple[str, str]]
 Pair = tuple[etree._Element | None, etree._Element | None]
-MAX_REPLACE_PAIRS = 4000  # above this many block pairs, a changed region is aligned by position
+#: the most block pairs weighed in one changed region; a larger one is aligned in a band along
+#: its diagonal (a few blocks added or removed), never by position
+MAX_REPLACE_PAIRS = 20_000
 _TYPE_NAMES = {"default": "default", "first": "first page", "even": "even pages"}
 
 
@@ -38,7 +40,7 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
     old_keys = [block_sign(b, story.old, story.old_part) for b in old_blocks]
     new_keys = [block_sign(b, story.new, story.new_part) for b in new_blocks]
     numbering = Numbering()  # paragraphs and tables are numbered as they stand in the redline
-    ops = slide(opcodes(old_keys, new_keys), old_keys, new_keys,
+    ops = slide(anchored(old_keys, new_keys), old_keys, new_keys,
                 lambda i: starts_section(old_blocks[i]),
                 lambda i: starts_section(new_blocks[i]))
     for op, i1, i2, j1, j2 in ops:
@@ -88,9 +90,7 @@ def _align_blocks(old: list[etree._Element], new: list[etree._Element]) -> list[
     if len(old) == len(new) == 1 and old[0].tag == new[0].tag == P and \
             min(len(words(old[0])), len(words(new[0]))) <= 5:
         return [(old[0], new[0])]  # a short value changed in place: "~~$50~~ $75"
-    if len(old) * len(new) > MAX_REPLACE_PAIRS:
-        return positional(old, new, similar)
-    return align(old, new, similar)
+    return align(old, new, similar, MAX_REPLACE_PAIRS)
 
 
 def _compare_sdt(s: Session, story: Story, old: etree._Element, new: etree._Element,
@@ -125,7 +125,7 @@ def _compare_table(s: Session, story: Story, old: etree._Element, new: etree._El
                    where: list[str]) -> None:
     old_rows = old.findall(TR)
     new_rows = new.findall(TR)
-    ops = opcodes([block_key(r) for r in old_rows], [block_key(r) for r in new_rows])
+    ops = anchored([block_key(r) for r in old_rows], [block_key(r) for r in new_rows])
     row_no = 0
     for op, i1, i2, j1, j2 in ops:
         if op == "equal":
