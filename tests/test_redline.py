@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -177,6 +178,53 @@ def test_moves_are_a_deletion_and_an_insertion() -> None:
     assert accepted(xml) == ["Stay.", "Other. Moved."]
     assert rejected(xml) == ["Moved. Stay.", "Other. "]
     assert b"moveToRange" not in rv.Package(rv.accept_all(from_xml(xml))).blobs["word/document.xml"]
+
+
+def _move(source: str, destination: str, name: str = "m1", dest_name: str | None = None,
+          ranges: bool = True) -> str:
+    """A paragraph moved from before "Stay." to after "Other.", as Word writes it."""
+    def rng(kind: str, i: int, nm: str) -> tuple[str, str]:
+        if not ranges:
+            return "", ""
+        return (f'<w:{kind}RangeStart w:id="{i}" w:name="{nm}" {A}/>',
+                f'<w:{kind}RangeEnd w:id="{i}"/>')
+    fs, fe = rng("moveFrom", 10, name)
+    ts, te = rng("moveTo", 11, dest_name or name)
+    return (para(fs, f'<w:moveFrom w:id="1" {A}><w:r><w:delText>{source}</w:delText></w:r>'
+                 f"</w:moveFrom>", fe, ppr=mark("moveFrom", 2))
+            + para("Stay.") + para("Other.")
+            + para(ts, destination, te, ppr=mark("moveTo", 4)))
+
+
+def test_a_well_formed_move_has_no_move_problem() -> None:
+    xml = _move("Moved clause.", f'<w:moveTo w:id="3" {A}>{run("Moved clause.")}</w:moveTo>')
+    assert accepted(xml) == ["Stay.", "Other.", "Moved clause."]
+    assert rejected(xml) == ["Moved clause.", "Stay.", "Other."]
+    assert rv.move_problems(from_xml(xml)) == []
+
+
+def test_a_move_edited_inside_compares_its_text_before_the_edits() -> None:
+    inner = (f'<w:moveTo w:id="3" {A}>{run("Keep for ")}{dele(5, "one")}</w:moveTo>'
+             f'{ins(6, "two")}<w:moveTo w:id="7" {A}>{run(" years.")}</w:moveTo>')
+    xml = _move("Keep for one years.", inner)
+    assert accepted(xml) == ["Stay.", "Other.", "Keep for two years."]
+    assert rejected(xml) == ["Keep for one years.", "Stay.", "Other."]
+    assert rv.move_problems(from_xml(xml)) == []
+
+
+@pytest.mark.parametrize("xml, message", [
+    (_move("A.", f'<w:moveTo w:id="3" {A}>{run("A.")}</w:moveTo>', dest_name="m2"),
+     "move 'm1' has 1 source range(s) and 0 destination range(s)"),
+    (_move("Old words.", f'<w:moveTo w:id="3" {A}>{run("New words.")}</w:moveTo>'),
+     "move 'm1': the text moved away, 'Old words.', is not the text that arrives"),
+    (_move("A.", f'<w:moveTo w:id="3" {A}>{run("A.")}</w:moveTo>', ranges=False),
+     "w:moveFrom text 'A.' outside a w:moveFromRangeStart…End"),
+    (para(f'<w:moveFromRangeStart w:id="10" w:name="m1" {A}/>', "x"),
+     "w:moveFromRangeStart 10 (m1) has no end"),
+], ids=["unpaired name", "text differs", "no range", "no end"])
+def test_it_finds_malformed_moves(xml: str, message: str) -> None:
+    assert any(message in p for p in rv.move_problems(from_xml(xml))), \
+        rv.move_problems(from_xml(xml))
 
 
 def _row(cells: list[str], trpr: str = "") -> str:
@@ -438,6 +486,55 @@ def test_formatting_changes_are_tracked(case: str, redline) -> None:
     assert rv.formatting(rv.reject_all(out)) == rv.formatting(rv.accept_all(old))
 
 
+def _tags(docx: bytes) -> Counter[str]:
+    root = rv.Package(docx).xml("word/document.xml")
+    return Counter(rv.local(el) for el in root.iter() if rv.local(el).startswith("move"))
+
+
+@pytest.mark.parametrize("case, change, paragraphs", [
+    ("section moved", ("paragraphs 16–18, moved from paragraphs 5–7", "moved"), 3),
+    ("section moved to the end", ("paragraphs 19–21, moved from paragraphs 2–4", "moved"), 3),
+    ("two sections swapped", ("paragraphs 14–16, moved from paragraphs 8–10", "moved"), 3),
+    ("clause moved and edited", ("paragraph 13, moved from paragraph 7", "moved and changed"), 1),
+    ("agreement clause moved", ("paragraph 9, moved from paragraph 4", "moved"), 1),
+    ("paragraph with a footnote moved", ("paragraph 10, moved from paragraph 5", "moved"), 1),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_a_moved_paragraph_or_section_is_a_native_move(case: str, change: tuple,
+                                                       paragraphs: int, redline) -> None:
+    old, new = docs.PAIRS[case]()
+    result = redline(old, new)
+    assert [(c.where, c.kind) for c in result.changes] == [change]
+    tags = _tags(result.docx)
+    # one named range at each end; every paragraph's text and mark moved, on both sides
+    assert (tags["moveFromRangeStart"], tags["moveFromRangeEnd"], tags["moveToRangeStart"],
+            tags["moveToRangeEnd"]) == (1, 1, 1, 1)
+    assert tags["moveFrom"] == 2 * paragraphs
+    assert tags["moveTo"] >= 2 * paragraphs
+    assert rv.move_problems(result.docx) == []
+    assert b"<w:ins " not in rv.Package(result.docx).blobs["word/document.xml"] or \
+        change[1] == "moved and changed"
+
+
+def test_words_edited_in_a_moved_clause_are_revisions_inside_the_move(redline) -> None:
+    old, new = docs.PAIRS["clause moved and edited"]()
+    out = redline(old, new).docx
+    root = rv.Package(out).xml("word/document.xml")
+    deleted = [t.text for t in root.iter(rv.w("delText"))
+               if rv.MOVE_TO in {a.tag for a in t.iterancestors()}]
+    inserted = [t.text for i in root.iter(rv.INS) if i.getparent().tag == rv.w("p")
+                for t in i.iter(rv.w("t"))]
+    assert (deleted, inserted) == (["thirty"], ["sixty"])
+
+
+@pytest.mark.parametrize("case", ["short line moved", "contract clause inserted and another deleted",
+                                  "heading level changed"])
+def test_a_short_line_or_other_edits_are_not_moves(case: str, redline) -> None:
+    old, new = docs.PAIRS[case]()
+    result = redline(old, new)
+    assert not _tags(result.docx)
+    assert all(not c.kind.startswith("moved") for c in result.changes)
+
+
 @settings(max_examples=examples(150), deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(models=docs.edited_models())
@@ -452,7 +549,9 @@ AUDIT = Path(sys.executable).parent / "openxml-audit"
 # links, bookmarks, text boxes, content controls, tracked input).
 AUDITED = ["whole document replaced", "table row inserted", "complex field code changed",
            "hyperlink text changed", "bookmarked text changed", "text box edited",
-           "inputs with tracked changes", "endnote changed", "content controls edited"]
+           "inputs with tracked changes", "endnote changed", "content controls edited",
+           "section moved", "clause moved and edited", "heading level changed",
+           "paragraph with a footnote moved"]
 
 
 def _findings(path: Path) -> set[str]:

@@ -1,6 +1,7 @@
 """Write revision marks: inserted and deleted runs, paragraph marks and rows (``w:ins``,
-``w:del``), changed properties (``w:rPrChange``, ``w:pPrChange``), and the setting that keeps
-Word tracking. Every element goes where the schema puts it (:mod:`docgen.ooxml.sequence`)."""
+``w:del``), moved paragraphs (``w:moveFrom``, ``w:moveTo`` and their named ranges), changed
+properties (``w:rPrChange``, ``w:pPrChange``), and the setting that keeps Word tracking. Every
+element goes where the schema puts it (:mod:`docgen.ooxml.sequence`)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from lxml import etree
 
 from ..ooxml.package import REL_TYPES, Package
 from ..ooxml.sequence import get_or_add, insert
-from .tags import (DEL, DELINSTR, DELTEXT, FLDCHAR, FLDSIMPLE, ID, INS, INSTR, MATH, PPR, RPR,
-                   SDT, TR, TXBX, VAL, WRAPPERS, XML_SPACE, P, R_, T, W, w)
+from .tags import (DEL, DELINSTR, DELTEXT, FLDCHAR, FLDSIMPLE, ID, INS, INSTR, MATH, MOVE_FROM,
+                   PPR, RPR, SDT, TR, TXBX, VAL, WRAPPERS, XML_SPACE, P, R_, T, W, w)
 
 __all__ = ["Marker", "inside", "simple_field_runs", "to_deleted", "track_revisions"]
 
@@ -38,9 +39,9 @@ class Marker:
         return el
 
     def paragraph(self, p: etree._Element, tag: str) -> None:
-        """Mark the paragraph mark of ``p`` inserted or deleted."""
+        """Mark the paragraph mark of ``p`` inserted, deleted or moved."""
         rpr = get_or_add(get_or_add(p, "w:pPr"), "w:rPr")
-        for old in rpr.findall(INS) + rpr.findall(DEL):
+        for old in [c for c in rpr if c.tag in _PARAGRAPH_MARKS]:
             rpr.remove(old)
         insert(rpr, self.mark(tag))
 
@@ -75,9 +76,15 @@ class Marker:
             self.runs(p, tag)
             self.paragraph(p, tag)
 
-    def runs(self, parent: etree._Element, tag: str) -> None:
-        """Wrap each stretch of runs of ``parent`` (a paragraph or wrapper) in one mark."""
+    def runs(self, parent: etree._Element, tag: str, around_deleted: bool = False) -> None:
+        """Wrap each stretch of runs of ``parent`` (a paragraph or wrapper) in one mark.
+
+        With ``around_deleted`` (a ``w:moveTo`` around a moved paragraph that was then
+        edited) the words deleted after the move, ``w:del``, are wrapped too, so that
+        rejecting the move takes them away with it.
+        """
         group: list[etree._Element] = []
+        gone = tag in (DEL, MOVE_FROM)
 
         def flush() -> None:
             if group:
@@ -96,20 +103,42 @@ class Marker:
                 for r in runs:
                     child.addprevious(r)
                 parent.remove(child)
-                if tag == DEL:
+                if gone:
                     for r in runs:
                         to_deleted(r)
                 group.extend(runs)
             elif ctag in (R_, SDT) or ctag.startswith(MATH):
-                if tag == DEL:
+                if gone:
                     to_deleted(child)
+                group.append(child)
+            elif ctag == DEL and around_deleted:
                 group.append(child)
             elif ctag in WRAPPERS:
                 flush()
-                self.runs(child, tag)
+                self.runs(child, tag, around_deleted)
             else:
                 flush()
         flush()
+
+    def move_range(self, sources: list[etree._Element], destinations: list[etree._Element]
+                   ) -> None:
+        """Name one move: put ``w:moveFromRangeStart``…``End`` around its source paragraphs
+        and ``w:moveToRangeStart``…``End`` around its destination ones, as Word does (the
+        start after the first paragraph's properties, the end after the last one's content;
+        each range has an id of its own, and both share a name unique in the document)."""
+        name = f"move{self.next_id}"
+        for kind, paragraphs in (("moveFrom", sources), ("moveTo", destinations)):
+            start = etree.Element(w(kind + "RangeStart"))
+            start.set(ID, str(self.next_id))
+            start.set(w("author"), self.author)
+            start.set(w("date"), self.date)
+            start.set(w("name"), name)
+            end = etree.Element(w(kind + "RangeEnd"))
+            end.set(ID, str(self.next_id))
+            self.next_id += 1
+            head = paragraphs[0]
+            head.insert(1 if len(head) and head[0].tag == PPR else 0, start)
+            paragraphs[-1].append(end)
 
     def properties_changed(self, owner: etree._Element, before: etree._Element, props: str,
                            change_tag: str, skip: tuple[str, ...],
@@ -126,6 +155,9 @@ class Marker:
             if c.tag != change_tag and c.tag not in skip:
                 old_props.append(bring(c))
         insert(current, change)
+
+
+_PARAGRAPH_MARKS = {INS, DEL, MOVE_FROM, w("moveTo")}
 
 
 def inside(el: etree._Element, tag: str, stop: etree._Element) -> bool:

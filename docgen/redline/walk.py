@@ -8,13 +8,14 @@ from lxml import etree
 
 from ..ooxml.package import REL_TYPES, Package
 from .carry import first
-from .diff import align, anchored, slide
-from .keys import (block_key, block_sign, row_shape, row_text, same_markup, similar,
+from .diff import Opcode, align, anchored, slide
+from .keys import (block_key, block_sign, plain, row_shape, row_text, same_markup, similar,
                    starts_section, words)
-from .model import Story
+from .model import Change, Story
 from .paragraph import compare_paragraph
 from .session import Numbering, Session
-from .tags import (BLOCKS, DEL, INS, PPR, RID, SDTCONTENT, SECTPR, TBL, TC, TR, P, w)
+from .tags import (BLOCKS, DEL, INS, MOVE_FROM, MOVE_TO, PPR, RID, SDTCONTENT, SECTPR, TBL, TC,
+                   TR, P, w)
 
 __all__ = ["compare_container", "compare_headers_footers", "compare_notes",
            "explicit_headers", "section_refs", "sections"]
@@ -34,7 +35,8 @@ _TYPE_NAMES = {"default": "default", "first": "first page", "even": "even pages"
 def compare_container(s: Session, story: Story, old: etree._Element, new: etree._Element,
                       where: list[str]) -> None:
     """Compare the blocks of two containers, marking the new one's blocks and putting the
-    old one's removed blocks back in it, deleted."""
+    old one's removed blocks back in it, deleted; a paragraph or run of paragraphs removed in
+    one place and added in another is a move (``w:moveFrom`` there, ``w:moveTo`` here)."""
     old_blocks = [c for c in old if c.tag in BLOCKS]
     new_blocks = [c for c in new if c.tag in BLOCKS]
     old_keys = [block_sign(b, story.old, story.old_part) for b in old_blocks]
@@ -43,8 +45,12 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
     ops = slide(anchored(old_keys, new_keys), old_keys, new_keys,
                 lambda i: starts_section(old_blocks[i]),
                 lambda i: starts_section(new_blocks[i]))
-    for op, i1, i2, j1, j2 in ops:
-        if op == "equal":
+    plan: list[tuple[Opcode, list[Pair] | None]] = [
+        (o, None if o[0] == "equal" else _align_blocks(old_blocks[o[1]:o[2]], new_blocks[o[3]:o[4]]))
+        for o in ops]
+    moves = _Moves(_find_moves(plan, old_blocks, new_blocks, old_keys, new_keys))
+    for (op, i1, i2, j1, j2), aligned in plan:
+        if aligned is None:
             for ob, nb, key in zip(old_blocks[i1:i2], new_blocks[j1:j2], new_keys[j1:j2]):
                 numbering.count(nb)
                 if same_markup(ob, nb):
@@ -55,23 +61,187 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
             continue
         prev: etree._Element | None = new_blocks[j1 - 1] if j1 > 0 else None
         first_new = new_blocks[j1] if j1 < len(new_blocks) else None
-        for o, n in _align_blocks(old_blocks[i1:i2], new_blocks[j1:j2]):
+        for o, n in aligned:
             if n is None:
                 assert o is not None
                 copy_ = s.carry.bring(o, story)
                 _place(new, copy_, prev, first_new)
                 prev = copy_
                 numbering.count(copy_)
+                if moves.source(o, copy_, numbering.label(copy_)):
+                    s.marks.block(copy_, MOVE_FROM)
+                    continue
                 s.record_block(story, copy_, "deleted", where, numbering)
                 s.marks.block(copy_, DEL)
                 continue
             prev = n
             numbering.count(n)
             if o is None:
+                partner = moves.destination(n, numbering.label(n), len(s.changes))
+                if partner is not None:
+                    _moved_here(s, story, partner, n, where + [numbering.label(n)])
+                    continue
                 s.record_block(story, n, "inserted", where, numbering)
                 s.marks.block(n, INS)
             else:
                 _compare_block(s, story, o, n, where, numbering)
+    moves.finish(s, story, where)
+
+
+#: a paragraph or run of paragraphs moved elsewhere is shown as a move from this many words on;
+#: a shorter one (a moved "Yes." or a one-word line) stays a deletion and an insertion
+MOVE_MIN_WORDS = 6
+#: two paragraphs this alike (keys.similar) can be one paragraph, moved and edited
+MOVE_LIKENESS = 0.75
+#: the most (removed, added) paragraph pairs weighed for moves of edited paragraphs
+MAX_MOVE_PAIRS = 20_000
+
+
+def _find_moves(plan: list[tuple[Opcode, list[Pair] | None]],
+                old_blocks: list[etree._Element], new_blocks: list[etree._Element],
+                old_keys: list[str], new_keys: list[str]
+                ) -> list[list[tuple[etree._Element, etree._Element]]]:
+    """Return the moves among the removed and added paragraphs of an alignment: each a run of
+    (old paragraph, new paragraph) pairs, consecutive on both sides.
+
+    A removed paragraph and an added one are one paragraph moved when they read the same, or
+    are at least :data:`MOVE_LIKENESS` alike; a run grows over neighbours on both sides that
+    are alike at all (a heading renamed, an empty line), and it is a move when it holds at
+    least :data:`MOVE_MIN_WORDS` words.
+    """
+    old_at = {id(b): i for i, b in enumerate(old_blocks)}
+    new_at = {id(b): j for j, b in enumerate(new_blocks)}
+    gone: dict[int, etree._Element] = {}
+    came: dict[int, etree._Element] = {}
+    for _, aligned in plan:
+        for o, n in aligned or []:
+            if n is None and o is not None and _movable(o):
+                gone[old_at[id(o)]] = o
+            elif o is None and n is not None and _movable(n):
+                came[new_at[id(n)]] = n
+    if not gone or not came:
+        return []
+    size = {i: len(words(o)) for i, o in gone.items()}
+    by_key: dict[str, list[int]] = {}
+    for j in sorted(came):
+        by_key.setdefault(new_keys[j], []).append(j)
+    match: dict[int, int] = {}
+    for i in sorted(gone):
+        found = by_key.get(old_keys[i])
+        if found and size[i]:
+            match[i] = found.pop(0)
+    taken = set(match.values())
+    rest_old = [i for i in sorted(gone) if i not in match and size[i]]
+    rest_new = [j for j in sorted(came) if j not in taken and words(came[j])]
+    if rest_old and rest_new and len(rest_old) * len(rest_new) <= MAX_MOVE_PAIRS:
+        scored = sorted(((-like, i, j) for i in rest_old for j in rest_new
+                         if (like := similar(gone[i], came[j])) >= MOVE_LIKENESS))
+        for _, i, j in scored:
+            if i not in match and j not in taken:
+                match[i] = j
+                taken.add(j)
+
+    def alike(i: int, j: int) -> bool:
+        return i in gone and j in came and i not in match and j not in taken and (
+            old_keys[i] == new_keys[j] or similar(gone[i], came[j]) > 0)
+
+    for i, j in sorted(match.items()):
+        for step in (1, -1):
+            k = step
+            while alike(i + k, j + k):
+                match[i + k] = j + k
+                taken.add(j + k)
+                k += step
+    runs: list[list[tuple[int, int]]] = []
+    for i, j in sorted(match.items()):
+        if runs and runs[-1][-1] == (i - 1, j - 1):
+            runs[-1].append((i, j))
+        else:
+            runs.append([(i, j)])
+    return [[(gone[i], came[j]) for i, j in r] for r in runs
+            if sum(size[i] for i, _ in r) >= MOVE_MIN_WORDS]
+
+
+def _movable(block: etree._Element) -> bool:
+    """Tell whether a block can be part of a move: a paragraph without a section break."""
+    if block.tag != P:
+        return False
+    ppr = block.find(PPR)
+    return ppr is None or ppr.find(SECTPR) is None
+
+
+class _Moves:
+    """The moves of one container, filled in as its comparison meets their two ends."""
+
+    def __init__(self, runs: list[list[tuple[etree._Element, etree._Element]]]) -> None:
+        self.runs = runs
+        self._old: dict[int, tuple[int, int]] = {}  # id of an old paragraph -> (move, place)
+        self._new: dict[int, tuple[int, int]] = {}
+        for m, run in enumerate(runs):
+            for k, (o, n) in enumerate(run):
+                self._old[id(o)] = self._new[id(n)] = (m, k)
+        self.sources: list[list[tuple[etree._Element, str]]] = [[] for _ in runs]
+        self.destinations: list[list[tuple[etree._Element, str]]] = [[] for _ in runs]
+        self.at = [0] * len(runs)  # where in the change list each move goes
+
+    def source(self, old: etree._Element, copy_: etree._Element, label: str) -> bool:
+        """Tell whether ``old`` (put back as ``copy_``, at ``label``) is moved elsewhere."""
+        found = self._old.get(id(old))
+        if found is not None:
+            self.sources[found[0]].append((copy_, label))
+        return found is not None
+
+    def destination(self, new: etree._Element, label: str, at: int) -> etree._Element | None:
+        """Return the old paragraph that ``new`` (at ``label``) is moved from, if it is one;
+        ``at`` is the length of the change list at this point."""
+        found = self._new.get(id(new))
+        if found is None:
+            return None
+        m, k = found
+        if not self.destinations[m]:
+            self.at[m] = at
+        self.destinations[m].append((new, label))
+        return self.runs[m][k][0]
+
+    def finish(self, s: Session, story: Story, where: list[str]) -> None:
+        """Put the range marks around both ends of each move, and record the moves."""
+        records = []
+        for m, run in enumerate(self.runs):
+            sources, destinations = self.sources[m], self.destinations[m]
+            if len(sources) != len(run) or len(destinations) != len(run):
+                continue  # cannot happen: both ends of every pair are met once
+            s.marks.move_range([p for p, _ in sources], [p for p, _ in destinations])
+            edited = any(block_key(o) != block_key(n) for o, n in run)
+            old_text = "\n".join(plain(o) for o, _ in run)
+            new_text = "\n".join(plain(n) for _, n in run)
+            place = f"{_span(destinations)}, moved from {_span(sources)}"
+            records.append((self.at[m], Change(story.name, ", ".join(where + [place]),
+                                               "moved and changed" if edited else "moved",
+                                               old_text, new_text, new_text)))
+        for at, change in sorted(records, key=lambda r: -r[0]):
+            s.changes.insert(at, change)
+
+
+def _span(ends: list[tuple[etree._Element, str]]) -> str:
+    """Return "paragraph 4" or "paragraphs 4–6" for the labels of a move's paragraphs."""
+    first, last = ends[0][1], ends[-1][1]
+    if first == last:
+        return first
+    return f"paragraphs {first.rsplit(' ', 1)[-1]}–{last.rsplit(' ', 1)[-1]}"
+
+
+def _moved_here(s: Session, story: Story, old: etree._Element, new: etree._Element,
+                where: list[str]) -> None:
+    """Mark ``new`` as ``old`` moved here: the words they share as moved, the words edited
+    after the move as insertions and deletions inside it."""
+    if same_markup(old, new):
+        s.marks.block(new, MOVE_TO)
+        return
+    before = len(s.changes)
+    compare_paragraph(s, story, old, new, where)
+    del s.changes[before:]  # the move is recorded whole, by _Moves.finish
+    s.marks.runs(new, MOVE_TO, around_deleted=True)
+    s.marks.paragraph(new, MOVE_TO)
 
 
 def _compare_block(s: Session, story: Story, old: etree._Element, new: etree._Element,
