@@ -962,6 +962,12 @@ def _move_clause_edited(s: list) -> None:
     s[3][2].insert(1, clause)
 
 
+def _heading_to_text(s: list) -> None:
+    """The "Records" heading becomes a plain line of the "Insurance" section."""
+    heading, _, clauses = s.pop(3)
+    s[2] = (s[2][0], s[2][1], s[2][2] + [heading] + clauses)
+
+
 DATA_ROWS = [["Element", "Retention"], ["Attendance", "1 year"], ["Grades", "1 year"],
              ["Contacts", "Term of agreement"]]
 
@@ -983,5 +989,10 @@ MOVES: dict[str, Callable[[], tuple[bytes, bytes]]] = {
                  + para("Yes."))),
     "contract table row deleted": lambda: (contract(rows=DATA_ROWS),
                                            contract(rows=DATA_ROWS[:2] + DATA_ROWS[3:])),
+    "body text made a heading": _contract_edit(lambda s: s.insert(
+        3, (s[2][2].pop(1), 1, []))),
+    "heading made body text": _contract_edit(_heading_to_text),
+    "heading appended at the end": _contract_edit(lambda s: s.append(("Annex", 1, []))),
+    "last section removed": _contract_edit(lambda s: s.pop()),
 }
 PAIRS.update(MOVES)

@@ -628,9 +628,11 @@ def move_problems(docx: bytes | Package) -> list[str]:
     A move is named: ``w:moveFromRangeStart``/``End`` (matched by ``w:id``) hold its source,
     ``w:moveToRangeStart``/``End`` with the same ``w:name`` its destination. A ``w:moveFrom`` or
     ``w:moveTo`` outside a range of its kind is read as a plain deletion or insertion, and two
-    ranges of one kind under one name are ambiguous. The text in the source range, read as it
-    was, must be the text in the destination range before the edits made inside it (its
-    ``w:ins`` left out, its ``w:del`` kept): otherwise the "move" is not one.
+    ranges of one kind under one name are ambiguous. The text moved into the destination range
+    (in ``w:moveTo``; words deleted there count too, words inserted do not) must be drawn, in
+    order, from the text moved away from the source range: otherwise the "move" brings text
+    that was never there. Words edited after the move may be left out at the destination (they
+    show at the source) or shown there as deleted.
     """
     pkg = _package(docx)
     problems: list[str] = []
@@ -662,24 +664,32 @@ def move_problems(docx: bytes | Package) -> list[str]:
             elif tag in (w("t"), w("delText")):
                 wrappers = _tracked_wrappers(el)
                 for mark, kind in ((MOVE_FROM, "moveFrom"), (MOVE_TO, "moveTo")):
-                    if mark not in wrappers:
-                        continue
-                    inside = [name for k, name in open_ranges.values() if k == kind]
-                    if not inside:
+                    if mark in wrappers and not any(k == kind for k, _ in open_ranges.values()):
                         problems.append(f"{part}: line {el.sourceline}: w:{kind} text "
                                         f"{el.text!r} outside a w:{kind}RangeStart…End")
-                    elif kind == "moveFrom" or INS not in wrappers:
-                        moved[(inside[-1], kind)].append(el.text or "")
+                sources = [n for k, n in open_ranges.values() if k == "moveFrom"]
+                targets = [n for k, n in open_ranges.values() if k == "moveTo"]
+                if MOVE_FROM in wrappers and sources:
+                    moved[(sources[-1], "moveFrom")].append(el.text or "")
+                elif targets and (DEL in wrappers or MOVE_TO in wrappers and INS not in wrappers):
+                    moved[(targets[-1], "moveTo")].append(el.text or "")
         for rid, (kind, name) in open_ranges.items():
             problems.append(f"{part}: w:{kind}RangeStart {rid} ({name}) has no end")
     for name, kinds in sorted(names.items()):
         if kinds != Counter(moveFrom=1, moveTo=1):
             problems.append(f"move {name!r} has {kinds['moveFrom']} source range(s) and "
                             f"{kinds['moveTo']} destination range(s), not one of each")
-        elif "".join(moved[(name, "moveFrom")]) != "".join(moved[(name, "moveTo")]):
-            problems.append(f"move {name!r}: the text moved away, "
-                            f"{''.join(moved[(name, 'moveFrom')])!r}, is not the text that "
-                            f"arrives, {''.join(moved[(name, 'moveTo')])!r}")
+        else:
+            away, at = "".join(moved[(name, "moveFrom")]), 0
+            for piece in moved[(name, "moveTo")]:
+                found = away.find(piece, at)
+                if found < 0:
+                    problems.append(f"move {name!r}: {piece!r} arrives, but the text moved away, "
+                                    f"{away!r}, has no such words there")
+                    break
+                at = found + len(piece)
+            if not moved[(name, "moveTo")]:
+                problems.append(f"move {name!r} brings no text")
     return problems
 
 

@@ -76,13 +76,8 @@ class Marker:
             self.runs(p, tag)
             self.paragraph(p, tag)
 
-    def runs(self, parent: etree._Element, tag: str, around_deleted: bool = False) -> None:
-        """Wrap each stretch of runs of ``parent`` (a paragraph or wrapper) in one mark.
-
-        With ``around_deleted`` (a ``w:moveTo`` around a moved paragraph that was then
-        edited) the words deleted after the move, ``w:del``, are wrapped too, so that
-        rejecting the move takes them away with it.
-        """
+    def runs(self, parent: etree._Element, tag: str) -> None:
+        """Wrap each stretch of runs of ``parent`` (a paragraph or wrapper) in one mark."""
         group: list[etree._Element] = []
         gone = tag in (DEL, MOVE_FROM)
 
@@ -111,11 +106,9 @@ class Marker:
                 if gone:
                     to_deleted(child)
                 group.append(child)
-            elif ctag == DEL and around_deleted:
-                group.append(child)
             elif ctag in WRAPPERS:
                 flush()
-                self.runs(child, tag, around_deleted)
+                self.runs(child, tag)
             else:
                 flush()
         flush()
@@ -140,6 +133,59 @@ class Marker:
             head.insert(1 if len(head) and head[0].tag == PPR else 0, start)
             paragraphs[-1].append(end)
 
+    def last_paragraph(self, container: etree._Element) -> None:
+        """Move the mark off the last paragraph mark of ``container``, when that one is
+        inserted, deleted or moved, to the paragraph mark before the run of paragraphs it ends.
+
+        A story, a cell or a note always ends with a paragraph, so its last paragraph mark can
+        never go: rejecting paragraphs added at the end (or accepting paragraphs removed from
+        the end) would leave an empty paragraph behind in Word and LibreOffice. Marked the
+        other way, the paragraph before the run loses its mark instead and joins the last
+        one, whose ``w:pPrChange`` gives it back its own properties (``A¶ B¶`` → ``A[¶ B]¶``).
+        """
+        blocks = [c for c in container if c.tag in (P, w("tbl"), SDT)]
+        if not blocks or blocks[-1].tag != P:
+            return
+        tag = _mark_of(blocks[-1])
+        if tag is None:
+            return
+        k = len(blocks) - 1
+        while k > 0 and blocks[k - 1].tag == P and _mark_of(blocks[k - 1]) == tag:
+            k -= 1
+        if k == 0 or blocks[k - 1].tag != P or _mark_of(blocks[k - 1]) is not None:
+            return
+        before, last = blocks[k - 1], blocks[-1]
+        rpr = last.find(f"{PPR}/{RPR}")
+        if rpr is None:
+            return
+        for m in [c for c in rpr if c.tag in _PARAGRAPH_MARKS]:
+            rpr.remove(m)
+        # a plain insertion or deletion: this mark lies outside the move's range (and
+        # LibreOffice, rejecting a w:moveTo mark here, leaves an empty paragraph behind)
+        self.paragraph(before, DEL if tag in (DEL, MOVE_FROM) else INS)
+        if tag in (DEL, MOVE_FROM):
+            # the last mark stays: it takes the properties of the paragraph that now joins
+            # it, and keeps its own as the old ones
+            was = copy.deepcopy(last)
+            ppr = get_or_add(last, "w:pPr")
+            for c in [c for c in ppr if c.tag not in (RPR, w("sectPr"))]:
+                ppr.remove(c)
+            for c in _own_properties(before):
+                insert(ppr, copy.deepcopy(c))
+            if _signature(_own_properties(was)) != _signature(_own_properties(before)):
+                self.properties_changed(last, was, PPR, w("pPrChange"), (RPR, w("sectPr")),
+                                        copy.deepcopy)
+        else:
+            # the last mark stands for the old one of the paragraph before: rejecting gives
+            # that paragraph's old properties back
+            old_props = before.find(f"{PPR}/{w('pPrChange')}/{PPR}")
+            was = etree.Element(P)
+            was.append(copy.deepcopy(old_props) if old_props is not None else
+                       _props_element(_own_properties(before)))
+            if _signature(_own_properties(was)) != _signature(_own_properties(last)):
+                self.properties_changed(last, was, PPR, w("pPrChange"), (RPR, w("sectPr")),
+                                        copy.deepcopy)
+
     def properties_changed(self, owner: etree._Element, before: etree._Element, props: str,
                            change_tag: str, skip: tuple[str, ...],
                            bring: Callable[[etree._Element], etree._Element]) -> None:
@@ -158,6 +204,34 @@ class Marker:
 
 
 _PARAGRAPH_MARKS = {INS, DEL, MOVE_FROM, w("moveTo")}
+
+
+def _mark_of(p: etree._Element) -> str | None:
+    """Return how a paragraph's mark is tracked (``w:ins``, ``w:del``…), or None."""
+    rpr = p.find(f"{PPR}/{RPR}")
+    if rpr is not None:
+        for c in rpr:
+            if c.tag in _PARAGRAPH_MARKS:
+                return str(c.tag)
+    return None
+
+
+def _own_properties(p: etree._Element) -> list[etree._Element]:
+    """Return a paragraph's own properties: not its mark's, its section's or its changes."""
+    ppr = p.find(PPR)
+    return [c for c in (ppr if ppr is not None else [])
+            if c.tag not in (RPR, w("sectPr"), w("pPrChange"))]
+
+
+def _props_element(children: list[etree._Element]) -> etree._Element:
+    ppr = etree.Element(PPR)
+    for c in children:
+        ppr.append(copy.deepcopy(c))
+    return ppr
+
+
+def _signature(children: list[etree._Element]) -> list[bytes]:
+    return [etree.tostring(c) for c in children]
 
 
 def inside(el: etree._Element, tag: str, stop: etree._Element) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..ooxml.package import REL_TYPES, Package
+from ..ooxml.sequence import insert
 from .carry import first
 from .diff import Opcode, align, anchored, slide
 from .keys import (block_key, block_sign, plain, row_shape, row_text, same_markup, similar,
@@ -14,8 +15,8 @@ from .keys import (block_key, block_sign, plain, row_shape, row_text, same_marku
 from .model import Change, Story
 from .paragraph import compare_paragraph
 from .session import Numbering, Session
-from .tags import (BLOCKS, DEL, INS, MOVE_FROM, MOVE_TO, PPR, RID, SDTCONTENT, SECTPR, TBL, TC,
-                   TR, P, w)
+from .tags import (BLOCKS, DEL, INS, MOVE_FROM, MOVE_TO, PPR, RID, RPR, SDTCONTENT, SECTPR, TBL,
+                   TC, TR, VAL, P, w)
 
 __all__ = ["compare_container", "compare_headers_footers", "compare_notes",
            "explicit_headers", "section_refs", "sections"]
@@ -86,6 +87,7 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
             else:
                 _compare_block(s, story, o, n, where, numbering)
     moves.finish(s, story, where)
+    s.marks.last_paragraph(new)
 
 
 #: a paragraph or run of paragraphs moved elsewhere is shown as a move from this many words on;
@@ -232,15 +234,26 @@ def _span(ends: list[tuple[etree._Element, str]]) -> str:
 
 def _moved_here(s: Session, story: Story, old: etree._Element, new: etree._Element,
                 where: list[str]) -> None:
-    """Mark ``new`` as ``old`` moved here: the words they share as moved, the words edited
-    after the move as insertions and deletions inside it."""
+    """Mark ``new`` as ``old`` moved here: the words they share as moved (``w:moveTo``), the
+    words added after the move as insertions beside them.
+
+    The words the move left behind are not repeated here: the source shows all of the old
+    paragraph, moved away. (Shown here too, as a deletion inside the ``w:moveTo`` or inside a
+    ``w:ins``, Word reads them right, but LibreOffice, when one author made both revisions,
+    keeps them on accepting and puts them back on rejecting.)
+    """
     if same_markup(old, new):
         s.marks.block(new, MOVE_TO)
         return
     before = len(s.changes)
+    _explicit_numbering(story, old, new)
     compare_paragraph(s, story, old, new, where)
     del s.changes[before:]  # the move is recorded whole, by _Moves.finish
-    s.marks.runs(new, MOVE_TO, around_deleted=True)
+    for gone in list(new.iter(DEL)):
+        parent = gone.getparent()
+        if parent is not None and parent.tag != RPR:
+            parent.remove(gone)
+    s.marks.runs(new, MOVE_TO)
     s.marks.paragraph(new, MOVE_TO)
 
 
@@ -248,11 +261,101 @@ def _compare_block(s: Session, story: Story, old: etree._Element, new: etree._El
                    where: list[str], numbering: Numbering) -> None:
     """Compare two paired blocks of the same kind."""
     if new.tag == P:
+        _explicit_numbering(story, old, new)
         compare_paragraph(s, story, old, new, where + [f"paragraph {numbering.paragraphs}"])
     elif new.tag == TBL:
         _compare_table(s, story, old, new, where + [f"table {numbering.tables}"])
     else:
         _compare_sdt(s, story, old, new, where)
+
+
+def _explicit_numbering(story: Story, old: etree._Element, new: etree._Element) -> None:
+    """Write down the number an old paragraph had from its style, when the new one has
+    another (a heading moved a level): the ``w:pPrChange`` then holds the old ``w:numPr``.
+
+    Word restores the old number from the old style alone, but LibreOffice, rejecting the
+    change, restores the style and keeps the new number ("2.1." for a heading that was
+    "3."). Docxodus writes the ``w:numPr`` out, and LibreOffice gets that right. Only the old
+    paragraph as read (never written) is changed.
+    """
+    before, after = _numbering(story.old, old), _numbering(story.new, new)
+    if before == after or before is None:
+        return
+    ppr = old.find(PPR)
+    if ppr is None:
+        ppr = etree.Element(PPR)
+        old.insert(0, ppr)
+    if ppr.find(_NUMPR) is not None:
+        return
+    numpr = etree.Element(_NUMPR)
+    etree.SubElement(numpr, w("ilvl")).set(VAL, before[1])
+    etree.SubElement(numpr, w("numId")).set(VAL, before[0])
+    insert(ppr, numpr)
+
+
+_NUMPR = w("numPr")
+
+
+def _numbering(pkg: Package, p: etree._Element) -> tuple[str, str] | None:
+    """Return the (numId, ilvl) a paragraph is numbered by, its own or its style's, or None."""
+    ppr = p.find(PPR)
+    own = ppr.find(_NUMPR) if ppr is not None else None
+    if own is not None:
+        return _num_pair(own, None, pkg)
+    style = ppr.find(w("pStyle")) if ppr is not None else None
+    styles = _styles(pkg)
+    style_id = style.get(VAL) if style is not None else styles.get("\x00default")
+    seen: set[str] = set()
+    while isinstance(style_id, str) and style_id not in seen:
+        seen.add(style_id)
+        found = styles.get(style_id)
+        if not isinstance(found, etree._Element):
+            return None
+        numpr = found.find(f"{PPR}/{_NUMPR}")
+        if numpr is not None:
+            return _num_pair(numpr, style_id, pkg)
+        based = found.find(w("basedOn"))
+        style_id = based.get(VAL) if based is not None else None
+    return None
+
+
+def _num_pair(numpr: etree._Element, style_id: str | None, pkg: Package
+              ) -> tuple[str, str] | None:
+    num = numpr.find(w("numId"))
+    if num is None:
+        return None
+    lvl = numpr.find(w("ilvl"))
+    if lvl is not None:
+        return num.get(VAL, "0"), lvl.get(VAL, "0")
+    if style_id is not None:  # the level whose w:pStyle is this style
+        for part in [name for _, name in pkg.related(pkg.main, "numbering")][:1]:
+            for level in pkg.xml(part).iter(w("lvl")):
+                linked = level.find(w("pStyle"))
+                if linked is not None and linked.get(VAL) == style_id:
+                    return num.get(VAL, "0"), level.get(w("ilvl"), "0")
+    return num.get(VAL, "0"), "0"
+
+
+def _styles(pkg: Package) -> dict[str, etree._Element | str]:
+    """Return a package's paragraph styles by id ("\x00default": the default one's id)."""
+    found = _STYLES.get(id(pkg))
+    if found is not None and found[0] is pkg:
+        return found[1]
+    table: dict[str, etree._Element | str] = {}
+    for _, part in pkg.related(pkg.main, "styles")[:1]:
+        if part in pkg.parts:
+            for st in pkg.xml(part).iter(w("style")):
+                if st.get(w("type")) == "paragraph" and st.get(w("styleId")):
+                    table[st.get(w("styleId"), "")] = st
+                    if st.get(w("default")) in ("1", "true", "on"):
+                        table["\x00default"] = st.get(w("styleId"), "")
+    _STYLES[id(pkg)] = (pkg, table)
+    if len(_STYLES) > 8:
+        _STYLES.pop(next(iter(_STYLES)))
+    return table
+
+
+_STYLES: dict[int, tuple[Package, dict[str, etree._Element | str]]] = {}
 
 
 def _align_blocks(old: list[etree._Element], new: list[etree._Element]) -> list[Pair]:
