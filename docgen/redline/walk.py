@@ -278,6 +278,8 @@ def _explicit_numbering(story: Story, old: etree._Element, new: etree._Element) 
     "3."). Docxodus writes the ``w:numPr`` out, and LibreOffice gets that right. Only the old
     paragraph as read (never written) is changed.
     """
+    if _style_and_number(old) == _style_and_number(new):
+        return  # the same style and no number of their own: numbered alike
     before, after = _numbering(story.old, old), _numbering(story.new, new)
     if before == after or before is None:
         return
@@ -294,6 +296,15 @@ def _explicit_numbering(story: Story, old: etree._Element, new: etree._Element) 
 
 
 _NUMPR = w("numPr")
+
+
+def _style_and_number(p: etree._Element) -> tuple[str | None, bool]:
+    """Return a paragraph's style id and whether it has a number of its own."""
+    ppr = p.find(PPR)
+    if ppr is None:
+        return None, False
+    style = ppr.find(w("pStyle"))
+    return (style.get(VAL) if style is not None else None), ppr.find(_NUMPR) is not None
 
 
 def _numbering(pkg: Package, p: etree._Element) -> tuple[str, str] | None:
