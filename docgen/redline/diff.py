@@ -23,6 +23,7 @@ Item = TypeVar("Item")
 SMALL_DIFF = 250_000  # above this many token pairs a region is compared with Myers' diff…
 RARE = 16             # … unless no element repeats more often than this (difflib stays linear)
 MAX_EDITS = 1000      # beyond this many edits two regions are taken as wholly different
+BAND = 3              # align() looks this many items off the diagonal of a large region
 
 
 def opcodes(a: list[str], b: list[str]) -> list[Opcode]:
@@ -220,9 +221,10 @@ def align(old: Sequence[Item], new: Sequence[Item], similar: Callable[[Item, Ite
     ``(old, new)`` pairs, choosing the pairing of greatest total similarity (a small dynamic
     programme); ``similar`` is 0 for two items that must not be paired.
 
-    At most about ``limit`` pairs are weighed: a larger region is aligned within a band around
-    its diagonal, wide enough for a few paragraphs added or removed, so that one removed item
-    shifts the pairing by one instead of pairing every later item with its neighbour.
+    A region of more than ``limit`` pairs is aligned within a band along its diagonal, as
+    wide as the two sides differ in length and a few items more (at most ``limit`` pairs in
+    all), so that one removed item shifts the pairing by one instead of pairing every later
+    item with its neighbour, and the cost stays linear.
     """
     rows, cols = len(old), len(new)
     if not rows or not cols:
@@ -230,7 +232,8 @@ def align(old: Sequence[Item], new: Sequence[Item], similar: Callable[[Item, Ite
     if rows * cols <= limit:
         band = cols
     else:
-        band = max(2, limit // (2 * max(rows, cols)), cols // rows + 1)
+        band = max(BAND, abs(rows - cols) + BAND, cols // rows + 1)
+        band = max(min(band, limit // (2 * max(rows, cols))), cols // rows + 1, 2)
     lo = [max(0, i * cols // rows - band) for i in range(rows + 1)]
     hi = [min(cols, -(-i * cols // rows) + band) for i in range(rows + 1)]
     lo[0], hi[rows] = 0, cols

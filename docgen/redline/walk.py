@@ -27,7 +27,7 @@ SectionRefs = dict[tuple[int, str, str], tuple[str, str]]
 Pair = tuple[etree._Element | None, etree._Element | None]
 #: the most block pairs weighed in one changed region; a larger one is aligned in a band along
 #: its diagonal (a few blocks added or removed), never by position
-MAX_REPLACE_PAIRS = 20_000
+MAX_REPLACE_PAIRS = 4000
 _TYPE_NAMES = {"default": "default", "first": "first page", "even": "even pages"}
 
 
@@ -96,7 +96,7 @@ MOVE_MIN_WORDS = 6
 #: two paragraphs this alike (keys.similar) can be one paragraph, moved and edited
 MOVE_LIKENESS = 0.75
 #: the most (removed, added) paragraph pairs weighed for moves of edited paragraphs
-MAX_MOVE_PAIRS = 20_000
+MAX_MOVE_PAIRS = 2000
 
 
 def _find_moves(plan: list[tuple[Opcode, list[Pair] | None]],
