@@ -539,6 +539,10 @@ def test_words_edited_in_a_moved_clause_are_revisions_inside_the_move(redline) -
                 if rv.INS in {a.tag for a in t.iterancestors()}]
     assert b"thirty" not in etree.tostring(destination)
     assert (len(deleted), inserted) == (1, ["sixty"])
+    # the count of revisions is of those in the file
+    assert redline(old, new).revisions == sum(
+        1 for el in root.iter(rv.INS, rv.DEL, rv.MOVE_FROM, rv.MOVE_TO, rv.w("pPrChange"),
+                              rv.w("rPrChange")))
 
 
 @pytest.mark.parametrize("case", ["short line moved", "contract clause inserted and another deleted",

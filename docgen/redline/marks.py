@@ -152,8 +152,9 @@ class Marker:
         k = len(blocks) - 1
         while k > 0 and blocks[k - 1].tag == P and _mark_of(blocks[k - 1]) == tag:
             k -= 1
-        if k == 0 or blocks[k - 1].tag != P or _mark_of(blocks[k - 1]) is not None:
-            return
+        if k == 0 or blocks[k - 1].tag != P or _mark_of(blocks[k - 1]) is not None or \
+                blocks[k - 1].find(f"{PPR}/{w('sectPr')}") is not None:
+            return  # no plain paragraph before the run (a section break's mark stays put)
         before, last = blocks[k - 1], blocks[-1]
         rpr = last.find(f"{PPR}/{RPR}")
         if rpr is None:

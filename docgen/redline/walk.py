@@ -253,6 +253,7 @@ def _moved_here(s: Session, story: Story, old: etree._Element, new: etree._Eleme
         parent = gone.getparent()
         if parent is not None and parent.tag != RPR:
             parent.remove(gone)
+            s.marks.revisions -= 1  # a mark made, then left out
     s.marks.runs(new, MOVE_TO)
     s.marks.paragraph(new, MOVE_TO)
 
