@@ -12,8 +12,8 @@ from lxml import etree
 
 from ..ooxml.package import REL_TYPES, Package
 from ..ooxml.sequence import get_or_add, insert
-from .tags import (DEL, DELINSTR, DELTEXT, FLDCHAR, FLDSIMPLE, ID, INS, INSTR, MATH, MOVE_FROM,
-                   PPR, RPR, SDT, TR, TXBX, VAL, WRAPPERS, XML_SPACE, P, R_, T, W, w)
+from .tags import (BLOCKS, DEL, DELINSTR, DELTEXT, FLDCHAR, FLDSIMPLE, ID, INS, INSTR, MATH,
+                   MOVE_FROM, PPR, RPR, SDT, TR, TXBX, VAL, WRAPPERS, XML_SPACE, P, R_, T, W, w)
 
 __all__ = ["Marker", "inside", "simple_field_runs", "to_deleted", "track_revisions"]
 
@@ -143,7 +143,7 @@ class Marker:
         other way, the paragraph before the run loses its mark instead and joins the last
         one, whose ``w:pPrChange`` gives it back its own properties (``A¶ B¶`` → ``A[¶ B]¶``).
         """
-        blocks = [c for c in container if c.tag in (P, w("tbl"), SDT)]
+        blocks = [c for c in container if c.tag in BLOCKS]
         if not blocks or blocks[-1].tag != P:
             return
         tag = _mark_of(blocks[-1])
