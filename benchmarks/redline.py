@@ -8,7 +8,8 @@ process start is part of its cost; the "startup floor" row shows how much).
 
 The document pairs are generated here with python-docx from a fixed seed (nothing is read from
 disk): a small agreement (~40 paragraphs and a table, 5 changes), a 2,000-paragraph agreement
-(headings, numbered clauses, tables; 20 word edits, 3 inserted and 3 deleted paragraphs) and a
+(headings, numbered clauses, tables; 20 word edits, 3 inserted and 3 deleted paragraphs), a
+3,000-paragraph one with 1,100 word edits and one deleted paragraph ("dense edits") and a
 size series (250 to 4,000 paragraphs, the same 8 changes each) to show how time grows.
 
 Each side runs once to warm up, then --repeat times; the table gives the median (and best) wall
@@ -343,10 +344,43 @@ def pairs(sizes: list[int]) -> list[Pair]:
     found = [
         make_pair("small", 40, 1, words=3, inserted=1, deleted=0, cells=1),
         make_pair("2000-paragraph", 2000, 4, words=20, inserted=3, deleted=3),
+        dense_pair(),
     ]
     found += [make_pair(f"size {n}", n, max(1, n // 500), words=6, inserted=1, deleted=1)
               for n in sizes]
     return found
+
+
+def dense_pair(paragraphs: int = 3000, words: int = 1100) -> Pair:
+    """Return a ~3,000-paragraph agreement (an empty line after each heading) with a word edit
+    in 1,100 clauses and one clause removed: a heavily edited long document must not collapse
+    (issue #13, finding 2)."""
+    rng = random.Random(f"{SEED}-dense")
+    base = agreement(paragraphs * 93 // 100, 2, rng)
+    old = Agreement([])
+    for b in base.blocks:  # an empty line after each heading, as long documents have
+        old.blocks.append(b)
+        if isinstance(b, Para) and b.style.startswith("Heading"):
+            old.blocks.append(Para("Normal", [("", False)]))
+    paragraphs = old.paragraphs()
+    blocks = [Para(b.style, list(b.runs)) if isinstance(b, Para)
+              else Table([list(r) for r in b.rows]) for b in old.blocks]
+    editable = []
+    for i, b in enumerate(blocks):
+        if isinstance(b, Para) and b.style == "List Number":
+            text = b.runs[-1][0]
+            for pattern, repl in SUBSTITUTIONS:
+                if re.search(pattern, text):
+                    editable.append((i, pattern, repl))
+                    break
+    chosen = rng.sample(editable, words + 1)
+    for i, pattern, repl in chosen[:words]:
+        lead, (text, bold) = blocks[i].runs[0], blocks[i].runs[-1]
+        blocks[i] = Para(blocks[i].style, [lead, (re.sub(pattern, repl, text, count=1), bold)])
+    del blocks[chosen[words][0]]
+    n_words = sum(len(b.text.split()) for b in old.blocks if isinstance(b, Para))
+    return Pair("dense edits", to_docx(old), to_docx(Agreement(blocks)), paragraphs, 2,
+                f"{words} word edits, +0/−1 paragraphs", n_words)
 
 
 def tiny_pair() -> Pair:

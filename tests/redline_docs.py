@@ -875,3 +875,124 @@ def edited_models(draw) -> tuple[Model, Model]:
 def edited_pairs() -> st.SearchStrategy[tuple[bytes, bytes]]:
     """Return a strategy of (old, new) DOCX bytes: the agreement and an edited copy."""
     return edited_models().map(lambda pair: (render(pair[0]), render(pair[1])))
+
+
+# --------------------------------------------------------------------------------------------
+# A contract with numbered headings, for moves and heading levels (issue #13, findings 5 and 6)
+
+CONTRACT = [
+    ("Purpose", 1, ["The Partner will provide after-school tutoring to enrolled students at "
+                    "the school.",
+                    "The District will make a classroom available on each school day."]),
+    ("Term", 1, ["This Agreement begins on 1 August 2026 and ends on 31 July 2027.",
+                 "Either party may end it by giving thirty days' written notice to the other."]),
+    ("Insurance", 1, ["The Partner shall keep general liability insurance of at least one "
+                      "million dollars.",
+                      "The Partner will name the District as an additional insured party."]),
+    ("Records", 1, ["The Partner shall keep student records confidential and use them only "
+                    "for tutoring.",
+                    "Records are returned or destroyed within sixty days after the end."]),
+    ("Retention", 2, ["Attendance logs are kept for one school year and then destroyed."]),
+    ("Notices and Contacts", 1, ["Notices are given in writing to the addresses below.",
+                                 "Each party names one contact for the partnership."]),
+]
+
+
+def _numbered_headings(doc) -> None:
+    """Number Heading 1 and Heading 2 ("1.", "1.1.") through their styles, as counsel's
+    templates do."""
+    numbering = doc.part.numbering_part.element
+    abstract = fragment(
+        '<w:abstractNum w:abstractNumId="90"><w:multiLevelType w:val="multilevel"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        '<w:pStyle w:val="Heading1"/><w:lvlText w:val="%1."/><w:lvlJc w:val="left"/>'
+        '<w:pPr><w:ind w:left="432" w:hanging="432"/></w:pPr></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        '<w:pStyle w:val="Heading2"/><w:lvlText w:val="%1.%2."/><w:lvlJc w:val="left"/>'
+        '<w:pPr><w:ind w:left="576" w:hanging="576"/></w:pPr></w:lvl></w:abstractNum>')[0]
+    first_num = numbering.find(f"{{{W}}}num")
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(fragment('<w:num w:numId="90"><w:abstractNumId w:val="90"/></w:num>')[0])
+    for style_id, level in (("Heading1", 0), ("Heading2", 1)):
+        style = doc.styles.element.find(f"{{{W}}}style[@{{{W}}}styleId='{style_id}']")
+        ppr = style.find(f"{{{W}}}pPr")
+        if ppr is None:
+            ppr = fragment("<w:pPr/>")[0]
+            style.find(f"{{{W}}}rPr").addprevious(ppr)
+        before = [c for c in ppr if c.tag.split("}")[1] in (
+            "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl")]
+        ppr.insert(len(before), fragment(f'<w:numPr><w:ilvl w:val="{level}"/>'
+                                         '<w:numId w:val="90"/></w:numPr>')[0])
+
+
+def contract(sections: list[tuple[str, int, list[str]]] = CONTRACT,
+             rows: list[list[str]] | None = None) -> bytes:
+    """Return a contract of numbered sections (heading, level, clauses), and a table of
+    ``rows`` at the end if given."""
+    doc = Document()
+    doc.styles["Heading 2"]  # python-docx adds the latent style on first use
+    _numbered_headings(doc)
+    doc.add_paragraph("Partnership Agreement", style="Title")
+    for heading, level, clauses in sections:
+        doc.add_paragraph(heading, style=f"Heading {level}")
+        for clause in clauses:
+            doc.add_paragraph(clause)
+    if rows:
+        t = doc.add_table(rows=len(rows), cols=len(rows[0]), style="Table Grid")
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                t.cell(r, c).text = text
+        doc.add_paragraph("Signed for both parties.")
+    return save(doc)
+
+
+def _contract_edit(change: Callable[[list], None]) -> Callable[[], tuple[bytes, bytes]]:
+    def pair() -> tuple[bytes, bytes]:
+        new = copy.deepcopy(CONTRACT)
+        change(new)
+        return contract(), contract(new)
+    return pair
+
+
+def _move_clause_edited(s: list) -> None:
+    clause = s[1][2].pop(1).replace("thirty", "sixty")
+    s[3][2].insert(1, clause)
+
+
+def _heading_to_text(s: list) -> None:
+    """The "Records" heading becomes a plain line of the "Insurance" section."""
+    heading, _, clauses = s.pop(3)
+    s[2] = (s[2][0], s[2][1], s[2][2] + [heading] + clauses)
+
+
+DATA_ROWS = [["Element", "Retention"], ["Attendance", "1 year"], ["Grades", "1 year"],
+             ["Contacts", "Term of agreement"]]
+
+MOVES: dict[str, Callable[[], tuple[bytes, bytes]]] = {
+    "section moved": _contract_edit(lambda s: s.insert(4, s.pop(1))),
+    "section moved to the end": _contract_edit(lambda s: s.append(s.pop(0))),
+    "clause moved and edited": _contract_edit(_move_clause_edited),
+    "two sections swapped": _contract_edit(lambda s: s.insert(2, s.pop(3))),
+    "heading level changed": _contract_edit(lambda s: s.__setitem__(
+        2, (s[2][0], 2, s[2][2]))),
+    "contract clause inserted and another deleted": _contract_edit(
+        lambda s: s[0][2].insert(1, "The Partner will train its tutors before the first "
+                                    "session.") or s[3][2].pop(1)),
+    "short line moved": lambda: (
+        from_xml(para("Yes.") + para("The first clause stays where it was.")
+                 + para("The second clause stays too.")),
+        from_xml(para("The first clause stays where it was.") + para("The second clause "
+                                                                     "stays too.")
+                 + para("Yes."))),
+    "contract table row deleted": lambda: (contract(rows=DATA_ROWS),
+                                           contract(rows=DATA_ROWS[:2] + DATA_ROWS[3:])),
+    "body text made a heading": _contract_edit(lambda s: s.insert(
+        3, (s[2][2].pop(1), 1, []))),
+    "heading made body text": _contract_edit(_heading_to_text),
+    "heading appended at the end": _contract_edit(lambda s: s.append(("Annex", 1, []))),
+    "last section removed": _contract_edit(lambda s: s.pop()),
+}
+PAIRS.update(MOVES)

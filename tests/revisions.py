@@ -6,7 +6,10 @@ Part 1, §17.13.5, and the summary in DOMAIN.md §6:
 - ``stories(docx)`` returns the text of every story, block by block;
 - ``accept_all(docx)`` / ``reject_all(docx)`` resolve every revision in every story part;
 - ``check_redline(old, new, out)`` asserts that accepting the redline gives the new document's text
-  and rejecting it gives the old one's, story by story, and that the revision markup is well formed.
+  and rejecting it gives the old one's, story by story, and that the revision markup is well formed;
+- ``move_problems(out)`` checks its moves: each name has one source range and one destination
+  range, each range its end, every ``w:moveFrom``/``w:moveTo`` lies in a range of its kind, and
+  the text moved away is the text that arrives (before the edits made inside the move).
 
 A story's text is a list of blocks: a paragraph is its text (``str``), a table is
 ``("table", [[cell blocks, ...] per row])`` and a text box is ``("textbox", blocks)`` after the
@@ -625,6 +628,7 @@ def structure_problems(out: bytes) -> list[str]:
             if change.getnext() is not None:
                 problems.append(f"{part}: line {change.sourceline}: w:{local(change)} must be the "
                                 "last child of its properties")
+    problems += move_problems(pkg)
     problems += [f"revision w:id {i} is used {n} times" for i, n in revision_ids.items() if n > 1]
     problems += [f"bookmark w:id {i} is used {n} times" for i, n in bookmark_ids.items() if n > 1]
     for i in sorted(set(revision_ids) & set(bookmark_ids), key=_natural):
@@ -634,6 +638,81 @@ def structure_problems(out: bytes) -> list[str]:
     settings = pkg.related("settings")
     if not settings or pkg.xml(settings[0]).find(w("trackRevisions")) is None:
         problems.append("word/settings.xml has no w:trackRevisions")
+    return problems
+
+
+_MOVE_RANGES = {w("moveFromRangeStart"): ("moveFrom", True), w("moveFromRangeEnd"): ("moveFrom", False),
+                w("moveToRangeStart"): ("moveTo", True), w("moveToRangeEnd"): ("moveTo", False)}
+
+
+def move_problems(docx: bytes | Package) -> list[str]:
+    """Return what is wrong with the moves of ``docx`` (ECMA-376 §17.13.5.21–28).
+
+    A move is named: ``w:moveFromRangeStart``/``End`` (matched by ``w:id``) hold its source,
+    ``w:moveToRangeStart``/``End`` with the same ``w:name`` its destination. A ``w:moveFrom`` or
+    ``w:moveTo`` outside a range of its kind is read as a plain deletion or insertion, and two
+    ranges of one kind under one name are ambiguous. The text moved into the destination range
+    (in ``w:moveTo``; words deleted there count too, words inserted do not) must be drawn, in
+    order, from the text moved away from the source range: otherwise the "move" brings text
+    that was never there. Words edited after the move may be left out at the destination (they
+    show at the source) or shown there as deleted.
+    """
+    pkg = _package(docx)
+    problems: list[str] = []
+    names: dict[str, Counter[str]] = {}
+    moved: dict[tuple[str, str], list[str]] = {}
+    for part in pkg.story_parts():
+        if part not in pkg.blobs or pkg.xml(part).tag not in STORY_ROOTS:
+            continue
+        open_ranges: dict[str, tuple[str, str]] = {}  # w:id -> (kind, name)
+        for el in pkg.xml(part).iter():
+            tag = el.tag
+            if tag in _MOVE_RANGES:
+                kind, start = _MOVE_RANGES[tag]
+                rid = el.get(w("id"))
+                if start:
+                    name = el.get(w("name"))
+                    if not name:
+                        problems.append(f"{part}: line {el.sourceline}: w:{local(el)} has no "
+                                        "w:name")
+                        continue
+                    names.setdefault(name, Counter())[kind] += 1
+                    open_ranges[rid] = (kind, name)
+                    moved.setdefault((name, kind), [])
+                elif open_ranges.get(rid, ("",))[0] != kind:
+                    problems.append(f"{part}: line {el.sourceline}: w:{local(el)} {rid} has no "
+                                    "start")
+                else:
+                    del open_ranges[rid]
+            elif tag in (w("t"), w("delText")):
+                wrappers = _tracked_wrappers(el)
+                for mark, kind in ((MOVE_FROM, "moveFrom"), (MOVE_TO, "moveTo")):
+                    if mark in wrappers and not any(k == kind for k, _ in open_ranges.values()):
+                        problems.append(f"{part}: line {el.sourceline}: w:{kind} text "
+                                        f"{el.text!r} outside a w:{kind}RangeStart…End")
+                sources = [n for k, n in open_ranges.values() if k == "moveFrom"]
+                targets = [n for k, n in open_ranges.values() if k == "moveTo"]
+                if MOVE_FROM in wrappers and sources:
+                    moved[(sources[-1], "moveFrom")].append(el.text or "")
+                elif targets and (DEL in wrappers or MOVE_TO in wrappers and INS not in wrappers):
+                    moved[(targets[-1], "moveTo")].append(el.text or "")
+        for rid, (kind, name) in open_ranges.items():
+            problems.append(f"{part}: w:{kind}RangeStart {rid} ({name}) has no end")
+    for name, kinds in sorted(names.items()):
+        if kinds != Counter(moveFrom=1, moveTo=1):
+            problems.append(f"move {name!r} has {kinds['moveFrom']} source range(s) and "
+                            f"{kinds['moveTo']} destination range(s), not one of each")
+        else:
+            away, at = "".join(moved[(name, "moveFrom")]), 0
+            for piece in moved[(name, "moveTo")]:
+                found = away.find(piece, at)
+                if found < 0:
+                    problems.append(f"move {name!r}: {piece!r} arrives, but the text moved away, "
+                                    f"{away!r}, has no such words there")
+                    break
+                at = found + len(piece)
+            if not moved[(name, "moveTo")]:
+                problems.append(f"move {name!r} brings no text")
     return problems
 
 

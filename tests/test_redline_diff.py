@@ -18,6 +18,7 @@ import revisions as rv
 from conftest import examples
 from docgen.redline import diff as rl
 from docgen.redline.compare import redline
+from redline_docs import from_xml, para
 
 tokens = st.lists(st.sampled_from(["the", " ", "partner", ",", "shall", "school", "."]),
                   max_size=40)
@@ -99,3 +100,82 @@ def test_a_very_long_paragraph_redlines_exactly_and_word_by_word() -> None:
     # eight word edits and one removed stretch, not the whole paragraph replaced
     assert result.revisions <= 2 * 8 + 1
     assert [c.kind for c in result.changes] == ["changed"]
+
+
+# --------------------------------------------------------------------------------------------
+# Alignment of blocks: anchored on unique paragraphs, never shifted by position
+
+def test_anchored_keeps_unique_items_in_place_around_a_removed_one() -> None:
+    a = [f"p{i}" for i in range(50)]
+    b = [f"p{i}x" if i % 2 else f"p{i}" for i in range(50)]  # every other item changed
+    del b[20]
+    ops = rl.anchored(a, b)
+    assert rebuild(a, b, ops) == b
+    equal = sum(i2 - i1 for op, i1, i2, _, _ in ops if op == "equal")
+    assert equal == 24  # every unchanged item but the removed one
+
+
+@settings(max_examples=examples(200), deadline=None, derandomize=True, database=None)
+@given(a=tokens, b=tokens)
+def test_anchored_rebuilds_the_new_sequence(a: list[str], b: list[str]) -> None:
+    assert rebuild(a, b, rl.anchored(a, b)) == b
+
+
+def test_a_large_region_is_aligned_in_a_band_not_by_position() -> None:
+    old = [f"clause {i} words" for i in range(400)]
+    new = [f"clause {i} changed" for i in range(400) if i != 150]
+
+    def like(o: str, n: str) -> float:
+        return 1.0 if o.split()[1] == n.split()[1] else 0.0
+
+    pairs = rl.align(old, new, like, limit=5000)  # 400 × 399 pairs: the band
+    assert sum(1 for o, n in pairs if o and n) == 399
+    assert [o for o, n in pairs if n is None] == ["clause 150 words"]
+
+
+def _book(texts: list[str]) -> bytes:
+    return from_xml("".join(
+        para(t, ppr='<w:pStyle w:val="Heading1"/>') if t.startswith("Chapter") else para(t)
+        for t in texts))
+
+
+def _dense_pair(n: int = 3000, edits: int = 1100, seed: int = 13) -> tuple[list[str], list[str]]:
+    """A book of ``n`` paragraphs (chapters, empty lines and "* * *" between scenes) and a copy
+    with ``edits`` one-word edits and one paragraph deleted."""
+    rng = random.Random(seed)
+    vocab = ("the district partner shall provide records within thirty days of each request "
+             "student data notice parent consent school term agreement staff").split()
+    old: list[str] = []
+    while len(old) < n:
+        k = len(old)
+        if k % 60 == 0:
+            old.append(f"Chapter {k // 60 + 1}")
+        elif k % 20 == 19:
+            old.append("* * *")
+        elif k % 10 == 9:
+            old.append("")
+        else:
+            old.append(f"{k}. " + " ".join(rng.choice(vocab) for _ in range(rng.randint(8, 20))))
+    new = list(old)
+    body = [k for k, t in enumerate(old) if t[:1].isdigit()]
+    for k in rng.sample(body, edits):
+        words = new[k].split()
+        w = rng.randrange(1, len(words))
+        words[w] = words[w].upper() + "X"
+        new[k] = " ".join(words)
+    gone = next(k for k in body[len(body) // 2:] if new[k] == old[k])
+    del new[gone]
+    return old, new
+
+
+def test_many_changed_paragraphs_and_one_removed_do_not_collapse() -> None:
+    old_texts, new_texts = _dense_pair()
+    edited = sum(1 for t in new_texts if "X" in t)
+    old, new = _book(old_texts), _book(new_texts)
+    result = redline(old, new, date=dt.datetime(2027, 6, 1))
+    kinds = [c.kind for c in result.changes]
+    # each edited paragraph compared in place, the removed one deleted, nothing re-inserted
+    assert (kinds.count("changed"), kinds.count("deleted"), kinds.count("inserted")) == \
+        (edited, 1, 0)
+    assert result.revisions == 2 * edited + 2  # a word out and in; a paragraph and its mark
+    rv.check_redline(old, new, result.docx)

@@ -4,7 +4,11 @@
 from the old one is a revision a reviewer can accept or reject in Word or LibreOffice:
 
 - paragraphs and table rows that were added or removed are whole inserted or deleted paragraphs
-  (their paragraph marks too) and rows;
+  (their paragraph marks too) and rows; the blocks are lined up on the paragraphs both versions
+  hold once (patience diff), so many edits never shift the unchanged paragraphs out of place;
+- a paragraph or run of paragraphs (a section) removed in one place and added in another is a
+  move, ``w:moveFrom`` there and ``w:moveTo`` here in named ranges, with the words edited after
+  the move as insertions and deletions inside it;
 - a paragraph that changed is compared word by word (character by character in Chinese and
   Japanese), a number (an amount, a date, a phone number, a version, an identifier) counting as
   one word, and keeping the new document's formatting; ``granularity="character"`` compares
@@ -42,8 +46,9 @@ and programs).
 ``Change(story, where, kind, old, new, context)`` describes one changed place:
 ``story`` is "body", "header 1 (default)", "footnote 3"…; ``where`` is "paragraph 12" or
 "table 2, row 3, cell 1, paragraph 1"; ``kind`` is "inserted", "deleted", "changed" (the words)
-or "formatted" (the same words, other formatting or paragraph style); ``context`` is the
-paragraph as it reads in the new document (the old one for deletions).
+"formatted" (the same words, other formatting or paragraph style), "moved" or "moved and
+changed"; ``context`` is the paragraph as it reads in the new document (the old one for
+deletions).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Line up two sequences: edit operations (difflib, or Myers' diff for large regions), sliding
-and smoothing them for a reader, and pairing the similar items of a changed region.
+"""Line up two sequences: edit operations (difflib, or Myers' diff for large regions; for the
+blocks of a document, anchored first on the items both sides hold once, as patience diff does),
+sliding and smoothing them for a reader, and pairing the similar items of a changed region.
 
 Everything here works on plain lists (of keys, or of anything with a similarity function);
 nothing knows about XML.
@@ -7,12 +8,13 @@ nothing knows about XML.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 from typing import TypeVar
 
-__all__ = ["Opcode", "align", "myers", "opcodes", "positional", "slide", "smooth"]
+__all__ = ["Opcode", "align", "anchored", "myers", "opcodes", "slide", "smooth"]
 
 #: a difflib opcode: ("equal" | "replace" | "delete" | "insert", i1, i2, j1, j2)
 Opcode = tuple[str, int, int, int, int]
@@ -21,6 +23,7 @@ Item = TypeVar("Item")
 SMALL_DIFF = 250_000  # above this many token pairs a region is compared with Myers' diff…
 RARE = 16             # … unless no element repeats more often than this (difflib stays linear)
 MAX_EDITS = 1000      # beyond this many edits two regions are taken as wholly different
+BAND = 3              # align() looks this many items off the diagonal of a large region
 
 
 def opcodes(a: list[str], b: list[str]) -> list[Opcode]:
@@ -210,31 +213,61 @@ def smooth(ops: list[Opcode], new_keys: list[str]) -> list[Opcode]:
     return out
 
 
-def align(old: Sequence[Item], new: Sequence[Item], similar: Callable[[Item, Item], float]
-          ) -> list[tuple[Item | None, Item | None]]:
+def align(old: Sequence[Item], new: Sequence[Item], similar: Callable[[Item, Item], float],
+          limit: int = 1 << 62) -> list[tuple[Item | None, Item | None]]:
     """Pair similar items of two sequences, in order; the rest are deletions and insertions.
 
     The result lists, in order, ``(old, None)`` deletions, ``(None, new)`` insertions and
     ``(old, new)`` pairs, choosing the pairing of greatest total similarity (a small dynamic
     programme); ``similar`` is 0 for two items that must not be paired.
+
+    A region of more than ``limit`` pairs is aligned within a band along its diagonal, as
+    wide as the two sides differ in length and a few items more (at most ``limit`` pairs in
+    all), so that one removed item shifts the pairing by one instead of pairing every later
+    item with its neighbour, and the cost stays linear.
     """
-    ok = [[similar(o, n) for n in new] for o in old]
     rows, cols = len(old), len(new)
-    score = [[0.0] * (cols + 1) for _ in range(rows + 1)]
-    for i in range(rows - 1, -1, -1):
-        for j in range(cols - 1, -1, -1):
-            best = max(score[i + 1][j], score[i][j + 1])
-            if ok[i][j] > 0:
-                best = max(best, score[i + 1][j + 1] + ok[i][j])
-            score[i][j] = best
+    if not rows or not cols:
+        return [(o, None) for o in old] + [(None, n) for n in new]
+    if rows * cols <= limit:
+        band = cols
+    else:
+        band = max(BAND, abs(rows - cols) + BAND, cols // rows + 1)
+        band = max(min(band, limit // (2 * max(rows, cols))), cols // rows + 1, 2)
+    lo = [max(0, i * cols // rows - band) for i in range(rows + 1)]
+    hi = [min(cols, -(-i * cols // rows) + band) for i in range(rows + 1)]
+    lo[0], hi[rows] = 0, cols
+    neg = float("-inf")
+    score: list[list[float]] = [[neg] * (hi[i] - lo[i] + 1) for i in range(rows + 1)]
+    likeness: list[list[float]] = [[0.0] * (hi[i] - lo[i] + 1) for i in range(rows)]
+
+    def at(i: int, j: int) -> float:
+        return score[i][j - lo[i]] if i <= rows and lo[i] <= j <= hi[i] else neg
+
+    for i in range(rows, -1, -1):
+        row, low = score[i], lo[i]
+        for j in range(hi[i], low - 1, -1):
+            if i == rows:
+                row[j - low] = 0.0 if j == cols else neg if j + 1 > hi[i] else row[j + 1 - low]
+                continue
+            best = max(at(i + 1, j), row[j + 1 - low] if j < hi[i] else neg)
+            if j < cols:
+                like = likeness[i][j - low] = similar(old[i], new[j])
+                if like > 0:
+                    best = max(best, at(i + 1, j + 1) + like)
+            if j == cols:
+                best = max(best, at(i + 1, j))
+            row[j - low] = best
     out: list[tuple[Item | None, Item | None]] = []
     i = j = 0
     while i < rows and j < cols:
-        if ok[i][j] > 0 and score[i][j] == score[i + 1][j + 1] + ok[i][j]:
+        here = at(i, j)
+        like = likeness[i][j - lo[i]]
+        if like > 0 and here == at(i + 1, j + 1) + like:
             out.append((old[i], new[j]))
             i += 1
             j += 1
-        elif score[i][j] == score[i + 1][j]:
+        elif here == at(i + 1, j):
             out.append((old[i], None))
             i += 1
         else:
@@ -245,16 +278,95 @@ def align(old: Sequence[Item], new: Sequence[Item], similar: Callable[[Item, Ite
     return out
 
 
-def positional(old: Sequence[Item], new: Sequence[Item], similar: Callable[[Item, Item], float]
-               ) -> list[tuple[Item | None, Item | None]]:
-    """Pair items by position (for regions too large to align), unless they are not alike at
-    all."""
-    out: list[tuple[Item | None, Item | None]] = []
-    for k in range(max(len(old), len(new))):
-        o = old[k] if k < len(old) else None
-        n = new[k] if k < len(new) else None
-        if o is not None and n is not None and similar(o, n) == 0.0:
-            out += [(o, None), (None, n)]
+def anchored(a: list[str], b: list[str]) -> list[Opcode]:
+    """Return the edit operations turning ``a`` into ``b`` (the keys of a document's blocks),
+    anchored first on the items each side holds once.
+
+    This is patience diff: the items found exactly once on each side, taken in the longest
+    order both agree on, are equal; each stretch between two such anchors is compared the same
+    way, and a stretch without one by :func:`opcodes`. So however many paragraphs changed, a
+    paragraph added or removed never shifts the ones after it: each stretch :func:`opcodes`
+    sees is short, and no edit budget runs out across the document.
+    """
+    out: list[Opcode] = []
+    # tasks, last first: (True, …) an equal stretch to emit, (False, …) a stretch to compare
+    tasks: list[tuple[bool, int, int, int, int]] = [(False, 0, len(a), 0, len(b))]
+    while tasks:
+        equal, i1, i2, j1, j2 = tasks.pop()
+        if equal:
+            out.append(("equal", i1, i2, j1, j2))
+            continue
+        head = 0
+        while i1 + head < i2 and j1 + head < j2 and a[i1 + head] == b[j1 + head]:
+            head += 1
+        tail = 0
+        while i2 - tail > i1 + head and j2 - tail > j1 + head and \
+                a[i2 - 1 - tail] == b[j2 - 1 - tail]:
+            tail += 1
+        if head:
+            out.append(("equal", i1, i1 + head, j1, j1 + head))
+        lo_a, hi_a, lo_b, hi_b = i1 + head, i2 - tail, j1 + head, j2 - tail
+        later: list[tuple[bool, int, int, int, int]] = []
+        anchors = _anchors(a, b, lo_a, hi_a, lo_b, hi_b) if lo_a < hi_a and lo_b < hi_b else []
+        if anchors:
+            i, j = lo_a, lo_b
+            for x, y in anchors:
+                later += [(False, i, x, j, y), (True, x, x + 1, y, y + 1)]
+                i, j = x + 1, y + 1
+            later.append((False, i, hi_a, j, hi_b))
+        elif lo_a < hi_a or lo_b < hi_b:
+            for op, x1, x2, y1, y2 in opcodes(a[lo_a:hi_a], b[lo_b:hi_b]):
+                out.append((op, x1 + lo_a, x2 + lo_a, y1 + lo_b, y2 + lo_b))
+        if tail:
+            later.append((True, hi_a, i2, hi_b, j2))
+        tasks.extend(reversed(later))
+    return _joined(out)
+
+
+def _anchors(a: list[str], b: list[str], lo_a: int, hi_a: int, lo_b: int, hi_b: int
+             ) -> list[tuple[int, int]]:
+    """Return the positions ``(i, j)`` of the items found once in ``a[lo_a:hi_a]`` and once in
+    ``b[lo_b:hi_b]``, the longest series of them in the same order on both sides."""
+    count_a = Counter(a[lo_a:hi_a])
+    count_b = Counter(b[lo_b:hi_b])
+    where_b = {b[j]: j for j in range(lo_b, hi_b) if count_b[b[j]] == 1}
+    pairs = [(i, where_b[a[i]]) for i in range(lo_a, hi_a)
+             if count_a[a[i]] == 1 and a[i] in where_b]
+    if not pairs:
+        return []
+    # the longest increasing run of j (patience sorting)
+    tops: list[int] = []       # the smallest j ending a run of each length
+    ends: list[int] = []       # which pair that is
+    before: list[int] = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        at = bisect_left(tops, j)
+        if at == len(tops):
+            tops.append(j)
+            ends.append(k)
         else:
-            out.append((o, n))
+            tops[at], ends[at] = j, k
+        before[k] = ends[at - 1] if at else -1
+    chain: list[tuple[int, int]] = []
+    k = ends[-1]
+    while k >= 0:
+        chain.append(pairs[k])
+        k = before[k]
+    chain.reverse()
+    return chain
+
+
+def _joined(ops: list[Opcode]) -> list[Opcode]:
+    """Join neighbouring operations of one kind (equal, or changed), dropping empty ones."""
+    out: list[Opcode] = []
+    for op in ops:
+        tag, i1, i2, j1, j2 = op
+        if i1 == i2 and j1 == j2:
+            continue
+        if out and (out[-1][0] == "equal") == (tag == "equal"):
+            _, k1, _, l1, _ = out[-1]
+            if tag != "equal":
+                tag = "replace" if k1 != i2 and l1 != j2 else "delete" if k1 != i2 else "insert"
+            out[-1] = (tag, k1, i2, l1, j2)
+        else:
+            out.append(op)
     return out

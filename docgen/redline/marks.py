@@ -1,6 +1,7 @@
 """Write revision marks: inserted and deleted runs, paragraph marks and rows (``w:ins``,
-``w:del``), changed properties (``w:rPrChange``, ``w:pPrChange``), and the setting that keeps
-Word tracking. Every element goes where the schema puts it (:mod:`docgen.ooxml.sequence`)."""
+``w:del``), moved paragraphs (``w:moveFrom``, ``w:moveTo`` and their named ranges), changed
+properties (``w:rPrChange``, ``w:pPrChange``), and the setting that keeps Word tracking. Every
+element goes where the schema puts it (:mod:`docgen.ooxml.sequence`)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from lxml import etree
 
 from ..ooxml.package import REL_TYPES, Package
 from ..ooxml.sequence import get_or_add, insert
-from .tags import (DEL, DELINSTR, DELTEXT, FLDCHAR, FLDSIMPLE, ID, INS, INSTR, MATH, PPR, RPR,
-                   SDT, TR, TXBX, VAL, WRAPPERS, XML_SPACE, P, R_, T, W, w)
+from .tags import (BLOCKS, DEL, DELINSTR, DELTEXT, FLDCHAR, FLDSIMPLE, ID, INS, INSTR, MATH,
+                   MOVE_FROM, PPR, RPR, SDT, TR, TXBX, VAL, WRAPPERS, XML_SPACE, P, R_, T, W, w)
 
 __all__ = ["Marker", "inside", "simple_field_runs", "to_deleted", "track_revisions"]
 
@@ -38,9 +39,9 @@ class Marker:
         return el
 
     def paragraph(self, p: etree._Element, tag: str) -> None:
-        """Mark the paragraph mark of ``p`` inserted or deleted."""
+        """Mark the paragraph mark of ``p`` inserted, deleted or moved."""
         rpr = get_or_add(get_or_add(p, "w:pPr"), "w:rPr")
-        for old in rpr.findall(INS) + rpr.findall(DEL):
+        for old in [c for c in rpr if c.tag in _PARAGRAPH_MARKS]:
             rpr.remove(old)
         insert(rpr, self.mark(tag))
 
@@ -78,6 +79,7 @@ class Marker:
     def runs(self, parent: etree._Element, tag: str) -> None:
         """Wrap each stretch of runs of ``parent`` (a paragraph or wrapper) in one mark."""
         group: list[etree._Element] = []
+        gone = tag in (DEL, MOVE_FROM)
 
         def flush() -> None:
             if group:
@@ -96,12 +98,12 @@ class Marker:
                 for r in runs:
                     child.addprevious(r)
                 parent.remove(child)
-                if tag == DEL:
+                if gone:
                     for r in runs:
                         to_deleted(r)
                 group.extend(runs)
             elif ctag in (R_, SDT) or ctag.startswith(MATH):
-                if tag == DEL:
+                if gone:
                     to_deleted(child)
                 group.append(child)
             elif ctag in WRAPPERS:
@@ -110,6 +112,80 @@ class Marker:
             else:
                 flush()
         flush()
+
+    def move_range(self, sources: list[etree._Element], destinations: list[etree._Element]
+                   ) -> None:
+        """Name one move: put ``w:moveFromRangeStart``…``End`` around its source paragraphs
+        and ``w:moveToRangeStart``…``End`` around its destination ones, as Word does (the
+        start after the first paragraph's properties, the end after the last one's content;
+        each range has an id of its own, and both share a name unique in the document)."""
+        name = f"move{self.next_id}"
+        for kind, paragraphs in (("moveFrom", sources), ("moveTo", destinations)):
+            start = etree.Element(w(kind + "RangeStart"))
+            start.set(ID, str(self.next_id))
+            start.set(w("author"), self.author)
+            start.set(w("date"), self.date)
+            start.set(w("name"), name)
+            end = etree.Element(w(kind + "RangeEnd"))
+            end.set(ID, str(self.next_id))
+            self.next_id += 1
+            head = paragraphs[0]
+            head.insert(1 if len(head) and head[0].tag == PPR else 0, start)
+            paragraphs[-1].append(end)
+
+    def last_paragraph(self, container: etree._Element) -> None:
+        """Move the mark off the last paragraph mark of ``container``, when that one is
+        inserted, deleted or moved, to the paragraph mark before the run of paragraphs it ends.
+
+        A story, a cell or a note always ends with a paragraph, so its last paragraph mark can
+        never go: rejecting paragraphs added at the end (or accepting paragraphs removed from
+        the end) would leave an empty paragraph behind in Word and LibreOffice. Marked the
+        other way, the paragraph before the run loses its mark instead and joins the last
+        one, whose ``w:pPrChange`` gives it back its own properties (``A¶ B¶`` → ``A[¶ B]¶``).
+        """
+        blocks = [c for c in container if c.tag in BLOCKS]
+        if not blocks or blocks[-1].tag != P:
+            return
+        tag = _mark_of(blocks[-1])
+        if tag is None:
+            return
+        k = len(blocks) - 1
+        while k > 0 and blocks[k - 1].tag == P and _mark_of(blocks[k - 1]) == tag:
+            k -= 1
+        if k == 0 or blocks[k - 1].tag != P or _mark_of(blocks[k - 1]) is not None or \
+                blocks[k - 1].find(f"{PPR}/{w('sectPr')}") is not None:
+            return  # no plain paragraph before the run (a section break's mark stays put)
+        before, last = blocks[k - 1], blocks[-1]
+        rpr = last.find(f"{PPR}/{RPR}")
+        if rpr is None:
+            return
+        for m in [c for c in rpr if c.tag in _PARAGRAPH_MARKS]:
+            rpr.remove(m)
+        # a plain insertion or deletion: this mark lies outside the move's range (and
+        # LibreOffice, rejecting a w:moveTo mark here, leaves an empty paragraph behind)
+        self.paragraph(before, DEL if tag in (DEL, MOVE_FROM) else INS)
+        if tag in (DEL, MOVE_FROM):
+            # the last mark stays: it takes the properties of the paragraph that now joins
+            # it, and keeps its own as the old ones
+            was = copy.deepcopy(last)
+            ppr = get_or_add(last, "w:pPr")
+            for c in [c for c in ppr if c.tag not in (RPR, w("sectPr"))]:
+                ppr.remove(c)
+            for c in _own_properties(before):
+                insert(ppr, copy.deepcopy(c))
+            if _signature(_own_properties(was)) != _signature(_own_properties(before)):
+                self.properties_changed(last, was, PPR, w("pPrChange"), (RPR, w("sectPr")),
+                                        copy.deepcopy)
+        else:
+            # the last mark stands for the old one of the paragraph before: rejecting gives
+            # that paragraph's old properties back
+            old_props = before.find(f"{PPR}/{w('pPrChange')}/{PPR}")
+            was = etree.Element(P)
+            was.append(copy.deepcopy(old_props) if old_props is not None else
+                       _props_element(_own_properties(before)))
+            if _signature(_own_properties(was)) != _signature(_own_properties(last)):
+                self.properties_changed(last, was, PPR, w("pPrChange"), (RPR, w("sectPr")),
+                                        copy.deepcopy)
 
     def properties_changed(self, owner: etree._Element, before: etree._Element, props: str,
                            change_tag: str, skip: tuple[str, ...],
@@ -126,6 +202,37 @@ class Marker:
             if c.tag != change_tag and c.tag not in skip:
                 old_props.append(bring(c))
         insert(current, change)
+
+
+_PARAGRAPH_MARKS = {INS, DEL, MOVE_FROM, w("moveTo")}
+
+
+def _mark_of(p: etree._Element) -> str | None:
+    """Return how a paragraph's mark is tracked (``w:ins``, ``w:del``…), or None."""
+    rpr = p.find(f"{PPR}/{RPR}")
+    if rpr is not None:
+        for c in rpr:
+            if c.tag in _PARAGRAPH_MARKS:
+                return str(c.tag)
+    return None
+
+
+def _own_properties(p: etree._Element) -> list[etree._Element]:
+    """Return a paragraph's own properties: not its mark's, its section's or its changes."""
+    ppr = p.find(PPR)
+    return [c for c in (ppr if ppr is not None else [])
+            if c.tag not in (RPR, w("sectPr"), w("pPrChange"))]
+
+
+def _props_element(children: list[etree._Element]) -> etree._Element:
+    ppr = etree.Element(PPR)
+    for c in children:
+        ppr.append(copy.deepcopy(c))
+    return ppr
+
+
+def _signature(children: list[etree._Element]) -> list[bytes]:
+    return [etree.tostring(c) for c in children]
 
 
 def inside(el: etree._Element, tag: str, stop: etree._Element) -> bool:

@@ -36,8 +36,9 @@ class Story:
 class Change:
     """One changed place: ``story`` is "body", "header 1 (default)", "footnote 3"…;
     ``where`` is "paragraph 12" or "table 2, row 3, cell 1, paragraph 1"; ``kind`` is
-    "inserted", "deleted", "changed" (the words) or "formatted" (the same words, other
-    formatting or paragraph style); ``context`` is the paragraph as it reads in the new document
+    "inserted", "deleted", "changed" (the words), "formatted" (the same words, other
+    formatting or paragraph style), "moved" or "moved and changed" (a paragraph or run of
+    paragraphs moved, ``where`` naming both places, and edited after the move); ``context`` is the paragraph as it reads in the new document
     (the old one for deletions)."""
 
     story: str

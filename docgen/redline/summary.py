@@ -39,6 +39,9 @@ def summary_markdown(result: Redline, *, old_name: str, new_name: str, author: s
             lines.append(f"- **{where}**: “{_excerpt(c.old, c.new)}”")
         elif c.kind == "formatted":
             lines.append(f"- **{where}**: formatting changed in “{_md(_one_line(c.new))}”")
+        elif c.kind in ("moved", "moved and changed"):
+            edited = f", then changed: “{_excerpt(c.old, c.new)}”" if c.kind != "moved" else ""
+            lines.append(f"- **{where}**: moved “{_md(_one_line(c.old))}”{edited}")
         elif c.kind == "inserted":
             lines.append(f"- **{where}**: added “{_md(_one_line(c.new))}”")
         else:

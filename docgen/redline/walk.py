@@ -7,14 +7,16 @@ from __future__ import annotations
 from lxml import etree
 
 from ..ooxml.package import REL_TYPES, Package
+from ..ooxml.sequence import insert
 from .carry import first
-from .diff import align, opcodes, positional, slide
-from .keys import (block_key, block_sign, row_shape, row_text, same_markup, similar,
+from .diff import Opcode, align, anchored, slide
+from .keys import (block_key, block_sign, plain, row_shape, row_text, same_markup, similar,
                    starts_section, words)
-from .model import Story
+from .model import Change, Story
 from .paragraph import compare_paragraph
 from .session import Numbering, Session
-from .tags import (BLOCKS, DEL, INS, PPR, RID, SDTCONTENT, SECTPR, TBL, TC, TR, P, w)
+from .tags import (BLOCKS, DEL, INS, MOVE_FROM, MOVE_TO, PPR, RID, RPR, SDTCONTENT, SECTPR, TBL,
+                   TC, TR, VAL, P, w)
 
 __all__ = ["compare_container", "compare_headers_footers", "compare_notes",
            "explicit_headers", "number_notes", "section_refs", "sections"]
@@ -23,7 +25,9 @@ __all__ = ["compare_container", "compare_headers_footers", "compare_notes",
 #: (part, relationship id)
 SectionRefs = dict[tuple[int, str, str], tuple[str, str]]
 Pair = tuple[etree._Element | None, etree._Element | None]
-MAX_REPLACE_PAIRS = 4000  # above this many block pairs, a changed region is aligned by position
+#: the most block pairs weighed in one changed region; a larger one is aligned in a band along
+#: its diagonal (a few blocks added or removed), never by position
+MAX_REPLACE_PAIRS = 4000
 _TYPE_NAMES = {"default": "default", "first": "first page", "even": "even pages"}
 
 
@@ -32,17 +36,22 @@ _TYPE_NAMES = {"default": "default", "first": "first page", "even": "even pages"
 def compare_container(s: Session, story: Story, old: etree._Element, new: etree._Element,
                       where: list[str]) -> None:
     """Compare the blocks of two containers, marking the new one's blocks and putting the
-    old one's removed blocks back in it, deleted."""
+    old one's removed blocks back in it, deleted; a paragraph or run of paragraphs removed in
+    one place and added in another is a move (``w:moveFrom`` there, ``w:moveTo`` here)."""
     old_blocks = [c for c in old if c.tag in BLOCKS]
     new_blocks = [c for c in new if c.tag in BLOCKS]
     old_keys = [block_sign(b, story.old, story.old_part) for b in old_blocks]
     new_keys = [block_sign(b, story.new, story.new_part) for b in new_blocks]
     numbering = Numbering()  # paragraphs and tables are numbered as they stand in the redline
-    ops = slide(opcodes(old_keys, new_keys), old_keys, new_keys,
+    ops = slide(anchored(old_keys, new_keys), old_keys, new_keys,
                 lambda i: starts_section(old_blocks[i]),
                 lambda i: starts_section(new_blocks[i]))
-    for op, i1, i2, j1, j2 in ops:
-        if op == "equal":
+    plan: list[tuple[Opcode, list[Pair] | None]] = [
+        (o, None if o[0] == "equal" else _align_blocks(old_blocks[o[1]:o[2]], new_blocks[o[3]:o[4]]))
+        for o in ops]
+    moves = _Moves(_find_moves(plan, old_blocks, new_blocks, old_keys, new_keys))
+    for (op, i1, i2, j1, j2), aligned in plan:
+        if aligned is None:
             for ob, nb, key in zip(old_blocks[i1:i2], new_blocks[j1:j2], new_keys[j1:j2]):
                 numbering.count(nb)
                 if same_markup(ob, nb):
@@ -53,29 +62,207 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
             continue
         prev: etree._Element | None = new_blocks[j1 - 1] if j1 > 0 else None
         first_new = new_blocks[j1] if j1 < len(new_blocks) else None
-        for o, n in _align_blocks(old_blocks[i1:i2], new_blocks[j1:j2]):
+        for o, n in aligned:
             if n is None:
                 assert o is not None
                 copy_ = s.carry.bring(o, story)
                 _place(new, copy_, prev, first_new)
                 prev = copy_
                 numbering.count(copy_)
+                if moves.source(o, copy_, numbering.label(copy_)):
+                    s.marks.block(copy_, MOVE_FROM)
+                    continue
                 s.record_block(story, copy_, "deleted", where, numbering)
                 s.marks.block(copy_, DEL)
                 continue
             prev = n
             numbering.count(n)
             if o is None:
+                partner = moves.destination(n, numbering.label(n), len(s.changes))
+                if partner is not None:
+                    _moved_here(s, story, partner, n, where + [numbering.label(n)])
+                    continue
                 s.record_block(story, n, "inserted", where, numbering)
                 s.marks.block(n, INS)
             else:
                 _compare_block(s, story, o, n, where, numbering)
+    moves.finish(s, story, where)
+    s.marks.last_paragraph(new)
+
+
+#: a paragraph or run of paragraphs moved elsewhere is shown as a move from this many words on;
+#: a shorter one (a moved "Yes." or a one-word line) stays a deletion and an insertion
+MOVE_MIN_WORDS = 6
+#: two paragraphs this alike (keys.similar) can be one paragraph, moved and edited
+MOVE_LIKENESS = 0.75
+#: the most (removed, added) paragraph pairs weighed for moves of edited paragraphs
+MAX_MOVE_PAIRS = 2000
+
+
+def _find_moves(plan: list[tuple[Opcode, list[Pair] | None]],
+                old_blocks: list[etree._Element], new_blocks: list[etree._Element],
+                old_keys: list[str], new_keys: list[str]
+                ) -> list[list[tuple[etree._Element, etree._Element]]]:
+    """Return the moves among the removed and added paragraphs of an alignment: each a run of
+    (old paragraph, new paragraph) pairs, consecutive on both sides.
+
+    A removed paragraph and an added one are one paragraph moved when they read the same, or
+    are at least :data:`MOVE_LIKENESS` alike; a run grows over neighbours on both sides that
+    are alike at all (a heading renamed, an empty line), and it is a move when it holds at
+    least :data:`MOVE_MIN_WORDS` words.
+    """
+    old_at = {id(b): i for i, b in enumerate(old_blocks)}
+    new_at = {id(b): j for j, b in enumerate(new_blocks)}
+    gone: dict[int, etree._Element] = {}
+    came: dict[int, etree._Element] = {}
+    for _, aligned in plan:
+        for o, n in aligned or []:
+            if n is None and o is not None and _movable(o):
+                gone[old_at[id(o)]] = o
+            elif o is None and n is not None and _movable(n):
+                came[new_at[id(n)]] = n
+    if not gone or not came:
+        return []
+    size = {i: len(words(o)) for i, o in gone.items()}
+    by_key: dict[str, list[int]] = {}
+    for j in sorted(came):
+        by_key.setdefault(new_keys[j], []).append(j)
+    match: dict[int, int] = {}
+    for i in sorted(gone):
+        found = by_key.get(old_keys[i])
+        if found and size[i]:
+            match[i] = found.pop(0)
+    taken = set(match.values())
+    rest_old = [i for i in sorted(gone) if i not in match and size[i]]
+    rest_new = [j for j in sorted(came) if j not in taken and words(came[j])]
+    if rest_old and rest_new and len(rest_old) * len(rest_new) <= MAX_MOVE_PAIRS:
+        scored = sorted(((-like, i, j) for i in rest_old for j in rest_new
+                         if (like := similar(gone[i], came[j])) >= MOVE_LIKENESS))
+        for _, i, j in scored:
+            if i not in match and j not in taken:
+                match[i] = j
+                taken.add(j)
+
+    def alike(i: int, j: int) -> bool:
+        return i in gone and j in came and i not in match and j not in taken and (
+            old_keys[i] == new_keys[j] or similar(gone[i], came[j]) > 0)
+
+    for i, j in sorted(match.items()):
+        for step in (1, -1):
+            k = step
+            while alike(i + k, j + k):
+                match[i + k] = j + k
+                taken.add(j + k)
+                k += step
+    runs: list[list[tuple[int, int]]] = []
+    for i, j in sorted(match.items()):
+        if runs and runs[-1][-1] == (i - 1, j - 1):
+            runs[-1].append((i, j))
+        else:
+            runs.append([(i, j)])
+    return [[(gone[i], came[j]) for i, j in r] for r in runs
+            if sum(size[i] for i, _ in r) >= MOVE_MIN_WORDS]
+
+
+def _movable(block: etree._Element) -> bool:
+    """Tell whether a block can be part of a move: a paragraph without a section break."""
+    if block.tag != P:
+        return False
+    ppr = block.find(PPR)
+    return ppr is None or ppr.find(SECTPR) is None
+
+
+class _Moves:
+    """The moves of one container, filled in as its comparison meets their two ends."""
+
+    def __init__(self, runs: list[list[tuple[etree._Element, etree._Element]]]) -> None:
+        self.runs = runs
+        self._old: dict[int, tuple[int, int]] = {}  # id of an old paragraph -> (move, place)
+        self._new: dict[int, tuple[int, int]] = {}
+        for m, run in enumerate(runs):
+            for k, (o, n) in enumerate(run):
+                self._old[id(o)] = self._new[id(n)] = (m, k)
+        self.sources: list[list[tuple[etree._Element, str]]] = [[] for _ in runs]
+        self.destinations: list[list[tuple[etree._Element, str]]] = [[] for _ in runs]
+        self.at = [0] * len(runs)  # where in the change list each move goes
+
+    def source(self, old: etree._Element, copy_: etree._Element, label: str) -> bool:
+        """Tell whether ``old`` (put back as ``copy_``, at ``label``) is moved elsewhere."""
+        found = self._old.get(id(old))
+        if found is not None:
+            self.sources[found[0]].append((copy_, label))
+        return found is not None
+
+    def destination(self, new: etree._Element, label: str, at: int) -> etree._Element | None:
+        """Return the old paragraph that ``new`` (at ``label``) is moved from, if it is one;
+        ``at`` is the length of the change list at this point."""
+        found = self._new.get(id(new))
+        if found is None:
+            return None
+        m, k = found
+        if not self.destinations[m]:
+            self.at[m] = at
+        self.destinations[m].append((new, label))
+        return self.runs[m][k][0]
+
+    def finish(self, s: Session, story: Story, where: list[str]) -> None:
+        """Put the range marks around both ends of each move, and record the moves."""
+        records = []
+        for m, run in enumerate(self.runs):
+            sources, destinations = self.sources[m], self.destinations[m]
+            if len(sources) != len(run) or len(destinations) != len(run):
+                continue  # cannot happen: both ends of every pair are met once
+            s.marks.move_range([p for p, _ in sources], [p for p, _ in destinations])
+            edited = any(block_key(o) != block_key(n) for o, n in run)
+            old_text = "\n".join(plain(o) for o, _ in run)
+            new_text = "\n".join(plain(n) for _, n in run)
+            place = f"{_span(destinations)}, moved from {_span(sources)}"
+            records.append((self.at[m], Change(story.name, ", ".join(where + [place]),
+                                               "moved and changed" if edited else "moved",
+                                               old_text, new_text, new_text)))
+        for at, change in sorted(records, key=lambda r: -r[0]):
+            s.changes.insert(at, change)
+
+
+def _span(ends: list[tuple[etree._Element, str]]) -> str:
+    """Return "paragraph 4" or "paragraphs 4–6" for the labels of a move's paragraphs."""
+    first, last = ends[0][1], ends[-1][1]
+    if first == last:
+        return first
+    return f"paragraphs {first.rsplit(' ', 1)[-1]}–{last.rsplit(' ', 1)[-1]}"
+
+
+def _moved_here(s: Session, story: Story, old: etree._Element, new: etree._Element,
+                where: list[str]) -> None:
+    """Mark ``new`` as ``old`` moved here: the words they share as moved (``w:moveTo``), the
+    words added after the move as insertions beside them.
+
+    The words the move left behind are not repeated here: the source shows all of the old
+    paragraph, moved away. (Shown here too, as a deletion inside the ``w:moveTo`` or inside a
+    ``w:ins``, Word reads them right, but LibreOffice, when one author made both revisions,
+    keeps them on accepting and puts them back on rejecting.)
+    """
+    if same_markup(old, new):
+        s.marks.block(new, MOVE_TO)
+        return
+    before = len(s.changes)
+    _explicit_numbering(story, old, new)
+    compare_paragraph(s, story, old, new, where)
+    del s.changes[before:]  # the move is recorded whole, by _Moves.finish
+    for gone in list(new.iter(DEL)):
+        parent = gone.getparent()
+        if parent is not None and parent.tag != RPR:
+            parent.remove(gone)
+            s.marks.revisions -= 1  # a mark made, then left out
+    s.marks.runs(new, MOVE_TO)
+    s.marks.paragraph(new, MOVE_TO)
 
 
 def _compare_block(s: Session, story: Story, old: etree._Element, new: etree._Element,
                    where: list[str], numbering: Numbering) -> None:
     """Compare two paired blocks of the same kind."""
     if new.tag == P:
+        _explicit_numbering(story, old, new)
         compare_paragraph(s, story, old, new, where + [f"paragraph {numbering.paragraphs}"])
     elif new.tag == TBL:
         _compare_table(s, story, old, new, where + [f"table {numbering.tables}"])
@@ -83,14 +270,112 @@ def _compare_block(s: Session, story: Story, old: etree._Element, new: etree._El
         _compare_sdt(s, story, old, new, where)
 
 
+def _explicit_numbering(story: Story, old: etree._Element, new: etree._Element) -> None:
+    """Write down the number an old paragraph had from its style, when the new one has
+    another (a heading moved a level): the ``w:pPrChange`` then holds the old ``w:numPr``.
+
+    Word restores the old number from the old style alone, but LibreOffice, rejecting the
+    change, restores the style and keeps the new number ("2.1." for a heading that was
+    "3."). Docxodus writes the ``w:numPr`` out, and LibreOffice gets that right. Only the old
+    paragraph as read (never written) is changed.
+    """
+    if _style_and_number(old) == _style_and_number(new):
+        return  # the same style and no number of their own: numbered alike
+    before, after = _numbering(story.old, old), _numbering(story.new, new)
+    if before == after or before is None:
+        return
+    ppr = old.find(PPR)
+    if ppr is None:
+        ppr = etree.Element(PPR)
+        old.insert(0, ppr)
+    if ppr.find(_NUMPR) is not None:
+        return
+    numpr = etree.Element(_NUMPR)
+    etree.SubElement(numpr, w("ilvl")).set(VAL, before[1])
+    etree.SubElement(numpr, w("numId")).set(VAL, before[0])
+    insert(ppr, numpr)
+
+
+_NUMPR = w("numPr")
+
+
+def _style_and_number(p: etree._Element) -> tuple[str | None, bool]:
+    """Return a paragraph's style id and whether it has a number of its own."""
+    ppr = p.find(PPR)
+    if ppr is None:
+        return None, False
+    style = ppr.find(w("pStyle"))
+    return (style.get(VAL) if style is not None else None), ppr.find(_NUMPR) is not None
+
+
+def _numbering(pkg: Package, p: etree._Element) -> tuple[str, str] | None:
+    """Return the (numId, ilvl) a paragraph is numbered by, its own or its style's, or None."""
+    ppr = p.find(PPR)
+    own = ppr.find(_NUMPR) if ppr is not None else None
+    if own is not None:
+        return _num_pair(own, None, pkg)
+    style = ppr.find(w("pStyle")) if ppr is not None else None
+    styles = _styles(pkg)
+    style_id = style.get(VAL) if style is not None else styles.get("\x00default")
+    seen: set[str] = set()
+    while isinstance(style_id, str) and style_id not in seen:
+        seen.add(style_id)
+        found = styles.get(style_id)
+        if not isinstance(found, etree._Element):
+            return None
+        numpr = found.find(f"{PPR}/{_NUMPR}")
+        if numpr is not None:
+            return _num_pair(numpr, style_id, pkg)
+        based = found.find(w("basedOn"))
+        style_id = based.get(VAL) if based is not None else None
+    return None
+
+
+def _num_pair(numpr: etree._Element, style_id: str | None, pkg: Package
+              ) -> tuple[str, str] | None:
+    num = numpr.find(w("numId"))
+    if num is None:
+        return None
+    lvl = numpr.find(w("ilvl"))
+    if lvl is not None:
+        return num.get(VAL, "0"), lvl.get(VAL, "0")
+    if style_id is not None:  # the level whose w:pStyle is this style
+        for part in [name for _, name in pkg.related(pkg.main, "numbering")][:1]:
+            for level in pkg.xml(part).iter(w("lvl")):
+                linked = level.find(w("pStyle"))
+                if linked is not None and linked.get(VAL) == style_id:
+                    return num.get(VAL, "0"), level.get(w("ilvl"), "0")
+    return num.get(VAL, "0"), "0"
+
+
+def _styles(pkg: Package) -> dict[str, etree._Element | str]:
+    """Return a package's paragraph styles by id ("\x00default": the default one's id)."""
+    found = _STYLES.get(id(pkg))
+    if found is not None and found[0] is pkg:
+        return found[1]
+    table: dict[str, etree._Element | str] = {}
+    for _, part in pkg.related(pkg.main, "styles")[:1]:
+        if part in pkg.parts:
+            for st in pkg.xml(part).iter(w("style")):
+                if st.get(w("type")) == "paragraph" and st.get(w("styleId")):
+                    table[st.get(w("styleId"), "")] = st
+                    if st.get(w("default")) in ("1", "true", "on"):
+                        table["\x00default"] = st.get(w("styleId"), "")
+    _STYLES[id(pkg)] = (pkg, table)
+    if len(_STYLES) > 8:
+        _STYLES.pop(next(iter(_STYLES)))
+    return table
+
+
+_STYLES: dict[int, tuple[Package, dict[str, etree._Element | str]]] = {}
+
+
 def _align_blocks(old: list[etree._Element], new: list[etree._Element]) -> list[Pair]:
     """Pair similar blocks of a changed region, in order; the rest are deletions/insertions."""
     if len(old) == len(new) == 1 and old[0].tag == new[0].tag == P and \
             min(len(words(old[0])), len(words(new[0]))) <= 5:
         return [(old[0], new[0])]  # a short value changed in place: "~~$50~~ $75"
-    if len(old) * len(new) > MAX_REPLACE_PAIRS:
-        return positional(old, new, similar)
-    return align(old, new, similar)
+    return align(old, new, similar, MAX_REPLACE_PAIRS)
 
 
 def _compare_sdt(s: Session, story: Story, old: etree._Element, new: etree._Element,
@@ -125,7 +410,7 @@ def _compare_table(s: Session, story: Story, old: etree._Element, new: etree._El
                    where: list[str]) -> None:
     old_rows = old.findall(TR)
     new_rows = new.findall(TR)
-    ops = opcodes([block_key(r) for r in old_rows], [block_key(r) for r in new_rows])
+    ops = anchored([block_key(r) for r in old_rows], [block_key(r) for r in new_rows])
     row_no = 0
     for op, i1, i2, j1, j2 in ops:
         if op == "equal":

@@ -1,0 +1,148 @@
+"""LibreOffice as a second, independent judge of the redliner (issue #13, findings 5 and 6).
+
+tests/revisions.py accepts and rejects revisions by the letter of ECMA-376; LibreOffice does it
+the way a reviewer who opens the redline in it does. Here it opens each redline headless over
+UNO (tests/lo_judge.py, run by the system Python that has ``uno``, with a private profile),
+accepts or rejects every change (.uno:AcceptAllTrackedChanges / RejectAllTrackedChanges) and
+reads each paragraph's text, style and shown number, which must be those of the new document
+after accepting and of the old one after rejecting. LibreOffice reads the old and new documents
+too, so both sides of each comparison come from one reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import redline_docs as docs
+import revisions as rv
+from conftest import in_ci, require
+from docgen.redline.compare import redline
+
+pytestmark = pytest.mark.slow  # one soffice start (~10 s) for all the cases
+
+JUDGE = Path(__file__).with_name("lo_judge.py")
+SYSTEM_PYTHON = "/usr/bin/python3"
+DATE = dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc)
+
+#: hand-made pairs of the edits counsel makes, as LibreOffice must resolve them
+CASES = [
+    "section moved", "section moved to the end", "two sections swapped",
+    "clause moved and edited", "agreement clause moved",
+    "heading level changed", "agreement heading restyled and renamed",
+    "body text made a heading", "heading made body text",
+    "contract clause inserted and another deleted", "agreement clause inserted",
+    "agreement clause deleted", "paragraph inserted at end of body",
+    "paragraph deleted at end of body", "heading appended at the end", "last section removed",
+    "contract table row deleted", "table row deleted", "paragraph split in two",
+    "paragraphs merged",
+]
+
+
+def libreoffice(tmp: Path, jobs: list[tuple[bytes, str]]) -> list[list[dict]]:
+    """Open each DOCX in LibreOffice, accept or reject all its changes ("accept", "reject"
+    or "none"), and return its blocks: ``{"text", "style", "label"}`` per paragraph,
+    ``{"table": rows}`` per table."""
+    soffice = require("soffice")
+    has_uno = os.path.exists(SYSTEM_PYTHON) and subprocess.run(
+        [SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+    if not has_uno:
+        if in_ci():
+            pytest.fail(f"{SYSTEM_PYTHON} cannot import uno; install python3-uno")
+        pytest.skip("python3-uno is not installed on this machine")
+    listed = []
+    for k, (data, action) in enumerate(jobs):
+        path = tmp / f"{k:03}.docx"
+        path.write_bytes(data)
+        listed.append({"src": str(path), "action": action})
+    done = subprocess.run([SYSTEM_PYTHON, str(JUDGE), soffice, str(tmp / "profile")],
+                          input=json.dumps(listed), capture_output=True, text=True,
+                          timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    answers = json.loads(done.stdout)
+    problems = [f"{j['src']}: {a['error']}" for j, a in zip(listed, answers) if "error" in a]
+    assert not problems, problems
+    return [a["blocks"] for a in answers]
+
+
+@pytest.fixture(scope="module")
+def judged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
+    """Each case's old and new documents, its redline, and LibreOffice's four readings."""
+    jobs: list[tuple[bytes, str]] = []
+    cases: dict[str, dict[str, object]] = {}
+    for case in CASES:
+        old, new = docs.PAIRS[case]()
+        out = redline(old, new, author="Counsel", date=DATE).docx
+        cases[case] = {"old": old, "new": new, "out": out}
+        jobs += [(old, "none"), (new, "none"), (out, "accept"), (out, "reject")]
+    found = libreoffice(tmp_path_factory.mktemp("libreoffice"), jobs)
+    for k, case in enumerate(CASES):
+        cases[case].update(zip(("lo old", "lo new", "lo accepted", "lo rejected"),
+                               found[4 * k:4 * k + 4]))
+    return cases
+
+
+def lines(blocks: object) -> list[str]:
+    """One line per block, for a readable assertion diff."""
+    assert isinstance(blocks, list)
+    return [json.dumps(b, ensure_ascii=False) for b in blocks]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_libreoffice_accepting_all_gives_the_new_document(case: str, judged) -> None:
+    got = judged[case]
+    assert lines(got["lo accepted"]) == lines(got["lo new"])
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_libreoffice_rejecting_all_gives_the_old_document(case: str, judged) -> None:
+    got = judged[case]
+    assert lines(got["lo rejected"]) == lines(got["lo old"])
+
+
+# the contract's pairs: paragraphs only (the checker shows a note reference as "[fn]" and
+# LibreOffice as its number, and reads tables otherwise)
+@pytest.mark.parametrize("case", [c for c in CASES if c in docs.MOVES and "table" not in c])
+def test_libreoffice_and_the_xml_checker_agree(case: str, judged) -> None:
+    got = judged[case]
+    out = got["out"]
+    assert isinstance(out, bytes)
+    for resolve, reading in ((rv.accept_all, "lo accepted"), (rv.reject_all, "lo rejected")):
+        theirs = [b["text"] for b in got[reading]]  # type: ignore[index, union-attr]
+        assert rv.stories(resolve(out))["body"] == theirs
+
+
+def test_a_rejected_move_keeps_the_next_heading_a_heading(judged) -> None:
+    # the issue's "Notices and Contacts", Heading 1 "5.", which became body text
+    rejected = judged["section moved"]["lo rejected"]
+    notices = next(b for b in rejected if b.get("text") == "Notices and Contacts")
+    assert (notices["style"], notices["label"]) == ("Heading 1", "5.")
+
+
+def test_a_rejected_heading_level_change_gives_the_old_number_back(judged) -> None:
+    rejected = judged["heading level changed"]["lo rejected"]
+    insurance = next(b for b in rejected if b.get("text") == "Insurance")
+    assert (insurance["style"], insurance["label"]) == ("Heading 1", "3.")
+
+
+def test_the_redlines_open_and_convert_to_pdf(tmp_path: Path) -> None:
+    soffice = require("soffice")
+    for k, case in enumerate(["section moved", "clause moved and edited"]):
+        old, new = docs.PAIRS[case]()
+        (tmp_path / f"{k}.docx").write_bytes(redline(old, new, date=DATE).docx)
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(tmp_path / "0.docx"), str(tmp_path / "1.docx")],
+                   capture_output=True, timeout=300, check=True)
+    pdftotext = shutil.which("pdftotext") or require("pdftotext")
+    text = subprocess.run([pdftotext, "-layout", str(tmp_path / "1.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    # the moved clause shows at both ends, with its new words at the destination
+    assert text.count("Either party may end it by giving") == 2
+    assert "sixty days' written notice" in text and "thirty days' written notice" in text
