@@ -74,7 +74,12 @@ def test_writes_the_redline_and_says_what_it_found(pair: Path) -> None:
         "story": "body", "where": "paragraph 1", "kind": "changed",
         "old": "The partner provides tutoring.",
         "new": "The partner provides tutoring and meals.",
-        "context": "The partner provides tutoring and meals."}]
+        "context": "The partner provides tutoring and meals.",
+        "what": "text", "place": "body, paragraph 1", "detail": "",
+        "excerpts": [{"before": "The partner provides", "removed": "tutoring.",
+                      "added": "tutoring and meals.", "after": "", "leading": False,
+                      "trailing": False,
+                      "text": "The partner provides [-tutoring.-] {+tutoring and meals.+}"}]}]
     xml = zipfile.ZipFile("out.docx").read("word/document.xml").decode()
     assert 'w:author="Legal review"' in xml and 'w:date="2027-06-01T00:00:00Z"' in xml
     settings = zipfile.ZipFile("out.docx").read("word/settings.xml").decode()

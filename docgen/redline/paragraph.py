@@ -8,6 +8,7 @@ from typing import Union
 
 from lxml import etree
 
+from .describe import describe_properties, describe_tokens
 from .diff import opcodes, smooth
 from .keys import Token, What, link_sign, paragraph_tokens, ppr_sig, rpr_sig, token_text
 from .marks import simple_field_runs, to_deleted
@@ -77,6 +78,8 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
     new_keys = [t.key for t in new_tokens]
     ops = smooth(opcodes([t.key for t in old_tokens], new_keys), new_keys)
     built = _Segments()
+    gone: list[Token] = []  # the tokens removed and added, to say what kind of change it is
+    added: list[Token] = []
     for op, i1, i2, j1, j2 in ops:
         if op == "equal":
             for o, n in zip(old_tokens[i1:i2], new_tokens[j1:j2]):
@@ -84,6 +87,8 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
                 if len(n.pieces) > 1 or not isinstance(n.pieces[0][1], str):
                     s.pair_refs(o, n)  # a note reference, a field …
             continue
+        gone += old_tokens[i1:i2]
+        added += new_tokens[j1:j2]
         for tok in old_tokens[i1:i2]:
             wrap = tuple(s.old_wrapper(el, story) for el in tok.wrap if el.tag == HYPERLINK)
             for src, what in tok.pieces:
@@ -103,9 +108,12 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
     _emit(s, story, new, built.segments)
     restyled = _paragraph_properties(s, story, old, new)
     if old_text != new_text or any(op != "equal" for op, *_ in ops):
-        s.record(story, where, "changed", old_text, new_text, new_text)
+        s.record(story, where, "changed", old_text, new_text, new_text,
+                 *describe_tokens(story, gone, added))
     elif built.formatted or restyled:
-        s.record(story, where, "formatted", old_text, new_text, new_text)
+        what, detail = (describe_properties(story, old, new) if restyled
+                        else ("formatting", ""))
+        s.record(story, where, "formatted", old_text, new_text, new_text, what, detail)
 
 
 def _paragraph_properties(s: Session, story: Story, old: etree._Element,
