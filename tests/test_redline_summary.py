@@ -91,7 +91,8 @@ def test_a_removed_table_row_is_a_table_row_under_its_heading() -> None:
     [c] = changes(old, new)
     assert (c.what_is, c.kind, c.located) == ("table row", "deleted",
                                               "Services, table 1, row 3")
-    assert markdown(old, new) == ["- **Services, table 1, row 3**: table row removed “Meals \\\\| 5”"]
+    assert markdown(old, new) == [
+        "- **Services, table 1, row 3**: table row removed “Meals \\| 5”"]
 
 
 def test_bold_only_is_formatting() -> None:
