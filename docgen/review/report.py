@@ -90,25 +90,24 @@ class Consequence:
 
     @property
     def text(self) -> str:
-        """The consequence in one sentence a coordinator can read."""
+        """The consequence in one sentence a coordinator can read: the notices together
+        (their paragraphs shown in English, or the first language)."""
         parts = []
         if self.documents_added:
-            parts.append("adds " + ", ".join(self.documents_added))
+            parts.append("adds " + _documents(list(self.documents_added)))
         if self.documents_removed:
-            parts.append("removes " + ", ".join(self.documents_removed))
-        removed: dict[tuple[str, ...], list[str]] = {}
-        added: dict[tuple[str, ...], list[str]] = {}
-        for document, plus, minus in self.paragraphs:
-            if minus:
-                removed.setdefault(minus, []).append(document)
-            if plus:
-                added.setdefault(plus, []).append(document)
-        for what, verb, where in ((removed, "removes", "from"), (added, "adds", "to")):
-            for paragraphs, documents in what.items():
-                shown = "; ".join(f"“{p}”" for p in paragraphs[:3]) + (
-                    f" and {len(paragraphs) - 3} more" if len(paragraphs) > 3 else "")
-                count = f"{len(paragraphs)} paragraph{'s' if len(paragraphs) != 1 else ''}"
-                parts.append(f"{verb} {count} ({shown}) {where} {_documents(documents)}")
+            parts.append("removes " + _documents(list(self.documents_removed)))
+        notices = [x for x in self.paragraphs if x[0].startswith("notices/")]
+        others = [x for x in self.paragraphs if not x[0].startswith("notices/")]
+        for document, plus, minus in others:
+            parts.append(f"in {document}, {_counted(plus, minus)}")
+        if notices:
+            shown = next((x for x in notices if x[0].endswith("-en.docx")), notices[0])
+            which = (f"in every family notice ({', '.join(x[0] for x in notices)})"
+                     if len(notices) > 1 else f"in {shown[0]}")
+            language = " (in English)" if len(notices) > 1 and shown[0].endswith(
+                "-en.docx") else ""
+            parts.append(f"{which}, {_counted(shown[1], shown[2])}{language}")
         return f"{self.change.text}: " + "; ".join(parts) if parts else self.change.text
 
     def to_json(self) -> dict[str, Any]:
@@ -117,6 +116,22 @@ class Consequence:
                 "documents_removed": list(self.documents_removed),
                 "paragraphs": [{"document": d, "added": list(a), "removed": list(r)}
                                for d, a, r in self.paragraphs]}
+
+
+def _counted(plus: tuple[str, ...], minus: tuple[str, ...]) -> str:
+    """"removes 2 paragraphs (“…”; “…”) and adds 1 (“…”)"."""
+    def some(paragraphs: tuple[str, ...]) -> str:
+        shown = "; ".join(f"“{p}”" for p in paragraphs[:2])
+        return shown + (", …" if len(paragraphs) > 2 else "")
+
+    out = []
+    if minus:
+        out.append(f"removes {len(minus)} paragraph{'s' if len(minus) != 1 else ''} "
+                   f"({some(minus)})")
+    if plus:
+        noun = "" if minus else f" paragraph{'s' if len(plus) != 1 else ''}"
+        out.append(f"adds {len(plus)}{noun} ({some(plus)})")
+    return " and ".join(out)
 
 
 def _documents(paths: list[str]) -> str:
