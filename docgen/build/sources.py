@@ -2,11 +2,12 @@
 change happened: the templates' and catalogs' bytes, in the spec's folder under
 ``built-from/``, each recorded in ``manifest.json`` with its SHA-256.
 
-``built-from/templates/<name>.docx`` holds each template a document was rendered from (a
-district's own one if it had one), ``built-from/locales/<language>/LC_MESSAGES/docgen.po``
-each catalog a notice was translated with, ``built-from/spec-locales/<tag>.po`` the catalogs of
-the spec's own text. They are copies of their bytes, so two builds of one spec write the same
-bytes, and ``docgen review --old-documents`` can render last year's spec as it was built.
+``built-from/<name>.docx`` holds each template a document was rendered from (a district's own
+one if it had one), ``built-from/docgen-<language>.po`` each catalog a notice was translated
+with, ``built-from/spec-<tag>.po`` the catalogs of the spec's own text (one folder, as docgen
+owns no deeper file of an output folder). They are copies of their bytes, so two builds of one
+spec write the same bytes, and ``docgen review --old-documents`` can render last year's spec as
+it was built.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import NamedTuple
 
 from .. import output
 from ..i18n.locales import canonical, catalog_path
-from ..i18n.spectext import catalog_file, needs_catalog
+from ..i18n.spectext import catalog_file, catalog_folder, needs_catalog
 from ..spec.schema import Spec
 from .documents import BuildOptions, Rendered
 from .manifest import FileEntry, Manifest
@@ -24,9 +25,6 @@ from .manifest import FileEntry, Manifest
 __all__ = ["BUILT_FROM", "Kept", "kept_sources", "kept_resources"]
 
 BUILT_FROM = "built-from"
-TEMPLATES = f"{BUILT_FROM}/templates"
-LOCALES = f"{BUILT_FROM}/locales"
-SPEC_LOCALES = f"{BUILT_FROM}/spec-locales"
 
 
 class Kept(NamedTuple):
@@ -43,15 +41,15 @@ def kept_sources(spec: Spec, documents: list[Rendered], options: BuildOptions) -
     base = options.resources.locales
     for document in documents:
         kind, template, _ = document
-        found.setdefault(f"{TEMPLATES}/{template.name}", (template, "template", None))
+        found.setdefault(f"{BUILT_FROM}/{template.name}", (template, "template", None))
         if kind.locale:
-            catalog = catalog_path(canonical(kind.locale, base) or kind.locale, base)
-            relative = catalog.relative_to(base).as_posix()
-            found.setdefault(f"{LOCALES}/{relative}", (catalog, "catalog", kind.locale))
+            tag = canonical(kind.locale, base) or kind.locale
+            catalog = catalog_path(tag, base)
+            found.setdefault(f"{BUILT_FROM}/docgen-{tag}.po", (catalog, "catalog", tag))
             own = catalog_file(spec.file, kind.locale, options.spec_locales)
             if needs_catalog(kind.locale):
-                found.setdefault(f"{SPEC_LOCALES}/{own.name}", (own, "spec-catalog",
-                                                                  kind.locale))
+                found.setdefault(f"{BUILT_FROM}/spec-{own.name}", (own, "spec-catalog",
+                                                                   kind.locale))
     out = []
     for path, (source, kind_name, locale) in found.items():
         try:
@@ -64,12 +62,31 @@ def kept_sources(spec: Spec, documents: list[Rendered], options: BuildOptions) -
     return out
 
 
-def kept_resources(folder: Path, manifest: Manifest) -> tuple[Path, Path, Path] | None:
-    """Return the kept templates, catalog and spec-catalog folders of a built folder, or None
-    when the build kept none (an older docgen's) or they were changed since."""
+def kept_resources(folder: Path, manifest: Manifest, spec_file: str, into: Path
+                   ) -> tuple[Path, Path, Path] | None:
+    """Return the kept templates folder of a built folder, and its catalogs laid out in
+    ``into`` as docgen reads them (a catalog folder, and a folder of the spec's catalogs for
+    ``spec_file``); None when the build kept none (an older docgen's) or they were changed
+    since."""
     kept = [e for e in manifest.files if e.kind in ("template", "catalog", "spec-catalog")]
     if not any(e.kind == "template" for e in kept):
         return None
     if not all(output.intact(folder / e.path, e.sha256) for e in kept):
         return None
-    return folder / TEMPLATES, folder / LOCALES, folder / SPEC_LOCALES
+    prefixes = {"template": "", "catalog": "docgen-", "spec-catalog": "spec-"}
+    if not all(e.path.startswith(f"{BUILT_FROM}/{prefixes[e.kind or '']}")
+               and e.path.count("/") == 1 for e in kept):
+        return None  # not a layout this docgen keeps
+    locales, spec_locales = into / "locales", into / "spec-locales"
+    locales.mkdir(parents=True, exist_ok=True)
+    own = catalog_folder(spec_file, spec_locales)
+    own.mkdir(parents=True, exist_ok=True)
+    for e in kept:
+        source = folder / e.path
+        if e.kind == "catalog" and e.locale:
+            target = catalog_path(e.locale, locales)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.read_bytes())
+        elif e.kind == "spec-catalog":
+            (own / source.name[len("spec-"):]).write_bytes(source.read_bytes())
+    return folder / BUILT_FROM, locales, spec_locales

@@ -9,7 +9,6 @@ revision by its cause (see :mod:`.causes`).
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,7 +18,6 @@ from ..build.documents import BuildOptions, Rendered, render_documents
 from ..build.manifest import Manifest, read_manifest
 from ..build.sources import kept_resources
 from ..errors import CatalogError, OutputError, UsageError
-from ..i18n.spectext import catalog_folder
 from ..redline.compare import redline
 from ..redline.model import Change
 from ..spec.schema import Spec
@@ -42,6 +40,8 @@ class LastYear:
     edited: list[str]
     #: where each document was read from
     sources: dict[str, str] = field(default_factory=dict)
+    #: holds the kept catalogs laid out as docgen reads them, while the review runs
+    scratch: tempfile.TemporaryDirectory[str] | None = None
 
 
 def find_last_year(given: Path, old: Spec, overrides: dict[str, Path]) -> LastYear:
@@ -81,8 +81,9 @@ def find_last_year(given: Path, old: Spec, overrides: dict[str, Path]) -> LastYe
         if path not in documents:
             raise UsageError(f"--old-{Path(path).stem} {source}: last year's build in {folder} "
                              f"has no {path} to compare it with")
-    return LastYear(folder, manifest, kept_resources(folder, manifest), documents, edited,
-                    sources)
+    scratch = tempfile.TemporaryDirectory(prefix="docgen-review-")
+    kept = kept_resources(folder, manifest, old.file, Path(scratch.name))
+    return LastYear(folder, manifest, kept, documents, edited, sources, scratch)
 
 
 @dataclass
@@ -123,34 +124,31 @@ def layered_redlines(last: LastYear, old: Spec, new_docs: dict[str, bytes],
     incomplete = options.allow_incomplete or any(
         e.incomplete_translation for e in last.manifest.of_format("docx"))
     when = _stamp(last.manifest.source_date) or options.source_date
-    with tempfile.TemporaryDirectory(prefix="docgen-review-") as temp:
-        if last.kept is None:
-            notes.append(f"{last.folder}: last year's build kept no templates or catalogs "
-                         "(an older docgen built it), so changes of template wording cannot "
-                         "be told from hand edits: they are labelled hand edits")
-            as_built_options = replace(options, source_date=when, allow_incomplete=incomplete)
-            template_options = as_built_options
-        else:
-            templates, locales, spec_locales = last.kept
-            own = Path(temp) / "spec-locales"
-            if spec_locales.is_dir():
-                shutil.copytree(spec_locales, catalog_folder(old.file, own))
-            as_built_options = replace(
-                options, source_date=when, allow_incomplete=incomplete, spec_locales=own,
-                resources=replace(resources, templates=templates, locales=locales,
-                                  own_templates=None))
-            template_options = replace(as_built_options, resources=replace(
-                resources, locales=locales))
-        catalog_options = replace(options, source_date=when, allow_incomplete=incomplete)
-        as_built = _by_path(render_documents(old, as_built_options))
-        try:
-            with_templates = _by_path(render_documents(old, template_options))
-        except CatalogError:  # this year's templates need messages last year's catalogs lack
-            notes.append("this year's templates use messages last year's catalogs do not "
-                         "have: template and catalog changes of the notices are labelled "
-                         "catalog changes")
-            with_templates = as_built
-        with_catalogs = _by_path(render_documents(old, catalog_options))
+    if last.kept is None:
+        notes.append(f"{last.folder}: last year's build kept no templates or catalogs "
+                     "(an older docgen built it), so changes of template wording cannot "
+                     "be told from hand edits: they are labelled hand edits")
+        as_built_options = replace(options, source_date=when, allow_incomplete=incomplete)
+        template_options = as_built_options
+    else:
+        templates, locales, spec_locales = last.kept
+        as_built_options = replace(
+            options, source_date=when, allow_incomplete=incomplete,
+            spec_locales=spec_locales,
+            resources=replace(resources, templates=templates, locales=locales,
+                              own_templates=None))
+        template_options = replace(as_built_options, resources=replace(
+            resources, locales=locales))
+    catalog_options = replace(options, source_date=when, allow_incomplete=incomplete)
+    as_built = _by_path(render_documents(old, as_built_options))
+    try:
+        with_templates = _by_path(render_documents(old, template_options))
+    except CatalogError:  # this year's templates need messages last year's catalogs lack
+        notes.append("this year's templates use messages last year's catalogs do not "
+                     "have: template and catalog changes of the notices are labelled "
+                     "catalog changes")
+        with_templates = as_built
+    with_catalogs = _by_path(render_documents(old, catalog_options))
     for path, data in last.documents.items():
         if path not in last.edited:
             as_built[path] = data  # as docgen wrote it, whatever this docgen renders now

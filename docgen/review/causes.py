@@ -94,7 +94,8 @@ def _similar(a: str, b: str) -> float:
 
 
 def _inside(part: str, whole: str) -> bool:
-    return bool(part) and part in whole
+    """Whether the words ``part`` stand in ``whole`` as whole words."""
+    return bool(part) and f" {part} " in f" {whole} "
 
 
 class Attribution:
@@ -205,14 +206,15 @@ def label_revisions(docx: bytes, name: str, attribution: Attribution, author: st
     counts: dict[str, int] = {}
     for part in dict.fromkeys(parts):
         root = pkg.xml(part)
-        contexts: dict[int, tuple[str, str]] = {}
+        # keyed by the paragraph itself, which keeps it alive (an id could be reused)
+        contexts: dict[etree._Element, tuple[str, str]] = {}
         for mark in list(root.iter(INS, DEL, *_MOVES, *_CHANGE_TAGS)):
             if mark.get(w("author")) != author:
                 continue
             p = mark if mark.tag == P else _owner(mark, P)
-            if p is not None and id(p) not in contexts:
-                contexts[id(p)] = _contexts(p)
-            old_ctx, new_ctx = contexts[id(p)] if p is not None else ("", "")
+            if p is not None and p not in contexts:
+                contexts[p] = _contexts(p)
+            old_ctx, new_ctx = contexts[p] if p is not None else ("", "")
             parent = mark.getparent()
             in_props = parent is not None and parent.tag in (RPR, w("trPr"))
             if mark.tag in _CHANGE_TAGS:
