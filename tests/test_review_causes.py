@@ -221,3 +221,24 @@ def test_old_mou_needs_the_build_folder(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == ("Error: --old-mou needs --old-documents: give last year's build "
                              "folder too, which holds what the MOU was built from\n")
+
+
+def test_a_signed_mou_from_elsewhere_is_compared_as_it_stands(reviewed) -> None:
+    """--old-mou: the signed copy kept outside the build folder is last year's MOU."""
+    here, _ = reviewed
+    signed = here / "signed-mou.docx"
+    shutil.copy(here / "out" / ID / "mou.docx", signed)
+    hand_edit(signed, "at least 60 days", "at least 90 days")
+    result = invoke("review", str(here / "old.json"), str(here / "new.json"), "-o",
+                    str(here / "review-signed"), "--no-pdf", "--date", "2027-05-14",
+                    "--old-documents", str(here / "out"), "--old-mou", str(signed))
+    assert result.exit_code == 0, result.output
+    summary = json.loads((here / "review-signed" / "summary.json").read_text())
+    mou = next(d for d in summary["documents"] if d["path"] == "mou.docx")
+    assert (mou["old_file"], mou["edited_after_build"]) == (str(signed), True)
+    assert [c["text"] for c in summary["by_cause"]["hand edit"]] == [
+        "… review this MOU together at least [-90-] {+60+} days before it ends and decide …",
+        "… may amend this MOU only in [-a-] writing, signed by the authorized "
+        "representatives …"]
+    assert f"  {signed}: changed after docgen built it; its hand edits are marked " \
+           "\"docgen (hand edit)\" in redline-mou.docx" in result.stdout.splitlines()
