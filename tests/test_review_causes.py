@@ -242,3 +242,55 @@ def test_a_signed_mou_from_elsewhere_is_compared_as_it_stands(reviewed) -> None:
         "representatives …"]
     assert f"  {signed}: changed after docgen built it; its hand edits are marked " \
            "\"docgen (hand edit)\" in redline-mou.docx" in result.stdout.splitlines()
+
+
+def test_a_changed_translation_is_a_catalog_change(reviewed) -> None:
+    """This year's Spanish catalog words a sentence anew: the Spanish notice's revision says
+    so, and nothing else in it is blamed on the catalog."""
+    here, _ = reviewed
+    locales = here / "locales"
+    if not locales.exists():
+        shutil.copytree(ROOT / "locales", locales)
+        po = locales / "es" / "LC_MESSAGES" / "docgen.po"
+        text = po.read_text(encoding="utf-8")
+        before = "solo si usted dice que sí en el formulario."
+        assert before in text
+        po.write_text(text.replace(before, "solo si usted responde que sí en el formulario."),
+                      encoding="utf-8")
+    result = invoke("review", str(here / "old.json"), str(here / "new.json"), "-o",
+                    str(here / "review-catalog"), "--no-pdf", "--date", "2027-05-14",
+                    "--old-documents", str(here / "out"), "--locales", str(locales))
+    assert result.exit_code == 0, result.output
+    summary = json.loads((here / "review-catalog" / "summary.json").read_text())
+    assert [(c["document"], c["text"]) for c in summary["by_cause"]["catalog change"]] == [
+        ("notices/notice-es.docx",
+         "… comparte estos expedientes solo si usted [-dice-] {+responde+} que sí en el "
+         "formulario.")]
+    marks = revisions(here / "review-catalog" / "redline-notice-es.docx")
+    assert ("del", "docgen (catalog change)", "dice") in [(t, a, x.strip())
+                                                          for t, a, x in marks]
+    spanish = next(d for d in summary["documents"] if d["path"] == "notices/notice-es.docx")
+    spec = spanish["revisions_by_cause"]["spec change"]
+    assert (f"  redline-notice-es.docx: 2 catalog changes, {spec} spec changes"
+            in result.stdout.splitlines())  # the deleted word and the inserted one
+
+
+def test_without_last_years_documents_the_summary_says_they_were_rendered_again(
+        reviewed) -> None:
+    here, _ = reviewed
+    result = invoke("review", str(here / "old.json"), str(here / "new.json"), "-o",
+                    str(here / "review-plain"), "--no-pdf", "--date", "2027-05-14")
+    assert result.exit_code == 0, result.output
+    assert "hand edit" not in result.stdout
+    text = (here / "review-plain" / "summary.md").read_text()
+    assert ("Both years were rendered again from their specs with the same templates and "
+            "catalogs: changes made by hand to last year's documents after they were built "
+            "(a signed copy, counsel's edits) are not in these redlines.") in text
+    assert ("- **§ 12 Insurance, paragraph 2**: “… general liability insurance of at least "
+            "~~$1,000,000~~ **$2,000,000** per occurrence and $2,000,000 in the …”") in text
+    summary = json.loads((here / "review-plain" / "summary.json").read_text())
+    assert summary["old_documents"] is None and "by_cause" not in summary
+    places = [c["place"] for c in summary["redline_changes"]["mou.docx"]]
+    assert "§ 12 Insurance, paragraph 2" in places and "§ 3 Term, paragraph 1" in places
+    html = (here / "review-plain" / "summary.html").read_text()
+    assert "<h3>mou.docx (" in html and '<span class="label">§ 12 Insurance, paragraph 2' in html

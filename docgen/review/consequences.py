@@ -2,7 +2,7 @@
 adds or removes, and the paragraphs it adds to or removes from each (switching the FERPA basis
 from consent to school official removes the consent form from every notice).
 
-Each change is undone alone in this year's spec (with the object around it, when undoing the
+Each change for legal review is undone alone in this year's spec (with the object around it, when undoing the
 value alone would leave the spec invalid: a basis without its details), the documents are
 rendered again, and compared with this year's paragraph by paragraph. A paragraph that reads
 much the same in both (the value changed in place) is not a consequence; the redline shows it.
@@ -28,8 +28,9 @@ from .report import Consequence
 
 __all__ = ["consequences"]
 
-#: the most field changes undone one by one (each costs one rendering of the documents)
-MAX_UNDONE = 12
+#: the most field changes undone one by one (each costs one rendering of the documents); only
+#: changes for legal review are: they are the ones whose consequences a signer must know
+MAX_UNDONE = 8
 _STEP = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
 _SHOWN = 60  # characters of a paragraph named in a consequence
 
@@ -120,12 +121,11 @@ def _compare(before: dict[str, bytes], after: dict[str, bytes]
 
 def consequences(old: Spec, new: Spec, changes: list[SpecChange], new_docs: dict[str, bytes],
                  options: BuildOptions) -> list[Consequence]:
-    """Return what each field change (at most :data:`MAX_UNDONE`, those for legal review
-    first) does in the documents beyond writing its value."""
+    """Return what each field change for legal review (at most :data:`MAX_UNDONE`) does in
+    the documents beyond writing its value."""
     out: list[Consequence] = []
     done: set[tuple[str | int, ...]] = set()
-    ordered = [c for c in changes if c.legal_review] + [c for c in changes if not c.legal_review]
-    for change in ordered[:MAX_UNDONE]:
+    for change in [c for c in changes if c.legal_review][:MAX_UNDONE]:
         steps = _steps(change.path)
         if not steps or change.kind == "reordered":
             continue

@@ -119,6 +119,8 @@ def _redlines(review: Review, options: BuildOptions, pdf: bool,
     review.resources = options.resources
     old_docs = {d.kind.output: d.data for d in old}
     new_docs = {d.kind.output: d.data for d in new}
+    review.consequences = consequences(review.old, review.new, review.changes, new_docs,
+                                       options)
     outputs: dict[str, bytes] = {}
     for path in list(new_docs) + [p for p in old_docs if p not in new_docs]:
         if path not in old_docs or path not in new_docs:
