@@ -39,8 +39,20 @@ _MOVES = (w("moveFrom"), w("moveTo"))
 _STORY_RELS = ("header", "footer", "footnotes", "endnotes")
 
 
+#: what a document writes differently from a spec value without changing it: non-breaking
+#: hyphens, and the direction marks around numbers in right-to-left text
+_SAME = str.maketrans({"\u2011": "-", "\u2010": "-", "\u00a0": " ", "\u202f": " ",
+                       **{chr(c): None for c in (0x200E, 0x200F, *range(0x202A, 0x202F),
+                                                 *range(0x2066, 0x206A))}})
+_PUNCTUATION = ".,;:!?()[]“”\"'’"
+
+
 def _norm(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(text.translate(_SAME).split())
+
+
+def _words(text: str) -> set[str]:
+    return {w.strip(_PUNCTUATION) for w in text.split()} - {""}
 
 
 @dataclass
@@ -146,8 +158,7 @@ class Attribution:
                 continue
             writes = bool(new) and new in new_context and new not in old_context
             erases = bool(old) and old in old_context and old not in new_context
-            touches = (set(added.split()) & set(new.split())
-                       or set(removed.split()) & set(old.split()))
+            touches = (_words(added) & _words(new) or _words(removed) & _words(old))
             if (writes or erases) and touches:
                 found.append(c)
         return found
