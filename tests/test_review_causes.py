@@ -193,6 +193,9 @@ def test_switching_the_ferpa_basis_says_what_leaves_the_notices(tmp_path: Path) 
     [basis] = [c for c in summary["consequences"] if c["path"] == "$.data_sharing.legal_basis"]
     notice = next(p for p in basis["paragraphs"] if p["document"] == "notices/notice-en.docx")
     assert any(p.startswith("The form at the end of this letter asks") for p in notice["removed"])
+    assert notice["headings_removed"] == ["Permission to share school records"]  # the form
+    assert ("in notices/notice-en.docx, removes the section “Permission to share school "
+            "records” and 17 other paragraphs") in basis["text"]
     assert basis["text"].startswith("Data sharing › FERPA legal basis: consent → school "
                                     "official: in data-sharing-agreement.docx, removes 2 "
                                     "paragraphs")

@@ -24,7 +24,8 @@ from ..redline.keys import plain
 from ..redline.tags import P, w
 from ..spec.schema import Spec, check_spec
 from .compare import SpecChange
-from .report import Consequence
+from ..redline.outline import Outline
+from .report import Consequence, Paragraphs
 
 __all__ = ["consequences"]
 
@@ -80,10 +81,24 @@ def _set(data: Any, steps: list[str | int], found: bool, value: Any) -> bool:
 
 
 def _paragraphs(docx: bytes) -> list[str]:
+    """Return the body's paragraphs; a heading's text begins with "§ " (see _heading)."""
     pkg = Package.open(docx, "document")
     body = pkg.xml(pkg.main).find(w("body"))
-    return [] if body is None else [t for t in (" ".join(plain(p).split())
-                                                for p in body.iter(P)) if t]
+    if body is None:
+        return []
+    outline = Outline.of(pkg, pkg.main, body)  # kept while its ids are looked up
+    out = []
+    for p in body.iter(P):
+        text = " ".join(plain(p).split())
+        if text:
+            out.append(("§ " if id(p) in outline.headings else "") + text)
+    return out
+
+
+def _split(paragraphs: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the headings among ``paragraphs`` and the paragraphs, each shortened."""
+    return (tuple(_short(p[2:]) for p in paragraphs if p.startswith("§ ")),
+            tuple(_short(p[2:] if p.startswith("§ ") else p) for p in paragraphs))
 
 
 def _short(text: str) -> str:
@@ -91,8 +106,7 @@ def _short(text: str) -> str:
 
 
 def _compare(before: dict[str, bytes], after: dict[str, bytes]
-             ) -> tuple[tuple[str, ...], tuple[str, ...],
-                        tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]]:
+             ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Paragraphs, ...]]:
     """Return what ``after`` has that ``before`` has not: documents added, removed, and the
     paragraphs added and removed in each."""
     added = tuple(p for p in after if p not in before)
@@ -112,10 +126,11 @@ def _compare(before: dict[str, bytes], after: dict[str, bytes]
                     SequenceMatcher(None, o, n, autojunk=False).ratio() >= 0.6
                     for o, n in zip(olds, news)):
                 continue  # the same paragraphs with a value changed in place
-            minus += [_short(t) for t in olds]
-            plus += [_short(t) for t in news]
+            minus += olds
+            plus += news
         if plus or minus:
-            changed.append((path, tuple(plus), tuple(minus)))
+            (plus_headings, plus_all), (minus_headings, minus_all) = _split(plus), _split(minus)
+            changed.append(Paragraphs(path, plus_all, minus_all, plus_headings, minus_headings))
     return added, removed, tuple(changed)
 
 

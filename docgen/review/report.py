@@ -78,6 +78,21 @@ class RedlineItem:
 
 
 @dataclass(frozen=True)
+class Paragraphs:
+    """The paragraphs a field change adds to and removes from one document (their first
+    words), and the headings among them: the sections it adds or removes."""
+
+    document: str
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    headings_added: tuple[str, ...] = ()
+    headings_removed: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
 class Consequence:
     """What one field change does in the documents: the documents it adds or removes, and
     the paragraphs it adds or removes in each."""
@@ -85,8 +100,8 @@ class Consequence:
     change: SpecChange
     documents_added: tuple[str, ...] = ()
     documents_removed: tuple[str, ...] = ()
-    #: (document, paragraphs added, paragraphs removed), the paragraphs' first words
-    paragraphs: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    #: the paragraphs it adds and removes, by document
+    paragraphs: tuple[Paragraphs, ...] = ()
 
     @property
     def text(self) -> str:
@@ -97,40 +112,50 @@ class Consequence:
             parts.append("adds " + _documents(list(self.documents_added)))
         if self.documents_removed:
             parts.append("removes " + _documents(list(self.documents_removed)))
-        notices = [x for x in self.paragraphs if x[0].startswith("notices/")]
-        others = [x for x in self.paragraphs if not x[0].startswith("notices/")]
-        for document, plus, minus in others:
-            parts.append(f"in {document}, {_counted(plus, minus)}")
+        notices = [x for x in self.paragraphs if x.document.startswith("notices/")]
+        others = [x for x in self.paragraphs if not x.document.startswith("notices/")]
+        for x in others:
+            parts.append(f"in {x.document}, {_counted(x)}")
         if notices:
-            shown = next((x for x in notices if x[0].endswith("-en.docx")), notices[0])
-            which = (f"in every family notice ({', '.join(x[0] for x in notices)})"
-                     if len(notices) > 1 else f"in {shown[0]}")
-            language = " (in English)" if len(notices) > 1 and shown[0].endswith(
+            shown = next((x for x in notices if x.document.endswith("-en.docx")), notices[0])
+            which = (f"in every family notice ({', '.join(x.document for x in notices)})"
+                     if len(notices) > 1 else f"in {shown.document}")
+            language = " (in English)" if len(notices) > 1 and shown.document.endswith(
                 "-en.docx") else ""
-            parts.append(f"{which}, {_counted(shown[1], shown[2])}{language}")
+            parts.append(f"{which}, {_counted(shown)}{language}")
         return f"{self.change.text}: " + "; ".join(parts) if parts else self.change.text
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.change.path, "text": self.text,
                 "documents_added": list(self.documents_added),
                 "documents_removed": list(self.documents_removed),
-                "paragraphs": [{"document": d, "added": list(a), "removed": list(r)}
-                               for d, a, r in self.paragraphs]}
+                "paragraphs": [p.to_json() for p in self.paragraphs]}
 
 
-def _counted(plus: tuple[str, ...], minus: tuple[str, ...]) -> str:
-    """"removes 2 paragraphs (“…”; “…”) and adds 1 (“…”)"."""
-    def some(paragraphs: tuple[str, ...]) -> str:
-        shown = "; ".join(f"“{p}”" for p in paragraphs[:2])
-        return shown + (", …" if len(paragraphs) > 2 else "")
+def _counted(x: Paragraphs) -> str:
+    """"removes the section “Consent” and 2 other paragraphs (“…”; “…”), and adds 1 (“…”)"."""
+    def some(paragraphs: tuple[str, ...], headings: tuple[str, ...]) -> str:
+        rest = [p for p in paragraphs if p not in headings]
+        shown = "; ".join(f"“{p}”" for p in rest[:2])
+        return shown + (", …" if len(rest) > 2 else "")
+
+    def told(verb: str, paragraphs: tuple[str, ...], headings: tuple[str, ...],
+             first: bool) -> str:
+        others = len(paragraphs) - len(headings)
+        noun = f"paragraph{'s' if others != 1 else ''}"
+        if headings:
+            sections = "section" + ("s" if len(headings) != 1 else "")
+            named = ", ".join(f"“{h}”" for h in headings)
+            text = f"{verb} the {sections} {named}"
+            return text + (f" and {others} other {noun} ({some(paragraphs, headings)})"
+                           if others else "")
+        return f"{verb} {others}{' ' + noun if first else ''} ({some(paragraphs, headings)})"
 
     out = []
-    if minus:
-        out.append(f"removes {len(minus)} paragraph{'s' if len(minus) != 1 else ''} "
-                   f"({some(minus)})")
-    if plus:
-        noun = "" if minus else f" paragraph{'s' if len(plus) != 1 else ''}"
-        out.append(f"adds {len(plus)}{noun} ({some(plus)})")
+    if x.removed:
+        out.append(told("removes", x.removed, x.headings_removed, True))
+    if x.added:
+        out.append(told("adds", x.added, x.headings_added, not x.removed))
     return " and ".join(out)
 
 
