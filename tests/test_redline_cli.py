@@ -127,11 +127,12 @@ def test_never_writes_over_an_input_even_with_force(pair: Path) -> None:
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--summary", "changes.txt"], "Error: --summary changes.txt: name a .json or .md file\n"),
+    (["--summary", "changes.txt"],
+     "Error: --summary changes.txt: name a .json, .md or .html file\n"),
     (["--author", " "], "Error: --author must not be empty\n"),
     (["--author", "Minh\x0bNguyen"], "Error: --author 'Minh\\x0bNguyen' contains a control "
                                       "character (U+000B); type the name on one line\n"),
-    (["--summary", "out.docx"], "Error: --summary out.docx: name a .json or .md file\n"),
+    (["--summary", "out.docx"], "Error: --summary out.docx: name a .json, .md or .html file\n"),
     (["--summary", "./out.json", "-o", "out.json"],
      "Error: -o out.json: a redline is a Word document; give it a .docx name\n"),
     (["-o", ""], "Error: -o must name a file or folder, not be empty\n"),

@@ -142,3 +142,20 @@ def test_a_docgen_mou_names_the_numbered_section_of_a_change() -> None:
     [c] = changes(old_mou, new_mou)
     assert c.located == "§ 12 Insurance, paragraph 2"
     assert [(e.removed, e.added) for e in c.excerpts()] == [("$1,000,000", "$2,000,000")]
+
+
+def test_the_html_summary_shows_each_change_escaped(tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from docgen.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    Path("old.docx").write_bytes(from_xml(para("Services", ppr=H1) + para("Pay <b>$100</b>.")))
+    Path("new.docx").write_bytes(from_xml(para("Services", ppr=H1) + para("Pay <b>$200</b>.")))
+    result = CliRunner().invoke(cli, ["redline", "old.docx", "new.docx", "-o", "out.docx",
+                                      "--summary", "changes.html", "--date", "2027-06-01"])
+    assert result.exit_code == 0, result.output
+    page = Path("changes.html").read_text()
+    assert ('<li><span class="label">Services, paragraph 1</span>: “Pay <del>&lt;b&gt;$100'
+            '&lt;/b&gt;.</del> <ins>&lt;b&gt;$200&lt;/b&gt;.</ins>”</li>') in page
+    assert "<b>" not in page

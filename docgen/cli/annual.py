@@ -181,7 +181,8 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
 @click.option("--date", "when", type=When(),
               help="Date of the tracked changes [default: SOURCE_DATE_EPOCH, else now].")
 @click.option("--summary", type=click.Path(dir_okay=False),
-              help="Also write the list of changes: FILE.json for programs, FILE.md for people.")
+              help="Also write the list of changes: FILE.json for programs, FILE.md or "
+                   "FILE.html for people.")
 @click.option("--force", is_flag=True, help="Replace OUT (and the summary) if they exist.")
 def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime | None,
                     summary: str | None, force: bool) -> None:
@@ -198,12 +199,13 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
           --author "Legal review" --summary mou-changes.md
     """
     from ..redline.compare import redline_files, summary_json, summary_markdown
+    from ..redline.summary import summary_html
     from ..redline.files import save_files
 
     if Path(out).suffix.lower() != ".docx":
         raise UsageError(f"-o {out}: a redline is a Word document; give it a .docx name")
-    if summary is not None and Path(summary).suffix.lower() not in (".json", ".md"):
-        raise UsageError(f"--summary {summary}: name a .json or .md file")
+    if summary is not None and Path(summary).suffix.lower() not in (".json", ".md", ".html"):
+        raise UsageError(f"--summary {summary}: name a .json, .md or .html file")
     date = when or source_date() or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     result = redline_files(old, new, author=author, date=date)
     files = [(Path(out), result.docx)]
@@ -213,6 +215,8 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
 
             text = json.dumps(summary_json(result, old_name=old, new_name=new, author=author,
                                            date=date), indent=2, ensure_ascii=False) + "\n"
+        elif summary.lower().endswith(".html"):
+            text = summary_html(result, old_name=old, new_name=new, author=author, date=date)
         else:
             text = summary_markdown(result, old_name=old, new_name=new, author=author, date=date)
         files.append((Path(summary), text.encode("utf-8")))

@@ -10,7 +10,8 @@ from typing import Any
 from .model import Change, Excerpt, Redline, word_date
 from ..markdown import escape as _md
 
-__all__ = ["change_html", "change_line", "html_excerpt", "summary_json", "summary_markdown"]
+__all__ = ["change_html", "change_line", "html_excerpt", "summary_html", "summary_json",
+           "summary_markdown"]
 
 
 def summary_json(result: Redline, *, old_name: str, new_name: str, author: str,
@@ -39,6 +40,33 @@ def summary_markdown(result: Redline, *, old_name: str, new_name: str, author: s
     if not result.changes:
         lines.append("The documents read the same.")
     return "\n".join(lines) + "\n"
+
+
+_CSS = ("body { font-family: system-ui, sans-serif; line-height: 1.5; max-width: 56rem; "
+        "margin: 2rem auto; padding: 0 1rem; } ul.changes li { margin: .4rem 0; } "
+        "del { color: #8a1c1c; } ins { color: #1b5e20; text-decoration: none; "
+        "font-weight: 600; } .label { font-weight: 600; } .detail { color: #444; }")
+
+
+def summary_html(result: Redline, *, old_name: str, new_name: str, author: str,
+                 date: dt.datetime) -> str:
+    """Return the change list as one self-contained page: what ``--summary FILE.html``
+    writes (every value escaped)."""
+    esc = html.escape
+    title = f"Changes from {old_name} to {new_name}"
+    count = len(result.changes)
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           f"<title>{esc(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
+           f"<h1>{esc(title)}</h1>",
+           f"<p>{count} changed place{'s' if count != 1 else ''}, {result.revisions} tracked "
+           f"revision{'s' if result.revisions != 1 else ''} by {esc(author)}, "
+           f"{esc(word_date(date))}. Places are named by the heading above them.</p>"]
+    if result.changes:
+        out += ['<ul class="changes">'] + [change_html(c) for c in result.changes] + ["</ul>"]
+    else:
+        out.append("<p>The documents read the same.</p>")
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out)
 
 
 def change_line(c: Change, cause: str = "") -> str:
