@@ -297,3 +297,38 @@ def test_without_last_years_documents_the_summary_says_they_were_rendered_again(
     assert "§ 12 Insurance, paragraph 2" in places and "§ 3 Term, paragraph 1" in places
     html = (here / "review-plain" / "summary.html").read_text()
     assert "<h3>mou.docx (" in html and '<span class="label">§ 12 Insurance, paragraph 2' in html
+
+
+def test_the_labelled_redline_still_turns_last_years_mou_into_this_years(reviewed) -> None:
+    """Labelling changes only the authors: accepting every revision gives this year's MOU,
+    rejecting every one gives last year's as it stands (hand edit and all)."""
+    import revisions as rv
+    from docgen.build.documents import BuildOptions, render_documents
+    from docgen.resources import Resources
+    from docgen.spec.schema import load_spec
+
+    here, _ = reviewed
+    options = BuildOptions(here / "unused", resources=Resources.shipped().using(
+        own_templates=here / "templates"))
+    [new] = [d.data for d in render_documents(load_spec(here / "new.json"), options)
+             if d.kind.output == "mou.docx"]
+    rv.check_redline((here / "out" / ID / "mou.docx").read_bytes(), new,
+                     (here / "review" / "redline-mou.docx").read_bytes())
+
+
+@pytest.mark.slow  # openxml-audit: a few seconds
+def test_the_labelled_redline_adds_no_openxml_audit_finding(reviewed) -> None:
+    import subprocess
+    import sys
+
+    here, _ = reviewed
+    audit = Path(sys.executable).parent / "openxml-audit"
+
+    def findings(path: Path) -> set[str]:
+        out = subprocess.run([str(audit), "-f", "microsoft365", "-o", "json", "-m", "0",
+                              str(path)], capture_output=True, text=True, check=False)
+        return {f"{e['part_uri']}: {e['description']}"
+                for e in json.loads(out.stdout)[0]["errors"]}
+
+    last_year = findings(here / "out" / ID / "mou.docx")
+    assert findings(here / "review" / "redline-mou.docx") <= last_year
