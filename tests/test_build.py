@@ -40,27 +40,39 @@ def test_it_writes_the_documents_the_notices_and_a_manifest(in_repo, tmp_path: P
     assert result.exit_code == 0, result.output
     assert result.stdout == (f"{LINCOLN}: wrote {folder}/ (mou.docx, data-sharing-agreement.docx, "
                              f"role-chart.docx, {', '.join(notices)})\n")
+    tags = ("en", "es", "vi", "ar", "zh-Hans")
+    kept = ([f"built-from/{t}.docx" for t in ("mou", "data-sharing-agreement", "role-chart",
+                                               "notice")]
+            + [f"built-from/docgen-{t}.po" for t in tags]
+            + [f"built-from/spec-{t}.po" for t in tags[1:]])
     assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) == sorted(
-        ["data-sharing-agreement.docx", "manifest.json", "mou.docx", "role-chart.docx"] + notices)
+        ["data-sharing-agreement.docx", "manifest.json", "mou.docx", "role-chart.docx"]
+        + notices + kept)
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["docgen_version"] == __version__
     assert manifest["spec"]["sha256"] == sha(ROOT / LINCOLN)
-    assert [(f["path"], f["kind"], f["locale"]) for f in manifest["files"]] == [
+    documents = [f for f in manifest["files"] if not f["path"].startswith("built-from/")]
+    assert [(f["path"], f["kind"], f["locale"]) for f in documents] == [
         ("mou.docx", "mou", "en-US"),
         ("data-sharing-agreement.docx", "data-sharing-agreement", "en-US"),
         ("role-chart.docx", "role-chart", "en-US"),
     ] + [(n, "notice", n.split("notice-")[1][:-5]) for n in notices]
+    # what the documents were built from, byte for byte, for next year's review
+    assert sorted(f["path"] for f in manifest["files"] if f not in documents) == sorted(kept)
     for entry in manifest["files"]:
+        if entry not in documents:
+            assert entry["sha256"] == sha(folder / entry["path"])
+            continue
         assert entry["sha256"] == sha(folder / entry["path"])
         assert entry["template_sha256"] == sha(ROOT / "templates" / entry["template"])
-    assert manifest["files"][3]["catalog_sha256"] == sha(
+    assert documents[3]["catalog_sha256"] == sha(
         ROOT / "locales/en/LC_MESSAGES/docgen.po")
 
 
 def test_no_data_sharing_agreement_when_no_student_data_is_shared(in_repo, tmp_path: Path) -> None:
     invoke("build", JEFFERSON, "-o", str(tmp_path))
     names = sorted(p.name for p in (tmp_path / "jefferson-es-library-2026-27").iterdir())
-    assert names == ["manifest.json", "mou.docx", "notices", "role-chart.docx"]
+    assert names == ["built-from", "manifest.json", "mou.docx", "notices", "role-chart.docx"]
 
 
 def test_an_existing_folder_from_another_spec_is_not_replaced_without_force(in_repo,
@@ -118,7 +130,8 @@ def test_force_removes_a_document_the_spec_no_longer_produces(in_repo, tmp_path:
     assert (folder / "data-sharing-agreement.docx").exists()
     data["data_sharing"] = {"shares_student_data": False}
     spec.write_text(json.dumps(data))
-    assert invoke("build", str(spec), "-o", str(tmp_path / "out"), "--force").exit_code == 0
+    again = invoke("build", str(spec), "-o", str(tmp_path / "out"), "--force")
+    assert again.exit_code == 0, again.output
     assert not (folder / "data-sharing-agreement.docx").exists()
 
 
@@ -162,7 +175,12 @@ def test_the_same_spec_gives_byte_identical_documents(in_repo, tmp_path: Path) -
     invoke("build", *map(str, SAMPLES), "-o", str(tmp_path / "b"))
     a = {p.relative_to(tmp_path / "a"): sha(p) for p in (tmp_path / "a").rglob("*") if p.is_file()}
     b = {p.relative_to(tmp_path / "b"): sha(p) for p in (tmp_path / "b").rglob("*") if p.is_file()}
-    assert a == b and len(a) == 11 + 4 + 4 * 5  # documents, manifests, notices
+    assert a == b
+    documents = [p for p in a if "built-from" not in p.parts]
+    assert len(documents) == 11 + 4 + 4 * 5  # documents, manifests, notices
+    # and what each was built from: its templates, and its notices' catalogs
+    assert {p.parent for p in a if "built-from" in p.parts} == {
+        p.parent / "built-from" for p in a if p.name == "manifest.json"}
 
 
 def test_one_at_a_time_or_all_together_gives_the_same_files(in_repo, tmp_path: Path) -> None:

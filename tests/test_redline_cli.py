@@ -75,7 +75,12 @@ def test_writes_the_redline_and_says_what_it_found(pair: Path) -> None:
         "story": "body", "where": "paragraph 1", "kind": "changed",
         "old": "The partner provides tutoring.",
         "new": "The partner provides tutoring and meals.",
-        "context": "The partner provides tutoring and meals."}]
+        "context": "The partner provides tutoring and meals.",
+        "what": "text", "place": "body, paragraph 1", "detail": "",
+        "excerpts": [{"before": "The partner provides", "removed": "tutoring.",
+                      "added": "tutoring and meals.", "after": "", "leading": False,
+                      "trailing": False,
+                      "text": "The partner provides [-tutoring.-] {+tutoring and meals.+}"}]}]
     xml = zipfile.ZipFile("out.docx").read("word/document.xml").decode()
     assert 'w:author="Legal review"' in xml and 'w:date="2027-06-01T00:00:00Z"' in xml
     settings = zipfile.ZipFile("out.docx").read("word/settings.xml").decode()
@@ -123,11 +128,12 @@ def test_never_writes_over_an_input_even_with_force(pair: Path) -> None:
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--summary", "changes.txt"], "Error: --summary changes.txt: name a .json or .md file\n"),
+    (["--summary", "changes.txt"],
+     "Error: --summary changes.txt: name a .json, .md or .html file\n"),
     (["--author", " "], "Error: --author must not be empty\n"),
     (["--author", "Minh\x0bNguyen"], "Error: --author 'Minh\\x0bNguyen' contains a control "
                                       "character (U+000B); type the name on one line\n"),
-    (["--summary", "out.docx"], "Error: --summary out.docx: name a .json or .md file\n"),
+    (["--summary", "out.docx"], "Error: --summary out.docx: name a .json, .md or .html file\n"),
     (["--summary", "./out.json", "-o", "out.json"],
      "Error: -o out.json: a redline is a Word document; give it a .docx name\n"),
     (["-o", ""], "Error: -o must name a file or folder, not be empty\n"),

@@ -19,6 +19,7 @@ from ..render import compile_template
 from ..spec.schema import Spec
 from .documents import (DOCUMENTS, BuildOptions, DocumentKind, Rendered, notice_kinds,
                         source_date_for, template_sha256)
+from .sources import kept_sources
 from .manifest import MANIFEST, FileEntry, Manifest, SpecRecord, read_manifest, write_manifest
 
 PACKET = "packet.pdf"
@@ -108,7 +109,9 @@ def write_outputs(spec: Spec, documents: list[Rendered],
     """
     folder = options.out_dir / spec.id
     names = [document.kind.output for document in documents]
-    before, mine = _ready(folder, names, options)
+    # the templates and catalogs, kept for next year's review (see .sources)
+    sources = kept_sources(spec, documents, options)
+    before, mine = _ready(folder, names + [k.path for k in sources], options)
     entries = [_entry(document, options) for document in documents]
     kept = _kept(before, entries, mine)
     with output.Staging(within=folder) as staging:
@@ -116,7 +119,10 @@ def write_outputs(spec: Spec, documents: list[Rendered],
             folder.mkdir(parents=True, exist_ok=True)
             for document in documents:
                 staging.add(folder / document.kind.output, document.data)
-            staging.add(folder / MANIFEST, new_manifest(spec, options, entries + kept).to_bytes())
+            for source in sources:
+                staging.add(folder / source.path, source.data)
+            staging.add(folder / MANIFEST, new_manifest(
+                spec, options, entries + [k.entry for k in sources] + kept).to_bytes())
         except output.LinkError as e:
             raise OutputError.at(e.filename, f"{e.strerror}; nothing was changed") from None
         except OSError as e:
@@ -129,7 +135,7 @@ def write_outputs(spec: Spec, documents: list[Rendered],
             _record_placed(spec, options, folder, entries, staging.placed, mine)
             raise OutputError.at(folder, f"cannot be written: {output.describe(e)}") from None
     # files docgen wrote last time that this spec no longer produces are stale: remove them
-    output.remove_stale(folder, mine, names + [e.path for e in kept])
+    output.remove_stale(folder, mine, names + [k.path for k in sources] + [e.path for e in kept])
     return folder, names
 
 
@@ -156,6 +162,9 @@ def up_to_date(spec: Spec, folder: Path, manifest: Manifest, options: BuildOptio
     docx = {e.path: e for e in manifest.of_format("docx")}
     if set(docx) != set(wanted):
         return False
+    kept = [e for e in manifest.files if e.kind in ("template", "catalog", "spec-catalog")]
+    if not kept or not all(output.intact(folder / e.path, e.sha256) for e in kept):
+        return False  # what it was built from is missing or changed: keep it again
     return all(_same_document(folder, entry, wanted[name], options)
                for name, entry in docx.items())
 

@@ -82,9 +82,16 @@ def renew(spec: str, school_year: str, new_spec: str, review_date: str | None,
 @click.option("--locales", "locales", type=click.Path(file_okay=False, exists=True),
               help="Folder of translation catalogs (LANGUAGE/LC_MESSAGES/docgen.po) to build the "
                    "family notices from [default: docgen's own locales/].")
+@click.option("--old-documents", type=click.Path(file_okay=False, exists=True),
+              help="Last year's build folder (docgen build's OUT/<id>/): redline last year's "
+                   "documents as they stand there (signed, edited by hand) instead of "
+                   "rendering them again, and label each change by its cause.")
+@click.option("--old-mou", type=click.Path(dir_okay=False, exists=True),
+              help="Last year's MOU as signed or edited, when it is not in --old-documents.")
 def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str,
            date: dt.datetime | None, force: bool, templates: str | None,
-           allow_incomplete: bool, locales: str | None) -> int:
+           allow_incomplete: bool, locales: str | None, old_documents: str | None,
+           old_mou: str | None) -> int:
     """Compare last year's spec with this year's: a change summary and redlined documents.
 
     Writes OUT/summary.md, summary.html and summary.json (every change in plain words, those
@@ -94,10 +101,17 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
     docgen build renders them: give the same --templates (and --allow-incomplete) you built
     with, and the summary records which templates each year used.
 
+    With --old-documents, last year's documents are taken as they stand in last year's build
+    folder (a signed or hand-edited copy too), and each tracked change is labelled by its
+    cause in its author's name, which Word can filter by: "docgen (spec change)", "docgen
+    (template change)", "docgen (catalog change)" or "docgen (hand edit)".
+
     \b
     Example:
       docgen review lincoln-2026-27.json lincoln-2027-28.json -o review/
       docgen review old.json new.json -o review/ --no-pdf --author "Minh Nguyen"
+      docgen review lincoln-2026-27.json lincoln-2027-28.json -o review/ \\
+        --old-documents out/lincoln-es-bright-futures-2026-27/ --old-mou signed-mou.docx
     """
     from ..review.report import summary_text_lines
     from ..review.write import load_pair, review_date_of, write_review
@@ -105,11 +119,20 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
     when = date if date is not None else source_date()
     resources = resources_from(templates, locales)
     old, new = load_pair(old_spec, new_spec, resources)
+    last_year = None
+    if old_mou is not None and old_documents is None:
+        raise UsageError("--old-mou needs --old-documents: give last year's build folder too, "
+                         "which holds what the MOU was built from")
+    if old_documents is not None:
+        from ..review.actual import find_last_year
+
+        last_year = find_last_year(Path(old_documents), old,
+                                   {"mou.docx": Path(old_mou)} if old_mou else {})
     if when is None:
         when = review_date_of(new) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     result = write_review(old, new, Path(out_dir), author=author, date=when, pdf=not no_pdf,
                           force=force, source_date=source_date(), resources=resources,
-                          allow_incomplete=allow_incomplete)
+                          allow_incomplete=allow_incomplete, last_year=last_year)
     old_v, new_v = old.data.get("version", 1), new.data.get("version", 1)
     count = len(result.changes)
     legal = len(result.legal)
@@ -124,6 +147,18 @@ def review(old_spec: str, new_spec: str, out_dir: str, no_pdf: bool, author: str
         if d.only_in:
             year = "last year's" if d.only_in == "old" else "this year's"
             click.echo(f"  {d.path}: only in {year} documents, so there is no redline")
+    for consequence in result.consequences:
+        click.echo(f"  in the documents: {consequence.text}")
+    for d in result.documents:
+        if d.edited_after_build:
+            click.echo(f"  {d.old_file}: changed after docgen built it; its hand edits are "
+                       f"marked \"{author} (hand edit)\" in {d.redline}")
+        if d.revisions_by_cause:
+            click.echo(f"  {d.redline}: " + ", ".join(
+                f"{n} {cause}{'s' if n != 1 else ''}"
+                for cause, n in d.revisions_by_cause.items()))
+    for note in result.notes:
+        click.echo(f"  note: {note}")
     documents = [f"{d.redline} ({d.revisions} revision{'s' if d.revisions != 1 else ''})"
                  for d in result.documents if d.redline]
     pdfs = [d.pdf for d in result.documents if d.pdf]
@@ -153,7 +188,8 @@ def _granularity(value: str) -> str:
 @click.option("--date", "when", type=When(),
               help="Date of the tracked changes [default: SOURCE_DATE_EPOCH, else now].")
 @click.option("--summary", type=click.Path(dir_okay=False),
-              help="Also write the list of changes: FILE.json for programs, FILE.md for people.")
+              help="Also write the list of changes: FILE.json for programs, FILE.md or "
+                   "FILE.html for people.")
 @click.option("--ignore-formatting", is_flag=True,
               help="Track changes of words only, not of formatting or paragraph style (the "
                    "redline keeps NEW's formatting).")
@@ -184,12 +220,13 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
           --author "Legal review" --summary mou-changes.md
     """
     from ..redline.compare import redline_files, summary_json, summary_markdown
+    from ..redline.summary import summary_html
     from ..redline.files import save_files
 
     if Path(out).suffix.lower() != ".docx":
         raise UsageError(f"-o {out}: a redline is a Word document; give it a .docx name")
-    if summary is not None and Path(summary).suffix.lower() not in (".json", ".md"):
-        raise UsageError(f"--summary {summary}: name a .json or .md file")
+    if summary is not None and Path(summary).suffix.lower() not in (".json", ".md", ".html"):
+        raise UsageError(f"--summary {summary}: name a .json, .md or .html file")
     date = when or source_date() or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     result = redline_files(old, new, author=author, date=date,
                            ignore_formatting=ignore_formatting, granularity=granularity,
@@ -201,6 +238,8 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
 
             text = json.dumps(summary_json(result, old_name=old, new_name=new, author=author,
                                            date=date), indent=2, ensure_ascii=False) + "\n"
+        elif summary.lower().endswith(".html"):
+            text = summary_html(result, old_name=old, new_name=new, author=author, date=date)
         else:
             text = summary_markdown(result, old_name=old, new_name=new, author=author, date=date)
         files.append((Path(summary), text.encode("utf-8")))

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from difflib import SequenceMatcher
+from typing import Any
 
 from ..ooxml.package import Package
 
-__all__ = ["Change", "Redline", "Story", "word_date"]
+__all__ = ["Change", "Excerpt", "Redline", "Story", "WHATS", "excerpts", "word_date"]
+
+#: What a change is, as the summary names it: the words, a move, a note, a comment, a heading's
+#: level, a paragraph's numbering, a table row, or formatting only.
+WHATS = ("text", "move", "footnote", "endnote", "comment", "heading level", "numbering",
+         "table row", "formatting")
 
 
 @dataclass(frozen=True)
@@ -38,8 +45,14 @@ class Change:
     ``where`` is "paragraph 12" or "table 2, row 3, cell 1, paragraph 1"; ``kind`` is
     "inserted", "deleted", "changed" (the words), "formatted" (the same words, other
     formatting or paragraph style), "moved" or "moved and changed" (a paragraph or run of
-    paragraphs moved, ``where`` naming both places, and edited after the move); ``context`` is the paragraph as it reads in the new document
-    (the old one for deletions)."""
+    paragraphs moved, ``where`` naming both places, and edited after the move); ``context`` is the
+    paragraph as it reads in the new document (the old one for deletions).
+
+    ``what`` says what kind of change it is (one of :data:`WHATS`; "" lets :attr:`what_is`
+    tell it from ``kind`` and ``story``); ``place`` is where a reader finds it by heading
+    ("§ 9 Insurance, paragraph 2"; "" when the document has no heading before it);
+    ``detail`` is what the words do not show: a new footnote's or comment's text, "Heading 2
+    → Heading 1"."""
 
     story: str
     where: str
@@ -47,10 +60,111 @@ class Change:
     old: str
     new: str
     context: str
+    what: str = ""
+    place: str = ""
+    detail: str = ""
 
-    def as_dict(self) -> dict[str, str]:
+    @property
+    def what_is(self) -> str:
+        """Return what kind of change this is (see :data:`WHATS`)."""
+        if self.what:
+            return self.what
+        if self.kind.startswith("moved"):
+            return "move"
+        for note in ("footnote", "endnote"):
+            if self.story.startswith(note):
+                return note
+        if self.kind in ("inserted", "deleted") and self.where.rsplit(", ", 1)[-1].startswith(
+                "row "):
+            return "table row"
+        return "formatting" if self.kind == "formatted" else "text"
+
+    @property
+    def located(self) -> str:
+        """Return where a reader finds the change: by heading in the body, else by story."""
+        return self.place or f"{self.story}, {self.where}"
+
+    def excerpts(self) -> list[Excerpt]:
+        """Return the changed words with a few words around them, one excerpt for each
+        stretch of edits (edits far apart in one paragraph are excerpts of their own)."""
+        if self.kind in ("changed", "moved and changed"):
+            return excerpts(self.old, self.new)
+        return []
+
+    def as_dict(self) -> dict[str, Any]:
         """Return the change as a dictionary (for the JSON summary)."""
-        return asdict(self)
+        data: dict[str, Any] = asdict(self)
+        data["what"] = self.what_is
+        data["place"] = self.located
+        data["excerpts"] = [e.as_dict() for e in self.excerpts()]
+        return data
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """One stretch of edits in a paragraph: the words ``before`` it, those ``removed`` and
+    ``added`` (with the unchanged words between close edits in both), the words ``after``;
+    ``leading``/``trailing`` tell whether the paragraph goes on beyond them."""
+
+    before: str
+    removed: str
+    added: str
+    after: str
+    leading: bool
+    trailing: bool
+
+    @property
+    def text(self) -> str:
+        """Return the excerpt on one line: ``…for the [-2026-2027-]{+2027-2028+} school…``."""
+        parts = (["…"] if self.leading else []) + ([self.before] if self.before else [])
+        if self.removed:
+            parts.append(f"[-{self.removed}-]")
+        if self.added:
+            parts.append(f"{{+{self.added}+}}")
+        if not self.removed and not self.added:
+            parts.append("(spacing)")
+        parts += ([self.after] if self.after else []) + (["…"] if self.trailing else [])
+        return " ".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = asdict(self)
+        data["text"] = self.text
+        return data
+
+
+#: words shown either side of an edit; edits closer than twice this are one excerpt
+CONTEXT_WORDS = 6
+_LIMIT = 60  # words of one removed or added stretch shown before "…"
+
+
+def excerpts(old: str, new: str, context: int = CONTEXT_WORDS) -> list[Excerpt]:
+    """Return the edits from ``old`` to ``new`` word by word, each with ``context`` words
+    around it; edits with more than ``2 * context`` unchanged words between them are
+    separate excerpts."""
+    a, b = old.split(), new.split()
+    ops = [op for op in SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+           if op[0] != "equal"]
+    if not ops:
+        if old == new:
+            return []
+        return [Excerpt(_words(a[:context]), "", "", "", False, len(a) > context)]
+    groups: list[list[tuple[str, int, int, int, int]]] = [[ops[0]]]
+    for op in ops[1:]:
+        if op[1] - groups[-1][-1][2] > 2 * context:
+            groups.append([op])
+        else:
+            groups[-1].append(op)
+    out = []
+    for group in groups:
+        i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
+        out.append(Excerpt(_words(a[max(0, i1 - context):i1]), _words(a[i1:i2]),
+                           _words(b[j1:j2]), _words(a[i2:i2 + context]), i1 > context,
+                           i2 + context < len(a)))
+    return out
+
+
+def _words(ws: list[str]) -> str:
+    return " ".join(ws if len(ws) <= _LIMIT else ws[:_LIMIT] + ["…"])
 
 
 @dataclass

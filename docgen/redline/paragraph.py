@@ -9,6 +9,7 @@ from typing import Union
 
 from lxml import etree
 
+from .describe import describe_comments, describe_properties, describe_tokens
 from .diff import opcodes, smooth
 from .formats import Sig, raw_ppr, raw_rpr
 from .keys import Token, What, link_sign, paragraph_tokens, token_text
@@ -113,11 +114,14 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
         old, lambda el: link_sign(el, story.old, story.old_part), granularity)
     new_tokens, tail_markers = paragraph_tokens(
         new, lambda el: link_sign(el, story.new, story.new_part), granularity)
+    comments = describe_comments(story, old, new, s.options.old_comments)  # before the rewrite
     new_keys = [t.key for t in new_tokens]
     ops = smooth(opcodes([t.key for t in old_tokens], new_keys), new_keys)
     built = (_Segments() if s.options.ignore_formatting else  # styles read only if needed
              _Segments(lambda r: s.formats(story.old).run_sig(r),
                        lambda r: s.formats(story.new).run_sig(r)))
+    gone: list[Token] = []  # the tokens removed and added, to say what kind of change it is
+    added: list[Token] = []
     for op, i1, i2, j1, j2 in ops:
         if op == "equal":
             for o, n in zip(old_tokens[i1:i2], new_tokens[j1:j2]):
@@ -127,6 +131,8 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
                 if len(n.pieces) > 1 or not isinstance(n.pieces[0][1], str):
                     s.pair_refs(o, n)  # a note reference, a field …
             continue
+        gone += old_tokens[i1:i2]
+        added += new_tokens[j1:j2]
         for tok in old_tokens[i1:i2]:
             wrap = tuple(s.old_wrapper(el, story) for el in tok.wrap if el.tag == HYPERLINK)
             for src, what in tok.pieces:
@@ -148,9 +154,14 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
     _emit(s, story, new, built.segments)
     restyled = _paragraph_properties(s, story, old, new)
     if any(op != "equal" for op, *_ in ops):  # (a page number's result is no change)
-        s.record(story, where, "changed", old_text, new_text, new_text)
+        s.record(story, where, "changed", old_text, new_text, new_text,
+                 *describe_tokens(story, gone, added))
+    elif comments:
+        s.record(story, where, "changed", old_text, new_text, new_text, "comment", comments)
     elif built.formatted or restyled:
-        s.record(story, where, "formatted", old_text, new_text, new_text)
+        what, detail = (describe_properties(story, old, new) if restyled
+                        else ("formatting", ""))
+        s.record(story, where, "formatted", old_text, new_text, new_text, what, detail)
 
 
 def _old_comments(s: Session, built: _Segments, wrap: Wrap,

@@ -13,6 +13,7 @@ from .formats import Formats
 from .keys import Token, block_text, plain
 from .marks import Marker
 from .model import Change, Story
+from .outline import Outline, Places
 from .tags import EN_REF, FN_REF, ID, TBL, P, R, attributes
 
 __all__ = ["Numbering", "Options", "Session"]
@@ -74,16 +75,27 @@ class Session:
         self.note_pairs: dict[str, list[tuple[str | None, str | None]]] = {
             "footnote": [], "endnote": []}
         self.notes_inserted: dict[str, list[str | None]] = {"footnote": [], "endnote": []}
+        #: the body's headings, to name each change's place by them (set by the body's walk)
+        self.places: Places | None = None
         self._wrappers: dict[int, etree._Element] = {}
         self._keep_alive: list[etree._Element] = []  # so that the ids above stay theirs
 
     # ---- the change list
 
     def record(self, story: Story, where: list[str], kind: str, old: str, new: str,
-               context: str) -> None:
-        """Add a changed place of ``story`` to the change list."""
+               context: str, what: str = "", detail: str = "") -> None:
+        """Add a changed place of ``story`` to the change list; ``what`` and ``detail`` say
+        what kind of change it is when the words do not (see :class:`Change`)."""
+        place = self.places.place(where) if story.name == "body" and self.places else ""
         self.changes.append(Change(story.name, ", ".join(where) or "paragraph", kind, old, new,
-                                   context))
+                                   context, what, place, detail))
+
+    # ---- places by heading
+
+    def start_places(self, story: Story, old: etree._Element, new: etree._Element) -> None:
+        """Read the headings of both bodies, to name places by them (the body's walk)."""
+        self.places = Places(Outline.of(story.old, story.old_part, old),
+                             Outline.of(story.new, story.new_part, new))
 
     def record_block(self, story: Story, block: etree._Element, kind: str, where: list[str],
                      numbering: Numbering) -> None:

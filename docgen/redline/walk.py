@@ -43,6 +43,11 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
     old_keys = [block_sign(b, story.old, story.old_part) for b in old_blocks]
     new_keys = [block_sign(b, story.new, story.new_part) for b in new_blocks]
     numbering = Numbering()  # paragraphs and tables are numbered as they stand in the redline
+    # the body's own blocks are followed under their headings, to name places by them
+    places = None
+    if story.name == "body" and not where:
+        s.start_places(story, old, new)
+        places = s.places
     ops = slide(anchored(old_keys, new_keys), old_keys, new_keys,
                 lambda i: starts_section(old_blocks[i]),
                 lambda i: starts_section(new_blocks[i]))
@@ -54,6 +59,8 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
         if aligned is None:
             for ob, nb, key in zip(old_blocks[i1:i2], new_blocks[j1:j2], new_keys[j1:j2]):
                 numbering.count(nb)
+                if places:
+                    places.enter(nb)
                 if same_markup(ob, nb):
                     if "\x03" in key:
                         s.pair_notes(ob, nb)
@@ -69,6 +76,8 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
                 _place(new, copy_, prev, first_new)
                 prev = copy_
                 numbering.count(copy_)
+                if places:
+                    places.enter(copy_, o)
                 if moves.source(o, copy_, numbering.label(copy_)):
                     s.marks.block(copy_, MOVE_FROM)
                     continue
@@ -77,6 +86,8 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
                 continue
             prev = n
             numbering.count(n)
+            if places:
+                places.enter(n)
             if o is None:
                 partner = moves.destination(n, numbering.label(n), len(s.changes))
                 if partner is not None:

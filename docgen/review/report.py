@@ -15,6 +15,9 @@ from .. import __version__
 from ..errors import Problem
 from ..resources import Resources
 from ..spec.schema import Spec
+from ..redline.model import Change
+from ..redline.summary import change_html, change_line
+from .causes import CAUSES
 from .compare import SpecChange
 from ..markdown import escape as _md
 
@@ -32,6 +35,12 @@ class Document:
     pdf: str | None = None
     only_in: str | None = None  # "old" or "new"
     pdf_error: str | None = None
+    #: with last year's documents as they stand (``--old-documents``): where last year's
+    #: document was read from, whether it was changed after docgen built it, and its
+    #: revisions by cause
+    old_file: str | None = None
+    edited_after_build: bool | None = None
+    revisions_by_cause: dict[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,116 @@ class BuiltWith:
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass(frozen=True)
+class RedlineItem:
+    """One change of a document's redline, with why it happened (when known)."""
+
+    change: Change
+    causes: tuple[str, ...] = ()
+    fields: tuple[SpecChange, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.change.as_dict()
+        for name in ("old", "new", "context"):
+            data.pop(name)  # the excerpts say it; the redline holds the whole paragraph
+        if self.causes:
+            data["causes"] = list(self.causes)
+        if self.fields:
+            data["spec_changes"] = [{"path": f.path, "old": f.old, "new": f.new,
+                                     "text": f.text} for f in self.fields]
+        return data
+
+
+@dataclass(frozen=True)
+class Paragraphs:
+    """The paragraphs a field change adds to and removes from one document (their first
+    words), and the headings among them: the sections it adds or removes."""
+
+    document: str
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    headings_added: tuple[str, ...] = ()
+    headings_removed: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """What one field change does in the documents: the documents it adds or removes, and
+    the paragraphs it adds or removes in each."""
+
+    change: SpecChange
+    documents_added: tuple[str, ...] = ()
+    documents_removed: tuple[str, ...] = ()
+    #: the paragraphs it adds and removes, by document
+    paragraphs: tuple[Paragraphs, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The consequence in one sentence a coordinator can read: the notices together
+        (their paragraphs shown in English, or the first language)."""
+        parts = []
+        if self.documents_added:
+            parts.append("adds " + _documents(list(self.documents_added)))
+        if self.documents_removed:
+            parts.append("removes " + _documents(list(self.documents_removed)))
+        notices = [x for x in self.paragraphs if x.document.startswith("notices/")]
+        others = [x for x in self.paragraphs if not x.document.startswith("notices/")]
+        for x in others:
+            parts.append(f"in {x.document}, {_counted(x)}")
+        if notices:
+            shown = next((x for x in notices if x.document.endswith("-en.docx")), notices[0])
+            which = (f"in every family notice ({', '.join(x.document for x in notices)})"
+                     if len(notices) > 1 else f"in {shown.document}")
+            language = " (in English)" if len(notices) > 1 and shown.document.endswith(
+                "-en.docx") else ""
+            parts.append(f"{which}, {_counted(shown)}{language}")
+        return f"{self.change.text}: " + "; ".join(parts) if parts else self.change.text
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.change.path, "text": self.text,
+                "documents_added": list(self.documents_added),
+                "documents_removed": list(self.documents_removed),
+                "paragraphs": [p.to_json() for p in self.paragraphs]}
+
+
+def _counted(x: Paragraphs) -> str:
+    """"removes the section “Consent” and 2 other paragraphs (“…”; “…”), and adds 1 (“…”)"."""
+    def some(paragraphs: tuple[str, ...], headings: tuple[str, ...]) -> str:
+        rest = [p for p in paragraphs if p not in headings]
+        shown = "; ".join(f"“{p}”" for p in rest[:2])
+        return shown + (", …" if len(rest) > 2 else "")
+
+    def told(verb: str, paragraphs: tuple[str, ...], headings: tuple[str, ...],
+             first: bool) -> str:
+        others = len(paragraphs) - len(headings)
+        noun = f"paragraph{'s' if others != 1 else ''}"
+        if headings:
+            sections = "section" + ("s" if len(headings) != 1 else "")
+            named = ", ".join(f"“{h}”" for h in headings)
+            text = f"{verb} the {sections} {named}"
+            return text + (f" and {others} other {noun} ({some(paragraphs, headings)})"
+                           if others else "")
+        return f"{verb} {others}{' ' + noun if first else ''} ({some(paragraphs, headings)})"
+
+    out = []
+    if x.removed:
+        out.append(told("removes", x.removed, x.headings_removed, True))
+    if x.added:
+        out.append(told("adds", x.added, x.headings_added, not x.removed))
+    return " and ".join(out)
+
+
+def _documents(paths: list[str]) -> str:
+    notices = [p for p in paths if p.startswith("notices/")]
+    others = [p for p in paths if not p.startswith("notices/")]
+    named = others + ([f"every family notice ({', '.join(notices)})"] if len(notices) > 1
+                      else notices)
+    return ", ".join(named)
 
 
 @dataclass
@@ -66,6 +185,16 @@ class Review:
     #: the user's templates and catalog folder, when the review used its own; None when it used
     #: docgen's, which ``docgen_version`` names
     resources: Resources | None = None
+    #: each redline's changes by document path, with their causes and the spec changes whose
+    #: values they write (causes only with last year's documents as they stand)
+    redline_changes: dict[str, list[RedlineItem]] = field(default_factory=dict)
+    #: the folder last year's documents were read from (``--old-documents``), else None: both
+    #: years were rendered again from their specs
+    old_documents: str | None = None
+    #: what the summary must say about how causes were told apart
+    notes: list[str] = field(default_factory=list)
+    #: what field changes do in the documents (see :mod:`.consequences`)
+    consequences: list[Consequence] = field(default_factory=list)
 
     @property
     def legal(self) -> list[SpecChange]:
@@ -111,7 +240,7 @@ def _title_of(spec: Spec) -> str:
 
 def summary_json(review: Review, files: list[dict[str, Any]]) -> str:
     """Return ``summary.json``: the changes and documents, and the files written (sha256)."""
-    data = {
+    data: dict[str, Any] = {
         "docgen_version": __version__,
         "kind": "docgen review",
         "old": _recorded_side(review, "old"),
@@ -123,9 +252,116 @@ def summary_json(review: Review, files: list[dict[str, Any]]) -> str:
                       for d in review.documents],
         "files": files,
     }
+    data["old_documents"] = review.old_documents
+    data["notes"] = review.notes
+    data["consequences"] = [c.to_json() for c in review.consequences]
+    data["redline_changes"] = {path: [i.to_json() for i in items]
+                               for path, items in review.redline_changes.items()}
+    if review.old_documents is not None:
+        data["by_cause"] = {cause: [{"document": path, "place": i.change.located,
+                                     "what": i.change.what_is,
+                                     "text": _plain_line(i.change)}
+                                    for path, i in items]
+                            for cause, items in by_cause(review).items()}
     if review.resources is not None:
         data["resources"] = _resources_json(review.resources)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def by_cause(review: Review) -> dict[str, list[tuple[str, RedlineItem]]]:
+    """Return each cause's changes (with their document), causes in :data:`CAUSES` order."""
+    found: dict[str, list[tuple[str, RedlineItem]]] = {c: [] for c in CAUSES}
+    for path, items in review.redline_changes.items():
+        for item in items:
+            for cause in item.causes:
+                found.setdefault(cause, []).append((path, item))
+    return {c: items for c, items in found.items() if items}
+
+
+def _plain_line(c: Change) -> str:
+    """One change in plain text: what, and the words (for summary.json and the CLI)."""
+    if c.kind in ("changed", "moved and changed") and c.excerpts() and not (
+            c.what_is in ("footnote", "endnote", "comment") and c.detail):
+        return " / ".join(e.text for e in c.excerpts())
+    if c.detail:
+        return c.detail
+    text = " ".join((c.new or c.old).split())
+    text = text if len(text) <= 120 else text[:119] + "…"
+    verb = {"inserted": "added", "deleted": "removed", "moved": "moved"}.get(
+        c.kind, f"{c.what_is} changed in")
+    return f"{c.what_is} {verb} “{text}”" if c.what_is == "table row" else f"{verb} “{text}”"
+
+
+RERENDERED = ("Both years were rendered again from their specs with the same templates and "
+              "catalogs: changes made by hand to last year's documents after they were built "
+              "(a signed copy, counsel's edits) are not in these redlines. Give "
+              "--old-documents (last year's build folder) to compare with last year's "
+              "documents as they stand.")
+
+CAUSE_TITLES = {"spec change": "Spec changes (a value of the spec changed)",
+                "template change": "Template changes (the wording of a template changed)",
+                "catalog change": "Catalog changes (a translation changed)",
+                "hand edit": "Hand edits (made to last year's document after docgen built it; "
+                             "this year's document does not have them: the redline takes them "
+                             "out unless the spec or the template is changed to keep them)"}
+
+
+def _redline_markdown(review: Review) -> list[str]:
+    out: list[str] = []
+    if review.consequences:
+        out += ["## What the field changes do in the documents", ""]
+        out += [f"- {_md(c.text)}" for c in review.consequences] + [""]
+    if review.old_documents is None:
+        out += ["## Changes in the documents", "", _md(RERENDERED), ""]
+        for path, items in review.redline_changes.items():
+            out += [f"### {_md(path)} ({len(items)})", ""]
+            out += [change_line(i.change) for i in items] + [""]
+        return out
+    out += ["## Why the documents changed", "",
+            _md(f"Last year's documents as they stand, from {review.old_documents}. Each "
+                "revision's author names its cause (in Word: Review › Show Markup › "
+                "Reviewers)."), ""]
+    out += [f"- {_md(n)}" for n in review.notes] + ([""] if review.notes else [])
+    for cause, listed in by_cause(review).items():
+        out += [f"### {CAUSE_TITLES.get(cause, cause)} ({len(listed)})", ""]
+        for path, item in listed:
+            line = change_line(item.change)
+            out.append(f"- {_md(path)}: {line[2:]}")
+            for f in item.fields:
+                out.append(f"  - {_md(f.path)}: {_md(f.old_text or 'none')} → "
+                           f"{_md(f.new_text or 'none')}")
+        out.append("")
+    return out
+
+
+def _redline_html(review: Review) -> list[str]:
+    esc = html.escape
+    out: list[str] = []
+    if review.consequences:
+        out += ["<h2>What the field changes do in the documents</h2>", '<ul class="changes">']
+        out += [f"<li>{esc(c.text)}</li>" for c in review.consequences] + ["</ul>"]
+    if review.old_documents is None:
+        out += ["<h2>Changes in the documents</h2>", f"<p>{esc(RERENDERED)}</p>"]
+        for path, items in review.redline_changes.items():
+            out += [f"<h3>{esc(path)} ({len(items)})</h3>", '<ul class="changes">']
+            out += [change_html(i.change) for i in items] + ["</ul>"]
+        return out
+    out += ["<h2>Why the documents changed</h2>",
+            f"<p>{esc(review.old_documents)}: last year's documents as they stand. Each "
+            "revision's author names its cause (in Word: Review › Show Markup › Reviewers)."
+            "</p>"]
+    if review.notes:
+        out += ["<ul>"] + [f"<li>{esc(n)}</li>" for n in review.notes] + ["</ul>"]
+    for cause, listed in by_cause(review).items():
+        out += [f"<h3>{esc(CAUSE_TITLES.get(cause, cause))} ({len(listed)})</h3>",
+                '<ul class="changes">']
+        for path, item in listed:
+            line = change_html(item.change)
+            extra = "".join(f'<div class="detail">{esc(f.path)}: {esc(f.old_text or "none")} '
+                            f'→ {esc(f.new_text or "none")}</div>' for f in item.fields)
+            out.append(f"<li>{esc(path)}: {line[4:-5]}{extra}</li>")
+        out.append("</ul>")
+    return out
 
 
 def read_changes(text: str) -> list[SpecChange]:
@@ -166,7 +402,13 @@ def _document_line(doc: Document) -> str:
         year = "last year's" if doc.only_in == "old" else "this year's"
         return f"{doc.path}: only in {year} documents, so there is no redline"
     revisions = f"{doc.revisions} revision{'s' if doc.revisions != 1 else ''}"
-    line = f"{doc.redline} ({doc.path}, {revisions})"
+    line = f"{doc.redline} ({doc.path}, {revisions}"
+    if doc.revisions_by_cause:
+        line += ": " + ", ".join(f"{n} {cause}{'s' if n != 1 else ''}"
+                                 for cause, n in doc.revisions_by_cause.items())
+    line += ")"
+    if doc.edited_after_build:
+        line += f"; last year's {doc.path} was changed after docgen built it"
     if doc.pdf:
         line += f", and {doc.pdf}"
     if doc.pdf_error:
@@ -210,6 +452,7 @@ def summary_markdown(review: Review) -> str:
                 if _detail(c):
                     out.append(f"  - {_md(_detail(c) or '')}")
             out.append("")
+    out += _redline_markdown(review)
     out += ["## Redlines", ""]
     out += [f"- {_md(_document_line(d))}" for d in review.documents] or ["- none"]
     out.append("")
@@ -272,6 +515,7 @@ def summary_html(review: Review) -> str:
                 '<ul class="changes">']
         out += [_html_change(c) for c in review.other]
         out += ["</ul>", "</section>"]
+    out += _redline_html(review)
     out += ["<h2>Redlines</h2>"]
     if review.documents:
         out += ["<table>", "<thead><tr><th scope=\"col\">Document</th><th scope=\"col\">Redline"

@@ -23,9 +23,12 @@ from ..pdf.convert import Converted, PdfRequest, PdfSettings, Pool, convert_pdfs
 from ..redline.compare import redline
 from ..resources import Resources
 from ..spec.schema import Spec, check_spec, read_spec
+from .actual import LastYear, layered_redlines
+from .causes import CAUSES
 from .compare import compare
-from .report import (SUMMARY_HTML, SUMMARY_JSON, SUMMARY_MD, BuiltWith, Document, Review,
-                     summary_html, summary_json, summary_markdown)
+from .consequences import consequences
+from .report import (SUMMARY_HTML, SUMMARY_JSON, SUMMARY_MD, BuiltWith, Document, RedlineItem,
+                     Review, summary_html, summary_json, summary_markdown)
 
 
 def load_pair(old_file: str, new_file: str,
@@ -103,13 +106,21 @@ def _built_with(documents: list[Rendered]) -> list[BuiltWith]:
                       d.kind.catalog_sha256) for d in documents]
 
 
-def _redlines(review: Review, options: BuildOptions, pdf: bool) -> dict[str, bytes]:
-    """Render both years, redline each document both produce; return the redlines by name."""
+def _redlines(review: Review, options: BuildOptions, pdf: bool,
+              last_year: LastYear | None = None) -> dict[str, bytes]:
+    """Render both years, redline each document both produce; return the redlines by name.
+
+    With ``last_year``, last year's documents are those of its folder as they stand, and each
+    revision is labelled by its cause (see :mod:`.actual`)."""
+    if last_year is not None:
+        return _actual_redlines(review, options, pdf, last_year)
     old, new = (render_documents(spec, options) for spec in (review.old, review.new))
     review.built_with = {"old": _built_with(old), "new": _built_with(new)}
     review.resources = options.resources
     old_docs = {d.kind.output: d.data for d in old}
     new_docs = {d.kind.output: d.data for d in new}
+    review.consequences = consequences(review.old, review.new, review.changes, new_docs,
+                                       options)
     outputs: dict[str, bytes] = {}
     for path in list(new_docs) + [p for p in old_docs if p not in new_docs]:
         if path not in old_docs or path not in new_docs:
@@ -120,8 +131,43 @@ def _redlines(review: Review, options: BuildOptions, pdf: bool) -> dict[str, byt
                          new_name=f"{review.new.file}: {path}")
         name = redline_name(path)
         outputs[name] = result.docx
+        review.redline_changes[path] = [RedlineItem(c) for c in result.changes]
         review.documents.append(Document(path, name, result.revisions, len(result.changes),
                                          Path(name).with_suffix(".pdf").name if pdf else None))
+    return outputs
+
+
+def _actual_redlines(review: Review, options: BuildOptions, pdf: bool,
+                     last_year: LastYear) -> dict[str, bytes]:
+    """Redline last year's documents as they stand against this year's, by cause."""
+    new = render_documents(review.new, options)
+    review.built_with = {"new": _built_with(new)}
+    review.resources = options.resources
+    review.old_documents = str(last_year.folder)
+    new_docs = {d.kind.output: d.data for d in new}
+    layered, notes = layered_redlines(last_year, review.old, new_docs, options, review.changes,
+                                      review.author, review.date)
+    review.notes += notes
+    review.consequences = consequences(review.old, review.new, review.changes, new_docs,
+                                       options)
+    outputs: dict[str, bytes] = {}
+    for path in list(new_docs) + [p for p in last_year.documents if p not in new_docs]:
+        if path not in layered:
+            only = "old" if path in last_year.documents else "new"
+            review.documents.append(Document(path, only_in=only))
+            continue
+        result = layered[path]
+        name = redline_name(path)
+        outputs[name] = result.docx
+        review.redline_changes[path] = [
+            RedlineItem(c, tuple(causes), tuple(fields))
+            for c, causes, fields in zip(result.changes, result.causes, result.fields)]
+        review.documents.append(Document(
+            path, name, result.revisions, len(result.changes),
+            Path(name).with_suffix(".pdf").name if pdf else None,
+            old_file=last_year.sources.get(path),
+            edited_after_build=path in last_year.edited,
+            revisions_by_cause={c: result.by_cause[c] for c in CAUSES if c in result.by_cause}))
     return outputs
 
 
@@ -145,13 +191,16 @@ def _prepare(out_dir: Path, names: list[str], force: bool) -> dict[str, str]:
 def write_review(old: Spec, new: Spec, out_dir: Path, *, author: str, date: dt.datetime,
                  pdf: bool, force: bool = False, source_date: dt.datetime | None = None,
                  pool: Pool | None = None, pdf_workers: int | None = None,
-                 resources: Resources | None = None, allow_incomplete: bool = False) -> Review:
+                 resources: Resources | None = None, allow_incomplete: bool = False,
+                 last_year: LastYear | None = None) -> Review:
     """Compare ``old`` with ``new`` and write the summaries and redlines into ``out_dir``.
 
     Both years are rendered with ``resources`` (default: docgen's own templates and catalogs)
     and ``allow_incomplete`` as ``docgen build`` renders them. ``date`` stamps the tracked
     changes; ``source_date`` (SOURCE_DATE_EPOCH) fixes the documents' own dates as in
-    ``docgen build``. ``pool`` replaces the LibreOffice pool (tests). PDF problems are collected
+    ``docgen build``. ``last_year`` (:func:`.actual.find_last_year`) gives last year's
+    documents as they stand, to redline instead of rendering them again; each revision's author
+    then names its cause. ``pool`` replaces the LibreOffice pool (tests). PDF problems are collected
     in ``Review.pdf_errors``; everything else that goes wrong raises.
     """
     review = Review(old, new, compare(old.data, new.data), author,
@@ -159,7 +208,7 @@ def write_review(old: Spec, new: Spec, out_dir: Path, *, author: str, date: dt.d
     options = BuildOptions(out_dir, source_date=source_date,
                            resources=resources or Resources.shipped(),
                            allow_incomplete=allow_incomplete)
-    outputs = _redlines(review, options, pdf)
+    outputs = _redlines(review, options, pdf, last_year)
     names = [SUMMARY_MD, SUMMARY_HTML] + list(outputs) + [
         d.pdf for d in review.documents if d.pdf] + [SUMMARY_JSON]
     with output.Hold(out_dir):

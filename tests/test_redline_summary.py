@@ -1,0 +1,161 @@
+"""The redline's change list says what changed, where a reader finds it, and the words in
+context: a hand-made pair for each kind of change (issue 13, finding 8)."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import io
+from pathlib import Path
+
+from docx import Document
+
+from docgen.build.documents import BuildOptions, render_documents
+from docgen.redline.compare import redline
+from docgen.redline.model import Change, excerpts
+from docgen.redline.summary import summary_json, summary_markdown
+from docgen.spec.schema import read_spec
+from redline_docs import from_xml, note_ref, para, table
+
+DATE = dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc)
+H1 = '<w:pStyle w:val="Heading1"/>'
+H2 = '<w:pStyle w:val="Heading2"/>'
+
+
+def changes(old: bytes, new: bytes) -> list[Change]:
+    return redline(old, new, date=DATE).changes
+
+
+def markdown(old: bytes, new: bytes) -> list[str]:
+    text = summary_markdown(redline(old, new, date=DATE), old_name="old", new_name="new",
+                            author="docgen", date=DATE)
+    return text.splitlines()[4:]
+
+
+def test_a_new_footnote_is_a_footnote_with_its_text() -> None:
+    old = from_xml(para("Insurance", ppr=H1) + para("The law applies."))
+    new = from_xml(para("Insurance", ppr=H1) + para("The law applies", note_ref("footnote", 1),
+                                                    "."),
+                   footnotes=["20 U.S.C. § 1232g; 34 CFR Part 99."])
+    [c] = changes(old, new)
+    assert (c.what_is, c.located) == ("footnote", "Insurance, paragraph 1")
+    assert c.detail == "footnote added: “20 U.S.C. § 1232g; 34 CFR Part 99.”"
+    assert markdown(old, new) == [
+        "- **Insurance, paragraph 1**: footnote added: “20 U.S.C. § 1232g; 34 CFR Part 99.”, "
+        "in “The law applies.”"]
+
+
+def test_a_new_comment_is_a_comment_with_its_author_and_text() -> None:
+    def doc(comment: bool) -> bytes:
+        d = Document()
+        p = d.add_paragraph()
+        r = p.add_run("The partner keeps records.")
+        if comment:
+            d.add_comment(r, text="Confirm the retention period.", author="Counsel",
+                          initials="C")
+        out = io.BytesIO()
+        d.save(out)
+        return out.getvalue()
+
+    [c] = changes(doc(False), doc(True))
+    assert c.what_is == "comment"
+    assert c.detail == "comment added: “Counsel: Confirm the retention period.”"
+    assert "(spacing)" not in "\n".join(markdown(doc(False), doc(True)))
+
+
+def test_a_heading_level_change_names_both_levels() -> None:
+    old = from_xml(para("Insurance", ppr=H2) + para("Coverage."))
+    new = from_xml(para("Insurance", ppr=H1) + para("Coverage."))
+    [c] = changes(old, new)
+    assert (c.what_is, c.detail, c.located) == ("heading level", "Heading 2 → Heading 1",
+                                                "Insurance (heading)")
+    assert markdown(old, new) == [
+        "- **Insurance (heading)**: heading level changed (Heading 2 → Heading 1) in "
+        "“Insurance”"]
+
+
+def test_a_numbering_change_is_numbering() -> None:
+    num = '<w:numPr><w:ilvl w:val="{}"/><w:numId w:val="1"/></w:numPr>'
+    old = from_xml(para("First item.", ppr=num.format(0)))
+    new = from_xml(para("First item.", ppr=num.format(1)))
+    [c] = changes(old, new)
+    assert (c.what_is, c.detail) == ("numbering", "list level 1 → 2")
+
+
+def test_a_removed_table_row_is_a_table_row_under_its_heading() -> None:
+    rows = [["Service", "Hours"], ["Tutoring", "10"], ["Meals", "5"]]
+    old = from_xml(para("Services", ppr=H1) + para("The partner provides:") + table(rows))
+    new = from_xml(para("Services", ppr=H1) + para("The partner provides:")
+                   + table(rows[:2]))
+    [c] = changes(old, new)
+    assert (c.what_is, c.kind, c.located) == ("table row", "deleted",
+                                              "Services, table 1, row 3")
+    assert markdown(old, new) == [
+        "- **Services, table 1, row 3**: table row removed “Meals \\| 5”"]
+
+
+def test_bold_only_is_formatting() -> None:
+    old = from_xml(para("Notice period: 30 days."))
+    new = from_xml(para('<w:r><w:rPr><w:b/></w:rPr><w:t>Notice period: 30 days.</w:t></w:r>'))
+    [c] = changes(old, new)
+    assert (c.what_is, c.kind) == ("formatting", "formatted")
+
+
+def test_two_distant_edits_of_one_paragraph_are_two_excerpts() -> None:
+    middle = " ".join(f"term{i}" for i in range(50))  # some 335 characters apart
+    old = from_xml(para(f"The partner shall keep {middle} records for three years."))
+    new = from_xml(para(f"The partner shall hold {middle} records for five years."))
+    [c] = changes(old, new)
+    assert [e.text for e in c.excerpts()] == [
+        "The partner shall [-keep-] {+hold+} term0 term1 term2 term3 term4 term5 …",
+        "… term46 term47 term48 term49 records for [-three-] {+five+} years."]
+    data = summary_json(redline(old, new, date=DATE), old_name="o", new_name="n",
+                        author="docgen", date=DATE)
+    assert [e["removed"] for e in data["changes"][0]["excerpts"]] == ["keep", "three"]
+    assert markdown(old, new) == [
+        "- **body, paragraph 1**: 2 edits",
+        "  - “The partner shall ~~keep~~ **hold** term0 term1 term2 term3 term4 term5 …”",
+        "  - “… term46 term47 term48 term49 records for ~~three~~ **five** years.”"]
+
+
+def test_close_edits_are_one_excerpt() -> None:
+    [one] = excerpts("pay $100 within 30 days", "pay $200 within 45 days")
+    assert one.text == "pay [-$100 within 30-] {+$200 within 45+} days"
+
+
+def test_a_move_is_a_move() -> None:
+    moved = Change("body", "paragraph 4", "moved", "Notices go to the contacts.",
+                   "Notices go to the contacts.", "Notices go to the contacts.")
+    assert moved.what_is == "move"
+    assert moved.as_dict()["what"] == "move"
+
+
+def test_a_docgen_mou_names_the_numbered_section_of_a_change() -> None:
+    """The MOU's headings are numbered by their style: the place reads as the page does."""
+    spec = read_spec("samples/lincoln-elementary-bright-futures.json")
+    new = dataclasses.replace(spec, data=copy.deepcopy(spec.data))
+    new.data["insurance"]["general_liability_per_occurrence"] = 2000000
+    options = BuildOptions(Path("unused"), source_date=DATE)
+    old_mou, new_mou = ({d.kind.output: d.data for d in render_documents(s, options)}
+                        ["mou.docx"] for s in (spec, new))
+    [c] = changes(old_mou, new_mou)
+    assert c.located == "§ 12 Insurance, paragraph 2"
+    assert [(e.removed, e.added) for e in c.excerpts()] == [("$1,000,000", "$2,000,000")]
+
+
+def test_the_html_summary_shows_each_change_escaped(tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from docgen.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    Path("old.docx").write_bytes(from_xml(para("Services", ppr=H1) + para("Pay <b>$100</b>.")))
+    Path("new.docx").write_bytes(from_xml(para("Services", ppr=H1) + para("Pay <b>$200</b>.")))
+    result = CliRunner().invoke(cli, ["redline", "old.docx", "new.docx", "-o", "out.docx",
+                                      "--summary", "changes.html", "--date", "2027-06-01"])
+    assert result.exit_code == 0, result.output
+    page = Path("changes.html").read_text()
+    assert ('<li><span class="label">Services, paragraph 1</span>: “Pay <del>&lt;b&gt;$100'
+            '&lt;/b&gt;.</del> <ins>&lt;b&gt;$200&lt;/b&gt;.</ins>”</li>') in page
+    assert "<b>" not in page

@@ -1,0 +1,334 @@
+"""`docgen review --old-documents`: last year's documents as they stand (built, then edited by
+hand), redlined against this year's, each revision labelled by its cause (issue 13, finding 9)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from lxml import etree
+
+from conftest import ROOT
+from docgen.cli import cli
+
+LINCOLN = ROOT / "samples" / "lincoln-elementary-bright-futures.json"
+ID = "lincoln-es-bright-futures-2026-27"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+CLAUSE = "Each party will keep a copy of this MOU with its records."
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def hand_edit(path: Path, before: str, after: str) -> None:
+    doc = Document(str(path))
+    for p in doc.paragraphs:
+        for r in p.runs:
+            if before in r.text:
+                r.text = r.text.replace(before, after)
+                doc.save(str(path))
+                return
+    raise AssertionError(f"{before!r} is not in {path}")
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    """Build last year's documents, edit the MOU by hand, give counsel's template with a new
+    clause, renew the spec with a new insurance amount, and review."""
+    here = tmp_path_factory.mktemp("causes")
+    shutil.copy(LINCOLN, here / "old.json")
+    shutil.copytree(LINCOLN.with_suffix(".locales"), here / "old.locales")
+    assert invoke("build", str(here / "old.json"), "-o", str(here / "out"),
+                  "--no-pdf").exit_code == 0
+    folder = here / "out" / ID
+    hand_edit(folder / "mou.docx", "only in writing", "only in a writing")
+    assert invoke("renew", str(here / "old.json"), "--school-year", "2027-2028", "-o",
+                  str(here / "new.json")).exit_code == 0
+    data = json.loads((here / "new.json").read_text())
+    data["insurance"]["general_liability_per_occurrence"] = 2000000
+    (here / "new.json").write_text(json.dumps(data, indent=2))
+    (here / "templates").mkdir()
+    template = Document(str(ROOT / "templates" / "mou.docx"))
+    anchor = next(p for p in template.paragraphs if "amendment_procedure" in p.text)
+    anchor.insert_paragraph_before(CLAUSE).style = anchor.style
+    template.save(str(here / "templates" / "mou.docx"))
+    result = invoke("review", str(here / "old.json"), str(here / "new.json"), "-o",
+                    str(here / "review"), "--no-pdf", "--date", "2027-05-14",
+                    "--old-documents", str(folder), "--templates", str(here / "templates"))
+    assert result.exit_code == 0, result.output
+    return here, result
+
+
+def revisions(docx: Path) -> list[tuple[str, str, str]]:
+    """(tag, author, text) of each revision mark of a redline's body."""
+    root = etree.fromstring(zipfile.ZipFile(docx).read("word/document.xml"))
+    out = []
+    for mark in root.iter(W + "ins", W + "del", W + "rPrChange", W + "pPrChange"):
+        text = "".join(t.text or "" for t in mark.iter(W + "t", W + "delText"))
+        out.append((mark.tag[len(W):], mark.get(W + "author") or "", text))
+    return out
+
+
+def test_the_build_keeps_what_it_built_from(reviewed) -> None:
+    here, _ = reviewed
+    folder = here / "out" / ID
+    manifest = json.loads((folder / "manifest.json").read_text())
+    kept = {e["path"]: e for e in manifest["files"] if e.get("kind") in ("template", "catalog")}
+    assert kept["built-from/mou.docx"]["sha256"] == next(
+        e["template_sha256"] for e in manifest["files"] if e["path"] == "mou.docx")
+    assert (folder / "built-from/mou.docx").read_bytes() == (
+        ROOT / "templates" / "mou.docx").read_bytes()
+    assert (folder / "built-from/docgen-zh-Hans.po").read_bytes() == (
+        ROOT / "locales/zh_Hans/LC_MESSAGES/docgen.po").read_bytes()
+    assert kept["built-from/docgen-zh-Hans.po"]["locale"] == "zh-Hans"
+
+
+def test_every_revision_is_labelled_by_its_cause(reviewed) -> None:
+    here, _ = reviewed
+    marks = revisions(here / "review" / "redline-mou.docx")
+    authors = {a for _, a, _ in marks}
+    assert authors <= {"docgen (spec change)", "docgen (template change)",
+                       "docgen (hand edit)"}
+    assert ("del", "docgen (hand edit)", "a ") in marks  # counsel's word, not this year's
+    assert ("ins", "docgen (template change)", CLAUSE) in marks
+    root = etree.fromstring(zipfile.ZipFile(here / "review" / "redline-mou.docx").read(
+        "word/document.xml"))
+    [insurance] = [p for p in root.iter(W + "p") if "general liability insurance of at least"
+                   in "".join(t.text or "" for t in p.iter(W + "t"))]
+    assert {m.get(W + "author") for m in insurance.iter(W + "ins", W + "del")} == {
+        "docgen (spec change)"}
+    assert not [m for m in marks if m[1] == "docgen (hand edit)" and m != ("del",
+                                                                         "docgen (hand edit)",
+                                                                         "a ")]
+
+
+def test_documents_nobody_edited_have_no_hand_edits(reviewed) -> None:
+    here, _ = reviewed
+    for name in ("redline-data-sharing-agreement.docx", "redline-notice-es.docx"):
+        assert {a for _, a, _ in revisions(here / "review" / name)} == {"docgen (spec change)"}
+
+
+def test_the_cli_says_which_document_was_edited_and_counts_each_cause(reviewed) -> None:
+    here, result = reviewed
+    spec = sum(a == "docgen (spec change)" for _, a, _ in
+               revisions(here / "review" / "redline-mou.docx"))
+    summary = json.loads((here / "review" / "summary.json").read_text())
+    mou = next(d for d in summary["documents"] if d["path"] == "mou.docx")
+    spec_all = mou["revisions_by_cause"]["spec change"]  # the header and footer's too
+    assert spec_all >= spec
+    lines = result.stdout.splitlines()
+    assert (f"  {here / 'out' / ID / 'mou.docx'}: changed after docgen built it; its hand "
+            "edits are marked \"docgen (hand edit)\" in redline-mou.docx") in lines
+    assert (f"  redline-mou.docx: 1 hand edit, 2 template changes, {spec_all} spec changes"
+            in lines)
+    assert "  redline-role-chart.docx: " + (
+        f"{summary['documents'][2]['revisions']} spec changes") in lines
+
+
+def test_summary_json_lists_each_cause_with_its_place_and_the_spec_values(reviewed) -> None:
+    here, _ = reviewed
+    summary = json.loads((here / "review" / "summary.json").read_text())
+    assert summary["old_documents"] == str(here / "out" / ID)
+    mou = next(d for d in summary["documents"] if d["path"] == "mou.docx")
+    assert (mou["edited_after_build"], mou["old_file"]) == (True,
+                                                           str(here / "out" / ID / "mou.docx"))
+    assert summary["by_cause"]["hand edit"] == [{
+        "document": "mou.docx", "place": "§ 3 Term, paragraph 4", "what": "text",
+        "text": "… may amend this MOU only in [-a-] writing, signed by the authorized "
+                "representatives …"}]
+    assert summary["by_cause"]["template change"] == [{
+        "document": "mou.docx", "place": "§ 3 Term, paragraph 3", "what": "text",
+        "text": f"added “{CLAUSE}”"}]
+    [insurance] = [c for c in summary["redline_changes"]["mou.docx"]
+                   if c["place"] == "§ 12 Insurance, paragraph 2"]
+    assert insurance["causes"] == ["spec change"]
+    assert insurance["spec_changes"] == [{
+        "path": "$.insurance.general_liability_per_occurrence", "old": 1000000,
+        "new": 2000000,
+        "text": "Insurance › General liability per occurrence: $1,000,000 → $2,000,000"}]
+
+
+def test_summary_md_has_a_section_for_each_cause(reviewed) -> None:
+    here, _ = reviewed
+    text = (here / "review" / "summary.md").read_text()
+    assert "## Why the documents changed" in text
+    assert ("### Hand edits (made to last year's document after docgen built it; this "
+            "year's document does not have them: the redline takes them out unless the spec "
+            "or the template is changed to keep them) (1)") in text
+    assert ("- mou.docx: **§ 3 Term, paragraph 4**: “… may amend this MOU only in ~~a~~ "
+            "writing, signed by the authorized representatives …”") in text
+    assert ("  - $.insurance.general\\_liability\\_per\\_occurrence: $1,000,000 → $2,000,000"
+            in text)
+    html = (here / "review" / "summary.html").read_text()
+    assert "<h3>Template changes (the wording of a template changed) (1)</h3>" in html
+
+
+def test_switching_the_ferpa_basis_says_what_leaves_the_notices(tmp_path: Path) -> None:
+    """Consent → school official: the consent form leaves every notice, and the summary says
+    so with the documents it affects."""
+    old = tmp_path / "old.json"
+    shutil.copy(LINCOLN, old)
+    shutil.copytree(LINCOLN.with_suffix(".locales"), tmp_path / "old.locales")
+    assert invoke("build", str(old), "-o", str(tmp_path / "out"), "--no-pdf").exit_code == 0
+    data = json.loads(old.read_text())
+    sharing = data["data_sharing"]
+    sharing["legal_basis"] = "school_official"
+    del sharing["consent"]
+    sharing["school_official"] = {
+        "institutional_service": "running the reading program the District would run",
+        "annual_notification": "the District's annual FERPA notice"}
+    data["family_notices"]["languages"] = ["en"]
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps(data, indent=2))
+    result = invoke("review", str(old), str(new), "-o", str(tmp_path / "review"), "--no-pdf",
+                    "--date", "2027-05-14", "--old-documents", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "review" / "summary.json").read_text())
+    [basis] = [c for c in summary["consequences"] if c["path"] == "$.data_sharing.legal_basis"]
+    notice = next(p for p in basis["paragraphs"] if p["document"] == "notices/notice-en.docx")
+    assert any(p.startswith("The form at the end of this letter asks") for p in notice["removed"])
+    assert notice["headings_removed"] == ["Permission to share school records"]  # the form
+    assert ("in notices/notice-en.docx, removes the section “Permission to share school "
+            "records” and 17 other paragraphs") in basis["text"]
+    assert basis["text"].startswith("Data sharing › FERPA legal basis: consent → school "
+                                    "official: in data-sharing-agreement.docx, removes 2 "
+                                    "paragraphs")
+    assert any(line.startswith("  in the documents: Data sharing › FERPA legal basis")
+               for line in result.stdout.splitlines())
+
+
+def test_a_folder_without_a_build_is_refused_plainly(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(cli, ["review", str(LINCOLN), str(LINCOLN), "-o",
+                                      str(tmp_path / "r"), "--no-pdf", "--old-documents",
+                                      str(tmp_path / "empty")])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: --old-documents {tmp_path / 'empty'}: has no manifest.json from docgen build "
+        f"(nor has {tmp_path / 'empty' / ID}); give the folder docgen build wrote last year's "
+        f"documents into, e.g. out/{ID}/\n")
+    assert not (tmp_path / "r").exists()
+
+
+def test_old_mou_needs_the_build_folder(tmp_path: Path) -> None:
+    mou = tmp_path / "signed.docx"
+    mou.write_bytes(b"PK")
+    result = CliRunner().invoke(cli, ["review", str(LINCOLN), str(LINCOLN), "-o",
+                                      str(tmp_path / "r"), "--no-pdf", "--old-mou", str(mou)])
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: --old-mou needs --old-documents: give last year's build "
+                             "folder too, which holds what the MOU was built from\n")
+
+
+def test_a_signed_mou_from_elsewhere_is_compared_as_it_stands(reviewed) -> None:
+    """--old-mou: the signed copy kept outside the build folder is last year's MOU."""
+    here, _ = reviewed
+    signed = here / "signed-mou.docx"
+    shutil.copy(here / "out" / ID / "mou.docx", signed)
+    hand_edit(signed, "at least 60 days", "at least 90 days")
+    result = invoke("review", str(here / "old.json"), str(here / "new.json"), "-o",
+                    str(here / "review-signed"), "--no-pdf", "--date", "2027-05-14",
+                    "--old-documents", str(here / "out"), "--old-mou", str(signed))
+    assert result.exit_code == 0, result.output
+    summary = json.loads((here / "review-signed" / "summary.json").read_text())
+    mou = next(d for d in summary["documents"] if d["path"] == "mou.docx")
+    assert (mou["old_file"], mou["edited_after_build"]) == (str(signed), True)
+    assert [c["text"] for c in summary["by_cause"]["hand edit"]] == [
+        "… review this MOU together at least [-90-] {+60+} days before it ends and decide …",
+        "… may amend this MOU only in [-a-] writing, signed by the authorized "
+        "representatives …"]
+    assert f"  {signed}: changed after docgen built it; its hand edits are marked " \
+           "\"docgen (hand edit)\" in redline-mou.docx" in result.stdout.splitlines()
+
+
+def test_a_changed_translation_is_a_catalog_change(reviewed) -> None:
+    """This year's Spanish catalog words a sentence anew: the Spanish notice's revision says
+    so, and nothing else in it is blamed on the catalog."""
+    here, _ = reviewed
+    locales = here / "locales"
+    if not locales.exists():
+        shutil.copytree(ROOT / "locales", locales)
+        po = locales / "es" / "LC_MESSAGES" / "docgen.po"
+        text = po.read_text(encoding="utf-8")
+        before = '"La escuela comparte estos expedientes solo si usted dice que sí en el "\n'
+        assert before in text  # (the catalog as gettext wraps it)
+        po.write_text(text.replace(before, before.replace("dice", "responde")),
+                      encoding="utf-8")
+    result = invoke("review", str(here / "old.json"), str(here / "new.json"), "-o",
+                    str(here / "review-catalog"), "--no-pdf", "--date", "2027-05-14",
+                    "--old-documents", str(here / "out"), "--locales", str(locales))
+    assert result.exit_code == 0, result.output
+    summary = json.loads((here / "review-catalog" / "summary.json").read_text())
+    assert [(c["document"], c["text"]) for c in summary["by_cause"]["catalog change"]] == [
+        ("notices/notice-es.docx",
+         "… comparte estos expedientes solo si usted [-dice-] {+responde+} que sí en el "
+         "formulario.")]
+    marks = revisions(here / "review-catalog" / "redline-notice-es.docx")
+    assert ("del", "docgen (catalog change)", "dice") in [(t, a, x.strip())
+                                                          for t, a, x in marks]
+    spanish = next(d for d in summary["documents"] if d["path"] == "notices/notice-es.docx")
+    spec = spanish["revisions_by_cause"]["spec change"]
+    assert (f"  redline-notice-es.docx: 2 catalog changes, {spec} spec changes"
+            in result.stdout.splitlines())  # the deleted word and the inserted one
+
+
+def test_without_last_years_documents_the_summary_says_they_were_rendered_again(
+        reviewed) -> None:
+    here, _ = reviewed
+    result = invoke("review", str(here / "old.json"), str(here / "new.json"), "-o",
+                    str(here / "review-plain"), "--no-pdf", "--date", "2027-05-14")
+    assert result.exit_code == 0, result.output
+    assert "hand edit" not in result.stdout
+    text = (here / "review-plain" / "summary.md").read_text()
+    assert ("Both years were rendered again from their specs with the same templates and "
+            "catalogs: changes made by hand to last year's documents after they were built "
+            "(a signed copy, counsel's edits) are not in these redlines.") in text
+    assert ("- **§ 12 Insurance, paragraph 2**: “… general liability insurance of at least "
+            "~~$1,000,000~~ **$2,000,000** per occurrence and $2,000,000 in the …”") in text
+    summary = json.loads((here / "review-plain" / "summary.json").read_text())
+    assert summary["old_documents"] is None and "by_cause" not in summary
+    places = [c["place"] for c in summary["redline_changes"]["mou.docx"]]
+    assert "§ 12 Insurance, paragraph 2" in places and "§ 3 Term, paragraph 1" in places
+    html = (here / "review-plain" / "summary.html").read_text()
+    assert "<h3>mou.docx (" in html and '<span class="label">§ 12 Insurance, paragraph 2' in html
+
+
+def test_the_labelled_redline_still_turns_last_years_mou_into_this_years(reviewed) -> None:
+    """Labelling changes only the authors: accepting every revision gives this year's MOU,
+    rejecting every one gives last year's as it stands (hand edit and all)."""
+    import revisions as rv
+    from docgen.build.documents import BuildOptions, render_documents
+    from docgen.resources import Resources
+    from docgen.spec.schema import load_spec
+
+    here, _ = reviewed
+    options = BuildOptions(here / "unused", resources=Resources.shipped().using(
+        own_templates=here / "templates"))
+    [new] = [d.data for d in render_documents(load_spec(here / "new.json"), options)
+             if d.kind.output == "mou.docx"]
+    rv.check_redline((here / "out" / ID / "mou.docx").read_bytes(), new,
+                     (here / "review" / "redline-mou.docx").read_bytes())
+
+
+@pytest.mark.slow  # openxml-audit: a few seconds
+def test_the_labelled_redline_adds_no_openxml_audit_finding(reviewed) -> None:
+    import subprocess
+    import sys
+
+    here, _ = reviewed
+    audit = Path(sys.executable).parent / "openxml-audit"
+
+    def findings(path: Path) -> set[str]:
+        out = subprocess.run([str(audit), "-f", "microsoft365", "-o", "json", "-m", "0",
+                              str(path)], capture_output=True, text=True, check=False)
+        return {f"{e['part_uri']}: {e['description']}"
+                for e in json.loads(out.stdout)[0]["errors"]}
+
+    last_year = findings(here / "out" / ID / "mou.docx")
+    assert findings(here / "review" / "redline-mou.docx") <= last_year
