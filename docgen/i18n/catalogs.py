@@ -284,11 +284,63 @@ def language_name(tag: str) -> str:
 WIDTH = 100
 
 
+#: Header fields Babel reads into a catalog and writes back; it drops any other field.
+_BABEL_HEADERS = frozenset({
+    "project-id-version", "report-msgid-bugs-to", "pot-creation-date", "po-revision-date",
+    "last-translator", "language", "language-team", "plural-forms", "mime-version",
+    "content-type", "content-transfer-encoding", "generated-by"})
+
+
+def extra_headers(text: str) -> list[tuple[str, str]]:
+    """Return the header fields of the .po ``text`` that Babel does not keep (docgen's
+    ``X-Reviewed``, Poedit's ``X-Poedit-…``), in the file's order."""
+    start = text.find('msgid ""')
+    if start < 0:
+        return []
+    end = text.find("\n\n", start)
+    block = text[start:end if end >= 0 else len(text)]
+    at = block.find("msgstr ")
+    if at < 0:
+        return []
+    quoted = "\n".join(line.strip() for line in block[at + len("msgstr "):].splitlines()
+                       if line.strip().startswith('"'))
+    try:
+        header = denormalize(quoted) if quoted else ""
+    except Exception:  # noqa: BLE001 - a header Babel cannot read keeps nothing
+        return []
+    out = []
+    for line in header.split("\n"):
+        name, sep, value = line.partition(":")
+        if sep and name.strip() and name.strip().lower() not in _BABEL_HEADERS:
+            out.append((name.strip(), value.strip()))
+    return out
+
+
+def _with_headers(text: bytes, headers: list[tuple[str, str]]) -> bytes:
+    """Return the .po ``text`` with ``headers`` written after its Generated-By field."""
+    if not headers:
+        return text
+    lines = b"".join(b'"' + f"{name}: {value}".replace("\\", "\\\\").replace('"', '\\"')
+                     .encode("utf-8") + b'\\n"\n' for name, value in headers)
+    return re.sub(rb'"Generated-By: docgen\\n"\n', lambda m: m.group() + lines, text, count=1)
+
+
 def write_catalog(catalog: Catalog, path: Path, *, include_previous: bool = False,
-                  within: Path | None = None, **kwargs: Any) -> None:
+                  within: Path | None = None, headers: list[tuple[str, str]] | None = None,
+                  **kwargs: Any) -> None:
     """Write ``catalog`` to ``path`` as a .po/.pot file, whole or not at all; with
     ``include_previous``, each fuzzy message's old source text as ``#|`` lines. Nothing is
-    written through a symbolic link below ``within`` (the catalog folder), nor onto one."""
+    written through a symbolic link below ``within`` (the catalog folder), nor onto one.
+
+    The header fields Babel drops (``X-Reviewed``, a tool's ``X-…``) are kept as the file at
+    ``path`` has them; ``headers`` sets fields of its own (replacing those of the same name).
+    """
+    try:
+        kept = extra_headers(path.read_text(encoding="utf-8")) if path.is_file() else []
+    except (OSError, UnicodeDecodeError):
+        kept = []
+    given = {name.lower() for name, _ in headers or []}
+    kept = [(n, v) for n, v in kept if n.lower() not in given] + list(headers or [])
     previous = [(m, m.previous_id) for m in catalog if m.id and m.previous_id] \
         if include_previous else []
     buf = io.BytesIO()
@@ -307,6 +359,7 @@ def write_catalog(catalog: Catalog, path: Path, *, include_previous: bool = Fals
     # the same catalog gives the same bytes whichever Babel wrote it
     text = re.sub(rb'"Generated-By: [^"]*"', lambda _: rb'"Generated-By: docgen\n"', text,
                   count=1)
+    text = _with_headers(text, kept)
     try:
         link = output.link_below(within, path) if within is not None else None
         if link is not None or path.is_symlink():
