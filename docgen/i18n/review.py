@@ -131,3 +131,20 @@ def read_review(path: Path, text: str | None = None, *,
     except ValueError as e:
         return Review(False, recorded=True), Problem(str(path), line, message=(
             f"{HEADER}: {e}; until then docgen counts this translation as not reviewed"))
+
+
+def notice_review(catalogs: list[tuple[str, Path]]) -> tuple[bool, tuple[str, ...]]:
+    """Return whether a notice's translation was reviewed by a person, and what each catalog
+    it is built from says (``"ko/LC_MESSAGES/docgen.po: no"``), given each catalog's name (as
+    the manifest shows it) and path. A catalog that is missing or cannot be read, or whose
+    header is malformed, counts as not reviewed."""
+    said = []
+    reviewed = bool(catalogs)
+    for name, path in catalogs:
+        try:
+            review, problem = read_review(path)
+        except OSError:
+            review, problem = NOT_RECORDED, None
+        reviewed = reviewed and review.reviewed and problem is None
+        said.append(f"{name}: {review if review.recorded else 'not recorded'}")
+    return reviewed, tuple(said)
