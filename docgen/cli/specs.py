@@ -71,14 +71,12 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
                 click.echo(str(notice), err=True)
             unreviewed += unreviewed_languages(spec, resources.locales)
             click.echo(f"{file}: valid")
+    if bad and len(files) > 1:
+        noun = "specs has" if bad == 1 else "specs have"  # "1 of 2 specs has"
+        click.echo(f"{bad} of {len(files)} {noun} problems", err=True)
     if unreviewed:
         click.echo(unreviewed_line(unreviewed), err=True)
-    if bad:
-        if len(files) > 1:
-            noun = "specs has" if bad == 1 else "specs have"  # "1 of 2 specs has"
-            click.echo(f"{bad} of {len(files)} {noun} problems", err=True)
-        return 1
-    return 0
+    return 1 if bad else 0
 
 
 @click.command(name="build")
