@@ -212,10 +212,12 @@ def unreviewed_line(languages: list[str], notices: int | None = None) -> str:
     translations no person has reviewed, naming their languages once each."""
     tags = ", ".join(dict.fromkeys(languages))
     count = "" if notices is None else f" ({notices} notice{'s' if notices != 1 else ''})"
-    noun = "translation" if len(dict.fromkeys(languages)) == 1 else "translations"
+    one = len(dict.fromkeys(languages)) == 1
+    noun, them, they = ("translation", "it", "it goes") if one else ("translations", "them",
+                                                                      "they go")
     return (f"notice: not reviewed by a person: the {tags} {noun}{count}; have a translator "
-            "check them before they go to families, and record the review in the catalog's "
-            "X-Reviewed header (README: Recording a translator's review)")
+            f"check {them} before {they} to families, and record the review in the "
+            "catalog's X-Reviewed header (README: Recording a translator's review)")
 
 
 def _report_build(results: list[BuildResult]) -> int:
