@@ -454,3 +454,83 @@ def test_doctor_names_the_package_when_the_urdu_or_korean_face_is_missing(monkey
     assert ("MISSING  ko (Kore) font: Noto Sans CJK KR is not installed, and the ko notices are "
             "set in it; apt-get install fonts-noto-cjk") in lines
     assert any(line.startswith("ok       fa (Arab) font: Noto Naskh Arabic") for line in lines)
+
+
+# --- each line of the Other languages block in its own face ---------------------------------
+
+
+def _line_fonts(docx: Path, start: str) -> set[tuple[str, str]]:
+    """The (slot, family) pairs of the runs of the paragraph whose text starts with ``start``."""
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(docx) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    for p in root.iter(f"{w}p"):
+        text = "".join(t.text or "" for t in p.iter(f"{w}t"))
+        if text.startswith(start):
+            return {(k[len(w):], v) for f in p.iter(f"{w}rFonts") for k, v in f.attrib.items()}
+    raise AssertionError(f"no paragraph starts with {start!r} in {docx}")
+
+
+def test_a_line_in_another_script_is_set_in_its_own_face(tmp_path: Path) -> None:
+    spec = spec_copy(tmp_path / "specs", SAMPLES[0], ["en", "ur", "fa", "ko", "zh-Hant"])
+    result = invoke("build", str(spec), "-o", str(tmp_path / "out"), "--no-pdf",
+                    "--spec-locales", str(LANGS))
+    assert result.exit_code == 0, result.output
+    notices = next((tmp_path / "out").iterdir()) / "notices"
+    urdu, persian = "اگر آپ کو یہ خط", "اگر این نامه را"
+    # the Persian line of the Urdu letter in Naskh, not the Nastaliq around it, and back
+    assert _line_fonts(notices / "notice-ur.docx", persian) == {("cs", "Noto Naskh Arabic")}
+    assert _line_fonts(notices / "notice-fa.docx", urdu) == {("cs", "Noto Nastaliq Urdu")}
+    # the Traditional Chinese line of the Korean letter in the Traditional face of Noto CJK
+    assert _line_fonts(notices / "notice-ko.docx", "如需本信") == {
+        ("eastAsia", "Noto Sans CJK TC")}
+    assert _line_fonts(notices / "notice-zh-Hant.docx", "한국어") == {
+        ("eastAsia", "Noto Sans CJK KR")}
+    # a letter's own lines take their face from its styles
+    assert _line_fonts(notices / "notice-ur.docx", urdu) == set()
+
+
+@pytest.mark.slow
+def test_each_new_language_is_rendered_in_its_face_with_no_english_left(tmp_path: Path) -> None:
+    import subprocess
+
+    from conftest import require
+
+    require("soffice")
+    spec = spec_copy(tmp_path / "specs", SAMPLES[0], ["en", *NEW])
+    result = invoke("build", str(spec), "-o", str(tmp_path / "out"), "--spec-locales",
+                    str(LANGS), "-j", "1")
+    assert result.exit_code == 0, result.output
+    notices = next((tmp_path / "out").iterdir()) / "notices"
+
+    def fonts(tag: str) -> set[str]:
+        listed = subprocess.run([require("pdffonts"), str(notices / f"notice-{tag}.pdf")],
+                                capture_output=True, text=True, check=True).stdout
+        return {line.split()[0].split("+", 1)[-1] for line in listed.splitlines()[2:]}
+
+    def text(tag: str) -> str:
+        return subprocess.run([require("pdftotext"), "-enc", "UTF-8",
+                               str(notices / f"notice-{tag}.pdf"), "-"],
+                              capture_output=True, text=True, check=True).stdout
+
+    assert "NotoNastaliqUrdu-Regular" in fonts("ur")
+    assert {"NotoNaskhArabic-Regular", "NotoNastaliqUrdu-Regular"} <= fonts("fa")
+    assert "NotoSansBengali-Regular" in fonts("bn")
+    # Noto CJK's faces share one CFF font inside the collection, so the PDF names the
+    # collection's; the face picks the Korean or Traditional glyphs through its own cmap
+    assert any(f.startswith("NotoSansCJK") for f in fonts("ko") & fonts("zh-Hant"))
+    assert re.search("[\uac00-\ud7a3]{4}", text("ko"))
+    english = _body(plain_text(notices / "notice-en.docx"))
+    shared = _other_languages(english)
+    sentences = {s for s in _segments([x for x in english if x not in shared]) if len(s) > 25}
+    for tag in NEW:
+        flat = re.sub(r"\s+", " ", text(tag))
+        controls = {c for c in flat if ord(c) < 32}
+        assert not controls, tag
+        # pdftotext joins a wrapped line with a space, as the sentences are compared
+        left = [s for s in sentences if s in flat]
+        assert left == [], f"{tag}: English left in the PDF: {left}"

@@ -74,9 +74,26 @@ def mark_language(root: etree._Element, tag: str, rtl: bool,
         text = "".join(t.text or "" for t in p.iter(_w("t"))).translate(_LAYOUT)
         p_tag, p_rtl = by_text.get(text, (tag, rtl))
         mark_paragraph(p, p_tag, p_rtl)
+        if p_tag != tag:
+            set_face(p, p_tag, tag)
     if rtl:
         for sect in root.iter(_w("sectPr")):
             get_or_add(sect, "w:bidi")
+
+
+def set_face(p: etree._Element, tag: str, document: str) -> None:
+    """Give the runs of paragraph ``p``, in ``tag`` inside a document in ``document``, the
+    face of ``tag``'s script where it is not the document's: the Persian line of an Urdu
+    notice is set in Naskh, not in the Nastaliq of the Urdu around it, and the Urdu line of a
+    Persian notice in Nastaliq."""
+    script = script_of(tag)
+    face = script.face
+    if face is None or script.slot == "val" or face == script_of(document).face:
+        return
+    for run in p.iter(_w("r")):
+        fonts = get_or_add(get_or_add(run, "w:rPr"), "w:rFonts")
+        for attr in _SLOT_FONTS[script.slot]:
+            fonts.set(_w(attr), face.family)
 
 
 def document_tag(tag: str) -> str:
