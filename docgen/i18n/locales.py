@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 DOMAIN = "docgen"
 
 #: BCP 47 tags of the languages docgen ships catalogs for.
-SHIPPED_LOCALES = ("en", "es", "vi", "ar", "zh-Hans")
+SHIPPED_LOCALES = ("en", "es", "vi", "ar", "zh-Hans", "zh-Hant", "ht", "ko", "ru", "so", "bn",
+                   "ur", "fa")
 
 
 def shipped_catalogs() -> Path:
