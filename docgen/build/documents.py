@@ -135,8 +135,11 @@ def notice_kinds(spec: Spec, options: BuildOptions) -> list[DocumentKind]:
             digest = None
         own = catalog_file(spec.file, tag, options.spec_locales)
         own_digest = sha256(own.read_bytes()) if needs_catalog(tag) and own.is_file() else None
+        # the catalog's name as JSON can hold it, whatever the file system's encoding
+        own_name = os.fsencode(f"{own.parent.name}/{own.name}").decode("utf-8",
+                                                                       "backslashreplace")
         reviewed, review = (notice_review([(_relative_to(base, str(path)), path),
-                                           (f"{own.parent.name}/{own.name}", own)])
+                                           (own_name, own)])
                             if needs_catalog(tag) else (None, ()))
         kinds.append(DocumentKind("notice", NOTICE_TEMPLATE, f"notices/notice-{tag}.docx",
                                   _always, locale=tag, catalog_sha256=digest,

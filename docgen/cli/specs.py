@@ -71,11 +71,11 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
                 click.echo(str(notice), err=True)
             unreviewed += unreviewed_languages(spec, resources.locales)
             click.echo(f"{file}: valid")
+    if unreviewed:  # once for the run, before its count
+        click.echo(unreviewed_line(unreviewed), err=True)
     if bad and len(files) > 1:
         noun = "specs has" if bad == 1 else "specs have"  # "1 of 2 specs has"
         click.echo(f"{bad} of {len(files)} {noun} problems", err=True)
-    if unreviewed:
-        click.echo(unreviewed_line(unreviewed), err=True)
     return 1 if bad else 0
 
 
@@ -181,11 +181,7 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
         if result.error:
             emit_error(result.error)
         drafts(result)
-    code = _report_build(results)
-    unreviewed = [tag for r in results if r.error is None for tag in r.unreviewed]
-    if unreviewed:
-        click.echo(unreviewed_line(unreviewed, len(unreviewed)), err=True)
-    return code
+    return _report_build(results)
 
 
 def unreviewed_languages(spec: Any, base: Path, spec_locales: Path | None = None) -> list[str]:
@@ -231,6 +227,10 @@ def _report_build(results: list[BuildResult]) -> int:
             if problem not in pdf_lines:  # a missing LibreOffice is said once, not per spec
                 pdf_lines.add(problem)
                 click.echo(pdf_line(problem), err=True)
+    # once for the run, before its count: the notices no person has reviewed
+    unreviewed = [tag for r in results if r.error is None for tag in r.unreviewed]
+    if unreviewed:
+        click.echo(unreviewed_line(unreviewed, len(unreviewed)), err=True)
     failed = [r for r in results if r.error]
     built = sum(1 for r in results if r.error is None and not r.skipped)
     skipped = sum(1 for r in results if r.error is None and r.skipped)
