@@ -57,7 +57,7 @@ def _fc(args: list[str]) -> str:
 
 
 def checks(locales: list[str] | None = None,
-           texts: dict[str, str] | None = None) -> list[Check]:
+           texts: dict[str, str] | None = None, of: str = "notice") -> list[Check]:
     """Return the checks, for ``locales`` (None: every language with a shipped catalog, and
     the characters of its translations); ``texts``: each locale's notice text, whose every
     character an installed font must have."""
@@ -74,9 +74,9 @@ def checks(locales: list[str] | None = None,
                                          "cannot be checked; apt-get install fontconfig"))
         return out
     if locales is None:
-        locales, texts = catalog_languages()
+        locales, texts, of = *catalog_languages(), "catalog"
     for tag in dict.fromkeys(locales):
-        out.append(font_check(tag, (texts or {}).get(tag)))
+        out.append(font_check(tag, (texts or {}).get(tag), of))
     for font in TEMPLATE_FONTS:
         match = _fc(["fc-match", font]).strip()
         out.append(Check(f"'{font}' in templates", bool(match),
@@ -134,7 +134,7 @@ def _package_for(characters: list[str]) -> str:
     return "fonts-noto-cjk" if cjk else "fonts-noto-core"
 
 
-def font_check(tag: str, text: str | None = None) -> Check:
+def font_check(tag: str, text: str | None = None, of: str = "notice") -> Check:
     """Check that the font docgen sets ``tag``'s script in is installed and, given the
     notice's ``text``, that an installed font has every character of it."""
     facts = script_of(tag)
@@ -154,9 +154,9 @@ def font_check(tag: str, text: str | None = None) -> Check:
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
             return Check(name, False, f"no installed font has {len(missing)} character"
                                       f"{'s' if len(missing) != 1 else ''} of the {tag} "
-                                      f"notice: {shown}{more}; the PDF would show boxes; "
+                                      f"{of}: {shown}{more}; the PDF would show boxes; "
                                       f"apt-get install {_package_for(missing)}")
-    return Check(name, True, face.family + (", and every character of the notice"
+    return Check(name, True, face.family + (f", and every character of the {of}"
                                             if text is not None else ""))
 
 

@@ -438,7 +438,7 @@ def test_doctor_checks_the_face_of_each_new_language(tmp_path: Path, monkeypatch
              "bn": "Beng) font: Noto Sans Bengali", "ru": "Cyrl) font: Noto Sans",
              "ht": "Latn) font: Noto Sans", "so": "Latn) font: Noto Sans"}
     for tag, face in faces.items():
-        assert f"ok       {tag} ({face}, and every character of the notice" in lines, tag
+        assert f"ok       {tag} ({face}, and every character of the catalog" in lines, tag
     # every language with a catalog is checked, not a list of four
     assert [line.split()[1] for line in lines if " font: " in line] == available_locales(CATALOGS)
 

@@ -410,7 +410,7 @@ def doctor(specs: tuple[str, ...], catalogs: str | None) -> int:
         from ..doctor import catalog_languages
 
         locales, texts = catalog_languages(Path(catalogs) if catalogs else None)
-    results = doctor_checks(locales, texts)
+    results = doctor_checks(locales, texts, of="notice" if specs else "catalog")
     for check in results:
         click.echo(f"{'ok     ' if check.ok else 'MISSING'}  {check.name}: {check.detail}")
     if not all(c.ok for c in results):
