@@ -7,13 +7,31 @@ import shutil
 import subprocess
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import ConverterError
 from .i18n.scripts import FACES, script_of
 from .pdf.pool import find_converter, soffice_version
 
-#: The scripts of the shipped languages, checked when doctor is given no spec.
-SHIPPED_TAGS = ("en", "vi", "ar", "zh-Hans")
+def catalog_languages(base: Path | None = None) -> tuple[list[str], dict[str, str]]:
+    """Return the languages with a catalog in ``base`` (None: the shipped ones), checked when
+    doctor is given no spec, and the text of each one's translations, whose every character
+    an installed font must have."""
+    from babel.messages.pofile import read_po
+
+    from .i18n.catalogs import message_strings
+    from .i18n.locales import available_locales, catalog_path
+
+    tags = available_locales(base)
+    texts = {}
+    for tag in tags:
+        try:
+            with catalog_path(tag, base).open("rb") as f:
+                catalog = read_po(f)
+        except Exception:  # noqa: BLE001 - i18n check names a broken catalog
+            continue
+        texts[tag] = "".join(s for m in catalog if m.id for s in message_strings(m.string))
+    return tags, texts
 
 
 #: The fonts the shipped templates name, and what a machine without them shows instead.
@@ -39,10 +57,10 @@ def _fc(args: list[str]) -> str:
 
 
 def checks(locales: list[str] | None = None,
-           texts: dict[str, str] | None = None) -> list[Check]:
-    """Return the checks, for the shipped languages' scripts or for those ``locales`` need;
-    ``texts``: each locale's notice text, whose every character an installed font must
-    have."""
+           texts: dict[str, str] | None = None, of: str = "notice") -> list[Check]:
+    """Return the checks, for ``locales`` (None: every language with a shipped catalog, and
+    the characters of its translations); ``texts``: each locale's notice text, whose every
+    character an installed font must have."""
     out = []
     try:
         converter = find_converter()
@@ -55,8 +73,10 @@ def checks(locales: list[str] | None = None,
         out.append(Check("fonts", False, "fontconfig (fc-list) is not installed, so fonts "
                                          "cannot be checked; apt-get install fontconfig"))
         return out
-    for tag in dict.fromkeys(locales if locales is not None else SHIPPED_TAGS):
-        out.append(font_check(tag, (texts or {}).get(tag)))
+    if locales is None:
+        locales, texts, of = *catalog_languages(), "catalog"
+    for tag in dict.fromkeys(locales):
+        out.append(font_check(tag, (texts or {}).get(tag), of))
     for font in TEMPLATE_FONTS:
         match = _fc(["fc-match", font]).strip()
         out.append(Check(f"'{font}' in templates", bool(match),
@@ -114,7 +134,7 @@ def _package_for(characters: list[str]) -> str:
     return "fonts-noto-cjk" if cjk else "fonts-noto-core"
 
 
-def font_check(tag: str, text: str | None = None) -> Check:
+def font_check(tag: str, text: str | None = None, of: str = "notice") -> Check:
     """Check that the font docgen sets ``tag``'s script in is installed and, given the
     notice's ``text``, that an installed font has every character of it."""
     facts = script_of(tag)
@@ -134,9 +154,9 @@ def font_check(tag: str, text: str | None = None) -> Check:
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
             return Check(name, False, f"no installed font has {len(missing)} character"
                                       f"{'s' if len(missing) != 1 else ''} of the {tag} "
-                                      f"notice: {shown}{more}; the PDF would show boxes; "
+                                      f"{of}: {shown}{more}; the PDF would show boxes; "
                                       f"apt-get install {_package_for(missing)}")
-    return Check(name, True, face.family + (", and every character of the notice"
+    return Check(name, True, face.family + (f", and every character of the {of}"
                                             if text is not None else ""))
 
 

@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.json"))
 
 FAST_EXAMPLES = 10
+
+#: how validate and build begin their one line about translations nobody has reviewed
+REVIEW_NOTICE = "notice: not reviewed by a person: "
 settings.register_profile("default", print_blob=True)
 settings.register_profile("fast", max_examples=FAST_EXAMPLES, deadline=None, print_blob=True)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or "default"

@@ -158,7 +158,10 @@ def test_one_bad_spec_does_not_stop_the_others(in_repo, tmp_path: Path) -> None:
     assert (tmp_path / "jefferson-es-library-2026-27" / "mou.docx").exists()
     assert result.stderr == (
         "tests/data/invalid/empty.json: is empty; a spec is a JSON object, see samples/ for "
-        "examples\n1 built, 0 skipped, 1 failed\n  failed: tests/data/invalid/empty.json: is "
+        "examples\nnotice: not reviewed by a person: the es, vi, ar, zh-Hans translations (4 "
+        "notices); have a translator check them before they go to families, and record the "
+        "review in the catalog's X-Reviewed header (README: Recording a translator's review)\n"
+        "1 built, 0 skipped, 1 failed\n  failed: tests/data/invalid/empty.json: is "
         "empty; a spec is a JSON object, see samples/ for examples\n")
 
 

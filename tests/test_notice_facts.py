@@ -266,12 +266,17 @@ def test_validate_warns_of_a_notice_language_no_contact_speaks(tmp_path: Path,
         f"spec.json:{line}:7: $.family_notices.languages[4]: notice: no contact speaks Chinese "
         "(Simplified) (zh-Hans), so the Chinese (Simplified) notice sends families to someone "
         "who does not speak it and says an interpreter will be arranged; add \"zh-Hans\" to the "
-        "languages of a contact who speaks it with families"]
+        "languages of a contact who speaks it with families", UNREVIEWED]
     # and a spec whose every language has a speaker gets no such notice
     Path("spec.json").write_text(json.dumps(LINCOLN, indent=2, ensure_ascii=False),
                                  encoding="utf-8")
     result = CliRunner().invoke(cli, ["validate", "spec.json"], catch_exceptions=False)
-    assert (result.exit_code, result.stderr) == (0, "")
+    assert (result.exit_code, result.stderr) == (0, UNREVIEWED + "\n")
+
+
+UNREVIEWED = ("notice: not reviewed by a person: the es, vi, ar, zh-Hans translations; have a "
+              "translator check them before they go to families, and record the review in the "
+              "catalog's X-Reviewed header (README: Recording a translator's review)")
 
 
 def test_context_prints_what_the_notice_sees(monkeypatch) -> None:

@@ -166,8 +166,9 @@ def test_each_example_prints_what_the_readme_shows(example: Example, workspace: 
 
 def test_every_command_the_readme_shows_running_is_checked() -> None:
     shown = [e.argv[0] for e in EXAMPLES]
-    assert sorted(set(shown)) == ["build", "explain", "redline", "renew", "review", "validate"]
-    assert len(EXAMPLES) == 9
+    assert sorted(set(shown)) == ["build", "explain", "i18n", "redline", "renew", "review",
+                                  "validate"]
+    assert len(EXAMPLES) == 10
     assert all(e.printed for e in EXAMPLES), "every example shows what it prints"
     for start, after in FOLLOWS.items():
         assert any(e.command.startswith(start) for e in EXAMPLES), start

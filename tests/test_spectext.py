@@ -150,7 +150,7 @@ def test_an_untranslated_spec_string_is_refused_with_its_catalog_and_path(tmp_pa
     assert not (tmp_path / "out").exists()
     check = invoke("i18n", "check", "--spec", str(spec), "es")
     assert check.exit_code == 1
-    assert check.stdout == f"es: 20 of 21 strings translated ({es})\n"
+    assert check.stdout == f"es: 20 of 21 strings translated ({es}); not reviewed by a person\n"
 
 
 @pytest.mark.own_spec_catalogs
@@ -163,8 +163,13 @@ def test_allow_incomplete_builds_the_notice_as_a_draft_with_the_english_visible(
                     "--allow-incomplete")
     assert result.exit_code == 0, result.output
     folder = tmp_path / "out/lincoln-es-bright-futures-2026-27"
-    assert result.stderr == (f"{folder}/notices/notice-es.docx: DRAFT: 1 catalog problem "
-                             "(listed in manifest.json); the letter says so at the top\n")
+    assert result.stderr.splitlines()[0] == (
+        f"{folder}/notices/notice-es.docx: DRAFT: 1 catalog problem (listed in manifest.json); "
+        "the letter says so at the top")
+    assert result.stderr.splitlines()[1:] == [
+        "notice: not reviewed by a person: the es, vi, ar, zh-Hans translations (4 notices); "
+        "have a translator check them before they go to families, and record the review in "
+        "the catalog's X-Reviewed header (README: Recording a translator's review)"]
     text = plain_text(folder / "notices/notice-es.docx")
     assert "BORRADOR: partes de esta carta aún no están traducidas." in text
     assert "Bright Futures After-School Program: lunes" in text  # visibly untranslated

@@ -22,6 +22,7 @@ from ..i18n.check import unusable_messages
 from ..i18n.extract import messages_used
 from ..i18n.locales import catalog_path
 from ..i18n.scripts import formatting_locale
+from ..i18n.review import notice_review
 from ..i18n.spectext import SpecTranslation, catalog_file, needs_catalog, spec_translation
 from ..i18n.translate import Translator, translator
 from ..i18n.locales import DEFAULT_LOCALE, canonical, normalise
@@ -66,6 +67,10 @@ class DocumentKind:
     #: for a notice not in English: the SHA-256 of the catalog of the spec's own text
     spec_catalog_sha256: str | None = None
     incomplete: tuple[str, ...] = ()
+    #: for a notice not in English: whether a person reviewed its translation (every catalog
+    #: it is built from says ``X-Reviewed: yes``), and what each catalog says
+    translation_reviewed: bool | None = None
+    translation_review: tuple[str, ...] = ()
 
 
 class Rendered(NamedTuple):
@@ -131,9 +136,16 @@ def notice_kinds(spec: Spec, options: BuildOptions) -> list[DocumentKind]:
             digest = None
         own = catalog_file(spec.file, tag, options.spec_locales)
         own_digest = sha256(own.read_bytes()) if needs_catalog(tag) and own.is_file() else None
+        # the catalog's name as JSON can hold it, whatever the file system's encoding
+        own_name = os.fsencode(f"{own.parent.name}/{own.name}").decode("utf-8",
+                                                                       "backslashreplace")
+        reviewed, review = (notice_review([(_relative_to(base, str(path)), path),
+                                           (own_name, own)])
+                            if needs_catalog(tag) else (None, ()))
         kinds.append(DocumentKind("notice", NOTICE_TEMPLATE, f"notices/notice-{tag}.docx",
                                   _always, locale=tag, catalog_sha256=digest,
-                                  spec_catalog_sha256=own_digest))
+                                  spec_catalog_sha256=own_digest,
+                                  translation_reviewed=reviewed, translation_review=review))
     return kinds
 
 

@@ -1,7 +1,8 @@
 """``manifest.json``: what a build wrote into a spec's folder, read and written in one place.
 
 The manifest names the spec (its file, id, schema version and SHA-256), the fixed clock, and
-every file docgen wrote with its SHA-256: a DOCX with its template's (and a notice's catalog's),
+every file docgen wrote with its SHA-256: a DOCX with its template's (and a notice's catalog's,
+and whether a person reviewed the notice's translation: ``translation_reviewed``),
 a PDF with the DOCX it came from, the packet with its parts. Its bytes are reproducible: keys
 sorted, indent 2, UTF-8, a final newline. A file is docgen's to replace only while its SHA-256
 is the one recorded here (see :mod:`docgen.output`).
@@ -36,6 +37,10 @@ class FileEntry:
     #: of a notice not in English: the SHA-256 of the catalog of the spec's own text
     spec_catalog_sha256: str | None = None
     incomplete_translation: tuple[str, ...] | None = None
+    #: of a notice not in English: whether a person reviewed its translation (every catalog it
+    #: is built from says X-Reviewed: yes), and what each of those catalogs says
+    translation_reviewed: bool | None = None
+    translation_review: tuple[str, ...] | None = None
     #: of a PDF: the DOCX it was converted from, and that DOCX's SHA-256
     source: str | None = None
     source_sha256: str | None = None
@@ -65,11 +70,13 @@ class FileEntry:
             value = data.get(name)
             # a field of the wrong type (a damaged manifest) is as good as none: only the
             # path and SHA-256 make the file docgen's
-            if name in ("incomplete_translation", "sources"):
+            if name in ("incomplete_translation", "sources", "translation_review"):
                 value = (tuple(value) if isinstance(value, list)
                          and all(isinstance(v, str) for v in value) else None)
             elif name == "checks":
                 value = value if isinstance(value, dict) else None
+            elif name == "translation_reviewed":
+                value = value if isinstance(value, bool) else None
             elif name == "bytes":
                 value = value if isinstance(value, int) and not isinstance(value, bool) else None
             elif not isinstance(value, str):

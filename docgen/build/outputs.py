@@ -54,7 +54,9 @@ def _entry(document: Rendered, options: BuildOptions) -> FileEntry:
         template_sha256=compile_template(template).sha256,
         catalog_sha256=kind.catalog_sha256 or None,
         spec_catalog_sha256=kind.spec_catalog_sha256,
-        incomplete_translation=kind.incomplete or None)
+        incomplete_translation=kind.incomplete or None,
+        translation_reviewed=kind.translation_reviewed,
+        translation_review=kind.translation_review or None)
 
 
 def _ready(folder: Path, names: list[str], options: BuildOptions

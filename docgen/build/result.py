@@ -32,6 +32,9 @@ class BuildResult:
     drafts: list[tuple[str, int]] = field(default_factory=list)
     #: notices whose text no installed font can show in the PDF: their paths, and what to do
     font_problems: list[tuple[str, str]] = field(default_factory=list)
+    #: the languages of its notices whose translation no person has reviewed (X-Reviewed),
+    #: one per notice, in the spec's order
+    unreviewed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

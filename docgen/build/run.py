@@ -93,6 +93,9 @@ def _write_one(spec: Spec, folder: Path, options: BuildOptions, result: BuildRes
             result.font_problems = notice_font_problems(
                 [(k.output, k.locale, data) for k, _, data in documents if k.locale])
         manifest = read_manifest(folder)
+    if manifest is not None:
+        result.unreviewed = [str(e.locale) for e in manifest.of_format("docx")
+                             if e.kind == "notice" and e.translation_reviewed is False]
     if options.pdf and manifest is not None:
         result.pdf_needed = pdfs_needed(folder, manifest)
 

@@ -54,6 +54,7 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
     files = spec_files_from(list(specs))
     resources = resources_from(None, locales)
     bad = 0
+    unreviewed: list[str] = []
     for file in files:
         try:
             spec = read_spec(file)
@@ -68,13 +69,14 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
             for notice in (old_default_notices(spec) + section_notices(spec)
                            + language_contact_notices(spec)):
                 click.echo(str(notice), err=True)
+            unreviewed += unreviewed_languages(spec, resources.locales)
             click.echo(f"{file}: valid")
-    if bad:
-        if len(files) > 1:
-            noun = "specs has" if bad == 1 else "specs have"  # "1 of 2 specs has"
-            click.echo(f"{bad} of {len(files)} {noun} problems", err=True)
-        return 1
-    return 0
+    if unreviewed:  # once for the run, before its count
+        click.echo(unreviewed_line(unreviewed), err=True)
+    if bad and len(files) > 1:
+        noun = "specs has" if bad == 1 else "specs have"  # "1 of 2 specs has"
+        click.echo(f"{bad} of {len(files)} {noun} problems", err=True)
+    return 1 if bad else 0
 
 
 @click.command(name="build")
@@ -182,6 +184,38 @@ def build_command(specs: tuple[str, ...], out_dir: str, no_pdf: bool, force: boo
     return _report_build(results)
 
 
+def unreviewed_languages(spec: Any, base: Path, spec_locales: Path | None = None) -> list[str]:
+    """The notice languages of ``spec`` whose translation no person has reviewed: its catalog
+    in ``base``, or the catalog of the spec's own text, does not say X-Reviewed: yes."""
+    from ..i18n.locales import canonical, catalog_path, normalise
+    from ..i18n.review import notice_review
+    from ..i18n.spectext import catalog_file, needs_catalog
+
+    out = []
+    for tag in dict.fromkeys(normalise(t) for t in ((spec.data.get("family_notices") or {})
+                                                    .get("languages") or [])):
+        if not needs_catalog(tag):
+            continue
+        reviewed, _ = notice_review([("", catalog_path(canonical(tag, base) or tag, base)),
+                                     ("", catalog_file(spec.file, tag, spec_locales))])
+        if not reviewed:
+            out.append(tag)
+    return out
+
+
+def unreviewed_line(languages: list[str], notices: int | None = None) -> str:
+    """The one line a build (``notices``: how many notices) or a validation prints about the
+    translations no person has reviewed, naming their languages once each."""
+    tags = ", ".join(dict.fromkeys(languages))
+    count = "" if notices is None else f" ({notices} notice{'s' if notices != 1 else ''})"
+    one = len(dict.fromkeys(languages)) == 1
+    noun, them, they = ("translation", "it", "it goes") if one else ("translations", "them",
+                                                                      "they go")
+    return (f"notice: not reviewed by a person: the {tags} {noun}{count}; have a translator "
+            f"check {them} before {they} to families, and record the review in the "
+            "catalog's X-Reviewed header (README: Recording a translator's review)")
+
+
 def _report_build(results: list[BuildResult]) -> int:
     """Print the PDFs written, each PDF problem once, and the count of a batch."""
     pdf_lines: set[Problem] = set()
@@ -193,6 +227,10 @@ def _report_build(results: list[BuildResult]) -> int:
             if problem not in pdf_lines:  # a missing LibreOffice is said once, not per spec
                 pdf_lines.add(problem)
                 click.echo(pdf_line(problem), err=True)
+    # once for the run, before its count: the notices no person has reviewed
+    unreviewed = [tag for r in results if r.error is None for tag in r.unreviewed]
+    if unreviewed:
+        click.echo(unreviewed_line(unreviewed, len(unreviewed)), err=True)
     failed = [r for r in results if r.error]
     built = sum(1 for r in results if r.error is None and not r.skipped)
     skipped = sum(1 for r in results if r.error is None and r.skipped)
@@ -405,7 +443,8 @@ def escaped(data: bytes) -> bytes:
 def doctor(specs: tuple[str, ...], catalogs: str | None) -> int:
     """Report the PDF converter, its version, and which scripts have an installed font.
 
-    With specs, check the font of each family-notice language, and that installed fonts
+    Without specs, check the font of each language with a catalog (--locales, else docgen's
+    own), and that installed fonts have every character of its translations. With specs, check the font of each family-notice language, and that installed fonts
     have every character of each notice. Exit 1 when something is missing.
 
     \b
@@ -426,7 +465,11 @@ def doctor(specs: tuple[str, ...], catalogs: str | None) -> int:
             for tag, text in _notice_texts(file, resources_from(None, catalogs)).items():
                 locales.append(tag)
                 texts[tag] = texts.get(tag, "") + text
-    results = doctor_checks(locales, texts)
+    if not specs:  # every language of the catalog folder, with its translations' characters
+        from ..doctor import catalog_languages
+
+        locales, texts = catalog_languages(Path(catalogs) if catalogs else None)
+    results = doctor_checks(locales, texts, of="notice" if specs else "catalog")
     for check in results:
         click.echo(f"{'ok     ' if check.ok else 'MISSING'}  {check.name}: {check.detail}")
     if not all(c.ok for c in results):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +197,7 @@ def i18n_check(locales: tuple[str, ...], directory: str | None, templates: str |
     """
     from ..i18n.catalogs import available_locales, catalog_path
     from ..i18n.check import check_catalog
+    from ..i18n.spectext import needs_catalog
 
     if spec_file:
         return _check_spec(spec_file, locales, Path(spec_locales) if spec_locales else None)
@@ -206,14 +208,16 @@ def i18n_check(locales: tuple[str, ...], directory: str | None, templates: str |
     bad = False
     for tag in tags:
         try:
-            report = check_catalog(tag, catalog_path(tag, base),
+            report = check_catalog(tag, catalog_path(tag, base), today=dt.date.today(),
                                    templates=Path(templates) if templates else None)
         except DocgenError as e:  # a catalog that cannot be read: say so, check the others
             emit_error(e)
             bad = True
             continue
+        # English is the source language: its catalog is not a translation to review
+        review = "" if not needs_catalog(tag) else f"; {report.review.summary()}"
         click.echo(f"{tag}: {report.translated} translated, {report.fuzzy} fuzzy, "
-                   f"{report.untranslated} untranslated, {report.obsolete} obsolete")
+                   f"{report.untranslated} untranslated, {report.obsolete} obsolete{review}")
         for problem in report.problems + report.gaps() + report.warnings:
             click.echo(str(problem), err=True)
         bad = bad or bool(report.problems or report.gaps())
@@ -223,6 +227,7 @@ def i18n_check(locales: tuple[str, ...], directory: str | None, templates: str |
 def _check_spec(spec_file: str, locales: tuple[str, ...], root: Path | None) -> int:
     """``i18n check --spec``: each notice language's catalog of the spec's own text."""
     from ..i18n.locales import normalise
+    from ..i18n.review import NOT_RECORDED, read_review
     from ..i18n.spectext import needs_catalog, spec_strings, spec_translation
 
     spec = _spec(spec_file)
@@ -233,8 +238,12 @@ def _check_spec(spec_file: str, locales: tuple[str, ...], root: Path | None) -> 
     bad = False
     for tag in tags:
         own = spec_translation(spec.data, spec_file, tag, root)
-        click.echo(f"{tag}: {len(own.strings)} of {total} strings translated ({own.path})")
-        for problem in own.problems:
+        review, review_problem = (read_review(own.path, today=dt.date.today())
+                                  if own.path.is_file() else (NOT_RECORDED, None))
+        click.echo(f"{tag}: {len(own.strings)} of {total} strings translated ({own.path}); "
+                   f"{review.summary()}")
+        problems = own.problems + ([review_problem] if review_problem else [])
+        for problem in problems:
             click.echo(str(problem), err=True)
-        bad = bad or bool(own.problems)
+        bad = bad or bool(problems)
     return 1 if bad else 0

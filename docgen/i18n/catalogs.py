@@ -348,8 +348,58 @@ def language_name(tag: str) -> str:
         return tag
 
 
+#: Header fields Babel reads into a catalog and writes back; it drops any other field.
+_BABEL_HEADERS = frozenset({
+    "project-id-version", "report-msgid-bugs-to", "pot-creation-date", "po-revision-date",
+    "last-translator", "language", "language-team", "plural-forms", "mime-version",
+    "content-type", "content-transfer-encoding", "generated-by"})
+
+
+def extra_headers(text: str) -> list[tuple[str, str]]:
+    """Return the header fields of the .po ``text`` that Babel does not keep (docgen's
+    ``X-Reviewed``, Poedit's ``X-Poedit-…``), in the file's order."""
+    start = text.find('msgid ""')
+    if start < 0:
+        return []
+    end = text.find("\n\n", start)
+    block = text[start:end if end >= 0 else len(text)]
+    at = block.find("msgstr ")
+    if at < 0:
+        return []
+    quoted = "\n".join(line.strip() for line in block[at + len("msgstr "):].splitlines()
+                       if line.strip().startswith('"'))
+    try:
+        header = denormalize(quoted) if quoted else ""
+    except Exception:  # noqa: BLE001 - a header Babel cannot read keeps nothing
+        return []
+    out = []
+    for line in header.split("\n"):
+        name, sep, value = line.partition(":")
+        if sep and name.strip() and name.strip().lower() not in _BABEL_HEADERS:
+            out.append((name.strip(), value.strip()))
+    return out
+
+
+def _keep_headers(catalog: Catalog, path: Path, headers: list[tuple[str, str]]) -> None:
+    """Give ``catalog`` the header fields it is to be written with beyond Babel's (see
+    :func:`write_catalog`), as the order :func:`~docgen.i18n.pofile.header_fields` follows."""
+    read = getattr(catalog, "header_order", None)
+    if read is None:
+        try:
+            kept = extra_headers(path.read_text(encoding="utf-8")) if path.is_file() else []
+        except (OSError, UnicodeDecodeError):
+            kept = []
+        if not kept and not headers:
+            return
+        read = [(n, v) for n, v in catalog.mime_headers] + kept
+    given = {name.lower() for name, _ in headers}
+    catalog.header_order = [  # type: ignore[attr-defined]
+        entry for entry in read if not entry or entry[0].lower() not in given] + list(headers)
+
+
 def write_catalog(catalog: Catalog, path: Path, *, include_previous: bool = False,
-                  within: Path | None = None) -> None:
+                  within: Path | None = None,
+                  headers: list[tuple[str, str]] | None = None) -> None:
     """Write ``catalog`` to ``path`` as a .po/.pot file, as gettext's tools write it (79
     columns, :mod:`docgen.i18n.pofile`), whole or not at all; with ``include_previous``, each
     fuzzy message's old source text as ``#|`` lines. Nothing is written through a symbolic link
@@ -357,10 +407,14 @@ def write_catalog(catalog: Catalog, path: Path, *, include_previous: bool = Fals
 
     The header says the language as a BCP 47 tag (``zh-Hans``), and gettext's placeholders
     (``FULL NAME <EMAIL@ADDRESS>``, ``YEAR-MO-DA``) are never written: a field nobody has
-    filled in is left empty, for the translator's tool to fill."""
+    filled in is left empty, for the translator's tool to fill. The fields Babel does not keep
+    (``X-Reviewed``, a tool's ``X-…``) stay as the catalog was read, or, for a catalog made
+    anew, as the file at ``path`` has them; ``headers`` sets fields of its own (replacing those
+    of the same name)."""
     # the same catalog gives the same bytes, whenever it was made
     catalog.creation_date = TEMPLATE_DATE
     tidy_header(catalog)
+    _keep_headers(catalog, path, headers or [])
     language = (str(catalog.locale_identifier).replace("_", "-")
                 if catalog.locale_identifier else None)
     text = po_text(catalog, language=language, include_previous=include_previous

@@ -8,6 +8,7 @@ as fuzzy.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import unicodedata
@@ -21,6 +22,7 @@ from ..errors import Problem
 from .catalogs import catalog_mtime, catalog_path, message_strings, open_catalog
 from .extract import MessageKey, messages_used, template_paths
 from .plurals import PluralRule
+from .review import NOT_RECORDED, Review, read_review
 from .translate import BIDI_CONTROLS, control_characters, literal_braces, placeholders
 
 
@@ -46,6 +48,8 @@ class CatalogReport:
     untranslated_at: list[Problem] = field(default_factory=list)
     #: what a translator should look at but that does not stop a notice (a very long text)
     warnings: list[Problem] = field(default_factory=list)
+    #: what its X-Reviewed header says (a malformed one is among ``problems``)
+    review: Review = NOT_RECORDED
 
     @property
     def total(self) -> int:
@@ -69,16 +73,22 @@ def _key(context: str | None, msgid: object) -> tuple[str | None, object]:
 
 
 def check_catalog(tag: str, path: Path | None = None, *,
-                  templates: Path | None = None) -> CatalogReport:
+                  templates: Path | None = None,
+                  today: dt.date | None = None) -> CatalogReport:
     """Count and check the catalog of ``tag`` at ``path`` (None: the shipped one) against the
     messages of the templates in ``templates`` (None: the shipped ones): placeholders, plural
-    forms, copies of English."""
+    forms, copies of English, and its X-Reviewed header (a review dated after ``today`` is
+    malformed)."""
     path = path or catalog_path(tag)
     report = CatalogReport(tag, path)
     opened = open_catalog(path, tag)
     catalog = report.catalog = opened.catalog
     report.problems.extend(opened.problems)
     report.header_problems = list(opened.problems)
+    # a malformed X-Reviewed is the catalog's problem, not its messages': a notice still builds
+    report.review, review_problem = read_review(path, today=today)
+    if review_problem is not None:
+        report.problems.append(review_problem)
     present = {_key(m.context, m.id) for m in catalog}
     for template in template_paths(templates):
         for context, msgid in messages_used(template):

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 DOMAIN = "docgen"
 
 #: BCP 47 tags of the languages docgen ships catalogs for.
-SHIPPED_LOCALES = ("en", "es", "vi", "ar", "zh-Hans")
+SHIPPED_LOCALES = ("en", "es", "vi", "ar", "zh-Hans", "zh-Hant", "ht", "ko", "ru", "so", "bn",
+                   "ur", "fa")
 
 
 def shipped_catalogs() -> Path:
@@ -116,8 +117,11 @@ def locale_problem(tag: str, base: Path | None = None) -> str | None:
     if canonical(tag, base) is None:
         if tag.lower() == "zh" and not any(t.startswith("zh-") and _parts(t)[1] is None
                                            for t in supported):
-            return (f"{tag!r} does not say which Chinese script; docgen supports 'zh-Hans' "
-                    "(simplified)")
+            names = {"Hans": "simplified", "Hant": "traditional"}
+            scripts = [f"{t!r} ({names.get(_parts(t)[1] or '', t)})" for t in supported
+                       if t.startswith("zh-") and _parts(t)[1]]
+            return (f"{tag!r} does not say which Chinese script; docgen supports "
+                    f"{' and '.join(scripts) or repr('zh-Hans') + ' (simplified)'}")
         return (f"{tag!r} is not a supported language yet (supported: "
                 f"{', '.join(supported)}); a translator can add it, see the README")
     return None

@@ -38,6 +38,7 @@ from ..errors import CatalogError, Problem
 from ..spec.model import resolve_ref, schema
 from .catalogs import DOMAIN, open_catalog, set_plurals, write_catalog
 from .locales import normalise
+from .review import HEADER as REVIEW_HEADER
 from .translate import BIDI_CONTROLS, control_characters
 
 #: The spec's family-facing strings: a JSON Pointer pattern (``*`` any index) and the sections
@@ -261,7 +262,8 @@ def init_spec_catalog(data: dict[str, Any], spec_file: str, tag: str,
     if path.exists():
         raise CatalogError.at(path, f"already exists; run docgen i18n update --spec "
                                     f"{spec_file} instead")
-    write_catalog(_merged(_new_catalog(tag, str(data.get("id", ""))), extract_spec(data)), path)
+    write_catalog(_merged(_new_catalog(tag, str(data.get("id", ""))), extract_spec(data)), path,
+                  headers=[(REVIEW_HEADER, "no")])
     return path
 
 

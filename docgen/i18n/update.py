@@ -20,6 +20,7 @@ from .catalogs import (DOMAIN, available_locales, catalog_dir_name, catalog_path
 from .extract import write_template
 from .locales import normalise
 from .plurals import expected_rule
+from .review import HEADER as REVIEW_HEADER
 from .scripts import FALLBACKS, script_of
 
 
@@ -95,7 +96,8 @@ def init_catalog(tag: str, base: Path, templates: Path | None = None) -> Path:
                         ("",) * catalog.num_plurals, message.locations,
                         auto_comments=message.auto_comments, context=message.context,
                         flags=message.flags)
-    write_catalog(catalog, path, within=base)
+    # nobody has reviewed a catalog yet: the translator's reviewer changes this line
+    write_catalog(catalog, path, within=base, headers=[(REVIEW_HEADER, "no")])
     return path
 
 
