@@ -565,7 +565,7 @@ def test_two_clean_builds_with_pdfs_are_byte_identical(tmp_path: Path) -> None:
     for name in one:
         assert one[name] == two[name], name
     manifest = json.loads(one[Path(L_ID, "manifest.json")])
-    pdfs = [f["path"] for f in manifest["files"] if f["format"] == "pdf"]
+    pdfs = [f["path"] for f in manifest["files"] if f.get("format") == "pdf"]
     assert pdfs[-1] == "packet.pdf" and len(PdfReader(tmp_path / "one" / L_ID / "packet.pdf")
                                             .attachments["spec.json"]) == 1
 
