@@ -145,7 +145,7 @@ def test_an_untranslated_spec_string_is_refused_with_its_catalog_and_path(tmp_pa
         f"{es}:{line}: /services/0/name: not translated: 'Bright Futures After-School Program'; "
         "translate it (in Poedit or Weblate), then build again",
         f"{spec}: the family notices were not built: 1 problem in their catalogs "
-        "(untranslated, unreviewed or broken); fix the catalogs (docgen i18n check), or pass "
+        "(untranslated, fuzzy or broken); fix the catalogs (docgen i18n check), or pass "
         "--allow-incomplete to build them marked as drafts"]
     assert not (tmp_path / "out").exists()
     check = invoke("i18n", "check", "--spec", str(spec), "es")
