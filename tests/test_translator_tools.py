@@ -434,3 +434,41 @@ def test_extract_update_and_check_read_a_districts_own_template(tmp_path: Path,
     assert updated.exit_code == 0, updated.output
     es = read_catalog(catalogs / "es/LC_MESSAGES/docgen.po")
     assert es.get("What is the program?").fuzzy  # its old translation, for review
+
+
+@pytest.mark.own_spec_catalogs
+def test_the_spec_commands_know_a_language_added_in_the_catalog_folder_given(
+        tmp_path: Path) -> None:
+    # README, step by step: `docgen i18n init hmn --dir DIR`, add "hmn" to the spec, then
+    # start the spec's own catalog; the spec was checked against docgen's shipped languages
+    # only, and every --spec command refused it ("'hmn' is not a supported language yet")
+    import json
+
+    from script_catalogs import make_catalog
+
+    folder = tmp_path / "district-locales"
+    shutil.copytree(ROOT / "locales", folder)
+    make_catalog("hmn", folder)
+    data = json.loads((ROOT / "samples/jefferson-elementary-public-library.json")
+                      .read_text(encoding="utf-8"))
+    data["family_notices"]["languages"] = ["en", "hmn"]
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, ["i18n", *args, "--spec", str(spec)],
+                                  catch_exceptions=False)
+
+    refused = run("init", "hmn")  # without --dir, docgen's own languages: hmn is not one
+    assert refused.exit_code == 1
+    assert "'hmn' is not a supported language yet" in refused.stderr
+    made = run("init", "hmn", "--dir", str(folder))
+    assert made.exit_code == 0, made.output
+    assert made.stdout == (f"wrote {tmp_path}/spec.locales/hmn.po; translate it, then run "
+                           f"docgen i18n check --spec {spec}\n")
+    assert run("extract", "--dir", str(folder)).exit_code == 0
+    assert run("update", "--dir", str(folder)).exit_code == 0
+    checked = run("check", "--dir", str(folder))
+    assert checked.exit_code == 1  # nothing translated yet: each string named, nothing else
+    assert checked.stdout.startswith("hmn: 0 of ")
+    assert "not a supported language" not in checked.stderr
