@@ -143,6 +143,12 @@ def test_the_readmes_pybabel_route_gives_docgens_messages_and_keeps_every_transl
         catalogs: Path) -> None:
     commands = _readme_pybabel_commands()
     assert [c[:2] for c in commands] == [["pybabel", "extract"], ["pybabel", "update"]]
+    ko = catalogs / "ko/LC_MESSAGES/docgen.po"
+    ko.write_text(ko.read_text(encoding="utf-8").replace(
+        '"X-Reviewed: no\\n"', '"X-Reviewed: yes; by=Ana Ruiz; date=2026-11-30\\n"'),
+        encoding="utf-8")
+    assert "reviewed by Ana Ruiz" in invoke("i18n", "check", "--dir", str(catalogs),
+                                            "ko").stdout
     pybabel = str(Path(sys.executable).parent / "pybabel")
     for command in commands:
         args = [a.replace("locales", str(catalogs)) if a.startswith("locales") else a
@@ -160,6 +166,12 @@ def test_the_readmes_pybabel_route_gives_docgens_messages_and_keeps_every_transl
     result = invoke("i18n", "check", "--dir", str(catalogs))
     assert result.exit_code == 0, result.output
     assert "81 translated, 0 fuzzy, 0 untranslated, 0 obsolete" in result.stdout
+    # as the README warns, pybabel dropped the recorded review with the header lines it
+    # does not know, and says so
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    said = "not reviewed by a person (no X-Reviewed header)"
+    assert f"`{said}`" in readme and "`X-Reviewed` among them" in readme
+    assert f"ko: 81 translated, 0 fuzzy, 0 untranslated, 0 obsolete; {said}" in result.stdout
 
 
 # 3. catalogs as gettext writes them ----------------------------------------------------------
