@@ -484,3 +484,15 @@ def test_the_spec_commands_know_a_language_added_in_the_catalog_folder_given(
     assert checked.exit_code == 1  # nothing translated yet: each string named, nothing else
     assert checked.stdout.startswith("hmn: 0 of ")
     assert "not a supported language" not in checked.stderr
+
+
+@pytest.mark.parametrize(("tag", "name"), [("hmn", "Hmong"), ("prs", "Dari"),
+                                           ("mh", "Marshallese"), ("chk", "Chuukese"),
+                                           ("ko", "Korean")])
+def test_init_names_the_language_in_the_catalogs_first_line(tag: str, name: str,
+                                                            tmp_path: Path) -> None:
+    # a language CLDR has no locale data for was named by its code: "# hmn (hmn) translations"
+    result = invoke("i18n", "init", tag, "--dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    first = (tmp_path / tag / "LC_MESSAGES/docgen.po").read_text(encoding="utf-8").splitlines()[0]
+    assert first == f"# {name} ({tag}) translations of docgen's family notice."
