@@ -587,12 +587,12 @@ def joined(names: list[str], tag: str) -> str:
     templates' ``and_list`` writes it; in right-to-left text each name is isolated."""
     from babel.lists import format_list
 
-    from .i18n.locales import babel_locale
+    from .i18n.locales import list_locale
     from .i18n.translate import ListText, isolate
 
     if len(names) == 1:
         return names[0]
-    locale = babel_locale(tag)
+    locale = list_locale(tag)
     if script_of(tag).rtl:
         return ListText(format_list([isolate(n) for n in names], style="standard",
                                     locale=locale))

@@ -34,7 +34,7 @@ from lxml import etree
 from . import budget
 from .budget import BoundedSandbox, BudgetExceeded, time_budget
 from .errors import DocgenError, TemplateError
-from .i18n.locales import babel_locale
+from .i18n.locales import list_locale
 from .inputs import InputRefused, read_input
 from .ooxml import archive
 from .ooxml.direction import mark_language, prepare_styles
@@ -145,7 +145,7 @@ _MAY_BREAK = re.compile(r"@|\d[\d ().\-]{5,}\d")
 
 def _list_locale(ctx: Any) -> Any:
     document = ctx["document"]
-    return babel_locale(document.get("formats") or document["locale"])
+    return list_locale(document["locale"], document.get("formats"))
 
 
 @pass_context

@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["docgen.errors", "docgen.formatting", "docgen.i18n.plurals", "docgen.ooxml.limits",
-           "docgen.markdown", "docgen.ooxml.sequence", "docgen.build.pdfs"]
+           "docgen.markdown", "docgen.ooxml.sequence", "docgen.build.pdfs",
+           "docgen.i18n.catalogs", "docgen.i18n.locales"]
 
 
 @pytest.mark.parametrize("name", MODULES)

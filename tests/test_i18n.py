@@ -187,7 +187,7 @@ def test_build_refuses_a_notice_from_a_broken_catalog(catalogs: Path, tmp_path: 
         f"{es}:{line + 1}: the translation of '{{program}}: {{days}}. Place: {{place}}.' is marked "
         "fuzzy (it may be out of date); review it and remove the fuzzy flag",
         f"{LINCOLN}: the family notices were not built: 1 problem in their catalogs "
-        "(untranslated, unreviewed or broken); fix the catalogs (docgen i18n check), or pass "
+        "(untranslated, fuzzy or broken); fix the catalogs (docgen i18n check), or pass "
         "--allow-incomplete to build them marked as drafts"]
     assert not (tmp_path / "out").exists()
 

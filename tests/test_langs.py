@@ -422,6 +422,35 @@ def test_a_notice_in_each_new_language_has_no_english_left(stem: str, tmp_path: 
         assert "DRAFT" not in text
 
 
+#: English words short enough to pass the test above, each a whole word of its own
+SMALL_ENGLISH = ("and", "or", "to", "the", "of", "per", "by")
+
+
+@pytest.mark.parametrize("stem", ["lincoln-elementary-bright-futures",
+                                  "roosevelt-high-state-university-study"])
+def test_a_list_in_a_language_with_partial_cldr_data_has_no_english_and(
+        stem: str, tmp_path: Path) -> None:
+    # Haitian Creole's CLDR data is partial, so its dates are written with US English; its
+    # lists were too: "Lendi, Madi, Mèkredi, Jedi, and Vandredi"
+    spec = spec_copy(tmp_path / "specs", stem, ["en", "ht", "so"])
+    result = invoke("build", str(spec), "-o", str(tmp_path / "out"), "--no-pdf",
+                    "--spec-locales", str(LANGS))
+    assert result.exit_code == 0, result.output
+    folder = next((tmp_path / "out").iterdir()) / "notices"
+    english = _body(plain_text(folder / "notice-en.docx"))
+    start = english.index("# Other languages") + 2
+    shared = set(english[start:start + 3])  # a line each in en, ht and so
+    names = _names(json.loads(spec.read_text(encoding="utf-8")))
+    for tag in ("ht", "so"):
+        text = "\n".join(line for line in _body(plain_text(folder / f"notice-{tag}.docx"))
+                          if line not in shared)
+        left = sorted({w for w in re.findall(r"[A-Za-z]+", text)
+                       if w in SMALL_ENGLISH and w not in names})
+        assert left == [], f"{tag}: English words in the notice: {left}"
+    ht = plain_text(folder / "notice-ht.docx")
+    assert re.search(r": (Lendi, )?Madi, (Mèkredi, )?Jedi(, Vandredi)?, depi ", ht), ht
+
+
 # --- fonts for the new scripts --------------------------------------------------------------
 
 

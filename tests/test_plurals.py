@@ -163,7 +163,7 @@ def test_build_refuses_a_notice_whose_header_is_broken(catalogs: Path, tmp_path:
         "10, which a plural formula cannot contain (it may use n, whole numbers and the "
         f"operators ! * / % + - < > <= >= == != && || ? :){FIX}",
         f"{LINCOLN}: the family notices were not built: 1 problem in their catalogs "
-        "(untranslated, unreviewed or broken); fix the catalogs (docgen i18n check), or pass "
+        "(untranslated, fuzzy or broken); fix the catalogs (docgen i18n check), or pass "
         "--allow-incomplete to build them marked as drafts"]
     assert not (tmp_path / "out").exists()
 

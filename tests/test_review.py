@@ -643,7 +643,7 @@ def test_a_review_refuses_notices_from_an_incomplete_catalog_unless_allowed(
     assert refused.stderr.splitlines() == [
         f"{es}:{line}: no translation of 'Questions?'",
         f"{old}: the family notices were not built: 1 problem in their catalogs "
-        "(untranslated, unreviewed or broken); fix the catalogs (docgen i18n check), or pass "
+        "(untranslated, fuzzy or broken); fix the catalogs (docgen i18n check), or pass "
         "--allow-incomplete to build them marked as drafts"]
     assert not (tmp_path / "a").exists()
     allowed = invoke("review", "--locales", str(catalogs), old, new, "-o", str(tmp_path / "b"), "--no-pdf",

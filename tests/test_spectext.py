@@ -145,12 +145,54 @@ def test_an_untranslated_spec_string_is_refused_with_its_catalog_and_path(tmp_pa
         f"{es}:{line}: /services/0/name: not translated: 'Bright Futures After-School Program'; "
         "translate it (in Poedit or Weblate), then build again",
         f"{spec}: the family notices were not built: 1 problem in their catalogs "
-        "(untranslated, unreviewed or broken); fix the catalogs (docgen i18n check), or pass "
+        "(untranslated, fuzzy or broken); fix the catalogs (docgen i18n check), or pass "
         "--allow-incomplete to build them marked as drafts"]
     assert not (tmp_path / "out").exists()
     check = invoke("i18n", "check", "--spec", str(spec), "es")
     assert check.exit_code == 1
     assert check.stdout == f"es: 20 of 21 strings translated ({es}); not reviewed by a person\n"
+
+
+@pytest.mark.own_spec_catalogs
+def test_a_spec_string_twice_in_its_catalog_is_refused_as_msgfmt_refuses_it(
+        tmp_path: Path) -> None:
+    # an obsolete (#~) copy of a string the catalog still has: gettext's msgfmt --check
+    # rejects the file ("duplicate message definition"), so Weblate and Poedit would too
+    spec = copy_spec(tmp_path)
+    es = tmp_path / "spec.locales/es.po"
+    text = es.read_text(encoding="utf-8")
+    first = po_edit(es, 'msgctxt "/services/0/name"', 'msgctxt "/services/0/name"')
+    line = text.count("\n") + 3  # the obsolete copy's msgid
+    es.write_text(text + '\n#~ msgctxt "/services/0/name"\n'
+                  '#~ msgid "Bright Futures After-School Program"\n#~ msgstr "Programa"\n',
+                  encoding="utf-8")
+    message = (f"{es}:{line}: this obsolete message (#~) 'Bright Futures After-School "
+               f"Program' is also in the catalog at line {first + 1}; gettext's msgfmt refuses "
+               "a catalog with a message twice: delete the #~ lines of the obsolete one")
+    check = invoke("i18n", "check", "--spec", str(spec), "es")
+    assert check.exit_code == 1
+    assert check.stderr.splitlines() == [message]
+    result = invoke("build", str(spec), "-o", str(tmp_path / "out"), "--no-pdf")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == message
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.own_spec_catalogs
+def test_a_direction_control_in_a_spec_translation_is_refused(tmp_path: Path) -> None:
+    # U+202E around a room number would print it backwards ("61 a 41")
+    spec = copy_spec(tmp_path)
+    es = tmp_path / "spec.locales/es.po"
+    line = po_edit(es, 'msgstr "Cafetería, biblioteca y salones 14 a 16"',
+                   'msgstr "Cafetería, biblioteca y salones \u202e14 a 16\u202c"')
+    check = invoke("i18n", "check", "--spec", str(spec), "es")
+    assert check.exit_code == 1
+    assert check.stderr.splitlines() == [
+        f"{es}:{line - 1}: /services/0/location: reordered: 'Cafeteria, library and rooms 14 to "
+        "16'; the translation contains an invisible character that reorders the text around "
+        "it (U+202A to U+202E, U+2066 to U+2069); delete it (in Poedit, retype the text "
+        "around it)"]
+    assert invoke("build", str(spec), "-o", str(tmp_path / "out"), "--no-pdf").exit_code == 1
 
 
 @pytest.mark.own_spec_catalogs

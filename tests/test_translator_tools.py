@@ -143,6 +143,12 @@ def test_the_readmes_pybabel_route_gives_docgens_messages_and_keeps_every_transl
         catalogs: Path) -> None:
     commands = _readme_pybabel_commands()
     assert [c[:2] for c in commands] == [["pybabel", "extract"], ["pybabel", "update"]]
+    ko = catalogs / "ko/LC_MESSAGES/docgen.po"
+    ko.write_text(ko.read_text(encoding="utf-8").replace(
+        '"X-Reviewed: no\\n"', '"X-Reviewed: yes; by=Ana Ruiz; date=2026-11-30\\n"'),
+        encoding="utf-8")
+    assert "reviewed by Ana Ruiz" in invoke("i18n", "check", "--dir", str(catalogs),
+                                            "ko").stdout
     pybabel = str(Path(sys.executable).parent / "pybabel")
     for command in commands:
         args = [a.replace("locales", str(catalogs)) if a.startswith("locales") else a
@@ -160,6 +166,12 @@ def test_the_readmes_pybabel_route_gives_docgens_messages_and_keeps_every_transl
     result = invoke("i18n", "check", "--dir", str(catalogs))
     assert result.exit_code == 0, result.output
     assert "81 translated, 0 fuzzy, 0 untranslated, 0 obsolete" in result.stdout
+    # as the README warns, pybabel dropped the recorded review with the header lines it
+    # does not know, and says so
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    said = "not reviewed by a person (no X-Reviewed header)"
+    assert f"`{said}`" in readme and "`X-Reviewed` among them" in readme
+    assert f"ko: 81 translated, 0 fuzzy, 0 untranslated, 0 obsolete; {said}" in result.stdout
 
 
 # 3. catalogs as gettext writes them ----------------------------------------------------------
@@ -434,3 +446,53 @@ def test_extract_update_and_check_read_a_districts_own_template(tmp_path: Path,
     assert updated.exit_code == 0, updated.output
     es = read_catalog(catalogs / "es/LC_MESSAGES/docgen.po")
     assert es.get("What is the program?").fuzzy  # its old translation, for review
+
+
+@pytest.mark.own_spec_catalogs
+def test_the_spec_commands_know_a_language_added_in_the_catalog_folder_given(
+        tmp_path: Path) -> None:
+    # README, step by step: `docgen i18n init hmn --dir DIR`, add "hmn" to the spec, then
+    # start the spec's own catalog; the spec was checked against docgen's shipped languages
+    # only, and every --spec command refused it ("'hmn' is not a supported language yet")
+    import json
+
+    from script_catalogs import make_catalog
+
+    folder = tmp_path / "district-locales"
+    shutil.copytree(ROOT / "locales", folder)
+    make_catalog("hmn", folder)
+    data = json.loads((ROOT / "samples/jefferson-elementary-public-library.json")
+                      .read_text(encoding="utf-8"))
+    data["family_notices"]["languages"] = ["en", "hmn"]
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, ["i18n", *args, "--spec", str(spec)],
+                                  catch_exceptions=False)
+
+    refused = run("init", "hmn")  # without --dir, docgen's own languages: hmn is not one
+    assert refused.exit_code == 1
+    assert "'hmn' is not a supported language yet" in refused.stderr
+    made = run("init", "hmn", "--dir", str(folder))
+    assert made.exit_code == 0, made.output
+    assert made.stdout == (f"wrote {tmp_path}/spec.locales/hmn.po; translate it, then run "
+                           f"docgen i18n check --spec {spec}\n")
+    assert run("extract", "--dir", str(folder)).exit_code == 0
+    assert run("update", "--dir", str(folder)).exit_code == 0
+    checked = run("check", "--dir", str(folder))
+    assert checked.exit_code == 1  # nothing translated yet: each string named, nothing else
+    assert checked.stdout.startswith("hmn: 0 of ")
+    assert "not a supported language" not in checked.stderr
+
+
+@pytest.mark.parametrize(("tag", "name"), [("hmn", "Hmong"), ("prs", "Dari"),
+                                           ("mh", "Marshallese"), ("chk", "Chuukese"),
+                                           ("ko", "Korean")])
+def test_init_names_the_language_in_the_catalogs_first_line(tag: str, name: str,
+                                                            tmp_path: Path) -> None:
+    # a language CLDR has no locale data for was named by its code: "# hmn (hmn) translations"
+    result = invoke("i18n", "init", tag, "--dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    first = (tmp_path / tag / "LC_MESSAGES/docgen.po").read_text(encoding="utf-8").splitlines()[0]
+    assert first == f"# {name} ({tag}) translations of docgen's family notice."

@@ -193,7 +193,7 @@ def _catalog_gaps(spec: Spec, notices: list[DocumentKind], template: Path, optio
     missing = [problem for tag in gaps for problem in gaps[tag]]
     if missing and not options.allow_incomplete:
         count = (f"{len(missing)} problem{'s' if len(missing) != 1 else ''} in their "
-                 "catalogs (untranslated, unreviewed or broken)")
+                 "catalogs (untranslated, fuzzy or broken)")
         raise CatalogError(
             f"{spec.file}: the family notices cannot be built: {count}; pass "
             "--allow-incomplete to build them anyway, marked as drafts",

@@ -41,10 +41,16 @@ _SPEC_LOCALES_OPTION = click.option(
     help="With --spec: the folder holding <spec-stem>.locales/ [default: beside the spec].")
 
 
-def _spec(spec_file: str) -> Any:
+def _spec(spec_file: str, directory: str | None = None) -> Any:
+    """Read and check ``spec_file``; its notice languages are those with a catalog in
+    ``--dir`` when given (a language a translator has just added there), as for
+    ``docgen build --locales``."""
+    from ..resources import Resources
     from ..spec.schema import load_spec
 
-    return load_spec(spec_file)
+    if directory is None:
+        return load_spec(spec_file)
+    return load_spec(spec_file, Resources.shipped().using(locales=Path(directory)))
 
 
 _TEMPLATES_OPTION = click.option(
@@ -96,7 +102,7 @@ def i18n_extract(directory: str | None, templates: str | None, spec_file: str | 
 
         target = Path(output) if output else template_file(
             spec_file, Path(spec_locales) if spec_locales else None)
-        pot = write_spec_template(_spec(spec_file).data, target)
+        pot = write_spec_template(_spec(spec_file, directory).data, target)
         click.echo(f"wrote {pot} ({sum(1 for m in read_catalog(pot) if m.id)} strings of the "
                    "spec's own text)")
         return
@@ -129,7 +135,7 @@ def i18n_init(locale: str, directory: str | None, templates: str | None,
     if spec_file:
         from ..i18n.spectext import init_spec_catalog
 
-        path = init_spec_catalog(_spec(spec_file).data, spec_file, locale,
+        path = init_spec_catalog(_spec(spec_file, directory).data, spec_file, locale,
                                  Path(spec_locales) if spec_locales else None)
         click.echo(f"wrote {path}; translate it, then run docgen i18n check --spec {spec_file}")
         return
@@ -165,7 +171,7 @@ def i18n_update(directory: str | None, templates: str | None, spec_file: str | N
     if spec_file:
         from ..i18n.spectext import update_spec_catalogs
 
-        for path in update_spec_catalogs(_spec(spec_file).data, spec_file,
+        for path in update_spec_catalogs(_spec(spec_file, directory).data, spec_file,
                                          Path(spec_locales) if spec_locales else None):
             click.echo(f"updated {path}")
         return
@@ -200,7 +206,8 @@ def i18n_check(locales: tuple[str, ...], directory: str | None, templates: str |
     from ..i18n.spectext import needs_catalog
 
     if spec_file:
-        return _check_spec(spec_file, locales, Path(spec_locales) if spec_locales else None)
+        return _check_spec(spec_file, locales, Path(spec_locales) if spec_locales else None,
+                           directory)
     base = _catalog_folder(directory, writes=False)
     tags = list(locales) or available_locales(base)
     if not tags:
@@ -224,13 +231,14 @@ def i18n_check(locales: tuple[str, ...], directory: str | None, templates: str |
     return 1 if bad else 0
 
 
-def _check_spec(spec_file: str, locales: tuple[str, ...], root: Path | None) -> int:
+def _check_spec(spec_file: str, locales: tuple[str, ...], root: Path | None,
+                directory: str | None = None) -> int:
     """``i18n check --spec``: each notice language's catalog of the spec's own text."""
     from ..i18n.locales import normalise
     from ..i18n.review import NOT_RECORDED, read_review
     from ..i18n.spectext import needs_catalog, spec_strings, spec_translation
 
-    spec = _spec(spec_file)
+    spec = _spec(spec_file, directory)
     tags = [normalise(t) for t in locales] or [
         t for t in dict.fromkeys(normalise(t) for t in (spec.data.get("family_notices") or {})
                                  .get("languages", [])) if needs_catalog(t)]

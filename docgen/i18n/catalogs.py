@@ -341,11 +341,20 @@ def tidy_header(catalog: Catalog) -> None:
 
 
 def language_name(tag: str) -> str:
-    """Return the English name of the language of ``tag`` ("Spanish"), for messages."""
+    """Return the English name of the language of ``tag`` ("Spanish"), for messages; a
+    language CLDR has no locale data for is named as CLDR's English names it ("Hmong"), or
+    as docgen does ("Dari").
+
+    >>> [language_name(t) for t in ("es", "hmn", "prs", "mh", "chk", "xx")]
+    ['Spanish', 'Hmong', 'Dari', 'Marshallese', 'Chuukese', 'xx']
+    """
+    from .scripts import ENGLISH_NAMES
+
     try:
         return Locale.parse(tag, sep="-").get_display_name("en") or tag
     except (ValueError, UnknownLocaleError):
-        return tag
+        language = tag.replace("_", "-").split("-")[0].lower()
+        return str(Locale("en").languages.get(language) or ENGLISH_NAMES.get(language) or tag)
 
 
 #: Header fields Babel reads into a catalog and writes back; it drops any other field.

@@ -127,6 +127,27 @@ def locale_problem(tag: str, base: Path | None = None) -> str | None:
     return None
 
 
+def list_locale(tag: str, formats: str | None = None) -> Locale:
+    """Return the Babel locale whose patterns join a list in the language ``tag`` (written
+    with the Babel locale ``formats``, if given).
+
+    A language written with the US English fallback (no CLDR data, or only partial data:
+    Haitian Creole, Hmong, Marshallese, Chuukese) gets CLDR root's pattern, the items
+    separated by commas, never US English's "and" inside a letter in another language.
+
+    >>> from babel.lists import format_list
+    >>> [format_list(["Lendi", "Madi", "Jedi"], locale=list_locale(t)) for t in ("ht", "es")]
+    ['Lendi, Madi, Jedi', 'Lendi, Madi y Jedi']
+    """
+    from babel import Locale
+
+    from .scripts import script_of
+
+    if script_of(tag).numeric_dates:
+        return Locale.parse("root")
+    return babel_locale(formats or tag)
+
+
 def babel_locale(tag: str) -> Locale:
     """Return the Babel locale for the BCP 47 ``tag`` (or Babel's ``es_US``); for a language
     CLDR lacks, or has only partial data for, the fallback of :mod:`docgen.i18n.scripts`."""

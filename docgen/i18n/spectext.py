@@ -332,7 +332,8 @@ def spec_translation(data: dict[str, Any], spec_file: str, tag: str,
         return SpecTranslation(tag, path, {}, problems)
     opened = open_catalog(path, tag)
     by_context = {m.context: m for m in opened.catalog if m.id}
-    strings, problems = {}, list(opened.problems)
+    # a string the file has twice (an obsolete #~ copy too): gettext's msgfmt refuses the file
+    strings, problems = {}, list(opened.problems) + list(opened.duplicates)
     for item in wanted:
         message = by_context.get(item.pointer)
         if message is None:
