@@ -17,6 +17,7 @@ from ..errors import Problem, SpecError
 from ..inputs import InputRefused, read_input, size_words
 from .model import Spec
 from .positions import SourceMap, line_col, source_map
+from .syntax import syntax_problems
 
 #: The largest spec docgen reads; a partnership spec is a few kilobytes.
 MAX_SPEC_BYTES = 5 * 1024 * 1024
@@ -77,6 +78,11 @@ def _parse(name: str, text: str) -> tuple[Any, SourceMap]:
         data = json.loads(text, parse_constant=_refuse_constant)
         smap = source_map(text)
     except json.JSONDecodeError as e:
+        found = syntax_problems(text)
+        if found:
+            raise SpecError(f"{name}: {len(found)} problem(s)",
+                            [Problem(name, line, col, path, f"malformed JSON: {message}")
+                             for line, col, path, message in found]) from None
         _fail(name, f"malformed JSON: {_plain_json_error(e.msg)}", e.lineno, e.colno)
     except _NotJSON as e:
         # find the constant outside strings: blank out every string first, keeping offsets
