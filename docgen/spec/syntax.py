@@ -168,8 +168,8 @@ class _Reader:
             return
         closing = text[end]
         self.pos = end + 1
-        if opening in _CURLY_DOUBLE or closing in _CURLY_DOUBLE:
-            curly = list(dict.fromkeys(q for q in (opening, closing) if q != '"'))
+        if {opening, closing} & set(_CURLY_DOUBLE + _CURLY_SINGLE):
+            curly = list(dict.fromkeys(q for q in (opening, closing) if q not in "\"'"))
             self.say(start if opening != '"' else end, path,
                      f"{' and '.join(curly)} "
                      f"{'is a curly quote' if len(curly) == 1 else 'are curly quotes'} "
@@ -205,17 +205,21 @@ class _Reader:
             written = plain_number(loose.group())
             self.pos = loose.end()
             if written is not None:
-                if loose.group().endswith("%"):
-                    hint = "without the % sign"
-                elif re.fullmatch(r"-?0\d+", loose.group()):
-                    hint = "without the leading zero"
-                else:
-                    hint = "without \"$\" or commas"
+                token = loose.group()
+                drop = [what for what, there in (('"$"', "$" in token), ("commas", "," in token),
+                                                 ("the % sign", "%" in token)) if there]
+                hint = (f"without {' or '.join(drop)}" if drop
+                        else "without the leading zero")
                 self.say(start, path, f"{loose.group()} is not a JSON number: write {written} "
                          f"({hint})")
                 return
         if number and (number.end() >= len(text) or text[number.end()] in _END_OF_VALUE):
             self.pos = number.end()
+            unit = re.compile(r"[ \t]+([^\W\d]+)(?=[ \t]*[,}\]\n])").match(text, self.pos)
+            if unit and unit[1] not in ("true", "false", "null"):  # "5 years"
+                self.pos = unit.end()
+                self.say(start, path, f"{text[start:unit.end()]} is not a JSON value: write "
+                         f"{number.group()} (the field's name says what it counts)")
             return
         word = _WORD.match(text, start)
         if word is None:
@@ -238,9 +242,13 @@ class _Reader:
     def key(self, path: Path) -> str:
         text, start = self.text, self.pos
         if text[start] in _QUOTES:
+            before = len(self.problems)
             self.string(path)
-            raw = text[start + 1:self.pos - 1]
-            return raw.replace('\\"', '"')
+            name = text[start + 1:self.pos - 1].replace('\\"', '"')
+            # a mistake in a field name is the field's: say its path
+            self.problems[before:] = [SyntaxProblem(p.offset, path + (name,), p.message)
+                                      for p in self.problems[before:]]
+            return name
         word = _WORD.match(text, start)
         if word is None:
             raise self.stop(start, path, f"expected a field name in double quotes, not "
