@@ -308,8 +308,9 @@ def _value_message(kind: str, value: Any, instance: Any) -> str | None:
         return f"should be {names}, not {_kind(instance)}" + _retype(want, instance)
     if kind == "enum":
         choices = [_show(v) for v in value]
-        listed = ", ".join(choices[:-1]) + " or " + choices[-1] if len(choices) > 1 else (
-            choices[0] if choices else "")
+        if len(choices) == 1:
+            return f"{_show(instance)} is not allowed here: the only choice is {choices[0]}"
+        listed = ", ".join(choices[:-1]) + " or " + choices[-1]
         message = f"{_show(instance)} is not one of the choices: {listed}"
         return message + (_nearest(instance, [v for v in value if isinstance(v, str)])
                           if isinstance(instance, str) else "")

@@ -184,7 +184,9 @@ class _Reader:
 
     def check_escapes(self, start: int, end: int, path: Path) -> None:
         segment = self.text[start:end + 1]
-        for match in re.finditer(r"\\(u(?![0-9a-fA-F]{4})|[^\"\\/bfnrtu])", segment):
+        for match in re.finditer(r"\\(u[0-9a-fA-F]{4}|[\"\\/bfnrt]|.?)", segment, re.S):
+            if len(match[1]) == 5 or (match[1] and match[1] in "\"\\/bfnrt"):
+                continue
             self.say(start + match.start(), path,
                      "a backslash (\\) in text must be written twice (\\\\)")
             return
