@@ -167,3 +167,13 @@ def test_a_number_written_as_people_write_it_is_read(written: str, number: str |
     ("soon", None)])
 def test_a_date_written_as_people_write_it_is_converted(written: str, iso: Any) -> None:
     assert iso_date(written) == iso
+
+
+def test_nan_is_not_the_only_mistake_named(tmp_path: Path) -> None:
+    lines = _problems_of(tmp_path, '{\n  "version": NaN,\n  "id": \'x\' // old id\n}\n')
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "$.version: malformed JSON: NaN is not a JSON value; write a number",
+        "$.id: malformed JSON: text needs double quotes (\"), not single quotes (' or ’): "
+        "write \"x\"",
+        "$: malformed JSON: JSON has no comments: remove this // comment (a note for people "
+        "can go in a \"notes\" or \"description\" field where the schema has one)"]

@@ -127,7 +127,7 @@ def test_nan_is_located_outside_strings(tmp_path: Path) -> None:
     spec = tmp_path / "nan.json"
     spec.write_text('{\n  "purpose": "Plan, NaN and more",\n  "version": NaN\n}\n')
     assert invoke("validate", str(spec)).stderr == (
-        f"{spec}:3:14: malformed JSON: NaN is not a JSON value; write a number\n")
+        f"{spec}:3:14: $.version: malformed JSON: NaN is not a JSON value; write a number\n")
 
 
 def test_a_pipe_is_not_read(tmp_path: Path) -> None:
