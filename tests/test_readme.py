@@ -3,7 +3,8 @@
 An example is a command in a ``` block of README.md whose line starts with ``$ docgen`` (with
 its ``\\`` continuation lines), and the lines after it up to the next command. Each runs in a
 fresh folder holding a copy of ``samples/`` and of ``examples/`` (the files the README's
-examples use: ``partner.json`` with its mistakes, last year's MOU and a lawyer's edit of it,
+examples use: ``partner.json`` with its mistakes, ``pasted-from-word.json`` and
+``typed-by-hand.json`` with the mistakes of writing JSON by hand, last year's MOU and a lawyer's edit of it,
 and ``jefferson-2025-26.json``, a spec of schema 1.1),
 after the examples it follows (FOLLOWS), through
 ``docgen.cli.run`` with stdout and stderr together, as a terminal shows them; the folder is the
@@ -42,7 +43,9 @@ FOLLOWS = {
         "docgen renew samples/lincoln-elementary-bright-futures.json",
 }
 # the exit code an example shows by its output; every other example exits 0
-EXIT_CODES = {"docgen validate examples/partner.json": 1}
+EXIT_CODES = {"docgen validate examples/partner.json": 1,
+              "docgen validate examples/pasted-from-word.json": 1,
+              "docgen validate examples/typed-by-hand.json": 1}
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ def test_every_command_the_readme_shows_running_is_checked() -> None:
     shown = [e.argv[0] for e in EXAMPLES]
     assert sorted(set(shown)) == ["build", "explain", "i18n", "redline", "renew", "review",
                                   "validate"]
-    assert len(EXAMPLES) == 10
+    assert len(EXAMPLES) == 12
     assert all(e.printed for e in EXAMPLES), "every example shows what it prints"
     for start, after in FOLLOWS.items():
         assert any(e.command.startswith(start) for e in EXAMPLES), start
@@ -180,7 +183,8 @@ def test_every_command_the_readme_shows_running_is_checked() -> None:
 def test_the_readme_inputs_are_what_the_examples_name() -> None:
     named = {word for e in EXAMPLES for word in e.argv if (ROOT / word).is_file()
              and word.startswith("examples/")}
-    assert named == {"examples/partner.json", "examples/2026-27/mou.docx",
+    assert named == {"examples/partner.json", "examples/pasted-from-word.json",
+                     "examples/typed-by-hand.json", "examples/2026-27/mou.docx",
                      "examples/mou-partner-edits.docx", "examples/jefferson-2025-26.json"}
     assert sorted(str(p.relative_to(ROOT)) for p in INPUTS.rglob("*") if p.is_file()) == \
         sorted(named)

@@ -81,9 +81,9 @@ def test_a_number_where_an_enum_wants_text_says_so_once(tmp_path: Path) -> None:
 
 def test_enum_choices_are_quoted(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, lambda d: d["services"][0]["schedule"].update(days=["funday"]))
-    assert messages(spec) == ['$.services[0].schedule.days[0]: "funday" is not one of: "monday", '
-                              '"tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"'
-                              "; did you mean 'sunday'?"]
+    assert messages(spec) == ['$.services[0].schedule.days[0]: "funday" is not one of the '
+                              'choices: "monday", "tuesday", "wednesday", "thursday", "friday", '
+                              '"saturday" or "sunday"; did you mean \'sunday\'?']
 
 
 def test_a_badly_written_role_id_points_at_the_key_once(tmp_path: Path) -> None:
@@ -127,7 +127,7 @@ def test_nan_is_located_outside_strings(tmp_path: Path) -> None:
     spec = tmp_path / "nan.json"
     spec.write_text('{\n  "purpose": "Plan, NaN and more",\n  "version": NaN\n}\n')
     assert invoke("validate", str(spec)).stderr == (
-        f"{spec}:3:14: malformed JSON: NaN is not a JSON value; write a number\n")
+        f"{spec}:3:14: $.version: malformed JSON: NaN is not a JSON value; write a number\n")
 
 
 def test_a_pipe_is_not_read(tmp_path: Path) -> None:

@@ -162,3 +162,49 @@ def babel_locale(tag: str) -> Locale:
     if script_of(str(locale)).fallback:
         return Locale.parse(script_of(str(locale)).formats)
     return locale
+
+
+def tags_named(word: str, base: Path | None = None) -> list[str]:
+    """Return the tags a language name means: the languages with a catalog in ``base`` whose
+    English or own name is ``word`` ("Spanish", "español", "Chinese" → both Chinese scripts),
+    else any language with that English name in CLDR ("French" → ``fr``); [] if none.
+
+    >>> tags_named("español"), tags_named("Chinese")
+    (['es'], ['zh-Hans', 'zh-Hant'])
+    """
+    from babel import Locale, UnknownLocaleError
+
+    key = " ".join(word.split()).casefold()
+    english = Locale("en")
+    found = []
+    for tag in supported_locales(base):
+        names = {english.languages.get(_parts(tag)[0], "")}
+        try:
+            own = Locale.parse(tag, sep="-")
+            names |= {own.get_display_name("en") or "", own.get_language_name("en") or "",
+                      own.get_display_name() or "", own.get_language_name() or ""}
+        except (UnknownLocaleError, ValueError):
+            pass
+        if key in {n.casefold() for n in names if n}:
+            found.append(tag)
+    if not found:
+        found = sorted(code.replace("_", "-") for code, name in english.languages.items()
+                       if name.casefold() == key and "_" not in code)
+    return found
+
+
+def language_tag_problem(word: str, notices: bool, base: Path | None = None) -> str:
+    """Return what to say of ``word``, which is not written as a language tag, in a list of
+    languages: the tag its name means if it names one, and for the notice languages
+    (``notices``) the tags there are catalogs for in ``base``."""
+    tags = tags_named(word, base)
+    supported = supported_locales(base)
+    listed = f" (the notice languages: {', '.join(supported)})" if notices else ""
+    if not tags:
+        return (f"{word!r} is not a language tag: write a BCP 47 tag such as 'en', 'es' or "
+                f"'zh-Hans'{listed}")
+    named = " or ".join(repr(t) for t in tags)
+    if notices and not any(t in supported for t in tags):
+        return (f"{word!r} is a language's name, not its tag; its tag is {named}, which has no "
+                f"catalog yet: a translator can add it, see the README{listed}")
+    return f"{word!r} is a language's name, not its tag; did you mean {named}?{listed}"

@@ -17,6 +17,7 @@ from ..errors import Problem, SpecError
 from ..inputs import InputRefused, read_input, size_words
 from .model import Spec
 from .positions import SourceMap, line_col, source_map
+from .syntax import syntax_problems
 
 #: The largest spec docgen reads; a partnership spec is a few kilobytes.
 MAX_SPEC_BYTES = 5 * 1024 * 1024
@@ -77,8 +78,10 @@ def _parse(name: str, text: str) -> tuple[Any, SourceMap]:
         data = json.loads(text, parse_constant=_refuse_constant)
         smap = source_map(text)
     except json.JSONDecodeError as e:
+        _fail_all(name, text)
         _fail(name, f"malformed JSON: {_plain_json_error(e.msg)}", e.lineno, e.colno)
     except _NotJSON as e:
+        _fail_all(name, text)  # NaN may not be the only mistake
         # find the constant outside strings: blank out every string first, keeping offsets
         blanked = re.sub(r'"(?:[^"\\]|\\.)*"', lambda m: " " * len(m.group()), text)
         where = re.search(r"[:\[,]\s*(" + re.escape(e.args[0]) + ")", blanked)
@@ -90,6 +93,16 @@ def _parse(name: str, text: str) -> tuple[Any, SourceMap]:
     except RecursionError:
         _fail(name, "malformed JSON: nested too deeply for a spec")
     return data, smap
+
+
+def _fail_all(name: str, text: str) -> None:
+    """Raise a :class:`SpecError` with every mistake :func:`syntax_problems` names in ``text``,
+    if it names any."""
+    found = syntax_problems(text)
+    if found:
+        raise SpecError(f"{name}: {len(found)} problem(s)",
+                        [Problem(name, line, col, path, f"malformed JSON: {message}")
+                         for line, col, path, message in found]) from None
 
 
 class _NotJSON(ValueError):

@@ -393,7 +393,8 @@ def locales_are_supported(spec: Spec, catalogs: Path | None = None) -> Iterator[
     langs = _list(_obj(spec.data.get("family_notices")).get("languages"))
     seen: dict[str, str] = {}
     for i, tag in enumerate(langs):
-        if isinstance(tag, str):
+        if isinstance(tag, str) and re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", tag):
+            # a tag not written as one is the schema's to report (schema.py names the tag)
             message = locale_problem(tag, catalogs)
             if message:
                 yield spec.problem(("family_notices", "languages", i), message)

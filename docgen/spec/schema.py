@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -19,10 +20,12 @@ from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped
 
 from .. import __version__
 from ..errors import PathItem, Problem, SpecError, json_path
+from ..i18n.locales import language_tag_problem
 from ..resources import Resources
 from .model import SUPPORTED_SCHEMA_VERSIONS, Spec, resolve_ref, schema
 from .read import MAX_SPEC_BYTES, read_spec
 from .rules import rule_problems
+from .syntax import plain_number
 
 __all__ = ["MAX_SPEC_BYTES", "SUPPORTED_SCHEMA_VERSIONS", "Spec", "check_spec", "json_path",
            "load_spec", "mistyped_paths", "read_spec", "resolve_ref", "schema",
@@ -51,7 +54,7 @@ def check_spec(spec: Spec, resources: Resources | None = None) -> list[Problem]:
                 "install a newer docgen",
             )
         ]
-    problems = schema_problems(spec, resources.schema)
+    problems = schema_problems(spec, resources.schema, resources.locales)
     problems.extend(spec.problem(path, "this field appears twice; keep one", key=True)
                     for path, _ in spec.smap.duplicates)
     problems.extend(rule_problems(spec, catalogs=resources.locales))
@@ -106,9 +109,102 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def schema_problems(spec: Spec, path: Path | None = None) -> list[Problem]:
+def _nearest(word: str, choices: list[str]) -> str:
+    """Return "; did you mean 'x'?" for the choice nearest ``word``, ignoring case and
+    spaces, or a choice that is one of its words ("Paper form" → 'paper'); "" if none is."""
+    folded = {c.casefold().replace("_", " "): c for c in choices}
+    key = word.casefold().replace("_", " ").strip()
+    if key in folded:
+        return f"; did you mean {folded[key]!r}?"
+    close = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {folded[close[0]]!r}?"
+    words = [folded[w] for w in re.findall(r"[\w/]+", key) if w in folded]
+    return f"; did you mean {words[0]!r}?" if len(words) == 1 else ""
+
+
+_TRUE_WORDS = {"true", "yes", "y", "1", "on", "sí", "si", "oui"}
+_FALSE_WORDS = {"false", "no", "n", "0", "off", "none"}
+
+
+def _retype(want: list[str], instance: Any) -> str:
+    """Return what to write instead of ``instance`` for a field of the types ``want``, when the
+    text says it ("$1,000,000" for a number, "yes" for true or false), else ""."""
+    if not isinstance(instance, str):
+        return ""
+    if "number" in want or "integer" in want:
+        number, unit = instance, ""
+        if m := re.fullmatch(r"\s*(\S*\d)\s+([^\W\d]+)\s*", instance):
+            if m[2].casefold() not in ("million", "thousand", "billion", "usd", "dollars"):
+                number, unit = m[1], m[2]
+        written = plain_number(number)
+        if written is not None and ("number" in want or "." not in written):
+            drop = [what for what, there in (('"$"', "$" in instance),
+                                             ("commas", "," in number),
+                                             ("the % sign", "%" in instance),
+                                             (f'"{unit}"', bool(unit))) if there]
+            extra = f", without {' or '.join(drop)}" if drop else ""
+            return f": write {written} (no quotes{extra})"
+    if "boolean" in want:
+        word = instance.strip().casefold()
+        if word in _TRUE_WORDS or word in _FALSE_WORDS:
+            return f": write {'true' if word in _TRUE_WORDS else 'false'} (no quotes)"
+    return ""
+
+
+_MONTHS = {m.casefold(): i for i, m in enumerate(
+    ("January February March April May June July August September October November "
+     "December").split(), 1)}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+
+
+def iso_date(text: str) -> tuple[str, str] | None:
+    """Return the date ``text`` means, written YYYY-MM-DD, and a note of how it was read, for
+    the ways people write dates in the United States ("8/28/2026", "August 28, 2026",
+    "2026/08/28"); None if it is not such a date.
+
+    >>> iso_date("8/28/2026"), iso_date("Aug. 28, 2026")
+    (('2026-08-28', ''), ('2026-08-28', ''))
+    >>> iso_date("3/4/2026")
+    ('2026-03-04', ' (read as month/day/year: March 4)')
+    """
+    import datetime as dt
+
+    text = text.strip()
+    found: tuple[int, int, int] | None = None
+    note = ""
+    if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text):
+        month, day, year = int(m[1]), int(m[2]), int(m[3])
+        found = (year, month, day)
+        if day <= 12 and month != day:
+            names = list(_MONTHS)[:12]
+            note = f" (read as month/day/year: {names[month - 1].title()} {day})"
+    elif m := re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})|(\d{4})-(\d{1,2})-(\d{1,2})",
+                           text):
+        year, month, day = (int(g) for g in (m.groups()[:3] if m[1] else m.groups()[3:]))
+        found = (year, month, day)
+    elif m := re.fullmatch(r"([A-Za-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})", text):
+        if m[1].casefold() in _MONTHS:
+            found = (int(m[3]), _MONTHS[m[1].casefold()], int(m[2]))
+    elif m := re.fullmatch(r"(\d{1,2}) ([A-Za-z]+)\.?,? (\d{4})", text):
+        if m[2].casefold() in _MONTHS:
+            found = (int(m[3]), _MONTHS[m[2].casefold()], int(m[1]))
+    if found is None:
+        return None
+    try:
+        day_value = dt.date(*found)
+    except ValueError:
+        return None
+    iso = day_value.isoformat()
+    return (iso, note) if iso != text else None
+
+
+def schema_problems(spec: Spec, path: Path | None = None,
+                    catalogs: Path | None = None) -> list[Problem]:
     """Return the errors of ``spec`` against the schema at ``path`` (None: the shipped one), in
-    plain words."""
+    plain words; a language name written for a notice language is answered with the tags of
+    the catalogs in ``catalogs`` (None: the shipped ones)."""
     path = path or Resources.shipped().schema
     errors = list(_validator(path).iter_errors(spec.data))
     # Where a value has the wrong type, that is the one thing to say about it
@@ -117,7 +213,7 @@ def schema_problems(spec: Spec, path: Path | None = None) -> list[Problem]:
     for error in errors:
         if error.validator != "type" and tuple(error.absolute_path) in mistyped:
             continue
-        problems.extend(_explain(spec, error, schema(path)))
+        problems.extend(_explain(spec, error, schema(path), catalogs))
     return problems
 
 
@@ -128,7 +224,13 @@ def mistyped_paths(spec: Spec, path: Path | None = None) -> set[tuple[PathItem, 
             if e.validator == "type"}
 
 
-def _explain(spec: Spec, error: ValidationError, root: dict[str, Any]) -> list[Problem]:
+def _is_language(node: dict[str, Any]) -> bool:
+    """Whether the schema ``node`` is a language tag's."""
+    return "language tag" in str(node.get("x-pattern-message", ""))
+
+
+def _explain(spec: Spec, error: ValidationError, root: dict[str, Any],
+             catalogs: Path | None = None) -> list[Problem]:
     """Return the problems one schema error stands for, in plain words."""
     path: tuple[PathItem, ...] = tuple(error.absolute_path)
     kind, value, instance = error.validator, error.validator_value, error.instance
@@ -143,6 +245,9 @@ def _explain(spec: Spec, error: ValidationError, root: dict[str, Any]) -> list[P
         hint = sub.get("x-pattern-message", error.message)
         return [spec.problem(path + (instance,), f"{_show(instance)} is not a valid id: {hint}",
                              key=True)]
+    if kind == "pattern" and isinstance(instance, str) and _is_language(sub):
+        notices = path[:2] == ("family_notices", "languages")
+        return [spec.problem(path, language_tag_problem(instance, notices, catalogs))]
     if kind == "pattern":
         hint = sub.get("x-pattern-message", f"does not match the pattern {value}")
         if hint.startswith("is ") or hint.startswith("must "):
@@ -200,13 +305,22 @@ def _value_message(kind: str, value: Any, instance: Any) -> str | None:
     if kind == "type":
         want = value if isinstance(value, list) else [value]
         names = " or ".join(_TYPE_NAMES.get(t, str(t)) for t in want)
-        return f"should be {names}, not {_kind(instance)}"
+        return f"should be {names}, not {_kind(instance)}" + _retype(want, instance)
     if kind == "enum":
-        message = f"{_show(instance)} is not one of: {', '.join(_show(v) for v in value)}"
-        return message + (_suggest(instance, [str(v) for v in value])
+        choices = [_show(v) for v in value]
+        if len(choices) == 1:
+            return f"{_show(instance)} is not allowed here: the only choice is {choices[0]}"
+        listed = ", ".join(choices[:-1]) + " or " + choices[-1]
+        message = f"{_show(instance)} is not one of the choices: {listed}"
+        return message + (_nearest(instance, [v for v in value if isinstance(v, str)])
                           if isinstance(instance, str) else "")
     if kind == "format":
-        return f"{_show(instance)} {_FORMATS.get(value, f'is not a valid {value}')}"
+        message = f"{_show(instance)} {_FORMATS.get(value, f'is not a valid {value}')}"
+        iso = iso_date(instance) if value == "date" and isinstance(instance, str) else None
+        if iso:
+            return (f"{_show(instance)} is not written as a date docgen reads; write it as "
+                    f"YYYY-MM-DD: \"{iso[0]}\"{iso[1]}")
+        return message
     if kind == "minLength":
         return ("is empty; write something or leave the field out" if value == 1
                 else f"is too short: at least {value} characters")

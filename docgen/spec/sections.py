@@ -104,6 +104,10 @@ def partner_type_sections(spec: Spec) -> Iterator[Problem]:
             yield spec.problem(path, message)
 
 
+#: the names a section may give a party by (the schema's enum for them)
+PARTY_NAMES = ("school", "district", "partner", "lead_agency")
+
+
 @_rule
 def sections_name_parties(spec: Spec) -> Iterator[Problem]:
     """The party a new section names (who provides food, who approves subcontractors, who
@@ -121,7 +125,8 @@ def sections_name_parties(spec: Spec) -> Iterator[Problem]:
          "the interns are employed by"),
     ]
     for path, value, what in refs:
-        if isinstance(value, str) and value not in parties:
+        # a value that is none of the parties' names is the schema's enum to report
+        if isinstance(value, str) and value in PARTY_NAMES and value not in parties:
             yield spec.problem(path, f"{what} {value!r}, but $.parties has no {value}")
 
 
