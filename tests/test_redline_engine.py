@@ -318,6 +318,23 @@ def test_a_default_moved_into_the_normal_style_and_written_back_directly_is_no_c
     rv.check_redline(old, centred, result.docx)
 
 
+def _marks_in(docx: bytes) -> int:
+    root = rv.Package(docx).xml("word/document.xml")
+    return sum(1 for _ in root.iter(*(f"{{{W}}}{t}" for t in (
+        "ins", "del", "moveFrom", "moveTo", "pPrChange", "rPrChange"))))
+
+
+@pytest.mark.parametrize("old, new", [
+    (("Alpha clause stays.", "Signed copy received on September 3, 2026."), ("Alpha clause stays.",)),
+    (("Alpha clause stays.",), ("Alpha clause stays.", "Signed copy received on September 3, 2026.")),
+], ids=["last paragraph deleted", "last paragraph added"])
+def test_the_revision_count_is_the_marks_the_redline_holds(old, new) -> None:
+    # the last paragraph's mark is moved to the paragraph before (Marker.last_paragraph): the
+    # summary's "N tracked revisions" counted the moved mark twice
+    result = redline(docs.make_docx(*old), docs.make_docx(*new))
+    assert result.revisions == _marks_in(result.docx) == 2
+
+
 # --------------------------------------------------------------------------------------------
 # 4. Numbering definitions that only the old document has
 
