@@ -525,6 +525,29 @@ def test_a_moved_paragraph_or_section_is_a_native_move(case: str, change: tuple,
     assert not inserted_words or change[1] == "moved and changed"
 
 
+def test_a_move_is_placed_by_the_headings_at_both_ends(redline) -> None:
+    # counsel reads "§ 2 Services, paragraph 2" in the summary, not "body, paragraph 7"
+    room = "The School shall provide a classroom, a storage cupboard and a point of contact."
+    quiet = room.replace("a classroom", "a quiet classroom")
+    term = ["This Agreement begins on July 1, 2026 and ends on June 30, 2027.",
+            "Either party may renew it by written notice given sixty days before it ends."]
+    tutoring = "The Partner shall provide after-school tutoring on Mondays and Wednesdays."
+    cover = "The Partner shall maintain general liability insurance of at least $1,000,000."
+    sections = [("Term", 1, term), ("Services", 1, [tutoring, room]),
+                ("Insurance", 1, [cover])]
+    old = docs.contract(sections)
+    moved = [("Term", 1, term + [quiet]), ("Services", 1, [tutoring]),
+             ("Insurance", 1, [cover])]
+    new = docs.contract(moved)
+    result = redline(old, new)
+    assert [(c.kind, c.located) for c in result.changes] == [
+        ("moved and changed", "§ 1 Term, paragraph 3, moved from § 2 Services, paragraph 2")]
+    swapped = docs.contract([sections[0], sections[2], sections[1]])
+    result = redline(old, swapped)
+    assert [c.located for c in result.changes if c.kind.startswith("moved")] == [
+        "§ 2 Insurance (heading), moved from § 3 Insurance (heading), 2 paragraphs"]
+
+
 def test_words_edited_in_a_moved_clause_are_revisions_inside_the_move(redline) -> None:
     old, new = docs.PAIRS["clause moved and edited"]()
     out = redline(old, new).docx

@@ -342,7 +342,10 @@ def test_old_comments_are_kept_unless_asked_not_to(tmp_path: Path,
     assert (result.exit_code, result.stdout) == (
         0, "Wrote kept.docx: 1 changed place, 1 tracked revision\n")
     assert b"Why?" in zipfile.ZipFile("kept.docx").read("word/comments.xml")
-    result = run("old.docx", "new.docx", "-o", "dropped.docx", "--no-old-comments", *DATE)
+    result = run("old.docx", "new.docx", "-o", "dropped.docx", "--no-old-comments",
+                 "--summary", "dropped.md", *DATE)
+    # the comment NEW does not have is left out, and the summary says so (no tracked revision)
     assert (result.exit_code, result.stdout) == (
-        0, "Wrote dropped.docx: 1 changed place, 1 tracked revision\n")
+        0, "Wrote dropped.docx: 2 changed places, 1 tracked revision; summary in dropped.md\n")
+    assert "comment removed: “Counsel: Why?”" in Path("dropped.md").read_text()
     assert "word/comments.xml" not in zipfile.ZipFile("dropped.docx").namelist()

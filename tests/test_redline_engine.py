@@ -287,6 +287,54 @@ def test_a_libreoffice_resave_shows_only_what_a_person_would_see(lincoln_pair,
     rv.check_redline(mou, edited, result.docx)
 
 
+def _cell_document(normal_ppr: str = "", cell_ppr: str = "") -> bytes:
+    """A python-docx document with a paragraph and a one-cell table; ``normal_ppr`` is added
+    to the Normal style's paragraph properties, ``cell_ppr`` to the cell paragraph's own."""
+    d = docs.Document()
+    d.add_paragraph("Notices go to the addresses below.")
+    d.add_table(rows=1, cols=1).cell(0, 0).text = "Ana Ruiz"
+    if normal_ppr:
+        d.styles["Normal"].element.get_or_add_pPr().extend(docs.fragment(normal_ppr))
+    if cell_ppr:
+        d.tables[0].cell(0, 0).paragraphs[0]._p.get_or_add_pPr().extend(docs.fragment(cell_ppr))
+    return docs.save(d)
+
+
+def test_a_default_moved_into_the_normal_style_and_written_back_directly_is_no_change() -> None:
+    # What LibreOffice writes on a re-save of a python-docx document with a table: Normal gains
+    # w:widowControl (the defaults had none) and each cell paragraph says widowControl false,
+    # with the spacing the defaults gave. Every cell paragraph was a "formatting changed".
+    old = _cell_document()
+    new = _cell_document('<w:widowControl/>',
+                         '<w:widowControl w:val="false"/><w:spacing w:before="0" w:after="200"/>')
+    result = redline(old, new)
+    assert (result.revisions, result.changes) == (0, [])
+    rv.check_redline(old, new, result.docx)
+    # a direct property the reader does see is still a change
+    centred = _cell_document('<w:widowControl/>', '<w:widowControl w:val="false"/><w:jc w:val="center"/>')
+    result = redline(old, centred)
+    assert [(c.kind, c.new) for c in result.changes] == [("formatted", "Ana Ruiz")]
+    assert count(result.docx, "word/document.xml", "pPrChange") == 1
+    rv.check_redline(old, centred, result.docx)
+
+
+def _marks_in(docx: bytes) -> int:
+    root = rv.Package(docx).xml("word/document.xml")
+    return sum(1 for _ in root.iter(*(f"{{{W}}}{t}" for t in (
+        "ins", "del", "moveFrom", "moveTo", "pPrChange", "rPrChange"))))
+
+
+@pytest.mark.parametrize("old, new", [
+    (("Alpha clause stays.", "Signed copy received on September 3, 2026."), ("Alpha clause stays.",)),
+    (("Alpha clause stays.",), ("Alpha clause stays.", "Signed copy received on September 3, 2026.")),
+], ids=["last paragraph deleted", "last paragraph added"])
+def test_the_revision_count_is_the_marks_the_redline_holds(old, new) -> None:
+    # the last paragraph's mark is moved to the paragraph before (Marker.last_paragraph): the
+    # summary's "N tracked revisions" counted the moved mark twice
+    result = redline(docs.make_docx(*old), docs.make_docx(*new))
+    assert result.revisions == _marks_in(result.docx) == 2
+
+
 # --------------------------------------------------------------------------------------------
 # 4. Numbering definitions that only the old document has
 

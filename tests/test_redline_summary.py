@@ -14,7 +14,7 @@ from docx import Document
 from docgen.build.documents import BuildOptions, render_documents
 from docgen.redline.compare import redline
 from docgen.redline.model import Change, excerpts
-from docgen.redline.summary import summary_json, summary_markdown
+from docgen.redline.summary import summary_html, summary_json, summary_markdown
 from docgen.spec.schema import read_spec
 from redline_docs import from_xml, note_ref, para, table
 
@@ -121,7 +121,23 @@ def test_two_distant_edits_of_one_paragraph_are_two_excerpts() -> None:
 
 def test_close_edits_are_one_excerpt() -> None:
     [one] = excerpts("pay $100 within 30 days", "pay $200 within 45 days")
-    assert one.text == "pay [-$100 within 30-] {+$200 within 45+} days"
+    # the word left alone between them ("within") is not shown as removed and added again
+    assert one.text == "pay [-$100-] {+$200+} within [-30-] {+45+} days"
+    assert (one.removed, one.added) == ("$100 within 30", "$200 within 45")  # the stretch
+
+
+def test_close_edits_read_as_two_edits_in_the_summary() -> None:
+    # counsel read "August ~~10, 2026 and ends on June 30, 2027~~ **9, 2027 and ends on June
+    # 30, 2028**" as if "and ends on June 30" had been struck out and written again
+    old = from_xml(para("This MOU takes effect on August 10, 2026 and ends on June 30, 2027."))
+    new = from_xml(para("This MOU takes effect on August 9, 2027 and ends on June 30, 2028."))
+    assert markdown(old, new) == [
+        "- **body, paragraph 1**: “This MOU takes effect on August ~~10, 2026~~ **9, 2027** "
+        "and ends on June 30, ~~2027.~~ **2028.**”"]
+    html = summary_html(redline(old, new, date=DATE), old_name="o", new_name="n",
+                        author="docgen", date=DATE)
+    assert "August <del>10, 2026</del> <ins>9, 2027</ins> and ends on June 30, " \
+        "<del>2027.</del> <ins>2028.</ins>" in html
 
 
 def test_a_move_is_a_move() -> None:

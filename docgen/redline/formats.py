@@ -23,7 +23,7 @@ from ..ooxml.package import DocxRefusals, Package
 from .carry import first
 from .tags import PPR, RPR, SECTPR, VAL, P, attributes, w
 
-__all__ = ["Formats", "raw_ppr", "raw_rpr"]
+__all__ = ["Formats", "raw_ppr", "raw_rpr", "same_paragraph_look"]
 
 #: a property by meaning: (element, attribute) -> normalised value
 Props = dict[tuple[str, str], str]
@@ -181,16 +181,30 @@ class Formats:
             return style.get(VAL, "")
         return self._defaults.get("paragraph", "")
 
-    def paragraph_sig(self, p: etree._Element) -> Sig:
-        """Return a paragraph's style and the direct properties that change its look (not its
-        mark's run properties nor its section)."""
-        sid = self._paragraph_style(p)
+    def _paragraph_base(self, sid: str) -> Props:
         base = self._base_p.get(sid)
         if base is None:
             base = dict(self._doc_ppr)
             base.update(self._style(sid, "pPr"))
             self._base_p[sid] = base
-        return sid, _beyond(props(p.find(PPR), _PPR_SKIP), base)
+        return base
+
+    def paragraph_sig(self, p: etree._Element) -> Sig:
+        """Return a paragraph's style and the direct properties that change its look (not its
+        mark's run properties nor its section)."""
+        sid = self._paragraph_style(p)
+        return sid, _beyond(props(p.find(PPR), _PPR_SKIP), self._paragraph_base(sid))
+
+    def paragraph_look(self, p: etree._Element) -> tuple[str, Props, Props]:
+        """Return a paragraph's style, the direct properties that change its look (as
+        :meth:`paragraph_sig`) and every property it shows with: the document's defaults, its
+        style's and its own."""
+        sid = self._paragraph_style(p)
+        base = self._paragraph_base(sid)
+        own = props(p.find(PPR), _PPR_SKIP)
+        look = dict(base)
+        look.update(own)
+        return sid, {k: v for k, v in own.items() if k in dict(_beyond(own, base))}, look
 
     def run_sig(self, run: etree._Element) -> Sig:
         """Return a run's character style and the direct properties that change its look
@@ -210,6 +224,23 @@ class Formats:
             base.update(self._style(rsid, "rPr"))
             self._base_r[(psid, rsid)] = base
         return rsid, _beyond(props(rpr, _RPR_SKIP), base)
+
+
+def same_paragraph_look(old: tuple[str, Props, Props], new: tuple[str, Props, Props]) -> bool:
+    """Tell whether two paragraphs (as :meth:`Formats.paragraph_look` gives them, one from each
+    document) show the same: the same style, and where their direct properties differ, the same
+    value once their styles are read. LibreOffice moves a document's defaults into the Normal
+    style and writes the old default again on some paragraphs as a direct property (a table
+    cell's ``w:widowControl w:val="false"``): no change a reader sees. A property that only a
+    style changed is not looked at (a style whose definition changed is the same style)."""
+    if old[0] != new[0]:
+        return False
+    differ = {k for k in old[1].keys() | new[1].keys() if old[1].get(k) != new[1].get(k)}
+    return all(old[2].get(k, _default(k)) == new[2].get(k, _default(k)) for k in differ)
+
+
+def _default(k: tuple[str, str]) -> str | None:
+    return "0" if k[0] in TOGGLES else _IMPLIED.get(k)
 
 
 def _beyond(own: Props, base: Props) -> frozenset[tuple[tuple[str, str], str]]:

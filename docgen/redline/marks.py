@@ -161,6 +161,7 @@ class Marker:
             return
         for m in [c for c in rpr if c.tag in _PARAGRAPH_MARKS]:
             rpr.remove(m)
+            self.revisions -= 1  # a mark made, then moved to the paragraph before
         # a plain insertion or deletion: this mark lies outside the move's range (and
         # LibreOffice, rejecting a w:moveTo mark here, leaves an empty paragraph behind)
         self.paragraph(before, DEL if tag in (DEL, MOVE_FROM) else INS)

@@ -104,7 +104,10 @@ class Change:
 class Excerpt:
     """One stretch of edits in a paragraph: the words ``before`` it, those ``removed`` and
     ``added`` (with the unchanged words between close edits in both), the words ``after``;
-    ``leading``/``trailing`` tell whether the paragraph goes on beyond them."""
+    ``leading``/``trailing`` tell whether the paragraph goes on beyond them. ``edits`` is the
+    stretch edit by edit when it holds more than one: ("removed" | "added" | "same", words),
+    so that the words left alone between two close edits are not shown as removed and added
+    again ("August ~~10, 2026~~ **9, 2027** and ends on June 30, ~~2027~~ **2028**")."""
 
     before: str
     removed: str
@@ -112,15 +115,16 @@ class Excerpt:
     after: str
     leading: bool
     trailing: bool
+    edits: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:
         """Return the excerpt on one line: ``…for the [-2026-2027-]{+2027-2028+} school…``."""
         parts = (["…"] if self.leading else []) + ([self.before] if self.before else [])
-        if self.removed:
-            parts.append(f"[-{self.removed}-]")
-        if self.added:
-            parts.append(f"{{+{self.added}+}}")
+        marks = {"removed": "[-{}-]", "added": "{{+{}+}}", "same": "{}"}
+        for kind, words in self.edits or (("removed", self.removed), ("added", self.added)):
+            if words:
+                parts.append(marks[kind].format(words))
         if not self.removed and not self.added:
             parts.append("(spacing)")
         parts += ([self.after] if self.after else []) + (["…"] if self.trailing else [])
@@ -128,6 +132,8 @@ class Excerpt:
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = asdict(self)
+        if not self.edits:
+            del data["edits"]  # one edit: removed and added say it
         data["text"] = self.text
         return data
 
@@ -157,9 +163,15 @@ def excerpts(old: str, new: str, context: int = CONTEXT_WORDS) -> list[Excerpt]:
     out = []
     for group in groups:
         i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
+        edits: list[tuple[str, str]] = []
+        if len(group) > 1:
+            for k, (_, o1, o2, n1, n2) in enumerate(group):
+                if k:
+                    edits.append(("same", _words(a[group[k - 1][2]:o1])))
+                edits += [("removed", _words(a[o1:o2])), ("added", _words(b[n1:n2]))]
         out.append(Excerpt(_words(a[max(0, i1 - context):i1]), _words(a[i1:i2]),
                            _words(b[j1:j2]), _words(a[i2:i2 + context]), i1 > context,
-                           i2 + context < len(a)))
+                           i2 + context < len(a), tuple((k, t) for k, t in edits if t)))
     return out
 
 

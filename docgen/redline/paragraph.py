@@ -11,7 +11,7 @@ from lxml import etree
 
 from .describe import describe_comments, describe_properties, describe_tokens
 from .diff import opcodes, smooth
-from .formats import Sig, raw_ppr, raw_rpr
+from .formats import Sig, raw_ppr, raw_rpr, same_paragraph_look
 from .keys import Token, What, link_sign, paragraph_tokens, token_text
 from .marks import simple_field_runs, to_deleted
 from .model import Story
@@ -177,7 +177,9 @@ def _paragraph_properties(s: Session, story: Story, old: etree._Element,
                           new: etree._Element) -> bool:
     """Track a change of paragraph properties (style, alignment …) with ``w:pPrChange``."""
     if s.options.ignore_formatting or raw_ppr(old) == raw_ppr(new) or \
-            s.formats(story.old).paragraph_sig(old) == s.formats(story.new).paragraph_sig(new):
+            s.formats(story.old).paragraph_sig(old) == s.formats(story.new).paragraph_sig(new) or \
+            same_paragraph_look(s.formats(story.old).paragraph_look(old),
+                                s.formats(story.new).paragraph_look(new)):
         return False
     s.marks.properties_changed(new, old, PPR, w("pPrChange"), (RPR, SECTPR),
                                lambda c: s.carry.bring(c, story))

@@ -103,10 +103,10 @@ def _md_text(c: Change, cause: str) -> str:
 def _markdown_excerpt(e: Excerpt) -> str:
     """``…for the ~~2026-2027~~ **2027-2028** school year…``."""
     parts = (["…"] if e.leading else []) + ([_md(e.before)] if e.before else [])
-    if e.removed:
-        parts.append(f"~~{_md(e.removed)}~~")
-    if e.added:
-        parts.append(f"**{_md(e.added)}**")
+    marks = {"removed": "~~{}~~", "added": "**{}**", "same": "{}"}
+    for kind, words in e.edits or (("removed", e.removed), ("added", e.added)):
+        if words:
+            parts.append(marks[kind].format(_md(words)))
     if not e.removed and not e.added:  # only spacing changed
         parts.append("(spacing)")
     parts += ([_md(e.after)] if e.after else []) + (["…"] if e.trailing else [])
@@ -117,10 +117,10 @@ def html_excerpt(e: Excerpt) -> str:
     """The excerpt in HTML: removed words in ``<del>``, added ones in ``<ins>``."""
     esc = html.escape
     parts = (["…"] if e.leading else []) + ([esc(e.before)] if e.before else [])
-    if e.removed:
-        parts.append(f"<del>{esc(e.removed)}</del>")
-    if e.added:
-        parts.append(f"<ins>{esc(e.added)}</ins>")
+    marks = {"removed": "<del>{}</del>", "added": "<ins>{}</ins>", "same": "{}"}
+    for kind, words in e.edits or (("removed", e.removed), ("added", e.added)):
+        if words:
+            parts.append(marks[kind].format(esc(words)))
     if not e.removed and not e.added:
         parts.append("(spacing)")
     parts += ([esc(e.after)] if e.after else []) + (["…"] if e.trailing else [])

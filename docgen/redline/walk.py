@@ -78,7 +78,8 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
                 numbering.count(copy_)
                 if places:
                     places.enter(copy_, o)
-                if moves.source(o, copy_, numbering.label(copy_)):
+                if moves.source(o, copy_, numbering.label(copy_),
+                                places.place([]) if places else ""):
                     s.marks.block(copy_, MOVE_FROM)
                     continue
                 s.record_block(story, copy_, "deleted", where, numbering)
@@ -89,7 +90,8 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
             if places:
                 places.enter(n)
             if o is None:
-                partner = moves.destination(n, numbering.label(n), len(s.changes))
+                partner = moves.destination(n, numbering.label(n), len(s.changes),
+                                            places.place([]) if places else "")
                 if partner is not None:
                     _moved_here(s, story, partner, n, where + [numbering.label(n)])
                     continue
@@ -195,24 +197,33 @@ class _Moves:
                 self._old[id(o)] = self._new[id(n)] = (m, k)
         self.sources: list[list[tuple[etree._Element, str]]] = [[] for _ in runs]
         self.destinations: list[list[tuple[etree._Element, str]]] = [[] for _ in runs]
+        #: each move's first paragraph at either end, by the heading above it ("" if none)
+        self.source_places = [""] * len(runs)
+        self.destination_places = [""] * len(runs)
         self.at = [0] * len(runs)  # where in the change list each move goes
 
-    def source(self, old: etree._Element, copy_: etree._Element, label: str) -> bool:
-        """Tell whether ``old`` (put back as ``copy_``, at ``label``) is moved elsewhere."""
+    def source(self, old: etree._Element, copy_: etree._Element, label: str,
+               place: str = "") -> bool:
+        """Tell whether ``old`` (put back as ``copy_``, at ``label``, by heading at ``place``)
+        is moved elsewhere."""
         found = self._old.get(id(old))
         if found is not None:
+            if not self.sources[found[0]]:
+                self.source_places[found[0]] = place
             self.sources[found[0]].append((copy_, label))
         return found is not None
 
-    def destination(self, new: etree._Element, label: str, at: int) -> etree._Element | None:
-        """Return the old paragraph that ``new`` (at ``label``) is moved from, if it is one;
-        ``at`` is the length of the change list at this point."""
+    def destination(self, new: etree._Element, label: str, at: int,
+                    place: str = "") -> etree._Element | None:
+        """Return the old paragraph that ``new`` (at ``label``, by heading at ``place``) is
+        moved from, if it is one; ``at`` is the length of the change list at this point."""
         found = self._new.get(id(new))
         if found is None:
             return None
         m, k = found
         if not self.destinations[m]:
             self.at[m] = at
+            self.destination_places[m] = place
         self.destinations[m].append((new, label))
         return self.runs[m][k][0]
 
@@ -227,10 +238,14 @@ class _Moves:
             edited = any(block_key(o) != block_key(n) for o, n in run)
             old_text = "\n".join(plain(o) for o, _ in run)
             new_text = "\n".join(plain(n) for _, n in run)
-            place = f"{_span(destinations)}, moved from {_span(sources)}"
-            records.append((self.at[m], Change(story.name, ", ".join(where + [place]),
+            span = f"{_span(destinations)}, moved from {_span(sources)}"
+            to, since = self.destination_places[m], self.source_places[m]
+            # by heading: "1. Term, paragraph 3, moved from 2. Services, paragraph 2"
+            place = f"{to}, moved from {since}" + (f", {len(run)} paragraphs" if len(run) > 1
+                                                    else "") if to and since else ""
+            records.append((self.at[m], Change(story.name, ", ".join(where + [span]),
                                                "moved and changed" if edited else "moved",
-                                               old_text, new_text, new_text)))
+                                               old_text, new_text, new_text, place=place)))
         for at, change in sorted(records, key=lambda r: -r[0]):
             s.changes.insert(at, change)
 
