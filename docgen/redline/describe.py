@@ -61,19 +61,23 @@ def describe_tokens(story: Story, gone: list[Token], added: list[Token]) -> tupl
     return what, "; ".join(details)
 
 
-def describe_comments(story: Story, old: etree._Element, new: etree._Element) -> str:
+def describe_comments(story: Story, old: etree._Element, new: etree._Element,
+                      old_kept: bool) -> str:
     """Return the comments added to a paragraph whose words did not change ("comment added:
-    “Counsel: …”"), or "" when it has none the old one lacks. (A comment's mark is no text, so
-    the word comparison does not see it; the old document's comments are kept, or dropped on
-    request, which changes nothing in the document.)"""
+    “Counsel: …”"), and, unless the old document's comments are kept (``old_kept``), those
+    left out ("comment removed: …"), or "" when there are none. (A comment's mark is no text,
+    so the word comparison does not see it.)"""
     before = [_note_text(story.old, story.old_part, r) for r in old.iter(COMMENT_REF)]
+    after = [_note_text(story.new, story.new_part, r) for r in new.iter(COMMENT_REF)]
     details = []
-    for ref in new.iter(COMMENT_REF):
-        text = _note_text(story.new, story.new_part, ref)
-        if text in before:
-            before.remove(text)
-        else:
-            details.append("comment added" + (f": “{text}”" if text else ""))
+    sides = [(after, before, "added")] + ([] if old_kept else [(before, after, "removed")])
+    for texts, others, verb in sides:
+        rest = list(others)
+        for text in texts:
+            if text in rest:
+                rest.remove(text)
+            else:
+                details.append(f"comment {verb}" + (f": “{text}”" if text else ""))
     return "; ".join(details)
 
 

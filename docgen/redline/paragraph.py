@@ -114,7 +114,8 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
         old, lambda el: link_sign(el, story.old, story.old_part), granularity)
     new_tokens, tail_markers = paragraph_tokens(
         new, lambda el: link_sign(el, story.new, story.new_part), granularity)
-    comments = describe_comments(story, old, new)  # before ``new`` is rewritten
+    comments = describe_comments(story, old, new,  # before ``new`` is rewritten
+                                 s.options.old_comments)
     new_keys = [t.key for t in new_tokens]
     ops = smooth(opcodes([t.key for t in old_tokens], new_keys), new_keys)
     built = (_Segments() if s.options.ignore_formatting else  # styles read only if needed
