@@ -150,8 +150,8 @@ def test_the_packet_is_tagged_pdf_a_3b_with_its_title_shown(folder: Path) -> Non
         "Memorandum of Understanding", "Role Chart"]
     labels = pdf.Root.PageLabels.Nums
     assert str(labels[1].P) == "MOU-" and str(labels[3].P) == "Roles-"
-    # the checker finds nothing in the packet that its parts do not have (LibreOffice 7.4
-    # embeds the CJK font of the notices' language block as a Type 1 font PDF/A refuses)
+    # the checker finds nothing in the packet that its parts do not have (the parts pass:
+    # tests/test_pdfa_notices.py)
     files = manifest(folder)
     for standard in (PDFA, PDFUA):
         found = {f.rule for f in check((folder / "packet.pdf").read_bytes(), standard)}

@@ -25,6 +25,7 @@ from typing import Any
 import page
 import pikepdf
 
+from .fonts import conforming_fonts
 from .xmp import claims_pdfua, with_pdfua_schema, without_pdfua
 
 PDFA = "PDF/A-3b"
@@ -87,7 +88,10 @@ def honest_pdf(data: bytes) -> tuple[bytes, Checks]:
     A PDF that passes PDF/UA-1 keeps its ``pdfuaid`` (with the schema declaration PDF/A needs
     for it); one that fails loses it. Likewise ``pdfaid`` for PDF/A-3b, checked after that edit.
     The bytes stay reproducible (pikepdf writes them with an identifier derived from them).
+    The Type 1 fonts LibreOffice writes are first put in the form the checker reads, glyphs
+    unchanged (:func:`docgen.pdf.fonts.conforming_fonts`).
     """
+    data = conforming_fonts(data)
     ua = check(data, PDFUA)
     pdf = pikepdf.open(io.BytesIO(data))
     meta = pdf.Root.get("/Metadata")
@@ -132,6 +136,6 @@ def _with_xmp(pdf: pikepdf.Pdf, xmp: str) -> bytes:
                                         Subtype=pikepdf.Name.XML)
     buf = io.BytesIO()
     _no_trailing_cr(pdf)
-    pdf.save(buf, deterministic_id=True, linearize=False,
+    pdf.save(buf, deterministic_id=True, linearize=False, compress_streams=False,
              object_stream_mode=pikepdf.ObjectStreamMode.disable)
     return buf.getvalue()
