@@ -229,9 +229,61 @@ def test_init_warns_when_cldr_data_is_partial(tmp_path: Path) -> None:
     assert result.stderr == (
         "warning: ht: CLDR (Babel's language data) has only partial data for this language, "
         "so dates and numbers in its notices are written as numbers, US style (8/28/2026, "
-        "2:45 PM, $1,250.50); weekday names are English. Ask a translator to check a notice "
-        "before it is sent\n")
+        "2:45 PM, $1,250.50); weekday names come from its catalog. Ask a translator to check "
+        "a notice before it is sent\n")
     assert CliRunner().invoke(cli, ["i18n", "init", "fr", "--dir", str(tmp_path)]).stderr == ""
+
+
+_HT_NOTICE = (
+    "notice: ht: CLDR (Babel's language data) has only partial data for this language, so "
+    "dates and numbers in its notices are written as numbers, US style (8/28/2026, 2:45 PM, "
+    "$1,250.50); weekday names come from its catalog. Ask a translator to check a notice "
+    "before it is sent")
+
+
+def _lincoln_in(tags: list[str], folder: Path) -> Path:
+    data = json.loads(LINCOLN.read_text())
+    data.pop("$schema", None)
+    data["family_notices"]["languages"] = tags
+    spec = folder / LINCOLN.name  # its own text's catalogs are in tests/data/langs
+    spec.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return spec
+
+
+def test_validate_and_build_say_when_a_notice_language_has_partial_cldr_data(
+        tmp_path: Path) -> None:
+    """Haitian Creole's dates fell back to US numbers with no word from validate or build."""
+    spec = _lincoln_in(["en", "ht"], tmp_path)
+    checked = CliRunner().invoke(cli, ["validate", str(spec)])
+    assert checked.exit_code == 0, checked.output
+    assert checked.stderr.splitlines().count(_HT_NOTICE) == 1, checked.stderr
+    built = CliRunner().invoke(cli, ["build", str(spec), "-o", str(tmp_path / "out"),
+                                     "--no-pdf", "--spec-locales",
+                                     str(ROOT / "tests/data/langs")])
+    assert built.exit_code == 0, built.output
+    assert built.stderr.splitlines().count(_HT_NOTICE) == 1, built.stderr
+    # a language with its own CLDR data gets no such line
+    spanish = CliRunner().invoke(cli, ["validate", str(_lincoln_in(["en", "es"], tmp_path))])
+    assert spanish.exit_code == 0 and "CLDR" not in spanish.stderr, spanish.stderr
+
+
+def test_validate_names_the_fallback_of_a_language_cldr_lacks(tmp_path: Path) -> None:
+    base = tmp_path / "locales"
+    shutil.copytree(ROOT / "locales", base)
+    make_catalog("prs", base)
+    make_catalog("hmn", base)
+    spec = _lincoln_in(["en", "prs", "hmn"], tmp_path)
+    result = CliRunner().invoke(cli, ["validate", str(spec), "--locales", str(base)])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if "CLDR" in line]
+    assert lines == [
+        "notice: prs: CLDR (Babel's language data) has no data for this language, so dates and "
+        "numbers in its notices are written as fa-AF writes them. Ask a translator to check a "
+        "notice before it is sent",
+        "notice: hmn: CLDR (Babel's language data) has no data for this language, so dates and "
+        "numbers in its notices are written as numbers, US style (8/28/2026, 2:45 PM, "
+        "$1,250.50); weekday names come from its catalog. Ask a translator to check a notice "
+        "before it is sent"], result.stderr
 
 
 def test_dates_in_a_language_cldr_lacks_read_naturally(test_notices) -> None:

@@ -24,6 +24,7 @@ from docgen.context import build_context
 from docgen.doctor import docx_text
 from docgen.formatting import WEEKDAYS, Formatter
 from docgen.i18n.scripts import script_of
+from docgen.ooxml.direction import latin_pieces
 from docgen.resources import Resources
 from script_catalogs import make_catalog, spec_in
 
@@ -187,6 +188,79 @@ def test_the_words_of_each_list_are_separated(pdfs) -> None:
     assert checked >= 10
 
 
+def _structure_paragraphs(path: Path) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """Each element of the PDF's structure tree that holds text directly: (its whole text,
+    [(the text of each child span, its /Lang)]), from pdfinfo -struct-text (the text) and the
+    StructTreeRoot (the /Lang of each element, in the same order)."""
+    out = subprocess.run([require("pdfinfo"), "-struct-text", str(path)], capture_output=True,
+                         text=True, check=True).stdout
+    nodes: list[dict[str, Any]] = []  # depth, own text, children, in tree order
+    stack: list[dict[str, Any]] = []
+    for line in out.splitlines():
+        element = re.match(r"^( *)(\w+)(?: \((?:block|inline)\))?:?$", line)
+        text = re.match(r'^( *)"(.*)"$', line)
+        depth = len((element or text).group(1)) if element or text else None
+        if depth is None:
+            continue
+        while stack and stack[-1]["depth"] >= depth:
+            stack.pop()
+        if element:
+            node = {"depth": depth, "text": "", "kids": [], "lang": None}
+            if stack:
+                stack[-1]["kids"].append(node)
+            nodes.append(node)
+            stack.append(node)
+        elif text and stack:
+            stack[-1]["kids"].append({"depth": depth, "text": text.group(2), "kids": [],
+                                      "lang": "inherited"})
+    langs: list[str | None] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if isinstance(node, dict):
+            if "/S" in node:
+                langs.append(str(node["/Lang"]) if "/Lang" in node else None)
+            kids = node.get("/K")
+            if kids is not None:
+                kids = kids.get_object()
+                for kid in kids if isinstance(kids, list) else [kids]:
+                    walk(kid)
+
+    walk(PdfReader(str(path)).trailer["/Root"]["/StructTreeRoot"])
+    assert len(langs) == len(nodes), (path, len(langs), len(nodes))
+    for node, lang in zip(nodes, langs):
+        node["lang"] = lang
+
+    def whole(node: dict[str, Any]) -> str:
+        return node["text"] if node["lang"] == "inherited" else "".join(
+            whole(k) for k in node["kids"])
+
+    def leaf(node: dict[str, Any]) -> bool:  # text, or a span of text only
+        return node["lang"] == "inherited" or all(k["lang"] == "inherited"
+                                                  for k in node["kids"])
+
+    return [(whole(n), [(whole(k), k["lang"]) for k in n["kids"] if k["lang"] != "inherited"])
+            for n in nodes if not leaf(n) and any(leaf(k) for k in n["kids"])]
+
+
+def _letters_script(text: str) -> set[str]:
+    """The first word of the Unicode name of each letter of ``text`` (LATIN, HANGUL, …)."""
+    return {unicodedata.name(c, "?").split()[0] for c in text if c.isalpha()}
+
+
+_SCRIPT_NAMES = {"Kore": {"HANGUL", "CJK"}, "Hans": {"CJK"}, "Hant": {"CJK"},
+                 "Arab": {"ARABIC"}, "Hebr": {"HEBREW"}, "Beng": {"BENGALI"},
+                 "Ethi": {"ETHIOPIC"}, "Mymr": {"MYANMAR"}}
+
+
+def _in_script_of(tag: str, text: str) -> bool:
+    return bool(_letters_script(text) & _SCRIPT_NAMES[script_of(tag).script])
+
+
+def _other_script(tag: str, text: str) -> bool:
+    return bool(_letters_script(text) - _SCRIPT_NAMES[script_of(tag).script] - {"LATIN"})
+
+
 @pytest.mark.slow
 def test_the_structure_tree_carries_each_notices_language(pdfs) -> None:
     """Every notice, shipped or in a test script: the document's language is its own (a US
@@ -215,6 +289,23 @@ def test_the_structure_tree_carries_each_notices_language(pdfs) -> None:
 
         walk(root["/StructTreeRoot"])
         assert langs <= languages | {"en-US"}, (tag, langs - languages)
+        if script_of(tag).slot != "val":
+            # LibreOffice tagged each digit and punctuation mark of a Korean, Chinese, Bengali
+            # or Arabic-script letter en-US (w:val), so a screen reader read "2026", "8",
+            # "2:45~" in English: only Latin words keep en-US in the notice's own lines
+            own_lines = [p for p in _structure_paragraphs(path)
+                         if _in_script_of(tag, p[0]) and not _other_script(tag, p[0])]
+            assert own_lines, (path, "no line in the notice's script")
+            # (digits inside a Latin code word, "CSUEB-IRB-2026-117", are part of it; the
+            # non-breaking hyphen of a phone number LibreOffice tags en-US whatever its run's
+            # w:lang says: the DOCX carries the notice's language there)
+            latin = [piece for line, _ in own_lines
+                     for piece, is_latin in latin_pieces(line) if is_latin]
+            english = [(text, line) for line, spans in own_lines for text, lang in spans
+                       if lang == "en-US" and not re.search("[A-Za-z]", text)
+                       and text.strip() not in ("-", "\u2011")
+                       and not any(text.strip() in piece for piece in latin)]
+            assert not english, (path, english)
         # the Other languages line in the notice's own language is tagged as the notice is
         assert not {f"{script_of(tag).language}-{r}" for r in ("ES", "US")} - {
             root["/Lang"]} & langs, (tag, langs)

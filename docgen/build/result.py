@@ -35,6 +35,9 @@ class BuildResult:
     #: the languages of its notices whose translation no person has reviewed (X-Reviewed),
     #: one per notice, in the spec's order
     unreviewed: list[str] = field(default_factory=list)
+    #: its notices' languages whose dates and numbers are written with a fallback format (CLDR
+    #: has no data, or only partial data, for them: ht, hmn, prs, mh, chk)
+    fallbacks: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

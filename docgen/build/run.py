@@ -33,6 +33,7 @@ from typing import Callable
 
 from .. import __version__, output
 from ..errors import DocgenError, OutputError, SpecError, TemplateError, UsageError
+from ..i18n.scripts import script_of
 from ..inputs import read_input
 from ..pdf.convert import PdfSettings, Pool
 from ..spec.schema import MAX_SPEC_BYTES, Spec, check_spec, read_spec
@@ -96,6 +97,8 @@ def _write_one(spec: Spec, folder: Path, options: BuildOptions, result: BuildRes
     if manifest is not None:
         result.unreviewed = [str(e.locale) for e in manifest.of_format("docx")
                              if e.kind == "notice" and e.translation_reviewed is False]
+        result.fallbacks = [str(e.locale) for e in manifest.of_format("docx")
+                            if e.kind == "notice" and script_of(str(e.locale)).fallback]
     if options.pdf and manifest is not None:
         result.pdf_needed = pdfs_needed(folder, manifest)
 

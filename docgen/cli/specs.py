@@ -13,6 +13,7 @@ import click
 
 from ..errors import DocgenError, OutputError, Problem, UsageError
 from ..i18n.locales import DEFAULT_LOCALE, locale_problem
+from ..i18n.scripts import script_of
 from ..resources import Resources
 from .options import (emit_error, named, pdf_line, resources_from,
                       source_date)
@@ -55,6 +56,7 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
     resources = resources_from(None, locales)
     bad = 0
     unreviewed: list[str] = []
+    fallbacks: list[str] = []
     for file in files:
         try:
             spec = read_spec(file)
@@ -70,9 +72,13 @@ def validate(specs: tuple[str, ...], locales: str | None) -> int:
                            + language_contact_notices(spec)):
                 click.echo(str(notice), err=True)
             unreviewed += unreviewed_languages(spec, resources.locales)
+            fallbacks += [t for t in (spec.data.get("family_notices") or {}).get("languages")
+                          or [] if isinstance(t, str) and script_of(t).fallback]
             click.echo(f"{file}: valid")
     if unreviewed:  # once for the run, before its count
         click.echo(unreviewed_line(unreviewed), err=True)
+    for line in fallback_lines(fallbacks):
+        click.echo(line, err=True)
     if bad and len(files) > 1:
         noun = "specs has" if bad == 1 else "specs have"  # "1 of 2 specs has"
         click.echo(f"{bad} of {len(files)} {noun} problems", err=True)
@@ -216,6 +222,15 @@ def unreviewed_line(languages: list[str], notices: int | None = None) -> str:
             "catalog's X-Reviewed header (README: Recording a translator's review)")
 
 
+def fallback_lines(languages: list[str]) -> list[str]:
+    """The "notice:" line a build or a validation prints, once a run, for each notice language
+    whose dates and numbers are written with a fallback format (CLDR has no data, or only
+    partial data, for it), saying which format."""
+    from ..i18n.update import init_warnings
+
+    return [f"notice: {line}" for tag in dict.fromkeys(languages) for line in init_warnings(tag)]
+
+
 def _report_build(results: list[BuildResult]) -> int:
     """Print the PDFs written, each PDF problem once, and the count of a batch."""
     pdf_lines: set[Problem] = set()
@@ -231,6 +246,8 @@ def _report_build(results: list[BuildResult]) -> int:
     unreviewed = [tag for r in results if r.error is None for tag in r.unreviewed]
     if unreviewed:
         click.echo(unreviewed_line(unreviewed, len(unreviewed)), err=True)
+    for line in fallback_lines([t for r in results if r.error is None for t in r.fallbacks]):
+        click.echo(line, err=True)
     failed = [r for r in results if r.error]
     built = sum(1 for r in results if r.error is None and not r.skipped)
     skipped = sum(1 for r in results if r.error is None and r.skipped)

@@ -12,10 +12,10 @@ would write their dates as "2026 M08 28" and weekdays as "Mon". docgen writes th
 fallback locale instead (:data:`FALLBACKS`): Dari as Afghan Persian (``fa-AF``, the same
 script, calendar words and digits), and the others, written in the Latin script by
 communities in the United States, as US English numbers and numeric dates ("8/28/2026",
-"2:45 PM", "$1,250.50", weekdays in English; see :attr:`Script.numeric_dates`). A locale
-whose CLDR data is only partial (its month names are root's "M01"…, as ``ht`` Haitian
-Creole's are) is treated the same way, and ``docgen i18n init`` warns about it
-(:func:`partial_data`).
+"2:45 PM", "$1,250.50"; weekday names come from the catalog, as in every language; see
+:attr:`Script.numeric_dates`). A locale whose CLDR data is only partial (its month names are root's "M01"…, as ``ht`` Haitian
+Creole's are) is treated the same way; ``docgen i18n init`` warns about it, and ``validate``
+and ``build`` print a notice line (:func:`partial_data`).
 """
 
 from __future__ import annotations

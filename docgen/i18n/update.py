@@ -48,7 +48,7 @@ def init_warnings(tag: str) -> list[str]:
     known = "has only partial data for" if _babel_knows(tag) else "has no data for"
     return [f"{tag}: CLDR (Babel's language data) {known} this language, so dates and "
             f"numbers in its notices are written {how}"
-            + ("; weekday names are English" if facts.numeric_dates else "")
+            + ("; weekday names come from its catalog" if facts.numeric_dates else "")
             + ". Ask a translator to check a notice before it is sent"]
 
 

@@ -16,6 +16,9 @@ because Word is strict about order.
 
 from __future__ import annotations
 
+import copy
+import re
+
 from lxml import etree
 
 from ..i18n.scripts import script_of
@@ -28,16 +31,75 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-def lang_attributes(tag: str) -> dict[str, str]:
-    """Return the ``w:lang`` attributes for text in the BCP 47 ``tag``.
+def lang_attributes(tag: str, *, latin: bool = True) -> dict[str, str]:
+    """Return the ``w:lang`` attributes for text in the BCP 47 ``tag``; ``latin``: the text
+    holds Latin words (names, e-mail addresses), which keep ``w:val`` en-US.
+
+    LibreOffice tags digits and punctuation with the ``w:val`` language in the PDF, so text
+    without Latin words carries the notice's language there too (a screen reader reads the
+    date "2026년 8월 28일" and the time "2:45" in Korean, not in English).
 
     >>> lang_attributes("ko"), lang_attributes("ur"), lang_attributes("es")
     ({'val': 'en-US', 'eastAsia': 'ko-KR'}, {'val': 'en-US', 'bidi': 'ur-PK'}, {'val': 'es'})
+    >>> lang_attributes("ko", latin=False)
+    {'val': 'ko-KR', 'eastAsia': 'ko-KR'}
     """
     script = script_of(tag)
     if script.slot == "val":
         return {"val": tag}
-    return {"val": "en-US", script.slot: script.word_tag}
+    return {"val": "en-US" if latin else script.word_tag, script.slot: script.word_tag}
+
+
+_LATIN_LETTER = "A-Za-z\u00C0-\u024F\u1E00-\u1EFF"
+_WORD = f"[{_LATIN_LETTER}0-9]"
+_INSIDE = f"[{_LATIN_LETTER}0-9.@_:/%+~#=&?'\u2019\\-\u2011\u2060]"
+#: A stretch of Latin words (a name, "Bright Futures", an e-mail address, a URL), with the
+#: spaces between them: it keeps en-US; digits and punctuation around it take the notice's.
+_LATIN_WORDS = re.compile(
+    f"(?:{_WORD}{_INSIDE}*)?[{_LATIN_LETTER}](?:{_INSIDE}*{_WORD})?"
+    f"(?:[ \u00a0]+(?:{_WORD}{_INSIDE}*)?[{_LATIN_LETTER}](?:{_INSIDE}*{_WORD})?)*")
+
+
+def latin_pieces(text: str) -> list[tuple[str, bool]]:
+    """Split ``text`` into pieces, each with whether it is a stretch of Latin words.
+
+    >>> latin_pieces("Lincoln Elementary와(과) 2026년, a.kim@lincoln.org")
+    [('Lincoln Elementary', True), ('와(과) 2026년, ', False), ('a.kim@lincoln.org', True)]
+    """
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for match in _LATIN_WORDS.finditer(text):
+        if match.start() > at:
+            pieces.append((text[at:match.start()], False))
+        pieces.append((match.group(), True))
+        at = match.end()
+    if at < len(text):
+        pieces.append((text[at:], False))
+    return pieces
+
+
+def _split_latin(p: etree._Element) -> None:
+    """Split each run of ``p`` made only of text at the edges of its Latin words, so that each
+    piece can carry its own ``w:lang`` (a run holding tabs, breaks or fields is left whole)."""
+    for run in list(p.iter(_w("r"))):
+        kids = [k for k in run if k.tag != _w("rPr")]
+        if len(kids) != 1 or kids[0].tag != _w("t") or not kids[0].text:
+            continue
+        pieces = latin_pieces(kids[0].text)
+        if len(pieces) < 2:
+            continue
+        parent = run.getparent()
+        if parent is None:
+            continue
+        at = parent.index(run)
+        for i, (piece, _) in enumerate(pieces):
+            new = copy.deepcopy(run)
+            t = new.find(_w("t"))
+            assert t is not None
+            t.text = piece
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            parent.insert(at + i, new)
+        parent.remove(run)
 
 
 def mark_paragraph(p: etree._Element, tag: str, rtl: bool, *, own_font: bool = False) -> None:
@@ -47,8 +109,9 @@ def mark_paragraph(p: etree._Element, tag: str, rtl: bool, *, own_font: bool = F
     ppr = get_or_add(p, "w:pPr")
     if rtl:
         get_or_add(ppr, "w:bidi")
-    attributes = lang_attributes(tag)
     script = script_of(tag)
+    if script.slot != "val" and not rtl:  # right-to-left runs hold their embeddings whole
+        _split_latin(p)
     spaced = script.complex
     face = script.face if own_font and script.script not in _LATIN else None
     for run in p.iter(_w("r")):
@@ -62,8 +125,10 @@ def mark_paragraph(p: etree._Element, tag: str, rtl: bool, *, own_font: bool = F
                 rpr.remove(spacing)
         if rtl:
             get_or_add(rpr, "w:rtl")
+        text = "".join(t.text or "" for t in run.iter(_w("t")))
         lang = get_or_add(rpr, "w:lang")
-        for key, value in attributes.items():
+        for key, value in lang_attributes(
+                tag, latin=bool(re.search(f"[{_LATIN_LETTER}]", text))).items():
             lang.set(_w(key), value)
 
 
