@@ -295,17 +295,8 @@ class Carrier:
         assert old_part is not None  # the comments were read from it
         new_part = first(self.new.related(new_main, "comments"))
         if new_part is None or new_part not in self.new.parts:
-            old_root = self.old.xml(old_part)
-            root = etree.Element(old_root.tag, nsmap=old_root.nsmap)  # type: ignore[arg-type]
-            if new_part is None:
-                new_part = "word/comments.xml"
-                n = 1
-                while new_part in self.new.parts:
-                    new_part = f"word/comments{n}.xml"
-                    n += 1
-                self.new.add_relationship(new_main, REL_TYPES + "comments", new_part)
-            self.new.set_xml(new_part, root)
-            self.new.ensure_content_type(new_part, content_type=_COMMENTS_TYPE)
+            new_part = self._add_part(self.old.xml(old_part), new_main, new_part, "comments",
+                                      _COMMENTS_TYPE)
         story = Story("comments", self.old, self.new, old_part, new_part)
         new_root = self.new.xml(new_part)
         for oid, comment in kept:
@@ -329,7 +320,8 @@ class Carrier:
         if new_part is None or new_part not in self.new.parts:
             if not any(n in old_nums for n in wanted):
                 return
-            new_part = self._add_numbering_part(old_root, new_main, new_part)
+            new_part = self._add_part(old_root, new_main, new_part, "numbering",
+                                      _NUMBERING_TYPE)
         new_root = self.new.xml(new_part)
         have = {n.get(_NUM_ID) for n in new_root.findall(w("num"))}
         used_abstract = {a.get(_ABSTRACT_ID) for a in new_root.findall(w("abstractNum"))}
@@ -357,20 +349,21 @@ class Carrier:
             _place_numbering(new_root, num)
             have.add(nid)
 
-    def _add_numbering_part(self, old_root: etree._Element, new_main: str,
-                            name: str | None) -> str:
-        """Give the new document an empty numbering part (at ``name`` if its relationship
-        already names one) and return its name."""
+    def _add_part(self, old_root: etree._Element, new_main: str, name: str | None,
+                  kind: str, content_type: str) -> str:
+        """Give the new document an empty ``kind`` part ("comments", "numbering") rooted as
+        ``old_root`` is (at ``name`` if its relationship already names one) and return its
+        name."""
         root = etree.Element(old_root.tag, nsmap=old_root.nsmap)  # type: ignore[arg-type]
         if name is None:
-            name = "word/numbering.xml"
+            name = f"word/{kind}.xml"
             n = 1
             while name in self.new.parts:
-                name = f"word/numbering{n}.xml"
+                name = f"word/{kind}{n}.xml"
                 n += 1
-            self.new.add_relationship(new_main, REL_TYPES + "numbering", name)
+            self.new.add_relationship(new_main, REL_TYPES + kind, name)
         self.new.set_xml(name, root)
-        self.new.ensure_content_type(name, content_type=_NUMBERING_TYPE)
+        self.new.ensure_content_type(name, content_type=content_type)
         return name
 
 
