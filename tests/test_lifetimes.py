@@ -134,7 +134,7 @@ def test_sigterm_during_pdfs_leaves_no_worker_and_no_profile(tmp_path: Path) -> 
     proc, workers = _docgen_stuck_in_pdfs(tmp_path)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 143
+    assert proc.returncode == 143, err  # (seen once as 1 in a full run: the message says why)
     assert err.endswith("Stopped: docgen was asked to stop (SIGTERM); what it finished is "
                         "kept, run the command again to complete it\n")
     for worker, office, profile in workers:
