@@ -232,6 +232,60 @@ def test_a_pools_workers_hold_their_profiles_until_they_end(tmp_path: Path) -> N
     assert not Path(worker.profile).exists()
 
 
+def test_a_worker_killed_by_two_threads_at_once_is_killed_once(tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    # a SIGTERM during PDFs: the run's ``finally`` kills every worker while the pool thread
+    # that saw its worker go silent kills it too; the profile's lock file was closed twice
+    # (EBADF, or another thread's file closed), and docgen ended with exit 1, not 143
+    import threading
+    import types
+
+    import docgen.pdf.pool as pool_module
+
+    def slow_close(fd: int) -> None:
+        time.sleep(0.2)  # both killers are closing the profile's lock file at once
+        os.close(fd)
+
+    pool = fake_pool(workers=1)
+    worker = pool.start_worker()
+    slow_os = types.SimpleNamespace(**{name: getattr(os, name) for name in dir(os)
+                                       if not name.startswith("__")})
+    slow_os.close = slow_close
+    monkeypatch.setattr(pool_module, "os", slow_os)
+    start, failures = threading.Barrier(2), []
+
+    def kill() -> None:
+        start.wait()
+        try:
+            worker.kill()
+        except BaseException as e:  # noqa: BLE001 - what the test looks for
+            failures.append(e)
+
+    threads = [threading.Thread(target=kill) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert not Path(worker.profile).exists() and not alive(worker.proc.pid)
+
+
+def test_no_worker_starts_once_its_run_is_stopping(tmp_path: Path, monkeypatch) -> None:
+    # the pool thread that retries a silent worker's job after the run's ``finally`` killed
+    # the workers it knew: the new worker would outlive the run, its profile left behind
+    from docgen.errors import ConverterError
+    from docgen.pdf.pool import PROFILE_PREFIX
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    pool = fake_pool(workers=1)
+    with pytest.raises(ConverterError) as raised:
+        pool.start_worker(lambda: True)
+    assert raised.value.message == "docgen was stopped before LibreOffice started"
+    assert not pool._live
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(PROFILE_PREFIX)] == []
+
+
 _DOCGEN_STUCK_IN_DOCX = textwrap.dedent("""
     import os, sys, threading
     import docgen.build.run as run_module

@@ -225,22 +225,38 @@ class _Worker:
 
     def __init__(self, converter: Converter, startup_timeout: float,
                  command: list[str] | None = None) -> None:
+        #: held while the worker is killed: the run's ``finally`` and a pool thread that saw
+        #: the worker go silent may kill it at the same moment (a SIGTERM during PDFs)
+        self._ending = threading.Lock()
         self.profile = tempfile.mkdtemp(prefix=PROFILE_PREFIX)
         self._owner = _own_profile(self.profile)
         write_profile(Path(self.profile))
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.soffice_pid: int | None = None
-        try:
-            self.proc = subprocess.Popen(
-                (command or [converter.python, str(_WORKER)]) + [converter.soffice, self.profile],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                text=True, encoding="utf-8", start_new_session=True)
-        except OSError as e:
-            self._remove_profile()
-            raise ConverterError(f"LibreOffice's worker could not start ({e.strerror or e}); "
-                                 f"{INSTALL_HINT}") from None
+        self.proc: subprocess.Popen[str] | None = None
+        self._killed = False
+        self._args = (command or [converter.python, str(_WORKER)]) + [converter.soffice,
+                                                                      self.profile]
+        self._startup_timeout = startup_timeout
+
+    def start(self) -> None:
+        """Start the process and wait until it is ready; a worker killed before it started
+        never starts."""
+        with self._ending:
+            if self._killed:
+                raise ConverterError("docgen was stopped before LibreOffice started")
+            try:
+                self.proc = subprocess.Popen(
+                    self._args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL, text=True, encoding="utf-8",
+                    start_new_session=True)
+            except OSError as e:
+                self._killed = True
+                self._remove_profile()
+                raise ConverterError(f"LibreOffice's worker could not start "
+                                     f"({e.strerror or e}); {INSTALL_HINT}") from None
         threading.Thread(target=self._read, daemon=True).start()
-        ready = self._next(startup_timeout)
+        ready = self._next(self._startup_timeout)
         answer = _answer(ready) or {}
         if not answer.get("ready"):
             self.kill()
@@ -251,7 +267,7 @@ class _Worker:
         self.soffice_pid = pid if isinstance(pid, int) else None
 
     def _read(self) -> None:
-        assert self.proc.stdout is not None
+        assert self.proc is not None and self.proc.stdout is not None
         for line in self.proc.stdout:
             self.lines.put(line)
         self.lines.put(None)
@@ -265,7 +281,7 @@ class _Worker:
     def convert(self, job: PdfJob, options: dict[str, Any],
                 timeout: float) -> dict[str, Any] | None:
         """Return the worker's answer for ``job``, or None if it hung or died."""
-        assert self.proc.stdin is not None
+        assert self.proc is not None and self.proc.stdin is not None
         request = {"id": id(job), "src": str(job.src.resolve()), "dst": str(job.dst.resolve()),
                    "options": options}
         try:
@@ -276,25 +292,30 @@ class _Worker:
         return _answer(self._next(timeout))
 
     def kill(self) -> None:
-        """Kill the worker's group and its soffice's, and remove the profile."""
-        for group in (self.proc.pid, self.soffice_pid):
-            if group is not None:
-                try:
-                    os.killpg(group, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-        self.proc.wait()
-        self._remove_profile()
+        """Kill the worker's group and its soffice's, and remove the profile; a second call,
+        from another thread too, waits for the first and does nothing more."""
+        with self._ending:
+            self._killed = True
+            for group in (self.proc.pid if self.proc else None, self.soffice_pid):
+                if group is not None:
+                    try:
+                        os.killpg(group, signal.SIGKILL)
+                    except (ProcessLookupError, PermissionError):
+                        pass
+            if self.proc is not None:
+                self.proc.wait()
+            self._remove_profile()
 
     def _remove_profile(self) -> None:
         shutil.rmtree(self.profile, ignore_errors=True)
         if self._owner >= 0:
-            os.close(self._owner)
-            self._owner = -1
+            # once only: a second close could close a file another thread has just opened
+            owner, self._owner = self._owner, -1
+            os.close(owner)
 
     def close(self) -> None:
         try:
-            assert self.proc.stdin is not None
+            assert self.proc is not None and self.proc.stdin is not None
             self.proc.stdin.close()
             self.proc.wait(timeout=30)
         except (OSError, subprocess.TimeoutExpired):
@@ -360,10 +381,19 @@ class PdfPool:
         order = {id(job): i for i, job in enumerate(run.pending)}
         return sorted(run.results, key=lambda r: order[id(r.job)])
 
-    def start_worker(self) -> _Worker:
-        """Start a worker (one :attr:`worker_command` runs, if set) and keep it in the pool."""
+    def start_worker(self, stopping: Callable[[], bool] | None = None) -> _Worker:
+        """Start a worker (one :attr:`worker_command` runs, if set) and keep it in the pool;
+        none starts once ``stopping()`` is true (the run's ``finally`` has killed the workers
+        it knew)."""
         worker = _Worker(self.converter, self.startup_timeout, self.worker_command)
-        self._live.add(worker)
+        self._live.add(worker)  # before it starts: a run that ends meanwhile kills it
+        if stopping is not None and stopping():
+            worker.kill()  # the run ended before it could see this worker
+        try:
+            worker.start()
+        except ConverterError:
+            self._live.discard(worker)
+            raise
         return worker
 
     def stop_worker(self, worker: _Worker, hung: bool) -> None:
@@ -429,7 +459,7 @@ class _Run:
         """Convert ``job`` in ``worker`` (started if None); return the worker to go on with."""
         if worker is None:
             try:
-                worker = self.pool.start_worker()
+                worker = self.pool.start_worker(lambda: self.stopping)
             except ConverterError as e:
                 self.startup_errors.append(e)
                 self.finish(PdfResult(job, False, e.message))
