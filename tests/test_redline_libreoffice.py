@@ -34,7 +34,8 @@ DATE = dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc)
 #: hand-made pairs of the edits counsel makes, as LibreOffice must resolve them
 CASES = [
     "section moved", "section moved to the end", "two sections swapped",
-    "clause moved and edited", "agreement clause moved",
+    "clause moved and edited", "clause moved to a section's end and edited",
+    "section moved and edited", "agreement clause moved",
     "heading level changed", "agreement heading restyled and renamed",
     "body text made a heading", "heading made body text",
     "contract clause inserted and another deleted", "agreement clause inserted",
@@ -123,6 +124,19 @@ def test_a_rejected_move_keeps_the_next_heading_a_heading(judged) -> None:
     rejected = judged["section moved"]["lo rejected"]
     notices = next(b for b in rejected if b.get("text") == "Notices and Contacts")
     assert (notices["style"], notices["label"]) == ("Heading 1", "5.")
+
+
+@pytest.mark.parametrize("case, heading, label", [
+    ("clause moved to a section's end and edited", "Retention", "4.1."),
+    ("section moved and edited", "Retention", "4.1."),
+])
+def test_a_rejected_edited_move_keeps_the_next_heading_a_heading(case: str, heading: str,
+                                                                  label: str, judged) -> None:
+    # counsel's review: the heading after a clause moved and edited became body text
+    # ("Standard", no number) when the move was rejected in LibreOffice
+    rejected = judged[case]["lo rejected"]
+    found = next(b for b in rejected if b.get("text") == heading)
+    assert (found["style"], found["label"]) == ("Heading 2", label)
 
 
 def test_a_rejected_heading_level_change_gives_the_old_number_back(judged) -> None:
