@@ -160,3 +160,23 @@ def test_the_redlines_open_and_convert_to_pdf(tmp_path: Path) -> None:
     # the moved clause shows at both ends, with its new words at the destination
     assert text.count("Either party may end it by giving") == 2
     assert "sixty days' written notice" in text and "thirty days' written notice" in text
+
+
+def test_a_clause_moved_to_a_sections_end_reads_on_the_page_before_its_heading(
+        tmp_path: Path) -> None:
+    """The page of the redline counsel looked at: the clause at both ends, "sixty" where it
+    now stands, and the Retention heading after it still a numbered heading."""
+    soffice = require("soffice")
+    old, new = docs.PAIRS["clause moved to a section's end and edited"]()
+    (tmp_path / "a.docx").write_bytes(redline(old, new, date=DATE).docx)
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(tmp_path / "a.docx")], capture_output=True, timeout=300, check=True)
+    pdftotext = shutil.which("pdftotext") or require("pdftotext")
+    lines = [line.strip() for line in subprocess.run(
+        [pdftotext, "-layout", str(tmp_path / "a.pdf"), "-"], capture_output=True, text=True,
+        check=True).stdout.splitlines() if line.strip()]
+    moved = lines.index("Either party may end it by giving sixty days' written notice to the "
+                        "other.")
+    assert lines[moved - 1] == "Records are returned or destroyed within sixty days after the end."
+    assert lines[moved + 1].endswith("Retention") and "4.1." in lines[moved + 1]
