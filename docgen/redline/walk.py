@@ -10,6 +10,7 @@ from ..ooxml.package import REL_TYPES, Package
 from ..ooxml.sequence import insert
 from .carry import first
 from .diff import Opcode, align, anchored, slide
+from .formats import raw_ppr
 from .keys import (block_key, block_sign, plain, row_shape, row_text, same_markup, similar,
                    starts_section, words)
 from .model import Change, Story
@@ -254,12 +255,15 @@ class _Moves:
 
 def _mark_before_move(s: Session, destinations: list[etree._Element]) -> None:
     """Mark the paragraph mark before an edited move's destination in place of its last one,
-    when a paragraph follows it (see :meth:`Marker.mark_before`): rejected in LibreOffice,
-    the last moved paragraph's mark joined the next paragraph into it, and a heading after
-    the move became body text."""
+    when a paragraph of other properties follows it (see :meth:`Marker.mark_before`):
+    rejected in LibreOffice, the last moved paragraph's mark joined the next paragraph into
+    it, and a heading after the move became body text."""
     after = _next_block(destinations[-1])
     before = _previous_block(destinations[0])
-    if after is not None and after.tag == P and before is not None:
+    # a next paragraph of the same properties (the clause after it) joins unharmed: the
+    # marks stay as Word writes them
+    if after is not None and after.tag == P and before is not None and \
+            raw_ppr(after) != raw_ppr(destinations[-1]):
         s.marks.mark_before(before, destinations[-1])
 
 
