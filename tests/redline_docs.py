@@ -962,6 +962,18 @@ def _move_clause_edited(s: list) -> None:
     s[3][2].insert(1, clause)
 
 
+def _move_clause_to_section_end_edited(s: list) -> None:
+    """The Term's notice clause, "sixty days" now, ends the Records section: a heading (the
+    Retention one, Heading 2) follows it."""
+    s[3][2].append(s[1][2].pop(1).replace("thirty", "sixty"))
+
+
+def _move_section_edited(s: list) -> None:
+    """The Term section moves after Records, its notice clause edited: a Heading 2 follows."""
+    heading, level, clauses = s.pop(1)
+    s.insert(3, (heading, level, [clauses[0], clauses[1].replace("thirty", "sixty")]))
+
+
 def _heading_to_text(s: list) -> None:
     """The "Records" heading becomes a plain line of the "Insurance" section."""
     heading, _, clauses = s.pop(3)
@@ -975,6 +987,9 @@ MOVES: dict[str, Callable[[], tuple[bytes, bytes]]] = {
     "section moved": _contract_edit(lambda s: s.insert(4, s.pop(1))),
     "section moved to the end": _contract_edit(lambda s: s.append(s.pop(0))),
     "clause moved and edited": _contract_edit(_move_clause_edited),
+    "clause moved to a section's end and edited": _contract_edit(
+        _move_clause_to_section_end_edited),
+    "section moved and edited": _contract_edit(_move_section_edited),
     "two sections swapped": _contract_edit(lambda s: s.insert(2, s.pop(3))),
     "heading level changed": _contract_edit(lambda s: s.__setitem__(
         2, (s[2][0], 2, s[2][2]))),

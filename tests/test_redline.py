@@ -503,6 +503,10 @@ def _tags(docx: bytes) -> Counter[str]:
     ("section moved to the end", ("paragraphs 19–21, moved from paragraphs 2–4", "moved"), 3),
     ("two sections swapped", ("paragraphs 14–16, moved from paragraphs 8–10", "moved"), 3),
     ("clause moved and edited", ("paragraph 13, moved from paragraph 7", "moved and changed"), 1),
+    ("clause moved to a section's end and edited",
+     ("paragraph 14, moved from paragraph 7", "moved and changed"), 1),
+    ("section moved and edited", ("paragraphs 14–16, moved from paragraphs 5–7",
+                                  "moved and changed"), 3),
     ("agreement clause moved", ("paragraph 9, moved from paragraph 4", "moved"), 1),
     ("paragraph with a footnote moved", ("paragraph 10, moved from paragraph 5", "moved"), 1),
 ], ids=lambda v: v if isinstance(v, str) else None)
@@ -592,7 +596,8 @@ AUDIT = Path(sys.executable).parent / "openxml-audit"
 AUDITED = ["whole document replaced", "table row inserted", "complex field code changed",
            "hyperlink text changed", "bookmarked text changed", "text box edited",
            "inputs with tracked changes", "endnote changed", "content controls edited",
-           "section moved", "clause moved and edited", "heading level changed",
+           "section moved", "clause moved and edited", "section moved and edited",
+           "heading level changed",
            "paragraph with a footnote moved", "heading appended at the end",
            "last section removed"]
 

@@ -34,7 +34,8 @@ DATE = dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc)
 #: hand-made pairs of the edits counsel makes, as LibreOffice must resolve them
 CASES = [
     "section moved", "section moved to the end", "two sections swapped",
-    "clause moved and edited", "agreement clause moved",
+    "clause moved and edited", "clause moved to a section's end and edited",
+    "section moved and edited", "agreement clause moved",
     "heading level changed", "agreement heading restyled and renamed",
     "body text made a heading", "heading made body text",
     "contract clause inserted and another deleted", "agreement clause inserted",
@@ -125,6 +126,19 @@ def test_a_rejected_move_keeps_the_next_heading_a_heading(judged) -> None:
     assert (notices["style"], notices["label"]) == ("Heading 1", "5.")
 
 
+@pytest.mark.parametrize("case, heading, label", [
+    ("clause moved to a section's end and edited", "Retention", "4.1."),
+    ("section moved and edited", "Retention", "4.1."),
+])
+def test_a_rejected_edited_move_keeps_the_next_heading_a_heading(case: str, heading: str,
+                                                                  label: str, judged) -> None:
+    # counsel's review: the heading after a clause moved and edited became body text
+    # ("Standard", no number) when the move was rejected in LibreOffice
+    rejected = judged[case]["lo rejected"]
+    found = next(b for b in rejected if b.get("text") == heading)
+    assert (found["style"], found["label"]) == ("Heading 2", label)
+
+
 def test_a_rejected_heading_level_change_gives_the_old_number_back(judged) -> None:
     rejected = judged["heading level changed"]["lo rejected"]
     insurance = next(b for b in rejected if b.get("text") == "Insurance")
@@ -146,3 +160,23 @@ def test_the_redlines_open_and_convert_to_pdf(tmp_path: Path) -> None:
     # the moved clause shows at both ends, with its new words at the destination
     assert text.count("Either party may end it by giving") == 2
     assert "sixty days' written notice" in text and "thirty days' written notice" in text
+
+
+def test_a_clause_moved_to_a_sections_end_reads_on_the_page_before_its_heading(
+        tmp_path: Path) -> None:
+    """The page of the redline counsel looked at: the clause at both ends, "sixty" where it
+    now stands, and the Retention heading after it still a numbered heading."""
+    soffice = require("soffice")
+    old, new = docs.PAIRS["clause moved to a section's end and edited"]()
+    (tmp_path / "a.docx").write_bytes(redline(old, new, date=DATE).docx)
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(tmp_path / "a.docx")], capture_output=True, timeout=300, check=True)
+    pdftotext = shutil.which("pdftotext") or require("pdftotext")
+    lines = [line.strip() for line in subprocess.run(
+        [pdftotext, "-layout", str(tmp_path / "a.pdf"), "-"], capture_output=True, text=True,
+        check=True).stdout.splitlines() if line.strip()]
+    moved = lines.index("Either party may end it by giving sixty days' written notice to the "
+                        "other.")
+    assert lines[moved - 1] == "Records are returned or destroyed within sixty days after the end."
+    assert lines[moved + 1].endswith("Retention") and "4.1." in lines[moved + 1]

@@ -175,3 +175,108 @@ def test_the_html_summary_shows_each_change_escaped(tmp_path: Path, monkeypatch)
     assert ('<li><span class="label">Services, paragraph 1</span>: “Pay <del>&lt;b&gt;$100'
             '&lt;/b&gt;.</del> <ins>&lt;b&gt;$200&lt;/b&gt;.</ins>”</li>') in page
     assert "<b>" not in page
+
+
+# ---- text written without spaces (counsel's review of issue #13: a Japanese RFP's excerpt
+# showed the whole sentence removed and added for one changed character)
+
+def test_a_japanese_edit_shows_the_changed_characters_in_a_little_context() -> None:
+    old = from_xml(para("甲は乙に対し、毎月末日までに業務報告書を提出しなければならない。"))
+    new = from_xml(para("甲は乙に対し、毎月十日までに業務報告書を提出しなければならない。"))
+    [c] = changes(old, new)
+    [e] = c.excerpts()
+    assert (e.removed, e.added) == ("末", "十")
+    # twelve characters either side (six words' worth), no spaces put into the sentence
+    assert e.text == "甲は乙に対し、毎月[-末-]{+十+}日までに業務報告書を提出…"
+    assert markdown(old, new) == [
+        "- **body, paragraph 1**: “甲は乙に対し、毎月~~末~~**十**日までに業務報告書を提出…”"]
+
+
+def test_a_cjk_date_changes_whole_and_distant_edits_are_two_excerpts() -> None:
+    old = "本契約の期間は２０２１年４月１日から開始し、当事者双方が別途書面により合意した場合を除き、" \
+          "自動的に更新されるものとし、報告書は毎月提出する。"
+    new = old.replace("２０２１年４月１日", "２０２２年４月１日").replace("毎月", "毎週")
+    found = excerpts(old, new)
+    assert [(e.removed, e.added) for e in found] == [("２０２１年４月１日", "２０２２年４月１日"),
+                                                     ("月", "週")]
+    assert [e.text for e in found] == [
+        "本契約の期間は[-２０２１年４月１日-]{+２０２２年４月１日+}から開始し、当事者双方が…",
+        "…れるものとし、報告書は毎[-月-]{+週+}提出する。"]
+    # a Chinese clause: the character, not the sentence
+    [zh] = excerpts("本合同期限为一年，自签署之日起生效。", "本合同期限为两年，自签署之日起生效。")
+    assert zh.text == "本合同期限为[-一-]{+两+}年，自签署之日起生效。"
+
+
+def test_a_character_with_its_marks_is_one_token_of_an_excerpt() -> None:
+    # a kana with a combining voiced mark, a kanji with its variation selector, Thai vowels
+    # above their consonant: each one grapheme cluster, never split in an excerpt
+    [kana] = excerpts("はか\u3099くの規定", "はこ\u3099くの規定")  # が → ご
+    assert (kana.removed, kana.added) == ("か\u3099", "こ\u3099")
+    [kanji] = excerpts("葛\U000E0100飾区の学校", "葛\U000E0101飾区の学校")
+    assert (kanji.removed, kanji.added) == ("葛\U000E0100", "葛\U000E0101")
+    [thai] = excerpts("ระยะเวลาหนึ่งปี", "ระยะเวลาสิบปี")
+    assert "\u0e36" not in thai.removed.replace("หนึ", "")  # ึ stays on its consonant
+    assert thai.text.startswith("ระยะเวลา[-")
+
+
+def test_a_spaced_language_keeps_its_words_in_excerpts() -> None:
+    [e] = excerpts("The term is one year from signing.", "The term is two years from signing.")
+    assert e.text == "The term is [-one year-] {+two years+} from signing."
+    assert "spaced" not in e.as_dict()
+    [ja] = excerpts("期間は一年とする。", "期間は二年とする。")
+    assert ja.as_dict()["spaced"] is False
+
+
+# ---- formatting said in words (counsel's review: "formatting changed" did not say what)
+
+def _runs(*runs: tuple[str, str]) -> bytes:
+    return from_xml(para(*(f'<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space="preserve">{text}</w:t>'
+                           '</w:r>' for text, rpr in runs)))
+
+
+def test_a_formatting_change_names_the_property_and_the_words_it_is_on() -> None:
+    old = _runs(("Notice period: ", ""), ("30 days.", ""))
+    new = _runs(("Notice period: ", ""), ("30 days.", "<w:b/>"))
+    [c] = changes(old, new)
+    assert (c.what_is, c.detail) == ("formatting", "bold added on “30 days.”")
+    assert markdown(old, new) == [
+        "- **body, paragraph 1**: formatting changed (bold added on “30 days.”) in "
+        "“Notice period: 30 days.”"]
+
+
+def test_sizes_fonts_and_removed_properties_read_as_word_says_them() -> None:
+    old = _runs(("The Partner ", ""), ("shall", '<w:i/><w:sz w:val="22"/>'),
+                (" insure.", '<w:rFonts w:ascii="Arial" w:hAnsi="Arial"/>'))
+    new = _runs(("The Partner ", ""), ("shall", '<w:sz w:val="24"/>'),
+                (" insure.", '<w:rFonts w:ascii="Georgia" w:hAnsi="Georgia"/>'))
+    [c] = changes(old, new)
+    assert c.detail == ("italic removed, font size 11 → 12 pt on “shall”; "
+                        "font Arial → Georgia on “insure.”")
+
+
+def test_a_paragraph_style_and_alignment_change_is_said() -> None:
+    old = from_xml(para("Signed for both parties."))
+    new = from_xml(para("Signed for both parties.", ppr='<w:pStyle w:val="Quote"/>'
+                                                        '<w:jc w:val="center"/>'))
+    [c] = changes(old, new)
+    assert (c.what_is, c.detail) == ("formatting",
+                                     "style Normal → Quote; alignment left → centered")
+    data = summary_json(redline(old, new, date=DATE), old_name="o", new_name="n",
+                        author="docgen", date=DATE)
+    assert data["changes"][0]["detail"] == "style Normal → Quote; alignment left → centered"
+
+
+def test_a_heading_moved_a_level_says_both_styles() -> None:
+    old = from_xml(para("Services", ppr=H2) + para("The Partner tutors."))
+    new = from_xml(para("Services", ppr='<w:pStyle w:val="Heading3"/>')
+                   + para("The Partner tutors."))
+    assert markdown(old, new) == [
+        "- **Services (heading)**: heading level changed (Heading 2 → Heading 3) in “Services”"]
+
+
+def test_words_and_formatting_changed_together_say_both() -> None:
+    old = _runs(("Pay within 30 ", ""), ("days.", ""))
+    new = _runs(("Pay within 45 ", ""), ("days.", '<w:u w:val="single"/>'))
+    assert markdown(old, new) == [
+        "- **body, paragraph 1**: “Pay within ~~30~~ **45** days.” (underline added on "
+        "“days.”)"]

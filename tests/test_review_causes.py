@@ -332,3 +332,109 @@ def test_the_labelled_redline_adds_no_openxml_audit_finding(reviewed) -> None:
 
     last_year = findings(here / "out" / ID / "mou.docx")
     assert findings(here / "review" / "redline-mou.docx") <= last_year
+
+
+def test_every_spec_change_names_the_fields_it_writes(reviewed) -> None:
+    """Counsel's review: a footer's id and version and the dates of the translated notices
+    were "spec change" with no field named. Each now names its JSON path, the bookkeeping
+    fields and the values as the notice's language writes them included."""
+    here, _ = reviewed
+    summary = json.loads((here / "review" / "summary.json").read_text())
+    unnamed = [(path, c["place"]) for path, items in summary["redline_changes"].items()
+               for c in items if "spec change" in c["causes"] and not c.get("spec_changes")]
+    assert unnamed == []
+    [footer] = [c for c in summary["redline_changes"]["mou.docx"]
+                if c["story"] == "footer 1 (default)"]
+    assert [(f["path"], f["text"]) for f in footer["spec_changes"]] == [
+        ("$.id", f"Document id: {ID} → lincoln-es-bright-futures-2027-28"),
+        ("$.version", "Version: 1 → 2")]
+    [enroll] = [c for c in summary["redline_changes"]["notices/notice-es.docx"]
+                if any("Inscríbase" in e["text"] for e in c["excerpts"])]
+    assert [(f["path"], f["text"]) for f in enroll["spec_changes"]] == [
+        ("$.family_notices.enroll_by",
+         "Family notices › Enroll by: 28 de agosto de 2026 → 27 de agosto de 2027")]
+    text = (here / "review" / "summary.md").read_text()
+    assert "  - $.version: 1 → 2" in text
+
+
+# ---- a clause both counsel (by hand) and the template changed (counsel's review: it was
+# labelled "hand edit" only)
+
+ROLES = "Each party names the people below"
+
+
+@pytest.fixture(scope="module")
+def both_changed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Counsel made last year's MOU give five school days and dropped the role chart's
+    sentence by hand; this year's template gives fifteen days, adds "leaves or" and extends
+    the role chart's sentence."""
+    here = tmp_path_factory.mktemp("both")
+    shutil.copy(LINCOLN, here / "old.json")
+    shutil.copytree(LINCOLN.with_suffix(".locales"), here / "old.locales")
+    assert invoke("build", str(here / "old.json"), "-o", str(here / "out"),
+                  "--no-pdf").exit_code == 0
+    folder = here / "out" / ID
+    chart = (" The attached role chart shows who is responsible, accountable, consulted and "
+             "informed for each activity.")
+    hand_edit(folder / "mou.docx", "within ten school days", "within five school days")
+    hand_edit(folder / "mou.docx", chart, "")
+    assert invoke("renew", str(here / "old.json"), "--school-year", "2027-2028", "-o",
+                  str(here / "new.json")).exit_code == 0
+    (here / "templates").mkdir()
+    template = Document(str(ROOT / "templates" / "mou.docx"))
+    [run] = [r for p in template.paragraphs if p.text.startswith(ROLES) for r in p.runs]
+    run.text = run.text.replace("within ten school days if any of them changes",
+                                "within fifteen school days if any of them leaves or changes"
+                                ).replace("for each activity.",
+                                          "for each activity and each service.")
+    template.save(str(here / "templates" / "mou.docx"))
+    result = invoke("review", str(here / "old.json"), str(here / "new.json"), "-o",
+                    str(here / "review"), "--no-pdf", "--date", "2027-05-14",
+                    "--old-documents", str(folder), "--templates", str(here / "templates"))
+    assert result.exit_code == 0, result.output
+    return here
+
+
+def test_a_clause_changed_by_hand_and_by_the_template_carries_both_causes(both_changed
+                                                                         ) -> None:
+    here = both_changed
+    marks = [(t, a, x) for t, a, x in revisions(here / "review" / "redline-mou.docx")
+             if a != "docgen (spec change)"]
+    assert marks == [
+        ("del", "docgen (hand edit)", "five"),            # counsel's word goes
+        ("ins", "docgen (template change)", "fifteen"),   # the template's comes
+        ("ins", "docgen (template change)", "leaves or "),
+        # one inserted stretch, split where its causes meet: counsel's dropped sentence
+        # comes back (a hand edit undone), the template's words after it
+        ("ins", "docgen (hand edit)", ". The attached role chart shows who is responsible, "
+                                      "accountable, consulted and informed for each "),
+        ("ins", "docgen (template change + hand edit)", "activity "),  # "activity." was both
+        ("ins", "docgen (template change)", "and each service")]
+    summary = json.loads((here / "review" / "summary.json").read_text())
+    [roles] = [c for c in summary["redline_changes"]["mou.docx"]
+               if "role chart" in c["excerpts"][0]["text"]]
+    assert roles["causes"] == ["hand edit", "template change"]
+    for cause in ("hand edit", "template change"):
+        assert [c["place"] for c in summary["by_cause"][cause]] == [roles["place"]]
+    mou = next(d for d in summary["documents"] if d["path"] == "mou.docx")
+    root = etree.fromstring(zipfile.ZipFile(here / "review" / "redline-mou.docx").read(
+        "word/document.xml"))
+    ids = [m.get(W + "id") for m in root.iter() if m.get(W + "id") is not None
+           and etree.QName(m).localname in ("ins", "del", "rPrChange", "pPrChange")]
+    assert len(ids) == len(set(ids))  # a split revision has an id of its own
+    assert mou["revisions"] >= len(ids)
+
+
+def test_the_split_revisions_still_turn_last_years_mou_into_this_years(both_changed) -> None:
+    import revisions as rv
+    from docgen.build.documents import BuildOptions, render_documents
+    from docgen.resources import Resources
+    from docgen.spec.schema import load_spec
+
+    here = both_changed
+    options = BuildOptions(here / "unused", resources=Resources.shipped().using(
+        own_templates=here / "templates"))
+    [new] = [d.data for d in render_documents(load_spec(here / "new.json"), options)
+             if d.kind.output == "mou.docx"]
+    rv.check_redline((here / "out" / ID / "mou.docx").read_bytes(), new,
+                     (here / "review" / "redline-mou.docx").read_bytes())

@@ -23,7 +23,8 @@ from ..ooxml.package import DocxRefusals, Package
 from .carry import first
 from .tags import PPR, RPR, SECTPR, VAL, P, attributes, w
 
-__all__ = ["Formats", "raw_ppr", "raw_rpr", "same_paragraph_look"]
+__all__ = ["Formats", "Props", "TOGGLES", "implied", "raw_ppr", "raw_rpr",
+           "same_paragraph_look"]
 
 #: a property by meaning: (element, attribute) -> normalised value
 Props = dict[tuple[str, str], str]
@@ -206,6 +207,20 @@ class Formats:
         look.update(own)
         return sid, {k: v for k, v in own.items() if k in dict(_beyond(own, base))}, look
 
+    def run_look(self, run: etree._Element) -> Props:
+        """Return every property a run shows with: the document's defaults, its paragraph's
+        and character style's, and its own."""
+        rpr = run.find(RPR) if len(run) else None
+        style = rpr.find(w("rStyle")) if rpr is not None else None
+        rsid = (style.get(VAL, "") if style is not None else "") or \
+            self._defaults.get("character", "")
+        look = dict(self._doc_rpr)
+        look.update(self._style(self._paragraph_style(next(run.iterancestors(P), None)),
+                                "rPr"))
+        look.update(self._style(rsid, "rPr"))
+        look.update(props(rpr, _RPR_SKIP))
+        return look
+
     def run_sig(self, run: etree._Element) -> Sig:
         """Return a run's character style and the direct properties that change its look
         beyond what its paragraph's and character style give."""
@@ -241,6 +256,11 @@ def same_paragraph_look(old: tuple[str, Props, Props], new: tuple[str, Props, Pr
 
 def _default(k: tuple[str, str]) -> str | None:
     return "0" if k[0] in TOGGLES else _IMPLIED.get(k)
+
+
+def implied(k: tuple[str, str]) -> str | None:
+    """Return what property ``k`` is when nothing sets it (a toggle is off), or None."""
+    return _default(k)
 
 
 def _beyond(own: Props, base: Props) -> frozenset[tuple[tuple[str, str], str]]:

@@ -152,13 +152,32 @@ class Marker:
         k = len(blocks) - 1
         while k > 0 and blocks[k - 1].tag == P and _mark_of(blocks[k - 1]) == tag:
             k -= 1
-        if k == 0 or blocks[k - 1].tag != P or _mark_of(blocks[k - 1]) is not None or \
-                blocks[k - 1].find(f"{PPR}/{w('sectPr')}") is not None:
-            return  # no plain paragraph before the run (a section break's mark stays put)
-        before, last = blocks[k - 1], blocks[-1]
-        rpr = last.find(f"{PPR}/{RPR}")
-        if rpr is None:
+        if k == 0:
             return
+        self.mark_before(blocks[k - 1], blocks[-1])
+
+    def mark_before(self, before: etree._Element, last: etree._Element) -> bool:
+        """Move the mark of ``last``, the last paragraph of a run of paragraphs inserted,
+        deleted or moved here, to the paragraph mark of ``before``, the plain paragraph just
+        before the run (``A¶ [B¶ C¶]`` → ``A[¶ B¶ C]¶``); ``last``'s mark then stands for
+        ``before``'s, and a ``w:pPrChange`` gives it ``before``'s properties back. Return
+        whether it was moved (not when ``before`` is no plain paragraph, or holds a section
+        break, whose mark stays put).
+
+        Besides the end of a story (see :meth:`last_paragraph`), this is how a run of
+        paragraphs moved and edited here is marked: LibreOffice, rejecting a paragraph mark
+        whose revision starts inside its paragraph (the words after an edit), joins the next
+        paragraph into it and gives the join the rejected paragraph's style, so a heading
+        after the move turned into body text. Marked this way the join is with ``before``,
+        which keeps its own style in LibreOffice and, through ``last``'s mark, in Word.
+        """
+        if before.tag != P or _mark_of(before) is not None or \
+                before.find(f"{PPR}/{w('sectPr')}") is not None:
+            return False  # no plain paragraph before the run (a section break's mark stays put)
+        tag = _mark_of(last)
+        rpr = last.find(f"{PPR}/{RPR}")
+        if rpr is None or tag is None:
+            return False
         for m in [c for c in rpr if c.tag in _PARAGRAPH_MARKS]:
             rpr.remove(m)
             self.revisions -= 1  # a mark made, then moved to the paragraph before
@@ -187,6 +206,7 @@ class Marker:
             if _signature(_own_properties(was)) != _signature(_own_properties(last)):
                 self.properties_changed(last, was, PPR, w("pPrChange"), (RPR, w("sectPr")),
                                         copy.deepcopy)
+        return True
 
     def properties_changed(self, owner: etree._Element, before: etree._Element, props: str,
                            change_tag: str, skip: tuple[str, ...],

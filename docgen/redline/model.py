@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+import re
+import unicodedata
 from difflib import SequenceMatcher
 from typing import Any
 
 from ..ooxml.package import Package
+from .keys import _CJK, text_tokens
 
 __all__ = ["Change", "Excerpt", "Redline", "Story", "WHATS", "excerpts", "word_date"]
 
@@ -116,6 +119,14 @@ class Excerpt:
     leading: bool
     trailing: bool
     edits: tuple[tuple[str, str], ...] = ()
+    #: whether the edit stands between spaces; in text written without them (Chinese,
+    #: Japanese) the parts are shown side by side ("期間は[-２０２１年-]{+２０２２年+}まで")
+    spaced: bool = True
+
+    @property
+    def sep(self) -> str:
+        """Return what goes between the parts of the excerpt shown on a line."""
+        return " " if self.spaced else ""
 
     @property
     def text(self) -> str:
@@ -128,35 +139,104 @@ class Excerpt:
         if not self.removed and not self.added:
             parts.append("(spacing)")
         parts += ([self.after] if self.after else []) + (["…"] if self.trailing else [])
-        return " ".join(parts)
+        return self.sep.join(parts)
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = asdict(self)
         if not self.edits:
             del data["edits"]  # one edit: removed and added say it
+        if self.spaced:
+            del data["spaced"]  # said only of text written without spaces
         data["text"] = self.text
         return data
 
 
-#: words shown either side of an edit; edits closer than twice this are one excerpt
+#: words shown either side of an edit; edits closer than twice this are one excerpt (in a
+#: script written without spaces, two characters count as one word)
 CONTEXT_WORDS = 6
 _LIMIT = 60  # words of one removed or added stretch shown before "…"
+#: scripts written without spaces between words: Chinese, Japanese (keys._CJK), Thai, Lao,
+#: Myanmar, Khmer. Their text is compared in characters (grapheme clusters), not sentences.
+_UNSPACED = re.compile(rf"[{_CJK}\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF]")
+_SE_ASIAN = re.compile(r"[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF]")
+_ZWJ, _VS = "\u200d", re.compile(r"[\uFE00-\uFE0F\U000E0100-\U000E01EF]")
+#: a token of an excerpt: its text, and whether a space comes before it in the paragraph
+_Tok = tuple[str, bool]
+
+
+def excerpt_tokens(text: str) -> list[_Tok]:
+    """Return the tokens an excerpt is made of: the words between spaces, except that text
+    written without spaces is cut into characters (a grapheme cluster: a letter with its
+    marks, a character with its variation selector) and whole numbers (keys.text_tokens).
+
+    >>> [t for t, _ in excerpt_tokens("期間は２０２２年３月まで (Term)")]
+    ['期', '間', 'は', '２０２２年３月', 'ま', 'で', '(Term)']
+    """
+    out: list[_Tok] = []
+    for chunk in text.split():
+        if not _UNSPACED.search(chunk):
+            out.append((chunk, True))
+            continue
+        pieces: list[str] = []
+        for t in text_tokens(chunk):
+            pieces += list(t) if _SE_ASIAN.search(t) else [t]
+        clusters: list[str] = []
+        for t in pieces:  # a mark, a variation selector or a joined character: one cluster
+            if clusters and (_mark(t[0]) or _VS.match(t[0]) or clusters[-1].endswith(_ZWJ)
+                             or t == _ZWJ):
+                clusters[-1] += t
+            else:
+                clusters.append(t)
+        out += [(t, k == 0) for k, t in enumerate(clusters)]
+    return out
+
+
+def _mark(c: str) -> bool:
+    return unicodedata.category(c).startswith("M")
+
+
+def _weight(tok: _Tok) -> float:
+    return 0.5 if _UNSPACED.match(tok[0]) else 1.0
+
+
+def _span_weight(toks: list[_Tok]) -> float:
+    return sum(_weight(t) for t in toks)
+
+
+def _before(toks: list[_Tok], at: int, context: int) -> int:
+    """Return where the context before ``toks[at]`` starts."""
+    start, weight = at, 0.0
+    while start > 0 and weight + _weight(toks[start - 1]) <= context:
+        start -= 1
+        weight += _weight(toks[start])
+    return start
+
+
+def _after(toks: list[_Tok], at: int, context: int) -> int:
+    """Return where the context after ``toks[at:]`` ends."""
+    end, weight = at, 0.0
+    while end < len(toks) and weight + _weight(toks[end]) <= context:
+        weight += _weight(toks[end])
+        end += 1
+    return end
 
 
 def excerpts(old: str, new: str, context: int = CONTEXT_WORDS) -> list[Excerpt]:
-    """Return the edits from ``old`` to ``new`` word by word, each with ``context`` words
-    around it; edits with more than ``2 * context`` unchanged words between them are
-    separate excerpts."""
-    a, b = old.split(), new.split()
+    """Return the edits from ``old`` to ``new`` word by word (character by character in
+    text written without spaces), each with ``context`` words around it; edits with more
+    than ``2 * context`` unchanged words between them are separate excerpts."""
+    ta, tb = excerpt_tokens(old), excerpt_tokens(new)
+    a, b = [t for t, _ in ta], [t for t, _ in tb]
     ops = [op for op in SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
            if op[0] != "equal"]
     if not ops:
         if old == new:
             return []
-        return [Excerpt(_words(a[:context]), "", "", "", False, len(a) > context)]
+        end = _after(ta, 0, context)
+        return [Excerpt(_words(ta[:end]), "", "", "", False, end < len(ta))]
     groups: list[list[tuple[str, int, int, int, int]]] = [[ops[0]]]
     for op in ops[1:]:
-        if op[1] - groups[-1][-1][2] > 2 * context:
+        if _span_weight(ta[groups[-1][-1][2]:op[1]]) > 2 * context:
             groups.append([op])
         else:
             groups[-1].append(op)
@@ -167,16 +247,21 @@ def excerpts(old: str, new: str, context: int = CONTEXT_WORDS) -> list[Excerpt]:
         if len(group) > 1:
             for k, (_, o1, o2, n1, n2) in enumerate(group):
                 if k:
-                    edits.append(("same", _words(a[group[k - 1][2]:o1])))
-                edits += [("removed", _words(a[o1:o2])), ("added", _words(b[n1:n2]))]
-        out.append(Excerpt(_words(a[max(0, i1 - context):i1]), _words(a[i1:i2]),
-                           _words(b[j1:j2]), _words(a[i2:i2 + context]), i1 > context,
-                           i2 + context < len(a), tuple((k, t) for k, t in edits if t)))
+                    edits.append(("same", _words(ta[group[k - 1][2]:o1])))
+                edits += [("removed", _words(ta[o1:o2])), ("added", _words(tb[n1:n2]))]
+        start, end = _before(ta, i1, context), _after(ta, i2, context)
+        # text written without spaces shows its edits without spaces around them
+        glued = any(i < len(toks) and not toks[i][1] for toks, i in (
+            (ta, i1), (tb, j1), (ta, i2), (tb, j2)) if 0 < i)
+        out.append(Excerpt(_words(ta[start:i1]), _words(ta[i1:i2]), _words(tb[j1:j2]),
+                           _words(ta[i2:end]), start > 0, end < len(ta),
+                           tuple((k, t) for k, t in edits if t), spaced=not glued))
     return out
 
 
-def _words(ws: list[str]) -> str:
-    return " ".join(ws if len(ws) <= _LIMIT else ws[:_LIMIT] + ["…"])
+def _words(toks: list[_Tok]) -> str:
+    shown = toks if len(toks) <= _LIMIT else toks[:_LIMIT] + [("…", True)]
+    return "".join((" " if spaced and k else "") + t for k, (t, spaced) in enumerate(shown))
 
 
 @dataclass

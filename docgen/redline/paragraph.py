@@ -9,7 +9,8 @@ from typing import Union
 
 from lxml import etree
 
-from .describe import describe_comments, describe_properties, describe_tokens
+from .describe import (describe_comments, describe_properties, describe_runs, describe_tokens,
+                       run_formatting)
 from .diff import opcodes, smooth
 from .formats import Sig, raw_ppr, raw_rpr, same_paragraph_look
 from .keys import Token, What, link_sign, paragraph_tokens, token_text
@@ -68,6 +69,22 @@ class _Segments:
             self.formatted = True
             return before
         return None
+
+    def formatted_runs(self) -> list[tuple[etree._Element, etree._Element, str]]:
+        """Return the runs whose words stayed but whose formatting changed: (old run, new
+        run, their words), in order."""
+        out: list[tuple[etree._Element, etree._Element, str]] = []
+        for _, mark, pieces in self.segments:
+            if mark == MARKER:
+                continue
+            for src, what, before in pieces:
+                if before is None or src is None or not isinstance(what, str):
+                    continue
+                if out and out[-1][0] is before and out[-1][1] is src:
+                    out[-1] = (before, src, out[-1][2] + what)
+                else:
+                    out.append((before, src, what))
+        return out
 
     def add_new(self, tok: Token, mark: str | None, old: Token | None = None) -> None:
         """Add a token of the new paragraph; ``old`` is the equal old token, whose runs'
@@ -154,15 +171,22 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
             new.remove(child)
     _emit(s, story, new, built.segments)
     restyled = _paragraph_properties(s, story, old, new)
+    old_formats, new_formats = s.formats(story.old), s.formats(story.new)
+    # the words whose formatting changed, and how ("bold added on “30 days”")
+    runs = describe_runs([(run_formatting(old_formats, new_formats, before, src), text)
+                          for before, src, text in built.formatted_runs()]
+                         ) if built.formatted else ""
     if any(op != "equal" for op, *_ in ops):  # (a page number's result is no change)
-        s.record(story, where, "changed", old_text, new_text, new_text,
-                 *describe_tokens(story, gone, added))
+        what, detail = describe_tokens(story, gone, added)
+        s.record(story, where, "changed", old_text, new_text, new_text, what,
+                 "; ".join(d for d in (detail, runs) if d))
     elif comments:
         s.record(story, where, "changed", old_text, new_text, new_text, "comment", comments)
     elif built.formatted or restyled:
-        what, detail = (describe_properties(story, old, new) if restyled
-                        else ("formatting", ""))
-        s.record(story, where, "formatted", old_text, new_text, new_text, what, detail)
+        what, detail = (describe_properties(story, old, new, old_formats, new_formats)
+                        if restyled else ("formatting", ""))
+        s.record(story, where, "formatted", old_text, new_text, new_text, what,
+                 "; ".join(d for d in (detail, runs) if d))
 
 
 def _old_comments(s: Session, built: _Segments, wrap: Wrap,

@@ -110,7 +110,7 @@ def _markdown_excerpt(e: Excerpt) -> str:
     if not e.removed and not e.added:  # only spacing changed
         parts.append("(spacing)")
     parts += ([_md(e.after)] if e.after else []) + (["…"] if e.trailing else [])
-    return " ".join(parts)
+    return e.sep.join(parts)
 
 
 def html_excerpt(e: Excerpt) -> str:
@@ -124,7 +124,7 @@ def html_excerpt(e: Excerpt) -> str:
     if not e.removed and not e.added:
         parts.append("(spacing)")
     parts += ([esc(e.after)] if e.after else []) + (["…"] if e.trailing else [])
-    return " ".join(parts)
+    return e.sep.join(parts)
 
 
 def change_html(c: Change, cause: str = "") -> str:

@@ -10,6 +10,7 @@ from ..ooxml.package import REL_TYPES, Package
 from ..ooxml.sequence import insert
 from .carry import first
 from .diff import Opcode, align, anchored, slide
+from .formats import raw_ppr
 from .keys import (block_key, block_sign, plain, row_shape, row_text, same_markup, similar,
                    starts_section, words)
 from .model import Change, Story
@@ -236,6 +237,8 @@ class _Moves:
                 continue  # cannot happen: both ends of every pair are met once
             s.marks.move_range([p for p, _ in sources], [p for p, _ in destinations])
             edited = any(block_key(o) != block_key(n) for o, n in run)
+            if edited:
+                _mark_before_move(s, [p for p, _ in destinations])
             old_text = "\n".join(plain(o) for o, _ in run)
             new_text = "\n".join(plain(n) for _, n in run)
             span = f"{_span(destinations)}, moved from {_span(sources)}"
@@ -248,6 +251,34 @@ class _Moves:
                                                old_text, new_text, new_text, place=place)))
         for at, change in sorted(records, key=lambda r: -r[0]):
             s.changes.insert(at, change)
+
+
+def _mark_before_move(s: Session, destinations: list[etree._Element]) -> None:
+    """Mark the paragraph mark before an edited move's destination in place of its last one,
+    when a paragraph of other properties follows it (see :meth:`Marker.mark_before`):
+    rejected in LibreOffice, the last moved paragraph's mark joined the next paragraph into
+    it, and a heading after the move became body text."""
+    after = _next_block(destinations[-1])
+    before = _previous_block(destinations[0])
+    # a next paragraph of the same properties (the clause after it) joins unharmed: the
+    # marks stay as Word writes them
+    if after is not None and after.tag == P and before is not None and \
+            raw_ppr(after) != raw_ppr(destinations[-1]):
+        s.marks.mark_before(before, destinations[-1])
+
+
+def _next_block(block: etree._Element) -> etree._Element | None:
+    found = block.getnext()
+    while found is not None and found.tag not in BLOCKS:
+        found = found.getnext()
+    return found
+
+
+def _previous_block(block: etree._Element) -> etree._Element | None:
+    found = block.getprevious()
+    while found is not None and found.tag not in BLOCKS:
+        found = found.getprevious()
+    return found
 
 
 def _span(ends: list[tuple[etree._Element, str]]) -> str:

@@ -17,12 +17,14 @@ from .. import output
 from ..build.documents import BuildOptions, Rendered, render_documents
 from ..build.manifest import Manifest, read_manifest
 from ..build.sources import kept_resources
+from ..context import in_united_states
 from ..errors import CatalogError, OutputError, UsageError
+from ..i18n.locales import DEFAULT_LOCALE
 from ..redline.compare import redline
 from ..redline.model import Change
 from ..spec.schema import Spec
 from .causes import Attribution, Layer, label_revisions
-from .compare import SpecChange
+from .compare import SpecChange, bookkeeping_changes, compare
 
 __all__ = ["LastYear", "Layered", "find_last_year", "layered_redlines"]
 
@@ -101,6 +103,20 @@ class Layered:
     fields: list[list[SpecChange]]
 
 
+def _written(spec_changes: list[SpecChange], old: Spec, new: Spec | None,
+             locale: str | None) -> list[SpecChange]:
+    """Return the spec changes as a document in ``locale`` writes them (its dates and amounts
+    in its language, first), then as the list has them, then the bookkeeping fields its
+    footer writes."""
+    if new is None:
+        return spec_changes
+    written: list[SpecChange] = []
+    if locale and locale != DEFAULT_LOCALE:
+        written += compare(old.data, new.data, locale=locale,
+                           in_us=in_united_states(new.data))
+    return written + spec_changes + bookkeeping_changes(old.data, new.data)
+
+
 def _stamp(text: str | None) -> dt.datetime | None:
     if not text:
         return None
@@ -116,9 +132,14 @@ def _by_path(documents: list[Rendered]) -> dict[str, bytes]:
 
 def layered_redlines(last: LastYear, old: Spec, new_docs: dict[str, bytes],
                      options: BuildOptions, spec_changes: list[SpecChange], author: str,
-                     date: dt.datetime) -> tuple[dict[str, Layered], list[str]]:
+                     date: dt.datetime, new: Spec | None = None
+                     ) -> tuple[dict[str, Layered], list[str]]:
     """Redline each of last year's documents as it stands against this year's, labelling
-    every revision by its cause; return them by path, and notes for the summary."""
+    every revision by its cause; return them by path, and notes for the summary.
+
+    ``new`` is this year's spec: with it, a spec change is also found where a document
+    writes it in its own language (a date in a Spanish notice) or writes a bookkeeping field
+    (the id and version in a footer)."""
     notes: list[str] = []
     resources = options.resources
     incomplete = options.allow_incomplete or any(
@@ -153,6 +174,7 @@ def layered_redlines(last: LastYear, old: Spec, new_docs: dict[str, bytes],
         if path not in last.edited:
             as_built[path] = data  # as docgen wrote it, whatever this docgen renders now
     out: dict[str, Layered] = {}
+    doc_locales = {e.path: e.locale for e in last.manifest.of_format("docx")}
     for path, actual in last.documents.items():
         if path not in new_docs:
             continue
@@ -170,17 +192,20 @@ def layered_redlines(last: LastYear, old: Spec, new_docs: dict[str, bytes],
             layers.append(Layer(cause, result.changes, undone=undone))
         final = redline(actual, new_docs[path], author=author, date=date,
                         old_name=last.sources.get(path, path), new_name=path)
-        attribution = Attribution(layers, spec_changes)
-        docx, counts = label_revisions(final.docx, path, attribution, author)
+        attribution = Attribution(layers, _written(spec_changes, old, new,
+                                                      doc_locales.get(path)))
+        docx, counts, split = label_revisions(final.docx, path, attribution, author)
         causes = [attribution.of_change(c) for c in final.changes]
         fields = []
         for c in final.changes:
             found: list[SpecChange] = []
             for e in c.excerpts() or []:
                 found += [f for f in attribution.fields(e.removed, e.added, c.old, c.new)
-                          if f not in found]
+                          if all(f.path != g.path for g in found)]
             if c.kind in ("inserted", "deleted"):
-                found += [f for f in attribution.fields(c.old, c.new) if f not in found]
+                found += [f for f in attribution.fields(c.old, c.new)
+                          if all(f.path != g.path for g in found)]
             fields.append(found)
-        out[path] = Layered(docx, final.changes, final.revisions, counts, causes, fields)
+        out[path] = Layered(docx, final.changes, final.revisions + split, counts, causes,
+                            fields)
     return out, notes

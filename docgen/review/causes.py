@@ -18,14 +18,16 @@ lists each cause's changes; a spec change names the fields whose values it write
 
 from __future__ import annotations
 
+import copy
+import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from lxml import etree
 
 from ..ooxml.package import Package
-from ..redline.model import Change
-from ..redline.tags import DEL, DELTEXT, INS, PPR, RPR, TR, P, T, w
+from ..redline.model import Change, Excerpt
+from ..redline.tags import DEL, DELTEXT, ID, INS, PPR, RPR, TR, P, R_, T, attributes, w
 from .compare import SpecChange
 
 __all__ = ["CAUSES", "Attribution", "Layer", "label_revisions"]
@@ -55,6 +57,11 @@ def _words(text: str) -> set[str]:
     return {w.strip(_PUNCTUATION) for w in text.split()} - {""}
 
 
+def _word_list(text: str) -> tuple[str, ...]:
+    """Return the words of ``text`` in order, without the punctuation around them."""
+    return tuple(w for w in (w.strip(_PUNCTUATION) for w in _norm(text).split()) if w)
+
+
 @dataclass
 class _Edit:
     removed: str  # the words this layer removed (normalized), "" if none
@@ -62,6 +69,23 @@ class _Edit:
     old_context: str
     new_context: str
     formatting: bool = False
+    #: the words themselves removed and added, in order (not those left alone between close
+    #: edits)
+    removed_words: tuple[str, ...] = ()
+    added_words: tuple[str, ...] = ()
+
+    def flipped(self) -> _Edit:
+        """Return the edit seen the other way round (a hand edit, from the final redline)."""
+        return _Edit(self.added, self.removed, self.new_context, self.old_context,
+                     self.formatting, self.added_words, self.removed_words)
+
+
+def _excerpt_words(e: Excerpt) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the words an excerpt removes and adds, edit by edit, in order."""
+    edits = e.edits or (("removed", e.removed), ("added", e.added))
+    removed = tuple(w for kind, t in edits if kind == "removed" for w in _word_list(t))
+    added = tuple(w for kind, t in edits if kind == "added" for w in _word_list(t))
+    return removed, added
 
 
 @dataclass
@@ -80,20 +104,21 @@ class Layer:
             old, new = _norm(c.old), _norm(c.new)
             if c.kind in ("changed", "moved and changed"):
                 for e in c.excerpts():
-                    self.edits.append(_Edit(_norm(e.removed), _norm(e.added), old, new))
+                    self.edits.append(_Edit(_norm(e.removed), _norm(e.added), old, new, False,
+                                            *_excerpt_words(e)))
                 if not c.excerpts():
                     self.edits.append(_Edit("", "", old, new, formatting=True))
             elif c.kind == "inserted":
-                self.edits.append(_Edit("", new, "", new))
+                self.edits.append(_Edit("", new, "", new, False, (), _word_list(new)))
             elif c.kind == "deleted":
-                self.edits.append(_Edit(old, "", old, ""))
+                self.edits.append(_Edit(old, "", old, "", False, _word_list(old), ()))
             elif c.kind == "moved":
-                self.edits.append(_Edit(old, new, old, new))
+                self.edits.append(_Edit(old, new, old, new, False, _word_list(old),
+                                        _word_list(new)))
             else:
                 self.edits.append(_Edit("", "", old, new, formatting=True))
         if self.undone:  # seen from the final redline, a hand edit's additions are removed
-            self.edits = [_Edit(e.added, e.removed, e.new_context, e.old_context, e.formatting)
-                          for e in self.edits]
+            self.edits = [e.flipped() for e in self.edits]
 
 
 def _similar(a: str, b: str) -> float:
@@ -103,6 +128,11 @@ def _similar(a: str, b: str) -> float:
         return 1.0
     return SequenceMatcher(None, a, b, autojunk=False).quick_ratio() * 0.5 + (
         SequenceMatcher(None, a[:400], b[:400], autojunk=False).ratio() * 0.5)
+
+
+#: how alike (:func:`_similar`) a layer's paragraph must be to the final redline's for its
+#: edits to explain the words of a revision there
+_SAME_PARAGRAPH = 0.5
 
 
 def _inside(part: str, whole: str) -> bool:
@@ -150,8 +180,10 @@ class Attribution:
         one of them."""
         removed, added = _norm(removed), _norm(added)
         old_context, new_context = _norm(old_context), _norm(new_context)
-        found = []
+        found: list[SpecChange] = []
         for c in self.spec_changes:
+            if any(f.path == c.path for f in found):
+                continue  # found as the document writes it (in its language) already
             new, old = _norm(c.new_text or ""), _norm(c.old_text or "")
             if new and _inside(new, added) or old and _inside(old, removed):
                 found.append(c)
@@ -163,11 +195,53 @@ class Attribution:
                 found.append(c)
         return found
 
+    def word_causes(self, words: list[str], removed: bool, old_context: str,
+                    new_context: str) -> list[tuple[str, ...]]:
+        """Return the causes of each of ``words``, removed (``removed``) or added by one
+        revision of a paragraph that reads ``old_context`` before and ``new_context``
+        after: the layers whose edit of the paragraph most like it removed (or added) that
+        word, in :data:`CAUSES` order; () for a word no layer explains."""
+        old_context, new_context = _norm(old_context), _norm(new_context)
+        plain = [_norm(w).strip(_PUNCTUATION) for w in words]
+        wanted = set(plain) - {""}
+        explained: list[set[str]] = [set() for _ in words]
+        for layer in self.layers:
+            best: tuple[float, _Edit] | None = None
+            for e in layer.edits:
+                side = e.removed_words if removed else e.added_words
+                if e.formatting or wanted.isdisjoint(side):
+                    continue
+                context = max(_similar(new_context, e.new_context) if new_context else 0.0,
+                              _similar(old_context, e.old_context) if old_context else 0.0)
+                if context >= _SAME_PARAGRAPH and (best is None or context > best[0]):
+                    best = (context, e)
+            if best is None:
+                continue
+            # the words in the order the layer wrote them: a common word ("and", "the")
+            # counts only where it stands in the layer's own stretch
+            side = best[1].removed_words if removed else best[1].added_words
+            matcher = SequenceMatcher(None, plain, list(side), autojunk=False)
+            for a, _, size in matcher.get_matching_blocks():
+                for k in range(a, a + size):
+                    if plain[k]:
+                        explained[k].add(layer.cause)
+        return [tuple(c for c in CAUSES if c in found) for found in explained]
+
+    def excerpt_causes(self, e: Excerpt, old: str, new: str) -> list[str]:
+        """Return every cause of an excerpt's edits: the words it removes and adds, each by
+        the layer(s) that explain it (:meth:`word_causes`), else the excerpt's best cause."""
+        found: list[str] = []
+        removed, added = _excerpt_words(e)
+        for words, gone in ((list(removed), True), (list(added), False)):
+            for causes in self.word_causes(words, gone, old, new):
+                found += [c for c in causes if c not in found]
+        return [c for c in CAUSES if c in found] or [self.cause(e.removed, e.added, old, new)]
+
     def of_change(self, c: Change) -> list[str]:
-        """Return the causes of one change of the final redline (one per excerpt)."""
+        """Return the causes of one change of the final redline (those of each excerpt)."""
         old, new = c.old, c.new
         if c.kind in ("changed", "moved and changed") and c.excerpts():
-            causes = [self.cause(e.removed, e.added, old, new) for e in c.excerpts()]
+            causes = [cause for e in c.excerpts() for cause in self.excerpt_causes(e, old, new)]
         elif c.kind == "inserted":
             causes = [self.cause("", new, "", new)]
         elif c.kind == "deleted":
@@ -207,14 +281,16 @@ def _owner(el: etree._Element, tag: str) -> etree._Element | None:
 
 
 def label_revisions(docx: bytes, name: str, attribution: Attribution, author: str
-                    ) -> tuple[bytes, dict[str, int]]:
-    """Return the redline with each revision's author naming its cause (``author (cause)``),
-    and how many revisions each cause has."""
+                    ) -> tuple[bytes, dict[str, int], int]:
+    """Return the redline with each revision's author naming its causes (``author (cause)``,
+    ``author (template change + hand edit)``), how many revisions each cause has, and how
+    many revisions were added by splitting one whose words have different causes."""
     pkg = Package.open(docx, name)
     main = pkg.main
     parts = [main] + [n for rel in _STORY_RELS for _, n in pkg.related(main, rel)
                       if n in pkg.parts]
     counts: dict[str, int] = {}
+    ids = _Ids(pkg, list(dict.fromkeys(parts)))
     for part in dict.fromkeys(parts):
         root = pkg.xml(part)
         # keyed by the paragraph itself, which keeps it alive (an id could be reused)
@@ -250,6 +326,111 @@ def label_revisions(docx: bytes, name: str, attribution: Attribution, author: st
                     cause = attribution.cause("", "", old_ctx, new_ctx)
                 else:
                     cause = attribution.cause(removed, added, old_ctx, new_ctx)
-            mark.set(w("author"), f"{author} ({cause})")
-            counts[cause] = counts.get(cause, 0) + 1
-    return pkg.to_bytes(), counts
+                    groups = _word_groups(attribution, removed or added, bool(removed),
+                                          old_ctx, new_ctx, cause)
+                    # words of one revision that different causes explain are revisions of
+                    # their own; words that more than one explains name them all
+                    for piece, causes in _split(mark, groups, ids):
+                        _label(piece, author, causes, counts)
+                    continue
+            _label(mark, author, (cause,), counts)
+    return pkg.to_bytes(), counts, ids.taken
+
+
+def _label(mark: etree._Element, author: str, causes: tuple[str, ...],
+           counts: dict[str, int]) -> None:
+    """Name a revision's causes in its author ("docgen (template change + hand edit)") and
+    count it under each."""
+    mark.set(w("author"), f"{author} ({' + '.join(reversed(causes))})")
+    for cause in causes:
+        counts[cause] = counts.get(cause, 0) + 1
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _word_groups(attribution: Attribution, text: str, removed: bool, old_ctx: str,
+                 new_ctx: str, fallback: str) -> list[tuple[int, tuple[str, ...]]]:
+    """Return where in ``text`` (a revision's words) each stretch of one set of causes
+    starts, and those causes; a word no layer explains goes with the words before it (or
+    after it, at the start)."""
+    found = list(_WORD.finditer(text))
+    causes = attribution.word_causes([m.group() for m in found], removed, old_ctx, new_ctx)
+    known = [c for c in causes if c]
+    if not known:
+        return [(0, (fallback,))]
+    current = known[0]
+    groups: list[tuple[int, tuple[str, ...]]] = []
+    for m, c in zip(found, causes):
+        current = c or current
+        if not groups:
+            groups.append((0, current))
+        elif groups[-1][1] != current:
+            groups.append((m.start(), current))
+    return groups
+
+
+class _Ids:
+    """Hand out revision ids no mark of the document has."""
+
+    def __init__(self, pkg: Package, parts: list[str]) -> None:
+        self.next = 1 + max((int(v) for part in parts for el in pkg.xml(part).iter()
+                             if (v := el.get(ID)) is not None and v.isdigit()), default=0)
+        self.taken = 0
+
+    def take(self) -> str:
+        self.next += 1
+        self.taken += 1
+        return str(self.next - 1)
+
+
+def _split(mark: etree._Element, groups: list[tuple[int, tuple[str, ...]]], ids: _Ids
+           ) -> list[tuple[etree._Element, tuple[str, ...]]]:
+    """Split a revision mark's runs at the offsets of ``groups`` into marks of their own
+    (the first keeps the mark), and return each with its causes. A run holding more than its
+    text (a tab, a field) is not cut: it goes with the stretch it starts in."""
+    if len(groups) == 1:
+        return [(mark, groups[0][1])]
+    text_tag = DELTEXT if mark.tag in (DEL, w("moveFrom")) else T
+    pieces: list[list[etree._Element]] = [[] for _ in groups]
+    starts = [g[0] for g in groups]
+
+    def group_at(offset: int) -> int:
+        return max(k for k, start in enumerate(starts) if start <= offset)
+
+    at = 0
+    for run in list(mark):
+        texts = [c for c in run if c.tag == text_tag]
+        length = sum(len(t.text or "") for t in texts)
+        simple = len(texts) == 1 and all(c.tag in (RPR, text_tag) for c in run)
+        if not simple or run.tag != R_:
+            pieces[group_at(at)].append(run)
+            at += length
+            continue
+        text = texts[0].text or ""
+        cuts = [start - at for start in starts if at < start < at + length]
+        bounds = [0] + cuts + [length]
+        for a, b in zip(bounds, bounds[1:]):
+            part = copy.deepcopy(run)
+            found = part.find(text_tag)
+            assert found is not None
+            found.text = text[a:b]
+            pieces[group_at(at + a)].append(part)
+        mark.remove(run)
+        at += length
+    for run in list(mark):
+        mark.remove(run)
+    out: list[tuple[etree._Element, tuple[str, ...]]] = []
+    previous = mark
+    for k, (runs, (_, causes)) in enumerate(zip(pieces, groups)):
+        if not runs:
+            continue
+        target = mark if not out else etree.Element(mark.tag, attributes(mark))
+        if target is not mark:
+            target.set(ID, ids.take())
+            previous.addnext(target)
+        for r in runs:
+            target.append(r)
+        previous = target
+        out.append((target, causes))
+    return out

@@ -105,11 +105,12 @@ def _legal(keys: tuple[str, ...]) -> str | None:
 
 
 class _SchemaWalk:
-    def __init__(self, old: dict[str, Any], new: dict[str, Any], locale: str) -> None:
+    def __init__(self, old: dict[str, Any], new: dict[str, Any], locale: str,
+                 in_us: bool = False) -> None:
         self.old, self.new = old, new
         self.old_explicit, self.new_explicit = writes_commitments(old), writes_commitments(new)
-        self.new_fmt = Formatter(locale, new.get("currency", "USD"))
-        self.old_fmt = Formatter(locale, old.get("currency", "USD"))
+        self.new_fmt = Formatter(locale, new.get("currency", "USD"), in_us=in_us)
+        self.old_fmt = Formatter(locale, old.get("currency", "USD"), in_us=in_us)
         self.fmt = self.new_fmt
         self.changes: list[SpecChange] = []
 
@@ -359,8 +360,28 @@ class _SchemaWalk:
 
 
 def compare(old: dict[str, Any], new: dict[str, Any], *,
-            locale: str = DEFAULT_LOCALE) -> list[SpecChange]:
-    """Return every change from spec ``old`` to spec ``new`` (both valid), in schema order."""
-    walk = _SchemaWalk(old, new, locale)
+            locale: str = DEFAULT_LOCALE, in_us: bool = False) -> list[SpecChange]:
+    """Return every change from spec ``old`` to spec ``new`` (both valid), in schema order;
+    values are written as a document in ``locale`` writes them (``in_us``: the parties are in
+    the United States, as :class:`~docgen.formatting.Formatter` takes it)."""
+    walk = _SchemaWalk(old, new, locale, in_us)
     walk.walk(schema(), old, new, (), (), (), [])
     return walk.changes
+
+
+#: the bookkeeping fields a document writes (its footer: "lincoln-…-2027-28 · version 2")
+_WRITTEN_BOOKKEEPING = (("id", "Document id"), ("version", "Version"))
+
+
+def bookkeeping_changes(old: dict[str, Any], new: dict[str, Any]) -> list[SpecChange]:
+    """Return the changes of the bookkeeping fields the documents write (the id and version
+    in every footer), which :func:`compare` leaves out of the list of changes: a revision of
+    a footer is then said to come from them."""
+    out = []
+    for name, label in _WRITTEN_BOOKKEEPING:
+        o, n = old.get(name), new.get(name)
+        if o != n:
+            o_text, n_text = (None if v is None else str(v) for v in (o, n))
+            out.append(SpecChange(json_path((name,)), label, "changed", o, n, o_text, n_text,
+                                  f"{label}: {o_text or 'none'} → {n_text or 'none'}", False))
+    return out

@@ -146,7 +146,7 @@ def _actual_redlines(review: Review, options: BuildOptions, pdf: bool,
     review.old_documents = str(last_year.folder)
     new_docs = {d.kind.output: d.data for d in new}
     layered, notes = layered_redlines(last_year, review.old, new_docs, options, review.changes,
-                                      review.author, review.date)
+                                      review.author, review.date, review.new)
     review.notes += notes
     review.consequences = consequences(review.old, review.new, review.changes, new_docs,
                                        options)
