@@ -85,7 +85,7 @@ def finish_pdfs(result: BuildResult, converted: list[Converted[int]]) -> None:
     fails is a problem of this spec's, named by its folder, and the run goes on."""
     try:
         _finish_pdfs(result, converted)
-    except Exception as e:  # noqa: BLE001 - never a dead PDF thread and a run that hangs
+    except BaseException as e:  # noqa: BLE001 - never a dead PDF thread and a run that hangs
         detail = (e.strerror or str(e)) if isinstance(e, OSError) else f"{type(e).__name__}: {e}"
         result.pdf_errors.append(Problem(str(result.folder), message=f"the PDFs could not be "
                                          f"placed ({detail}); build again"))

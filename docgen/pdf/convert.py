@@ -122,6 +122,7 @@ class _Collector(Generic[Group]):
                  on_group: Callable[[Group, list[Converted[Group]]], None],
                  on_progress: Progress[Group] | None) -> None:
         self.requests, self.on_group, self.on_progress = requests, on_group, on_progress
+        self.order = {id(r): i for i, r in enumerate(requests.values())}
         self.left = {g: sum(1 for r in requests.values() if r.group == g) for g in groups}
         self.done: dict[Group, list[Converted[Group]]] = {g: [] for g in groups}
         self.seen: set[int] = set()
@@ -137,7 +138,8 @@ class _Collector(Generic[Group]):
             request = self.requests[id(result.job)]
             try:
                 outcome = _outcome(request, result)
-            except Exception as e:  # noqa: BLE001 - one PDF that cannot be read is its error
+            except BaseException as e:  # noqa: BLE001 - one PDF that cannot be read is its
+                # error (even a SystemExit: a thread that ended here would leave it unfinished)
                 reason = f"docgen could not read its PDF ({type(e).__name__}: {e})"
                 outcome = Converted(request, problem=Problem(
                     request.label, message=f"PDF not written: {reason}"), reason=reason)
@@ -153,9 +155,12 @@ class _Collector(Generic[Group]):
 
     def finish(self, group: Group) -> None:
         self.finished.append(group)
+        # in the order asked for, not the order LibreOffice finished them: the same run
+        # reports the same problems in the same order
+        done = sorted(self.done[group], key=lambda c: self.order[id(c.request)])
         try:
-            self.on_group(group, self.done[group])
-        except Exception as e:  # noqa: BLE001 - reported when the run ends, which it must
+            self.on_group(group, done)
+        except BaseException as e:  # noqa: BLE001 - reported when the run ends, which it must
             self.failures.append(f"{type(e).__name__}: {e}")
 
     def unfinished(self) -> list[Group]:
