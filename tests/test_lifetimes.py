@@ -314,7 +314,7 @@ _FINISHING_FAILS = textwrap.dedent("""
     def honest_pdf(data):
         raise RuntimeError("the checker broke")
 
-    def place_packet(result, folder):
+    def place_packet(result, folder, packets=None):
         raise SystemExit("a thread-ending exit while the packet is made")
 
     if {fail!r} == "pdf":
