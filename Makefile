@@ -122,6 +122,7 @@ bench: bench-setup
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/pdf.py
 	$(BIN)/python benchmarks/batch.py
+	$(BIN)/python benchmarks/batch.py --pdf --sizes 25,50 --runs 3
 	$(BIN)/python benchmarks/redline.py
 	$(BIN)/python benchmarks/startup.py
 
