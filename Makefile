@@ -18,7 +18,7 @@ PIP_SELF   = $(BIN)/python -m pip install --quiet --disable-pip-version-check \
 UV_VERSION ?= 0.13.9
 LOCKER     ?= $(or $(TMPDIR),/tmp)/docgen-locker
 
-.PHONY: demo test check typecheck test-latest setup setup-test bench lock clean
+.PHONY: demo test check typecheck test-latest setup setup-test bench bench-setup lock clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
@@ -106,13 +106,25 @@ lock:
 	  -o locks/docgen.txt pyproject.toml locks/tools.in
 	rm -rf $(LOCKER)
 
-bench: setup-test
+# The PDF peer, unoserver, runs only in the python that has LibreOffice's uno: a venv of it
+# (with its site packages, where uno is) holding unoserver as locked in locks/bench.txt.
+UNO_PYTHON ?= /usr/bin/python3
+UNO_VENV   ?= $(VENV)-uno
+
+bench-setup: setup-test
 	$(PIP_LOCKED) -r locks/bench.txt
+	$(UNO_PYTHON) -m venv --system-site-packages $(UNO_VENV)
+	awk '/^unoserver==/{p=1} p{print} p && !/\\$$/{p=0}' locks/bench.txt > $(UNO_VENV)/unoserver.txt
+	$(UNO_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  --require-hashes --no-deps -r $(UNO_VENV)/unoserver.txt
+
+bench: bench-setup
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/pdf.py
 	$(BIN)/python benchmarks/batch.py
+	$(BIN)/python benchmarks/batch.py --pdf --sizes 25,50 --runs 3
 	$(BIN)/python benchmarks/redline.py
 	$(BIN)/python benchmarks/startup.py
 
 clean:
-	rm -rf $(VENV) $(VENV)-latest $(OUT) build dist *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) $(VENV)-latest $(UNO_VENV) $(OUT) build dist *.egg-info .pytest_cache .hypothesis

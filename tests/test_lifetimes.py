@@ -349,3 +349,58 @@ def test_a_jobs_worker_ends_when_docgen_is_killed_even_without_the_parent_death_
         proc.wait(timeout=30)
     for pid in pids.read_text().split():
         assert wait_until(lambda: not alive(int(pid)), 10), pid
+
+
+# --- the finishing stage: what LibreOffice converted is read, pinned, checked and placed in a
+# thread of its own (docgen.pdf.convert._Finishing); its failures are located and never hang
+
+_FINISHING_FAILS = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {tests!r})
+    from test_lifetimes import fake_pool
+    import docgen.build.pdfs as pdfs
+    import docgen.pdf.convert as convert
+    from docgen.cli.app import run
+    from docgen.pdf.convert import PdfSettings
+    PdfSettings.make_pool = lambda self: fake_pool(workers=2)
+    convert.FINISHING_QUEUE = 1  # the workers wait for the stage: it must still end
+
+    def honest_pdf(data):
+        raise RuntimeError("the checker broke")
+
+    def place_packet(result, folder, packets=None):
+        raise SystemExit("a thread-ending exit while the packet is made")
+
+    if {fail!r} == "pdf":
+        convert.honest_pdf = honest_pdf
+    else:
+        pdfs._place_packet = place_packet
+    sys.exit(run(sys.argv[1:]))
+""")
+
+
+@pytest.mark.parametrize("fail", ["pdf", "packet"])
+def test_a_failure_while_finishing_the_pdfs_is_located_and_the_run_ends(tmp_path: Path,
+                                                                        fail: str) -> None:
+    out = tmp_path / "out"
+    script = _FINISHING_FAILS.format(tests=str(ROOT / "tests"), fail=fail)
+    done = subprocess.run([sys.executable, "-c", script, "build", str(JEFFERSON), "-o",
+                           str(out)], capture_output=True, text=True, timeout=240,
+                          env=dict(os.environ, TMPDIR=str(tmp_path)))
+    folder = out / "jefferson-es-library-2026-27"
+    assert done.returncode == 1, done.stderr
+    errors = [line for line in done.stderr.splitlines() if not line.startswith("notice:")]
+    documents = ["mou", "role-chart"] + [f"notices/notice-{t}"
+                                         for t in ("en", "es", "vi", "ar", "zh-Hans")]
+    if fail == "pdf":
+        # each PDF its own error, named by its DOCX, in the documents' order; no packet
+        assert errors == [f"{folder / d}.docx: PDF not written: docgen could not read its PDF "
+                          f"(RuntimeError: the checker broke)" for d in documents], done.stderr
+        assert not list(folder.rglob("*.pdf"))
+    else:
+        # even an exception that ends a thread is the spec's one error; its PDFs are placed
+        assert errors == [f"{folder}: the PDFs could not be placed (SystemExit: a thread-ending "
+                          f"exit while the packet is made); build again"], done.stderr
+        assert sorted(str(p.relative_to(folder).with_suffix(""))
+                      for p in folder.rglob("*.pdf")) == sorted(documents)
+    assert not list(tmp_path.glob("docgen-lo-profile-*"))

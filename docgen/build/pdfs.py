@@ -8,7 +8,11 @@ run keeps what it finished. A PDF is never written over a file docgen did not wr
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
+import os
+import threading
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Callable
 
@@ -62,45 +66,129 @@ def _requests(index: int, result: BuildResult) -> list[PdfRequest[int]]:
     return requests
 
 
+class _Packets:
+    """Each spec's packet made in a process of its own (assembling it, its signature fields,
+    its checks and its page-text hashes take a few times what LibreOffice takes to convert its
+    documents), so that packets are made side by side, while LibreOffice converts the next
+    specs' documents; each is placed, with its manifest, as soon as it is made. At most two a
+    process wait in memory; the stage that hands them over waits for room."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = max(1, processes)
+        self.executor: concurrent.futures.ProcessPoolExecutor | None = None
+        self.room = threading.Semaphore(2 * self.processes)
+        self.lock = threading.Condition()
+        self.pending = 0
+
+    def start(self) -> None:
+        import multiprocessing
+
+        from .run import die_with_parent
+
+        # spawned, not forked: docgen's threads hold locks a forked copy would keep forever
+        self.executor = concurrent.futures.ProcessPoolExecutor(
+            max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"),
+            initializer=die_with_parent)
+        for _ in range(self.processes):  # the processes start while LibreOffice converts
+            self.executor.submit(int)
+
+    def make(self, result: BuildResult, folder: Path) -> None:
+        """Make ``result``'s packet in a process; place it when it is made."""
+        assert self.executor is not None
+        self.room.acquire()
+        with self.lock:
+            self.pending += 1
+        try:
+            future = self.executor.submit(_packet, result, folder)
+        except BaseException:
+            self._done(result, folder, None)
+            raise
+        future.add_done_callback(lambda f: self._done(result, folder, f))
+
+    def _done(self, result: BuildResult, folder: Path,
+              future: concurrent.futures.Future[tuple[FileEntry, bytes] | None] | None) -> None:
+        try:
+            if future is not None:
+                _store_packet(result, folder, _made(result, folder, future))
+        except BaseException as e:  # noqa: BLE001 - never a packet that stops the run
+            _packet_failed(result, folder, e)
+        finally:
+            self.room.release()
+            with self.lock:
+                self.pending -= 1
+                self.lock.notify_all()
+
+    def close(self) -> None:
+        """Wait until every packet is made and placed; end the processes."""
+        with self.lock:
+            while self.pending:
+                self.lock.wait()
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _made(result: BuildResult, folder: Path,
+          future: concurrent.futures.Future[tuple[FileEntry, bytes] | None]
+          ) -> tuple[FileEntry, bytes] | None:
+    """What the packet's process made; its process's death is the spec's error."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise OutputError.at(folder / PACKET, "not written: the process making it stopped "
+                             "unexpectedly (it was killed, or ran out of memory); build "
+                             "again") from None
+
+
 def build_pdfs(results: list[BuildResult], options: BuildOptions,
                on_pdf: PdfProgress | None = None, settings: PdfSettings | None = None) -> None:
     """Convert the DOCX files ``results`` need, then assemble each spec's packet."""
     requests = [r for i, result in enumerate(results) for r in _requests(i, result)]
     finished: set[int] = set()
+    # one spec's packet is made here: starting processes would cost more than it saves
+    packets = _Packets(options.pdf_workers or os.cpu_count() or 1) if len(results) > 1 \
+        else None
 
     def finish(index: int, converted: list[Converted[int]]) -> None:
         finished.add(index)
-        finish_pdfs(results[index], converted)
+        finish_pdfs(results[index], converted, packets)
 
     settings = settings or PdfSettings(workers=options.pdf_workers, timeout=options.pdf_timeout)
-    error = convert_pdfs(range(len(results)), requests, settings, finish, on_pdf)
+    if packets is not None:
+        packets.start()
+    try:
+        error = convert_pdfs(range(len(results)), requests, settings, finish, on_pdf)
+    finally:
+        if packets is not None:
+            packets.close()
     if error is not None:
         for index, result in enumerate(results):
             if index not in finished:
                 result.pdf_errors.append(Problem("", message=error.message))
 
 
-def finish_pdfs(result: BuildResult, converted: list[Converted[int]]) -> None:
-    """Place a spec's new PDFs, assemble its packet and record them in the manifest; whatever
-    fails is a problem of this spec's, named by its folder, and the run goes on."""
-    try:
-        _finish_pdfs(result, converted)
-    except Exception as e:  # noqa: BLE001 - never a dead PDF thread and a run that hangs
-        detail = (e.strerror or str(e)) if isinstance(e, OSError) else f"{type(e).__name__}: {e}"
-        result.pdf_errors.append(Problem(str(result.folder), message=f"the PDFs could not be "
-                                         f"placed ({detail}); build again"))
-
-
-def _finish_pdfs(result: BuildResult, converted: list[Converted[int]]) -> None:
+def finish_pdfs(result: BuildResult, converted: list[Converted[int]],
+                packets: _Packets | None = None) -> None:
+    """Place a spec's new PDFs, assemble its packet (in ``packets``' processes, if given) and
+    record them in the manifest; whatever fails is a problem of this spec's, named by its
+    folder, and the run goes on."""
     assert result.folder is not None
-    folder = result.folder
     try:
-        _place_pdfs(result, folder, converted)
+        _place_pdfs(result, result.folder, converted)
         if not result.pdf_errors:
-            _place_packet(result, folder)
-    except (OSError, DocgenError) as e:
+            _place_packet(result, result.folder, packets)
+    except BaseException as e:  # noqa: BLE001 - never a dead PDF thread and a run that hangs
+        _packet_failed(result, result.folder, e)
+
+
+def _packet_failed(result: BuildResult, folder: Path, e: BaseException) -> None:
+    """Record why ``result``'s PDFs or packet were not placed."""
+    if isinstance(e, (OSError, DocgenError)):
         message = e.message if isinstance(e, DocgenError) else output.describe(e)
         result.pdf_errors.append(Problem(str(folder / PACKET), message=f"not written: {message}"))
+        return
+    detail = f"{type(e).__name__}: {e}"
+    result.pdf_errors.append(Problem(str(folder), message=f"the PDFs could not be "
+                                     f"placed ({detail}); build again"))
 
 
 def _place_pdfs(result: BuildResult, folder: Path, converted: list[Converted[int]]) -> None:
@@ -141,15 +229,27 @@ def _place_pdfs(result: BuildResult, folder: Path, converted: list[Converted[int
     result.written.extend(sorted((e.path for e in entries), key=manifest_order(after)))
 
 
-def _place_packet(result: BuildResult, folder: Path) -> None:
-    """Assemble the packet and put it in place with the manifest, unless the folder's
-    ``packet.pdf`` is not docgen's to replace."""
+def _place_packet(result: BuildResult, folder: Path, packets: _Packets | None = None) -> None:
+    """Assemble the packet (in ``packets``' processes, if given) and put it in place with the
+    manifest, unless the folder's ``packet.pdf`` is not docgen's to replace."""
     manifest = _manifest(folder)
     if output.clashes(folder, [PACKET], manifest.owned(folder)):
         result.pdf_errors.append(Problem(str(folder / PACKET), message=NOT_OURS))
         return
-    packet = _packet(result, folder)
+    if packets is not None:
+        packets.make(result, folder)
+    else:
+        _store_packet(result, folder, _packet(result, folder))
+
+
+def _store_packet(result: BuildResult, folder: Path,
+                  packet: tuple[FileEntry, bytes] | None) -> None:
+    """Put the made ``packet`` (None: there was none to make) in place with the manifest."""
     if packet is None:
+        return
+    manifest = _manifest(folder)
+    if output.clashes(folder, [PACKET], manifest.owned(folder)):
+        result.pdf_errors.append(Problem(str(folder / PACKET), message=NOT_OURS))
         return
     entry, blob = packet
     with output.Staging(within=folder) as staging:

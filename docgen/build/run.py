@@ -32,10 +32,12 @@ from pathlib import Path
 from typing import Callable
 
 from .. import __version__, output
-from ..errors import DocgenError, OutputError, SpecError, TemplateError, UsageError
+from ..errors import (ConverterError, DocgenError, OutputError, SpecError, TemplateError,
+                      UsageError)
 from ..i18n.scripts import script_of
 from ..inputs import read_input
 from ..pdf.convert import PdfSettings, Pool
+from ..pdf.pool import PdfPool
 from ..spec.schema import MAX_SPEC_BYTES, Spec, check_spec, read_spec
 from ..doctor import notice_font_problems
 from ..pdf.lifeline import parent_death_signal
@@ -290,8 +292,13 @@ def build(spec_files: list[str], options: BuildOptions,
         else:
             first[ident] = file
 
+    settings = PdfSettings(pool, options.pdf_workers, options.pdf_timeout)
+    ahead: list[Pool | None] = []  # the pool started while the DOCX files are written
+
     def report(file: str, result: BuildResult) -> None:
         done[file] = result
+        if options.pdf and not ahead and result.error is None and result.pdf_needed:
+            ahead.append(_start_pool(settings))
         if on_spec:
             on_spec(result)
 
@@ -309,13 +316,30 @@ def build(spec_files: list[str], options: BuildOptions,
                 report(file, build_one(file, options, held=file in holds))
         results = [done[f] for f in spec_files]
         if options.pdf:
-            settings = PdfSettings(pool, options.pdf_workers, options.pdf_timeout)
+            started = ahead[0] if ahead else None
             build_pdfs([r for r in results if r.error is None and r.pdf_needed], options,
-                       on_pdf, settings)
+                       on_pdf, PdfSettings(started, options.pdf_workers, options.pdf_timeout)
+                       if started is not None else settings)
     finally:
+        for started in ahead:
+            if isinstance(started, PdfPool):
+                started.close()
         for hold in holds.values():
             hold.release()
     return results
+
+
+def _start_pool(settings: PdfSettings) -> Pool | None:
+    """The pool ``settings`` give, its LibreOffice workers starting in the background (so
+    that they are ready when the DOCX phase ends); None without LibreOffice (the PDF phase
+    says so)."""
+    try:
+        pool = settings.make_pool()
+    except ConverterError:
+        return None
+    if isinstance(pool, PdfPool):
+        pool.start()
+    return pool
 
 
 __all__ = ["BuildOptions", "BuildResult", "build", "build_one", "render_documents",

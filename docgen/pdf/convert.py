@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import queue
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,6 +122,7 @@ class _Collector(Generic[Group]):
                  on_group: Callable[[Group, list[Converted[Group]]], None],
                  on_progress: Progress[Group] | None) -> None:
         self.requests, self.on_group, self.on_progress = requests, on_group, on_progress
+        self.order = {id(r): i for i, r in enumerate(requests.values())}
         self.left = {g: sum(1 for r in requests.values() if r.group == g) for g in groups}
         self.done: dict[Group, list[Converted[Group]]] = {g: [] for g in groups}
         self.seen: set[int] = set()
@@ -136,26 +138,80 @@ class _Collector(Generic[Group]):
             request = self.requests[id(result.job)]
             try:
                 outcome = _outcome(request, result)
-            except Exception as e:  # noqa: BLE001 - one PDF that cannot be read is its error
+            except BaseException as e:  # noqa: BLE001 - one PDF that cannot be read is its
+                # error (even a SystemExit: a thread that ended here would leave it unfinished)
                 reason = f"docgen could not read its PDF ({type(e).__name__}: {e})"
                 outcome = Converted(request, problem=Problem(
                     request.label, message=f"PDF not written: {reason}"), reason=reason)
             self.done[request.group].append(outcome)
             self.left[request.group] -= 1
-            if self.on_progress:
-                self.on_progress(len(self.seen), len(self.requests), outcome)
+            try:
+                if self.on_progress:
+                    self.on_progress(len(self.seen), len(self.requests), outcome)
+            except Exception as e:  # noqa: BLE001 - reported when the run ends, which it must
+                self.failures.append(f"{request.label}: {type(e).__name__}: {e}")
             if not self.left[request.group]:
                 self.finish(request.group)
 
     def finish(self, group: Group) -> None:
         self.finished.append(group)
+        # in the order asked for, not the order LibreOffice finished them: the same run
+        # reports the same problems in the same order
+        done = sorted(self.done[group], key=lambda c: self.order[id(c.request)])
         try:
-            self.on_group(group, self.done[group])
-        except Exception as e:  # noqa: BLE001 - reported when the run ends, which it must
+            self.on_group(group, done)
+        except BaseException as e:  # noqa: BLE001 - reported when the run ends, which it must
             self.failures.append(f"{type(e).__name__}: {e}")
 
     def unfinished(self) -> list[Group]:
         return [g for g in self.done if g not in self.finished]
+
+
+#: how many converted PDFs may wait for the finishing stage before a LibreOffice worker waits
+#: in turn (each is a file name: the PDFs wait on disk, so memory stays flat)
+FINISHING_QUEUE = 64
+
+
+class _Finishing:
+    """The stage that finishes what LibreOffice converted (reading, pinning and checking each
+    PDF, and handing complete groups on, where a build places them and makes its packet), in a
+    thread of its own, so that the threads that feed LibreOffice only queue a file name and
+    go on with the next document.
+
+    Whatever fails in it is the error of the PDF or group it was finishing (see
+    :class:`_Collector`); the stage itself never dies with work queued, and a worker never
+    waits for a stage that has stopped.
+    """
+
+    def __init__(self, take: Callable[[PdfResult], None]) -> None:
+        self.take = take
+        self.queue: queue.Queue[PdfResult | None] = queue.Queue(maxsize=FINISHING_QUEUE)
+        self.thread = threading.Thread(target=self._run, daemon=True, name="docgen-pdf-finish")
+        self.thread.start()
+
+    def put(self, result: PdfResult | None) -> None:
+        """Queue ``result`` (None: no more); wait while the queue is full and the stage runs."""
+        while True:
+            try:
+                self.queue.put(result, timeout=0.2)
+                return
+            except queue.Full:
+                if not self.thread.is_alive():
+                    if result is not None:
+                        self.take(result)  # finish it here: the run must end
+                    return
+
+    def _run(self) -> None:
+        while True:
+            result = self.queue.get()
+            if result is None:
+                return
+            self.take(result)
+
+    def close(self) -> None:
+        """Wait until everything queued is finished."""
+        self.put(None)
+        self.thread.join()
 
 
 def convert_pdfs(groups: Sequence[Group], requests: Sequence[PdfRequest[Group]],
@@ -182,15 +238,18 @@ def convert_pdfs(groups: Sequence[Group], requests: Sequence[PdfRequest[Group]],
             collector.take(PdfResult(job, False, reason))
     ordered = [job for job in ordered if refusals[id(job)] is None]
     if ordered:
+        finishing = _Finishing(collector.take)
         try:
             pool = settings.make_pool()
             if isinstance(pool, PdfPool):
-                pool.on_result = collector.take
+                pool.on_result = finishing.put
             results = pool.convert(ordered)
         except ConverterError as e:
+            finishing.close()
             for job in ordered:
                 job.dst.unlink(missing_ok=True)
             return e
+        finishing.close()
         for result in results:  # what a pool did not report as it went
             collector.take(result)
     for group in collector.unfinished():

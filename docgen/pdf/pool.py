@@ -352,6 +352,60 @@ class PdfPool:
     worker_command: list[str] | None = None
     #: the workers running now, killed when :meth:`convert` ends however it ends
     _live: set[_Worker] = field(default_factory=set, repr=False)
+    #: workers started ahead by :meth:`start` (or the error that stopped one), and how many
+    #: of them no conversion has taken yet
+    _ready: queue.Queue[_Worker | ConverterError] = field(default_factory=queue.Queue,
+                                                           repr=False)
+    _ahead: int = field(default=0, repr=False)
+    _ahead_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def start(self) -> None:
+        """Start the workers now, in the background, so that :meth:`convert` finds them
+        running (a build starts them while it writes its DOCX files). A worker that cannot
+        start is the error of the first job given to it, as without this call. Workers that
+        no :meth:`convert` takes are ended by :meth:`close`."""
+        with self._ahead_lock:
+            if self._ahead:
+                return
+            self._ahead = self.workers
+
+        def one() -> None:
+            try:
+                self._ready.put(self.start_worker())
+            except ConverterError as e:
+                self._ready.put(e)
+            except Exception as e:  # noqa: BLE001 - never a thread that leaves convert waiting
+                self._ready.put(ConverterError(f"LibreOffice did not start ({_plain(e)}); "
+                                               f"{INSTALL_HINT}"))
+
+        _sweep_once()
+        for _ in range(self.workers):
+            threading.Thread(target=one, daemon=True, name="docgen-pdf-start").start()
+
+    def _started(self) -> _Worker | None:
+        """A worker :meth:`start` started (waiting for it if it is still starting), or None
+        when there is none left; raise the error that stopped it."""
+        with self._ahead_lock:
+            if not self._ahead:
+                return None
+            self._ahead -= 1
+        got = self._ready.get()
+        if isinstance(got, ConverterError):
+            raise got
+        return got
+
+    def close(self) -> None:
+        """End every worker, those :meth:`start` started that no conversion took included."""
+        while True:
+            try:
+                worker = self._started()
+            except ConverterError:
+                continue
+            if worker is None:
+                break
+            self.stop_worker(worker, hung=False)
+        for worker in list(self._live):
+            worker.kill()
 
     def convert(self, jobs: Iterable[PdfJob]) -> list[PdfResult]:
         """Convert ``jobs``; retry a job once if its worker hangs or dies.
@@ -459,7 +513,7 @@ class _Run:
         """Convert ``job`` in ``worker`` (started if None); return the worker to go on with."""
         if worker is None:
             try:
-                worker = self.pool.start_worker(lambda: self.stopping)
+                worker = self.pool._started() or self.pool.start_worker(lambda: self.stopping)
             except ConverterError as e:
                 self.startup_errors.append(e)
                 self.finish(PdfResult(job, False, e.message))
