@@ -270,6 +270,23 @@ def test_a_worker_killed_by_two_threads_at_once_is_killed_once(tmp_path: Path,
     assert not Path(worker.profile).exists() and not alive(worker.proc.pid)
 
 
+def test_workers_started_ahead_live_until_a_conversion_takes_them(tmp_path: Path) -> None:
+    # the kernel sends a worker its parent-death signal when the *thread* that started it
+    # ends: workers started ahead (while the DOCX files are written) died at once, and every
+    # PDF of a rebuild failed as "LibreOffice hung or crashed on it twice"
+    pool = fake_pool(workers=1)
+    pool.start()
+    worker = pool._ready.get()
+    pool._ready.put(worker)
+    time.sleep(1.0)  # the starting thread has long returned
+    assert alive(worker.proc.pid)
+    (tmp_path / "a.docx").write_bytes(b"x")
+    job = PdfJob(tmp_path / "a.docx", tmp_path / "a.pdf", "a")
+    results = pool.convert([job])
+    pool.close()
+    assert [(r.ok, r.error) for r in results] == [(True, "")] and job.attempts == 0
+
+
 def test_no_worker_starts_once_its_run_is_stopping(tmp_path: Path, monkeypatch) -> None:
     # the pool thread that retries a silent worker's job after the run's ``finally`` killed
     # the workers it knew: the new worker would outlive the run, its profile left behind

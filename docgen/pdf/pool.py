@@ -228,6 +228,8 @@ class _Worker:
         #: held while the worker is killed: the run's ``finally`` and a pool thread that saw
         #: the worker go silent may kill it at the same moment (a SIGTERM during PDFs)
         self._ending = threading.Lock()
+        #: set once the worker is killed
+        self.ended = threading.Event()
         self.profile = tempfile.mkdtemp(prefix=PROFILE_PREFIX)
         self._owner = _own_profile(self.profile)
         write_profile(Path(self.profile))
@@ -305,6 +307,7 @@ class _Worker:
             if self.proc is not None:
                 self.proc.wait()
             self._remove_profile()
+            self.ended.set()
 
     def _remove_profile(self) -> None:
         shutil.rmtree(self.profile, ignore_errors=True)
@@ -371,7 +374,11 @@ class PdfPool:
 
         def one() -> None:
             try:
-                self._ready.put(self.start_worker())
+                worker = self.start_worker()
+                self._ready.put(worker)
+                # the kernel's parent-death signal (the worker's lifeline) follows the thread
+                # that started the process, not docgen: this thread lives as long as its worker
+                worker.ended.wait()
             except ConverterError as e:
                 self._ready.put(e)
             except Exception as e:  # noqa: BLE001 - never a thread that leaves convert waiting
