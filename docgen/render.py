@@ -565,8 +565,51 @@ def _render_part(part: _Part, context: dict[str, Any], deadline: float) -> str:
         raise TemplateError(_where(part.label, part.name, number, part.paragraph_text)
                             + f": the template failed: {type(e).__name__}: {e}") from None
     if "\a" in out or "\t" in out or "\n" in out:
-        out = _DOCXTPL.resolve_listing(out)
+        out = resolve_listing(out)
     return out
+
+
+#: Where a paragraph starts, as docxtpl's listing pass finds it; it ends at the first end tag
+#: after (its ``<w:p(?: [^>]*)?>.*?</w:p>``, walked here with ``str.find``).
+_LISTED_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>")
+#: What that pass rewrites in a paragraph: a tab, a new paragraph, a line or page break.
+_LISTING = re.compile("[\a\t\n\f]")
+
+
+def resolve_listing(xml: str) -> str:
+    """Return ``xml`` with docxtpl's listing pass (a value's line feed a line break, BEL a new
+    paragraph, tab a tab, form feed a page break) applied to the paragraphs that hold one of
+    those characters only: the same text as docxtpl's ``resolve_listing`` over the whole part,
+    which rewrites every run of every paragraph to find them."""
+    found = _LISTING.search(xml)
+    if found is None:
+        return xml
+    special = found.start()
+    pieces: list[str] = []
+    last = pos = 0
+    while True:
+        opening = _LISTED_PARAGRAPH.search(xml, pos)
+        if opening is None:
+            break
+        end = xml.find("</w:p>", opening.end())
+        if end < 0:
+            break
+        start, end = opening.start(), end + len("</w:p>")
+        if special < start:  # between paragraphs: the pass leaves it
+            found = _LISTING.search(xml, start)
+            if found is None:
+                break
+            special = found.start()
+        if special < end:
+            pieces += [xml[last:start], _DOCXTPL.resolve_listing(xml[start:end])]
+            last = end
+            found = _LISTING.search(xml, end)
+            if found is None:
+                break
+            special = found.start()
+        pos = end
+    pieces.append(xml[last:])
+    return "".join(pieces)
 
 
 def _locate_error(part: _Part, error: BaseException, name: str | None) -> tuple[int, str]:
