@@ -109,6 +109,10 @@ class Package:
     name: str
     parts: dict[str, bytes]
     _trees: dict[str, etree._Element] = field(default_factory=dict)
+    #: the zip the package was read from, and the parts as read from it: a part written
+    #: back with the same bytes is copied as the zip stores it, not compressed again
+    source: bytes | None = None
+    read: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
     def open(cls, data: bytes, name: str) -> "Package":
@@ -128,7 +132,7 @@ class Package:
             if needed not in parts:
                 raise refuse.error(f"is not a complete Word document (it has no {needed}); "
                                    "open it in Word or LibreOffice and save it again")
-        return cls(name, parts)
+        return cls(name, parts, source=data, read=dict(parts))
 
     @property
     def main(self) -> str:
@@ -237,10 +241,15 @@ class Package:
         return None
 
     def to_bytes(self) -> bytes:
-        """The package as a zip with fixed timestamps, so the same parts give the same bytes."""
+        """The package as a zip with fixed timestamps, so the same parts give the same bytes.
+
+        A part whose bytes are still those it was read with (pictures, fonts, styles the
+        comparison never changed) is copied compressed as the source zip held it."""
+        stored = (archive.stored_members(self.source, self.read.items())
+                  if self.source is not None else None)
         return archive.write_zip(
             ((part, self._serialised(part, data)) for part, data in self.parts.items()),
-            archive.SAVED_STYLE)
+            archive.SAVED_STYLE, stored)
 
     def _serialised(self, part: str, data: bytes) -> bytes:
         tree = self._trees.get(part)
