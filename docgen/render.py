@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from itertools import islice
 import threading
 import time
 import traceback
@@ -129,10 +130,14 @@ def _finalize(ctx: Any, value: Any) -> Any:
     (:func:`~docgen.ooxml.pagination.unbreakable`). In a right-to-left document, a date, a
     time and a number with its word instead (:func:`~docgen.ooxml.pagination.unbreakable_rtl`:
     what LibreOffice honours there)."""
-    value = _paragraphs_to_breaks(value)
-    if isinstance(value, str) and _translator(ctx).rtl and _RTL_TEXT.search(value):
+    if not isinstance(value, str):
+        return value
+    if "\n" in value:
+        value = _paragraphs_to_breaks(value)
+    # the right-to-left letters first: most values have none, and need no translator
+    if _RTL_TEXT.search(value) and _translator(ctx).rtl:
         return unbreakable_rtl(value)
-    if isinstance(value, str) and _MAY_BREAK.search(value):
+    if _MAY_BREAK.search(value):
         return unbreakable(value)
     return value
 
@@ -523,9 +528,14 @@ def _generate(part: _Part, context: dict[str, Any], deadline: float) -> str:
     pieces: list[str] = []
     size = 0
     stream = part.template.generate(context)
-    for piece in stream:
-        pieces.append(piece)
-        size += len(piece)
+    while True:
+        # the pieces come a batch at a time (islice runs the template in C), and the size
+        # and the clock are checked after each batch
+        batch = list(islice(stream, _BATCH))
+        if not batch:
+            break
+        pieces += batch
+        size += sum(map(len, batch))
         over = None
         if size > budget.RENDER_BYTES:
             over = BudgetExceeded(f"it writes more than {budget.RENDER_BYTES // 2**20} MB")
@@ -535,6 +545,10 @@ def _generate(part: _Part, context: dict[str, Any], deadline: float) -> str:
             # raised where the template is, so that the error names its paragraph
             stream.throw(over)
     return "".join(pieces)
+
+
+#: How many pieces of a template's output :func:`_generate` takes between two checks.
+_BATCH = 64
 
 
 def _render_part(part: _Part, context: dict[str, Any], deadline: float) -> str:
