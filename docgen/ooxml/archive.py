@@ -73,18 +73,20 @@ class Refusals(Protocol):
         object, template or file, or a field that reads one (see :mod:`.links`)."""
 
 
-def read_members(data: bytes, refuse: Refusals) -> list[Member]:
+def read_members(data: bytes, refuse: Refusals,
+                 parsed: dict[str, etree._Element] | None = None) -> list[Member]:
     """Return the members of the package ``data`` in their order; raise ``refuse``'s error
     for a file that is not a zip, is encrypted, or inflates past the limits, for an XML part
     that declares a DOCTYPE (every one, copied or parsed), and for a package that points
     outside itself (:func:`~docgen.ooxml.links.outside_references`; an attached template is
-    dropped, not refused)."""
+    dropped, not refused). ``parsed`` receives the XML parts parsed for that check, each as
+    :func:`parse_part` would parse it, by name."""
     members = _inflate(data, refuse)
     for name, body in members:
         if body and is_xml_part(name, body) and declares_entities(body):
             raise refuse.entities(name)
     members = without_attached_templates(members)
-    outside = outside_references(members)
+    outside = outside_references(members, parsed)
     if outside is not None:
         raise refuse.external(*outside)
     return members

@@ -113,12 +113,16 @@ class Package:
     #: back with the same bytes is copied as the zip stores it, not compressed again
     source: bytes | None = None
     read: dict[str, bytes] = field(default_factory=dict)
+    #: parts already parsed while the package was read (to look for outside links), each
+    #: handed to the first :meth:`xml` call for it while the part's bytes are those read
+    _parsed: dict[str, etree._Element] = field(default_factory=dict)
 
     @classmethod
     def open(cls, data: bytes, name: str) -> "Package":
         """Read the Word document ``data`` (called ``name`` in errors) under docgen's limits."""
         refuse = DocxRefusals(name)
-        parts = {part: body for part, body in archive.read_members(data, refuse)
+        parsed: dict[str, etree._Element] = {}
+        parts = {part: body for part, body in archive.read_members(data, refuse, parsed)
                  if not part.endswith("/")}
         if "word/document.xml" not in parts and "[Content_Types].xml" in parts:
             main = _main_part(parts, name)
@@ -132,7 +136,7 @@ class Package:
             if needed not in parts:
                 raise refuse.error(f"is not a complete Word document (it has no {needed}); "
                                    "open it in Word or LibreOffice and save it again")
-        return cls(name, parts, source=data, read=dict(parts))
+        return cls(name, parts, source=data, read=dict(parts), _parsed=parsed)
 
     @property
     def main(self) -> str:
@@ -142,7 +146,11 @@ class Package:
         """The parsed root of ``part``; refuses a DOCTYPE (entity declarations) outright."""
         tree = self._trees.get(part)
         if tree is None:
-            tree = archive.parse_part(self.parts[part], part, DocxRefusals(self.name))
+            ready = self._parsed.pop(part, None)
+            if ready is not None and self.parts[part] is self.read.get(part):
+                tree = ready
+            else:
+                tree = archive.parse_part(self.parts[part], part, DocxRefusals(self.name))
             self._trees[part] = tree
         return tree
 
