@@ -106,8 +106,11 @@ lock:
 	  -o locks/docgen.txt pyproject.toml locks/tools.in
 	rm -rf $(LOCKER)
 
+# Node and docxtemplater (benchmarks/node, locked by its package-lock.json) are the render
+# benchmark's peer only, never a dependency of docgen.
 bench: setup-test
 	$(PIP_LOCKED) -r locks/bench.txt
+	cd benchmarks/node && npm ci --no-audit --no-fund --silent
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/pdf.py
 	$(BIN)/python benchmarks/batch.py
