@@ -473,12 +473,27 @@ def _decoded(raw: bytes, label: str, name: str) -> str:
 
 
 _CACHE: dict[tuple[str, str], CompiledTemplate] = {}
+#: the compiled templates by file: path, modification time, size and inode
+_BY_STAT: dict[tuple[str, int, int, int], CompiledTemplate] = {}
 _CACHE_LOCK = threading.Lock()
 _ENV = make_environment()
 
 
 def compile_template(path: Path) -> CompiledTemplate:
-    """Return the compiled template at ``path``, compiling it on first use in this process."""
+    """Return the compiled template at ``path``, compiling it on first use in this process.
+
+    A template whose file has the size and modification time it had when it was compiled is
+    not read and hashed again (a build asks for its templates once per document)."""
+    try:
+        stat = Path(path).stat()
+        seen = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    except OSError:
+        seen = None
+    if seen is not None:
+        with _CACHE_LOCK:
+            known = _BY_STAT.get(seen)
+        if known is not None:
+            return known
     try:
         data = read_input(path, MAX_FILE_BYTES, "template")
     except InputRefused as e:
@@ -492,6 +507,9 @@ def compile_template(path: Path) -> CompiledTemplate:
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
     if cached:
+        if seen is not None:
+            with _CACHE_LOCK:
+                _BY_STAT[seen] = cached
         return cached
     compiled = CompiledTemplate(Path(path), digest, _read_members(data, str(path)))
     for name, raw in compiled.members:
@@ -507,6 +525,8 @@ def compile_template(path: Path) -> CompiledTemplate:
                 compiled.parts[name] = _compile_part(_ENV, compiled.label, name, xml)
     with _CACHE_LOCK:
         _CACHE[key] = compiled
+        if seen is not None:
+            _BY_STAT[seen] = compiled
     return compiled
 
 

@@ -289,3 +289,19 @@ def test_a_value_with_a_blank_line_and_a_tab_splits_only_its_own_paragraph(tmp_p
         # the paragraph without a listing character is left as the template has it
         "<w:r><w:t>After</w:t></w:r>",
     ]
+
+
+def test_a_template_changed_on_disk_is_compiled_again(tmp_path: Path) -> None:
+    # compiled templates are kept by file (size, modification time): a template a user saves
+    # again, even one of the same size, must render its new text, never the old
+    import os
+
+    path = make_template(tmp_path, "Hello {{ a }}")
+    first = compile_template(path)
+    assert compile_template(path) is first  # unchanged: not read again
+    other = make_template(tmp_path, "Howdy {{ a }}", name="other.docx")
+    path.write_bytes(other.read_bytes())
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    out = render(compile_template(path), {"a": "there"}, source_date=WHEN)
+    assert "Howdy there" in plain_text(out) and "Hello" not in plain_text(out)
