@@ -276,8 +276,8 @@ def timed_python(fn: Callable[[], object]) -> Callable[[int], float]:
 def interleaved(sides: list[Side], rounds: int, batch_seconds: float) -> None:
     """Run ``sides`` A B C, A B C, … for ``rounds`` rounds; keep each side's time a document."""
     for side in sides:
-        side.run(1)  # warm up (docgen compiles here, Node's JIT warms)
-        once = max(side.run(1), 1e-6)
+        side.run(3)  # warm up (docgen compiles here, Node's JIT warms)
+        once = max(min(side.run(1) for _ in range(3)), 1e-6)
         side.batch = max(1, round(batch_seconds / once))
         side.times = []
     for _ in range(rounds):
