@@ -118,7 +118,10 @@ bench-setup: setup-test
 	$(UNO_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
 	  --require-hashes --no-deps -r $(UNO_VENV)/unoserver.txt
 
+# Node and docxtemplater (benchmarks/node, locked by its package-lock.json) are the render
+# benchmark's peer only, never a dependency of docgen.
 bench: bench-setup
+	cd benchmarks/node && npm ci --no-audit --no-fund --silent
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/pdf.py
 	$(BIN)/python benchmarks/batch.py

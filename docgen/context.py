@@ -135,8 +135,93 @@ def old_default_notices(spec: Spec) -> list[Problem]:
     return notices
 
 
-def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
+class _Unformatted:
+    """A date, time, amount or weekday of a spec, shaped once and written per language."""
+
+    __slots__ = ("kind", "value")
+
+    def __init__(self, kind: str, value: Any) -> None:
+        self.kind, self.value = kind, value
+
+
+class _Deferred:
+    """A :class:`Formatter` stand-in that leaves each value to be written in a language later."""
+
+    @staticmethod
+    def date(value: str) -> _Unformatted:
+        return _Unformatted("date", value)
+
+    @staticmethod
+    def time(value: str) -> _Unformatted:
+        return _Unformatted("time", value)
+
+    @staticmethod
+    def money(value: float) -> _Unformatted:
+        return _Unformatted("money", value)
+
+    @staticmethod
+    def weekday(value: str) -> _Unformatted:
+        return _Unformatted("weekday", value)
+
+
+@dataclass(frozen=True)
+class Shaped:
+    """A spec walked against the schema once (defaults filled, each date, time, amount and
+    weekday left to write): what every document of a build specialises to its language
+    (:func:`shape_spec`, then :func:`build_context` with ``shaped``), instead of walking the
+    schema again for each notice."""
+
+    data: dict[str, Any]
+    tree: dict[str, Any]
+
+
+def shape_spec(data: dict[str, Any]) -> Shaped:
+    """Return the spec ``data`` (already valid) shaped once for :func:`build_context`."""
+    shaper = _Shaper(_Deferred(), writes_commitments(data))  # type: ignore[arg-type]
+    return Shaped(data, shaper.shape(schema(), data))
+
+
+def _written(node: Any, fmt: Formatter) -> Any:
+    """Return a fresh copy of the shaped ``node`` with its values written by ``fmt``."""
+    if isinstance(node, dict):
+        return {k: _written(v, fmt) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_written(v, fmt) for v in node]
+    if isinstance(node, _Unformatted):
+        return getattr(fmt, node.kind)(node.value)
+    return node
+
+
+def _specialised(shaped: Shaped, fmt: Formatter,
+                 strings: dict[str, str] | None) -> dict[str, Any] | None:
+    """Return the context tree of ``shaped`` in ``fmt``'s language, with the spec's own text
+    replaced by ``strings`` (by JSON Pointer, as :func:`~docgen.i18n.spectext.translated`
+    replaces them); None if a string is not where a plain string of the spec was shaped."""
+    tree: dict[str, Any] = _written(shaped.tree, fmt)
+    for pointer, text in (strings or {}).items():
+        keys: list[str | int] = [int(k) if k.isdigit() and k.isascii() else
+                                 k.replace("~1", "/").replace("~0", "~")
+                                 for k in pointer.strip("/").split("/")]
+        node: Any = tree
+        try:
+            for key in keys[:-1]:
+                node = node[key]
+            if not isinstance(node[keys[-1]], str):
+                return None
+        except (KeyError, IndexError, TypeError):
+            return None
+        node[keys[-1]] = text
+    return tree
+
+
+def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE,
+                  shaped: Shaped | None = None,
+                  strings: dict[str, str] | None = None) -> dict[str, Any]:
     """Return the template context for the spec ``data`` (already valid) in ``locale``.
+
+    ``shaped``: the spec as :func:`shape_spec` shaped it once, for a build that writes it in
+    several languages; ``strings``: the spec's own text in ``locale`` that ``data`` holds
+    (by JSON Pointer), written over ``shaped``'s. The context is the same either way.
 
     Besides the spec's own fields, the context has:
 
@@ -166,7 +251,9 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE) -> dict
     """
     in_us = in_united_states(data)
     fmt = Formatter(locale, data.get("currency", "USD"), in_us=in_us)
-    ctx: dict[str, Any] = _Shaper(fmt, writes_commitments(data)).shape(schema(), data)
+    tree = _specialised(shaped, fmt, strings) if shaped is not None else None
+    ctx: dict[str, Any] = (tree if tree is not None else
+                           _Shaper(fmt, writes_commitments(data)).shape(schema(), data))
 
     parties = ctx["parties"]
     for key in _PARTY_ORDER:
@@ -320,7 +407,8 @@ def language_names(tags: list[str], locale: str) -> list[str]:
 
 def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, Any],
                          *, incomplete: bool = False,
-                         spec_text: dict[str, str] | None = None) -> dict[str, Any]:
+                         spec_text: dict[str, str] | None = None,
+                         shaped: Shaped | None = None) -> dict[str, Any]:
     """Return the context of the family notice in ``tag``: the spec formatted for ``tag``, and
     ``notice``, the facts a family needs, gathered from the spec.
 
@@ -328,13 +416,14 @@ def build_notice_context(data: dict[str, Any], tag: str, translators: dict[str, 
     ``_translator``, and the tagline block uses the others (``lgettext``). ``spec_text`` is
     the spec's own text in ``tag``, by JSON Pointer (:mod:`docgen.i18n.spectext`): the notice
     shows those strings translated. The schema's words (weekdays, grades, fees) come from the
-    notice's catalog (:func:`notice_words`).
+    notice's catalog (:func:`notice_words`). ``shaped``: the spec shaped once
+    (:func:`shape_spec`), specialised here to ``tag``.
     """
     from .i18n.spectext import translated
 
     original = data
     data = translated(data, spec_text) if spec_text else data
-    ctx = build_context(data, locale=tag)
+    ctx = build_context(data, locale=tag, shaped=shaped, strings=spec_text)
     language = tag.split("-")[0].lower()
     services = [notice_service(service) for service in ctx["services"]]
     firsts = [s["schedule"]["first_day"] for s in ctx["services"] if s["schedule"]["first_day"]]

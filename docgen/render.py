@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from itertools import islice
 import threading
 import time
 import traceback
@@ -129,10 +130,14 @@ def _finalize(ctx: Any, value: Any) -> Any:
     (:func:`~docgen.ooxml.pagination.unbreakable`). In a right-to-left document, a date, a
     time and a number with its word instead (:func:`~docgen.ooxml.pagination.unbreakable_rtl`:
     what LibreOffice honours there)."""
-    value = _paragraphs_to_breaks(value)
-    if isinstance(value, str) and _translator(ctx).rtl and _RTL_TEXT.search(value):
+    if not isinstance(value, str):
+        return value
+    if "\n" in value:
+        value = _paragraphs_to_breaks(value)
+    # the right-to-left letters first: most values have none, and need no translator
+    if _RTL_TEXT.search(value) and _translator(ctx).rtl:
         return unbreakable_rtl(value)
-    if isinstance(value, str) and _MAY_BREAK.search(value):
+    if _MAY_BREAK.search(value):
         return unbreakable(value)
     return value
 
@@ -468,12 +473,27 @@ def _decoded(raw: bytes, label: str, name: str) -> str:
 
 
 _CACHE: dict[tuple[str, str], CompiledTemplate] = {}
+#: the compiled templates by file: path, modification time, size and inode
+_BY_STAT: dict[tuple[str, int, int, int], CompiledTemplate] = {}
 _CACHE_LOCK = threading.Lock()
 _ENV = make_environment()
 
 
 def compile_template(path: Path) -> CompiledTemplate:
-    """Return the compiled template at ``path``, compiling it on first use in this process."""
+    """Return the compiled template at ``path``, compiling it on first use in this process.
+
+    A template whose file has the size and modification time it had when it was compiled is
+    not read and hashed again (a build asks for its templates once per document)."""
+    try:
+        stat = Path(path).stat()
+        seen = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    except OSError:
+        seen = None
+    if seen is not None:
+        with _CACHE_LOCK:
+            known = _BY_STAT.get(seen)
+        if known is not None:
+            return known
     try:
         data = read_input(path, MAX_FILE_BYTES, "template")
     except InputRefused as e:
@@ -487,6 +507,9 @@ def compile_template(path: Path) -> CompiledTemplate:
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
     if cached:
+        if seen is not None:
+            with _CACHE_LOCK:
+                _BY_STAT[seen] = cached
         return cached
     compiled = CompiledTemplate(Path(path), digest, _read_members(data, str(path)))
     for name, raw in compiled.members:
@@ -502,6 +525,8 @@ def compile_template(path: Path) -> CompiledTemplate:
                 compiled.parts[name] = _compile_part(_ENV, compiled.label, name, xml)
     with _CACHE_LOCK:
         _CACHE[key] = compiled
+        if seen is not None:
+            _BY_STAT[seen] = compiled
     return compiled
 
 
@@ -523,9 +548,14 @@ def _generate(part: _Part, context: dict[str, Any], deadline: float) -> str:
     pieces: list[str] = []
     size = 0
     stream = part.template.generate(context)
-    for piece in stream:
-        pieces.append(piece)
-        size += len(piece)
+    while True:
+        # the pieces come a batch at a time (islice runs the template in C), and the size
+        # and the clock are checked after each batch
+        batch = list(islice(stream, _BATCH))
+        if not batch:
+            break
+        pieces += batch
+        size += sum(map(len, batch))
         over = None
         if size > budget.RENDER_BYTES:
             over = BudgetExceeded(f"it writes more than {budget.RENDER_BYTES // 2**20} MB")
@@ -535,6 +565,10 @@ def _generate(part: _Part, context: dict[str, Any], deadline: float) -> str:
             # raised where the template is, so that the error names its paragraph
             stream.throw(over)
     return "".join(pieces)
+
+
+#: How many pieces of a template's output :func:`_generate` takes between two checks.
+_BATCH = 64
 
 
 def _render_part(part: _Part, context: dict[str, Any], deadline: float) -> str:
@@ -565,8 +599,51 @@ def _render_part(part: _Part, context: dict[str, Any], deadline: float) -> str:
         raise TemplateError(_where(part.label, part.name, number, part.paragraph_text)
                             + f": the template failed: {type(e).__name__}: {e}") from None
     if "\a" in out or "\t" in out or "\n" in out:
-        out = _DOCXTPL.resolve_listing(out)
+        out = resolve_listing(out)
     return out
+
+
+#: Where a paragraph starts, as docxtpl's listing pass finds it; it ends at the first end tag
+#: after (its ``<w:p(?: [^>]*)?>.*?</w:p>``, walked here with ``str.find``).
+_LISTED_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>")
+#: What that pass rewrites in a paragraph: a tab, a new paragraph, a line or page break.
+_LISTING = re.compile("[\a\t\n\f]")
+
+
+def resolve_listing(xml: str) -> str:
+    """Return ``xml`` with docxtpl's listing pass (a value's line feed a line break, BEL a new
+    paragraph, tab a tab, form feed a page break) applied to the paragraphs that hold one of
+    those characters only: the same text as docxtpl's ``resolve_listing`` over the whole part,
+    which rewrites every run of every paragraph to find them."""
+    found = _LISTING.search(xml)
+    if found is None:
+        return xml
+    special = found.start()
+    pieces: list[str] = []
+    last = pos = 0
+    while True:
+        opening = _LISTED_PARAGRAPH.search(xml, pos)
+        if opening is None:
+            break
+        end = xml.find("</w:p>", opening.end())
+        if end < 0:
+            break
+        start, end = opening.start(), end + len("</w:p>")
+        if special < start:  # between paragraphs: the pass leaves it
+            found = _LISTING.search(xml, start)
+            if found is None:
+                break
+            special = found.start()
+        if special < end:
+            pieces += [xml[last:start], _DOCXTPL.resolve_listing(xml[start:end])]
+            last = end
+            found = _LISTING.search(xml, end)
+            if found is None:
+                break
+            special = found.start()
+        pos = end
+    pieces.append(xml[last:])
+    return "".join(pieces)
 
 
 def _locate_error(part: _Part, error: BaseException, name: str | None) -> tuple[int, str]:

@@ -9,6 +9,7 @@ a source checkout at the top of the repository, where their authors edit them.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,9 +18,11 @@ _PACKAGE = Path(__file__).resolve().parent
 SCHEMA_NAME = "partnership.schema.json"
 
 
+@functools.lru_cache(maxsize=8)
 def resource_dir(name: str) -> Path:
     """Return the folder of shipped resources called ``name`` (``schemas``, ``templates`` or
-    ``locales``)."""
+    ``locales``); looked up once per process (the schema is read through it for every node
+    of every spec a build shapes)."""
     inside = _PACKAGE / name
     if inside.is_dir():
         return inside

@@ -270,3 +270,50 @@ def test_pdf_problems_are_located_in_the_file_they_concern(tmp_path: Path) -> No
         Problem("", message="PDFs need LibreOffice, which is not installed")]
     assert (folder / "mou.pdf").read_bytes() == b"%PDF-1.7 someone else's"
     assert not [p for p in folder.rglob(".*")]
+
+
+def _comparable(value: object) -> object:
+    """A context as plain data: translators by their language, amounts as they print."""
+    if isinstance(value, dict):
+        return {k: (type(v).__name__ if k in ("_translator", "_translators") else _comparable(v))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    return (type(value).__name__, str(value)) if not isinstance(
+        value, (str, int, float, bool, type(None))) else value
+
+
+def test_a_spec_shaped_once_gives_each_notice_the_context_it_had(tmp_path: Path) -> None:
+    # a build walks the spec against the schema once and writes its dates, times, amounts and
+    # weekdays in each notice's language, with the spec's own text translated (issue #16):
+    # every sample's agreement and notice contexts are the ones a fresh walk gives
+    import docgen.context as context
+    from docgen.build.documents import _catalog_gaps, notice_kinds, NOTICE_TEMPLATE
+    from docgen.i18n.translate import translator
+    from docgen.spec.schema import load_spec
+
+    options = BuildOptions(tmp_path, allow_incomplete=True)
+    checked = 0
+    for sample in SAMPLES:
+        spec = load_spec(sample)
+        shaped = context.shape_spec(spec.data)
+        assert _comparable(context.build_context(spec.data, shaped=shaped)) == _comparable(
+            context.build_context(spec.data))
+        kinds = notice_kinds(spec, options)
+        own: dict = {}
+        gaps = _catalog_gaps(spec, kinds, options.resources.template(NOTICE_TEMPLATE), options,
+                             own)
+        translators = {tag: translator(tag, base=options.resources.locales, use_fuzzy=True)
+                       for tag in gaps}
+        for tag in gaps:
+            strings = own[tag].strings if tag in own else None
+            if strings:
+                # the translated text lands where the spec's own strings were shaped
+                assert context._specialised(shaped, context.Formatter(tag, "USD"),
+                                            strings) is not None
+            once = context.build_notice_context(spec.data, tag, translators,
+                                                spec_text=strings, shaped=shaped)
+            fresh = context.build_notice_context(spec.data, tag, translators, spec_text=strings)
+            assert _comparable(once) == _comparable(fresh), (spec.id, tag)
+            checked += 1
+    assert checked >= 10  # the samples' notices in all their languages

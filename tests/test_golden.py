@@ -5,6 +5,7 @@ Run ``pytest --update-golden`` after an intended change and review the diff of t
 
 from __future__ import annotations
 
+from hashlib import sha256
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,22 @@ def test_no_golden_file_is_orphaned() -> None:
         for kind, _, _ in render_documents(spec, BuildOptions(Path("unused"))):
             expected.add(GOLDEN / spec.id / f"{kind.kind}{'-' + kind.locale if kind.locale else ''}.txt")
     assert set(GOLDEN.rglob("*.txt")) == expected
+
+
+BYTES = GOLDEN / "docx.sha256"
+
+
+def test_every_sample_document_has_the_bytes_it_had(update_golden: bool) -> None:
+    # Speed work (issue #16) must not change what docgen writes: the SHA-256 of every DOCX
+    # the samples build, at their own source date, is recorded; a change to a template or to
+    # how documents are written updates it (pytest --update-golden) and shows in the diff
+    lines = []
+    for sample in SAMPLES:
+        spec = load_spec(sample)
+        for kind, _, data in render_documents(spec, BuildOptions(Path("unused"))):
+            lines.append(f"{spec.id}/{kind.output} {sha256(data).hexdigest()}")
+    text = "\n".join(lines) + "\n"
+    if update_golden:
+        BYTES.write_text(text, encoding="utf-8")
+    assert BYTES.exists(), f"no golden file {BYTES}; run pytest --update-golden"
+    assert text.splitlines() == BYTES.read_text(encoding="utf-8").splitlines()

@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 import revisions as rv
 from conftest import examples
 from docgen.redline import diff as rl
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 from docgen.redline.compare import redline
 from redline_docs import from_xml, para
 
@@ -179,3 +181,51 @@ def test_many_changed_paragraphs_and_one_removed_do_not_collapse() -> None:
         (edited, 1, 0)
     assert result.revisions == 2 * edited + 2  # a word out and in; a paragraph and its mark
     rv.check_redline(old, new, result.docx)
+
+
+# --- block likeness, weighed once per block (issue #16) ---------------------------------------
+
+def _likeness_by_difflib(a_text: str, b_text: str) -> float:
+    """keys.similar as it was: difflib's bounds on a SequenceMatcher, then the word diff."""
+    from difflib import SequenceMatcher
+
+    from docgen.redline.diff import opcodes
+    from docgen.redline.keys import TOKEN
+
+    if not a_text.strip() and not b_text.strip():
+        return 0.6
+    if not a_text.strip() or not b_text.strip():
+        return 0.0
+    ta = [t for t in TOKEN.findall(a_text) if t[0].isalpha() or len(t) > 2]
+    tb = [t for t in TOKEN.findall(b_text) if t[0].isalpha() or len(t) > 2]
+    if not ta or not tb:
+        return 0.6 if ta == tb else 0.0
+    sm = SequenceMatcher(None, ta, tb, autojunk=False)
+    if sm.real_quick_ratio() < 0.5 or sm.quick_ratio() < 0.5:
+        return 0.0
+    same = sum(i2 - i1 for op, i1, i2, _, _ in opcodes(ta, tb) if op == "equal")
+    ratio = 2.0 * same / (len(ta) + len(tb))
+    return ratio if ratio >= 0.5 else 0.0
+
+
+_WORDS = st.sampled_from(["the", "partner", "shall", "will", "records", "five", "years", "of",
+                          "12", "3", ",", ".", " ", "  ", "school", "district", "and", "data"])
+
+
+@settings(max_examples=examples(300))
+@given(st.lists(_WORDS, max_size=30), st.lists(_WORDS, max_size=30))
+def test_block_likeness_from_words_counted_once_is_difflibs(a: list[str], b: list[str]) -> None:
+    # the aligner weighs each block's words once and bounds each pair by their counts before
+    # any word diff: the likeness must be exactly what scoring the pair with difflib gave
+    from xml.sax.saxutils import escape
+
+    from lxml import etree
+
+    from docgen.redline.keys import block_key, similar
+
+    def paragraph(text: str):
+        runs = f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
+        return etree.fromstring(f'<w:p xmlns:w="{W}">{runs}</w:p>')
+
+    first, second = paragraph(" ".join(a)), paragraph(" ".join(b))
+    assert similar(first, second) == _likeness_by_difflib(block_key(first), block_key(second))

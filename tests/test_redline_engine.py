@@ -630,3 +630,37 @@ def test_how_text_is_split_into_runs_does_not_change_its_tokens(text: str,
     split = docs.fragment(para(*[run(p) for p in pieces]))[0]
     keys = [t.key for t in paragraph_tokens(one)[0]]
     assert [t.key for t in paragraph_tokens(split)[0]] == keys == text_tokens(text)
+
+
+# --- the writer copies the parts it leaves alone as the new document stores them (issue #16) --
+
+def _with_pictures(docx: bytes) -> bytes:
+    """``docx`` with two pictures added as a document would carry them: one stored, one
+    deflated at level 1 (so that deflating it again at zlib's default would change its bytes)."""
+    picture = bytes(range(256)) * 64 + b"\x89PNG" * 500
+    src = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for info in src.infolist():
+            zf.writestr(info, src.read(info), compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr("word/media/stored.png", picture, compress_type=zipfile.ZIP_STORED)
+        zf.writestr("word/media/fast.png", picture, compress_type=zipfile.ZIP_DEFLATED,
+                    compresslevel=1)
+    return out.getvalue()
+
+
+def test_parts_the_redline_leaves_alone_are_copied_as_stored_not_compressed_again() -> None:
+    old = _with_pictures(docs.make_docx("The partner keeps records for three years."))
+    new = _with_pictures(docs.make_docx("The partner keeps records for five years."))
+    out = redline(old, new).docx
+    src, red = zipfile.ZipFile(io.BytesIO(new)), zipfile.ZipFile(io.BytesIO(out))
+    assert red.testzip() is None  # every copied member inflates to its CRC
+    for name in ("word/media/stored.png", "word/media/fast.png"):
+        before, after = src.getinfo(name), red.getinfo(name)
+        assert (after.compress_type, after.compress_size, after.CRC) == (
+            before.compress_type, before.compress_size, before.CRC), name
+        assert red.read(name) == src.read(name)
+    # the compared body is written anew, and says what changed
+    assert red.read("word/document.xml") != src.read("word/document.xml")
+    assert rv.story_view(rv.accept_all(out)) == rv.story_view(new)
+    assert rv.story_view(rv.reject_all(out)) == rv.story_view(old)

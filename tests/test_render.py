@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -245,3 +246,62 @@ def test_a_damaged_part_names_the_template(tmp_path: Path) -> None:
     with pytest.raises(TemplateError) as raised:
         compile_template(damaged)
     assert raised.value.message.startswith(f"{damaged}: the DOCX package is damaged (")
+
+
+# --- the listing pass, on the paragraphs that need it only (issue #16) -----------------------
+
+_PIECES = st.sampled_from([
+    "<w:p>", '<w:p w:rsidR="00A1">', "<w:p/>", '<w:p w14:paraId="1"/>', "</w:p>",
+    "<w:pPr><w:jc w:val=\"center\"/></w:pPr>", "<w:r>", "<w:r w:rsidR=\"2\">", "</w:r>",
+    "<w:rPr><w:b/></w:rPr>", "<w:t>", '<w:t xml:space="preserve">', "</w:t>",
+    "<w:tbl><w:tr><w:tc>", "</w:tc></w:tr></w:tbl>", "<w:txbxContent>", "</w:txbxContent>",
+    "\n", "\a", "\t", "\f", "text", " a&amp;b ", "<w:pStyle w:val=\"x\"/>", "<w:br/>",
+])
+
+
+@settings(max_examples=examples(400), suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=60))
+def test_the_listing_pass_on_the_paragraphs_that_need_it_writes_what_docxtpls_writes(pieces):
+    # docxtpl's resolve_listing rewrites every run of every paragraph; docgen's runs it on the
+    # paragraphs holding a line feed, BEL, tab or form feed only: the part must come out the
+    # same, character for character, whatever the markup (nested, empty, unclosed paragraphs)
+    from docgen.render import _DOCXTPL, resolve_listing
+
+    xml = "".join(pieces)
+    assert resolve_listing(xml) == _DOCXTPL.resolve_listing(xml)
+
+
+def test_a_value_with_a_blank_line_and_a_tab_splits_only_its_own_paragraph(tmp_path: Path) -> None:
+    import io
+
+    path = make_template(tmp_path, "Before {{ a }}", "{{ b }}", "After")
+    out = render(compile_template(path), {"a": "one\ttwo", "b": "first\n\nsecond\nthird"},
+                 source_date=WHEN)
+    with zipfile.ZipFile(io.BytesIO(out)) as zf:
+        body = zf.read("word/document.xml").decode().split("<w:body>")[1]
+    paragraphs = re.findall(r"<w:p>(.*?)</w:p>", body)
+    assert paragraphs == [
+        '<w:r><w:t xml:space="preserve">Before one</w:t></w:r><w:r><w:tab/></w:r>'
+        '<w:r><w:t xml:space="preserve">two</w:t></w:r>',
+        '<w:r><w:t xml:space="preserve">first</w:t></w:r>',
+        '<w:r><w:t xml:space="preserve">second</w:t><w:br/>'
+        '<w:t xml:space="preserve">third</w:t></w:r>',
+        # the paragraph without a listing character is left as the template has it
+        "<w:r><w:t>After</w:t></w:r>",
+    ]
+
+
+def test_a_template_changed_on_disk_is_compiled_again(tmp_path: Path) -> None:
+    # compiled templates are kept by file (size, modification time): a template a user saves
+    # again, even one of the same size, must render its new text, never the old
+    import os
+
+    path = make_template(tmp_path, "Hello {{ a }}")
+    first = compile_template(path)
+    assert compile_template(path) is first  # unchanged: not read again
+    other = make_template(tmp_path, "Howdy {{ a }}", name="other.docx")
+    path.write_bytes(other.read_bytes())
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    out = render(compile_template(path), {"a": "there"}, source_date=WHEN)
+    assert "Howdy there" in plain_text(out) and "Hello" not in plain_text(out)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
-from ..context import build_context, build_notice_context, in_united_states
+from ..context import Shaped, build_context, build_notice_context, in_united_states, shape_spec
 from ..errors import CatalogError, Problem
 from ..i18n.check import unusable_messages
 from ..i18n.extract import messages_used
@@ -161,7 +161,9 @@ def render_documents(spec: Spec, options: BuildOptions) -> list[Rendered]:
     A notice whose catalog lacks, or has a fuzzy or broken translation of, a message the notice
     uses is refused, with every such message listed, unless ``options.allow_incomplete``.
     """
-    ctx = build_context(spec.data, locale=options.locale)
+    # the spec is walked against the schema once, and written in each document's language
+    shaped = shape_spec(spec.data)
+    ctx = build_context(spec.data, locale=options.locale, shaped=shaped)
     when = source_date_for(spec, options.source_date)
     out = []
     for kind in DOCUMENTS:
@@ -171,7 +173,7 @@ def render_documents(spec: Spec, options: BuildOptions) -> list[Rendered]:
                                                    source_date=when)))
     notices = notice_kinds(spec, options)
     if notices:
-        out += _render_notices(spec, notices, options, when)
+        out += _render_notices(spec, notices, options, when, shaped)
     return out
 
 
@@ -232,7 +234,7 @@ def _taglines(notice: dict[str, Any], translators: dict[str, Translator], in_us:
 
 
 def _render_notices(spec: Spec, notices: list[DocumentKind], options: BuildOptions,
-                    when: dt.datetime) -> list[Rendered]:
+                    when: dt.datetime, shaped: Shaped | None = None) -> list[Rendered]:
     template = options.resources.template(notices[0].template)
     own: dict[str, SpecTranslation] = {}
     gaps = _catalog_gaps(spec, notices, template, options, own)
@@ -244,7 +246,8 @@ def _render_notices(spec: Spec, notices: list[DocumentKind], options: BuildOptio
     for kind in notices:
         tag = kind.locale or ""
         nctx = build_notice_context(spec.data, tag, translators, incomplete=bool(gaps[tag]),
-                                    spec_text=own[tag].strings if tag in own else None)
+                                    spec_text=own[tag].strings if tag in own else None,
+                                    shaped=shaped)
         in_us = in_united_states(spec.data)
         language = Language(_tagged(tag, in_us), translators[tag].rtl,
                             _taglines(nctx["notice"], translators, in_us))

@@ -15,6 +15,7 @@ Every function takes the catalog folder or file it works on; None means the ship
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -265,8 +266,12 @@ def _duplicates(path: Path, seen: list[tuple[Any, int, bool]]) -> list[Problem]:
     return sorted(problems, key=lambda p: p.line or 0)
 
 
+@functools.lru_cache(maxsize=256)
 def _plural_rule(value: str | None, tag: str | None) -> tuple[PluralRule | None, str | None]:
-    """Return the plural rule of the header ``value`` if docgen can use it, else why not."""
+    """Return the plural rule of the header ``value`` if docgen can use it, else why not.
+
+    Checked once per process for each header and language (the check evaluates the rule for
+    a range of numbers against CLDR's): a build reads the same catalogs for every spec."""
     if tag is not None:
         problem = rule_problem(value, tag, language_name(tag))
         if problem is None and value is not None:

@@ -9,6 +9,7 @@ parsed, so that commands which never write a notice do not load it.
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,8 +46,11 @@ def available_locales(base: Path | None = None) -> list[str]:
     root = base or shipped_catalogs()
     if not root.is_dir():
         return []
-    return sorted(p.parent.parent.name.replace("_", "-")
-                  for p in root.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    # the folders */LC_MESSAGES/docgen.po, listed directly (a build asks for every notice)
+    with os.scandir(root) as entries:
+        return sorted(entry.name.replace("_", "-") for entry in entries
+                      if entry.is_dir() and os.path.isfile(
+                          os.path.join(entry.path, "LC_MESSAGES", f"{DOMAIN}.po")))
 
 
 def supported_locales(base: Path | None = None) -> tuple[str, ...]:

@@ -73,18 +73,20 @@ class Refusals(Protocol):
         object, template or file, or a field that reads one (see :mod:`.links`)."""
 
 
-def read_members(data: bytes, refuse: Refusals) -> list[Member]:
+def read_members(data: bytes, refuse: Refusals,
+                 parsed: dict[str, etree._Element] | None = None) -> list[Member]:
     """Return the members of the package ``data`` in their order; raise ``refuse``'s error
     for a file that is not a zip, is encrypted, or inflates past the limits, for an XML part
     that declares a DOCTYPE (every one, copied or parsed), and for a package that points
     outside itself (:func:`~docgen.ooxml.links.outside_references`; an attached template is
-    dropped, not refused)."""
+    dropped, not refused). ``parsed`` receives the XML parts parsed for that check, each as
+    :func:`parse_part` would parse it, by name."""
     members = _inflate(data, refuse)
     for name, body in members:
         if body and is_xml_part(name, body) and declares_entities(body):
             raise refuse.entities(name)
     members = without_attached_templates(members)
-    outside = outside_references(members)
+    outside = outside_references(members, parsed)
     if outside is not None:
         raise refuse.external(*outside)
     return members
@@ -187,12 +189,91 @@ def _add(archive: zipfile.ZipFile, members: Iterable[Member], style: ZipStyle) -
         archive.writestr(_info(name, style), data, compresslevel=style.level)
 
 
-def write_zip(members: Iterable[Member], style: ZipStyle) -> bytes:
-    """Return a zip of ``members``, deflated and stamped by ``style``, in the order given."""
+def write_zip(members: Iterable[Member], style: ZipStyle,
+              stored: Mapping[str, StoredMember] | None = None) -> bytes:
+    """Return a zip of ``members``, deflated and stamped by ``style``, in the order given.
+
+    ``stored``: members to copy as their source zip holds them (:func:`stored_members`),
+    without inflating and deflating them again, when a member's bytes are the very bytes
+    that source inflates to; the others are deflated.
+    """
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as archive:
-        _add(archive, members, style)
+        for name, data in members:
+            copy = stored.get(name) if stored else None
+            if copy is not None and (copy.data is data or copy.data == data):
+                _add_stored(archive, name, copy, style)
+            else:
+                archive.writestr(_info(name, style), data, compresslevel=style.level)
     return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class StoredMember:
+    """A member as a zip stores it: its compressed bytes, how they are compressed, and what
+    they inflate to (``data``, already read and checked against ``crc``)."""
+
+    data: bytes
+    compressed: bytes
+    compress_type: int
+    crc: int
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def stored_members(source: bytes, members: Iterable[Member]) -> dict[str, StoredMember]:
+    """Return the members of the zip ``source`` (already read by :func:`read_members`, whose
+    inflated ``members`` they are) that can be copied compressed as they are: stored or
+    deflated, found where the zip's directory says."""
+    inflated = dict(members)
+    out: dict[str, StoredMember] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(source)) as archive:
+            infos = archive.infolist()
+    except _DAMAGED:
+        return out
+    view = memoryview(source)
+    for info in infos:
+        data = inflated.get(info.filename)
+        if data is None or info.is_dir() or info.flag_bits & 0x1 or \
+                info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or \
+                info.file_size != len(data):
+            continue
+        at = info.header_offset
+        header = source[at:at + 30]
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            continue
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        start = at + 30 + name_length + extra_length
+        compressed = bytes(view[start:start + info.compress_size])
+        if len(compressed) != info.compress_size:
+            continue
+        out[info.filename] = StoredMember(data, compressed, info.compress_type, info.CRC)
+    return out
+
+
+def _add_stored(archive: zipfile.ZipFile, name: str, member: StoredMember,
+                style: ZipStyle) -> None:
+    """Append ``member``'s compressed bytes to ``archive`` as they are, stamped by ``style``
+    (zipfile has no public call for it: this writes the local header and the bytes, and
+    records the entry for the central directory, as ``writestr`` does)."""
+    info = _info(name, style)
+    info.compress_type = member.compress_type
+    info.CRC = member.crc
+    info.compress_size = len(member.compressed)
+    info.file_size = member.size
+    fp = archive.fp
+    assert fp is not None
+    info.header_offset = fp.tell()
+    archive._writecheck(info)  # type: ignore[attr-defined]
+    archive._didModify = True  # type: ignore[attr-defined]
+    fp.write(info.FileHeader(False))
+    fp.write(member.compressed)
+    archive.filelist.append(info)
+    archive.NameToInfo[info.filename] = info
+    archive.start_dir = fp.tell()
 
 
 def append_zip(data: bytes, members: Iterable[Member], style: ZipStyle) -> bytes:

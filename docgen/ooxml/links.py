@@ -180,9 +180,12 @@ _MARKERS = (b"instr", b"altChunk", b"subDoc", b"attachedTemplate", b"urn:schemas
             b"fldSimple")
 
 
-def outside_references(members: Sequence[tuple[str, bytes]]) -> tuple[str, str] | None:
+def outside_references(members: Sequence[tuple[str, bytes]],
+                       parsed: dict[str, etree._Element] | None = None
+                       ) -> tuple[str, str] | None:
     """Return ``(part, what)`` for the first member that points outside the package: the
-    relationships first, which name the target."""
+    relationships first, which name the target. ``parsed`` receives each part parsed to
+    look (by name), for a reader that parses it next."""
     for name, data in sorted(members, key=lambda m: not m[0].endswith(".rels")):
         if not data or not is_xml_part(name, data):
             continue
@@ -192,6 +195,8 @@ def outside_references(members: Sequence[tuple[str, bytes]]) -> tuple[str, str] 
         root = _parse(data)
         if root is None:
             continue
+        if parsed is not None:
+            parsed[name] = root
         what = outside_reference_in(posixpath.normpath(name), root)
         if what:
             return name, what

@@ -109,12 +109,20 @@ class Package:
     name: str
     parts: dict[str, bytes]
     _trees: dict[str, etree._Element] = field(default_factory=dict)
+    #: the zip the package was read from, and the parts as read from it: a part written
+    #: back with the same bytes is copied as the zip stores it, not compressed again
+    source: bytes | None = None
+    read: dict[str, bytes] = field(default_factory=dict)
+    #: parts already parsed while the package was read (to look for outside links), each
+    #: handed to the first :meth:`xml` call for it while the part's bytes are those read
+    _parsed: dict[str, etree._Element] = field(default_factory=dict)
 
     @classmethod
     def open(cls, data: bytes, name: str) -> "Package":
         """Read the Word document ``data`` (called ``name`` in errors) under docgen's limits."""
         refuse = DocxRefusals(name)
-        parts = {part: body for part, body in archive.read_members(data, refuse)
+        parsed: dict[str, etree._Element] = {}
+        parts = {part: body for part, body in archive.read_members(data, refuse, parsed)
                  if not part.endswith("/")}
         if "word/document.xml" not in parts and "[Content_Types].xml" in parts:
             main = _main_part(parts, name)
@@ -128,7 +136,7 @@ class Package:
             if needed not in parts:
                 raise refuse.error(f"is not a complete Word document (it has no {needed}); "
                                    "open it in Word or LibreOffice and save it again")
-        return cls(name, parts)
+        return cls(name, parts, source=data, read=dict(parts), _parsed=parsed)
 
     @property
     def main(self) -> str:
@@ -138,7 +146,11 @@ class Package:
         """The parsed root of ``part``; refuses a DOCTYPE (entity declarations) outright."""
         tree = self._trees.get(part)
         if tree is None:
-            tree = archive.parse_part(self.parts[part], part, DocxRefusals(self.name))
+            ready = self._parsed.pop(part, None)
+            if ready is not None and self.parts[part] is self.read.get(part):
+                tree = ready
+            else:
+                tree = archive.parse_part(self.parts[part], part, DocxRefusals(self.name))
             self._trees[part] = tree
         return tree
 
@@ -237,10 +249,15 @@ class Package:
         return None
 
     def to_bytes(self) -> bytes:
-        """The package as a zip with fixed timestamps, so the same parts give the same bytes."""
+        """The package as a zip with fixed timestamps, so the same parts give the same bytes.
+
+        A part whose bytes are still those it was read with (pictures, fonts, styles the
+        comparison never changed) is copied compressed as the source zip held it."""
+        stored = (archive.stored_members(self.source, self.read.items())
+                  if self.source is not None else None)
         return archive.write_zip(
             ((part, self._serialised(part, data)) for part, data in self.parts.items()),
-            archive.SAVED_STYLE)
+            archive.SAVED_STYLE, stored)
 
     def _serialised(self, part: str, data: bytes) -> bytes:
         tree = self._trees.get(part)

@@ -172,31 +172,65 @@ def _compare(old: Package, new: Package, author: str, date: dt.datetime,
 
 
 #: The most text a document to compare may hold: its story parts' XML, its runs (pieces of
-#: text of one formatting) and its characters. A 100-page agreement has some 2 MB of XML, a
-#: few thousand runs and 300,000 characters; comparing costs a few kilobytes per run, so these
-#: keep a comparison within a few hundred megabytes.
-MAX_STORY_BYTES = 16 * 1024 * 1024
-MAX_RUNS = 50_000
-MAX_CHARACTERS = 1_000_000
+#: text of one formatting) and its characters, in all and in one paragraph.
+#:
+#: Memory grows with the text (measured with ``resource`` in a subprocess, issue #16): about
+#: 1.5 KB per run and 16 bytes per character across a document's paragraphs, so a
+#: 16,000-paragraph report (48,000 runs, 2 million characters) needs some 100 MB more than
+#: docgen itself, and a document at these limits (200,000 runs, 8 million characters) some
+#: 430 MB. Inside one paragraph its words and runs are compared with each other, which costs
+#: about 3 KB per run and 1.2 KB per word: one paragraph of 150,000 runs, or of 2 MB of
+#: text, would need gigabytes, and is refused by the paragraph limits (a paragraph of a real
+#: document holds a few dozen runs and a few thousand characters; the longest of a legal
+#: text a few hundred runs).
+MAX_STORY_BYTES = 48 * 1024 * 1024
+MAX_RUNS = 200_000
+MAX_CHARACTERS = 8_000_000
+MAX_PARAGRAPH_RUNS = 10_000
+MAX_PARAGRAPH_CHARACTERS = 200_000
 
 
 def _check_size(pkg: Package, parts: list[str]) -> None:
     """Refuse a document with more text than :data:`MAX_RUNS` and :data:`MAX_CHARACTERS`
-    allow (its XML is measured before it is parsed, its runs and text after)."""
+    allow, or a paragraph with more than :data:`MAX_PARAGRAPH_RUNS` and
+    :data:`MAX_PARAGRAPH_CHARACTERS` (its XML is measured before it is parsed, its runs and
+    text after)."""
     size = sum(len(pkg.parts.get(part, b"")) for part in parts)
     runs = chars = 0
+    crowded: tuple[str, int] | None = None
     if size <= MAX_STORY_BYTES:
+        r_tag, p_tag = w("r"), w("p")
         for part in parts:
-            for el in pkg.xml(part).iter(w("r"), w("t"), w("delText")):
-                if el.tag == w("r"):
+            # one pass in document order: a paragraph's runs and text follow its start (a
+            # text box inside it counts as a paragraph of its own)
+            number = p_runs = p_chars = 0
+            for el in pkg.xml(part).iter(p_tag, r_tag, w("t"), w("delText")):
+                if el.tag == p_tag:
+                    number, p_runs, p_chars = number + 1, 0, 0
+                    continue
+                if el.tag == r_tag:
                     runs += 1
+                    p_runs += 1
                 else:
-                    chars += len(el.text or "")
+                    length = len(el.text or "")
+                    chars += length
+                    p_chars += length
+                if crowded is None and (p_runs > MAX_PARAGRAPH_RUNS
+                                        or p_chars > MAX_PARAGRAPH_CHARACTERS):
+                    crowded = (part, number)
     if size > MAX_STORY_BYTES or runs > MAX_RUNS or chars > MAX_CHARACTERS:
         raise DocxError.at(pkg.name, "has more text than docgen compares (at most "
                            f"{MAX_RUNS:,} runs of text and {MAX_CHARACTERS:,} characters; a "
                            "100-page agreement has a few thousand runs); compare it in "
                            "smaller documents")
+    if crowded is not None:
+        part, number = crowded
+        story = "" if part == pkg.main else f" of {part}"
+        raise DocxError.at(pkg.name, f"paragraph {number:,}{story} has more text than docgen "
+                           f"compares in one paragraph (at most {MAX_PARAGRAPH_RUNS:,} runs "
+                           f"of text and {MAX_PARAGRAPH_CHARACTERS:,} characters; a long "
+                           "paragraph of an agreement has a few hundred runs); split it into "
+                           "paragraphs, or compare it in smaller documents")
 
 
 def _story_parts(pkg: Package, main: str) -> list[str]:

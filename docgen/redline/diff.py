@@ -219,7 +219,9 @@ def align(old: Sequence[Item], new: Sequence[Item], similar: Callable[[Item, Ite
 
     The result lists, in order, ``(old, None)`` deletions, ``(None, new)`` insertions and
     ``(old, new)`` pairs, choosing the pairing of greatest total similarity (a small dynamic
-    programme); ``similar`` is 0 for two items that must not be paired.
+    programme); ``similar`` is 0 for two items that must not be paired. A ``similar`` with
+    ``prepare`` and ``score`` attributes is used as ``score(prepare(old), prepare(new))``,
+    each item prepared once.
 
     A region of more than ``limit`` pairs is aligned within a band along its diagonal, as
     wide as the two sides differ in length and a few items more (at most ``limit`` pairs in
@@ -229,6 +231,19 @@ def align(old: Sequence[Item], new: Sequence[Item], similar: Callable[[Item, Ite
     rows, cols = len(old), len(new)
     if not rows or not cols:
         return [(o, None) for o in old] + [(None, n) for n in new]
+    prepare = getattr(similar, "prepare", None)
+    weigh = getattr(similar, "score", None)
+    if prepare is not None and weigh is not None:
+        # ``similar`` weighs what it reads of each item, made once per item here rather
+        # than once per pair of items the programme weighs
+        old_read = [prepare(o) for o in old]
+        new_read = [prepare(n) for n in new]
+
+        def like_at(i: int, j: int) -> float:
+            return float(weigh(old_read[i], new_read[j]))
+    else:
+        def like_at(i: int, j: int) -> float:
+            return similar(old[i], new[j])
     if rows * cols <= limit:
         band = cols
     else:
@@ -252,7 +267,7 @@ def align(old: Sequence[Item], new: Sequence[Item], similar: Callable[[Item, Ite
                 continue
             best = max(at(i + 1, j), row[j + 1 - low] if j < hi[i] else neg)
             if j < cols:
-                like = likeness[i][j - low] = similar(old[i], new[j])
+                like = likeness[i][j - low] = like_at(i, j)
                 if like > 0:
                     best = max(best, at(i + 1, j + 1) + like)
             if j == cols:

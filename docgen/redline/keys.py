@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import Union
 
 from lxml import etree
@@ -426,26 +425,65 @@ def row_shape(tr: etree._Element) -> tuple[tuple[str | None, str | None], ...]:
     return tuple(shape)
 
 
-def similar(old: etree._Element, new: etree._Element) -> float:
-    """Return how alike two blocks read, 0 when they should not be paired at all."""
-    if old.tag != new.tag:
+@dataclass(frozen=True)
+class Likeness:
+    """What :func:`similar` weighs of a block, worked out once per block: its kind, whether it
+    holds any text, its words (spaces, punctuation and lone digits aside) and how often each
+    occurs."""
+
+    tag: str
+    blank: bool
+    words: tuple[str, ...]
+    counts: dict[str, int]
+    vocabulary: frozenset[str]
+
+
+def likeness(block: etree._Element) -> Likeness:
+    """Return what :func:`similar` compares of ``block``."""
+    key = block_key(block)
+    found = tuple(t for t in TOKEN.findall(key) if t[0].isalpha() or len(t) > 2)
+    counts: dict[str, int] = {}
+    for t in found:
+        counts[t] = counts.get(t, 0) + 1
+    return Likeness(block.tag, not key.strip(), found, counts, frozenset(counts))
+
+
+def alike(a: Likeness, b: Likeness) -> float:
+    """Return how alike two blocks read, from their :func:`likeness`: 0 when they should not
+    be paired at all, else the share of their words in the same order (at least 0.5).
+
+    The bounds difflib's ``real_quick_ratio`` and ``quick_ratio`` give are taken first (the
+    lengths, then the words in common, counted from the sets and counts made once per
+    block), so two blocks with few words in common are never aligned word by word."""
+    if a.tag != b.tag:
         return 0.0
-    a, b = block_key(old), block_key(new)
-    if not a.strip() and not b.strip():
+    if a.blank and b.blank:
         return 0.6
-    if not a.strip() or not b.strip():
+    if a.blank or b.blank:
         return 0.0
-    # words only: shared spaces, punctuation and digits alone do not make two sentences alike
-    ta = [t for t in TOKEN.findall(a) if t[0].isalpha() or len(t) > 2]
-    tb = [t for t in TOKEN.findall(b) if t[0].isalpha() or len(t) > 2]
+    ta, tb = a.words, b.words
     if not ta or not tb:
         return 0.6 if ta == tb else 0.0
-    sm = SequenceMatcher(None, ta, tb, autojunk=False)
-    if sm.real_quick_ratio() < 0.5 or sm.quick_ratio() < 0.5:
+    total = len(ta) + len(tb)
+    if 2.0 * min(len(ta), len(tb)) / total < 0.5:
         return 0.0
-    same = sum(i2 - i1 for op, i1, i2, _, _ in opcodes(ta, tb) if op == "equal")
-    ratio = 2.0 * same / (len(ta) + len(tb))
+    shared = a.vocabulary & b.vocabulary
+    if 2.0 * sum(min(a.counts[t], b.counts[t]) for t in shared) / total < 0.5:
+        return 0.0
+    same = sum(i2 - i1 for op, i1, i2, _, _ in opcodes(list(ta), list(tb)) if op == "equal")
+    ratio = 2.0 * same / total
     return ratio if ratio >= 0.5 else 0.0
+
+
+def similar(old: etree._Element, new: etree._Element) -> float:
+    """Return how alike two blocks read, 0 when they should not be paired at all
+    (:func:`alike` of their :func:`likeness`; :func:`~.diff.align` works each block's out
+    once, through ``similar.prepare``)."""
+    return alike(likeness(old), likeness(new))
+
+
+similar.prepare = likeness  # type: ignore[attr-defined]
+similar.score = alike  # type: ignore[attr-defined]
 
 
 def words(block: etree._Element) -> list[str]:

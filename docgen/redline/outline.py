@@ -58,6 +58,10 @@ class _Styles:
         part = first(pkg.related(main, "styles"))
         root = pkg.xml(part) if part is not None and part in pkg.parts else None
         self.by_id: dict[str, etree._Element] = {}
+        #: a style's property, by (style id, property): what its chain gives, looked up once
+        self._props: dict[tuple[str | None, str], etree._Element | None] = {}
+        #: a style's heading level, by style id
+        self._levels: dict[tuple[str | None, str], int | None] = {}
         if root is not None:
             for s in root.findall(w("style")):
                 if s.get(w("type"), "paragraph") == "paragraph" and s.get(w("styleId")):
@@ -83,12 +87,21 @@ class _Styles:
         own = ppr.find(w(tag)) if ppr is not None else None
         if own is not None:
             return own
-        for s in self.chain(_style_id(p)):
-            sppr = s.find(PPR)
-            found = sppr.find(w(tag)) if sppr is not None else None
-            if found is not None:
-                return found
-        return None
+        return self.style_prop(_style_id(p), tag)
+
+    def style_prop(self, style_id: str | None, tag: str) -> etree._Element | None:
+        """Return a paragraph property as the style ``style_id`` (and those it is based on)
+        gives it, looked up once per style and property."""
+        key = (style_id, tag)
+        if key not in self._props:
+            self._props[key] = None
+            for s in self.chain(style_id):
+                sppr = s.find(PPR)
+                found = sppr.find(w(tag)) if sppr is not None else None
+                if found is not None:
+                    self._props[key] = found
+                    break
+        return self._props[key]
 
 
 def _style_id(p: etree._Element) -> str | None:
@@ -109,17 +122,39 @@ def heading_level(pkg: Package, main: str, p: etree._Element) -> int | None:
 
 
 def _level(styles: _Styles, p: etree._Element) -> int | None:
-    found = styles.prop(p, "outlineLvl")
+    ppr = p.find(PPR)
+    own = ppr.find(w("outlineLvl")) if ppr is not None else None
+    return _outline_level(styles, own, _style_id(p))
+
+
+def _outline_level(styles: _Styles, own: etree._Element | None,
+                   style_id: str | None) -> int | None:
+    """Return the heading level of a paragraph of style ``style_id`` whose own outline level
+    is ``own`` (None: it has none); what a style gives is worked out once per style."""
+    if own is not None:
+        return _level_value(own)
+    key = (style_id, "\x00level")
+    if key not in styles._levels:
+        styles._levels[key] = _style_level(styles, style_id)
+    return styles._levels[key]
+
+
+def _level_value(found: etree._Element) -> int | None:
+    value = found.get(VAL, "9")
+    return int(value) + 1 if value.isdigit() and int(value) < 9 else None
+
+
+def _style_level(styles: _Styles, style_id: str | None) -> int | None:
+    found = styles.style_prop(style_id, "outlineLvl")
     if found is None:
         # Word's built-in "heading 1" … "heading 9" are headings without saying so
-        for s in styles.chain(_style_id(p)):
+        for s in styles.chain(style_id):
             name = s.find(w("name"))
             words = (name.get(VAL, "") if name is not None else "").lower().split()
             if len(words) == 2 and words[0] == "heading" and len(words[1]) == 1 and words[1] in "123456789":
                 return int(words[1])
         return None
-    value = found.get(VAL, "9")
-    return int(value) + 1 if value.isdigit() and int(value) < 9 else None
+    return _level_value(found)
 
 
 class _Counter:
@@ -138,6 +173,7 @@ class _Counter:
                 if ref is not None:
                     self.nums[n.get(w("numId"), "")] = ref.get(VAL, "")
         self.counts: dict[str, list[int]] = {}
+        self._levels: dict[str, dict[int, etree._Element]] = {}
 
     def number(self, num_id: str, ilvl: int) -> str:
         """Count a paragraph of list ``num_id`` at level ``ilvl``; return its visible number."""
@@ -145,8 +181,11 @@ class _Counter:
         definition = self.abstract.get(abstract_id or "")
         if definition is None or not 0 <= ilvl < 9:
             return ""
-        levels = {int(lv.get(w("ilvl"), "0")): lv for lv in definition.findall(w("lvl"))
-                  if lv.get(w("ilvl"), "0").isdigit()}
+        levels = self._levels.get(abstract_id or "")
+        if levels is None:
+            levels = self._levels[abstract_id or ""] = {
+                int(lv.get(w("ilvl"), "0")): lv for lv in definition.findall(w("lvl"))
+                if lv.get(w("ilvl"), "0").isdigit()}
         counts = self.counts.setdefault(abstract_id or "", [0] * 9)
 
         def start(k: int) -> int:
@@ -185,9 +224,16 @@ class Outline:
         counter = _Counter(pkg, main)
         headings: dict[int, str] = {}
         keep = []
+        numbering, outline_level, style = w("numPr"), w("outlineLvl"), w("pStyle")
         for p in body.iter(P):
             number = ""
-            num_pr = styles.prop(p, "numPr")
+            ppr = p.find(PPR)
+            own_num = own_level = style_el = None
+            if ppr is not None:
+                own_num, own_level = ppr.find(numbering), ppr.find(outline_level)
+                style_el = ppr.find(style)
+            style_id = style_el.get(VAL) if style_el is not None else None
+            num_pr = own_num if own_num is not None else styles.style_prop(style_id, "numPr")
             if num_pr is not None:
                 num = num_pr.find(w("numId"))
                 lvl = num_pr.find(w("ilvl"))
@@ -195,7 +241,7 @@ class Outline:
                 ilvl = lvl.get(VAL, "0") if lvl is not None else "0"
                 if num_id != "0" and ilvl.isdigit():
                     number = counter.number(num_id, int(ilvl))
-            if _level(styles, p) is None:
+            if _outline_level(styles, own_level, style_id) is None:
                 continue
             text = " ".join(plain(p).split())
             if len(text) > _MAX_HEADING:

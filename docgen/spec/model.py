@@ -50,7 +50,12 @@ class Spec:
 
 def schema(path: Path | None = None) -> dict[str, Any]:
     """Return the partnership schema at ``path`` (None: the shipped one), read once."""
-    return _schema_at(path or Resources.shipped().schema)
+    return _schema_at(path or _shipped_schema())
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_schema() -> Path:
+    return Resources.shipped().schema
 
 
 @functools.lru_cache(maxsize=4)
