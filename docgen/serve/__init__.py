@@ -1,0 +1,1 @@
+"""docgen serve: the coordinators' web page over a folder of specs."""
