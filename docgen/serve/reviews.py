@@ -214,7 +214,7 @@ def redlines(out_dir: Path, summary: dict[str, Any]) -> tuple[list[Redline], lis
         pdf = doc.get("pdf") if isinstance(doc.get("pdf"), str) else None
         if pdf is not None and not (out_dir / pdf).is_file():
             pdf = None
-        items = changes.get(doc.get("path"), []) if isinstance(doc.get("path"), str) else []
+        items = changes.get(str(doc.get("path")), [])
         out.append(Redline(str(doc.get("path", name)), name, pdf, int(doc.get("revisions") or 0),
                            view, [i for i in items if isinstance(i, dict)]))
     return out, problems
