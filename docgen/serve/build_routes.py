@@ -28,7 +28,7 @@ from starlette.routing import BaseRoute, Route
 from ..errors import DocgenError
 from .builds import (OUT, BuildSettings, Folder, Job, Jobs, built_folder, folder_zip,
                      run_build, served_file, thumbnail_file, thumbnails)
-from .pages import folder_of, load, page, spec_path, state
+from .flow_pages import folder_of, load, page, spec_path, state
 
 
 def jobs(request: Request) -> Jobs:

@@ -1,88 +1,98 @@
-"""What the build, review and translation pages share: finding the spec a URL names, the
-token a form carries, and rendering a page or a located error."""
+"""Rendering a page of ``docgen serve``: the Jinja2 environment and :func:`render`.
+
+The templates are docgen's own (``docgen/serve/templates/``), rendered in a sandboxed
+environment with autoescape on and StrictUndefined: a value from a spec is always text on the
+page, never markup or code. Every page extends ``base.html``, which has the blocks ``title``
+and ``main``, the navigation, and the run's token for htmx (``hx-headers`` on ``<body>``) and
+for plain forms (``{{ csrf_field() }}``, a hidden input).
+
+A page module renders with ``render(request, "page.html", stem=..., **context)``; ``stem``
+(a spec's, or None) decides the per-spec links of the navigation, and ``current`` names the
+page the navigation marks as the current one ("home", "edit", "build", "review",
+"translations", "start", "history").
+"""
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from starlette.exceptions import HTTPException
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse
 
-from ..errors import DocgenError
-from ..spec.schema import Spec, check_spec, read_spec
+from .security import TOKEN_FIELD, TOKEN_HEADER
 
-#: A spec's name in a URL: its file name in the served folder, without ".json".
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,150}")
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
 
-
-def folder_of(request: Request) -> Path:
-    return Path(request.app.state.folder)
-
-
-def spec_path(request: Request, name: str) -> Path:
-    """The spec file ``name`` names in the served folder; 404 for anything else (a path out of
-    the folder, a hidden file, a file that is not there)."""
-    if not _NAME.fullmatch(name) or name.endswith(".") or ".." in name:
-        raise HTTPException(404, "no such spec in this folder")
-    folder = folder_of(request)
-    path = folder / f"{name}.json"
-    try:
-        path.resolve(strict=True).relative_to(folder.resolve(strict=True))
-    except (OSError, ValueError):
-        raise HTTPException(404, "no such spec in this folder") from None
-    if path.is_symlink() or not path.is_file():
-        raise HTTPException(404, "no such spec in this folder")
-    return path
+#: The per-spec pages of the navigation: (key, label, path under /spec/<stem>/, module that
+#: provides it, or None for the core's own).
+SPEC_PAGES = (
+    ("edit", "Edit", "edit", None),
+    ("build", "Build", "build", "docgen.serve.build_routes"),
+    ("review", "Review", "review", "docgen.serve.review_routes"),
+    ("translations", "Translations", "translations", "docgen.serve.translation_routes"),
+    ("history", "History", "history", None),
+)
 
 
-def load(request: Request, name: str) -> tuple[Path, Spec | None, list[str]]:
-    """The spec ``name``: its file, the spec when it can be read, and its problems in the
-    words of ``docgen validate`` (empty when it is valid)."""
-    path = spec_path(request, name)
-    try:
-        spec = read_spec(str(path))
-    except DocgenError as e:
-        return path, None, e.lines()
-    return path, spec, [str(p) for p in check_spec(spec)]
+def _time_words(value: dt.datetime) -> str:
+    """``10:42`` for a time today (local time of the computer), else ``2 Dec 10:42``."""
+    local = value.astimezone()
+    now = dt.datetime.now().astimezone()
+    if local.date() == now.date():
+        return local.strftime("%H:%M")
+    return f"{local.day} {local.strftime('%b %H:%M')}"
 
 
-def shown(path: Path, request: Request) -> str:
-    """A file as the page names it: relative to the served folder."""
-    try:
-        return str(path.relative_to(folder_of(request)))
-    except ValueError:
-        return path.name
+def make_environment(token: str) -> SandboxedEnvironment:
+    """Return the pages' Jinja2 environment for a run whose token is ``token``."""
+    env = SandboxedEnvironment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                               undefined=StrictUndefined, trim_blocks=True,
+                               lstrip_blocks=True)
+
+    def csrf_field() -> Markup:
+        return Markup('<input type="hidden" name="{}" value="{}">').format(TOKEN_FIELD, token)
+
+    env.globals["csrf_field"] = csrf_field
+    env.globals["token"] = token
+    env.globals["token_header"] = TOKEN_HEADER
+    env.globals["hx_headers"] = Markup(escape('{"%s": "%s"}' % (TOKEN_HEADER, token)))
+    env.filters["time_words"] = _time_words
+    return env
 
 
-def token(request: Request) -> str:
-    return str(getattr(request.app.state, "token", ""))
+def nav_links(request: Request, stem: str | None, current: str) -> list[dict[str, Any]]:
+    """Return the navigation's links: Home and Start, then the spec's pages that exist."""
+    pages: set[str] = request.app.state.pages
+    links = [{"key": "home", "label": "Home", "href": "/", "current": current == "home"},
+             {"key": "start", "label": "Start a partnership", "href": "/start",
+              "current": current == "start"}]
+    if stem is not None:
+        for key, label, sub, _ in SPEC_PAGES:
+            if key in pages:
+                links.append({"key": key, "label": label, "href": f"/spec/{stem}/{sub}",
+                              "current": current == key})
+    return links
 
 
-def state(request: Request, name: str, default: Any) -> Any:
-    """The app's ``name`` on its state, made from ``default`` (a callable) the first time."""
-    value = getattr(request.app.state, name, None)
-    if value is None:
-        value = default()
-        setattr(request.app.state, name, value)
-    return value
+def render(request: Request, template: str, *, stem: str | None = None, current: str = "",
+           status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render ``template`` with ``context``, the navigation and the request, as a page."""
+    env: SandboxedEnvironment = request.app.state.templates
+    html = env.get_template(template).render(
+        request=request, stem=stem, current=current, nav=nav_links(request, stem, current),
+        **context)
+    return HTMLResponse(html, status_code=status_code,
+                        headers={"cache-control": "no-store"})
 
 
-def page(request: Request, template: str, context: dict[str, Any],
-         status_code: int = 200) -> Response:
-    """Render ``template`` with the app's templates; every page has the request and token."""
-    templates = request.app.state.templates
-    values = {"request": request, "token": token(request), **context}
-    response: Response = templates.TemplateResponse(request, template, values,
-                                                    status_code=status_code)
-    return response
-
-
-def relative(folder: Path, path: str) -> str:
-    """``path`` (as docgen names it, maybe absolute) relative to the served folder."""
-    try:
-        return str(Path(path).relative_to(folder))
-    except ValueError:
-        return path
+def fragment(request: Request, template: str, **context: Any) -> HTMLResponse:
+    """Render ``template`` (a part of a page, for htmx) with ``context`` only."""
+    env: SandboxedEnvironment = request.app.state.templates
+    return HTMLResponse(env.get_template(template).render(request=request, **context),
+                        headers={"cache-control": "no-store"})
