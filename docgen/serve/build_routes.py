@@ -2,21 +2,19 @@
 then each document's page thumbnails, its PDF in the browser, its downloads, the packet, a zip,
 and ``docgen explain`` beside it.
 
-Routes (``NAME`` is the spec's file name in the served folder, without ``.json``):
+Routes (``STEM`` is the spec's file name in the served folder, without ``.json``):
 
-- ``GET /build/NAME``: the page; ``POST /build/NAME``: start a build (the app refuses a POST
-  without the run's token), then back to the page (303);
-- ``GET /build/NAME/status``: the progress fragment the page polls (htmx) while it builds;
-- ``GET /build/NAME/files/PATH``: a file of the build folder its manifest names (``?download``
-  for an attachment), ``GET /build/NAME/zip``: all of them;
-- ``GET /build/NAME/pages/SHA/N.png``: a page thumbnail;
-- ``GET /build/NAME/explain/DOCUMENT``: where each clause of a document comes from.
+- ``GET /spec/STEM/build``: the page; ``POST /spec/STEM/build``: start a build (the app
+  refuses a POST without the run's token), then back to the page (303);
+- ``GET /spec/STEM/build/status``: the progress fragment the page polls (htmx) while it builds;
+- ``GET /spec/STEM/build/files/PATH``: a file of the build folder its manifest names
+  (``?download`` for an attachment), ``GET /spec/STEM/build/zip``: all of them;
+- ``GET /spec/STEM/build/pages/SHA/N.png``: a page thumbnail;
+- ``GET /spec/STEM/build/explain/DOCUMENT``: where each clause of a document comes from.
 """
 
 from __future__ import annotations
 
-import os
-import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +24,10 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import DocgenError
-from .builds import (OUT, BuildSettings, Folder, Job, Jobs, built_folder, folder_zip,
+from .builds import (BuildSettings, Folder, Job, Jobs, built_folder, folder_zip,
                      run_build, served_file, thumbnail_file, thumbnails)
-from .flow_pages import folder_of, load, page, spec_path, state
+from .flow_pages import load, local, out_of, resources_of, state, store_of, title_of
+from .pages import fragment, render
 
 
 def jobs(request: Request) -> Jobs:
@@ -43,62 +42,57 @@ def settings(request: Request) -> BuildSettings:
     return found
 
 
-def _local(lines: list[str], folder: Path) -> list[str]:
-    """Messages as ``docgen build`` prints them run in the served folder: paths relative."""
-    prefix = str(folder) + os.sep
-    return [line.replace(prefix, "") for line in lines]
-
-
 def _folder(request: Request, spec: Any) -> Folder | None:
     if spec is None or not isinstance(spec.data.get("id"), str):
         return None
-    return built_folder(folder_of(request) / OUT, spec.data["id"], spec.sha256)
+    return built_folder(out_of(request), spec.data["id"], spec.sha256)
 
 
-def _context(request: Request, name: str) -> dict[str, Any]:
-    path, spec, problems = load(request, name)
-    folder = folder_of(request)
+def _context(request: Request, stem: str) -> dict[str, Any]:
+    path, spec, problems = load(request, stem)
     job = jobs(request).get(str(path))
     built = _folder(request, spec)
-    return {"name": name, "file": path.name, "spec": spec, "problems": _local(problems, folder),
+    return {"file": path.name, "spec": spec, "problems": problems,
             "job": job, "running": job is not None and not job.finished,
-            "job_errors": _local(job.errors, folder) if job else [],
-            "job_notes": _local(job.notes, folder) if job else [],
-            "built": built, "quoted": urllib.parse.quote,
-            "title": _title(spec) if spec else path.name}
+            "job_errors": local(job.errors, request) if job else [],
+            "job_notes": local(job.notes, request) if job else [],
+            "built": built, "title": title_of(spec, path.name),
+            "out_name": _shown_out(request)}
 
 
-def _title(spec: Any) -> str:
-    parties = spec.data.get("parties") or {}
-    names = [str((parties.get(k) or {}).get("short_name") or (parties.get(k) or {})
-                 .get("legal_name") or k) for k in ("school", "partner")]
-    return f"{names[0]} and {names[1]}, {spec.data.get('school_year', '')}"
+def _shown_out(request: Request) -> str:
+    try:
+        return str(out_of(request).relative_to(request.app.state.folder))
+    except ValueError:
+        return str(out_of(request))
 
 
 async def build_page(request: Request) -> Response:
-    return page(request, "build_page.html", _context(request, request.path_params["name"]))
+    stem = request.path_params["stem"]
+    return render(request, "build_page.html", stem=stem, current="build",
+                  **_context(request, stem))
 
 
 async def start_build(request: Request) -> Response:
-    name = request.path_params["name"]
-    path = spec_path(request, name)
+    stem = request.path_params["stem"]
+    path = store_of(request).path(stem)
     form = await request.form()
     allow = form.get("allow_incomplete") == "yes"
-    folder = folder_of(request)
-    chosen = settings(request)
-    jobs(request).start(str(path), lambda job: run_build(job, folder, chosen,
+    out, chosen, resources = out_of(request), settings(request), resources_of(request)
+    jobs(request).start(str(path), lambda job: run_build(job, out, chosen, resources,
                                                           allow_incomplete=allow))
     if request.headers.get("HX-Request"):
-        return page(request, "build_status.html", _context(request, name))
-    return RedirectResponse(request.url_for("build_page", name=name), status_code=303)
+        return fragment(request, "build_status.html", stem=stem, **_context(request, stem))
+    return RedirectResponse(f"/spec/{stem}/build", status_code=303)
 
 
 async def build_status(request: Request) -> Response:
-    return page(request, "build_status.html", _context(request, request.path_params["name"]))
+    stem = request.path_params["stem"]
+    return fragment(request, "build_status.html", stem=stem, **_context(request, stem))
 
 
 def _built(request: Request) -> Folder:
-    _, spec, _ = load(request, request.path_params["name"])
+    _, spec, _ = load(request, request.path_params["stem"])
     built = _folder(request, spec)
     if built is None:
         raise HTTPException(404, "not built yet: build it first")
@@ -134,7 +128,7 @@ async def build_zip(request: Request) -> Response:
 async def build_thumbnail(request: Request) -> Response:
     built = _built(request)
     digest, number = request.path_params["sha"], request.path_params["page"]
-    out = folder_of(request) / OUT
+    out = out_of(request)
     png = thumbnail_file(out, digest, number)
     if png is None:  # built by the CLI: make the pictures of a PDF of this folder now
         for document in built.documents:
@@ -152,32 +146,32 @@ async def build_thumbnail(request: Request) -> Response:
 async def explain_page(request: Request) -> Response:
     from ..explain import explain
 
-    name, document = request.path_params["name"], request.path_params["document"]
-    context = _context(request, name)
+    stem, document = request.path_params["stem"], request.path_params["document"]
+    context = _context(request, stem)
     spec, built = context["spec"], context["built"]
-    if spec is None or context["problems"]:
-        return page(request, "build_explain.html", {**context, "document": None,
-                                                    "clauses": [], "error": context["problems"]},
-                    status_code=409)
     shown = next((d for d in (built.documents if built else []) if d.explain == document), None)
+    if spec is None or context["problems"]:
+        return render(request, "build_explain.html", stem=stem, current="build", **context,
+                      document=document, built_document=shown, clauses=[],
+                      error=context["problems"], status_code=409)
     try:
-        clauses = explain(spec, document)
+        clauses = explain(spec, document, resources_of(request))
     except DocgenError as e:
-        raise HTTPException(404, "; ".join(e.lines())) from None
-    return page(request, "build_explain.html", {**context, "document": document,
-                                                "built_document": shown, "clauses": clauses,
-                                                "error": []})
+        raise HTTPException(404, "; ".join(local(e.lines(), request))) from None
+    return render(request, "build_explain.html", stem=stem, current="build", **context,
+                  document=document, built_document=shown, clauses=clauses, error=[])
 
 
 routes: list[BaseRoute] = [
-    Route("/build/{name}", build_page, methods=["GET"], name="build_page"),
-    Route("/build/{name}", start_build, methods=["POST"], name="start_build"),
-    Route("/build/{name}/status", build_status, methods=["GET"], name="build_status"),
-    Route("/build/{name}/zip", build_zip, methods=["GET"], name="build_zip"),
-    Route("/build/{name}/files/{path:path}", build_file, methods=["GET"], name="build_file"),
-    Route("/build/{name}/pages/{sha}/{page:int}.png", build_thumbnail, methods=["GET"],
+    Route("/spec/{stem}/build", build_page, methods=["GET"], name="build_page"),
+    Route("/spec/{stem}/build", start_build, methods=["POST"], name="start_build"),
+    Route("/spec/{stem}/build/status", build_status, methods=["GET"], name="build_status"),
+    Route("/spec/{stem}/build/zip", build_zip, methods=["GET"], name="build_zip"),
+    Route("/spec/{stem}/build/files/{path:path}", build_file, methods=["GET"],
+          name="build_file"),
+    Route("/spec/{stem}/build/pages/{sha}/{page:int}.png", build_thumbnail, methods=["GET"],
           name="build_thumbnail"),
-    Route("/build/{name}/explain/{document}", explain_page, methods=["GET"],
+    Route("/spec/{stem}/build/explain/{document}", explain_page, methods=["GET"],
           name="build_explain"),
 ]
 

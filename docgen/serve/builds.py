@@ -31,6 +31,7 @@ from ..build.outputs import PACKET
 from ..build.result import BuildResult
 from ..errors import DocgenError, Problem
 from ..output import sha256
+from ..resources import Resources
 
 #: The folder, inside the served folder, that builds write into (``out/<spec id>/``).
 OUT = "out"
@@ -125,16 +126,16 @@ class BuildSettings:
     workers: int = 1
 
 
-def run_build(job: Job, folder: Path, settings: BuildSettings, *,
-              allow_incomplete: bool = False) -> None:
-    """Build ``job.spec_file`` into ``folder/out`` as ``docgen build --force`` would, reporting
+def run_build(job: Job, out: Path, settings: BuildSettings, resources: Resources | None = None,
+              *, allow_incomplete: bool = False) -> None:
+    """Build ``job.spec_file`` into ``out`` as ``docgen build --force`` would, reporting
     progress into ``job``; then make the thumbnails of its PDFs."""
     from ..build.run import BuildOptions, build
     from ..cli.options import pdf_line, source_date
 
-    out = folder / OUT
     options = BuildOptions(out, force=True, source_date=source_date(), pdf=settings.pdf,
                            jobs=1, pdf_workers=settings.workers,
+                           resources=resources or Resources.shipped(),
                            allow_incomplete=allow_incomplete)
 
     def on_spec(result: BuildResult) -> None:
@@ -257,6 +258,12 @@ class Built:
     explain: str | None
     pages: int = 0
     draft: bool = False
+    #: a notice's language in its own words ("español")
+    language: str | None = None
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES.get(self.kind, self.name)
 
 
 @dataclass(frozen=True)
@@ -286,10 +293,12 @@ def built_folder(out: Path, spec_id: str, spec_sha256: str | None) -> Folder | N
         pdf_ok = pdf is not None and (path / pdf.path).is_file()
         locale = entry.locale if entry.kind == "notice" else None
         name = KIND_NAMES.get(entry.kind or "", entry.path)
+        language = None
         if locale:
             from ..i18n.scripts import own_name
 
-            name = f"{name}: {own_name(locale)} ({locale})"
+            language = own_name(locale)
+            name = f"{name}: {language} ({locale})"
         pages = 0
         if pdf_ok and pdf is not None:
             folder = out / THUMBNAILS / pdf.sha256
@@ -300,7 +309,7 @@ def built_folder(out: Path, spec_id: str, spec_sha256: str | None) -> Folder | N
         documents.append(Built(entry.kind or "", name, entry.path,
                                pdf.path if pdf_ok and pdf else None,
                                pdf.sha256 if pdf_ok and pdf else None, locale, explain, pages,
-                               bool(entry.incomplete_translation)))
+                               bool(entry.incomplete_translation), language))
     packet = manifest.entry(PACKET)
     if packet is not None and (path / PACKET).is_file():
         documents.append(Built("packet", KIND_NAMES["packet"], None, PACKET, packet.sha256,

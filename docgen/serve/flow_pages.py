@@ -1,88 +1,71 @@
-"""What the build, review and translation pages share: finding the spec a URL names, the
-token a form carries, and rendering a page or a located error."""
+"""What the Build, Review and Translations pages share: the spec a URL names, read and checked
+as ``docgen validate`` checks it, and messages shown as the CLI prints them in the folder."""
 
 from __future__ import annotations
 
-import re
+import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
 
 from ..errors import DocgenError
+from ..resources import Resources
 from ..spec.schema import Spec, check_spec, read_spec
+from .store import Store
 
-#: A spec's name in a URL: its file name in the served folder, without ".json".
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,150}")
+T = TypeVar("T")
 
 
 def folder_of(request: Request) -> Path:
     return Path(request.app.state.folder)
 
 
-def spec_path(request: Request, name: str) -> Path:
-    """The spec file ``name`` names in the served folder; 404 for anything else (a path out of
-    the folder, a hidden file, a file that is not there)."""
-    if not _NAME.fullmatch(name) or name.endswith(".") or ".." in name:
-        raise HTTPException(404, "no such spec in this folder")
-    folder = folder_of(request)
-    path = folder / f"{name}.json"
-    try:
-        path.resolve(strict=True).relative_to(folder.resolve(strict=True))
-    except (OSError, ValueError):
-        raise HTTPException(404, "no such spec in this folder") from None
-    if path.is_symlink() or not path.is_file():
-        raise HTTPException(404, "no such spec in this folder")
-    return path
+def out_of(request: Request) -> Path:
+    return Path(request.app.state.out)
 
 
-def load(request: Request, name: str) -> tuple[Path, Spec | None, list[str]]:
-    """The spec ``name``: its file, the spec when it can be read, and its problems in the
-    words of ``docgen validate`` (empty when it is valid)."""
-    path = spec_path(request, name)
+def resources_of(request: Request) -> Resources:
+    found: Resources = request.app.state.resources
+    return found
+
+
+def store_of(request: Request) -> Store:
+    found: Store = request.app.state.store
+    return found
+
+
+def load(request: Request, stem: str) -> tuple[Path, Spec | None, list[str]]:
+    """The spec ``stem`` (404 for a name that is none): its file, the spec when it can be
+    read, and its problems as ``docgen validate`` prints them (empty when it is valid)."""
+    path = store_of(request).path(stem)
     try:
         spec = read_spec(str(path))
     except DocgenError as e:
-        return path, None, e.lines()
-    return path, spec, [str(p) for p in check_spec(spec)]
+        return path, None, local(e.lines(), request)
+    return path, spec, local([str(p) for p in check_spec(spec, resources_of(request))], request)
 
 
-def shown(path: Path, request: Request) -> str:
-    """A file as the page names it: relative to the served folder."""
-    try:
-        return str(path.relative_to(folder_of(request)))
-    except ValueError:
-        return path.name
+def local(lines: list[str], request: Request) -> list[str]:
+    """Messages as docgen prints them when run in the served folder: paths relative to it."""
+    prefix = str(folder_of(request)) + os.sep
+    return [line.replace(prefix, "") for line in lines]
 
 
-def token(request: Request) -> str:
-    return str(getattr(request.app.state, "token", ""))
-
-
-def state(request: Request, name: str, default: Any) -> Any:
-    """The app's ``name`` on its state, made from ``default`` (a callable) the first time."""
+def state(request: Request, name: str, make: Callable[[], T]) -> T:
+    """The app's ``name`` on its state, made by ``make`` the first time."""
     value = getattr(request.app.state, name, None)
     if value is None:
-        value = default()
+        value = make()
         setattr(request.app.state, name, value)
     return value
 
 
-def page(request: Request, template: str, context: dict[str, Any],
-         status_code: int = 200) -> Response:
-    """Render ``template`` with the app's templates; every page has the request and token."""
-    templates = request.app.state.templates
-    values = {"request": request, "token": token(request), **context}
-    response: Response = templates.TemplateResponse(request, template, values,
-                                                    status_code=status_code)
-    return response
-
-
-def relative(folder: Path, path: str) -> str:
-    """``path`` (as docgen names it, maybe absolute) relative to the served folder."""
-    try:
-        return str(Path(path).relative_to(folder))
-    except ValueError:
-        return path
+def title_of(spec: Spec | None, fallback: str) -> str:
+    """"Lincoln Elementary and Bright Futures, 2026-2027"."""
+    if spec is None:
+        return fallback
+    parties: Any = spec.data.get("parties") or {}
+    names = [str((parties.get(k) or {}).get("short_name") or (parties.get(k) or {})
+                 .get("legal_name") or k) for k in ("school", "partner")]
+    return f"{names[0]} and {names[1]}, {spec.data.get('school_year', '')}"
