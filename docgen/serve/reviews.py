@@ -79,6 +79,10 @@ def renew_into(spec: Spec, school_year: str, review_date: dt.date | None) -> Ren
     if problem:
         raise UsageError.at("school year", problem)
     target = renewal_name(Path(spec.file), spec.data["school_year"], school_year)
+    if target.exists() or target.is_symlink():
+        raise OutputError.at(target.name, "already exists, so the renewal was not written (a "
+                             "file is never replaced): open that spec, or move it out of the "
+                             "folder to renew again")
     renewal = renew(spec, school_year, new_file=str(target), review_date=review_date)
     write_renewal(renewal, target, old_file=spec.file, force=False)
     return Renewed(target, school_year, int(renewal.data.get("version", 1)), renewal.reconfirm)
