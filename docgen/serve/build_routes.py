@@ -42,7 +42,7 @@ def settings(request: Request) -> BuildSettings:
     return found
 
 
-def _folder(request: Request, spec: Any) -> Folder | None:
+def built_of(request: Request, spec: Any) -> Folder | None:
     if spec is None or not isinstance(spec.data.get("id"), str):
         return None
     return built_folder(out_of(request), spec.data["id"], spec.sha256)
@@ -51,7 +51,7 @@ def _folder(request: Request, spec: Any) -> Folder | None:
 def _context(request: Request, stem: str) -> dict[str, Any]:
     path, spec, problems = load(request, stem)
     job = jobs(request).get(str(path))
-    built = _folder(request, spec)
+    built = built_of(request, spec)
     return {"file": path.name, "spec": spec, "problems": problems,
             "job": job, "running": job is not None and not job.finished,
             "job_errors": local(job.errors, request) if job else [],
@@ -93,7 +93,7 @@ async def build_status(request: Request) -> Response:
 
 def _built(request: Request) -> Folder:
     _, spec, _ = load(request, request.path_params["stem"])
-    built = _folder(request, spec)
+    built = built_of(request, spec)
     if built is None:
         raise HTTPException(404, "not built yet: build it first")
     return built
