@@ -161,8 +161,11 @@ async def reconfirm(request: Request) -> Response:
         "review_page.html"
     status = 409 if conflict else 200
     if template == "review_reconfirm.html":
+        # htmx swaps only a 2xx answer in: the conflict is shown in place, with the header
+        # saying what happened for a program that asks
         response = fragment(request, template, stem=stem, **context)
-        response.status_code = status
+        if conflict:
+            response.headers["X-Docgen-Conflict"] = "the spec changed since the page was opened"
         return response
     return render(request, template, stem=stem, current="review", status_code=status,
                   **context)
