@@ -11,7 +11,8 @@ import pytest
 
 from docgen.errors import Problem
 from docgen.serve.forms import (MISSING, Node, apply_action, attach, form_model, form_to_json,
-                                html_id, model_to_form, parse_path, path_name, spec_text)
+                                html_id, model_to_form, parse_path, path_name, spec_text,
+                                summary_line)
 from docgen.spec.model import resolve_ref, schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,11 +184,19 @@ def test_problems_sit_beside_their_fields_and_in_the_summary() -> None:
                         "which FERPA basis allows the sharing"),
                 Problem("s.json", 1, 1, (), "'id' (Partnership id) is missing")]
     summary = attach(model, problems)
-    assert summary[0] == (html_id(("id",)), "Partnership id",
-                          "'id' (Partnership id) is missing")
-    assert summary[1][0] == html_id(("data_sharing", "legal_basis"))
+    assert summary[0] == (html_id(("id",)), "Partnership id", "Partnership id is missing")
+    legal = ("FERPA legal basis is missing: say which FERPA basis allows the sharing")
+    assert summary[1] == (html_id(("data_sharing", "legal_basis")),
+                          "Data sharing › FERPA legal basis", legal)
+    assert summary_line(summary[1][1], legal) == "Data sharing › " + legal
+    assert summary_line("Term › End date", "the term ends before it starts") == (
+        "Term › End date: the term ends before it starts")
     nodes = {n.path: n for s in model for top in s.nodes for n in top.walk()}
-    assert nodes[("data_sharing", "legal_basis")].errors == [problems[0].message]
+    assert nodes[("data_sharing", "legal_basis")].errors == [legal]
+    # a problem of an object naming one of its fields sits beside that field
+    more = attach(model, [Problem("s.json", 3, 5, ("data_sharing",), "list at least one data "
+                                  "element in 'data_elements' (what is shared)")])
+    assert more[0][0] == html_id(("data_sharing", "data_elements"))
 
 
 def test_paths_and_names_round_trip() -> None:

@@ -644,6 +644,14 @@ def attach(sections: list[Section], problems: list[Problem]) -> list[tuple[str, 
         missing = _MISSING_FIELD.match(message)
         if missing and path + (missing[1],) in by_path:
             path = path + (missing[1],)
+            child = by_path[path]
+            message = f"{child.title} is missing" + message[missing.end():]
+        elif path in by_path:
+            # a problem of an object that names one of its fields: put it beside that field
+            for key in re.findall(r"'([A-Za-z_][A-Za-z0-9_]*)'", message):
+                if path + (key,) in by_path:
+                    path = path + (key,)
+                    break
         target = path
         while target and target not in by_path:
             target = target[:-1]
@@ -652,6 +660,21 @@ def attach(sections: list[Section], problems: list[Problem]) -> list[tuple[str, 
             summary.append((-1, "spec", "The spec", message))
             continue
         found.errors.append(message)
-        summary.append((order[target], found.id, found.title, message))
+        summary.append((order[target], found.id, _where(by_path, target), message))
     summary.sort(key=lambda s: s[0])
     return [(i, t, m) for _, i, t, m in summary]
+
+
+def _where(by_path: dict[Path_, Node], path: Path_) -> str:
+    """The titles from the section down to ``path``: ``Parties › School › Address``."""
+    titles = [by_path[path[:i]].title for i in range(1, len(path) + 1) if path[:i] in by_path]
+    return " › ".join(titles)
+
+
+def summary_line(where: str, message: str) -> str:
+    """A line of the error summary: ``Parties › School › Address is missing``, or
+    ``Term › End date: the term ends before it starts``."""
+    *above, title = where.split(" › ")
+    if message.startswith(title):
+        return " › ".join(above + [message])
+    return f"{where}: {message}"
