@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from .forms import Node, Section, summary_line
 from .security import TOKEN_FIELD, TOKEN_HEADER
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -63,7 +64,50 @@ def make_environment(token: str) -> SandboxedEnvironment:
     env.globals["token_header"] = TOKEN_HEADER
     env.globals["hx_headers"] = Markup(escape('{"%s": "%s"}' % (TOKEN_HEADER, token)))
     env.filters["time_words"] = _time_words
+    env.globals["raci_columns"] = raci_columns
+    env.globals["child"] = child
+    env.globals["a_count_words"] = a_count_words
+    env.globals["outline_counts"] = outline_counts
+    env.globals["summary_line"] = summary_line
     return env
+
+
+def outline_counts(sections: list[Section]) -> tuple[int, int, int]:
+    """How many sections are complete, of those in use or required, and how many have
+    problems."""
+    states = [s.state() for s in sections]
+    used = [st for st, s in zip(states, sections) if st != "optional, not used"]
+    return (sum(st == "complete" for st in used), len(used),
+            sum("problem" in st for st in used))
+
+
+def child(node: Node | None, key: str) -> Node | None:
+    """The child of ``node`` whose path ends in ``key``, or None."""
+    if node is None:
+        return None
+    return next((c for c in node.children if c.path and c.path[-1] == key), None)
+
+
+def raci_columns(raci: Node) -> list[tuple[str, str]]:
+    """The RACI grid's columns: every role (and any key a row has that is no role), with the
+    title the row's cells carry."""
+    columns: dict[str, str] = {}
+    for item in raci.items:
+        grid = child(item, "assignments")
+        for cell in grid.children if grid is not None else []:
+            key = str(cell.path[-1])
+            columns.setdefault(key, cell.title)
+    return list(columns.items())
+
+
+def a_count_words(grid: Node | None) -> str:
+    """Whether an activity has exactly one A, in words (the page updates it live)."""
+    letters = [c.value for c in (grid.children if grid is not None else [])]
+    a = sum(v in ("A", "A/R") for v in letters)
+    r = sum(v in ("R", "A/R") for v in letters)
+    if a == 1:
+        return "one A" if r else "one A; no R yet"
+    return "no A yet: choose one" if a == 0 else f"{a} A's: keep one"
 
 
 def nav_links(request: Request, stem: str | None, current: str) -> list[dict[str, Any]]:

@@ -35,7 +35,7 @@ from .files import NotServed, good_stem, spec_path
 #: The history folder, beside the specs.
 HISTORY = ".docgen-history"
 
-_VERSION = re.compile(r"(\d{8}T\d{6}\.\d{6}Z)-([0-9a-f]{12})\.json")
+_VERSION = re.compile(r"(\d{8}T\d{6}\.\d{6}Z)-([0-9a-f]{12})(-unsaved)?\.json")
 
 
 def revision_of(data: bytes) -> str:
@@ -63,6 +63,8 @@ class Version:
     when: dt.datetime
     revision: str
     size: int
+    #: a text whose save was refused (a conflict), kept so that nothing typed is lost
+    unsaved: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ class Store:
             else:
                 now_rev = revision_of(current)
                 if now_rev != revision:
+                    self._keep_refused(stem, path, data)
                     raise Conflict(stem, text, current.decode("utf-8", "replace"), now_rev)
                 if current == data:
                     return Saved(now_rev, self.clock(), False)
@@ -180,18 +183,35 @@ class Store:
         return self.folder / HISTORY / stem
 
     def _keep(self, stem: str, data: bytes, when: dt.datetime) -> None:
+        folder = self._history_folder(stem)
+        rev = revision_of(data)
+        newest = [v for v in self.history(stem) if not v.unsaved][:1]
+        if newest and newest[0].revision.startswith(rev[:12]):
+            return  # kept already (a restore of the newest, a save after a refused one)
+        name = f"{when.strftime('%Y%m%dT%H%M%S.%fZ')}-{rev[:12]}.json"
+        write_whole(folder / name, data, within=self.folder)
+
+    def _keep_refused(self, stem: str, path: Path, data: bytes) -> None:
+        """Keep ``data``, whose save was refused, as an unsaved version (once)."""
+        rev = revision_of(data)
+        if any(v.revision == rev[:12] and v.unsaved for v in self.history(stem)):
+            return
+        name = f"{self.clock().strftime('%Y%m%dT%H%M%S.%fZ')}-{rev[:12]}-unsaved.json"
+        try:
+            with holding([path], within=self.folder):
+                self._history_folder(stem)
+                write_whole(self._history_dir(stem) / name, data, within=self.folder)
+        except OSError as e:
+            raise OutputError.at(path, f"cannot keep what was typed: {describe(e)}") from None
+
+    def _history_folder(self, stem: str) -> Path:
         folder = self._history_dir(stem)
         for part in (self.folder / HISTORY, folder):
             if os.path.islink(part):
                 raise OutputError.at(part, "is a symbolic link; docgen keeps the history "
                                      "only in a real folder: replace the link with a folder")
         folder.mkdir(parents=True, exist_ok=True)
-        rev = revision_of(data)
-        newest = self.history(stem)[:1]
-        if newest and newest[0].revision.startswith(rev[:12]):
-            return  # kept already (a restore of the newest, a save after a refused one)
-        name = f"{when.strftime('%Y%m%dT%H%M%S.%fZ')}-{rev[:12]}.json"
-        write_whole(folder / name, data, within=self.folder)
+        return folder
 
     # -- history -------------------------------------------------------------------------
 
@@ -214,7 +234,7 @@ class Store:
             when = dt.datetime.strptime(match[1], "%Y%m%dT%H%M%S.%fZ").replace(
                 tzinfo=dt.timezone.utc)
             out.append(Version(entry.name, when, match[2],
-                               entry.stat(follow_symlinks=False).st_size))
+                               entry.stat(follow_symlinks=False).st_size, bool(match[3])))
         return sorted(out, key=lambda v: v.name, reverse=True)
 
     def version_text(self, stem: str, name: str) -> str:

@@ -1,0 +1,77 @@
+/* docgen serve: the edit page's few behaviours, on top of htmx (no build step).
+   - a part that depends on another field (the legal basis brings its subsection) shows and
+     hides as that field changes;
+   - the RACI grid says, per activity, whether it has exactly one A;
+   - leaving the page (Back, refresh, closing the tab) sends what was typed since the last
+     save, so nothing is lost;
+   - after a save from a plain form, focus goes to the error summary (GOV.UK pattern), and to
+     the conflict message when a save was refused. */
+(function () {
+  "use strict";
+  var form = document.getElementById("edit-form");
+  if (!form) { return; }
+
+  function valueOf(id) {
+    var el = document.getElementById(id);
+    if (!el) { return null; }
+    if (el.type === "radio") {
+      var checked = form.querySelector('input[name="' + el.name + '"]:checked');
+      return checked ? checked.value : "";
+    }
+    return el.value;
+  }
+
+  function applyConditions() {
+    var parts = form.querySelectorAll("[data-when]");
+    for (var i = 0; i < parts.length; i++) {
+      var part = parts[i];
+      var value = valueOf(part.getAttribute("data-when"));
+      if (value === null) { continue; }
+      var wanted = part.getAttribute("data-when-values").split("|");
+      var filled = part.querySelector("input[name^='p.'], input[name^='n.']") !== null;
+      part.hidden = wanted.indexOf(value) < 0 && !filled;
+    }
+  }
+
+  function countA() {
+    var rows = form.querySelectorAll("[data-raci-row]");
+    for (var i = 0; i < rows.length; i++) {
+      var n = 0, r = 0;
+      var cells = rows[i].querySelectorAll("select[data-letter]");
+      for (var j = 0; j < cells.length; j++) {
+        var v = cells[j].value;
+        if (v === "A" || v === "A/R") { n++; }
+        if (v === "R" || v === "A/R") { r++; }
+      }
+      var out = rows[i].querySelector("[data-a-count]");
+      if (!out) { continue; }
+      var words = n === 1 ? "one A" : (n === 0 ? "no A yet: choose one" : n + " A's: keep one");
+      if (n === 1 && r === 0) { words = "one A; no R yet"; }
+      out.textContent = words;
+      out.className = "a-count " + (n === 1 && r > 0 ? "count-ok" : "count-bad");
+    }
+  }
+
+  var dirty = false;
+  form.addEventListener("input", function () { dirty = true; });
+  form.addEventListener("change", function () { dirty = true; applyConditions(); countA(); });
+  document.body.addEventListener("htmx:afterRequest", function (e) {
+    if (e.detail.elt === form && e.detail.successful) { dirty = false; }
+  });
+  document.body.addEventListener("htmx:afterSettle", function () {
+    applyConditions(); countA();
+    var box = document.getElementById("conflict-box");
+    if (box && !box.dataset.shown) { box.dataset.shown = "1"; box.focus(); }
+  });
+  window.addEventListener("pagehide", function () {
+    if (dirty && navigator.sendBeacon) {
+      navigator.sendBeacon(form.getAttribute("data-save-url"), new FormData(form));
+      dirty = false;
+    }
+  });
+  applyConditions(); countA();
+  var conflict = document.getElementById("conflict-box");
+  var summary = document.getElementById("error-summary-box");
+  if (conflict) { conflict.dataset.shown = "1"; conflict.focus(); }
+  else if (summary && /[?&]checked=1/.test(location.search) && !location.hash) { summary.focus(); }
+})();
