@@ -168,7 +168,7 @@ def test_a_build_with_thumbnails_and_a_download(browser: Any, tmp_path: Path,
             page.get_by_role("link", name="Download everything (zip)").click()
         assert caught.value.suggested_filename == "jefferson-es-library-2026-27.zip"
         assert_accessible(page)
-        page.get_by_role("link", name="Where each sentence comes from: Memorandum of "
+        page.get_by_role("link", name="Where each sentence comes from in the Memorandum of "
                                       "Understanding").click()
         page.get_by_role("heading", name=re.compile("Where each sentence comes from")).wait_for()
         assert page.locator(".explain-pages img").count() == 3
@@ -332,6 +332,7 @@ def test_a_foreign_host_and_a_missing_token_are_refused(browser: Any, tmp_path: 
         assert (folder / f"{LINCOLN}.json").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_axe_finds_nothing_on_every_page(browser: Any, tmp_path: Path, screens: Path) -> None:
     folder = sample_folder(tmp_path)
     from docgen.renew import renew, write_renewal
