@@ -171,6 +171,10 @@ def test_explain_lists_each_sentence_with_its_template_paragraph_and_fields(linc
     assert "Where each sentence comes from" in text
     assert re.search(r"mou\.docx ¶\d+</td>", text)
     assert "<code>$.insurance.workers_compensation</code>" in text
+    # each field links to its place on the Edit page
+    link = f'href="/spec/{LINCOLN}/edit#f-insurance.workers_compensation"'
+    assert link in text
+    assert 'id="f-insurance.workers_compensation"' in client.get(f"/spec/{LINCOLN}/edit").text
     assert "the template's own text" in text
     notice = client.get(f"/spec/{LINCOLN}/build/explain/notice-es")
     assert notice.status_code == 200 and "notice.docx ¶" in notice.text

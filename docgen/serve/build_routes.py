@@ -15,6 +15,9 @@ Routes (``STEM`` is the spec's file name in the served folder, without ``.json``
 
 from __future__ import annotations
 
+import json
+import re
+
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import DocgenError
-from .builds import (BuildSettings, Folder, Job, Jobs, built_folder, folder_zip,
+from .builds import (KIND_NAMES, BuildSettings, Folder, Job, Jobs, built_folder, folder_zip,
                      run_build, served_file, thumbnail_file, thumbnails)
 from .flow_pages import load, local, out_of, resources_of, state, store_of, title_of
 from .pages import fragment, render
@@ -143,6 +146,36 @@ async def build_thumbnail(request: Request) -> Response:
     return FileResponse(png, media_type="image/png", headers={"Cache-Control": "max-age=3600"})
 
 
+_STEP = re.compile(r'\.([A-Za-z_$][A-Za-z0-9_$]*)|\[([0-9]+)\]|\[("(?:[^"\\]|\\.)*")\]')
+
+
+def field_id(json_path: str) -> str | None:
+    """The id of the Edit page's field of ``$.raci[0].activity`` (``f-raci.0.activity``), or
+    None for a path that is not one."""
+    from .forms import html_id
+
+    if not json_path.startswith("$"):
+        return None
+    steps: list[str | int] = []
+    at = 1
+    while at < len(json_path):
+        match = _STEP.match(json_path, at)
+        if match is None:
+            return None
+        name, index, quoted = match.groups()
+        steps.append(name if name is not None else int(index) if index is not None
+                     else json.loads(quoted))
+        at = match.end()
+    return html_id(tuple(steps))
+
+
+def _document_name(document: str) -> str:
+    if document.startswith("notice-"):
+        tag = document[len("notice-"):]
+        return f"Family notice ({tag})"
+    return KIND_NAMES.get(document, document)
+
+
 async def explain_page(request: Request) -> Response:
     from ..explain import explain
 
@@ -153,13 +186,16 @@ async def explain_page(request: Request) -> Response:
     if spec is None or context["problems"]:
         return render(request, "build_explain.html", stem=stem, current="build", **context,
                       document=document, built_document=shown, clauses=[],
-                      error=context["problems"], status_code=409)
+                      error=context["problems"], document_name=_document_name(document),
+                      field_id=field_id, status_code=409)
     try:
         clauses = explain(spec, document, resources_of(request))
     except DocgenError as e:
         raise HTTPException(404, "; ".join(local(e.lines(), request))) from None
     return render(request, "build_explain.html", stem=stem, current="build", **context,
-                  document=document, built_document=shown, clauses=clauses, error=[])
+                  document=document, built_document=shown, clauses=clauses, error=[],
+                  document_name=shown.name if shown else _document_name(document),
+                  field_id=field_id)
 
 
 routes: list[BaseRoute] = [
