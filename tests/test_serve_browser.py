@@ -372,3 +372,145 @@ def test_axe_finds_nothing_on_every_page(browser: Any, tmp_path: Path, screens: 
             found["built"] = violations
         shoot(page, screens, "build-docx-only")
         assert found == {}, "\n".join(f"{p}:\n  " + "\n  ".join(v) for p, v in found.items())
+
+
+# --- on the Edit page and the starter (serve-core's pages) ---------------------------------
+
+
+def _wait_for_file(path: Path, text: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in path.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, f"{path} never held {text!r}"
+        time.sleep(0.1)
+
+
+def test_refresh_and_back_in_the_middle_of_editing_lose_nothing(browser: Any, tmp_path: Path,
+                                                                 screens: Path) -> None:
+    folder = sample_folder(tmp_path, JEFFERSON)
+    spec = folder / f"{JEFFERSON}.json"
+    with serving(folder) as base:
+        page = opened(browser, base, f"/spec/{JEFFERSON}/edit")
+        purpose = page.locator("#f-purpose")
+        first = "Weekly library visits and a summer reading challenge, typed before a refresh."
+        purpose.fill(first)
+        page.locator("#save-status").get_by_text(re.compile(r"^Saved at")).wait_for()
+        _wait_for_file(spec, first)
+        page.reload()
+        assert page.locator("#f-purpose").input_value() == first
+        second = "Typed, then the page was left at once for the Build page."
+        page.locator("#f-purpose").fill(second)
+        page.get_by_role("link", name="Build", exact=True).click()  # left before the autosave
+        page.wait_for_url(re.compile("/build$"))
+        _wait_for_file(spec, second)  # the page's last save, as it was left
+        page.go_back()
+        page.wait_for_url(re.compile("/edit"))
+        assert page.locator("#f-purpose").input_value() == second
+        shoot(page, screens, "edit-after-back")
+        assert json.loads(spec.read_text())["purpose"] == second
+
+
+def test_a_second_tab_s_conflicting_edit_is_shown_with_both_versions(browser: Any,
+                                                                     tmp_path: Path,
+                                                                     screens: Path) -> None:
+    folder = sample_folder(tmp_path, JEFFERSON)
+    spec = folder / f"{JEFFERSON}.json"
+    with serving(folder) as base:
+        one = opened(browser, base, f"/spec/{JEFFERSON}/edit")
+        two = opened(browser, base, f"/spec/{JEFFERSON}/edit")
+        one.locator("#f-purpose").fill("Tab one's purpose.")
+        one.locator("#save-status").get_by_text(re.compile(r"^Saved at")).wait_for()
+        _wait_for_file(spec, "Tab one's purpose.")
+        two.locator("#f-purpose").fill("Tab two's purpose.")
+        box = two.locator("#conflict-box")
+        box.wait_for()
+        assert "This spec changed since you opened this page" in box.inner_text()
+        table = box.locator("table").inner_text()
+        assert "Tab two's purpose." in table and "Tab one's purpose." in table
+        assert "Not saved" in two.locator("#save-status").inner_text()
+        assert json.loads(spec.read_text())["purpose"] == "Tab one's purpose."
+        shoot(two, screens, "edit-conflict")
+        assert_accessible(two)
+
+
+def test_keyboard_only_completes_the_starter(browser: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    with serving(folder) as base:
+        page = opened(browser, base, "/start")
+        page.locator("body").focus()
+        typed: set[str] = set()
+        for _ in range(120):
+            page.keyboard.press("Tab")
+            element = page.evaluate("() => ({id: document.activeElement.id, name: "
+                                    "document.activeElement.name, tag: "
+                                    "document.activeElement.tagName, text: "
+                                    "document.activeElement.textContent})")
+            if element["id"] == "school" and "school" not in typed:
+                page.keyboard.type("Hoover Elementary School")
+                typed.add("school")
+            elif element["id"] == "partner" and "partner" not in typed:
+                page.keyboard.type("Eastside Arts Collective")
+                typed.add("partner")
+            elif element["name"] == "partner_type" and "type" not in typed:
+                page.keyboard.press("Space")
+                typed.add("type")
+            elif element["name"] == "shares" and "shares" not in typed:
+                page.keyboard.press("Space")  # Yes …
+                page.keyboard.press("ArrowDown")  # … then No, as a keyboard user would
+                typed.add("shares")
+            elif element["tag"] == "BUTTON" and "Start the partnership" in element["text"]:
+                assert typed == {"school", "partner", "type", "shares"}
+                page.keyboard.press("Enter")
+                break
+        page.wait_for_url(re.compile(r"/spec/hoover-elementary-school-eastside-arts-"
+                                     r"collective-2027-28/edit"))
+        data = json.loads(next(folder.glob("*.json")).read_text())
+        assert data["parties"]["school"]["legal_name"] == "Hoover Elementary School"
+        assert data["data_sharing"] == {"shares_student_data": False}
+
+
+def test_the_starter_s_mistakes_are_named_and_fixed_on_the_way(browser: Any, tmp_path: Path,
+                                                               screens: Path) -> None:
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    with serving(folder) as base:
+        page = opened(browser, base, "/start")
+        assert_accessible(page)
+        page.get_by_label("The partner's full legal name").fill("Eastside Arts Collective")
+        page.get_by_label("School year").fill("2027")
+        page.get_by_role("button", name="Start the partnership").click()
+        summary = page.get_by_role("alert")
+        summary.wait_for()
+        words = summary.inner_text()
+        assert "Enter the school's full legal name" in words
+        assert "Enter the school year as two years, e.g. 2027-2028" in words
+        shoot(page, screens, "start-mistakes")
+        assert_accessible(page)
+        assert list(folder.glob("*.json")) == []  # nothing written while it has mistakes
+        page.get_by_label("The school's full legal name").fill("Hoover Elementary School")
+        page.get_by_label("School year").fill("2027-2028")
+        page.locator("#partner_type-first").check()
+        page.locator("#shares-first").check()
+        page.locator("#basis-first").check()
+        page.get_by_role("button", name="Start the partnership").click()
+        page.wait_for_url(re.compile(r"/edit"))
+        stem = page.url.split("/spec/")[1].split("/")[0]
+        spec = folder / f"{stem}.json"
+        data = json.loads(spec.read_text())
+        assert data["school_year"] == "2027-2028"
+        assert data["data_sharing"]["shares_student_data"] is True
+        # the Edit page names what the spec still lacks, each problem a link to its field
+        summary = page.locator("#error-summary-box")
+        heading = summary.get_by_role("heading").inner_text()
+        count = int(re.search(r"There are (\d+) problems", heading).group(1))  # type: ignore[union-attr]
+        assert summary.get_by_role("link", name="Contacts is missing").count() == 1
+        shoot(page, screens, "edit-from-starter")
+        assert_accessible(page)
+        summary.get_by_role("link", name="Purpose is missing", exact=True).click()
+        assert page.evaluate("() => document.activeElement.id") == "f-purpose"
+        page.keyboard.type("Art classes after school for every grade, taught by local artists.")
+        page.get_by_role("heading", name=f"There are {count - 1} problems to fix before this "
+                                         "spec can be built").wait_for()
+        assert page.locator("#error-summary-box").get_by_role(
+            "link", name="Purpose is missing", exact=True).count() == 0
+        assert json.loads(spec.read_text())["purpose"].startswith("Art classes after school")
