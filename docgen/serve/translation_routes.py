@@ -52,15 +52,33 @@ def _tag(request: Request, spec: Spec) -> str:
     return tag
 
 
+#: The notices' paragraphs already rendered, by what they depend on (see :func:`_notice_text`).
+_TEXTS: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
+
+
 def _notice_text(spec: Spec, tag: str, request: Request) -> tuple[list[str], list[str]]:
     """The notice's paragraphs in ``tag`` as docgen writes them (a draft's, from fuzzy
-    translations, if incomplete), and the problems that stopped it."""
-    from ..explain import explain
+    translations, if incomplete), and the problems that stopped it; remembered while the
+    spec, the notice's template and its catalogs are unchanged."""
+    from ..explain import NOTICE_TEMPLATE, explain
+    from ..i18n.locales import canonical, catalog_path
+    from .translations import _stamp
 
+    resources = resources_of(request)
+    files = [resources.template(NOTICE_TEMPLATE), catalog_file(spec.file, tag),
+             catalog_path(canonical(tag, resources.locales) or tag, resources.locales)]
+    key = (spec.file, spec.sha256, tag, tuple((str(f), _stamp(f)) for f in files))
+    found = _TEXTS.get(key)
+    if found is not None:
+        return found
     try:
-        return [c.text for c in explain(spec, f"notice-{tag}", resources_of(request))], []
+        found = [c.text for c in explain(spec, f"notice-{tag}", resources)], []
     except DocgenError as e:
-        return [], local(e.lines(), request)
+        found = [], local(e.lines(), request)
+    if len(_TEXTS) > 64:
+        _TEXTS.clear()
+    _TEXTS[key] = found
+    return found
 
 
 def _context(request: Request, stem: str) -> dict[str, Any]:

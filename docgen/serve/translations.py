@@ -26,6 +26,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from ..errors import CatalogError, DocgenError, Problem
 from ..i18n.catalogs import open_catalog, read_catalog, write_catalog
@@ -128,6 +129,28 @@ def partnership_state(spec: Spec, tag: str, today: dt.date,
     return state
 
 
+#: The states already counted, by what they depend on (the files' bytes as their stat says,
+#: the spec's SHA-256, the day): counting a catalog parses it, which takes ~0.1 s.
+_STATES: dict[tuple[Any, ...], CatalogState] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
+def _remembered(key: tuple[Any, ...], make: Callable[[], CatalogState]) -> CatalogState:
+    state = _STATES.get(key)
+    if state is None:
+        if len(_STATES) > 256:
+            _STATES.clear()
+        state = _STATES[key] = make()
+    return state
+
+
 def languages(spec: Spec, resources: Resources, today: dt.date) -> list[Language]:
     """The spec's notice languages, in its order, each with its catalogs' state."""
     tags = dict.fromkeys(normalise(t) for t in (spec.data.get("family_notices") or {})
@@ -137,8 +160,13 @@ def languages(spec: Spec, resources: Resources, today: dt.date) -> list[Language
         if not needs_catalog(tag):
             out.append(Language(tag, None, None))
             continue
-        out.append(Language(tag, _docgen_state(tag, resources.locales, today),
-                            partnership_state(spec, tag, today)))
+        theirs = catalog_path(canonical(tag, resources.locales) or tag, resources.locales)
+        ours = catalog_file(spec.file, tag)
+        docgen = _remembered(("docgen", str(theirs), _stamp(theirs), tag, today),
+                             lambda: _docgen_state(tag, resources.locales, today))
+        partnership = _remembered(("spec", spec.file, spec.sha256, str(ours), _stamp(ours),
+                                   tag, today), lambda: partnership_state(spec, tag, today))
+        out.append(Language(tag, docgen, partnership))
     return out
 
 
