@@ -63,6 +63,23 @@
     var box = document.getElementById("conflict-box");
     if (box && !box.dataset.shown) { box.dataset.shown = "1"; box.focus(); }
   });
+  document.body.addEventListener("htmx:responseError", function (e) {
+    // a save the server refused (the spec was removed, the key is stale): say so where
+    // "Saved at" stands, in the server's words, and keep what is in the form
+    var status = document.getElementById("save-status");
+    if (status && e.detail.elt === form) {
+      status.textContent = "Not saved: " + (e.detail.xhr.responseText || "the server refused the save") +
+        " What you typed is still in the form.";
+      status.className = "status-bar not-saved";
+    }
+  });
+  document.body.addEventListener("htmx:sendError", function (e) {
+    var status = document.getElementById("save-status");
+    if (status && e.detail.elt === form) {
+      status.textContent = "Not saved: docgen serve does not answer (was it stopped?). What you typed is still in the form; start docgen serve again and change any field to save.";
+      status.className = "status-bar not-saved";
+    }
+  });
   window.addEventListener("pagehide", function () {
     if (dirty && navigator.sendBeacon) {
       navigator.sendBeacon(form.getAttribute("data-save-url"), new FormData(form));
