@@ -94,7 +94,7 @@ def test_restore_puts_a_version_back_and_keeps_the_one_it_replaces(store: Store)
     assert store.read("a").text == '{"id": "a"}\n'
     assert store.version_text("a", store.history("a")[0].name) == '{"v": 3}'
     with pytest.raises(Conflict):
-        store.restore("a", oldest.name, revision="stale")
+        store.restore("a", store.history("a")[0].name, revision="stale")
 
 
 def test_create_refuses_a_name_that_exists(store: Store) -> None:
@@ -141,3 +141,11 @@ def test_a_save_is_atomic_when_the_write_fails(tmp_path: Path, store: Store,
         store.save("a", json.dumps({"id": "b"}), revision=doc.revision)
     assert (tmp_path / "a.json").read_text(encoding="utf-8") == '{"id": "a"}\n'
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_stale_save_of_what_the_file_says_already_is_no_conflict(store: Store) -> None:
+    page = store.read("a")
+    store.save("a", '{"id": "a", "v": 2}', revision=page.revision)
+    again = store.save("a", '{"id": "a", "v": 2}', revision=page.revision)
+    assert not again.changed and again.revision == store.read("a").revision
+    assert not [v for v in store.history("a") if v.unsaved]

@@ -160,6 +160,10 @@ class Store:
                     raise Conflict(stem, text, "", "")
             else:
                 now_rev = revision_of(current)
+                if now_rev != revision and current == data:
+                    # made from an older revision, but the file says just this already (a
+                    # page's last save arrived after the page was reloaded): nothing to refuse
+                    return Saved(now_rev, self.clock(), False)
                 if now_rev != revision:
                     self._keep_refused(stem, path, data)
                     raise Conflict(stem, text, current.decode("utf-8", "replace"), now_rev)
