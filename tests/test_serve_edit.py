@@ -121,6 +121,10 @@ def test_a_save_from_a_stale_page_is_refused_and_shows_both_versions(folder: Pat
     assert mine.status_code == 303
     assert json.loads((folder / f"{JEFF}.json").read_text(encoding="utf-8"))["purpose"] == (
         "What the second tab says.")
+    # the first tab's version, replaced by choice seconds after it was saved, is kept
+    kept = [json.loads(p.read_text(encoding="utf-8")).get("purpose")
+            for p in (folder / ".docgen-history" / JEFF).iterdir()]
+    assert "What the first tab says." in kept
 
 
 def test_a_plain_form_save_without_javascript_works_and_a_stale_one_is_409(folder: Path
