@@ -3,6 +3,7 @@ folder, the navigation and the pages of the core (Home, History)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -159,3 +160,40 @@ def test_home_says_how_many_problems_a_spec_has(folder: Path) -> None:
 
 def test_base_url_is_the_one_the_tests_use() -> None:
     assert BASE == f"http://127.0.0.1:{PORT}"
+
+
+def _manifest(folder: Path, spec_id: str, sha: str) -> None:
+    out = folder / "out" / spec_id
+    out.mkdir(parents=True)
+    (out / "manifest.json").write_text(json.dumps({
+        "docgen_version": "0", "spec": {"file": "x.json", "id": spec_id, "sha256": sha},
+        "source_date": None, "files": []}), encoding="utf-8")
+
+
+def test_home_says_built_or_changed_since_the_build(folder: Path) -> None:
+    import hashlib
+    raw = (folder / f"{LINCOLN}.json").read_bytes()
+    _manifest(folder, "lincoln-es-bright-futures-2026-27", hashlib.sha256(raw).hexdigest())
+    row = _row(serve_client(folder).get("/").text, LINCOLN)
+    assert "<li class=\"\">built</li>" in row and "changed since" not in row
+    (folder / f"{LINCOLN}.json").write_bytes(raw.replace(b'"version": 1', b'"version": 2'))
+    row = _row(serve_client(folder).get("/").text, LINCOLN)
+    assert "changed since its last build: build again" in row
+
+
+def _row(page: str, stem: str) -> str:
+    start = page.index(f"{stem}.json")
+    return page[start:page.index("</tr>", start)]
+
+
+def test_home_says_a_renewal_is_due_until_a_spec_renews_it(folder: Path) -> None:
+    row = _row(serve_client(folder).get("/").text, LINCOLN)  # today: 2027-05-14
+    assert "renewal due (the term ends 2027-06-30)" in row
+    early = _row(serve_client(folder, today=dt.date(2027, 1, 5)).get("/").text, LINCOLN)
+    assert "renewal due" not in early
+    spec = json.loads((folder / f"{LINCOLN}.json").read_text(encoding="utf-8"))
+    spec["school_year"] = "2027-2028"
+    spec["annual_review"] = {"renewed_from": {"school_year": "2026-2027", "version": 1}}
+    (folder / "lincoln-2027-28.json").write_text(json.dumps(spec), encoding="utf-8")
+    row = _row(serve_client(folder).get("/").text, LINCOLN)
+    assert "renewed by lincoln-2027-28" in row and "renewal due" not in row

@@ -87,14 +87,16 @@ def test_a_file_changed_by_an_editor_is_a_conflict_too(tmp_path: Path, store: St
 def test_restore_puts_a_version_back_and_keeps_the_one_it_replaces(store: Store) -> None:
     texts = ['{"v": 1}', '{"v": 2}', '{"v": 3}']
     for text in texts:
+        store.clock.now += dt.timedelta(minutes=5)  # type: ignore[attr-defined]
         store.save("a", text, revision=store.read("a").revision)
+    assert len(store.history("a")) == 3
     oldest = store.history("a")[-1]
     assert store.version_text("a", oldest.name) == '{"id": "a"}\n'
     store.restore("a", oldest.name, revision=store.read("a").revision)
     assert store.read("a").text == '{"id": "a"}\n'
     assert store.version_text("a", store.history("a")[0].name) == '{"v": 3}'
     with pytest.raises(Conflict):
-        store.restore("a", oldest.name, revision="stale")
+        store.restore("a", store.history("a")[0].name, revision="stale")
 
 
 def test_create_refuses_a_name_that_exists(store: Store) -> None:
@@ -141,3 +143,30 @@ def test_a_save_is_atomic_when_the_write_fails(tmp_path: Path, store: Store,
         store.save("a", json.dumps({"id": "b"}), revision=doc.revision)
     assert (tmp_path / "a.json").read_text(encoding="utf-8") == '{"id": "a"}\n'
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_stale_save_of_what_the_file_says_already_is_no_conflict(store: Store) -> None:
+    page = store.read("a")
+    store.save("a", '{"id": "a", "v": 2}', revision=page.revision)
+    again = store.save("a", '{"id": "a", "v": 2}', revision=page.revision)
+    assert not again.changed and again.revision == store.read("a").revision
+    assert not [v for v in store.history("a") if v.unsaved]
+
+
+def test_a_burst_of_autosaves_keeps_the_version_before_it_not_every_step(store: Store) -> None:
+    clock = store.clock
+    for text in ['{"v": 1}', '{"v": 12}', '{"v": 123}']:  # seconds apart
+        store.save("a", text, revision=store.read("a").revision)
+    assert [store.version_text("a", v.name) for v in store.history("a")] == ['{"id": "a"}\n']
+    clock.now += dt.timedelta(minutes=3)  # type: ignore[attr-defined]
+    store.save("a", '{"v": 4}', revision=store.read("a").revision)
+    assert [store.version_text("a", v.name) for v in store.history("a")] == [
+        '{"v": 123}', '{"id": "a"}\n']
+
+
+def test_a_file_changed_by_another_program_mid_burst_is_kept(tmp_path: Path,
+                                                             store: Store) -> None:
+    store.save("a", '{"v": 1}', revision=store.read("a").revision)
+    (tmp_path / "a.json").write_text('{"edited": true}', encoding="utf-8")
+    store.save("a", '{"v": 2}', revision=store.read("a").revision)
+    assert '{"edited": true}' in [store.version_text("a", v.name) for v in store.history("a")]

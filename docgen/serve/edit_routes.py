@@ -155,13 +155,14 @@ async def edit(request: Request) -> Response:
 
 
 def _save(store: Store, stem: str, base_text: str, data: dict[str, Any],
-          revision: str) -> tuple[Saved, str]:
+          revision: str, keep: bool = False) -> tuple[Saved, str]:
     """Save ``data`` unless it is the data of ``base_text`` already (then the file keeps its
-    own formatting): return what the save did and the file's text."""
+    own formatting): return what the save did and the file's text. ``keep``: keep the
+    version replaced even in a burst of typing (a removal, keeping mine over another's)."""
     if _parse(base_text) == data:
         return store.save(stem, base_text, revision=revision), base_text
     text = spec_text(data)
-    return store.save(stem, text, revision=revision), text
+    return store.save(stem, text, revision=revision, keep=keep), text
 
 
 def _base(store: Store, stem: str, revision: str) -> tuple[Document, dict[str, Any]]:
@@ -233,7 +234,9 @@ async def edit_post(request: Request) -> Response:
         data, anchor = apply_action(root, data, action)
         data = bring_required_parts(data)
     try:
-        saved, _ = await run_in_threadpool(_save, store, stem, document.text, data, revision)
+        saved, _ = await run_in_threadpool(
+            _save, store, stem, document.text, data, revision,
+            action == "keep-mine" or action.startswith("del:"))
     except Conflict as c:
         theirs = _parse(c.theirs)
         return await run_in_threadpool(

@@ -309,6 +309,8 @@ class _Builder:
 
     def _group(self, out: Node, node: dict[str, Any], value: Any) -> None:
         out.present = value is not MISSING
+        if not out.present:
+            return  # its fields come when it is added
         props: dict[str, Any] = node.get("properties", {})
         required = set(node.get("required", []))
         data = value if isinstance(value, dict) else {}

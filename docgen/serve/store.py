@@ -35,6 +35,10 @@ from .files import NotServed, good_stem, spec_path
 #: The history folder, beside the specs.
 HISTORY = ".docgen-history"
 
+#: Saves of one spec closer together than this are one burst of typing: only the version
+#: before the burst is kept (see :class:`Store`).
+KEEP_EVERY = dt.timedelta(minutes=2)
+
 _VERSION = re.compile(r"(\d{8}T\d{6}\.\d{6}Z)-([0-9a-f]{12})(-unsaved)?\.json")
 
 
@@ -96,6 +100,11 @@ class Store:
         self.folder = folder
         self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
         self._lock = threading.Lock()
+        #: per spec, the revision this store last wrote and when: a version this store wrote
+        #: less than :data:`KEEP_EVERY` ago is a step of the same burst of typing, replaced
+        #: without being kept (the version before the burst is kept, and the file has the
+        #: latest), so that autosave does not keep a version per pause in typing
+        self._written: dict[str, tuple[str, dt.datetime]] = {}
 
     # -- reading -------------------------------------------------------------------------
 
@@ -146,11 +155,13 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------
 
-    def save(self, stem: str, text: str, *, revision: str | None) -> Saved:
+    def save(self, stem: str, text: str, *, revision: str | None,
+             keep: bool = False) -> Saved:
         """Write ``text`` as spec ``stem``, made from ``revision`` (None: a new spec, which
         must not exist yet). Raise :class:`Conflict` when the file's revision is another one;
-        keep the version replaced in the history. Saving the text the file has already
-        changes nothing (``changed`` False)."""
+        keep the version replaced in the history (always when ``keep``, else unless it is a
+        step of the same burst of typing). Saving the text the file has already changes
+        nothing (``changed`` False)."""
         data = text.encode("utf-8")
         with self._lock:
             path = self.path(stem, must_exist=False)
@@ -160,20 +171,30 @@ class Store:
                     raise Conflict(stem, text, "", "")
             else:
                 now_rev = revision_of(current)
+                if now_rev != revision and current == data:
+                    # made from an older revision, but the file says just this already (a
+                    # page's last save arrived after the page was reloaded): nothing to refuse
+                    return Saved(now_rev, self.clock(), False)
                 if now_rev != revision:
                     self._keep_refused(stem, path, data)
                     raise Conflict(stem, text, current.decode("utf-8", "replace"), now_rev)
                 if current == data:
                     return Saved(now_rev, self.clock(), False)
             when = self.clock()
+            last = self._written.get(stem)
+            burst = (not keep and current is not None and last is not None
+                     and last[0] == revision_of(current) and when - last[1] < KEEP_EVERY)
             try:
                 with holding([path], within=self.folder):
-                    if current is not None:
+                    if current is not None and not burst:
                         self._keep(stem, current, when)
                     write_whole(path, data, within=self.folder)
             except OSError as e:
                 raise OutputError.at(path, f"cannot be saved: {describe(e)}") from None
-            return Saved(revision_of(data), when, True)
+            new = revision_of(data)
+            # the burst's clock runs from the version kept, not from the last keystroke
+            self._written[stem] = (new, last[1] if burst and last is not None else when)
+            return Saved(new, when, True)
 
     def create(self, stem: str, text: str) -> Saved:
         """Write a new spec ``stem``; :class:`Conflict` if the folder has one of that name."""
@@ -246,4 +267,4 @@ class Store:
     def restore(self, stem: str, name: str, *, revision: str | None) -> Saved:
         """Put the kept version ``name`` back as spec ``stem``, made from the file's
         ``revision`` (the version it replaces is kept in turn)."""
-        return self.save(stem, self.version_text(stem, name), revision=revision)
+        return self.save(stem, self.version_text(stem, name), revision=revision, keep=True)
