@@ -27,7 +27,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import DocgenError
-from .builds import (KIND_NAMES, BuildSettings, Folder, Job, Jobs, built_folder, folder_zip,
+from .builds import (KIND_NAMES, BuildSettings, Folder, Jobs, built_folder, folder_zip,
                      run_build, served_file, thumbnail_file, thumbnails)
 from .flow_pages import load, local, out_of, resources_of, state, store_of, title_of
 from .pages import fragment, render
@@ -211,4 +211,3 @@ routes: list[BaseRoute] = [
           name="build_explain"),
 ]
 
-__all__ = ["routes", "Job"]

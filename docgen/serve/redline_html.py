@@ -14,6 +14,8 @@ sizes checked on the bytes inflated, no DOCTYPE or entity, no network), and show
 - paragraphs whose mark was inserted or deleted (a whole paragraph added or removed).
 
 Every piece of text is escaped (:func:`html.escape`); nothing of the document becomes markup.
+The views are :class:`~markupsafe.Markup`, made only of escaped text and this module's tags,
+so a template shows them without ``|safe``.
 Each change also carries words for a screen reader ("inserted:", "deleted:"), visually hidden,
 since ``<ins>`` and ``<del>`` alone are read as plain text.
 
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from lxml import etree
+from markupsafe import Markup
 
 from ..ooxml.package import Package
 
@@ -114,11 +117,11 @@ class RedlineView:
     blocks: list[Block]
     counts: Counts
 
-    def inline(self) -> str:
+    def inline(self) -> Markup:
         """The redline as Word shows it with all markup: one element per block."""
-        return "\n".join(_inline_block(b) for b in self.blocks)
+        return Markup("\n".join(_inline_block(b) for b in self.blocks))
 
-    def side_by_side(self) -> str:
+    def side_by_side(self) -> Markup:
         """A table: last year's text beside this year's, block by block."""
         out = ['<table class="side-by-side">',
                '<caption class="visually-hidden">Last year\'s text beside this year\'s, '
@@ -130,7 +133,7 @@ class RedlineView:
             changed = ' class="changed"' if _changed(block) else ""
             out.append(f"<tr{changed}><td>{old}</td><td>{new}</td></tr>")
         out += ["</tbody>", "</table>"]
-        return "\n".join(out)
+        return Markup("\n".join(out))
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from typing import Any
 
 from ..errors import DocgenError, DocxError, OutputError
 from ..ooxml.limits import MAX_FILE_BYTES
+from ..output import sha256
 from ..spec.schema import Spec
 from .builds import OUT, BuildSettings, Job
 from .redline_html import RedlineView, read_redline
@@ -206,8 +207,6 @@ def redlines(out_dir: Path, summary: dict[str, Any]) -> tuple[list[Redline], lis
             if path.stat().st_size > MAX_FILE_BYTES:
                 raise DocxError.at(str(path), "is larger than docgen reads")
             data = path.read_bytes()
-            from ..output import sha256
-
             if recorded.get(name) not in (None, sha256(data)):
                 raise OutputError.at(str(path), "was changed after docgen review wrote it; "
                                      "review again to see the redline as docgen wrote it")
