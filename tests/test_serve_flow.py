@@ -310,7 +310,7 @@ def test_ticks_are_saved_in_the_spec_and_a_stale_page_is_refused(lincoln: Path) 
     client = _client(lincoln)
     new = _renew(client, LINCOLN)
     page = client.get(f"/spec/{new}/review").text
-    revision = re.search(r'name="revision" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+    revision = re.search(r'name="revision"[^>]*value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
     saved = client.post(f"/spec/{new}/review/reconfirm",
                         data={"confirmed": ["0", "3"], "revision": revision},
                         headers={"hx-request": "true"})

@@ -157,10 +157,12 @@ async def reconfirm(request: Request) -> Response:
                     "tick again.")
     context = _context(request, stem)
     context["saved"], context["conflict"] = context_saved, conflict
-    template = "review_reconfirm.html" if request.headers.get("hx-request") else \
+    template = "review_reconfirm_saved.html" if request.headers.get("hx-request") else \
         "review_page.html"
     status = 409 if conflict else 200
-    if template == "review_reconfirm.html":
+    if template == "review_reconfirm_saved.html":
+        # the parts of the list that change, swapped in out of band: the form stays, so a
+        # tick made while a save is on its way is sent after it, from the new revision
         # htmx swaps only a 2xx answer in: the conflict is shown in place, with the header
         # saying what happened for a program that asks
         response = fragment(request, template, stem=stem, **context)
