@@ -205,3 +205,17 @@ def test_paths_and_names_round_trip() -> None:
     assert MISSING is not None
     assert [n.path for n in Node("group", ("a",), "A", children=[
         Node("field", ("a", "b"), "B")]).walk()] == [("a",), ("a", "b")]
+
+
+def test_notice_languages_are_chosen_by_name_and_any_tag_is_kept() -> None:
+    root = schema()
+    data = {"family_notices": {"languages": ["es", "English"]}}
+    choices = [("en", "English"), ("es", "Spanish (español)")]
+    model = form_model(root, data, choices)
+    nodes = {n.path: n for s in model for top in s.nodes for n in top.walk()}
+    spanish = nodes[("family_notices", "languages", 0)]
+    assert spanish.input == "select" and spanish.choices == choices
+    wrong = nodes[("family_notices", "languages", 1)]
+    assert wrong.choices[-1] == ("English", "English (not a language docgen writes notices "
+                                            "in)")
+    assert form_to_json(root, model_to_form(model), data) == data

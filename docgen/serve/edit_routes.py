@@ -74,7 +74,8 @@ class _View:
     """What the edit page shows of a spec's data: sections, problems, summary."""
 
     def __init__(self, request: Request, stem: str, data: dict[str, Any], text: str) -> None:
-        self.sections: list[Section] = form_model(_root(request), data)
+        from .start_routes import languages
+        self.sections: list[Section] = form_model(_root(request), data, languages(request))
         self.problems = _problems(request, f"{stem}.json", text)
         self.summary = attach(self.sections, self.problems)
 

@@ -249,9 +249,11 @@ def _fits(kind: str, input_: str, value: Any) -> bool:
 
 
 class _Builder:
-    def __init__(self, root: dict[str, Any], data: Any) -> None:
+    def __init__(self, root: dict[str, Any], data: Any,
+                 languages: list[tuple[str, str]] | None = None) -> None:
         self.root = root
         self.data = data
+        self.languages = languages
 
     def value_at(self, path: Path_) -> Any:
         here: Any = self.data
@@ -293,6 +295,15 @@ class _Builder:
     def _field(self, out: Node, node: dict[str, Any], value: Any, input_: str) -> None:
         out.value = "" if value is MISSING else _show(value)
         out.input = input_
+        if (self.languages and out.path[:2] == ("family_notices", "languages")
+                and len(out.path) == 3):
+            # a notice language is one docgen has a catalog for: chosen by its name
+            out.input = "select"
+            out.choices = list(self.languages)
+            if out.value and out.value not in [c[0] for c in out.choices]:
+                out.choices.append((out.value, f"{out.value} (not a language docgen writes "
+                                               "notices in)"))
+            return
         if input_ == "select":
             out.choices = [(_show(v), _show(v)) for v in node["enum"]]
             if out.value and out.value not in [c[0] for c in out.choices]:
@@ -361,9 +372,12 @@ class _Builder:
             out.children.append(cell)
 
 
-def form_model(root: dict[str, Any], data: Any) -> list[Section]:
-    """Return the sections of the edit page for the spec ``data`` under the schema ``root``."""
-    builder = _Builder(root, data)
+def form_model(root: dict[str, Any], data: Any,
+               languages: list[tuple[str, str]] | None = None) -> list[Section]:
+    """Return the sections of the edit page for the spec ``data`` under the schema ``root``;
+    ``languages`` (tag, name) are the notice languages to choose from (None: typed as
+    tags)."""
+    builder = _Builder(root, data, languages)
     props: dict[str, Any] = root.get("properties", {})
     required = set(root.get("required", []))
     values = data if isinstance(data, dict) else {}
