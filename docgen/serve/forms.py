@@ -50,10 +50,13 @@ MISSING: Any = _Missing()
 #: top-level field is a section by itself.
 SECTION_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("agreement", "The agreement",
-     ("$schema", "schema_version", "id", "title", "school_year", "version", "currency",
-      "governing_law")),
+     ("id", "title", "school_year", "version", "currency", "governing_law")),
     ("purpose", "Purpose and goals", ("purpose", "recitals", "shared_vision", "goals")),
+    ("file", "About this file", ("schema_version", "$schema")),
 )
+#: The sections shown last, whatever their place in the schema: what a coordinator rarely
+#: needs to touch.
+LAST_SECTIONS = ("file",)
 
 #: The subsections of ``data_sharing`` that a legal basis brings: path → the bases.
 BASIS_PARTS: dict[Path_, tuple[str, ...]] = {}
@@ -385,15 +388,20 @@ def form_model(root: dict[str, Any], data: Any,
              for key, sub in props.items()}
     grouped = {key for _, _, keys in SECTION_GROUPS for key in keys}
     sections: list[Section] = []
+    first: dict[str, str] = {}
+    for group_key, _, keys in SECTION_GROUPS:  # a group stands where its first field does
+        first[min((k for k in keys if k in props), key=list(props).index)] = group_key
     for key in props:
         for group_key, title, keys in SECTION_GROUPS:
-            if key == keys[0]:
+            if first.get(key) == group_key:
                 sections.append(Section(group_key, title, [nodes[k] for k in keys if k in nodes],
                                         required=any(k in required for k in keys)))
         if key not in grouped:
             node = nodes[key]
             sections.append(Section(key, node.title, [node], node.description,
                                     required=key in required))
+    sections = ([s for s in sections if s.key not in LAST_SECTIONS]
+                + [s for s in sections if s.key in LAST_SECTIONS])
     unknown = [Node("raw", (key,), key, "docgen does not know this field; remove it, or move "
                     "what it says into a field it knows.", input="textarea",
                     value=_show(values[key]), unknown=True)
