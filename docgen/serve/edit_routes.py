@@ -133,8 +133,10 @@ def _parse(text: str) -> dict[str, Any] | None:
 def _edit_page(request: Request, stem: str, document: Document, data: dict[str, Any], *,
                text: str, revision: str, conflict: dict[str, Any] | None = None,
                checked: bool = False, status_code: int = 200) -> Response:
+    from .states import partnership_name
     view = _View(request, stem, data, text)
     return render(request, "edit.html", stem=stem, current="edit", document=document,
+                  name=partnership_name(data, stem),
                   sections=view.sections, summary=view.summary, revision=revision,
                   problems=view.problems, conflict=conflict, checked=checked,
                   saved=None, status_code=status_code)
