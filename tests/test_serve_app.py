@@ -25,7 +25,7 @@ def folder(tmp_path: Path) -> Path:
                                   "", f"[::1]:{PORT}"])
 def test_a_foreign_host_is_refused_with_400(folder: Path, host: str) -> None:
     client = serve_client(folder)
-    for method in ("GET", "POST"):
+    for method in ("GET", "POST", "OPTIONS"):
         response = client.request(method, "/", headers={"host": host})
         assert response.status_code == 400
         assert response.headers["content-type"].startswith("text/plain")
@@ -53,6 +53,8 @@ def test_a_post_without_the_token_is_refused_and_changes_nothing(folder: Path) -
     response = client.post(f"/spec/{LINCOLN}/restore", data={"version": "x"},
                            headers={"X-Docgen-Token": "wrong"})
     assert response.status_code == 403
+    for method in ("PUT", "DELETE", "PATCH", "OPTIONS"):
+        assert client.request(method, f"/spec/{LINCOLN}/edit").status_code == 403
     assert (folder / f"{LINCOLN}.json").read_bytes() == before
 
 
