@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ def folder(tmp_path: Path) -> Path:
                                   "", f"[::1]:{PORT}"])
 def test_a_foreign_host_is_refused_with_400(folder: Path, host: str) -> None:
     client = serve_client(folder)
-    for method in ("GET", "POST"):
+    for method in ("GET", "POST", "OPTIONS"):
         response = client.request(method, "/", headers={"host": host})
         assert response.status_code == 400
         assert response.headers["content-type"].startswith("text/plain")
@@ -53,6 +54,8 @@ def test_a_post_without_the_token_is_refused_and_changes_nothing(folder: Path) -
     response = client.post(f"/spec/{LINCOLN}/restore", data={"version": "x"},
                            headers={"X-Docgen-Token": "wrong"})
     assert response.status_code == 403
+    for method in ("PUT", "DELETE", "PATCH", "OPTIONS"):
+        assert client.request(method, f"/spec/{LINCOLN}/edit").status_code == 403
     assert (folder / f"{LINCOLN}.json").read_bytes() == before
 
 
@@ -197,3 +200,22 @@ def test_home_says_a_renewal_is_due_until_a_spec_renews_it(folder: Path) -> None
     (folder / "lincoln-2027-28.json").write_text(json.dumps(spec), encoding="utf-8")
     row = _row(serve_client(folder).get("/").text, LINCOLN)
     assert "renewed by lincoln-2027-28" in row and "renewal due" not in row
+
+
+def test_history_shows_what_a_version_changes_and_restores_it(folder: Path) -> None:
+    client = serve_client(folder)
+    store = client.app.state.store
+    before = store.read(LINCOLN)
+    spec = json.loads(before.text)
+    spec["term"]["end"] = "2027-06-11"
+    store.save(LINCOLN, json.dumps(spec, indent=2), revision=before.revision)
+    page = client.get(f"/spec/{LINCOLN}/history").text
+    name = re.search(r'href="/spec/[^/]+/history/([^"]+\.json)"', page)
+    assert name is not None
+    version = client.get(f"/spec/{LINCOLN}/history/{name[1]}").text
+    assert "What differs from the file now" in version
+    assert re.search(r"Term › End date</th><td>2027-06-30</td><td>2027-06-11</td>", version)
+    done = client.post(f"/spec/{LINCOLN}/restore", data={
+        "version": name[1], "revision": store.read(LINCOLN).revision}, follow_redirects=False)
+    assert done.status_code == 303
+    assert store.read(LINCOLN).text == before.text

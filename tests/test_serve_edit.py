@@ -17,7 +17,7 @@ from docgen.cli import cli
 from docgen.serve.forms import form_model, html_id, model_to_form
 from docgen.spec.model import schema
 
-from serve_support import sample_folder, serve_client
+from serve_support import ROOT, sample_folder, serve_client
 
 JEFF = "jefferson-elementary-public-library"
 
@@ -45,12 +45,27 @@ def validate_lines(path: Path) -> list[str]:
             if not line.startswith("notice")]
 
 
-def test_the_edit_page_shows_every_field_with_its_label(folder: Path) -> None:
-    page = serve_client(folder).get(f"/spec/{JEFF}/edit").text
-    ids = set(re.findall(r'<(?:input|select|textarea) id="([^"]+)"', page))
+def _unlabelled(page: str) -> list[str]:
+    """The form controls of ``page`` that have no label: neither a <label for> nor a
+    <label> around them."""
+    bare = re.sub(r"<label[^>]*>.*?</label>", "", page, flags=re.S)  # wrapped ones
+    controls = re.findall(r'<(?:input|select|textarea)\b(?![^>]*type="hidden")[^>]*'
+                          r'\bid="([^"]+)"', bare)
     labelled = set(re.findall(r'<label[^>]* for="([^"]+)"', page))
-    radios = set(re.findall(r'<input type="radio" id="([^"]+)"', page))
-    assert ids and ids - radios <= labelled
+    return [c for c in controls if c not in labelled]
+
+
+@pytest.mark.parametrize("sample", sorted(p.stem for p in (ROOT / "samples").glob("*.json")))
+def test_every_control_of_every_page_has_a_label(tmp_path: Path, sample: str) -> None:
+    client = serve_client(sample_folder(tmp_path, sample))
+    page = client.get(f"/spec/{sample}/edit").text
+    assert page.count("<select") > 10 and _unlabelled(page) == []
+    assert _unlabelled(client.get("/start").text) == []
+    assert _unlabelled(client.post("/start", data={}).text) == []
+
+
+def test_the_edit_page_says_when_it_was_saved_and_whether_it_is_valid(folder: Path) -> None:
+    page = serve_client(folder).get(f"/spec/{JEFF}/edit").text
     assert 'id="f-term.end"' in page and 'type="date"' in page
     assert "Last saved at" in page and "No problems: the spec is valid" in page
 

@@ -205,3 +205,28 @@ def test_paths_and_names_round_trip() -> None:
     assert MISSING is not None
     assert [n.path for n in Node("group", ("a",), "A", children=[
         Node("field", ("a", "b"), "B")]).walk()] == [("a",), ("a", "b")]
+
+
+def test_notice_languages_are_chosen_by_name_and_any_tag_is_kept() -> None:
+    root = schema()
+    data = {"family_notices": {"languages": ["es", "English"]}}
+    choices = [("en", "English"), ("es", "Spanish (español)")]
+    model = form_model(root, data, choices)
+    nodes = {n.path: n for s in model for top in s.nodes for n in top.walk()}
+    spanish = nodes[("family_notices", "languages", 0)]
+    assert spanish.input == "select" and spanish.choices == choices
+    wrong = nodes[("family_notices", "languages", 1)]
+    assert wrong.choices[-1] == ("English", "English (not a language docgen writes notices "
+                                            "in)")
+    assert form_to_json(root, model_to_form(model), data) == data
+
+
+def test_every_top_level_field_is_in_one_section_and_the_files_own_come_last() -> None:
+    root = schema()
+    data = json.loads((ROOT / "samples" / "lincoln-elementary-bright-futures.json").read_text(
+        encoding="utf-8"))
+    sections = form_model(root, data)
+    placed = [n.path[0] for s in sections for n in s.nodes]
+    assert sorted(placed) == sorted(root["properties"])
+    assert sections[0].title == "The agreement" and sections[-1].title == "About this file"
+    assert [n.path[0] for n in sections[-1].nodes] == ["schema_version", "$schema"]

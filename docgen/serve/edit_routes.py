@@ -74,7 +74,8 @@ class _View:
     """What the edit page shows of a spec's data: sections, problems, summary."""
 
     def __init__(self, request: Request, stem: str, data: dict[str, Any], text: str) -> None:
-        self.sections: list[Section] = form_model(_root(request), data)
+        from .start_routes import languages
+        self.sections: list[Section] = form_model(_root(request), data, languages(request))
         self.problems = _problems(request, f"{stem}.json", text)
         self.summary = attach(self.sections, self.problems)
 
@@ -132,8 +133,10 @@ def _parse(text: str) -> dict[str, Any] | None:
 def _edit_page(request: Request, stem: str, document: Document, data: dict[str, Any], *,
                text: str, revision: str, conflict: dict[str, Any] | None = None,
                checked: bool = False, status_code: int = 200) -> Response:
+    from .states import partnership_name
     view = _View(request, stem, data, text)
     return render(request, "edit.html", stem=stem, current="edit", document=document,
+                  name=partnership_name(data, stem),
                   sections=view.sections, summary=view.summary, revision=revision,
                   problems=view.problems, conflict=conflict, checked=checked,
                   saved=None, status_code=status_code)

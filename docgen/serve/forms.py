@@ -50,10 +50,13 @@ MISSING: Any = _Missing()
 #: top-level field is a section by itself.
 SECTION_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("agreement", "The agreement",
-     ("$schema", "schema_version", "id", "title", "school_year", "version", "currency",
-      "governing_law")),
+     ("id", "title", "school_year", "version", "currency", "governing_law")),
     ("purpose", "Purpose and goals", ("purpose", "recitals", "shared_vision", "goals")),
+    ("file", "About this file", ("schema_version", "$schema")),
 )
+#: The sections shown last, whatever their place in the schema: what a coordinator rarely
+#: needs to touch.
+LAST_SECTIONS = ("file",)
 
 #: The subsections of ``data_sharing`` that a legal basis brings: path → the bases.
 BASIS_PARTS: dict[Path_, tuple[str, ...]] = {}
@@ -249,9 +252,11 @@ def _fits(kind: str, input_: str, value: Any) -> bool:
 
 
 class _Builder:
-    def __init__(self, root: dict[str, Any], data: Any) -> None:
+    def __init__(self, root: dict[str, Any], data: Any,
+                 languages: list[tuple[str, str]] | None = None) -> None:
         self.root = root
         self.data = data
+        self.languages = languages
 
     def value_at(self, path: Path_) -> Any:
         here: Any = self.data
@@ -293,6 +298,15 @@ class _Builder:
     def _field(self, out: Node, node: dict[str, Any], value: Any, input_: str) -> None:
         out.value = "" if value is MISSING else _show(value)
         out.input = input_
+        if (self.languages and out.path[:2] == ("family_notices", "languages")
+                and len(out.path) == 3):
+            # a notice language is one docgen has a catalog for: chosen by its name
+            out.input = "select"
+            out.choices = list(self.languages)
+            if out.value and out.value not in [c[0] for c in out.choices]:
+                out.choices.append((out.value, f"{out.value} (not a language docgen writes "
+                                               "notices in)"))
+            return
         if input_ == "select":
             out.choices = [(_show(v), _show(v)) for v in node["enum"]]
             if out.value and out.value not in [c[0] for c in out.choices]:
@@ -361,9 +375,12 @@ class _Builder:
             out.children.append(cell)
 
 
-def form_model(root: dict[str, Any], data: Any) -> list[Section]:
-    """Return the sections of the edit page for the spec ``data`` under the schema ``root``."""
-    builder = _Builder(root, data)
+def form_model(root: dict[str, Any], data: Any,
+               languages: list[tuple[str, str]] | None = None) -> list[Section]:
+    """Return the sections of the edit page for the spec ``data`` under the schema ``root``;
+    ``languages`` (tag, name) are the notice languages to choose from (None: typed as
+    tags)."""
+    builder = _Builder(root, data, languages)
     props: dict[str, Any] = root.get("properties", {})
     required = set(root.get("required", []))
     values = data if isinstance(data, dict) else {}
@@ -371,15 +388,20 @@ def form_model(root: dict[str, Any], data: Any) -> list[Section]:
              for key, sub in props.items()}
     grouped = {key for _, _, keys in SECTION_GROUPS for key in keys}
     sections: list[Section] = []
+    first: dict[str, str] = {}
+    for group_key, _, keys in SECTION_GROUPS:  # a group stands where its first field does
+        first[min((k for k in keys if k in props), key=list(props).index)] = group_key
     for key in props:
         for group_key, title, keys in SECTION_GROUPS:
-            if key == keys[0]:
+            if first.get(key) == group_key:
                 sections.append(Section(group_key, title, [nodes[k] for k in keys if k in nodes],
                                         required=any(k in required for k in keys)))
         if key not in grouped:
             node = nodes[key]
             sections.append(Section(key, node.title, [node], node.description,
                                     required=key in required))
+    sections = ([s for s in sections if s.key not in LAST_SECTIONS]
+                + [s for s in sections if s.key in LAST_SECTIONS])
     unknown = [Node("raw", (key,), key, "docgen does not know this field; remove it, or move "
                     "what it says into a field it knows.", input="textarea",
                     value=_show(values[key]), unknown=True)

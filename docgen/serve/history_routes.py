@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -24,8 +26,23 @@ async def version(request: Request) -> Response:
     store: Store = request.app.state.store
     name = request.path_params["name"]
     text = store.version_text(stem, name)
+    document = store.read(stem)
+    rows = _differences(request, text, document.text)
     return render(request, "version.html", stem=stem, current="history", name=name,
-                  text=text, document=store.read(stem))
+                  text=text, document=document, rows=rows)
+
+
+def _differences(request: Request, kept: str, now: str) -> list[dict[str, str]] | None:
+    """The fields in which a kept version differs from the file now (None: one of them is
+    not JSON, so only its text can be shown)."""
+    from ..spec.model import schema
+    from .edit_routes import _conflict_rows
+
+    try:
+        old, new = json.loads(kept), json.loads(now)
+    except ValueError:
+        return None
+    return _conflict_rows(schema(request.app.state.resources.schema), old, new)
 
 
 async def restore(request: Request) -> Response:

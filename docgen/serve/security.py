@@ -5,7 +5,7 @@ other tab of the same browser can still send requests to it. So:
 
 * a request whose Host header is not ``127.0.0.1:PORT`` or ``localhost:PORT`` is refused with
   400 (a DNS-rebinding page reaches the server under its own name);
-* a request that can change something (anything but GET, HEAD and OPTIONS) must carry the
+* a request that can change something (anything but GET and HEAD) must carry the
   per-run token, in the ``X-Docgen-Token`` header (htmx sends it from ``hx-headers`` on
   ``<body>``) or as the form field ``_token`` (a plain form's hidden input); without it, 403;
 * a page (GET) needs the token too, once: the address ``docgen serve`` prints carries it as
@@ -36,7 +36,7 @@ TOKEN_QUERY = "token"
 #: The largest request body docgen serve reads (a spec is at most 5 MB; a PO file far less).
 MAX_BODY = 8 * 1024 * 1024
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
 def allowed_hosts(port: int | None) -> frozenset[str] | None:

@@ -144,6 +144,8 @@
   applyConditions(); countA();
   var conflict = document.getElementById("conflict-box");
   var summary = document.getElementById("error-summary-box");
+  var anchored = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
   if (conflict) { conflict.dataset.shown = "1"; conflict.focus(); }
-  else if (summary && /[?&]checked=1/.test(location.search) && !location.hash) { summary.focus(); }
+  else if (anchored) { anchored.focus(); }  // after add, duplicate, move: the item itself
+  else if (summary && /[?&]checked=1/.test(location.search)) { summary.focus(); }
 })();
