@@ -96,13 +96,13 @@ lock:
 	$(PYTHON) -m venv $(LOCKER)
 	$(LOCKER)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(LOCKER)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
-	  --custom-compile-command "make lock" --extra test --extra bench \
+	  --custom-compile-command "make lock" --extra serve --extra test --extra bench \
 	  -o locks/bench.txt pyproject.toml locks/tools.in
 	$(LOCKER)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
-	  --custom-compile-command "make lock" --extra test -c locks/bench.txt \
+	  --custom-compile-command "make lock" --extra serve --extra test -c locks/bench.txt \
 	  -o locks/test.txt pyproject.toml locks/tools.in
 	$(LOCKER)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
-	  --custom-compile-command "make lock" -c locks/test.txt \
+	  --custom-compile-command "make lock" --extra serve -c locks/test.txt \
 	  -o locks/docgen.txt pyproject.toml locks/tools.in
 	rm -rf $(LOCKER)
 

@@ -21,7 +21,7 @@ import click
 from .. import __version__
 from ..errors import DocgenError, OutputError
 from ..output import describe
-from . import annual, specs, translators
+from . import annual, serve, specs, translators
 from .options import emit_error
 
 
@@ -56,7 +56,7 @@ for _command in (specs.validate, specs.build_command, specs.context, specs.expla
                  specs.schema_command,
                  specs.spec_from_pdf, specs.verify, specs.sign_command,
                  specs.doctor, annual.renew, annual.review,
-                 annual.redline_command, translators.i18n):
+                 annual.redline_command, translators.i18n, serve.serve):
     cli.add_command(_command)
 
 

@@ -49,6 +49,20 @@ def read_spec(file: str | Path) -> Spec:
     return Spec(name, data, digest, smap)
 
 
+def spec_from_text(name: str, text: str) -> Spec:
+    """Read ``text`` (the content of a spec named ``name``, e.g. from docgen serve's form) as
+    :func:`read_spec` reads a file; raise :class:`SpecError` if it is not a spec."""
+    raw = text.encode("utf-8")
+    if len(raw) > MAX_SPEC_BYTES:
+        _fail(name, f"is larger than {size_words(MAX_SPEC_BYTES)}; a spec is a few kilobytes")
+    if not text.strip():
+        _fail(name, "is empty; a spec is a JSON object, see samples/ for examples")
+    data, smap = _parse(name, text)
+    if not isinstance(data, dict):
+        _fail(name, "a spec must be a JSON object ({ … }), not a list or a single value", 1, 1)
+    return Spec(name, data, hashlib.sha256(raw).hexdigest(), smap)
+
+
 def _fail(name: str, message: str, line: int = 0, col: int = 0) -> NoReturn:
     raise SpecError(message, [Problem(name, line, col, None, message)])
 

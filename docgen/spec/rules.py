@@ -316,6 +316,16 @@ def insurance_amounts(spec: Spec) -> Iterator[Problem]:
                            f"the aggregate ({agg:,}) is below the per-occurrence limit ({per:,})")
 
 
+#: The subsection of ``data_sharing`` each FERPA legal basis requires (docgen serve shows it
+#: in place when the basis is chosen).
+BASIS_REQUIRES: dict[str, tuple[str, ...]] = {
+    "consent": ("consent",),
+    "school_official": ("school_official",),
+    "studies": ("study",),
+    "audit_evaluation": ("evaluation",),
+}
+
+
 @rule
 def data_sharing_elements(spec: Spec) -> Iterator[Problem]:
     """What the FERPA legal basis requires is present (DOMAIN.md §1.1–§1.4)."""
@@ -361,13 +371,7 @@ def data_sharing_elements(spec: Spec) -> Iterator[Problem]:
                                    f"({element.get('purpose')!r}); say in words why the partner "
                                    "needs it: the DSA and the consent form print it")
     name = _BASIS_NAMES.get(basis or "", "")
-    required: dict[str, list[str]] = {
-        "consent": ["consent"],
-        "school_official": ["school_official"],
-        "studies": ["study"],
-        "audit_evaluation": ["evaluation"],
-    }
-    for field in required.get(basis or "", []):
+    for field in BASIS_REQUIRES.get(basis or "", ()):
         if ds.get(field) is None:
             yield spec.problem(base, f"{field!r} is missing; {name} requires it")
     if basis in ("studies", "audit_evaluation"):

@@ -1,0 +1,221 @@
+"""Start: a new partnership from a starter, or as a copy of another spec of the folder.
+
+The starter asks only what decides the spec's shape: the two organisations and the partner's
+type, the school year, whether student data is shared and on which FERPA basis, and the
+languages of the family notices. It writes those answers and nothing else (no date, amount or
+promise is made up): the sections the answers bring are there, empty, and the edit page's
+error summary then lists what is left to fill in. (Renewing last year's spec is the Review
+page's: ``docgen renew`` with its re-confirm list.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from ..i18n.locales import babel_locale, supported_locales
+from ..spec.model import SUPPORTED_SCHEMA_VERSIONS, schema
+from ..spec.rules import BASIS_REQUIRES
+from .app import today_of
+from .files import NotServed, good_stem
+from .forms import spec_text
+from .pages import render
+from .store import Conflict, Store
+
+#: The bases a data-sharing agreement can rest on, in the starter's words.
+BASES = (
+    ("consent", "Families give written consent (FERPA 34 CFR § 99.30)"),
+    ("school_official", "The partner acts as a school official with a legitimate educational "
+                        "interest (§ 99.31(a)(1))"),
+    ("studies", "A study for the school or district (§ 99.31(a)(6))"),
+    ("audit_evaluation", "An audit or evaluation of an education program (§ 99.31(a)(3), "
+                         "§ 99.35)"),
+)
+
+PARTNER_TYPES = (
+    ("nonprofit", "A nonprofit organisation"),
+    ("university", "A university or college"),
+    ("health_provider", "A health provider (a clinic, a hospital)"),
+    ("government_agency", "A government agency (a library, a city department)"),
+    ("faith_based", "A faith-based organisation"),
+    ("business", "A business"),
+    ("county_office", "A county office of education"),
+    ("charter_school", "A charter school"),
+    ("district", "A school district"),
+    ("public_school", "A public school"),
+)
+
+
+def school_year_for(today: dt.date) -> str:
+    """The school year a starter is for: from April on, next year's (agreements are written
+    in the spring before); before, the current one."""
+    start = today.year if today.month >= 4 else today.year - 1
+    return f"{start}-{start + 1}"
+
+
+def slug(text: str) -> str:
+    """``Lincoln Elementary School`` → ``lincoln-elementary-school``."""
+    import unicodedata
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:60].strip("-")
+
+
+def languages(request: Request) -> list[tuple[str, str]]:
+    """The notice languages docgen has catalogs for, with their names in English and in
+    themselves."""
+    out = []
+    for tag in supported_locales(request.app.state.resources.locales):
+        try:
+            locale = babel_locale(tag)
+            english = locale.get_display_name("en") or tag
+            own = locale.get_display_name(locale) or ""
+        except Exception:  # a catalog Babel has no data for: its tag is its name
+            english, own = tag, ""
+        label = english if not own or own == english else f"{english} ({own})"
+        out.append((tag, label))
+    return out
+
+
+def starter(answers: dict[str, Any]) -> dict[str, Any]:
+    """The spec a starter's ``answers`` make: what they say, in the schema's order."""
+    school = answers["school"]
+    partner = answers["partner"]
+    year = answers["school_year"]
+    data: dict[str, Any] = {
+        "schema_version": SUPPORTED_SCHEMA_VERSIONS[-1],
+        "id": answers["id"],
+        "school_year": year,
+        "version": 1,
+        "parties": {
+            "school": {"legal_name": school, "type": "public_school"},
+            "partner": {"legal_name": partner, "type": answers["partner_type"]},
+        },
+    }
+    if answers["shares"]:
+        ds: dict[str, Any] = {"shares_student_data": True, "legal_basis": answers["basis"]}
+        for part in BASIS_REQUIRES.get(answers["basis"], ()):
+            ds[part] = {}
+        data["data_sharing"] = ds
+    else:
+        data["data_sharing"] = {"shares_student_data": False}
+    data["family_notices"] = {"languages": answers["languages"]}
+    if answers["partner_type"] == "faith_based":
+        data["faith_based"] = {}
+    return data
+
+
+def _unused_stem(store: Store, stem: str) -> str:
+    base, n = stem, 2
+    while store.exists(stem):
+        stem = f"{base}-{n}"
+        n += 1
+    return stem
+
+
+async def start(request: Request) -> Response:
+    store: Store = request.app.state.store
+    copy_from = request.query_params.get("copy")
+    return render(request, "start.html", current="start", stems=store.stems(),
+                  errors={}, values={"school_year": school_year_for(today_of(request)),
+                                     "languages": ["en"], "copy": copy_from or ""},
+                  bases=BASES, partner_types=PARTNER_TYPES, languages=languages(request))
+
+
+async def start_post(request: Request) -> Response:
+    store: Store = request.app.state.store
+    form = await request.form()
+    values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
+    values["languages"] = [v for v in form.getlist("languages") if isinstance(v, str)]
+    errors: dict[str, str] = {}
+    school = values.get("school", "").strip()
+    partner = values.get("partner", "").strip()
+    year = values.get("school_year", "").strip()
+    if not school:
+        errors["school"] = "Enter the school's full legal name"
+    if not partner:
+        errors["partner"] = "Enter the partner's full legal name"
+    match = re.fullmatch(r"(\d{4})-(\d{4})", year)
+    if not match or int(match[2]) != int(match[1]) + 1:
+        errors["school_year"] = "Enter the school year as two years, e.g. 2027-2028"
+    types = [t for t, _ in PARTNER_TYPES]
+    if values.get("partner_type") not in types:
+        errors["partner_type"] = "Choose what kind of organisation the partner is"
+    shares = values.get("shares")
+    if shares not in ("yes", "no"):
+        errors["shares"] = "Say whether the school shares student data with the partner"
+    if shares == "yes" and values.get("basis") not in [b for b, _ in BASES]:
+        errors["basis"] = "Choose the FERPA basis the sharing rests on"
+    known = [t for t, _ in languages(request)]
+    if not values["languages"]:
+        errors["languages"] = "Choose at least one language for the family notices"
+    elif any(t not in known for t in values["languages"]):
+        errors["languages"] = "Choose languages from the list"
+    if errors:
+        return render(request, "start.html", current="start", stems=store.stems(),
+                      errors=errors, values=values, bases=BASES,
+                      partner_types=PARTNER_TYPES, languages=languages(request),
+                      status_code=400)
+    short_year = f"{year[:4]}-{year[-2:]}"
+    name = "-".join(p for p in (slug(school)[:30].strip("-"), slug(partner)[:30].strip("-"),
+                                short_year) if p)
+    stem = _unused_stem(store, name)
+    spec_id = stem[:80]
+    data = starter({"school": school, "partner": partner, "school_year": year,
+                    "partner_type": values["partner_type"], "shares": shares == "yes",
+                    "basis": values.get("basis"), "languages": values["languages"],
+                    "id": spec_id})
+    store.create(stem, spec_text(data))
+    return RedirectResponse(f"/spec/{stem}/edit?checked=1", status_code=303)
+
+
+async def copy_post(request: Request) -> Response:
+    """A copy of another spec, under a new name, as version 1 of a new partnership."""
+    store: Store = request.app.state.store
+    form = await request.form()
+    source = str(form.get("source", ""))
+    name = slug(str(form.get("name", "")))
+    errors: dict[str, str] = {}
+    if not store.exists(source):
+        errors["source"] = "Choose the spec to copy"
+    if not name or not good_stem(name):
+        errors["name"] = ("Enter a name for the new spec, e.g. lincoln-elementary-new-partner-"
+                          "2027-28")
+    elif store.exists(name):
+        errors["name"] = f"The folder has a spec called {name} already: choose another name"
+    if errors:
+        return render(request, "start.html", current="start", stems=store.stems(),
+                      errors=errors, values={"copy": source, "name": form.get("name", ""),
+                                             "school_year": "", "languages": ["en"]},
+                      bases=BASES, partner_types=PARTNER_TYPES, languages=languages(request),
+                      status_code=400)
+    text = store.read(source).text
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        data["id"] = name
+        data.pop("annual_review", None)  # a copy is a new agreement, not a renewal
+        if "version" in data:
+            data["version"] = 1
+        text = spec_text(data)
+    try:
+        store.create(name, text)
+    except Conflict:
+        raise NotServed(name, "exists already; choose another name") from None
+    return RedirectResponse(f"/spec/{name}/edit?checked=1", status_code=303)
+
+
+routes: list[BaseRoute] = [
+    Route("/start", start, methods=["GET"], name="start"),
+    Route("/start", start_post, methods=["POST"], name="start_post"),
+    Route("/start/copy", copy_post, methods=["POST"], name="copy_post"),
+]
+
+__all__ = ["routes", "schema", "starter"]
