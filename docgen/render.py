@@ -149,7 +149,8 @@ _RTL_TEXT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u202a-\u202c]")
 _MAY_BREAK = re.compile(r"@|\d[\d ().\-]{5,}\d")
 #: What :func:`_finalize` or XML escaping has anything to do with: a line feed, right-to-left
 #: text, what may break, or a character XML escapes. Most values hold none of these.
-_WORK = re.compile("\n|[&<>'\"]|" + _RTL_TEXT.pattern + "|" + _MAY_BREAK.pattern)
+#: (one character class before the digits: a third faster than the alternatives one by one)
+_WORK = re.compile("[\n&<>'\"@" + _RTL_TEXT.pattern[1:-1] + "]|" + r"\d[\d ().\-]{5,}\d")
 
 
 class _PrintSandbox(BoundedSandbox):
@@ -562,23 +563,29 @@ def _generate(part: _Part, context: dict[str, Any], deadline: float) -> str:
     """Render ``part`` piece by piece, stopping past the output size or the deadline."""
     pieces: list[str] = []
     size = 0
-    stream = part.template.generate(context)
-    while True:
-        # the pieces come a batch at a time (islice runs the template in C), and the size
-        # and the clock are checked after each batch
-        batch = list(islice(stream, _BATCH))
-        if not batch:
-            break
-        pieces += batch
-        size += sum(map(len, batch))
-        over = None
-        if size > budget.RENDER_BYTES:
-            over = BudgetExceeded(f"it writes more than {budget.RENDER_BYTES // 2**20} MB")
-        elif time.monotonic() > deadline:
-            over = BudgetExceeded(f"it ran for more than {budget.RENDER_SECONDS:g} seconds")
-        if over is not None:
-            # raised where the template is, so that the error names its paragraph
-            stream.throw(over)
+    template = part.template
+    # the template's own generator, as Template.generate runs it but without its generator
+    # around each piece; an error is given the template's line numbers as generate gives it
+    stream = template.root_render_func(template.new_context(context))
+    try:
+        while True:
+            # the pieces come a batch at a time (islice runs the template in C), and the size
+            # and the clock are checked after each batch
+            batch = list(islice(stream, _BATCH))
+            if not batch:
+                break
+            pieces += batch
+            size += sum(map(len, batch))
+            over = None
+            if size > budget.RENDER_BYTES:
+                over = BudgetExceeded(f"it writes more than {budget.RENDER_BYTES // 2**20} MB")
+            elif time.monotonic() > deadline:
+                over = BudgetExceeded(f"it ran for more than {budget.RENDER_SECONDS:g} seconds")
+            if over is not None:
+                # raised where the template is, so that the error names its paragraph
+                stream.throw(over)
+    except Exception:
+        template.environment.handle_exception()
     return "".join(pieces)
 
 
