@@ -305,3 +305,38 @@ def test_a_template_changed_on_disk_is_compiled_again(tmp_path: Path) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     out = render(compile_template(path), {"a": "there"}, source_date=WHEN)
     assert "Howdy there" in plain_text(out) and "Hello" not in plain_text(out)
+
+
+class _RightToLeft:
+    """A translator of a right-to-left language, as a notice's context holds one."""
+
+    rtl = True
+
+    def gettext(self, message: str, **values: object) -> str:
+        return message
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(st.text(), st.text(alphabet="ab @&<>'\"\n\t0123456789-().شא\u202b"),
+                       st.integers(), st.none()),
+       rtl=st.booleans())
+def test_a_value_is_written_exactly_as_jinjas_escape_of_the_finalized_value(value, rtl) -> None:
+    """The print environment writes a value in one call (``write_value``); what it writes is
+    what Jinja's own ``escape(finalize(value))`` writes, for any value, in a loop, a filter,
+    a macro and an ``{% autoescape %}`` block alike."""
+    from jinja2 import StrictUndefined
+
+    from docgen.budget import BoundedSandbox
+    from docgen.render import _finalize, make_environment
+
+    source = ("{{ v }}|{{ v|string|upper }}|{% for x in [v, v] %}{{ x }}{% endfor %}|"
+              "{% macro m(x) %}<{{ x }}>{% endmacro %}{{ m(v) }}|"
+              "{% autoescape false %}{{ v }}{% endautoescape %}")
+    jinjas = BoundedSandbox(autoescape=True, undefined=StrictUndefined, finalize=_finalize,
+                            keep_trailing_newline=True)
+    context = {"v": value}
+    if rtl:
+        context["_translator"] = _RightToLeft()
+    ours = make_environment().from_string(source).render(context)
+    assert ours == jinjas.from_string(source).render(context)
+    assert "write_value" in make_environment().compile(source, raw=True)
