@@ -269,3 +269,100 @@ def test_a_new_partnership_from_the_starter_to_a_built_renewed_and_reviewed_spec
         assert "2028‑2029" in " ".join(page.locator(".redline ins").all_inner_texts())
         shoot(page, screens, "e2e-8-redline")
         assert_accessible(page)
+
+
+# --- keyboard only ------------------------------------------------------------------------
+
+
+def focused(page: Any) -> dict[str, Any]:
+    """What has the focus: its id, tag, name, words and place on the page."""
+    return dict(page.evaluate(
+        "() => { const e = document.activeElement; const r = e.getBoundingClientRect();"
+        " return {id: e.id, tag: e.tagName, name: e.name || '', text: (e.textContent || '')"
+        ".trim(), top: r.top + window.scrollY, left: r.left + window.scrollX}; }"))
+
+
+def wait_focus(page: Any, element_id: str) -> None:
+    """Wait until the element ``element_id`` has the focus (the page's script gives it)."""
+    page.wait_for_function("(id) => document.activeElement && document.activeElement.id === id",
+                           arg=element_id, timeout=10_000)
+
+
+def tab_to(page: Any, wanted: Any, *, limit: int = 300) -> dict[str, Any]:
+    """Press Tab until ``wanted(focused)`` holds; return what has the focus then."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        here = focused(page)
+        if wanted(here):
+            return here
+    raise AssertionError("Tab never reached the element wanted")
+
+
+def test_keyboard_only_completes_the_contacts_section(browser: Any, tmp_path: Path,
+                                                      screens: Path) -> None:
+    from test_serve_browser import JEFFERSON
+    from serve_support import sample_folder
+
+    folder = sample_folder(tmp_path, JEFFERSON)
+    spec = folder / f"{JEFFERSON}.json"
+    data = json.loads(spec.read_text(encoding="utf-8"))
+    del data["contacts"]
+    spec.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    with serving(folder) as base:
+        page = opened(browser, base, f"/spec/{JEFFERSON}/edit")
+        page.locator("body").focus()
+        # the error summary's link leads to the section, whose add button comes next
+        tab_to(page, lambda e: e["tag"] == "A" and e["text"] == "Contacts is missing")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+            wait_focus(page, "f-contacts")
+            page.keyboard.press("Tab")
+            assert focused(page)["text"] == "Add a contact"
+            page.keyboard.press("Enter")
+        wait_focus(page, "f-contacts.0")  # the new item has the focus
+        stops = []
+        page.keyboard.press("Tab")
+        stops.append(focused(page))
+        assert stops[-1]["id"] == "f-contacts.0.id"
+        assert page.locator('[id="f-contacts.0.id"]').input_value() == "contact_1"
+        page.keyboard.press("Tab")
+        stops.append(focused(page))
+        page.keyboard.type("Jordan Lee")
+        page.keyboard.press("Tab")
+        stops.append(focused(page))
+        page.keyboard.type("Principal")
+        page.keyboard.press("Tab")
+        stops.append(focused(page))
+        assert stops[-1]["id"] == "f-contacts.0.party"
+        page.keyboard.press("ArrowDown")  # the first choice: school
+        page.keyboard.press("Tab")
+        stops.append(focused(page))
+        assert stops[-1]["id"] == "f-contacts.0.email"
+        page.keyboard.type("jordan.lee.jefferson.example.org")
+        # Enter in a field saves and checks the page; the error summary takes the focus
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        wait_focus(page, "error-summary-box")
+        shoot(page, screens, "keyboard-summary-focus")
+        here = tab_to(page, lambda e: e["tag"] == "A", limit=3)
+        assert here["text"] == ('Contacts › Contact 1 › E-mail: "jordan.lee.jefferson.example.'
+                                'org" is not an e-mail address')
+        page.keyboard.press("Enter")
+        wait_focus(page, "f-contacts.0.email")
+        page.keyboard.press("Control+A")
+        page.keyboard.type("jordan.lee@jefferson.example.org")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.locator("#error-summary-box").count() == 0
+        assert page.locator("#save-status").get_by_text(
+            "No problems: the spec is valid").count() == 1
+        # focus went down the page in reading order: the id, name, job title, party, e-mail
+        ids = [s["id"] for s in stops]
+        assert ids == ["f-contacts.0.id", "f-contacts.0.name", "f-contacts.0.title",
+                       "f-contacts.0.party", "f-contacts.0.email"]
+        tops = [s["top"] for s in stops]
+        assert tops == sorted(tops)
+        saved = json.loads(spec.read_text(encoding="utf-8"))["contacts"]
+        assert saved == [{"id": "contact_1", "name": "Jordan Lee", "title": "Principal",
+                          "party": "school", "email": "jordan.lee@jefferson.example.org"}]
+        assert_accessible(page)
