@@ -103,7 +103,7 @@ def test_history_and_restore_work_from_git_log(repo: Path) -> None:
                revision=store.read(JEFF).revision)
     page = client.get(f"/spec/{JEFF}/history")
     assert page.status_code == 200
-    assert "This folder is in a git repository: every save is a commit of" in page.text
+    assert "This folder is a git repository: every save is a commit of" in page.text
     names = re.findall(r'href="/spec/[^/]+/history/(git-[0-9a-f]{40})"', page.text)
     assert len(names) == 1  # the file now is the newest commit: one earlier version
     assert names[0] == "git-" + git(repo, "rev-parse", "HEAD~1").strip()
@@ -159,11 +159,11 @@ def test_without_git_a_repository_s_saves_go_to_the_history_folder(
     store: Store = client.app.state.store  # type: ignore[attr-defined]
     assert store.git is None
     saved = store.save("a", '{"id": "a", "v": 2}\n', revision=store.read("a").revision)
-    assert saved.note == ("the folder is in a git repository, but git is not installed; "
+    assert saved.note == ("the folder is a git repository, but git is not installed; "
                           f"every version is kept in {HISTORY}")
     assert len(list((repo / HISTORY / "a").iterdir())) == 1
     page = client.get("/spec/a/history").text
-    assert ("Saves are not committed to git: the folder is in a git repository, but git is "
+    assert ("Saves are not committed to git: the folder is a git repository, but git is "
             "not installed.") in page
 
 
@@ -178,3 +178,14 @@ def test_the_edit_page_says_when_a_save_was_not_committed(repo: Path) -> None:
     answer = client.post(f"/spec/{JEFF}/save", data=form)
     assert answer.status_code == 200
     assert "not committed to git (git add failed" in answer.text
+
+
+def test_a_folder_inside_a_repository_keeps_its_own_history_folder(repo: Path) -> None:
+    inner = repo / "samples"  # as docgen serve samples, in a clone of docgen
+    inner.mkdir()
+    (inner / "b.json").write_text('{"id": "b"}\n', encoding="utf-8")
+    store = Store(inner)
+    assert store.git is None and store.git_problem is None
+    store.save("b", '{"id": "b", "v": 2}\n', revision=store.read("b").revision)
+    assert git(repo, "log", "--format=%s") == "first\n"
+    assert len(list((inner / HISTORY / "b").iterdir())) == 1

@@ -1,4 +1,4 @@
-"""Saves committed to git, when the folder of specs is in a git repository.
+"""Saves committed to git, when the folder of specs is a git repository.
 
 :class:`Git` runs ``git`` as a process (no shell; arguments as a list; literal pathspecs), in
 the folder, for one file at a time: :meth:`Git.commit` stages and commits only that file (any
@@ -46,12 +46,11 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def in_a_repository(folder: Path) -> bool:
-    """Whether ``folder`` or one of its parents has a ``.git`` (a repository or a worktree)."""
-    for here in (folder, *folder.parents):
-        if os.path.lexists(here / ".git"):
-            return True
-    return False
+def is_a_repository(folder: Path) -> bool:
+    """Whether ``folder`` is the top of a git work tree (it has its own ``.git``, a folder or
+    a worktree's file). A folder somewhere inside a repository is not: ``docgen serve
+    samples`` in a clone of docgen must not commit to docgen's own history."""
+    return os.path.lexists(folder / ".git")
 
 
 class Git:
@@ -63,15 +62,16 @@ class Git:
 
     @classmethod
     def find(cls, folder: Path) -> Git | None:
-        """The git of ``folder``; None when it is in no repository. :class:`GitFailed` when
-        it is in one but git is not installed or does not answer."""
-        if not in_a_repository(folder):
+        """The git of ``folder``; None when it is not a repository. :class:`GitFailed` when
+        it is one but git is not installed or does not answer."""
+        if not is_a_repository(folder):
             return None
         program = shutil.which("git")
         if program is None:
-            raise GitFailed("the folder is in a git repository, but git is not installed")
+            raise GitFailed("the folder is a git repository, but git is not installed")
         git = cls(folder, program)
-        if git.run("rev-parse", "--is-inside-work-tree").strip() != "true":
+        top = git.run("rev-parse", "--show-toplevel").strip()
+        if not top or Path(top).resolve() != folder.resolve():
             return None
         return git
 

@@ -8,7 +8,7 @@
 * Before a save replaces a file, the version it replaces is kept in
   ``FOLDER/.docgen-history/<stem>/<UTC time>-<hash>.json``; :meth:`Store.history` lists them,
   newest first, and :meth:`Store.restore` puts one back (keeping, in turn, the one it replaces).
-* When the folder is in a git repository, each save is a commit of that file alone instead
+* When the folder is a git repository (the top of a work tree), each save is a commit of that file alone instead
   (``docgen serve: saved <stem>.json``, :mod:`.gitstore`), and the history is the file's
   ``git log``; a file changed by hand since its last commit is committed first, so the version
   a save replaces is always kept. When git is missing or a commit fails, the version replaced
@@ -118,9 +118,9 @@ class Store:
         #: without being kept (the version before the burst is kept, and the file has the
         #: latest), so that autosave does not keep a version per pause in typing
         self._written: dict[str, tuple[str, dt.datetime]] = {}
-        #: the folder's git, when it is in a repository (saves are commits)
+        #: the folder's git, when it is a repository (saves are commits)
         self.git: Git | None = None
-        #: why git cannot be used for a folder in a repository (the versions are then kept in
+        #: why git cannot be used for a folder that is a repository (the versions are then kept in
         #: the history folder), or None
         self.git_problem: str | None = None
         try:
