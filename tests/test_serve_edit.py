@@ -159,7 +159,7 @@ def test_a_plain_form_save_without_javascript_works_and_a_stale_one_is_409(folde
 
 
 @pytest.mark.parametrize("action,check", [
-    ("add:roles", lambda d: len(d["roles"]) == 3 and d["roles"][-1] == {}),
+    ("add:roles", lambda d: len(d["roles"]) == 3 and d["roles"][-1] == {"id": "role_3"}),
     ("dup:roles/0", lambda d: [r["id"] for r in d["roles"]] == ["principal", "principal_2",
                                                                 "librarian"]),
     ("down:roles/0", lambda d: [r["id"] for r in d["roles"]] == ["librarian", "principal"]),

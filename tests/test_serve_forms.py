@@ -153,6 +153,33 @@ def test_typed_values_become_json_values() -> None:
                                      "purpose": "line one\nline two"}}
 
 
+def test_the_letters_chosen_in_a_new_activity_s_row_are_kept() -> None:
+    root = schema()
+    base = {"roles": [{"id": "principal"}, {"id": "artist"}], "raci": [{}]}
+    sections = form_model(root, base)
+    form = model_to_form(sections)
+    assert "p.raci/0/assignments" not in form  # the row has no assignments yet
+    form.update({"f.raci/0/activity": "Run the classes", "f.raci/0/assignments/principal": "A",
+                 "f.raci/0/assignments/artist": "R"})
+    data = form_to_json(root, form, base)
+    assert data["raci"] == [{"activity": "Run the classes",
+                             "assignments": {"principal": "A", "artist": "R"}}]
+    form.update({"f.raci/0/assignments/principal": "", "f.raci/0/assignments/artist": ""})
+    assert form_to_json(root, form, base)["raci"] == [{"activity": "Run the classes"}]
+
+
+def test_a_new_role_or_contact_comes_with_an_id_no_one_has_to_make_up() -> None:
+    root = schema()
+    data: dict[str, Any] = {"roles": [{"id": "role_2"}], "contacts": []}
+    data, _ = apply_action(root, data, "add:roles")
+    data, _ = apply_action(root, data, "add:roles")
+    assert [r["id"] for r in data["roles"]] == ["role_2", "role_3", "role_4"]
+    data, _ = apply_action(root, data, "add:contacts")
+    assert data["contacts"] == [{"id": "contact_1"}]
+    data, _ = apply_action(root, data, "add:services")
+    assert data["services"] == [{}]  # a service has no id
+
+
 def test_actions_add_duplicate_move_and_remove_items() -> None:
     root = schema()
     data: dict[str, Any] = {"roles": [{"id": "coordinator", "title": "Coordinator"},
@@ -167,7 +194,7 @@ def test_actions_add_duplicate_move_and_remove_items() -> None:
     data, _ = apply_action(root, data, "del:roles/0")
     assert [r["id"] for r in data["roles"]] == ["director", "coordinator"]
     data, _ = apply_action(root, data, "add:roles")
-    assert data["roles"][-1] == {}
+    assert data["roles"][-1] == {"id": "role_3"}  # an id made, to change at will
     data, _ = apply_action(root, data, "add:dispute_resolution")
     assert data["dispute_resolution"] == {}
     data, _ = apply_action(root, data, "del:dispute_resolution")

@@ -470,11 +470,15 @@ class _Reader:
                     item = {} if item_kind == "object" else ""
                 out.append(item)
             return out
-        if self.form.get("p." + name) != "1" and path:
-            return MISSING
         olds = base if isinstance(base, dict) else {}
         if kind == "grid":
-            return self._grid(path, olds)
+            # a new activity's row has no assignments yet: the letters chosen in it bring them
+            cells = self._grid(path, olds)
+            if self.form.get("p." + name) != "1" and not cells:
+                return MISSING
+            return cells
+        if self.form.get("p." + name) != "1" and path:
+            return MISSING
         props: dict[str, Any] = resolved.get("properties", {})
         result: dict[str, Any] = {}
         for key in list(olds) + [k for k in props if k not in olds]:
@@ -590,6 +594,19 @@ def _copy_ids(item: Any, taken: set[str]) -> Any:
     return item
 
 
+def _new_id(items: dict[str, Any], current: list[Any]) -> str:
+    """The id a new item of a list whose items need one starts with: ``role_3`` for the third
+    role, so that a coordinator never has to make one up before the RACI chart, a meeting or
+    a role can refer to it (the field shows it, to change it at will)."""
+    base = re.sub(r"[^a-z0-9]+", "_", str(items.get("title") or "item").lower()).strip("_")
+    base = base if re.match(r"[a-z]", base) else "item"
+    taken = {i.get("id") for i in current if isinstance(i, dict)}
+    n = len(current) + 1
+    while f"{base}_{n}" in taken:
+        n += 1
+    return f"{base[:30]}_{n}"
+
+
 def apply_action(root: dict[str, Any], data: dict[str, Any], action: str) -> tuple[
         dict[str, Any], str | None]:
     """Apply ``action`` (``add:PATH``, ``dup:PATH``, ``up:PATH``, ``down:PATH``,
@@ -613,6 +630,8 @@ def apply_action(root: dict[str, Any], data: dict[str, Any], action: str) -> tup
             if not isinstance(current, list):
                 current = []
                 parent[key] = current
+            if isinstance(new, dict) and "id" in items.get("required", ()):
+                new["id"] = _new_id(items, current)
             current.append(new)
             return data, html_id(path + (len(current) - 1,))
         if schema.get("type") == "object" and key not in parent:

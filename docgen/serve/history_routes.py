@@ -17,7 +17,7 @@ async def history(request: Request) -> Response:
     store: Store = request.app.state.store
     document = store.read(stem)
     return render(request, "history.html", stem=stem, current="history",
-                  document=document, versions=store.history(stem),
+                  document=document, versions=store.history(stem), store=store,
                   restored=request.query_params.get("restored"))
 
 
@@ -55,6 +55,7 @@ async def restore(request: Request) -> Response:
     except Conflict:
         return render(request, "history.html", stem=stem, current="history",
                       document=store.read(stem), versions=store.history(stem), restored=None,
+                      store=store,
                       error="The spec changed since this page was opened, so nothing was "
                       "restored. Look at the versions again and choose.", status_code=409)
     return RedirectResponse(f"/spec/{stem}/history?restored={name}", status_code=303)

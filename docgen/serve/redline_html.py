@@ -11,7 +11,10 @@ sizes checked on the bytes inflated, no DOCTYPE or entity, no network), and show
 - formatting changes (``w:rPrChange`` of a run, ``w:pPrChange`` of a paragraph) as marked
   spans and paragraphs, "formatting changed";
 - table rows inserted or deleted (``w:trPr/w:ins``, ``w:trPr/w:del``) as rows of that class;
-- paragraphs whose mark was inserted or deleted (a whole paragraph added or removed).
+- paragraphs whose mark was inserted or deleted (a whole paragraph added or removed);
+- the other stories after the body, each under its own heading: the headers and footers of
+  each section (first page, even pages), the footnotes and endnotes (numbered), and the
+  comments (with their author), with their changes marked the same way.
 
 Every piece of text is escaped (:func:`html.escape`); nothing of the document becomes markup.
 The views are :class:`~markupsafe.Markup`, made only of escaped text and this module's tags,
@@ -111,15 +114,33 @@ class Counts:
 
 
 @dataclass
+class Story:
+    """A part of the document besides the body: a header, a footer, the footnotes, the
+    endnotes or the comments, under its title."""
+
+    title: str
+    blocks: list[Block]
+
+
+@dataclass
 class RedlineView:
-    """A redline read for showing: its blocks, and the HTML of both views."""
+    """A redline read for showing: its blocks, the other stories, and the HTML of both
+    views."""
 
     blocks: list[Block]
     counts: Counts
+    stories: list[Story] = field(default_factory=list)
 
     def inline(self) -> Markup:
-        """The redline as Word shows it with all markup: one element per block."""
-        return Markup("\n".join(_inline_block(b) for b in self.blocks))
+        """The redline as Word shows it with all markup: one element per block, then each
+        other story under its heading."""
+        out = [_inline_block(b) for b in self.blocks]
+        for story in self.stories:
+            out.append(f'<section class="story" aria-label="{html.escape(story.title)}">'
+                       f'<h2 class="story-title">{html.escape(story.title)}</h2>')
+            out.extend(_inline_block(b) for b in story.blocks)
+            out.append("</section>")
+        return Markup("\n".join(out))
 
     def side_by_side(self) -> Markup:
         """A table: last year's text beside this year's, block by block."""
@@ -128,10 +149,17 @@ class RedlineView:
                "paragraph by paragraph</caption>",
                '<thead><tr><th scope="col">Last year</th><th scope="col">This year</th></tr>'
                "</thead>", "<tbody>"]
-        for block in self.blocks:
-            old, new = _side(block, "old"), _side(block, "new")
-            changed = ' class="changed"' if _changed(block) else ""
-            out.append(f"<tr{changed}><td>{old}</td><td>{new}</td></tr>")
+        def rows(blocks: list[Block]) -> None:
+            for block in blocks:
+                old, new = _side(block, "old"), _side(block, "new")
+                changed = ' class="changed"' if _changed(block) else ""
+                out.append(f"<tr{changed}><td>{old}</td><td>{new}</td></tr>")
+
+        rows(self.blocks)
+        for story in self.stories:
+            out.append(f'<tr class="story"><th scope="colgroup" colspan="2">'
+                       f"{html.escape(story.title)}</th></tr>")
+            rows(story.blocks)
         out += ["</tbody>", "</table>"]
         return Markup("\n".join(out))
 
@@ -147,7 +175,68 @@ def read_redline(data: bytes, name: str) -> RedlineView:
     body = root.find(_w("body"))
     counts = Counts()
     blocks = list(_blocks(body if body is not None else root, counts))
-    return RedlineView(blocks, counts)
+    return RedlineView(blocks, counts, _stories(package, root, counts))
+
+
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_KIND_WORDS = {"default": "", "first": " (first page)", "even": " (even pages)"}
+
+
+def _stories(package: Package, root: etree._Element, counts: Counts) -> list[Story]:
+    """The headers and footers of each section, in the document's order, then the footnotes,
+    the endnotes and the comments."""
+    main = package.main
+    out: list[Story] = []
+    seen: set[str] = set()
+    sections = list(root.iter(_w("sectPr")))
+    for number, sect in enumerate(sections, start=1):
+        for ref in sect:
+            if ref.tag not in (_w("headerReference"), _w("footerReference")):
+                continue
+            found = package.target(main, ref.get(f"{{{R}}}id", ""))
+            if found is None or found[2] or found[1] in seen or found[1] not in package.parts:
+                continue
+            seen.add(found[1])
+            what = "Header" if ref.tag == _w("headerReference") else "Footer"
+            where = f"Section {number} " + what.lower() if len(sections) > 1 else what
+            title = where + _KIND_WORDS.get(ref.get(_w("type"), "default"), "")
+            part = package.xml(found[1])
+            out.append(Story(title, list(_blocks(part, counts))))
+    for kind, title in (("footnotes", "Footnotes"), ("endnotes", "Endnotes")):
+        for _, part_name in package.related(main, kind)[:1]:
+            if part_name not in package.parts:
+                continue
+            notes: list[Block] = []
+            number = 0
+            for note in package.xml(part_name):
+                if note.get(_w("type")) not in (None, "normal"):
+                    continue  # the separators
+                number += 1
+                notes.extend(_numbered(list(_blocks(note, counts)), f"{number}. "))
+            if notes:
+                out.append(Story(title, notes))
+    for _, part_name in package.related(main, "comments")[:1]:
+        if part_name not in package.parts:
+            continue
+        comments: list[Block] = []
+        for comment in package.xml(part_name):
+            if comment.tag != _w("comment"):
+                continue
+            author = comment.get(_w("author")) or "Someone"
+            comments.extend(_numbered(list(_blocks(comment, counts)), f"{author}: "))
+        if comments:
+            out.append(Story("Comments", comments))
+    return out
+
+
+def _numbered(blocks: list[Block], label: str) -> list[Block]:
+    """``blocks`` with ``label`` (a note's number, a comment's author) before the text of
+    the first paragraph."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            block.segments.insert(0, Segment(SAME, label))
+            break
+    return blocks
 
 
 def _blocks(container: etree._Element, counts: Counts) -> Iterable[Block]:

@@ -8,6 +8,12 @@
 * Before a save replaces a file, the version it replaces is kept in
   ``FOLDER/.docgen-history/<stem>/<UTC time>-<hash>.json``; :meth:`Store.history` lists them,
   newest first, and :meth:`Store.restore` puts one back (keeping, in turn, the one it replaces).
+* When the folder is a git repository (the top of a work tree), each save is a commit of that file alone instead
+  (``docgen serve: saved <stem>.json``, :mod:`.gitstore`), and the history is the file's
+  ``git log``; a file changed by hand since its last commit is committed first, so the version
+  a save replaces is always kept. When git is missing or a commit fails, the version replaced
+  goes to the history folder as above, and :attr:`Saved.note` (and :attr:`Store.git_problem`)
+  say why, for the page to show.
 * Each file has a revision: the SHA-256 of its bytes. A save names the revision it was made
   from; when the file has changed since (a second tab, an editor, a ``docgen renew``), the save
   is refused with :class:`Conflict`, which carries both texts, so the page can show them side
@@ -31,15 +37,20 @@ from typing import Callable
 from ..errors import OutputError
 from ..output import describe, holding, write_whole
 from .files import NotServed, good_stem, spec_path
+from .gitstore import Git, GitFailed, blob_id
 
 #: The history folder, beside the specs.
 HISTORY = ".docgen-history"
+
+#: The prefix of the name of a version kept as a git commit (``git-<commit hash>``).
+GIT_VERSION = "git-"
 
 #: Saves of one spec closer together than this are one burst of typing: only the version
 #: before the burst is kept (see :class:`Store`).
 KEEP_EVERY = dt.timedelta(minutes=2)
 
 _VERSION = re.compile(r"(\d{8}T\d{6}\.\d{6}Z)-([0-9a-f]{12})(-unsaved)?\.json")
+_GIT_VERSION = re.compile(GIT_VERSION + r"[0-9a-f]{40}")
 
 
 def revision_of(data: bytes) -> str:
@@ -78,6 +89,8 @@ class Saved:
     revision: str
     when: dt.datetime
     changed: bool
+    #: the folder is a git repository but this save could not be committed: why, in words
+    note: str | None = None
 
 
 class Conflict(Exception):
@@ -105,6 +118,15 @@ class Store:
         #: without being kept (the version before the burst is kept, and the file has the
         #: latest), so that autosave does not keep a version per pause in typing
         self._written: dict[str, tuple[str, dt.datetime]] = {}
+        #: the folder's git, when it is a repository (saves are commits)
+        self.git: Git | None = None
+        #: why git cannot be used for a folder that is a repository (the versions are then kept in
+        #: the history folder), or None
+        self.git_problem: str | None = None
+        try:
+            self.git = Git.find(folder)
+        except GitFailed as e:
+            self.git_problem = str(e)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -184,17 +206,49 @@ class Store:
             last = self._written.get(stem)
             burst = (not keep and current is not None and last is not None
                      and last[0] == revision_of(current) and when - last[1] < KEEP_EVERY)
+            note: str | None = None
             try:
                 with holding([path], within=self.folder):
-                    if current is not None and not burst:
+                    kept = False
+                    if self.git is not None and current is not None:
+                        try:
+                            kept = self._commit_as_found(path, current)
+                        except GitFailed as e:
+                            note = self._git_failed(e)
+                    if current is not None and not kept and (not burst or note):
                         self._keep(stem, current, when)
                     write_whole(path, data, within=self.folder)
+                    if self.git is not None and note is None:
+                        try:
+                            self.git.commit(path.name, f"docgen serve: saved {path.name}")
+                        except GitFailed as e:
+                            # the version replaced is in git; this one is committed (or kept
+                            # in the history folder) by the next save
+                            self.git_problem = str(e)
+                            note = (f"not committed to git ({e}); the version before it is "
+                                    "in git")
             except OSError as e:
                 raise OutputError.at(path, f"cannot be saved: {describe(e)}") from None
             new = revision_of(data)
             # the burst's clock runs from the version kept, not from the last keystroke
             self._written[stem] = (new, last[1] if burst and last is not None else when)
-            return Saved(new, when, True)
+            if note is None and self.git is None and self.git_problem:
+                note = self.git_problem + "; every version is kept in " + HISTORY
+            return Saved(new, when, True, note)
+
+    def _commit_as_found(self, path: Path, current: bytes) -> bool:
+        """Make sure git has the version a save replaces: commit the file as found when it
+        was changed since its last commit (by hand, by another program). Return True: the
+        version is in git."""
+        assert self.git is not None
+        if self.git.committed_blob(path.name) != blob_id(current):
+            self.git.commit(path.name, f"docgen serve: saved {path.name} as it was found, "
+                                       "before a save")
+        return True
+
+    def _git_failed(self, e: GitFailed) -> str:
+        self.git_problem = f"{e}; the version replaced is kept in {HISTORY} instead"
+        return f"not committed to git ({e}); the version replaced is kept in {HISTORY}"
 
     def create(self, stem: str, text: str) -> Saved:
         """Write a new spec ``stem``; :class:`Conflict` if the folder has one of that name."""
@@ -237,9 +291,27 @@ class Store:
     # -- history -------------------------------------------------------------------------
 
     def history(self, stem: str) -> list[Version]:
-        """Return the kept versions of spec ``stem``, the newest first."""
+        """Return the kept versions of spec ``stem``, the newest first: its git commits (but
+        the one that is the file now) when the folder is in a repository, and the versions
+        of the history folder."""
         if not good_stem(stem):
             raise NotServed(stem, "is not the name of a spec of this folder")
+        kept = sorted(self._folder_history(stem), key=lambda v: v.name, reverse=True)
+        # git's own order for its commits (several can share a second): a stable sort
+        return sorted(self._git_history(stem) + kept, key=lambda v: v.when, reverse=True)
+
+    def _git_history(self, stem: str) -> list[Version]:
+        if self.git is None:
+            return []
+        name = f"{stem}.json"
+        commits = [c for c in self.git.log(name) if c.blob is not None]
+        path = self.folder / name
+        if commits and os.path.isfile(path) and commits[0].blob == blob_id(self._bytes(path)):
+            commits = commits[1:]  # the file as it is now is no earlier version
+        return [Version(GIT_VERSION + c.sha, c.when, c.blob[:12] if c.blob else "", c.size)
+                for c in commits]
+
+    def _folder_history(self, stem: str) -> list[Version]:
         folder = self._history_dir(stem)
         if os.path.islink(self.folder / HISTORY) or os.path.islink(folder):
             return []
@@ -256,12 +328,19 @@ class Store:
                 tzinfo=dt.timezone.utc)
             out.append(Version(entry.name, when, match[2],
                                entry.stat(follow_symlinks=False).st_size, bool(match[3])))
-        return sorted(out, key=lambda v: v.name, reverse=True)
+        return out
 
     def version_text(self, stem: str, name: str) -> str:
         """Return the text of the kept version ``name`` of spec ``stem``."""
         if not any(v.name == name for v in self.history(stem)):
             raise NotServed(name, f"is not a kept version of {stem}.json")
+        if _GIT_VERSION.fullmatch(name) and self.git is not None:
+            try:
+                data = self.git.show(name[len(GIT_VERSION):], f"{stem}.json")
+            except GitFailed as e:
+                raise OutputError.at(self.folder / f"{stem}.json",
+                                     f"the version {name} cannot be read: {e}") from None
+            return data.decode("utf-8", "replace")
         return self._bytes(self._history_dir(stem) / name).decode("utf-8", "replace")
 
     def restore(self, stem: str, name: str, *, revision: str | None) -> Saved:
