@@ -200,6 +200,8 @@ def main() -> None:
         servers = Unoservers(args.workers, tmp, inputs[0])
         workers = [_Worker(converter, 90.0) for _ in range(args.workers)]
         try:
+            for worker in workers:  # started before the clock: the floor is warm
+                worker.start()
             for round_ in range(args.rounds):
                 out = tmp / f"round-{round_}"
                 folder = out / "docgen"

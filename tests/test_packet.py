@@ -31,7 +31,8 @@ from docgen.build.pdfs import signatories
 from docgen.build.run import BuildOptions, build
 from docgen.cli import cli
 from docgen.pdf.checks import PDFA, PDFUA, check, honest_pdf
-from docgen.pdf.packet import assemble_packet, page_text_hashes
+from docgen.pdf.packet import (assemble_packet, assemble_packet_and_texts, page_text_hashes,
+                               page_texts)
 from signing import edit_page_text, identity, pkcs12_bytes, sign, signer
 
 LINCOLN = ROOT / "samples/lincoln-elementary-bright-futures.json"
@@ -295,6 +296,28 @@ def test_a_packet_with_fields_is_still_pdf_a_3b_and_pdf_ua_1(folder: Path) -> No
                            signatories=signatories(json.loads(JEFFERSON.read_text())))
     assert len(signature_fields_of(blob)) == 2
     assert check(blob, PDFA) == [] and check(blob, PDFUA) == []
+
+
+@pytest.mark.slow
+def test_the_text_read_while_finding_signature_blocks_is_the_finished_packet_s(
+        folder: Path) -> None:
+    # one text extraction a page serves the signature search and the page-text hashes: the
+    # text read before the fields were added is the text of the packet as it is finished
+    # (fields added and tagged, checked, claims edited), which docgen verify reads again
+    parts = [(title, prefix, (folder / name).read_bytes()) for title, prefix, name in (
+        ("Memorandum of Understanding", "MOU-", "mou.pdf"),
+        ("Role Chart", "Roles-", "role-chart.pdf"),
+        ("Family notice: Chinese", "Notice-zh-Hans-", "notices/notice-zh-Hans.pdf"))]
+    blob, texts = assemble_packet_and_texts(
+        parts, title="Signing packet", subject="s", keywords="k",
+        spec_bytes=JEFFERSON.read_bytes(), when=dt.datetime(2026, 9, 1, tzinfo=dt.timezone.utc),
+        signatories=signatories(json.loads(JEFFERSON.read_text())),
+        signed_parts=["Memorandum of Understanding"])
+    assert len(signature_fields_of(blob)) == 2
+    finished, _ = honest_pdf(blob)
+    assert texts == page_texts(pypdf.PdfReader(io.BytesIO(finished)))
+    assert any("Name: Jordan Lee" in text for text in texts)
+    assert any("\u5bb6" in text or "\u5b66" in text for text in texts)  # the notice's Chinese
 
 
 def signature_fields_of(blob: bytes) -> list[str]:

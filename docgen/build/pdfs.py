@@ -24,7 +24,7 @@ from ..i18n.scripts import own_name
 from ..pdf.convert import Converted, PdfRequest, PdfSettings, convert_pdfs
 from ..pdf.checks import honest_pdf
 from ..pdf.fields import Signatory
-from ..pdf.packet import assemble_packet, page_text_hashes
+from ..pdf.packet import assemble_packet_and_texts, text_hashes
 from .documents import DOCUMENTS, BuildOptions
 from .manifest import MANIFEST, FileEntry, Manifest, manifest_order, read_manifest
 from .outputs import NOT_OURS, PACKET
@@ -286,7 +286,7 @@ def _packet(result: BuildResult, folder: Path) -> tuple[FileEntry, bytes] | None
         parts.append((notice_bookmark(entry.locale), f"Notice-{entry.locale}-",
                       (folder / entry.path).read_bytes()))
     assert result.source_date is not None
-    blob = assemble_packet(
+    blob, texts = assemble_packet_and_texts(
         parts, title=f"Signing packet: {names[0]} and {names[1]}, {data['school_year']}",
         subject=(f"Community-school partnership agreement between {school['legal_name']} and "
                  f"{partner['legal_name']}, school year {data['school_year']}"),
@@ -295,7 +295,7 @@ def _packet(result: BuildResult, folder: Path) -> tuple[FileEntry, bytes] | None
         signed_parts=[PACKET_PARTS[k][0] for k in SIGNED])
     blob, checks = honest_pdf(blob)
     record = checks.to_json()
-    record["page_text_sha256"] = page_text_hashes(blob)
+    record["page_text_sha256"] = text_hashes(texts)
     return FileEntry(path=PACKET, kind="packet", format="pdf",
                      locale=manifest.files[0].locale or DEFAULT_LOCALE,
                      sha256=output.sha256(blob), bytes=len(blob),

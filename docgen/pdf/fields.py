@@ -51,17 +51,59 @@ class Field:
 
 @dataclass
 class _Line:
+    """A text line of a page: the position and size of its first run, its text, and that
+    run's font and text (whose glyph widths :attr:`widths` gives, worked out when asked)."""
+
     y: float
     x: float
     size: float
     text: str
-    widths: list[float]
+    font: Any
+    first: str
+    _widths: list[float] | None = None
+
+    @property
+    def widths(self) -> list[float]:
+        """The glyph widths (points) of the line's first run."""
+        if self._widths is None:
+            self._widths = _widths(self.first, self.font, self.size)
+        return self._widths
 
 
-def _lines(reader: PdfReader, index: int) -> list[_Line]:
-    """The text lines of page ``index``, top to bottom, each with the position and size of
-    its first run and that run's glyph widths (points)."""
-    runs: list[tuple[float, float, float, str, list[float]]] = []
+class PageTexts:
+    """The pages of one PDF read once each by pypdf: each page's text (the text a signer
+    reads, :func:`docgen.pdf.packet.page_texts`) and its text lines with their positions, from
+    one text extraction of the page."""
+
+    def __init__(self, data: bytes) -> None:
+        self.reader = PdfReader(io.BytesIO(data))
+        self._read: dict[int, tuple[str, list[_Line]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.reader.pages)
+
+    def _page(self, index: int) -> tuple[str, list[_Line]]:
+        if index not in self._read:
+            self._read[index] = _extract(self.reader, index)
+        return self._read[index]
+
+    def text(self, index: int) -> str:
+        """Page ``index``'s text, its white space made single spaces."""
+        return self._page(index)[0]
+
+    def lines(self, index: int) -> list[_Line]:
+        """Page ``index``'s text lines, top to bottom."""
+        return self._page(index)[1]
+
+    def texts(self) -> list[str]:
+        return [self.text(i) for i in range(len(self))]
+
+
+def _extract(reader: PdfReader, index: int) -> tuple[str, list[_Line]]:
+    """The text of page ``index`` (white space made single spaces) and its text lines, top to
+    bottom, each with the position and size of its first run (whose glyph widths in points
+    :attr:`_Line.widths` gives)."""
+    runs: list[tuple[float, float, float, str, Any]] = []
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         if not text.strip():
@@ -69,17 +111,17 @@ def _lines(reader: PdfReader, index: int) -> list[_Line]:
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         scale = size * (abs(tm[0] * cm[0]) or 1.0)
-        runs.append((round(y, 1), x, scale, text, _widths(text, font, scale)))
+        runs.append((round(y, 1), x, scale, text, font))
 
-    reader.pages[index].extract_text(visitor_text=visit)
+    text = reader.pages[index].extract_text(visitor_text=visit)
     lines: dict[float, _Line] = {}
-    for y, x, size, text, widths in sorted(runs, key=lambda r: (-r[0], r[1])):
+    for y, x, size, run, font in sorted(runs, key=lambda r: (-r[0], r[1])):
         line = lines.get(y)
         if line is None:
-            lines[y] = _Line(y, x, size, text, widths)
+            lines[y] = _Line(y, x, size, run, font, run)
         else:
-            line.text += text
-    return list(lines.values())
+            line.text += run
+    return " ".join((text or "").split()), list(lines.values())
 
 
 def _widths(text: str, font: Any, size: float) -> list[float]:
@@ -123,11 +165,10 @@ def _codes(font: Any) -> dict[str, int]:
     return out
 
 
-def find_fields(data: bytes, signatories: list[Signatory],
+def find_fields(reader: PageTexts, signatories: list[Signatory],
                 documents: list[tuple[str, str, int, int]]) -> list[Field]:
-    """The fields to make in the PDF ``data``: for each signatory, on each signature block
-    that names them (``documents``: bookmark, label prefix, first page, page count)."""
-    reader = PdfReader(io.BytesIO(data))
+    """The fields to make in the PDF ``reader`` reads: for each signatory, on each signature
+    block that names them (``documents``: bookmark, label prefix, first page, page count)."""
     order = sorted(signatories, key=lambda s: (PARTY_ORDER.index(s.party)
                                                if s.party in PARTY_ORDER else 9))
     out: list[Field] = []
@@ -157,13 +198,13 @@ def find_fields(data: bytes, signatories: list[Signatory],
     return out
 
 
-def _signature_pages(reader: PdfReader, start: int, count: int) -> dict[int, list[_Line]]:
+def _signature_pages(reader: PageTexts, start: int, count: int) -> dict[int, list[_Line]]:
     """The lines of a document's pages with signature blocks: read from its last page back,
     and no further than the first page before them without a ``Signature:`` line (a document's
     signature blocks come together at its end; reading every page's text costs seconds)."""
     pages: dict[int, list[_Line]] = {}
     for index in range(start + count - 1, start - 1, -1):
-        lines = _lines(reader, index)
+        lines = reader.lines(index)
         if any(ln.text.startswith("Signature:") for ln in lines):
             pages[index] = lines
         elif pages:

@@ -25,7 +25,7 @@ from .. import __version__
 from ..errors import PacketError
 from ..inputs import InputRefused, read_input, size_words
 from ..spec.read import MAX_SPEC_BYTES
-from .fields import Signatory, add_fields, find_fields, tag_fields
+from .fields import PageTexts, Signatory, add_fields, find_fields, tag_fields
 from .xmp import packet_xmp
 
 SPEC_ATTACHMENT = "spec.json"
@@ -38,12 +38,30 @@ def assemble_packet(parts: list[tuple[str, str, bytes]], *, title: str, subject:
                     keywords: str, spec_bytes: bytes, when: dt.datetime,
                     lang: str = "en-US", signatories: Sequence[Signatory] = (),
                     signed_parts: Sequence[str] | None = None) -> bytes:
+    """One PDF of ``parts`` (:func:`assemble_packet_and_texts`, without its pages' text)."""
+    return assemble_packet_and_texts(
+        parts, title=title, subject=subject, keywords=keywords, spec_bytes=spec_bytes,
+        when=when, lang=lang, signatories=signatories, signed_parts=signed_parts)[0]
+
+
+def assemble_packet_and_texts(
+        parts: list[tuple[str, str, bytes]], *, title: str, subject: str, keywords: str,
+        spec_bytes: bytes, when: dt.datetime, lang: str = "en-US",
+        signatories: Sequence[Signatory] = (), signed_parts: Sequence[str] | None = None
+) -> tuple[bytes, list[str]]:
     """Return one PDF of ``parts`` (bookmark title, page-label prefix, PDF bytes): PDF/A-3b,
     tagged, the parts' structure trees under one ``/Document`` (each part a ``/Part`` in its
     own language), ``spec_bytes`` attached as ``spec.json`` (an associated file, the packet's
     source), its ``title`` shown in the reader's window title, and an empty signature field
     for each of ``signatories`` on each signature block naming them (:mod:`.fields`) in the
-    parts whose bookmarks ``signed_parts`` lists (None: every part)."""
+    parts whose bookmarks ``signed_parts`` lists (None: every part); and the text of each of
+    its pages (:func:`page_texts`).
+
+    The pages' text is read once, before the signature fields are added, by the same text
+    extraction that finds the signature blocks: the fields are annotations, which text
+    extraction does not read, and nothing after them changes a page's content stream or a
+    font's encoding, so it is the text of the packet returned (tests/test_packet.py checks
+    the manifest's hashes against the packet's own)."""
     pdf = pikepdf.new()
     tree = _Tree(pdf, title, lang)
     labels: list[Any] = []
@@ -80,10 +98,13 @@ def assemble_packet(parts: list[tuple[str, str, bytes]], *, title: str, subject:
     when = when.astimezone(dt.timezone.utc)
     stamp = "D:" + when.strftime("%Y%m%d%H%M%S") + "Z"
     _attach(pdf, spec_bytes, stamp)
+    texts: list[str] | None = None
     if signatories:
         blob = _save(pdf)
-        fields = find_fields(blob, list(signatories), [
+        reader = PageTexts(blob)
+        fields = find_fields(reader, list(signatories), [
             span for span in spans if signed_parts is None or span[0] in signed_parts])
+        texts = reader.texts()
         pdf = pikepdf.open(io.BytesIO(add_fields(blob, fields)))
         tag_fields(pdf, fields, [(s, c) for _, _, s, c in spans])
         root = pdf.Root
@@ -96,7 +117,8 @@ def assemble_packet(parts: list[tuple[str, str, bytes]], *, title: str, subject:
                      creator=info["/Creator"], producer=info["/Producer"],
                      date=when.strftime("%Y-%m-%dT%H:%M:%SZ"), lang=lang)
     root.Metadata = pdf.make_stream(xmp.encode("utf-8"), Type=Name.Metadata, Subtype=Name.XML)
-    return _save(pdf)
+    blob = _save(pdf)
+    return blob, texts if texts is not None else page_texts(PdfReader(io.BytesIO(blob)))
 
 
 def _save(pdf: pikepdf.Pdf) -> bytes:
@@ -293,13 +315,14 @@ def page_texts(reader: PdfReader) -> list[str]:
     return [" ".join((page.extract_text() or "").split()) for page in reader.pages]
 
 
-def _digest(texts: list[str]) -> list[str]:
+def text_hashes(texts: list[str]) -> list[str]:
+    """The SHA-256 of each page's text ``texts`` (:func:`page_texts`)."""
     return [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in texts]
 
 
 def page_text_hashes(data: bytes) -> list[str]:
     """The SHA-256 of each page's text (:func:`page_texts`) of the PDF ``data``."""
-    return _digest(page_texts(PdfReader(io.BytesIO(data))))
+    return text_hashes(page_texts(PdfReader(io.BytesIO(data))))
 
 
 def _refusal(e: BaseException) -> str | None:
@@ -426,7 +449,7 @@ def packet_from_bytes(data: bytes, name: str) -> PacketFile:
 
 def page_text_hashes_of(packet: PacketFile) -> list[str]:
     """The SHA-256 of each page's text of ``packet``."""
-    return _digest(packet.texts)
+    return text_hashes(packet.texts)
 
 
 def read_packet(path: Path) -> PacketFile:
