@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -29,7 +31,7 @@ from docgen.i18n.locales import available_locales, catalog_path
 from docgen.i18n.plurals import expected_rule, parse_plural_forms
 from docgen.i18n.review import parse_review
 from docgen.i18n.spectext import spec_strings
-from docgen.i18n.translate import placeholders
+from docgen.i18n.translate import optional_placeholders, placeholders
 from docxtext import plain_text
 
 CATALOGS = ROOT / "locales"
@@ -84,7 +86,9 @@ def test_every_shipped_catalog_is_complete_with_its_sources_placeholders(tag: st
             assert len(strs) == rule.count, message.id
         wanted = set(placeholders(ids[0])) | set(placeholders(ids[-1]))
         for text in strs:
-            assert set(placeholders(text)) == wanted, (message.id, text)
+            # a tagline may say its language in its own words (OPTIONAL_PLACEHOLDERS)
+            assert wanted - optional_placeholders(ids[0]) <= set(placeholders(text)) <= wanted, (
+                message.id, text)
             assert "{{" not in text and "}}" not in text, text
         if tag != "en" and message.context != "grade":
             # a translation, not the English copied (a placeholder alone may stay as it is)
@@ -116,6 +120,88 @@ def test_every_translated_catalog_says_whether_a_person_reviewed_it() -> None:
         # nobody has reviewed the shipped translations, and none claims it
         assert parse_review(value.group(1)).reviewed is False, path
     assert "X-Reviewed" not in catalog_path("en", CATALOGS).read_text(encoding="utf-8")
+
+
+# --- a tagline in a language with cases ----------------------------------------------------
+
+#: The four "Other languages" lines: each is written in the language it names.
+TAGLINES = ("If you need this letter in {language}, call {phone}. We will find an interpreter "
+            "for you, at no cost.",
+            "If you need this letter in {language}, write to {email}. We will find an "
+            "interpreter for you, at no cost.",
+            "If you need this letter in {language}, call {phone}.",
+            "If you need this letter in {language}, write to {email}.")
+
+
+def test_the_template_tells_translators_a_tagline_may_leave_its_language_out() -> None:
+    by_id = {m.id: m for m in template_messages()}
+    for msgid in TAGLINES:
+        message = by_id[msgid]
+        assert "you may leave {language} out" in " ".join(message.auto_comments), msgid
+        # gettext's own checks (msgfmt -c, Poedit, Weblate) would refuse the shorter line
+        assert "no-python-brace-format" in message.flags, msgid
+    pot = (CATALOGS / "docgen.pot").read_text(encoding="utf-8")
+    assert pot.count("#, no-python-brace-format\n") == 4
+    assert "no-python-brace-format, python-brace-format" not in pot
+    # every other message with a placeholder keeps gettext's check
+    others = [m for m in template_messages() if m.id not in TAGLINES and placeholders(
+        message_strings(m.id)[0])]
+    assert others and all("python-brace-format" in m.flags
+                          and "no-python-brace-format" not in m.flags for m in others)
+
+
+def test_check_and_msgfmt_accept_the_russian_taglines_in_their_own_words() -> None:
+    catalog = read_po(catalog_path("ru", CATALOGS).open("rb"))
+    for msgid in TAGLINES:
+        text = catalog.get(msgid).string
+        assert "на русском языке" in text and "{language}" not in text, text
+    result = invoke("i18n", "check", "ru")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    if shutil.which("msgfmt"):
+        run = subprocess.run(["msgfmt", "--check", "-o", os.devnull,
+                              str(catalog_path("ru", CATALOGS))], capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+
+
+def test_check_still_refuses_a_missing_placeholder_other_than_a_taglines_language(
+        catalogs: Path) -> None:
+    ru = catalogs / "ru/LC_MESSAGES/docgen.po"
+    text = ru.read_text(encoding="utf-8")
+    # the tagline's number, and the contact's name elsewhere, are still required
+    text = text.replace("позвоните по номеру {phone}.\"\n\n", "позвоните нам.\"\n\n", 1)
+    assert text.count("{name}") >= 2
+    spoken = 'msgid "{name} speaks your language."\nmsgstr "'
+    start = text.index(spoken) + len(spoken)
+    end = text.index('"', start)
+    assert "{name}" in text[start:end]
+    text = text[:start] + text[start:end].replace("{name}", "Наш сотрудник") + text[end:]
+    ru.write_text(text, encoding="utf-8")
+    line = {m.id: m.lineno for m in read_po(ru.open("rb"))}
+    result = invoke("i18n", "check", "ru", "--dir", str(catalogs))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{ru}:{line['{name} speaks your language.']}: placeholders differ from the source: "
+        "missing {name}",
+        f"{ru}:{line[TAGLINES[2]]}: placeholders differ from the source: missing {{phone}}",
+    ]
+
+
+def test_a_russian_notice_names_its_language_in_the_case_the_sentence_needs(
+        tmp_path: Path) -> None:
+    stem = "lincoln-elementary-bright-futures"
+    spec = spec_copy(tmp_path / "specs", stem, ["en", "ru"])
+    out = tmp_path / "out"
+    result = invoke("build", str(spec), "-o", str(out), "--no-pdf", "--spec-locales",
+                    str(LANGS))
+    assert result.exit_code == 0, result.output
+    sentence = ("Если вам нужно это письмо на русском языке, позвоните по номеру "
+                "(510) 555-0142. Мы бесплатно найдём для вас переводчика.")
+    for tag in ("ru", "en"):
+        lines = plain_text(out / f"lincoln-es-bright-futures-2026-27/notices/notice-{tag}.docx"
+                           ).splitlines()
+        assert sentence in lines, tag
+        assert not [line for line in lines if "«русский»" in line or "на русский" in line]
 
 
 # --- X-Reviewed in i18n check, init and update -----------------------------------------------

@@ -23,7 +23,7 @@ from .catalogs import catalog_mtime, catalog_path, message_strings, open_catalog
 from .extract import MessageKey, messages_used, template_paths
 from .plurals import PluralRule
 from .review import NOT_RECORDED, Review, read_review
-from .translate import BIDI_CONTROLS, control_characters, literal_braces, placeholders
+from .translate import BIDI_CONTROLS, control_characters, literal_braces, placeholder_mismatch
 
 
 @dataclass
@@ -148,17 +148,14 @@ def _translation_problems(message: Message, ids: list[str], strs: list[str],
                "text around them (a phone number or a date can read backwards); delete them "
                "(in Poedit, retype the text around them): docgen keeps each value in its own "
                "order itself")
-    wanted = sorted(set(placeholders(ids[0])) | set(placeholders(ids[-1])))
     shown = literal_braces(ids, strs)
     if shown:
         yield (f"the letter would show {shown!r} as it is written, not a value: write each "
                "placeholder with one pair of plain braces, exactly as in the source "
                "(doubled braces {{…}} print as the name itself)")
     for i, text in enumerate(strs):
-        got = sorted(set(placeholders(text)))
-        if got != wanted:
-            missing = sorted(set(wanted) - set(got))
-            extra = sorted(set(got) - set(wanted))
+        missing, extra = placeholder_mismatch(ids, text)
+        if missing or extra:
             detail = "; ".join(filter(None, [
                 f"missing {', '.join('{' + n + '}' for n in missing)}" if missing else "",
                 f"unknown {', '.join('{' + n + '}' for n in extra)}" if extra else ""]))
