@@ -26,10 +26,11 @@ from click.testing import CliRunner
 from conftest import ROOT
 from docgen.cli import cli
 from docgen.i18n.catalogs import message_strings
+from docgen.i18n.catalogs import _header_field
 from docgen.i18n.check import check_catalog
 from docgen.i18n.locales import available_locales, catalog_path
 from docgen.i18n.plurals import expected_rule, parse_plural_forms
-from docgen.i18n.review import parse_review
+from docgen.i18n.review import parse_review, read_review
 from docgen.i18n.spectext import spec_strings
 from docgen.i18n.translate import optional_placeholders, placeholders
 from docxtext import plain_text
@@ -204,6 +205,44 @@ def test_a_russian_notice_names_its_language_in_the_case_the_sentence_needs(
         assert not [line for line in lines if "«русский»" in line or "на русский" in line]
 
 
+def _header(path: Path) -> tuple[list[str], dict[str, str]]:
+    """Return the header comment lines of the catalog at ``path`` and its header fields."""
+    text = path.read_text(encoding="utf-8")
+    head = text[:text.index('msgid ""')].splitlines()
+    comment = [line for line in head if line.startswith("#") and not line.startswith("#,")]
+    fields = {}
+    for name in ("Last-Translator", "Language-Team", "X-Reviewed"):
+        value, _ = _header_field(text, name)
+        fields[name] = value
+    return comment, fields
+
+
+DRAFT = "docgen draft, not reviewed by a translator"
+
+
+def test_every_unreviewed_shipped_catalog_says_it_is_a_docgen_draft_and_names_no_one() -> None:
+    files = [catalog_path(t, CATALOGS) for t in available_locales(CATALOGS) if t != "en"]
+    files += sorted((ROOT / "samples").glob("*.locales/*.po"))
+    files += sorted(LANGS.glob("*.locales/*.po"))
+    assert len(files) == 12 + 16 + 32
+    for path in files:
+        review, problem = read_review(path)
+        assert problem is None and review.recorded and not review.reviewed, path
+        comment, fields = _header(path)
+        assert fields == {"Last-Translator": f"none ({DRAFT})",
+                          "Language-Team": f"none ({DRAFT})",
+                          "X-Reviewed": f"no; note={DRAFT}"}, path
+        assert any(line.startswith(f"# {DRAFT}:") for line in comment), path
+        # no translator, team or address is claimed anywhere in the header
+        header = "\n".join(comment) + "\n".join(fields.values())
+        assert "@" not in header and "translators" not in header.lower(), path
+    # the English catalog is the source copied: it claims no translator either
+    comment, fields = _header(catalog_path("en", CATALOGS))
+    assert fields["Last-Translator"] == fields["Language-Team"] == (
+        "none (the English source, copied by docgen)")
+    assert fields["X-Reviewed"] is None
+
+
 # --- X-Reviewed in i18n check, init and update -----------------------------------------------
 
 
@@ -303,7 +342,8 @@ def test_update_keeps_the_review_and_a_tools_own_headers(catalogs: Path) -> None
     assert after.count('"X-Reviewed: yes; by=Ana Ruiz; date=2026-11-30\\n"') == 1
     assert after.count('"X-Poedit-Basepath: ../..\\n"') == 1
     # and every other catalog keeps its own 'no'
-    assert '"X-Reviewed: no\\n"' in (catalogs / "fa/LC_MESSAGES/docgen.po").read_text("utf-8")
+    assert f'"X-Reviewed: no; note={DRAFT}\\n"' in (catalogs / "fa/LC_MESSAGES/docgen.po"
+                                                     ).read_text("utf-8")
 
 
 def test_init_starts_a_catalog_as_not_reviewed(tmp_path: Path) -> None:

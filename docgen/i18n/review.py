@@ -9,7 +9,9 @@ forms::
     X-Reviewed: yes; by=Ana Ruiz (Language Access Office); date=2026-11-30
 
 ``yes`` needs both ``by=`` (who reviewed it: a name, or a name and an office) and ``date=``
-(the day, as YYYY-MM-DD, not after the day it is checked). A catalog without the header was
+(the day, as YYYY-MM-DD, not after the day it is checked). Either may end with a ``note=``
+for people, which changes nothing: the catalogs docgen ships say ``no; note=docgen draft,
+not reviewed by a translator``. A catalog without the header was
 not reviewed, as far as docgen knows. ``docgen i18n init`` writes ``X-Reviewed: no``;
 ``docgen i18n update`` keeps the header as it is, and ``docgen i18n check`` names a malformed
 one with its file and line. A notice's translation counts as reviewed only when every catalog
@@ -18,6 +20,8 @@ it is built from is.
 >>> parse_review("yes; by=Ana Ruiz; date=2026-11-30")
 Review(reviewed=True, by='Ana Ruiz', date='2026-11-30', recorded=True)
 >>> parse_review("no")
+Review(reviewed=False, by=None, date=None, recorded=True)
+>>> parse_review("no; note=docgen draft, not reviewed by a translator")
 Review(reviewed=False, by=None, date=None, recorded=True)
 >>> parse_review("yes")
 Traceback (most recent call last):
@@ -84,12 +88,14 @@ def parse_review(value: str, *, today: dt.date | None = None) -> Review:
             continue
         key, sep, text = part.partition("=")
         key = key.strip().lower()
-        if not sep or key not in ("by", "date"):
+        if not sep or key not in ("by", "date", "note"):
             raise ValueError(f"{part!r} is not 'by=NAME' or 'date=YYYY-MM-DD': write it as "
                              f"{FORMS}")
         if key in fields:
             raise ValueError(f"{key}= is given twice: write it as {FORMS}")
         fields[key] = text.strip()
+    # a note is for people (the shipped drafts say what they are); it records nothing
+    fields.pop("note", None)
     if head == "no":
         if fields:
             raise ValueError(f"'no' takes nothing after it (by= and date= belong to 'yes'): "
