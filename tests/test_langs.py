@@ -243,6 +243,59 @@ def test_every_unreviewed_shipped_catalog_says_it_is_a_docgen_draft_and_names_no
     assert fields["X-Reviewed"] is None
 
 
+# --- each language by CLDR's English name ----------------------------------------------------
+
+
+def _english_name(tag: str) -> str:
+    from babel import Locale
+
+    return str(Locale.parse(tag, sep="-").get_display_name("en"))
+
+
+def test_the_readme_names_each_shipped_language_as_cldr_does() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([^|`]+?) \| `([\w-]+)` \| ", readme, re.M)
+    assert {tag for _, tag in rows} == set(available_locales(CATALOGS))
+    for name, tag in rows:
+        assert name == _english_name(tag), tag
+
+
+def _messages_of(path: Path) -> list[str]:
+    """Return the string constants of the Python file ``path`` that are not docstrings: what
+    docgen may say to a user."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef,
+                                       ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr)
+                  and isinstance(node.body[0].value, ast.Constant)}
+    return [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
+            and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+def test_bangla_is_called_by_its_cldr_name_wherever_a_user_reads_it(tmp_path: Path) -> None:
+    assert _english_name("bn") == "Bangla"
+    # the font's own family and file names keep "Bengali": they are the font's
+    def stray(text: str) -> bool:
+        return "Bengali" in re.sub(r"Noto ?(Sans|Serif) ?Bengali", "", text)
+
+    read = [ROOT / "README.md", ROOT / "BENCHMARKS.md", *sorted((ROOT / "docs").rglob("*.md")),
+            *sorted(CATALOGS.rglob("*.po")), CATALOGS / "docgen.pot",
+            *sorted((ROOT / "samples").rglob("*.po")), *sorted(LANGS.rglob("*.po"))]
+    assert [p for p in read if stray(p.read_text(encoding="utf-8"))] == []
+    said = [p for p in sorted((ROOT / "docgen").rglob("*.py"))
+            if any(stray(text) for text in _messages_of(p))]
+    assert said == []
+    # what validate says of a Bangla notice no contact speaks, and the catalog's own header
+    spec = spec_copy(tmp_path / "specs", "lincoln-elementary-bright-futures", ["en", "bn"])
+    result = invoke("validate", str(spec))
+    assert "no contact speaks Bangla (bn), so the Bangla notice" in result.output
+    assert catalog_path("bn", CATALOGS).read_text(encoding="utf-8").startswith(
+        "# Bangla translations for docgen.")
+
+
 # --- X-Reviewed in i18n check, init and update -----------------------------------------------
 
 
