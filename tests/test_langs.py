@@ -316,9 +316,19 @@ def set_review(path: Path, value: str) -> int:
     return new[:new.index('"X-Reviewed:')].count("\n") + 1
 
 
+def clear_draft(path: Path, translator: str) -> None:
+    """Do what README tells a reviewer: delete the draft comment, name the translator."""
+    text = path.read_text(encoding="utf-8")
+    lines = [line for line in text.split("\n") if not (line.startswith("#") and (
+        DRAFT in line or line.startswith(("# Have a translator", "# X-Reviewed header"))))]
+    text = "\n".join(lines).replace(f"none ({DRAFT})", translator)
+    path.write_text(text, encoding="utf-8")
+
+
 def test_check_shows_a_recorded_review(catalogs: Path) -> None:
     set_review(catalogs / "ko/LC_MESSAGES/docgen.po",
                "yes; by=Ana Ruiz (Language Access Office); date=2026-11-30")
+    clear_draft(catalogs / "ko/LC_MESSAGES/docgen.po", "Ana Ruiz <ana.ruiz@example.org>")
     result = invoke("i18n", "check", "ko", "ru", "en", "--dir", str(catalogs))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
@@ -327,6 +337,23 @@ def test_check_shows_a_recorded_review(catalogs: Path) -> None:
         "ru: 81 translated, 0 fuzzy, 0 untranslated, 0 obsolete; not reviewed by a person",
         "en: 81 translated, 0 fuzzy, 0 untranslated, 0 obsolete"]
     assert result.stderr == ""
+
+
+def test_check_warns_when_a_recorded_review_leaves_the_draft_lines_in_the_header(
+        catalogs: Path) -> None:
+    ko = catalogs / "ko/LC_MESSAGES/docgen.po"
+    set_review(ko, "yes; by=Ana Ruiz; date=2026-11-30")
+    lines = ko.read_text(encoding="utf-8").splitlines()
+    stale = [i for i, line in enumerate(lines, 1) if DRAFT in line]
+    assert len(stale) == 3  # the comment's first line, Last-Translator, Language-Team
+    result = invoke("i18n", "check", "ko", "--dir", str(catalogs))
+    assert result.exit_code == 0, result.output  # a warning: the review is recorded
+    assert result.stderr.splitlines() == [
+        f"{ko}:{line}: warning: X-Reviewed records a review, but this header line still says "
+        f"'{DRAFT}'; delete the draft lines above the header and write the translator in "
+        "Last-Translator (Poedit does when it saves)" for line in stale]
+    # a draft that says it is not reviewed is not warned of
+    assert invoke("i18n", "check", "ru", "--dir", str(catalogs)).stderr == ""
 
 
 FORMS = "'X-Reviewed: no' or 'X-Reviewed: yes; by=NAME; date=YYYY-MM-DD'"

@@ -22,7 +22,7 @@ from ..errors import Problem
 from .catalogs import catalog_mtime, catalog_path, message_strings, open_catalog
 from .extract import MessageKey, messages_used, template_paths
 from .plurals import PluralRule
-from .review import NOT_RECORDED, Review, read_review
+from .review import DRAFT, NOT_RECORDED, Review, draft_lines, read_review
 from .translate import BIDI_CONTROLS, control_characters, literal_braces, placeholder_mismatch
 
 
@@ -89,6 +89,12 @@ def check_catalog(tag: str, path: Path | None = None, *,
     report.review, review_problem = read_review(path, today=today)
     if review_problem is not None:
         report.problems.append(review_problem)
+    elif report.review.reviewed:
+        text = path.read_bytes().decode("utf-8", "replace")
+        report.warnings.extend(Problem(str(path), line, message=(
+            f"warning: X-Reviewed records a review, but this header line still says "
+            f"'{DRAFT}'; delete the draft lines above the header and write the translator in "
+            "Last-Translator (Poedit does when it saves)")) for line in draft_lines(text))
     present = {_key(m.context, m.id) for m in catalog}
     for template in template_paths(templates):
         for context, msgid in messages_used(template):

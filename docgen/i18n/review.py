@@ -121,6 +121,23 @@ def parse_review(value: str, *, today: dt.date | None = None) -> Review:
     return Review(True, fields["by"], date, recorded=True)
 
 
+#: What the header of a catalog docgen ships as an unreviewed draft says of it.
+DRAFT = "docgen draft, not reviewed by a translator"
+
+
+def draft_lines(text: str) -> list[int]:
+    """Return the lines of the header (its comment and fields) of the .po ``text`` that still
+    say it is a docgen draft: stale once a review is recorded.
+
+    >>> draft_lines('# docgen draft, not reviewed by a translator: ...\\n#\\nmsgid ""\\n')
+    [1]
+    """
+    end = text.find("\n\n", max(text.find('msgid ""'), 0))
+    head = text[:end if end >= 0 else len(text)]
+    return [i for i, line in enumerate(head.splitlines(), 1) if DRAFT in line
+            and not line.startswith('"X-Reviewed:')]
+
+
 def read_review(path: Path, text: str | None = None, *,
                 today: dt.date | None = None) -> tuple[Review, Problem | None]:
     """Return what the header of the catalog at ``path`` (or its ``text``) says of its
