@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,12 +26,13 @@ from click.testing import CliRunner
 from conftest import ROOT
 from docgen.cli import cli
 from docgen.i18n.catalogs import message_strings
+from docgen.i18n.catalogs import _header_field
 from docgen.i18n.check import check_catalog
 from docgen.i18n.locales import available_locales, catalog_path
 from docgen.i18n.plurals import expected_rule, parse_plural_forms
-from docgen.i18n.review import parse_review
+from docgen.i18n.review import parse_review, read_review
 from docgen.i18n.spectext import spec_strings
-from docgen.i18n.translate import placeholders
+from docgen.i18n.translate import optional_placeholders, placeholders
 from docxtext import plain_text
 
 CATALOGS = ROOT / "locales"
@@ -84,7 +87,9 @@ def test_every_shipped_catalog_is_complete_with_its_sources_placeholders(tag: st
             assert len(strs) == rule.count, message.id
         wanted = set(placeholders(ids[0])) | set(placeholders(ids[-1]))
         for text in strs:
-            assert set(placeholders(text)) == wanted, (message.id, text)
+            # a tagline may say its language in its own words (OPTIONAL_PLACEHOLDERS)
+            assert wanted - optional_placeholders(ids[0]) <= set(placeholders(text)) <= wanted, (
+                message.id, text)
             assert "{{" not in text and "}}" not in text, text
         if tag != "en" and message.context != "grade":
             # a translation, not the English copied (a placeholder alone may stay as it is)
@@ -118,6 +123,179 @@ def test_every_translated_catalog_says_whether_a_person_reviewed_it() -> None:
     assert "X-Reviewed" not in catalog_path("en", CATALOGS).read_text(encoding="utf-8")
 
 
+# --- a tagline in a language with cases ----------------------------------------------------
+
+#: The four "Other languages" lines: each is written in the language it names.
+TAGLINES = ("If you need this letter in {language}, call {phone}. We will find an interpreter "
+            "for you, at no cost.",
+            "If you need this letter in {language}, write to {email}. We will find an "
+            "interpreter for you, at no cost.",
+            "If you need this letter in {language}, call {phone}.",
+            "If you need this letter in {language}, write to {email}.")
+
+
+def test_the_template_tells_translators_a_tagline_may_leave_its_language_out() -> None:
+    by_id = {m.id: m for m in template_messages()}
+    for msgid in TAGLINES:
+        message = by_id[msgid]
+        assert "you may leave {language} out" in " ".join(message.auto_comments), msgid
+        # gettext's own checks (msgfmt -c, Poedit, Weblate) would refuse the shorter line
+        assert "no-python-brace-format" in message.flags, msgid
+    pot = (CATALOGS / "docgen.pot").read_text(encoding="utf-8")
+    assert pot.count("#, no-python-brace-format\n") == 4
+    assert "no-python-brace-format, python-brace-format" not in pot
+    # every other message with a placeholder keeps gettext's check
+    others = [m for m in template_messages() if m.id not in TAGLINES and placeholders(
+        message_strings(m.id)[0])]
+    assert others and all("python-brace-format" in m.flags
+                          and "no-python-brace-format" not in m.flags for m in others)
+
+
+def test_check_and_msgfmt_accept_the_russian_taglines_in_their_own_words() -> None:
+    catalog = read_po(catalog_path("ru", CATALOGS).open("rb"))
+    for msgid in TAGLINES:
+        text = catalog.get(msgid).string
+        assert "на русском языке" in text and "{language}" not in text, text
+    result = invoke("i18n", "check", "ru")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    if shutil.which("msgfmt"):
+        run = subprocess.run(["msgfmt", "--check", "-o", os.devnull,
+                              str(catalog_path("ru", CATALOGS))], capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+
+
+def test_check_still_refuses_a_missing_placeholder_other_than_a_taglines_language(
+        catalogs: Path) -> None:
+    ru = catalogs / "ru/LC_MESSAGES/docgen.po"
+    text = ru.read_text(encoding="utf-8")
+    # the tagline's number, and the contact's name elsewhere, are still required
+    text = text.replace("позвоните по номеру {phone}.\"\n\n", "позвоните нам.\"\n\n", 1)
+    assert text.count("{name}") >= 2
+    spoken = 'msgid "{name} speaks your language."\nmsgstr "'
+    start = text.index(spoken) + len(spoken)
+    end = text.index('"', start)
+    assert "{name}" in text[start:end]
+    text = text[:start] + text[start:end].replace("{name}", "Наш сотрудник") + text[end:]
+    ru.write_text(text, encoding="utf-8")
+    line = {m.id: m.lineno for m in read_po(ru.open("rb"))}
+    result = invoke("i18n", "check", "ru", "--dir", str(catalogs))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{ru}:{line['{name} speaks your language.']}: placeholders differ from the source: "
+        "missing {name}",
+        f"{ru}:{line[TAGLINES[2]]}: placeholders differ from the source: missing {{phone}}",
+    ]
+
+
+def test_a_russian_notice_names_its_language_in_the_case_the_sentence_needs(
+        tmp_path: Path) -> None:
+    stem = "lincoln-elementary-bright-futures"
+    spec = spec_copy(tmp_path / "specs", stem, ["en", "ru"])
+    out = tmp_path / "out"
+    result = invoke("build", str(spec), "-o", str(out), "--no-pdf", "--spec-locales",
+                    str(LANGS))
+    assert result.exit_code == 0, result.output
+    sentence = ("Если вам нужно это письмо на русском языке, позвоните по номеру "
+                "(510) 555-0142. Мы бесплатно найдём для вас переводчика.")
+    for tag in ("ru", "en"):
+        lines = plain_text(out / f"lincoln-es-bright-futures-2026-27/notices/notice-{tag}.docx"
+                           ).splitlines()
+        assert sentence in lines, tag
+        assert not [line for line in lines if "«русский»" in line or "на русский" in line]
+
+
+def _header(path: Path) -> tuple[list[str], dict[str, str]]:
+    """Return the header comment lines of the catalog at ``path`` and its header fields."""
+    text = path.read_text(encoding="utf-8")
+    head = text[:text.index('msgid ""')].splitlines()
+    comment = [line for line in head if line.startswith("#") and not line.startswith("#,")]
+    fields = {}
+    for name in ("Last-Translator", "Language-Team", "X-Reviewed"):
+        value, _ = _header_field(text, name)
+        fields[name] = value
+    return comment, fields
+
+
+DRAFT = "docgen draft, not reviewed by a translator"
+
+
+def test_every_unreviewed_shipped_catalog_says_it_is_a_docgen_draft_and_names_no_one() -> None:
+    files = [catalog_path(t, CATALOGS) for t in available_locales(CATALOGS) if t != "en"]
+    files += sorted((ROOT / "samples").glob("*.locales/*.po"))
+    files += sorted(LANGS.glob("*.locales/*.po"))
+    assert len(files) == 12 + 16 + 32
+    for path in files:
+        review, problem = read_review(path)
+        assert problem is None and review.recorded and not review.reviewed, path
+        comment, fields = _header(path)
+        assert fields == {"Last-Translator": f"none ({DRAFT})",
+                          "Language-Team": f"none ({DRAFT})",
+                          "X-Reviewed": f"no; note={DRAFT}"}, path
+        assert any(line.startswith(f"# {DRAFT}:") for line in comment), path
+        # no translator, team or address is claimed anywhere in the header
+        header = "\n".join(comment) + "\n".join(fields.values())
+        assert "@" not in header and "translators" not in header.lower(), path
+    # the English catalog is the source copied: it claims no translator either
+    comment, fields = _header(catalog_path("en", CATALOGS))
+    assert fields["Last-Translator"] == fields["Language-Team"] == (
+        "none (the English source, copied by docgen)")
+    assert fields["X-Reviewed"] is None
+
+
+# --- each language by CLDR's English name ----------------------------------------------------
+
+
+def _english_name(tag: str) -> str:
+    from babel import Locale
+
+    return str(Locale.parse(tag, sep="-").get_display_name("en"))
+
+
+def test_the_readme_names_each_shipped_language_as_cldr_does() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([^|`]+?) \| `([\w-]+)` \| ", readme, re.M)
+    assert {tag for _, tag in rows} == set(available_locales(CATALOGS))
+    for name, tag in rows:
+        assert name == _english_name(tag), tag
+
+
+def _messages_of(path: Path) -> list[str]:
+    """Return the string constants of the Python file ``path`` that are not docstrings: what
+    docgen may say to a user."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef,
+                                       ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr)
+                  and isinstance(node.body[0].value, ast.Constant)}
+    return [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
+            and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+def test_bangla_is_called_by_its_cldr_name_wherever_a_user_reads_it(tmp_path: Path) -> None:
+    assert _english_name("bn") == "Bangla"
+    # the font's own family and file names keep "Bengali": they are the font's
+    def stray(text: str) -> bool:
+        return "Bengali" in re.sub(r"Noto ?(Sans|Serif) ?Bengali", "", text)
+
+    read = [ROOT / "README.md", ROOT / "BENCHMARKS.md", *sorted((ROOT / "docs").rglob("*.md")),
+            *sorted(CATALOGS.rglob("*.po")), CATALOGS / "docgen.pot",
+            *sorted((ROOT / "samples").rglob("*.po")), *sorted(LANGS.rglob("*.po"))]
+    assert [p for p in read if stray(p.read_text(encoding="utf-8"))] == []
+    said = [p for p in sorted((ROOT / "docgen").rglob("*.py"))
+            if any(stray(text) for text in _messages_of(p))]
+    assert said == []
+    # what validate says of a Bangla notice no contact speaks, and the catalog's own header
+    spec = spec_copy(tmp_path / "specs", "lincoln-elementary-bright-futures", ["en", "bn"])
+    result = invoke("validate", str(spec))
+    assert "no contact speaks Bangla (bn), so the Bangla notice" in result.output
+    assert catalog_path("bn", CATALOGS).read_text(encoding="utf-8").startswith(
+        "# Bangla translations for docgen.")
+
+
 # --- X-Reviewed in i18n check, init and update -----------------------------------------------
 
 
@@ -138,9 +316,19 @@ def set_review(path: Path, value: str) -> int:
     return new[:new.index('"X-Reviewed:')].count("\n") + 1
 
 
+def clear_draft(path: Path, translator: str) -> None:
+    """Do what README tells a reviewer: delete the draft comment, name the translator."""
+    text = path.read_text(encoding="utf-8")
+    lines = [line for line in text.split("\n") if not (line.startswith("#") and (
+        DRAFT in line or line.startswith(("# Have a translator", "# X-Reviewed header"))))]
+    text = "\n".join(lines).replace(f"none ({DRAFT})", translator)
+    path.write_text(text, encoding="utf-8")
+
+
 def test_check_shows_a_recorded_review(catalogs: Path) -> None:
     set_review(catalogs / "ko/LC_MESSAGES/docgen.po",
                "yes; by=Ana Ruiz (Language Access Office); date=2026-11-30")
+    clear_draft(catalogs / "ko/LC_MESSAGES/docgen.po", "Ana Ruiz <ana.ruiz@example.org>")
     result = invoke("i18n", "check", "ko", "ru", "en", "--dir", str(catalogs))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
@@ -149,6 +337,23 @@ def test_check_shows_a_recorded_review(catalogs: Path) -> None:
         "ru: 81 translated, 0 fuzzy, 0 untranslated, 0 obsolete; not reviewed by a person",
         "en: 81 translated, 0 fuzzy, 0 untranslated, 0 obsolete"]
     assert result.stderr == ""
+
+
+def test_check_warns_when_a_recorded_review_leaves_the_draft_lines_in_the_header(
+        catalogs: Path) -> None:
+    ko = catalogs / "ko/LC_MESSAGES/docgen.po"
+    set_review(ko, "yes; by=Ana Ruiz; date=2026-11-30")
+    lines = ko.read_text(encoding="utf-8").splitlines()
+    stale = [i for i, line in enumerate(lines, 1) if DRAFT in line]
+    assert len(stale) == 3  # the comment's first line, Last-Translator, Language-Team
+    result = invoke("i18n", "check", "ko", "--dir", str(catalogs))
+    assert result.exit_code == 0, result.output  # a warning: the review is recorded
+    assert result.stderr.splitlines() == [
+        f"{ko}:{line}: warning: X-Reviewed records a review, but this header line still says "
+        f"'{DRAFT}'; delete the draft lines above the header and write the translator in "
+        "Last-Translator (Poedit does when it saves)" for line in stale]
+    # a draft that says it is not reviewed is not warned of
+    assert invoke("i18n", "check", "ru", "--dir", str(catalogs)).stderr == ""
 
 
 FORMS = "'X-Reviewed: no' or 'X-Reviewed: yes; by=NAME; date=YYYY-MM-DD'"
@@ -217,7 +422,8 @@ def test_update_keeps_the_review_and_a_tools_own_headers(catalogs: Path) -> None
     assert after.count('"X-Reviewed: yes; by=Ana Ruiz; date=2026-11-30\\n"') == 1
     assert after.count('"X-Poedit-Basepath: ../..\\n"') == 1
     # and every other catalog keeps its own 'no'
-    assert '"X-Reviewed: no\\n"' in (catalogs / "fa/LC_MESSAGES/docgen.po").read_text("utf-8")
+    assert f'"X-Reviewed: no; note={DRAFT}\\n"' in (catalogs / "fa/LC_MESSAGES/docgen.po"
+                                                     ).read_text("utf-8")
 
 
 def test_init_starts_a_catalog_as_not_reviewed(tmp_path: Path) -> None:

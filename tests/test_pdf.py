@@ -169,6 +169,21 @@ def test_the_manifest_lists_pdfs_with_their_sources(built: Path) -> None:
 
 
 @pytest.mark.slow
+def test_the_manifest_says_of_each_notice_pdf_whether_a_person_reviewed_its_translation(
+        built: Path) -> None:
+    files = {f["path"]: f for f in json.loads((built / "manifest.json").read_text())["files"]}
+    for tag in ("es", "vi", "ar", "zh-Hans"):
+        pdf, docx = files[f"notices/notice-{tag}.pdf"], files[f"notices/notice-{tag}.docx"]
+        assert pdf["translation_reviewed"] is False, tag
+        assert pdf["translation_review"] == docx["translation_review"] == [
+            f"{tag.replace('-', '_')}/LC_MESSAGES/docgen.po: no",
+            f"lincoln-elementary-bright-futures.locales/{tag}.po: no"], tag
+    english = files["notices/notice-en.pdf"]
+    assert "translation_reviewed" not in english and "translation_review" not in english
+    assert "translation_reviewed" not in files["mou.pdf"]
+
+
+@pytest.mark.slow
 def test_rebuilding_gives_byte_identical_pdfs(built: Path, tmp_path: Path) -> None:
     build([str(LINCOLN)], BuildOptions(tmp_path, pdf=True, pdf_workers=1))
     again = tmp_path / built.name

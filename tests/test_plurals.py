@@ -52,6 +52,11 @@ def line_of(path: Path, text: bytes) -> int:
     return data[:data.index(text)].count(b"\n") + 1
 
 
+#: the lines of the shipped Spanish catalog's Plural-Forms field and of its header's msgstr
+PLURAL_LINE = line_of(ROOT / "locales/es/LC_MESSAGES/docgen.po", b'"Plural-Forms:')
+HEADER_LINE = line_of(ROOT / "locales/es/LC_MESSAGES/docgen.po", b'msgstr ""')
+
+
 # --- the rule and the table ----------------------------------------------------------------
 
 
@@ -116,7 +121,7 @@ def test_each_broken_header_is_one_located_line_from_check(catalogs: Path, heade
     replace(es, SPANISH.encode(), header.encode())
     result = invoke("i18n", "check", "es", "--dir", str(catalogs))
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [f"{es}:13: {message}{FIX}"]
+    assert result.stderr.splitlines() == [f"{es}:{PLURAL_LINE}: {message}{FIX}"]
 
 
 def test_a_valid_header_with_the_right_number_of_forms_passes(catalogs: Path) -> None:
@@ -137,7 +142,7 @@ def test_a_missing_header_a_bom_and_a_control_character_are_located(catalogs: Pa
     assert result.stderr.splitlines() == [
         f"{es}:1: the file starts with a byte-order mark (BOM), which gettext tools do not "
         "read; save it as UTF-8 without a BOM (in Poedit, just save it again)",
-        f"{es}:5: the header has no Plural-Forms line{FIX}",
+        f"{es}:{HEADER_LINE}: the header has no Plural-Forms line{FIX}",
         f"{es}:{control}: the translation contains a control character (U+0007) that a "
         "document cannot show; delete it (in Poedit, retype the text around it)"]
 
@@ -159,7 +164,7 @@ def test_build_refuses_a_notice_whose_header_is_broken(catalogs: Path, tmp_path:
     result = invoke("build", "--locales", str(catalogs), str(LINCOLN), "-o", str(tmp_path / "out"), "--no-pdf")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{es}:13: the Plural-Forms header cannot be used: the formula has 'x' at character "
+        f"{es}:{PLURAL_LINE}: the Plural-Forms header cannot be used: the formula has 'x' at character "
         "10, which a plural formula cannot contain (it may use n, whole numbers and the "
         f"operators ! * / % + - < > <= >= == != && || ? :){FIX}",
         f"{LINCOLN}: the family notices were not built: 1 problem in their catalogs "
@@ -242,7 +247,7 @@ def test_update_refuses_every_catalog_while_a_header_is_broken(catalogs: Path) -
     result = invoke("i18n", "update", "--dir", str(catalogs))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{es}:13: the Plural-Forms header cannot be used: nplurals=99999999 is not a number of "
+        f"{es}:{PLURAL_LINE}: the Plural-Forms header cannot be used: nplurals=99999999 is not a number of "
         f"plural forms (a language has 1 to 6){FIX}",
         f"{catalogs}: no catalog was updated: fix the Plural-Forms header above first, then "
         "run docgen i18n update again"]

@@ -287,7 +287,9 @@ def test_a_translation_upload(browser: Any, tmp_path: Path, screens: Path) -> No
         page.get_by_label("Upload the translator's file for es").set_input_files(str(bad))
         page.get_by_role("button", name="Upload the es catalog").click()
         page.get_by_role("heading", name="The catalog was not taken").wait_for()
-        assert page.get_by_text(re.compile(r"es-broken\.po \(uploaded for es\):25: "
+        line = before.decode("utf-8").splitlines().index(
+            'msgid "Bright Futures After-School Program"') + 1
+        assert page.get_by_text(re.compile(rf"es-broken\.po \(uploaded for es\):{line}: "
                                            r"/services/0/name: reordered")).count() == 1
         assert catalog.read_bytes() == before
         shoot(page, screens, "translation-refused")

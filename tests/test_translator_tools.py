@@ -145,7 +145,8 @@ def test_the_readmes_pybabel_route_gives_docgens_messages_and_keeps_every_transl
     assert [c[:2] for c in commands] == [["pybabel", "extract"], ["pybabel", "update"]]
     ko = catalogs / "ko/LC_MESSAGES/docgen.po"
     ko.write_text(ko.read_text(encoding="utf-8").replace(
-        '"X-Reviewed: no\\n"', '"X-Reviewed: yes; by=Ana Ruiz; date=2026-11-30\\n"'),
+        '"X-Reviewed: no; note=docgen draft, not reviewed by a translator\\n"',
+        '"X-Reviewed: yes; by=Ana Ruiz; date=2026-11-30\\n"'),
         encoding="utf-8")
     assert "reviewed by Ana Ruiz" in invoke("i18n", "check", "--dir", str(catalogs),
                                             "ko").stdout

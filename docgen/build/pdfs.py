@@ -219,6 +219,11 @@ def _place_pdfs(result: BuildResult, folder: Path, converted: list[Converted[int
                                      locale=source.locale, sha256=output.sha256(item.data),
                                      bytes=len(item.data), source=source.path,
                                      source_sha256=source.sha256,
+                                     # what families get is the PDF: it says what its DOCX
+                                     # says of the translation
+                                     incomplete_translation=source.incomplete_translation,
+                                     translation_reviewed=source.translation_reviewed,
+                                     translation_review=source.translation_review,
                                      checks=item.checks.to_json() if item.checks else None))
         after = manifest.with_entries(entries)
         if entries:

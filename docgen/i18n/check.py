@@ -22,8 +22,8 @@ from ..errors import Problem
 from .catalogs import catalog_mtime, catalog_path, message_strings, open_catalog
 from .extract import MessageKey, messages_used, template_paths
 from .plurals import PluralRule
-from .review import NOT_RECORDED, Review, read_review
-from .translate import BIDI_CONTROLS, control_characters, literal_braces, placeholders
+from .review import DRAFT, NOT_RECORDED, Review, draft_lines, read_review
+from .translate import BIDI_CONTROLS, control_characters, literal_braces, placeholder_mismatch
 
 
 @dataclass
@@ -89,6 +89,12 @@ def check_catalog(tag: str, path: Path | None = None, *,
     report.review, review_problem = read_review(path, today=today)
     if review_problem is not None:
         report.problems.append(review_problem)
+    elif report.review.reviewed:
+        text = path.read_bytes().decode("utf-8", "replace")
+        report.warnings.extend(Problem(str(path), line, message=(
+            f"warning: X-Reviewed records a review, but this header line still says "
+            f"'{DRAFT}'; delete the draft lines above the header and write the translator in "
+            "Last-Translator (Poedit does when it saves)")) for line in draft_lines(text))
     present = {_key(m.context, m.id) for m in catalog}
     for template in template_paths(templates):
         for context, msgid in messages_used(template):
@@ -148,17 +154,14 @@ def _translation_problems(message: Message, ids: list[str], strs: list[str],
                "text around them (a phone number or a date can read backwards); delete them "
                "(in Poedit, retype the text around them): docgen keeps each value in its own "
                "order itself")
-    wanted = sorted(set(placeholders(ids[0])) | set(placeholders(ids[-1])))
     shown = literal_braces(ids, strs)
     if shown:
         yield (f"the letter would show {shown!r} as it is written, not a value: write each "
                "placeholder with one pair of plain braces, exactly as in the source "
                "(doubled braces {{…}} print as the name itself)")
     for i, text in enumerate(strs):
-        got = sorted(set(placeholders(text)))
-        if got != wanted:
-            missing = sorted(set(wanted) - set(got))
-            extra = sorted(set(got) - set(wanted))
+        missing, extra = placeholder_mismatch(ids, text)
+        if missing or extra:
             detail = "; ".join(filter(None, [
                 f"missing {', '.join('{' + n + '}' for n in missing)}" if missing else "",
                 f"unknown {', '.join('{' + n + '}' for n in extra)}" if extra else ""]))

@@ -24,7 +24,7 @@ from ..render import jinja_source_of_docx, paragraph_styles_of_docx
 from ..resources import Resources
 from . import words
 from .catalogs import DOMAIN, write_catalog
-from .translate import placeholders
+from .translate import optional_placeholders, placeholders
 
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
             "npgettext": ((1, "c"), 2, 3), "lgettext": (2,)}
@@ -128,12 +128,27 @@ def _schema_words() -> Iterator[tuple[Any, list[str], str | None]]:
 WORDS_REFERENCE = f"docgen/i18n/{words.SOURCE.name}"
 
 
+def format_flags(message: Any) -> tuple[str, ...]:
+    """Return the gettext format flag of ``message``: ``python-brace-format`` when it has
+    placeholders, so that msgfmt, Poedit and Weblate check them; ``no-python-brace-format``
+    when a translation may leave one out (:data:`~docgen.i18n.translate.OPTIONAL_PLACEHOLDERS`),
+    which their checks would refuse: ``docgen i18n check`` still requires the others.
+
+    >>> format_flags("If you need this letter in {language}, call {phone}.")
+    ('no-python-brace-format',)
+    >>> format_flags("{name} speaks your language.")
+    ('python-brace-format',)
+    """
+    if not placeholders(message if isinstance(message, str) else message[0]):
+        return ()
+    return (("no-python-brace-format",) if optional_placeholders(message)
+            else ("python-brace-format",))
+
+
 def _add(catalog: Catalog, message: Any, label: str, comments: list[str],
          context: str | None) -> None:
     catalog.add(message, None, [(label, None)],  # type: ignore[list-item]  # no line
-                auto_comments=comments, context=context,
-                flags=("python-brace-format",) if placeholders(
-                    message if isinstance(message, str) else message[0]) else ())
+                auto_comments=comments, context=context, flags=format_flags(message))
 
 
 def extract_catalog(templates: Iterable[Path], *, root: Path | None = None) -> Catalog:

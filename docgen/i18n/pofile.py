@@ -214,7 +214,11 @@ def _entry(message: Message, num_plurals: int, *, obsolete: bool = False,
     lines = list(_comment_lines("#", message.user_comments))
     lines += _comment_lines("#.", message.auto_comments)
     lines += _locations(message.locations)
-    flags = sorted(message.flags, key=lambda f: (f != "fuzzy", f))
+    # Babel adds "python-brace-format" to every message with braces, even one whose template
+    # says "no-python-brace-format" (a translation may leave a placeholder out): gettext
+    # would read the pair as a contradiction, so the "no-" flag wins
+    flags = sorted((f for f in message.flags if f"no-{f}" not in message.flags),
+                   key=lambda f: (f != "fuzzy", f))
     if flags:
         lines.append("#, " + ", ".join(flags))
     if include_previous and message.previous_id:

@@ -9,7 +9,9 @@ forms::
     X-Reviewed: yes; by=Ana Ruiz (Language Access Office); date=2026-11-30
 
 ``yes`` needs both ``by=`` (who reviewed it: a name, or a name and an office) and ``date=``
-(the day, as YYYY-MM-DD, not after the day it is checked). A catalog without the header was
+(the day, as YYYY-MM-DD, not after the day it is checked). Either may end with a ``note=``
+for people, which changes nothing: the catalogs docgen ships say ``no; note=docgen draft,
+not reviewed by a translator``. A catalog without the header was
 not reviewed, as far as docgen knows. ``docgen i18n init`` writes ``X-Reviewed: no``;
 ``docgen i18n update`` keeps the header as it is, and ``docgen i18n check`` names a malformed
 one with its file and line. A notice's translation counts as reviewed only when every catalog
@@ -18,6 +20,8 @@ it is built from is.
 >>> parse_review("yes; by=Ana Ruiz; date=2026-11-30")
 Review(reviewed=True, by='Ana Ruiz', date='2026-11-30', recorded=True)
 >>> parse_review("no")
+Review(reviewed=False, by=None, date=None, recorded=True)
+>>> parse_review("no; note=docgen draft, not reviewed by a translator")
 Review(reviewed=False, by=None, date=None, recorded=True)
 >>> parse_review("yes")
 Traceback (most recent call last):
@@ -84,12 +88,14 @@ def parse_review(value: str, *, today: dt.date | None = None) -> Review:
             continue
         key, sep, text = part.partition("=")
         key = key.strip().lower()
-        if not sep or key not in ("by", "date"):
+        if not sep or key not in ("by", "date", "note"):
             raise ValueError(f"{part!r} is not 'by=NAME' or 'date=YYYY-MM-DD': write it as "
                              f"{FORMS}")
         if key in fields:
             raise ValueError(f"{key}= is given twice: write it as {FORMS}")
         fields[key] = text.strip()
+    # a note is for people (the shipped drafts say what they are); it records nothing
+    fields.pop("note", None)
     if head == "no":
         if fields:
             raise ValueError(f"'no' takes nothing after it (by= and date= belong to 'yes'): "
@@ -113,6 +119,23 @@ def parse_review(value: str, *, today: dt.date | None = None) -> Review:
         raise ValueError(f"date={date} is after today ({today.isoformat()}); write the day "
                          "the translator reviewed the catalog")
     return Review(True, fields["by"], date, recorded=True)
+
+
+#: What the header of a catalog docgen ships as an unreviewed draft says of it.
+DRAFT = "docgen draft, not reviewed by a translator"
+
+
+def draft_lines(text: str) -> list[int]:
+    """Return the lines of the header (its comment and fields) of the .po ``text`` that still
+    say it is a docgen draft: stale once a review is recorded.
+
+    >>> draft_lines('# docgen draft, not reviewed by a translator: ...\\n#\\nmsgid ""\\n')
+    [1]
+    """
+    end = text.find("\n\n", max(text.find('msgid ""'), 0))
+    head = text[:end if end >= 0 else len(text)]
+    return [i for i, line in enumerate(head.splitlines(), 1) if DRAFT in line
+            and not line.startswith('"X-Reviewed:')]
 
 
 def read_review(path: Path, text: str | None = None, *,

@@ -4,7 +4,7 @@ they expect, its fonts and the Debian package that has them.
 
 ``fa``, ``ur``, ``he``, ``ps``, ``ckb`` are right-to-left because CLDR gives them the Arabic or
 Hebrew script, not because a list names them; ``ko`` is ``ko-KR`` (Hangul), ``zh-Hant`` is
-``zh-TW``, ``bn`` is ``bn-BD`` (Bengali, a complex script).
+``zh-TW``, ``bn`` is ``bn-BD`` (Bangla, a complex script).
 
 **Languages Babel lacks.** Some languages US districts need have no CLDR locale data:
 Hmong (``hmn``), Dari (``prs``), Marshallese (``mh``), Chuukese (``chk``). CLDR's root data

@@ -188,11 +188,46 @@ def literal_braces(ids: list[str], strs: list[str]) -> str | None:
     return None
 
 
+#: The "Other languages" lines of the notice. Each is written in the language it names, so
+#: ``{language}`` is always that language's own name, which the translator knows: a language
+#: with cases cannot put the name as it is into the sentence (Russian needs "на русском
+#: языке", not "на русский"), so its translation may say the whole phrase in its own words and
+#: leave ``{language}`` out. Every other placeholder stays required.
+OPTIONAL_PLACEHOLDERS: dict[str, frozenset[str]] = {
+    msgid: frozenset({"language"}) for msgid in (
+        "If you need this letter in {language}, call {phone}. We will find an interpreter for "
+        "you, at no cost.",
+        "If you need this letter in {language}, write to {email}. We will find an interpreter "
+        "for you, at no cost.",
+        "If you need this letter in {language}, call {phone}.",
+        "If you need this letter in {language}, write to {email}.")}
+
+
+def optional_placeholders(msgid: Any) -> frozenset[str]:
+    """Return the placeholders a translation of ``msgid`` may leave out (usually none).
+
+    >>> sorted(optional_placeholders("If you need this letter in {language}, call {phone}."))
+    ['language']
+    >>> optional_placeholders("{name} speaks your language.")
+    frozenset()
+    """
+    key = msgid if isinstance(msgid, str) else message_strings(msgid)[0]
+    return OPTIONAL_PLACEHOLDERS.get(key, frozenset())
+
+
+def placeholder_mismatch(ids: list[str], text: str) -> tuple[list[str], list[str]]:
+    """Return the placeholders of the source ``ids`` that the translation ``text`` lacks (but
+    for those it may leave out) and those it has that its source has not, each sorted."""
+    wanted = set(placeholders(ids[0])) | set(placeholders(ids[-1]))
+    got = set(placeholders(text))
+    return (sorted(wanted - got - optional_placeholders(ids[0])), sorted(got - wanted))
+
+
 def sound(message: Message) -> bool:
-    """Whether every form of a translation has exactly the placeholders of its source."""
+    """Whether every form of a translation has the placeholders of its source, and no other
+    (a tagline may leave out ``{language}``: :data:`OPTIONAL_PLACEHOLDERS`)."""
     ids = message_strings(message.id)
-    wanted = sorted(set(placeholders(ids[0])) | set(placeholders(ids[-1])))
-    return all(sorted(set(placeholders(text))) == wanted
+    return all(placeholder_mismatch(ids, text) == ([], [])
                for text in message_strings(message.string) if text)
 
 
