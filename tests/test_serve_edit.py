@@ -66,7 +66,7 @@ def test_every_control_of_every_page_has_a_label(tmp_path: Path, sample: str) ->
 
 def test_the_edit_page_says_when_it_was_saved_and_whether_it_is_valid(folder: Path) -> None:
     page = serve_client(folder).get(f"/spec/{JEFF}/edit").text
-    assert 'id="f-term.end"' in page and 'type="date"' in page
+    assert 'id="f-term.end"' in page and 'class="date"' in page
     assert "Last saved at" in page and "No problems: the spec is valid" in page
 
 

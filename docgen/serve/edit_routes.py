@@ -71,13 +71,46 @@ def bring_required_parts(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class _View:
-    """What the edit page shows of a spec's data: sections, problems, summary."""
+    """What the edit page shows of a spec's data: sections, problems, summary.
 
-    def __init__(self, request: Request, stem: str, data: dict[str, Any], text: str) -> None:
+    ``dates``: what the save made of the date fields' text (:func:`~.forms.form_to_json`): a
+    note beside a date read from another writing ("Saved as 2027-09-01"), and a refused date
+    as the problem of its field (the only one: its "is missing" is not said too), with what
+    was typed left in the field."""
+
+    def __init__(self, request: Request, stem: str, data: dict[str, Any], text: str,
+                 dates: dict[tuple[Any, ...], tuple[str, str]] | None = None,
+                 form: dict[str, str] | None = None) -> None:
         from .start_routes import languages
         self.sections: list[Section] = form_model(_root(request), data, languages(request))
-        self.problems = _problems(request, f"{stem}.json", text)
+        problems = _problems(request, f"{stem}.json", text)
+        dates = dates or {}
+        refused = {path: refusal for path, (_, refusal) in dates.items() if refusal}
+        if refused:
+            problems = [p for p in problems if not _about(p, refused)]
+            problems += [Problem(f"{stem}.json", path=path, message=refusal)
+                         for path, refusal in refused.items()]
+        self.problems = problems
         self.summary = attach(self.sections, self.problems)
+        by_path = {n.path: n for s in self.sections for top in s.nodes for n in top.walk()}
+        for path, (note, refusal) in dates.items():
+            node = by_path.get(path)
+            if node is None:
+                continue
+            if note:
+                node.notes.append(note)
+            if refusal and form is not None:
+                node.value = form.get("f." + node.name, node.value)
+
+
+def _about(problem: Problem, paths: dict[tuple[Any, ...], str]) -> bool:
+    """Whether ``problem`` is about one of ``paths`` (its own, or its "is missing")."""
+    from .forms import _MISSING_FIELD
+    path = tuple(problem.path or ())
+    if path in paths:
+        return True
+    missing = _MISSING_FIELD.match(problem.message)
+    return bool(missing) and path + (missing[1],) in paths
 
 
 def _conflict_rows(root: dict[str, Any], mine: Any, theirs: Any) -> list[dict[str, str]]:
@@ -132,9 +165,11 @@ def _parse(text: str) -> dict[str, Any] | None:
 
 def _edit_page(request: Request, stem: str, document: Document, data: dict[str, Any], *,
                text: str, revision: str, conflict: dict[str, Any] | None = None,
-               checked: bool = False, status_code: int = 200) -> Response:
+               checked: bool = False, status_code: int = 200,
+               dates: dict[tuple[Any, ...], tuple[str, str]] | None = None,
+               form: dict[str, str] | None = None) -> Response:
     from .states import partnership_name
-    view = _View(request, stem, data, text)
+    view = _View(request, stem, data, text, dates, form)
     return render(request, "edit.html", stem=stem, current="edit", document=document,
                   name=partnership_name(data, stem),
                   sections=view.sections, summary=view.summary, revision=revision,
@@ -183,7 +218,8 @@ async def save(request: Request) -> Response:
     revision = form.get("revision", "")
     document, base = _base(store, stem, revision)
     root = _root(request)
-    posted = form_to_json(root, form, base)
+    dates: dict[tuple[Any, ...], tuple[str, str]] = {}
+    posted = form_to_json(root, form, base, dates)
     before = _conditional_states(root, posted)
     data = bring_required_parts(json.loads(json.dumps(posted)))
     try:
@@ -191,12 +227,13 @@ async def save(request: Request) -> Response:
                                               revision)
     except Conflict as c:
         theirs = _parse(c.theirs)
-        view = await run_in_threadpool(_View, request, stem, data, spec_text(data))
+        view = await run_in_threadpool(_View, request, stem, data, spec_text(data), dates,
+                                       form)
         return fragment(request, "_saved.html", stem=stem, sections=view.sections,
                         summary=view.summary, problems=view.problems, saved=None,
                         revision=revision, conflict=_conflict(root, stem, data, c, theirs),
                         reshape=[])
-    view = await run_in_threadpool(_View, request, stem, data, text)
+    view = await run_in_threadpool(_View, request, stem, data, text, dates, form)
     # the parts whose showing changed (the legal basis brought one): replaced in place
     reshape = [n for s in view.sections for top in s.nodes for n in top.walk()
                if condition_of(n.path) is not None
@@ -231,7 +268,8 @@ async def edit_post(request: Request) -> Response:
         revision = form.get("theirs_revision", "")
     document, base = _base(store, stem, revision)
     root = _root(request)
-    data = bring_required_parts(form_to_json(root, form, base))
+    dates: dict[tuple[Any, ...], tuple[str, str]] = {}
+    data = bring_required_parts(form_to_json(root, form, base, dates))
     anchor: str | None = None
     if action not in ("save", "keep-mine"):
         data, anchor = apply_action(root, data, action)
@@ -246,6 +284,11 @@ async def edit_post(request: Request) -> Response:
             _edit_page, request, stem, store.read(stem), data, text=spec_text(data),
             revision=revision, conflict=_conflict(root, stem, data, c, theirs),
             status_code=409)
+    if any(refusal for _, refusal in dates.values()):
+        # a date refused: the page says so beside the field, with what was typed in it
+        return await run_in_threadpool(
+            _edit_page, request, stem, store.read(stem), data, text=spec_text(data),
+            revision=saved.revision, checked=True, dates=dates, form=form)
     where = f"/spec/{stem}/edit?checked=1&r={saved.revision[:8]}"
     if anchor:
         where += f"&at={anchor}#{anchor}"

@@ -34,6 +34,7 @@ from typing import Any, Mapping
 from ..errors import PathItem, Problem
 from ..spec.model import resolve_ref
 from ..spec.rules import BASIS_REQUIRES
+from ..spec.schema import iso_date
 
 Path_ = tuple[PathItem, ...]
 
@@ -128,6 +129,8 @@ class Node:
     shown_when: tuple[str, tuple[str, ...]] | None = None
     visible: bool = True
     errors: list[str] = field(default_factory=list)
+    #: what the last save made of what was typed ("Saved as 2027-09-01"), beside the field
+    notes: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -413,6 +416,45 @@ def form_model(root: dict[str, Any], data: Any,
 
 # -- form → JSON ------------------------------------------------------------------------------
 
+#: The years a date of a partnership can have: anything else is a slip of the keyboard (a
+#: year typed with two digits, a digit too many), refused rather than saved.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+_TWO_DIGIT_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2})")
+
+
+def read_date(raw: str) -> tuple[Any, str, str]:
+    """What a date field's text ``raw`` is saved as: (the value, a note saying how it was read,
+    a refusal); with a refusal the value is not saved (the field keeps what the file has).
+
+    The text is read as ``docgen validate`` reads dates (:func:`~docgen.spec.schema.iso_date`:
+    "9/1/2027", "September 1, 2027", "2027-09-01"); text that is not a date is kept as typed,
+    and validation says what to write.
+
+    >>> read_date("9/1/2027")
+    ('2027-09-01', 'Saved as 2027-09-01 (read as month/day/year: September 1).', '')
+    >>> read_date("0027-09-12")[2]
+    '0027-09-12 is in the year 27: a date here is between 1900 and 2200. Check the year.'
+    """
+    text = raw.strip()
+    if not text:
+        return MISSING, "", ""
+    if m := _TWO_DIGIT_YEAR.fullmatch(text):
+        return MISSING, "", (f"{text} has a two-digit year: write the year with four digits, "
+                             f"e.g. {m[1]}/{m[2]}/20{m[3]}")
+    if _ISO_DATE.fullmatch(text):
+        iso, note = text, ""
+    else:
+        got = iso_date(text)
+        if got is None:
+            return raw, "", ""  # kept as typed: validation says what to write
+        iso, note = got
+    year = int(iso[:4])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return MISSING, "", (f"{text} is in the year {year}: a date here is between "
+                             f"{FIRST_YEAR} and {LAST_YEAR}. Check the year.")
+    return iso, (f"Saved as {iso}{note}." if iso != text else ""), ""
+
+
 def _leaf(input_: str, raw: str) -> Any:
     if raw == "":
         return MISSING
@@ -445,6 +487,8 @@ class _Reader:
         self.root = root
         self.form = form
         self.builder = _Builder(root, base)
+        #: path → (note, refusal) of the date fields whose text was read or refused
+        self.dates: dict[Path_, tuple[str, str]] = {}
 
     def value(self, schema: dict[str, Any], path: Path_, base: Any) -> Any:
         name = path_name(path)
@@ -454,6 +498,13 @@ class _Reader:
         kind = _kind(resolved, defname)
         if kind == "field":
             raw = self.form.get("f." + name)
+            if (raw is not None and _input(resolved, defname) == "date"
+                    and not (isinstance(base, str) and raw == base)):
+                # a date typed (one the file has already is left as it is written)
+                value, note, refusal = read_date(raw)
+                if note or refusal:
+                    self.dates[path] = (note, refusal)
+                return base if refusal else value
             return MISSING if raw is None else _leaf(_input(resolved, defname), raw)
         if kind == "list":
             count = self.form.get("n." + name)
@@ -504,10 +555,15 @@ class _Reader:
         return ordered
 
 
-def form_to_json(root: dict[str, Any], form: Mapping[str, str], base: Any) -> dict[str, Any]:
-    """Return the spec the posted ``form`` says, for the spec ``base`` it was made from."""
+def form_to_json(root: dict[str, Any], form: Mapping[str, str], base: Any,
+                 dates: dict[Path_, tuple[str, str]] | None = None) -> dict[str, Any]:
+    """Return the spec the posted ``form`` says, for the spec ``base`` it was made from;
+    ``dates`` (when given) gets, for each date field whose text was read as another writing
+    or refused, its path → (the note saying how it was read, the refusal)."""
     reader = _Reader(root, form, base)
     result = reader.value(root, (), base if isinstance(base, dict) else {})
+    if dates is not None:
+        dates.update(reader.dates)
     return result if isinstance(result, dict) else {}
 
 

@@ -1,0 +1,107 @@
+"""docgen serve's Edit page and starter as a coordinator (not a programmer) reviewed them:
+route tests with Starlette's TestClient. Each test is one defect they found: a date typed as
+9/1/2027 saved as the year 27, internal codes shown as choices, ids typed by hand, a new item
+all red before anything was typed, messages naming internal fields."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from docgen.serve.forms import form_model, model_to_form
+from docgen.spec.model import schema
+
+from serve_support import sample_folder, serve_client
+
+JEFF = "jefferson-elementary-public-library"
+LINCOLN = "lincoln-elementary-bright-futures"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return sample_folder(tmp_path, JEFF, LINCOLN)
+
+
+def page_form(folder: Path, stem: str) -> dict[str, str]:
+    """The fields the edit page posts as it was opened."""
+    page = serve_client(folder).get(f"/spec/{stem}/edit").text
+    revision = re.search(r'id="revision" name="revision" value="([0-9a-f]+)"', page)
+    assert revision is not None
+    data = json.loads((folder / f"{stem}.json").read_text(encoding="utf-8"))
+    form = model_to_form(form_model(schema(), data))
+    form["revision"] = revision[1]
+    return form
+
+
+def spec(folder: Path, stem: str = JEFF) -> dict:
+    return json.loads((folder / f"{stem}.json").read_text(encoding="utf-8"))
+
+
+def slot(page: str, html_id: str) -> str:
+    """The words in the error slot of the field ``html_id`` (messages and notes)."""
+    found = re.search(r'<div class="error-slot" id="err-' + re.escape(html_id)
+                      + r'"[^>]*>(.*?)</div>', page, re.S)
+    assert found is not None, html_id
+    return unescape(re.sub(r"<[^>]+>", " ", found[1])).strip()
+
+
+def summary(page: str) -> str:
+    found = re.search(r'<div class="error-summary".*?</div>', page, re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", found[0])) if found else ""
+
+
+# -- 1. dates -----------------------------------------------------------------------------
+
+def test_a_date_typed_month_day_year_is_saved_as_the_date_meant(folder: Path) -> None:
+    form = page_form(folder, JEFF)
+    form["f.term/end"] = "6/11/2027"
+    page = serve_client(folder).post(f"/spec/{JEFF}/save", data=form).text
+    assert spec(folder)["term"]["end"] == "2027-06-11"
+    assert "Saved as 2027-06-11 (read as month/day/year: June 11)." in slot(page, "f-term.end")
+
+
+def test_the_edit_page_types_dates_as_text_not_a_browser_date_box(folder: Path) -> None:
+    # Chromium's date box takes "9/1/2027" typed into it as 0027-09-12: the page sends the text
+    page = serve_client(folder).get(f"/spec/{JEFF}/edit").text
+    field = re.search(r'<input id="f-term.end"[^>]*>', page)
+    assert field is not None and 'type="text"' in field[0] and 'type="date"' not in page
+    assert "For example 9/1/2027" in page
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("0027-09-12", "0027-09-12 is in the year 27: a date here is between 1900 and 2200. "
+                   "Check the year."),
+    ("9/1/0027", "9/1/0027 is in the year 27: a date here is between 1900 and 2200. "
+                 "Check the year."),
+    ("20270-09-01", None),
+    ("9/1/27", "9/1/27 has a two-digit year: write the year with four digits, e.g. 9/1/2027"),
+])
+def test_a_date_of_an_impossible_year_is_refused_in_words(folder: Path, typed: str,
+                                                         words: str | None) -> None:
+    before = spec(folder)["term"]["end"]
+    form = page_form(folder, JEFF)
+    form["f.term/end"] = typed
+    page = serve_client(folder).post(f"/spec/{JEFF}/save", data=form).text
+    said = slot(page, "f-term.end")
+    if words is None:  # not a date at all: kept as typed, validate's words say what to write
+        assert spec(folder)["term"]["end"] == typed
+        assert "is not a valid date; write it as YYYY-MM-DD" in said
+    else:
+        assert spec(folder)["term"]["end"] == before  # never the year 27
+        assert said == "Error:  " + words
+        assert words in summary(page)
+        assert "is missing" not in said
+
+
+def test_a_refused_date_from_a_plain_form_keeps_what_was_typed_in_the_field(folder: Path
+                                                                           ) -> None:
+    form = page_form(folder, JEFF)
+    form["f.term/end"] = "0027-09-12"
+    form["action"] = "save"
+    page = serve_client(folder).post(f"/spec/{JEFF}/edit", data=form).text
+    assert 'value="0027-09-12"' in page and "is in the year 27" in summary(page)
+    assert spec(folder)["term"]["end"] != "0027-09-12"
