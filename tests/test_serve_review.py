@@ -105,3 +105,70 @@ def test_a_refused_date_from_a_plain_form_keeps_what_was_typed_in_the_field(fold
     page = serve_client(folder).post(f"/spec/{JEFF}/edit", data=form).text
     assert 'value="0027-09-12"' in page and "is in the year 27" in summary(page)
     assert spec(folder)["term"]["end"] != "0027-09-12"
+
+
+# -- 2. choices in words ------------------------------------------------------------------
+
+SAMPLES = sorted(p.stem for p in (Path(__file__).parent.parent / "samples").glob("*.json"))
+
+
+def options(page: str) -> list[tuple[str, str, str]]:
+    """(the select's id, an option's value, its words) for every choice of the page, but
+    the RACI grid's letters (explained by the key above it)."""
+    out = []
+    for select in re.finditer(r'<select id="([^"]+)"([^>]*)>(.*?)</select>', page, re.S):
+        if "data-letter" in select[2]:
+            continue
+        for option in re.finditer(r'<option value="([^"]*)"[^>]*>(.*?)</option>', select[3],
+                                  re.S):
+            if option[1]:
+                out.append((select[1], unescape(option[1]), unescape(option[2]).strip()))
+    return out
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_every_choice_of_the_edit_page_is_in_words_and_saves_its_code(tmp_path: Path,
+                                                                      sample: str) -> None:
+    folder = sample_folder(tmp_path, sample)
+    page = serve_client(folder).get(f"/spec/{sample}/edit").text
+    found = options(page)
+    assert len(found) > 30
+    codes = [(i, v, w) for i, v, w in found if w == v or "_" in w]
+    assert codes == []
+    # the words are the schema's, the party's name beside it; the value posted is the code
+    assert ("public_school", "A public school") in [(v, w) for _, v, w in found]
+    assert any(v == "partner" and w.startswith("The community partner (") for _, v, w in found)
+
+
+def test_every_choice_of_the_schema_has_words() -> None:
+    lacking = []
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            if "enum" in node:
+                titles = node.get("x-enum-titles", {})
+                lacking.extend(f"{where}: {v}" for v in node["enum"] if str(v) not in titles)
+            for key, sub in node.items():
+                walk(sub, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, sub in enumerate(node):
+                walk(sub, f"{where}/{i}")
+
+    walk(schema(), "")
+    assert lacking == []
+
+
+def test_the_raci_grid_says_what_its_letters_mean(folder: Path) -> None:
+    page = unescape(serve_client(folder).get(f"/spec/{LINCOLN}/edit").text)
+    assert ("The letters: R: does the work; A: answers for it; A/R: both; C: consulted before; "
+            "I: informed after.") in page
+
+
+def test_the_starter_shows_words_not_codes(folder: Path) -> None:
+    page = serve_client(folder).get("/start").text
+    radios = re.findall(r'<input type="radio" name="(partner_type|basis)" value="([^"]+)"[^>]*>'
+                        r'\s*([^<]+)</label>', page)
+    assert len(radios) == 14
+    assert [(v, w.strip()) for _, v, w in radios if w.strip() == v or "_" in w] == []
+    assert ("county_office", "A county office of education") in [(v, w.strip())
+                                                                 for _, v, w in radios]

@@ -33,7 +33,7 @@ from typing import Any, Mapping
 
 from ..errors import PathItem, Problem
 from ..spec.model import resolve_ref
-from ..spec.rules import BASIS_REQUIRES
+from ..spec.rules import BASIS_REQUIRES, PARTIES
 from ..spec.schema import iso_date
 
 Path_ = tuple[PathItem, ...]
@@ -129,6 +129,8 @@ class Node:
     shown_when: tuple[str, tuple[str, ...]] | None = None
     visible: bool = True
     errors: list[str] = field(default_factory=list)
+    #: list: the words of the letters its cells hold (the RACI chart's key)
+    key: list[tuple[str, str]] = field(default_factory=list)
     #: what the last save made of what was typed ("Saved as 2027-09-01"), beside the field
     notes: list[str] = field(default_factory=list)
 
@@ -195,6 +197,13 @@ def _show(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value) if isinstance(value, float) else str(value)
     return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def choice_titles(node: dict[str, Any]) -> dict[str, str]:
+    """The words a coordinator reads for each of the (resolved) schema ``node``'s choices: the
+    schema's ``x-enum-titles``, code → title (a choice without one is shown as its code)."""
+    titles = node.get("x-enum-titles")
+    return {str(k): str(v) for k, v in titles.items()} if isinstance(titles, dict) else {}
 
 
 def _kind(node: dict[str, Any], defname: str | None) -> str:
@@ -311,7 +320,9 @@ class _Builder:
                                                "notices in)"))
             return
         if input_ == "select":
-            out.choices = [(_show(v), _show(v)) for v in node["enum"]]
+            titles = choice_titles(node)
+            out.choices = [(_show(v), self._party_named(_show(v), titles.get(_show(v))))
+                           for v in node["enum"]]
             if out.value and out.value not in [c[0] for c in out.choices]:
                 out.choices.append((out.value, f"{out.value} (not one of the choices)"))
         if input_ in ("integer", "number"):
@@ -323,6 +334,17 @@ class _Builder:
             out.input = "text"  # a date input would show nothing and send nothing
         if input_ == "time" and out.value and not re.fullmatch(r"\d{2}:\d{2}", out.value):
             out.input = "text"
+
+    def _party_named(self, code: str, title: str | None) -> str:
+        """A choice's words; a party's with the name the spec gives it: "The community
+        partner (Bright Futures Youth Alliance)"."""
+        words = title or code
+        if code in PARTIES:
+            party = self.value_at(("parties", code))
+            name = party.get("legal_name") if isinstance(party, dict) else None
+            if isinstance(name, str) and name.strip():
+                words += f" ({name.strip()})"
+        return words
 
     def _group(self, out: Node, node: dict[str, Any], value: Any) -> None:
         out.present = value is not MISSING
@@ -349,6 +371,12 @@ class _Builder:
         out.item_title = resolved.get("title") or "Item"
         out.item_object = resolved.get("type") == "object"
         out.min_items = node.get("minItems", 0)
+        cells = resolved.get("properties", {}).get("assignments")
+        if out.path == ("raci",) and isinstance(cells, dict):
+            letters = resolve_ref(resolve_ref(cells, self.root)[0].get(
+                "additionalProperties", {}), self.root)[0]
+            titles = choice_titles(letters)
+            out.key = [(str(v), titles.get(str(v), str(v))) for v in letters.get("enum", [])]
         for i, item in enumerate(value if isinstance(value, list) else []):
             out.items.append(self.node(items_schema, out.path + (i,), item, required=True,
                                        title=f"{out.item_title} {i + 1}"))

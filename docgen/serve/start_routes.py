@@ -20,7 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ..i18n.locales import babel_locale, supported_locales
-from ..spec.model import SUPPORTED_SCHEMA_VERSIONS, schema
+from ..spec.model import SUPPORTED_SCHEMA_VERSIONS, resolve_ref, schema
 from ..spec.rules import BASIS_REQUIRES
 from .app import today_of
 from .files import NotServed, good_stem
@@ -28,28 +28,30 @@ from .forms import spec_text
 from .pages import render
 from .store import Conflict, Store
 
-#: The bases a data-sharing agreement can rest on, in the starter's words.
-BASES = (
-    ("consent", "Families give written consent (FERPA 34 CFR § 99.30)"),
-    ("school_official", "The partner acts as a school official with a legitimate educational "
-                        "interest (§ 99.31(a)(1))"),
-    ("studies", "A study for the school or district (§ 99.31(a)(6))"),
-    ("audit_evaluation", "An audit or evaluation of an education program (§ 99.31(a)(3), "
-                         "§ 99.35)"),
-)
+#: The bases a data-sharing agreement can rest on, as the starter offers them (their words are
+#: the schema's: ``x-enum-titles`` of ``data_sharing.legal_basis``).
+BASIS_CODES = ("consent", "school_official", "studies", "audit_evaluation")
 
-PARTNER_TYPES = (
-    ("nonprofit", "A nonprofit organisation"),
-    ("university", "A university or college"),
-    ("health_provider", "A health provider (a clinic, a hospital)"),
-    ("government_agency", "A government agency (a library, a city department)"),
-    ("faith_based", "A faith-based organisation"),
-    ("business", "A business"),
-    ("county_office", "A county office of education"),
-    ("charter_school", "A charter school"),
-    ("district", "A school district"),
-    ("public_school", "A public school"),
-)
+#: The kinds of partner, in the starter's order (their words are the schema's).
+PARTNER_TYPE_CODES = ("nonprofit", "university", "health_provider", "government_agency",
+                      "faith_based", "business", "county_office", "charter_school", "district",
+                      "public_school")
+
+
+def _titled(root: dict[str, Any], node: dict[str, Any], codes: tuple[str, ...]
+            ) -> tuple[tuple[str, str], ...]:
+    from .forms import choice_titles
+    titles = choice_titles(resolve_ref(node, root)[0])
+    return tuple((code, titles.get(code, code)) for code in codes)
+
+
+def choices(request: Request) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The starter's choices, code and words: ``bases`` and ``partner_types``."""
+    root = schema(request.app.state.resources.schema)
+    return {"bases": _titled(root, root["properties"]["data_sharing"]["properties"]
+                             ["legal_basis"], BASIS_CODES),
+            "partner_types": _titled(root, root["$defs"]["party"]["properties"]["type"],
+                                     PARTNER_TYPE_CODES)}
 
 
 def school_year_for(today: dt.date) -> str:
@@ -124,7 +126,7 @@ async def start(request: Request) -> Response:
     return render(request, "start.html", current="start", stems=store.stems(),
                   errors={}, values={"school_year": school_year_for(today_of(request)),
                                      "languages": ["en"], "copy": copy_from or ""},
-                  bases=BASES, partner_types=PARTNER_TYPES, languages=languages(request))
+                  languages=languages(request), **choices(request))
 
 
 async def start_post(request: Request) -> Response:
@@ -143,13 +145,13 @@ async def start_post(request: Request) -> Response:
     match = re.fullmatch(r"(\d{4})-(\d{4})", year)
     if not match or int(match[2]) != int(match[1]) + 1:
         errors["school_year"] = "Enter the school year as two years, e.g. 2027-2028"
-    types = [t for t, _ in PARTNER_TYPES]
+    types = list(PARTNER_TYPE_CODES)
     if values.get("partner_type") not in types:
         errors["partner_type"] = "Choose what kind of organisation the partner is"
     shares = values.get("shares")
     if shares not in ("yes", "no"):
         errors["shares"] = "Say whether the school shares student data with the partner"
-    if shares == "yes" and values.get("basis") not in [b for b, _ in BASES]:
+    if shares == "yes" and values.get("basis") not in BASIS_CODES:
         errors["basis"] = "Choose the FERPA basis the sharing rests on"
     known = [t for t, _ in languages(request)]
     if not values["languages"]:
@@ -158,9 +160,8 @@ async def start_post(request: Request) -> Response:
         errors["languages"] = "Choose languages from the list"
     if errors:
         return render(request, "start.html", current="start", stems=store.stems(),
-                      errors=errors, values=values, bases=BASES,
-                      partner_types=PARTNER_TYPES, languages=languages(request),
-                      status_code=400)
+                      errors=errors, values=values, languages=languages(request),
+                      status_code=400, **choices(request))
     short_year = f"{year[:4]}-{year[-2:]}"
     name = "-".join(p for p in (slug(school)[:30].strip("-"), slug(partner)[:30].strip("-"),
                                 short_year) if p)
@@ -192,8 +193,7 @@ async def copy_post(request: Request) -> Response:
         return render(request, "start.html", current="start", stems=store.stems(),
                       errors=errors, values={"copy": source, "name": form.get("name", ""),
                                              "school_year": "", "languages": ["en"]},
-                      bases=BASES, partner_types=PARTNER_TYPES, languages=languages(request),
-                      status_code=400)
+                      languages=languages(request), status_code=400, **choices(request))
     text = store.read(source).text
     try:
         data = json.loads(text)
