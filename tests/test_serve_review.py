@@ -133,7 +133,9 @@ def test_every_choice_of_the_edit_page_is_in_words_and_saves_its_code(tmp_path: 
     page = serve_client(folder).get(f"/spec/{sample}/edit").text
     found = options(page)
     assert len(found) > 30
-    codes = [(i, v, w) for i, v, w in found if w == v or "_" in w]
+    # (an id beside the name of the role or contact it is, is the id the documents use)
+    codes = [(i, v, w) for i, v, w in found
+             if w == v or "_" in w.removesuffix(f" ({v})")]
     assert codes == []
     # the words are the schema's, the party's name beside it; the value posted is the code
     assert ("public_school", "A public school") in [(v, w) for _, v, w in found]
@@ -172,3 +174,44 @@ def test_the_starter_shows_words_not_codes(folder: Path) -> None:
     assert [(v, w.strip()) for _, v, w in radios if w.strip() == v or "_" in w] == []
     assert ("county_office", "A county office of education") in [(v, w.strip())
                                                                  for _, v, w in radios]
+
+
+# -- 3. cross-references ------------------------------------------------------------------
+
+def select_of(page: str, html_id: str) -> list[tuple[str, str, bool]]:
+    """(value, words, selected) of each option of the select ``html_id``."""
+    found = re.search(r'<select id="' + re.escape(html_id) + r'"[^>]*>(.*?)</select>', page,
+                      re.S)
+    assert found is not None, f"{html_id} is not a choice"
+    return [(unescape(v), unescape(w).strip(), "selected" in attrs)
+            for v, attrs, w in re.findall(r'<option value="([^"]*)"([^>]*)>(.*?)</option>',
+                                          found[1], re.S)]
+
+
+def test_a_field_naming_a_role_or_a_contact_is_a_choice_of_those_the_spec_has(
+        folder: Path) -> None:
+    page = serve_client(folder).get(f"/spec/{LINCOLN}/edit").text
+    participant = select_of(page, "f-meetings.participants.0")
+    assert ("coordinator", "Community School Coordinator (coordinator)", True) in participant
+    assert len([v for v, _, _ in participant if v]) == 6  # every role of the spec
+    holder = select_of(page, "f-roles.0.holder")
+    assert ("ruiz", "Dr. Elena Ruiz, Principal (ruiz)", True) in holder
+    notify = select_of(page, "f-data_sharing.breach.notify")
+    assert [w for v, w, chosen in notify if chosen] == ["Minh Nguyen, Community School "
+                                                        "Coordinator (nguyen)"]
+
+
+def test_a_reference_to_an_id_the_spec_lacks_is_kept_and_said(folder: Path) -> None:
+    data = spec(folder, LINCOLN)
+    data["roles"][0]["holder"] = "nobody"
+    (folder / f"{LINCOLN}.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+    page = serve_client(folder).get(f"/spec/{LINCOLN}/edit").text
+    assert ("nobody", "nobody (not the id of a contact of this spec)", True) in select_of(
+        page, "f-roles.0.holder")
+
+
+def test_choosing_a_role_saves_its_id(folder: Path) -> None:
+    form = page_form(folder, LINCOLN)
+    form["f.meetings/participants/0"] = "program_director"
+    serve_client(folder).post(f"/spec/{LINCOLN}/save", data=form)
+    assert spec(folder, LINCOLN)["meetings"]["participants"][0] == "program_director"

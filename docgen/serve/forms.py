@@ -319,6 +319,9 @@ class _Builder:
                 out.choices.append((out.value, f"{out.value} (not a language docgen writes "
                                                "notices in)"))
             return
+        if isinstance(node.get("x-refers-to"), str) and input_ == "text":
+            self._reference(out, node["x-refers-to"])
+            return
         if input_ == "select":
             titles = choice_titles(node)
             out.choices = [(_show(v), self._party_named(_show(v), titles.get(_show(v))))
@@ -334,6 +337,28 @@ class _Builder:
             out.input = "text"  # a date input would show nothing and send nothing
         if input_ == "time" and out.value and not re.fullmatch(r"\d{2}:\d{2}", out.value):
             out.input = "text"
+
+    #: what an item of a list a field refers to is called, and the fields that name it
+    REFERRED = {"roles": ("role", ("title",)), "contacts": ("contact", ("name", "title"))}
+
+    def _reference(self, out: Node, where: str) -> None:
+        """A field that names an item of another list by its id (the schema's
+        ``x-refers-to``): a choice of the ids the spec has, each with its name."""
+        what, names = self.REFERRED.get(where, (where, ("title", "name")))
+        items = self.value_at((where,))
+        out.input = "select"
+        for item in items if isinstance(items, list) else []:
+            ident = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(ident, str) or not ident:
+                continue
+            words = ", ".join(str(item[n]).strip() for n in names
+                              if isinstance(item.get(n), str) and item[n].strip())
+            out.choices.append((ident, f"{words} ({ident})" if words else ident))
+        if out.value and out.value not in [c[0] for c in out.choices]:
+            out.choices.append((out.value, f"{out.value} (not the id of a {what} of this spec)"))
+        if not out.choices:
+            out.notes.append(f"The choices are the {where} of this spec: there is none yet. "
+                             f"Add one in its section first.")
 
     def _party_named(self, code: str, title: str | None) -> str:
         """A choice's words; a party's with the name the spec gives it: "The community
