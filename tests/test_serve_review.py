@@ -215,3 +215,49 @@ def test_choosing_a_role_saves_its_id(folder: Path) -> None:
     form["f.meetings/participants/0"] = "program_director"
     serve_client(folder).post(f"/spec/{LINCOLN}/save", data=form)
     assert spec(folder, LINCOLN)["meetings"]["participants"][0] == "program_director"
+
+
+# -- 4. a new item is not red before anything is typed ------------------------------------
+
+def red_slots(page: str, prefix: str) -> list[str]:
+    """The error slots under ``prefix`` (an html id) that hold a message."""
+    return [m[1] for m in re.finditer(r'<div class="error-slot" id="err-(' + re.escape(prefix)
+                                      + r'[^"]*)"[^>]*>(.*?)</div>', page, re.S)
+            if "error-message" in m[2]]
+
+
+def test_a_new_item_is_not_red_until_it_is_touched_but_the_summary_lists_it(folder: Path
+                                                                           ) -> None:
+    client = serve_client(folder)
+    n = len(spec(folder)["contacts"])
+    form = page_form(folder, JEFF)
+    form["action"] = "add:contacts"
+    response = client.post(f"/spec/{JEFF}/edit", data=form, follow_redirects=False)
+    assert response.status_code == 303 and f"fresh=contacts/{n}" in response.headers[
+        "location"]
+    page = client.get(response.headers["location"]).text
+    new = f"f-contacts.{n}"
+    assert red_slots(page, new) == []
+    assert f'id="fresh" name="fresh" value="contacts/{n}"' in page
+    assert f'href="#{new}' in page  # the summary still lists what the new contact lacks
+    # an autosave of another field while it is untouched: still not red
+    form = page_form(folder, JEFF)
+    form["fresh"] = f"contacts/{n}"
+    assert red_slots(client.post(f"/spec/{JEFF}/save", data=form).text, new) == []
+    # once a field of it is typed in (the page takes it out of "fresh"): its problems show
+    form[f"f.contacts/{n}/name"] = "Ana Ruiz"
+    del form["fresh"]
+    assert red_slots(client.post(f"/spec/{JEFF}/save", data=form).text, new) != []
+
+
+def test_save_and_check_shows_the_new_items_problems(folder: Path) -> None:
+    client = serve_client(folder)
+    n = len(spec(folder)["contacts"])
+    form = page_form(folder, JEFF)
+    form["action"] = "add:contacts"
+    client.post(f"/spec/{JEFF}/edit", data=form)
+    form = page_form(folder, JEFF)
+    form["action"] = "save"
+    form["fresh"] = f"contacts/{n}"
+    page = client.post(f"/spec/{JEFF}/edit", data=form).text
+    assert red_slots(page, f"f-contacts.{n}") != []

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -36,7 +37,7 @@ from ..spec.read import spec_from_text
 from ..spec.rules import BASIS_REQUIRES
 from ..spec.schema import check_spec
 from .forms import (Section, apply_action, attach, condition_of, form_model, form_to_json,
-                    spec_text)
+                    parse_path, path_name, spec_text)
 from .pages import fragment, render
 from .store import Conflict, Document, Saved, Store
 
@@ -80,7 +81,7 @@ class _View:
 
     def __init__(self, request: Request, stem: str, data: dict[str, Any], text: str,
                  dates: dict[tuple[Any, ...], tuple[str, str]] | None = None,
-                 form: dict[str, str] | None = None) -> None:
+                 form: dict[str, str] | None = None, fresh: str = "") -> None:
         from .start_routes import languages
         self.sections: list[Section] = form_model(_root(request), data, languages(request))
         problems = _problems(request, f"{stem}.json", text)
@@ -93,6 +94,12 @@ class _View:
         self.problems = problems
         self.summary = attach(self.sections, self.problems)
         by_path = {n.path: n for s in self.sections for top in s.nodes for n in top.walk()}
+        # an item just added, not touched yet, is not shown in red (the summary lists it)
+        self.fresh = " ".join(name for name in fresh.split() if parse_path(name) in by_path)
+        untouched = [parse_path(name) for name in self.fresh.split()]
+        for path, node in by_path.items():
+            if any(path[:len(u)] == u for u in untouched):
+                node.errors = []
         for path, (note, refusal) in dates.items():
             node = by_path.get(path)
             if node is None:
@@ -167,10 +174,11 @@ def _edit_page(request: Request, stem: str, document: Document, data: dict[str, 
                text: str, revision: str, conflict: dict[str, Any] | None = None,
                checked: bool = False, status_code: int = 200,
                dates: dict[tuple[Any, ...], tuple[str, str]] | None = None,
-               form: dict[str, str] | None = None) -> Response:
+               form: dict[str, str] | None = None, fresh: str = "") -> Response:
     from .states import partnership_name
-    view = _View(request, stem, data, text, dates, form)
+    view = _View(request, stem, data, text, dates, form, fresh)
     return render(request, "edit.html", stem=stem, current="edit", document=document,
+                  fresh=view.fresh,
                   name=partnership_name(data, stem),
                   sections=view.sections, summary=view.summary, revision=revision,
                   problems=view.problems, conflict=conflict, checked=checked,
@@ -189,7 +197,8 @@ async def edit(request: Request) -> Response:
                       conflict=None)
     return await run_in_threadpool(
         _edit_page, request, stem, document, data, text=document.text,
-        revision=document.revision, checked=request.query_params.get("checked") == "1")
+        revision=document.revision, checked=request.query_params.get("checked") == "1",
+        fresh=request.query_params.get("fresh", ""))
 
 
 def _save(store: Store, stem: str, base_text: str, data: dict[str, Any],
@@ -228,12 +237,13 @@ async def save(request: Request) -> Response:
     except Conflict as c:
         theirs = _parse(c.theirs)
         view = await run_in_threadpool(_View, request, stem, data, spec_text(data), dates,
-                                       form)
+                                       form, form.get("fresh", ""))
         return fragment(request, "_saved.html", stem=stem, sections=view.sections,
                         summary=view.summary, problems=view.problems, saved=None,
                         revision=revision, conflict=_conflict(root, stem, data, c, theirs),
                         reshape=[])
-    view = await run_in_threadpool(_View, request, stem, data, text, dates, form)
+    view = await run_in_threadpool(_View, request, stem, data, text, dates, form,
+                                   form.get("fresh", ""))
     # the parts whose showing changed (the legal basis brought one): replaced in place
     reshape = [n for s in view.sections for top in s.nodes for n in top.walk()
                if condition_of(n.path) is not None
@@ -271,9 +281,14 @@ async def edit_post(request: Request) -> Response:
     dates: dict[tuple[Any, ...], tuple[str, str]] = {}
     data = bring_required_parts(form_to_json(root, form, base, dates))
     anchor: str | None = None
+    fresh = ""
     if action not in ("save", "keep-mine"):
         data, anchor = apply_action(root, data, action)
         data = bring_required_parts(data)
+        if action.startswith("add:") and anchor:
+            # the item added is not shown in red until it is touched (nor those added
+            # before it and not touched yet); a move or removal renumbers them: all shown
+            fresh = " ".join(form.get("fresh", "").split() + [_added(data, action)])
     try:
         saved, _ = await run_in_threadpool(
             _save, store, stem, document.text, data, revision,
@@ -290,11 +305,27 @@ async def edit_post(request: Request) -> Response:
             _edit_page, request, stem, store.read(stem), data, text=spec_text(data),
             revision=saved.revision, checked=True, dates=dates, form=form)
     where = f"/spec/{stem}/edit?checked=1&r={saved.revision[:8]}"
+    if fresh.strip():
+        where += "&fresh=" + quote(fresh.strip())
     if anchor:
         where += f"&at={anchor}#{anchor}"
     if request.headers.get("hx-request"):
         return Response(status_code=204, headers={"HX-Redirect": where})
     return RedirectResponse(where, status_code=303)
+
+
+def _added(data: dict[str, Any], action: str) -> str:
+    """The path name of what the action ``add:PATH`` added: the list's last item, or the
+    optional section."""
+    path = parse_path(action.partition(":")[2])
+    here: Any = data
+    for part in path:
+        here = here.get(part) if isinstance(here, dict) and isinstance(part, str) else (
+            here[part] if isinstance(here, list) and isinstance(part, int)
+            and 0 <= part < len(here) else None)
+    if isinstance(here, list) and here:
+        return path_name(path + (len(here) - 1,))
+    return path_name(path)
 
 
 async def edit_text(request: Request) -> Response:
