@@ -261,3 +261,55 @@ def test_save_and_check_shows_the_new_items_problems(folder: Path) -> None:
     form["fresh"] = f"contacts/{n}"
     page = client.post(f"/spec/{JEFF}/edit", data=form).text
     assert red_slots(page, f"f-contacts.{n}") != []
+
+
+# -- 5. curly quotes pasted from Word -----------------------------------------------------
+
+def test_curly_quotes_pasted_from_word_are_kept_and_never_called_a_json_mistake(
+        folder: Path) -> None:
+    name = "Jefferson “Eagles” Elementary School"
+    purpose = "To open the library’s “Reading Nook” after school — every week."
+    form = page_form(folder, JEFF)
+    form["f.parties/school/legal_name"] = name
+    form["f.purpose"] = purpose
+    page = serve_client(folder).post(f"/spec/{JEFF}/save", data=form).text
+    data = spec(folder)
+    assert data["parties"]["school"]["legal_name"] == name and data["purpose"] == purpose
+    assert "No problems: the spec is valid" in page
+    again = serve_client(folder).get(f"/spec/{JEFF}/edit").text
+    assert "curly quote" not in again and "curly quote" not in page
+    assert "Jefferson “Eagles” Elementary School" in unescape(again)
+
+
+# -- 6. messages name fields by their titles ----------------------------------------------
+
+INTERNAL = re.compile(r"\$\.|'[a-z]+_[a-z0-9_.]*'|\"[a-z]+_[a-z_]*\": ")
+
+
+@pytest.mark.parametrize("basis", ["consent", "school_official", "studies", "audit_evaluation"])
+def test_the_messages_of_a_new_spec_name_fields_by_their_titles(folder: Path,
+                                                               basis: str) -> None:
+    page = serve_client(folder).post("/start", data={
+        "school": "A School", "partner": "B Org", "school_year": "2027-2028",
+        "partner_type": "faith_based", "shares": "yes", "basis": basis,
+        "languages": ["en"]}).text
+    said = summary(page) + " ".join(
+        unescape(m) for m in re.findall(r'<p class="error-message">(.*?)</p>', page, re.S))
+    assert "is missing" in said
+    assert INTERNAL.findall(said) == []
+    if basis == "consent":
+        assert "list at least one data element in “Data elements” (what is shared)" in said
+        assert "set “No religious activity” to Yes" in said
+    if basis == "audit_evaluation":
+        assert "add its district as “Parties › District”, or use the studies exception or " \
+               "parental consent" in said
+        assert "a destruction deadline (“Destruction › Deadline (days)”) is missing" in said
+
+
+def test_a_message_naming_a_list_by_its_path_names_its_title(folder: Path) -> None:
+    data = spec(folder, LINCOLN)
+    data["raci"][0]["assignments"]["ghost"] = "R"
+    (folder / f"{LINCOLN}.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+    page = serve_client(folder).get(f"/spec/{LINCOLN}/edit").text
+    assert "'ghost' is not a role defined in “Roles”; defined: principal" in summary(page)
+    assert "$.roles" not in page.split("<main")[1]

@@ -37,7 +37,7 @@ from ..spec.read import spec_from_text
 from ..spec.rules import BASIS_REQUIRES
 from ..spec.schema import check_spec
 from .forms import (Section, apply_action, attach, condition_of, form_model, form_to_json,
-                    parse_path, path_name, spec_text)
+                    parse_path, path_name, plain_words, spec_text)
 from .pages import fragment, render
 from .store import Conflict, Document, Saved, Store
 
@@ -91,8 +91,10 @@ class _View:
             problems = [p for p in problems if not _about(p, refused)]
             problems += [Problem(f"{stem}.json", path=path, message=refusal)
                          for path, refusal in refused.items()]
+        root = _root(request)
         self.problems = problems
-        self.summary = attach(self.sections, self.problems)
+        self.summary = attach(self.sections, self.problems,
+                              lambda path, message: plain_words(root, path, message))
         by_path = {n.path: n for s in self.sections for top in s.nodes for n in top.walk()}
         # an item just added, not touched yet, is not shown in red (the summary lists it)
         self.fresh = " ".join(name for name in fresh.split() if parse_path(name) in by_path)

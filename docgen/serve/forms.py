@@ -757,12 +757,86 @@ def apply_action(root: dict[str, Any], data: dict[str, Any], action: str) -> tup
 
 # -- problems beside their fields ------------------------------------------------------------
 
+_JSON_PATH = re.compile(r"\$((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])+)")
+_QUOTED_KEY = re.compile(r"'([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)'")
+_SET_TO = re.compile(r'(?:add |set )?"([a-z_][a-z0-9_]*)": (true|false)')
+_CODE_ASIDE = re.compile(r" \('([a-z_]+)'\)")
+
+
+def _titles(root: dict[str, Any], path: Path_) -> str | None:
+    """The titles of the fields down ``path`` (``Parties › District``), or None when the
+    schema has no such field."""
+    if _schema_at(root, path) is None:
+        return None
+    words = []
+    for i, part in enumerate(path):
+        if isinstance(part, int):
+            words.append(f"item {part + 1}")
+            continue
+        node = _schema_at(root, path[:i + 1]) or {}
+        words.append(str(node.get("title") or part))
+    return " › ".join(words)
+
+
+def plain_words(root: dict[str, Any], path: Path_, message: str) -> str:
+    """``docgen validate``'s ``message`` about ``path`` (written for a person who edits the
+    JSON) in the edit page's words: a field named by its key or JSON path is named by its
+    title (``'data_elements'`` → “Data elements”, ``$.parties.district`` → “Parties ›
+    District”), ``"no_religious_activity": true`` is “No religious activity” set to Yes, and
+    a choice's code is its words; the path stays in the link to the field."""
+    def field_words(key: str) -> str | None:
+        keys = tuple(key.split("."))
+        for n in range(len(path), -1, -1):  # from the problem's field up to the spec
+            base = path[:n]
+            if base and isinstance(base[-1], int):
+                continue
+            if _schema_at(root, base + keys) is not None:
+                node = _schema_at(root, base + keys) or {}
+                if len(keys) == 1:
+                    return str(node.get("title") or key)
+                return " › ".join(str((_schema_at(root, base + keys[:i + 1]) or {}).get(
+                    "title") or keys[i]) for i in range(len(keys)))
+        return None
+
+    here = _schema_at(root, path) or {}
+    codes = choice_titles(here) if "enum" in here else {}
+
+    def json_path(m: re.Match[str]) -> str:
+        parts = tuple(int(p[1:-1]) if p.startswith("[") else p
+                      for p in re.findall(r"\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\]", m[1]))
+        parts = tuple(p[1:] if isinstance(p, str) else p for p in parts)
+        words = _titles(root, parts)
+        return f"“{words}”" if words else m[0]
+
+    def set_to(m: re.Match[str]) -> str:
+        words = field_words(m[1])
+        if words is None:
+            return m[0]
+        return f"set “{words}” to {'Yes' if m[2] == 'true' else 'No'}"
+
+    def quoted(m: re.Match[str]) -> str:
+        if m[1] in codes:
+            return f"“{codes[m[1]]}”"
+        if "_" not in m[1] and "." not in m[1]:
+            return m[0]  # a plain word: an id or a value, not a field's key
+        words = field_words(m[1])
+        return f"“{words}”" if words else m[0]
+
+    message = _CODE_ASIDE.sub(lambda m: "" if m[1] in codes else m[0], message)
+    message = _SET_TO.sub(set_to, message)
+    message = _JSON_PATH.sub(json_path, message)
+    return _QUOTED_KEY.sub(quoted, message)
+
+
 _MISSING_FIELD = re.compile(r"'([A-Za-z_$][A-Za-z0-9_$]*)'(?: \([^)]*\))? is missing")
 
 
-def attach(sections: list[Section], problems: list[Problem]) -> list[tuple[str, str, str]]:
+def attach(sections: list[Section], problems: list[Problem],
+           words: Any = None) -> list[tuple[str, str, str]]:
     """Put each problem beside its field (``node.errors``) and return the error summary:
-    (html id to link to, the field's title, the message), in the order of the page."""
+    (html id to link to, the field's title, the message), in the order of the page;
+    ``words(path, message)`` (when given) says a message in the page's words
+    (:func:`plain_words`)."""
     by_path: dict[Path_, Node] = {}
     order: dict[Path_, int] = {}
     for section in sections:
@@ -785,6 +859,10 @@ def attach(sections: list[Section], problems: list[Problem]) -> list[tuple[str, 
                 if path + (key,) in by_path:
                     path = path + (key,)
                     break
+        if words is not None:
+            lead = re.match(r".*? is missing", message) if missing else None
+            cut = lead.end() if lead else 0
+            message = message[:cut] + words(tuple(problem.path or ()), message[cut:])
         target = path
         while target and target not in by_path:
             target = target[:-1]
