@@ -80,3 +80,43 @@ def test_choices_and_references_read_as_words(browser: Any, tmp_path: Path,
         page.locator("#s-raci").scroll_into_view_if_needed()
         shoot(page, screens, "edit-choices")
         assert_accessible(page)
+
+
+def test_no_page_scrolls_sideways_in_a_window_320_pixels_wide(browser: Any, tmp_path: Path,
+                                                              screens: Path) -> None:
+    folder = sample_folder(tmp_path, LINCOLN)
+    with serving(folder) as base:
+        page = opened(browser, base)
+        page.set_viewport_size({"width": 320, "height": 800})
+        wide = {}
+        for path in ("/", "/start", f"/spec/{LINCOLN}/edit", f"/spec/{LINCOLN}/build",
+                     f"/spec/{LINCOLN}/review", f"/spec/{LINCOLN}/translations",
+                     f"/spec/{LINCOLN}/history"):
+            page.goto(base + path)
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            if width > 320:
+                wide[path] = width
+        assert wide == {}
+        page.goto(f"{base}/spec/{LINCOLN}/edit#s-raci")
+        shoot(page, screens, "edit-320")
+
+
+def test_on_a_phone_a_keyboard_user_can_skip_the_outline(browser: Any, tmp_path: Path,
+                                                         screens: Path) -> None:
+    folder = sample_folder(tmp_path, JEFFERSON)
+    with serving(folder) as base:
+        page = opened(browser, base, f"/spec/{JEFFERSON}/edit")
+        page.set_viewport_size({"width": 320, "height": 800})
+        page.locator("body").focus()
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.className") == "skip-outline":
+                break
+        skip = page.get_by_role("link", name="Skip the list of sections, to the form")
+        assert skip.evaluate("el => el === document.activeElement")
+        assert skip.bounding_box()["width"] > 100  # shown once it has the focus
+        shoot(page, screens, "edit-skip-outline")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.getElementById('edit-form')"
+                             ".contains(document.activeElement)")

@@ -313,3 +313,13 @@ def test_a_message_naming_a_list_by_its_path_names_its_title(folder: Path) -> No
     page = serve_client(folder).get(f"/spec/{LINCOLN}/edit").text
     assert "'ghost' is not a role defined in “Roles”; defined: principal" in summary(page)
     assert "$.roles" not in page.split("<main")[1]
+
+
+# -- 9. minor -------------------------------------------------------------------------------
+
+def test_saved_at_says_the_time_zone(folder: Path) -> None:
+    import datetime as dt
+    page = serve_client(folder).post(f"/spec/{JEFF}/save", data=page_form(folder, JEFF)).text
+    zone = dt.datetime.now().astimezone().strftime("%Z")
+    assert re.search(r'<span class="saved">Saved at \d\d:\d\d ' + re.escape(zone) + "</span>",
+                     page)

@@ -42,12 +42,15 @@ SPEC_PAGES = (
 
 
 def _time_words(value: dt.datetime) -> str:
-    """``10:42`` for a time today (local time of the computer), else ``2 Dec 10:42``."""
+    """``10:42 EST`` for a time today (local time of the computer, with its time zone: a
+    coordinator and a colleague far away read the same save), else ``2 Dec 10:42 EST``."""
     local = value.astimezone()
     now = dt.datetime.now().astimezone()
+    zone = local.strftime("%Z")
+    when = local.strftime("%H:%M") + (f" {zone}" if zone else "")
     if local.date() == now.date():
-        return local.strftime("%H:%M")
-    return f"{local.day} {local.strftime('%b %H:%M')}"
+        return when
+    return f"{local.day} {local.strftime('%b')} {when}"
 
 
 def make_environment(token: str) -> SandboxedEnvironment:
