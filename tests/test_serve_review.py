@@ -323,3 +323,41 @@ def test_saved_at_says_the_time_zone(folder: Path) -> None:
     zone = dt.datetime.now().astimezone().strftime("%Z")
     assert re.search(r'<span class="saved">Saved at \d\d:\d\d ' + re.escape(zone) + "</span>",
                      page)
+
+
+# -- 8. the earlier fixes -------------------------------------------------------------------
+
+def test_the_starter_names_haitian_creole(folder: Path) -> None:
+    page = unescape(serve_client(folder).get("/start").text)
+    assert re.search(r'value="ht"[^>]*> <span lang="ht">Haitian Creole \(Kreyòl Ayisyen\)<', page)
+    assert "English (United States)" not in page
+
+
+@pytest.mark.parametrize("typed", ["2026-27", "2026–2027", "2026 - 2027", "2026/27",
+                                   "“2026-2027”", "2026—27"])
+def test_the_starter_takes_a_school_year_as_people_write_it(folder: Path, typed: str) -> None:
+    response = serve_client(folder).post("/start", data={
+        "school": "“Lincoln” Elementary School", "partner": "Bright Future’s Alliance",
+        "school_year": typed, "partner_type": "nonprofit", "shares": "no",
+        "languages": ["en"]}, follow_redirects=False)
+    assert response.status_code == 303, summary(response.text)
+    stem = response.headers["location"].split("/")[2]
+    data = spec(folder, stem)
+    assert data["school_year"] == "2026-2027"
+    assert data["parties"]["school"]["legal_name"] == "“Lincoln” Elementary School"
+
+
+def test_the_starter_refuses_a_school_year_that_is_not_one_year(folder: Path) -> None:
+    response = serve_client(folder).post("/start", data={
+        "school": "A", "partner": "B", "school_year": "2026-28", "partner_type": "nonprofit",
+        "shares": "no", "languages": ["en"]})
+    assert response.status_code == 400
+    assert "Enter the school year as two years, e.g. 2027-2028" in summary(response.text)
+
+
+def test_the_translations_page_names_languages_in_english_with_their_own_name(
+        folder: Path) -> None:
+    page = unescape(serve_client(folder).get(f"/spec/{LINCOLN}/translations").text)
+    assert re.search(r'<th scope="row">Spanish \(<span lang="es" dir="ltr">español</span>\)',
+                     page)
+    assert "Upload the translator's file for Spanish (.po" in page

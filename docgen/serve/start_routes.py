@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ..i18n.locales import babel_locale, supported_locales
+from ..i18n.locales import supported_locales
 from ..spec.model import SUPPORTED_SCHEMA_VERSIONS, resolve_ref, schema
 from ..spec.rules import BASIS_REQUIRES
 from .app import today_of
@@ -70,18 +70,20 @@ def slug(text: str) -> str:
 
 def languages(request: Request) -> list[tuple[str, str]]:
     """The notice languages docgen has catalogs for, with their names in English and in
-    themselves."""
+    themselves ("Haitian Creole (Kreyòl Ayisyen)": a language whose CLDR data is partial is
+    named all the same, never as the locale its dates fall back to)."""
     out = []
     for tag in supported_locales(request.app.state.resources.locales):
-        try:
-            locale = babel_locale(tag)
-            english = locale.get_display_name("en") or tag
-            own = locale.get_display_name(locale) or ""
-        except Exception:  # a catalog Babel has no data for: its tag is its name
-            english, own = tag, ""
-        label = english if not own or own == english else f"{english} ({own})"
-        out.append((tag, label))
+        english, own = language_names(tag)
+        out.append((tag, english if not own or own == english else f"{english} ({own})"))
     return out
+
+
+def language_names(tag: str) -> tuple[str, str]:
+    """The language of ``tag`` named in English and in itself."""
+    from ..i18n.catalogs import language_name
+    from ..i18n.scripts import own_name
+    return language_name(tag), own_name(tag)
 
 
 def starter(answers: dict[str, Any]) -> dict[str, Any]:
@@ -110,6 +112,31 @@ def starter(answers: dict[str, Any]) -> dict[str, Any]:
     if answers["partner_type"] == "faith_based":
         data["faith_based"] = {}
     return data
+
+
+_QUOTES = "\"'\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212/"
+
+
+def read_school_year(text: str) -> str | None:
+    """The school year ``text`` means, as the spec writes it (``2026-2027``), for the ways a
+    person writes one ("2026-27", "2026–2027" with Word's dash, "2026/27", in quotes pasted
+    from Word); None if it is not one year and the next.
+
+    >>> [read_school_year(t) for t in ("2026-27", "2026–2027", "“2026 - 2027”", "2026-28")]
+    ['2026-2027', '2026-2027', '2026-2027', None]
+    """
+    plain = text.strip().strip(_QUOTES).strip()
+    for dash in _DASHES:
+        plain = plain.replace(dash, "-")
+    match = re.fullmatch(r"(\d{4})\s*-\s*(\d{2}|\d{4})", plain)
+    if not match:
+        return None
+    first = int(match[1])
+    second = int(match[2]) if len(match[2]) == 4 else first // 100 * 100 + int(match[2])
+    if len(match[2]) == 2 and second < first:
+        second += 100  # 1999-00
+    return f"{first}-{second}" if second == first + 1 else None
 
 
 def _unused_stem(store: Store, stem: str) -> str:
@@ -142,6 +169,7 @@ async def start_post(request: Request) -> Response:
         errors["school"] = "Enter the school's full legal name"
     if not partner:
         errors["partner"] = "Enter the partner's full legal name"
+    year = read_school_year(year) or year
     match = re.fullmatch(r"(\d{4})-(\d{4})", year)
     if not match or int(match[2]) != int(match[1]) + 1:
         errors["school_year"] = "Enter the school year as two years, e.g. 2027-2028"

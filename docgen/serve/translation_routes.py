@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import DocgenError
 from ..i18n.locales import normalise
+from ..i18n.catalogs import language_name
 from ..i18n.scripts import own_name
 from ..i18n.spectext import catalog_file, init_spec_catalog, needs_catalog
 from ..i18n.translate import text_direction
@@ -92,6 +93,7 @@ def _context(request: Request, stem: str) -> dict[str, Any]:
     found = languages(spec, resources_of(request), today_of(request))
     context["languages"] = found
     context["own_name"] = own_name
+    context["english_name"] = language_name
     context["direction"] = text_direction
     chosen = request.query_params.get("notice")
     others = [lang.tag for lang in found if lang.docgen is not None]
