@@ -361,3 +361,72 @@ def test_the_translations_page_names_languages_in_english_with_their_own_name(
     assert re.search(r'<th scope="row">Spanish \(<span lang="es" dir="ltr">español</span>\)',
                      page)
     assert "Upload the translator's file for Spanish (.po" in page
+
+
+# -- 7 and 8: catalogs uploaded on the Translations page ----------------------------------
+
+def upload(folder: Path, name: str, data: bytes, tag: str = "es") -> tuple[int, str]:
+    client = serve_client(folder)
+    page = client.get(f"/spec/{LINCOLN}/translations").text
+    expected = re.search(r'action="/spec/[^/]+/translations/' + tag + r'/upload".*?'
+                         r'name="expected" value="([^"]*)"', page, re.S)
+    response = client.post(f"/spec/{LINCOLN}/translations/{tag}/upload",
+                           files={"catalog": (name, data)},
+                           data={"expected": expected[1] if expected else ""})
+    main = response.text.split("<main", 1)[1]
+    return response.status_code, " ".join(unescape(re.sub(r"<[^>]+>", " ", main)).split())
+
+
+def english_copy(folder: Path) -> bytes:
+    """The partnership's Spanish catalog as a translator's tool leaves it after "Copy from
+    source": every msgstr the msgid."""
+    import io
+
+    from babel.messages.pofile import read_po, write_po
+    po = serve_client(folder).get(f"/spec/{LINCOLN}/translations/es/spec.po").content
+    catalog = read_po(io.BytesIO(po))
+    for message in catalog:
+        if message.id:
+            message.string = message.id
+    out = io.BytesIO()
+    write_po(out, catalog)
+    return out.getvalue()
+
+
+def test_a_catalog_whose_translations_are_the_english_says_so_in_words(folder: Path) -> None:
+    status, said = upload(folder, "es.po", english_copy(folder))
+    assert status == 200
+    assert ("21 of 21 translated (21 of them the same as the English: they are not "
+            "translated, unless they are names that stay as they are)") in said
+    assert "fuzzy" not in said.split("Uploaded:")[1].split(".")[0]
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("notice.docx", b"PK\x03\x04" + bytes(range(256)) * 4,
+     "notice.docx (uploaded for es): is a zip file (a Word document, or a .zip), not a "
+     "translation catalog (a .po file): upload the .po file the translator saved in Poedit "
+     "or Weblate"),
+    ("es.mo", b"\xde\x12\x04\x95" + bytes(64),
+     "es.mo (uploaded for es): is a compiled catalog (a .mo file), not a translation catalog"),
+    ("notes.po", "Hola: the Spanish for hello\n".encode(),
+     "notes.po (uploaded for es): is not a translation catalog (a .po file): it has no "
+     "'msgid' line"),
+])
+def test_a_file_that_is_not_a_catalog_gets_a_plain_message(folder: Path, name: str,
+                                                           data: bytes, words: str) -> None:
+    before = (folder / f"{LINCOLN}.locales" / "es.po").read_bytes()
+    status, said = upload(folder, name, data)
+    assert status == 422 and words in said
+    assert "misformatted" not in said and "Unknown" not in said
+    assert (folder / f"{LINCOLN}.locales" / "es.po").read_bytes() == before
+
+
+def test_an_unclosed_string_is_refused_at_its_line(folder: Path) -> None:
+    po = serve_client(folder).get(f"/spec/{LINCOLN}/translations/es/spec.po").text
+    lines = po.splitlines()
+    where = next(i for i, line in enumerate(lines) if line.startswith('msgstr "Programa'))
+    lines[where] = 'msgstr "Programa Extracurricular Bright Futures'  # the quote lost
+    status, said = upload(folder, "es.po", ("\n".join(lines) + "\n").encode())
+    assert status == 422
+    assert (f"es.po (uploaded for es):{where + 1}:8: the text in quotes is not closed: the "
+            'line must end with a straight double quote (")') in said
