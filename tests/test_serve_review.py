@@ -430,3 +430,37 @@ def test_an_unclosed_string_is_refused_at_its_line(folder: Path) -> None:
     assert status == 422
     assert (f"es.po (uploaded for es):{where + 1}:8: the text in quotes is not closed: the "
             'line must end with a straight double quote (")') in said
+
+
+def test_home_says_changed_since_the_build_after_a_catalog_upload(folder: Path) -> None:
+    import hashlib
+
+    from docgen.i18n.locales import catalog_path
+    from docgen.resources import Resources
+
+    def sha(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    spec_id = spec(folder, LINCOLN)["id"]
+    out = folder / "out" / spec_id
+    out.mkdir(parents=True)
+    notice = {"path": "notices/notice-es.docx", "sha256": "0" * 64, "kind": "notice",
+              "format": "docx", "locale": "es",
+              "catalog_sha256": sha(catalog_path("es", Resources.shipped().locales)),
+              "spec_catalog_sha256": sha(folder / f"{LINCOLN}.locales" / "es.po")}
+    (out / "manifest.json").write_text(json.dumps({
+        "docgen_version": "0", "source_date": None, "files": [notice],
+        "spec": {"file": f"{LINCOLN}.json", "id": spec_id,
+                 "sha256": sha(folder / f"{LINCOLN}.json")}}), encoding="utf-8")
+
+    def row() -> str:
+        page = serve_client(folder).get("/").text
+        start = page.index(f"{LINCOLN}.json")
+        return page[start:page.index("</tr>", start)]
+
+    assert "built" in row() and "changed since" not in row()
+    po = serve_client(folder).get(f"/spec/{LINCOLN}/translations/es/spec.po").content
+    status, _ = upload(folder, "es.po", po.replace(b"Programa Extracurricular",
+                                                   b"Programa Despues de Clases"))
+    assert status == 200
+    assert "changed since its last build: build again" in row()
