@@ -464,3 +464,12 @@ def test_home_says_changed_since_the_build_after_a_catalog_upload(folder: Path) 
                                                    b"Programa Despues de Clases"))
     assert status == 200
     assert "changed since its last build: build again" in row()
+
+
+def test_the_add_buttons_say_an_activity(folder: Path) -> None:
+    response = serve_client(folder).post("/start", data={
+        "school": "A School", "partner": "B Org", "school_year": "2027-2028",
+        "partner_type": "nonprofit", "shares": "no", "languages": ["en"]})
+    page = unescape(response.text)
+    assert "Add an activity" in page and "Add a role" in page
+    assert not re.search(r"Add a [aeio]", page)

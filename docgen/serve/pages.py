@@ -53,6 +53,19 @@ def _time_words(value: dt.datetime) -> str:
     return f"{local.day} {local.strftime('%b')} {when}"
 
 
+def article(word: str) -> str:
+    """``a`` or ``an`` before ``word`` as it is said: "an activity", "a service", "a user".
+
+    >>> [article(w) for w in ("activity", "item to re-confirm", "service", "user", "hour")]
+    ['an', 'an', 'a', 'a', 'a']
+    """
+    w = word.strip().lower()
+    if w[:1] in ("a", "e", "i", "o") or (w[:1] == "u" and not w.startswith(
+            ("uni", "use", "usu", "ut", "ura", "ure", "uro"))):
+        return "an"
+    return "a"
+
+
 def make_environment(token: str) -> SandboxedEnvironment:
     """Return the pages' Jinja2 environment for a run whose token is ``token``."""
     env = SandboxedEnvironment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
@@ -67,6 +80,7 @@ def make_environment(token: str) -> SandboxedEnvironment:
     env.globals["token_header"] = TOKEN_HEADER
     env.globals["hx_headers"] = Markup(escape('{"%s": "%s"}' % (TOKEN_HEADER, token)))
     env.filters["time_words"] = _time_words
+    env.globals["article"] = article
     env.globals["raci_columns"] = raci_columns
     env.globals["child"] = child
     env.globals["a_count_words"] = a_count_words
