@@ -473,3 +473,12 @@ def test_the_add_buttons_say_an_activity(folder: Path) -> None:
     page = unescape(response.text)
     assert "Add an activity" in page and "Add a role" in page
     assert not re.search(r"Add a [aeio]", page)
+
+
+def test_the_notice_preview_keeps_its_headings(folder: Path) -> None:
+    page = serve_client(folder).get(f"/spec/{LINCOLN}/translations?notice=es").text
+    sides = page.split('<div class="side-by-side-notice">', 1)[1].split("</section>", 1)[0]
+    english, spanish = sides.split('<div lang="es"', 1)
+    assert len(re.findall(r"<h4>", english)) >= 8
+    assert len(re.findall(r"<h4>", english)) == len(re.findall(r"<h4>", spanish))
+    assert len(re.findall(r"<h5>", spanish)) == 1

@@ -57,8 +57,20 @@ def _tag(request: Request, spec: Spec) -> str:
 _TEXTS: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
 
 
-def _notice_text(spec: Spec, tag: str, request: Request) -> tuple[list[str], list[str]]:
-    """The notice's paragraphs in ``tag`` as docgen writes them (a draft's, from fuzzy
+def _level(style: str) -> int:
+    """The heading level a paragraph of the notice's template has (0: not a heading): the
+    notice's title and headings stay headings in the preview, under its h3."""
+    if style in ("Title", "Heading1"):
+        return 4
+    if style.startswith("Heading") and style[7:].isdigit():
+        return min(6, 3 + int(style[7:]))
+    return 0
+
+
+def _notice_text(spec: Spec, tag: str, request: Request
+                 ) -> tuple[list[tuple[int, str]], list[str]]:
+    """The notice's paragraphs in ``tag`` as docgen writes them, each with its heading level
+    (0: a paragraph) (a draft's, from fuzzy
     translations, if incomplete), and the problems that stopped it; remembered while the
     spec, the notice's template and its catalogs are unchanged."""
     from ..explain import NOTICE_TEMPLATE, explain
@@ -73,7 +85,8 @@ def _notice_text(spec: Spec, tag: str, request: Request) -> tuple[list[str], lis
     if found is not None:
         return found
     try:
-        found = [c.text for c in explain(spec, f"notice-{tag}", resources)], []
+        found = [(_level(c.style), c.text)
+                 for c in explain(spec, f"notice-{tag}", resources)], []
     except DocgenError as e:
         found = [], local(e.lines(), request)
     if len(_TEXTS) > 64:
