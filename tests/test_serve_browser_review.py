@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from serve_support import sample_folder
-from test_serve_browser import (JEFFERSON, LINCOLN, assert_accessible, browser, opened,  # noqa: F401
-                                screens, serving, shoot)
+from test_serve_browser import (  # noqa: F401 (browser and screens are fixtures)
+    JEFFERSON, LINCOLN, assert_accessible, browser, opened, screens, serving, shoot)
 
 
 def _saved(page: Any) -> None:

@@ -329,7 +329,8 @@ def test_saved_at_says_the_time_zone(folder: Path) -> None:
 
 def test_the_starter_names_haitian_creole(folder: Path) -> None:
     page = unescape(serve_client(folder).get("/start").text)
-    assert re.search(r'value="ht"[^>]*> <span lang="ht">Haitian Creole \(Kreyòl Ayisyen\)<', page)
+    assert re.search(r'value="ht"[^>]*> Haitian Creole '
+                     r'\(<span lang="ht">Kreyòl Ayisyen</span>\)<', page)
     assert "English (United States)" not in page
 
 

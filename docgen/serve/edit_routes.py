@@ -103,13 +103,13 @@ class _View:
             if any(path[:len(u)] == u for u in untouched):
                 node.errors = []
         for path, (note, refusal) in dates.items():
-            node = by_path.get(path)
-            if node is None:
+            dated = by_path.get(path)
+            if dated is None:
                 continue
             if note:
-                node.notes.append(note)
+                dated.notes.append(note)
             if refusal and form is not None:
-                node.value = form.get("f." + node.name, node.value)
+                dated.value = form.get("f." + dated.name, dated.value)
 
 
 def _about(problem: Problem, paths: dict[tuple[Any, ...], str]) -> bool:
@@ -119,7 +119,7 @@ def _about(problem: Problem, paths: dict[tuple[Any, ...], str]) -> bool:
     if path in paths:
         return True
     missing = _MISSING_FIELD.match(problem.message)
-    return bool(missing) and path + (missing[1],) in paths
+    return missing is not None and path + (missing[1],) in paths
 
 
 def _conflict_rows(root: dict[str, Any], mine: Any, theirs: Any) -> list[dict[str, str]]:

@@ -81,6 +81,12 @@ def make_environment(token: str) -> SandboxedEnvironment:
     env.globals["hx_headers"] = Markup(escape('{"%s": "%s"}' % (TOKEN_HEADER, token)))
     env.filters["time_words"] = _time_words
     env.globals["article"] = article
+
+    def language_names(tag: str) -> tuple[str, str]:
+        from .start_routes import language_names as names
+        return names(tag)
+
+    env.globals["language_names"] = language_names
     env.globals["raci_columns"] = raci_columns
     env.globals["child"] = child
     env.globals["a_count_words"] = a_count_words

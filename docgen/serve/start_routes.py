@@ -45,7 +45,7 @@ def _titled(root: dict[str, Any], node: dict[str, Any], codes: tuple[str, ...]
     return tuple((code, titles.get(code, code)) for code in codes)
 
 
-def choices(request: Request) -> dict[str, tuple[tuple[str, str], ...]]:
+def choices(request: Request) -> dict[str, Any]:
     """The starter's choices, code and words: ``bases`` and ``partner_types``."""
     root = schema(request.app.state.resources.schema)
     return {"bases": _titled(root, root["properties"]["data_sharing"]["properties"]

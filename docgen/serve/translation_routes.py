@@ -54,7 +54,7 @@ def _tag(request: Request, spec: Spec) -> str:
 
 
 #: The notices' paragraphs already rendered, by what they depend on (see :func:`_notice_text`).
-_TEXTS: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
+_TEXTS: dict[tuple[Any, ...], tuple[list[tuple[int, str]], list[str]]] = {}
 
 
 def _level(style: str) -> int:
