@@ -287,8 +287,8 @@ def test_a_translation_upload(browser: Any, tmp_path: Path, screens: Path) -> No
     with serving(folder) as base:
         page = opened(browser, base, f"/spec/{LINCOLN}/translations")
         assert_accessible(page)
-        page.get_by_label("Upload the translator's file for es").set_input_files(str(bad))
-        page.get_by_role("button", name="Upload the es catalog").click()
+        page.get_by_label("Upload the translator's file for Spanish").set_input_files(str(bad))
+        page.get_by_role("button", name="Upload the Spanish catalog").click()
         page.get_by_role("heading", name="The catalog was not taken").wait_for()
         assert page.get_by_text(re.compile(r"es-broken\.po \(uploaded for es\):25: "
                                            r"/services/0/name: reordered")).count() == 1
@@ -296,8 +296,8 @@ def test_a_translation_upload(browser: Any, tmp_path: Path, screens: Path) -> No
         shoot(page, screens, "translation-refused")
         assert_accessible(page)
         page.goto(base + f"/spec/{LINCOLN}/translations")
-        page.get_by_label("Upload the translator's file for es").set_input_files(str(good))
-        page.get_by_role("button", name="Upload the es catalog").click()
+        page.get_by_label("Upload the translator's file for Spanish").set_input_files(str(good))
+        page.get_by_role("button", name="Upload the Spanish catalog").click()
         page.get_by_text(re.compile("Uploaded: ")).wait_for()
         assert page.get_by_text(re.compile("reviewed by Ana Ruiz on 2027-05-01")).count() >= 1
         assert b"by=Ana Ruiz" in catalog.read_bytes()
