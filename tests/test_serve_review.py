@@ -483,3 +483,10 @@ def test_the_notice_preview_keeps_its_headings(folder: Path) -> None:
     assert len(re.findall(r"<h4>", english)) >= 8
     assert len(re.findall(r"<h4>", english)) == len(re.findall(r"<h4>", spanish))
     assert len(re.findall(r"<h5>", spanish)) == 1
+
+
+def test_a_line_of_two_closed_strings_is_not_called_unclosed() -> None:
+    from docgen.i18n.catalogs import unclosed_strings
+    text = ('msgid "a"\nmsgstr "b\nmsgstr "Sus derechos. " "Son muchos."\n'
+            '"a \\" quote"\n#~ msgstr "old\n')
+    assert [p.line for p in unclosed_strings(Path("es.po"), text)] == [2, 5]

@@ -204,16 +204,16 @@ def unclosed_strings(path: Path, text: str) -> list[Problem]:
         found = _STRING_LINE.match(line)
         if found is None:
             continue
-        rest, i, closed = line[found.end():], 0, False
+        # the line's strings ("a" or "a" "b"), each closed before the line ends
+        rest, i, inside = line[found.end():], 0, True
         while i < len(rest):
-            if rest[i] == "\\":
+            if inside and rest[i] == "\\":
                 i += 2
                 continue
             if rest[i] == '"':
-                closed = not rest[i + 1:].strip()
-                break
+                inside = not inside
             i += 1
-        if not closed:
+        if inside:
             out.append(Problem(str(path), number, found.end(), message=(
                 "the text in quotes is not closed: the line must end with a straight double "
                 'quote ("), and a quote inside the text is written \\" (Poedit writes both '
