@@ -49,6 +49,8 @@ class Clause:
     text: str
     #: the paths among ``paths`` whose value is an earlier schema version's default
     defaulted: frozenset[str] = frozenset()
+    #: the paragraph's style in the template ("Heading1", "Title", "" for none)
+    style: str = ""
 
     def line(self) -> str:
         """The clause as ``explain`` prints it."""
@@ -496,7 +498,9 @@ def explain(spec: Spec, document: str = "mou",
             continue
         number, paths = tracker.paragraphs[key]
         reduced = _reduced(paths)
-        clauses.append(Clause(name, number, reduced, text, defaulted & frozenset(reduced)))
+        style = p.find(f"{{{W}}}pPr/{{{W}}}pStyle")
+        clauses.append(Clause(name, number, reduced, text, defaulted & frozenset(reduced),
+                              style.get(f"{{{W}}}val", "") if style is not None else ""))
     return clauses
 
 

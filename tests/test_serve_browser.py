@@ -262,9 +262,12 @@ def test_keyboard_only_ticks_the_re_confirm_list(browser: Any, tmp_path: Path) -
                                     "document.activeElement.name]")
             if focused == ["checkbox", "confirmed"]:
                 page.keyboard.press("Space")
-                page.wait_for_function("() => document.activeElement && "
-                                       "!document.querySelector('.htmx-request')")
                 seen += 1
+                # wait for this tick's save to come back (the count is the server's answer):
+                # no request in flight was a race, true before htmx had sent the tick, so a
+                # loaded machine had the next ticks queued behind it
+                page.locator("#reconfirm-count").get_by_text(
+                    f"{seen} of {count} checked.").wait_for()
                 if seen == count:
                     break
         page.get_by_text(f"{count} of {count} checked.").wait_for()
@@ -284,8 +287,8 @@ def test_a_translation_upload(browser: Any, tmp_path: Path, screens: Path) -> No
     with serving(folder) as base:
         page = opened(browser, base, f"/spec/{LINCOLN}/translations")
         assert_accessible(page)
-        page.get_by_label("Upload the translator's file for es").set_input_files(str(bad))
-        page.get_by_role("button", name="Upload the es catalog").click()
+        page.get_by_label("Upload the translator's file for Spanish").set_input_files(str(bad))
+        page.get_by_role("button", name="Upload the Spanish catalog").click()
         page.get_by_role("heading", name="The catalog was not taken").wait_for()
         line = before.decode("utf-8").splitlines().index(
             'msgid "Bright Futures After-School Program"') + 1
@@ -295,8 +298,8 @@ def test_a_translation_upload(browser: Any, tmp_path: Path, screens: Path) -> No
         shoot(page, screens, "translation-refused")
         assert_accessible(page)
         page.goto(base + f"/spec/{LINCOLN}/translations")
-        page.get_by_label("Upload the translator's file for es").set_input_files(str(good))
-        page.get_by_role("button", name="Upload the es catalog").click()
+        page.get_by_label("Upload the translator's file for Spanish").set_input_files(str(good))
+        page.get_by_role("button", name="Upload the Spanish catalog").click()
         page.get_by_text(re.compile("Uploaded: ")).wait_for()
         assert page.get_by_text(re.compile("reviewed by Ana Ruiz on 2027-05-01")).count() >= 1
         assert b"by=Ana Ruiz" in catalog.read_bytes()

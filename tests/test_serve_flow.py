@@ -452,7 +452,8 @@ def _expected(page: str, tag: str) -> str:
 def test_the_page_shows_both_catalogs_of_each_language(lincoln: Path) -> None:
     page = _client(lincoln).get(f"/spec/{LINCOLN}/translations").text
     assert "English is the source language: nothing to translate." in page
-    assert re.search(r'<span lang="ar">العربية</span> \(ar\)</th>\s*<td>\s*<p>\d+ of \d+ '
+    assert re.search(r'Arabic \(<span lang="ar" dir="rtl">العربية</span>\) '
+                     r'<span class="file">\(ar\)</span></th>\s*<td>\s*<p>\d+ of \d+ '
                      r"translated; not reviewed by a person</p>", page)
     assert "21 of 21 translated; not reviewed by a person" in page
     # the notice beside the English one, the other one in its own language and direction

@@ -175,6 +175,52 @@ def open_catalog(path: Path, tag: str | None = None) -> CatalogFile:
                               "which shows where the mistake is", line=lineno or 0) from None
 
 
+#: What a file that is not a catalog starts with, and what it is in words.
+_NOT_PO = ((b"PK\x03\x04", "a zip file (a Word document, or a .zip)"),
+           (b"\xde\x12\x04\x95", "a compiled catalog (a .mo file)"),
+           (b"\x95\x04\x12\xde", "a compiled catalog (a .mo file)"),
+           (b"%PDF", "a PDF"),
+           (b"{\\rtf", "a Rich Text document"),
+           (b"\xd0\xcf\x11\xe0", "an old Word or Excel document"))
+
+
+def _not_po(raw: bytes) -> str | None:
+    for start, kind in _NOT_PO:
+        if raw.startswith(start):
+            return kind
+    return None
+
+
+_STRING_LINE = re.compile(r'^(?:#~\s*)?(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)?\s*"')
+
+
+def unclosed_strings(path: Path, text: str) -> list[Problem]:
+    """The lines of the PO ``text`` whose string is not closed by a straight double quote
+    (Babel reads such a line on, silently, into a translation nobody wrote), located at
+    ``path``:line (``tests/test_serve_review.py`` has examples).
+    """
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        found = _STRING_LINE.match(line)
+        if found is None:
+            continue
+        # the line's strings ("a" or "a" "b"), each closed before the line ends
+        rest, i, inside = line[found.end():], 0, True
+        while i < len(rest):
+            if inside and rest[i] == "\\":
+                i += 2
+                continue
+            if rest[i] == '"':
+                inside = not inside
+            i += 1
+        if inside:
+            out.append(Problem(str(path), number, found.end(), message=(
+                "the text in quotes is not closed: the line must end with a straight double "
+                'quote ("), and a quote inside the text is written \\" (Poedit writes both '
+                "itself: open the file in Poedit and save it again)")))
+    return out
+
+
 def _parse_catalog(path: Path, raw: bytes, tag: str | None) -> CatalogFile:
     """Return the catalog in the bytes ``raw`` of ``path``, with its header's problems."""
     problems = []
@@ -183,11 +229,23 @@ def _parse_catalog(path: Path, raw: bytes, tag: str | None) -> CatalogFile:
                                 "mark (BOM), which gettext tools do not read; save it as "
                                 "UTF-8 without a BOM (in Poedit, just save it again)"))
         raw = raw[len(_BOM):]
+    kind = _not_po(raw)
+    if kind:
+        raise CatalogError.at(path, f"is {kind}, not a translation catalog (a .po file): "
+                              "upload the .po file the translator saved in Poedit or "
+                              "Weblate")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
         raise CatalogError.at(path, "is not UTF-8 text; save it as UTF-8", line=line) from None
+    if not re.search(r"^(?:#~ *)?msgid[ \t]", text, re.M):
+        raise CatalogError.at(path, "is not a translation catalog (a .po file): it has no "
+                              "'msgid' line, which every entry of one starts with; upload the "
+                              ".po file the translator saved in Poedit or Weblate")
+    unclosed = unclosed_strings(path, text)
+    if unclosed:
+        raise CatalogError(f"{path}: {len(unclosed)} string(s) not closed", unclosed)
     header = re.search(rb"charset=([A-Za-z0-9_-]+)", raw[:2000])
     if header and header.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
         raise CatalogError.at(path, f"declares charset={header.group(1).decode()}; docgen "

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -36,7 +37,7 @@ from ..spec.read import spec_from_text
 from ..spec.rules import BASIS_REQUIRES
 from ..spec.schema import check_spec
 from .forms import (Section, apply_action, attach, condition_of, form_model, form_to_json,
-                    spec_text)
+                    parse_path, path_name, plain_words, spec_text)
 from .pages import fragment, render
 from .store import Conflict, Document, Saved, Store
 
@@ -71,13 +72,54 @@ def bring_required_parts(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class _View:
-    """What the edit page shows of a spec's data: sections, problems, summary."""
+    """What the edit page shows of a spec's data: sections, problems, summary.
 
-    def __init__(self, request: Request, stem: str, data: dict[str, Any], text: str) -> None:
+    ``dates``: what the save made of the date fields' text (:func:`~.forms.form_to_json`): a
+    note beside a date read from another writing ("Saved as 2027-09-01"), and a refused date
+    as the problem of its field (the only one: its "is missing" is not said too), with what
+    was typed left in the field."""
+
+    def __init__(self, request: Request, stem: str, data: dict[str, Any], text: str,
+                 dates: dict[tuple[Any, ...], tuple[str, str]] | None = None,
+                 form: dict[str, str] | None = None, fresh: str = "") -> None:
         from .start_routes import languages
         self.sections: list[Section] = form_model(_root(request), data, languages(request))
-        self.problems = _problems(request, f"{stem}.json", text)
-        self.summary = attach(self.sections, self.problems)
+        problems = _problems(request, f"{stem}.json", text)
+        dates = dates or {}
+        refused = {path: refusal for path, (_, refusal) in dates.items() if refusal}
+        if refused:
+            problems = [p for p in problems if not _about(p, refused)]
+            problems += [Problem(f"{stem}.json", path=path, message=refusal)
+                         for path, refusal in refused.items()]
+        root = _root(request)
+        self.problems = problems
+        self.summary = attach(self.sections, self.problems,
+                              lambda path, message: plain_words(root, path, message))
+        by_path = {n.path: n for s in self.sections for top in s.nodes for n in top.walk()}
+        # an item just added, not touched yet, is not shown in red (the summary lists it)
+        self.fresh = " ".join(name for name in fresh.split() if parse_path(name) in by_path)
+        untouched = [parse_path(name) for name in self.fresh.split()]
+        for path, node in by_path.items():
+            if any(path[:len(u)] == u for u in untouched):
+                node.errors = []
+        for path, (note, refusal) in dates.items():
+            dated = by_path.get(path)
+            if dated is None:
+                continue
+            if note:
+                dated.notes.append(note)
+            if refusal and form is not None:
+                dated.value = form.get("f." + dated.name, dated.value)
+
+
+def _about(problem: Problem, paths: dict[tuple[Any, ...], str]) -> bool:
+    """Whether ``problem`` is about one of ``paths`` (its own, or its "is missing")."""
+    from .forms import _MISSING_FIELD
+    path = tuple(problem.path or ())
+    if path in paths:
+        return True
+    missing = _MISSING_FIELD.match(problem.message)
+    return missing is not None and path + (missing[1],) in paths
 
 
 def _conflict_rows(root: dict[str, Any], mine: Any, theirs: Any) -> list[dict[str, str]]:
@@ -132,10 +174,13 @@ def _parse(text: str) -> dict[str, Any] | None:
 
 def _edit_page(request: Request, stem: str, document: Document, data: dict[str, Any], *,
                text: str, revision: str, conflict: dict[str, Any] | None = None,
-               checked: bool = False, status_code: int = 200) -> Response:
+               checked: bool = False, status_code: int = 200,
+               dates: dict[tuple[Any, ...], tuple[str, str]] | None = None,
+               form: dict[str, str] | None = None, fresh: str = "") -> Response:
     from .states import partnership_name
-    view = _View(request, stem, data, text)
+    view = _View(request, stem, data, text, dates, form, fresh)
     return render(request, "edit.html", stem=stem, current="edit", document=document,
+                  fresh=view.fresh,
                   name=partnership_name(data, stem),
                   sections=view.sections, summary=view.summary, revision=revision,
                   problems=view.problems, conflict=conflict, checked=checked,
@@ -154,7 +199,8 @@ async def edit(request: Request) -> Response:
                       conflict=None)
     return await run_in_threadpool(
         _edit_page, request, stem, document, data, text=document.text,
-        revision=document.revision, checked=request.query_params.get("checked") == "1")
+        revision=document.revision, checked=request.query_params.get("checked") == "1",
+        fresh=request.query_params.get("fresh", ""))
 
 
 def _save(store: Store, stem: str, base_text: str, data: dict[str, Any],
@@ -183,7 +229,8 @@ async def save(request: Request) -> Response:
     revision = form.get("revision", "")
     document, base = _base(store, stem, revision)
     root = _root(request)
-    posted = form_to_json(root, form, base)
+    dates: dict[tuple[Any, ...], tuple[str, str]] = {}
+    posted = form_to_json(root, form, base, dates)
     before = _conditional_states(root, posted)
     data = bring_required_parts(json.loads(json.dumps(posted)))
     try:
@@ -191,12 +238,14 @@ async def save(request: Request) -> Response:
                                               revision)
     except Conflict as c:
         theirs = _parse(c.theirs)
-        view = await run_in_threadpool(_View, request, stem, data, spec_text(data))
+        view = await run_in_threadpool(_View, request, stem, data, spec_text(data), dates,
+                                       form, form.get("fresh", ""))
         return fragment(request, "_saved.html", stem=stem, sections=view.sections,
                         summary=view.summary, problems=view.problems, saved=None,
                         revision=revision, conflict=_conflict(root, stem, data, c, theirs),
                         reshape=[])
-    view = await run_in_threadpool(_View, request, stem, data, text)
+    view = await run_in_threadpool(_View, request, stem, data, text, dates, form,
+                                   form.get("fresh", ""))
     # the parts whose showing changed (the legal basis brought one): replaced in place
     reshape = [n for s in view.sections for top in s.nodes for n in top.walk()
                if condition_of(n.path) is not None
@@ -231,11 +280,17 @@ async def edit_post(request: Request) -> Response:
         revision = form.get("theirs_revision", "")
     document, base = _base(store, stem, revision)
     root = _root(request)
-    data = bring_required_parts(form_to_json(root, form, base))
+    dates: dict[tuple[Any, ...], tuple[str, str]] = {}
+    data = bring_required_parts(form_to_json(root, form, base, dates))
     anchor: str | None = None
+    fresh = ""
     if action not in ("save", "keep-mine"):
         data, anchor = apply_action(root, data, action)
         data = bring_required_parts(data)
+        if action.startswith("add:") and anchor:
+            # the item added is not shown in red until it is touched (nor those added
+            # before it and not touched yet); a move or removal renumbers them: all shown
+            fresh = " ".join(form.get("fresh", "").split() + [_added(data, action)])
     try:
         saved, _ = await run_in_threadpool(
             _save, store, stem, document.text, data, revision,
@@ -246,12 +301,33 @@ async def edit_post(request: Request) -> Response:
             _edit_page, request, stem, store.read(stem), data, text=spec_text(data),
             revision=revision, conflict=_conflict(root, stem, data, c, theirs),
             status_code=409)
+    if any(refusal for _, refusal in dates.values()):
+        # a date refused: the page says so beside the field, with what was typed in it
+        return await run_in_threadpool(
+            _edit_page, request, stem, store.read(stem), data, text=spec_text(data),
+            revision=saved.revision, checked=True, dates=dates, form=form)
     where = f"/spec/{stem}/edit?checked=1&r={saved.revision[:8]}"
+    if fresh.strip():
+        where += "&fresh=" + quote(fresh.strip())
     if anchor:
         where += f"&at={anchor}#{anchor}"
     if request.headers.get("hx-request"):
         return Response(status_code=204, headers={"HX-Redirect": where})
     return RedirectResponse(where, status_code=303)
+
+
+def _added(data: dict[str, Any], action: str) -> str:
+    """The path name of what the action ``add:PATH`` added: the list's last item, or the
+    optional section."""
+    path = parse_path(action.partition(":")[2])
+    here: Any = data
+    for part in path:
+        here = here.get(part) if isinstance(here, dict) and isinstance(part, str) else (
+            here[part] if isinstance(here, list) and isinstance(part, int)
+            and 0 <= part < len(here) else None)
+    if isinstance(here, list) and here:
+        return path_name(path + (len(here) - 1,))
+    return path_name(path)
 
 
 async def edit_text(request: Request) -> Response:

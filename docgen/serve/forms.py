@@ -33,7 +33,8 @@ from typing import Any, Mapping
 
 from ..errors import PathItem, Problem
 from ..spec.model import resolve_ref
-from ..spec.rules import BASIS_REQUIRES
+from ..spec.rules import BASIS_REQUIRES, PARTIES
+from ..spec.schema import iso_date
 
 Path_ = tuple[PathItem, ...]
 
@@ -128,6 +129,10 @@ class Node:
     shown_when: tuple[str, tuple[str, ...]] | None = None
     visible: bool = True
     errors: list[str] = field(default_factory=list)
+    #: list: the words of the letters its cells hold (the RACI chart's key)
+    key: list[tuple[str, str]] = field(default_factory=list)
+    #: what the last save made of what was typed ("Saved as 2027-09-01"), beside the field
+    notes: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -192,6 +197,13 @@ def _show(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value) if isinstance(value, float) else str(value)
     return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def choice_titles(node: dict[str, Any]) -> dict[str, str]:
+    """The words a coordinator reads for each of the (resolved) schema ``node``'s choices: the
+    schema's ``x-enum-titles``, code → title (a choice without one is shown as its code)."""
+    titles = node.get("x-enum-titles")
+    return {str(k): str(v) for k, v in titles.items()} if isinstance(titles, dict) else {}
 
 
 def _kind(node: dict[str, Any], defname: str | None) -> str:
@@ -307,8 +319,13 @@ class _Builder:
                 out.choices.append((out.value, f"{out.value} (not a language docgen writes "
                                                "notices in)"))
             return
+        if isinstance(node.get("x-refers-to"), str) and input_ == "text":
+            self._reference(out, node["x-refers-to"])
+            return
         if input_ == "select":
-            out.choices = [(_show(v), _show(v)) for v in node["enum"]]
+            titles = choice_titles(node)
+            out.choices = [(_show(v), self._party_named(_show(v), titles.get(_show(v))))
+                           for v in node["enum"]]
             if out.value and out.value not in [c[0] for c in out.choices]:
                 out.choices.append((out.value, f"{out.value} (not one of the choices)"))
         if input_ in ("integer", "number"):
@@ -320,6 +337,39 @@ class _Builder:
             out.input = "text"  # a date input would show nothing and send nothing
         if input_ == "time" and out.value and not re.fullmatch(r"\d{2}:\d{2}", out.value):
             out.input = "text"
+
+    #: what an item of a list a field refers to is called, and the fields that name it
+    REFERRED = {"roles": ("role", ("title",)), "contacts": ("contact", ("name", "title"))}
+
+    def _reference(self, out: Node, where: str) -> None:
+        """A field that names an item of another list by its id (the schema's
+        ``x-refers-to``): a choice of the ids the spec has, each with its name."""
+        what, names = self.REFERRED.get(where, (where, ("title", "name")))
+        items = self.value_at((where,))
+        out.input = "select"
+        for item in items if isinstance(items, list) else []:
+            ident = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(ident, str) or not ident:
+                continue
+            words = ", ".join(str(item[n]).strip() for n in names
+                              if isinstance(item.get(n), str) and item[n].strip())
+            out.choices.append((ident, f"{words} ({ident})" if words else ident))
+        if out.value and out.value not in [c[0] for c in out.choices]:
+            out.choices.append((out.value, f"{out.value} (not the id of a {what} of this spec)"))
+        if not out.choices:
+            out.notes.append(f"The choices are the {where} of this spec: there is none yet. "
+                             f"Add one in its section first.")
+
+    def _party_named(self, code: str, title: str | None) -> str:
+        """A choice's words; a party's with the name the spec gives it: "The community
+        partner (Bright Futures Youth Alliance)"."""
+        words = title or code
+        if code in PARTIES:
+            party = self.value_at(("parties", code))
+            name = party.get("legal_name") if isinstance(party, dict) else None
+            if isinstance(name, str) and name.strip():
+                words += f" ({name.strip()})"
+        return words
 
     def _group(self, out: Node, node: dict[str, Any], value: Any) -> None:
         out.present = value is not MISSING
@@ -346,6 +396,12 @@ class _Builder:
         out.item_title = resolved.get("title") or "Item"
         out.item_object = resolved.get("type") == "object"
         out.min_items = node.get("minItems", 0)
+        cells = resolved.get("properties", {}).get("assignments")
+        if out.path == ("raci",) and isinstance(cells, dict):
+            letters = resolve_ref(resolve_ref(cells, self.root)[0].get(
+                "additionalProperties", {}), self.root)[0]
+            titles = choice_titles(letters)
+            out.key = [(str(v), titles.get(str(v), str(v))) for v in letters.get("enum", [])]
         for i, item in enumerate(value if isinstance(value, list) else []):
             out.items.append(self.node(items_schema, out.path + (i,), item, required=True,
                                        title=f"{out.item_title} {i + 1}"))
@@ -413,6 +469,45 @@ def form_model(root: dict[str, Any], data: Any,
 
 # -- form → JSON ------------------------------------------------------------------------------
 
+#: The years a date of a partnership can have: anything else is a slip of the keyboard (a
+#: year typed with two digits, a digit too many), refused rather than saved.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+_TWO_DIGIT_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2})")
+
+
+def read_date(raw: str) -> tuple[Any, str, str]:
+    """What a date field's text ``raw`` is saved as: (the value, a note saying how it was read,
+    a refusal); with a refusal the value is not saved (the field keeps what the file has).
+
+    The text is read as ``docgen validate`` reads dates (:func:`~docgen.spec.schema.iso_date`:
+    "9/1/2027", "September 1, 2027", "2027-09-01"); text that is not a date is kept as typed,
+    and validation says what to write.
+
+    >>> read_date("9/1/2027")
+    ('2027-09-01', 'Saved as 2027-09-01 (read as month/day/year: September 1).', '')
+    >>> read_date("0027-09-12")[2]
+    '0027-09-12 is in the year 27: a date here is between 1900 and 2200. Check the year.'
+    """
+    text = raw.strip()
+    if not text:
+        return MISSING, "", ""
+    if m := _TWO_DIGIT_YEAR.fullmatch(text):
+        return MISSING, "", (f"{text} has a two-digit year: write the year with four digits, "
+                             f"e.g. {m[1]}/{m[2]}/20{m[3]}")
+    if _ISO_DATE.fullmatch(text):
+        iso, note = text, ""
+    else:
+        got = iso_date(text)
+        if got is None:
+            return raw, "", ""  # kept as typed: validation says what to write
+        iso, note = got
+    year = int(iso[:4])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return MISSING, "", (f"{text} is in the year {year}: a date here is between "
+                             f"{FIRST_YEAR} and {LAST_YEAR}. Check the year.")
+    return iso, (f"Saved as {iso}{note}." if iso != text else ""), ""
+
+
 def _leaf(input_: str, raw: str) -> Any:
     if raw == "":
         return MISSING
@@ -445,6 +540,8 @@ class _Reader:
         self.root = root
         self.form = form
         self.builder = _Builder(root, base)
+        #: path → (note, refusal) of the date fields whose text was read or refused
+        self.dates: dict[Path_, tuple[str, str]] = {}
 
     def value(self, schema: dict[str, Any], path: Path_, base: Any) -> Any:
         name = path_name(path)
@@ -454,6 +551,13 @@ class _Reader:
         kind = _kind(resolved, defname)
         if kind == "field":
             raw = self.form.get("f." + name)
+            if (raw is not None and _input(resolved, defname) == "date"
+                    and not (isinstance(base, str) and raw == base)):
+                # a date typed (one the file has already is left as it is written)
+                value, note, refusal = read_date(raw)
+                if note or refusal:
+                    self.dates[path] = (note, refusal)
+                return base if refusal else value
             return MISSING if raw is None else _leaf(_input(resolved, defname), raw)
         if kind == "list":
             count = self.form.get("n." + name)
@@ -508,10 +612,15 @@ class _Reader:
         return ordered
 
 
-def form_to_json(root: dict[str, Any], form: Mapping[str, str], base: Any) -> dict[str, Any]:
-    """Return the spec the posted ``form`` says, for the spec ``base`` it was made from."""
+def form_to_json(root: dict[str, Any], form: Mapping[str, str], base: Any,
+                 dates: dict[Path_, tuple[str, str]] | None = None) -> dict[str, Any]:
+    """Return the spec the posted ``form`` says, for the spec ``base`` it was made from;
+    ``dates`` (when given) gets, for each date field whose text was read as another writing
+    or refused, its path → (the note saying how it was read, the refusal)."""
     reader = _Reader(root, form, base)
     result = reader.value(root, (), base if isinstance(base, dict) else {})
+    if dates is not None:
+        dates.update(reader.dates)
     return result if isinstance(result, dict) else {}
 
 
@@ -667,12 +776,86 @@ def apply_action(root: dict[str, Any], data: dict[str, Any], action: str) -> tup
 
 # -- problems beside their fields ------------------------------------------------------------
 
+_JSON_PATH = re.compile(r"\$((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])+)")
+_QUOTED_KEY = re.compile(r"'([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)'")
+_SET_TO = re.compile(r'(?:add |set )?"([a-z_][a-z0-9_]*)": (true|false)')
+_CODE_ASIDE = re.compile(r" \('([a-z_]+)'\)")
+
+
+def _titles(root: dict[str, Any], path: Path_) -> str | None:
+    """The titles of the fields down ``path`` (``Parties › District``), or None when the
+    schema has no such field."""
+    if _schema_at(root, path) is None:
+        return None
+    words = []
+    for i, part in enumerate(path):
+        if isinstance(part, int):
+            words.append(f"item {part + 1}")
+            continue
+        node = _schema_at(root, path[:i + 1]) or {}
+        words.append(str(node.get("title") or part))
+    return " › ".join(words)
+
+
+def plain_words(root: dict[str, Any], path: Path_, message: str) -> str:
+    """``docgen validate``'s ``message`` about ``path`` (written for a person who edits the
+    JSON) in the edit page's words: a field named by its key or JSON path is named by its
+    title (``'data_elements'`` → “Data elements”, ``$.parties.district`` → “Parties ›
+    District”), ``"no_religious_activity": true`` is “No religious activity” set to Yes, and
+    a choice's code is its words; the path stays in the link to the field."""
+    def field_words(key: str) -> str | None:
+        keys = tuple(key.split("."))
+        for n in range(len(path), -1, -1):  # from the problem's field up to the spec
+            base = path[:n]
+            if base and isinstance(base[-1], int):
+                continue
+            if _schema_at(root, base + keys) is not None:
+                node = _schema_at(root, base + keys) or {}
+                if len(keys) == 1:
+                    return str(node.get("title") or key)
+                return " › ".join(str((_schema_at(root, base + keys[:i + 1]) or {}).get(
+                    "title") or keys[i]) for i in range(len(keys)))
+        return None
+
+    here = _schema_at(root, path) or {}
+    codes = choice_titles(here) if "enum" in here else {}
+
+    def json_path(m: re.Match[str]) -> str:
+        parts = tuple(int(p[1:-1]) if p.startswith("[") else p
+                      for p in re.findall(r"\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\]", m[1]))
+        parts = tuple(p[1:] if isinstance(p, str) else p for p in parts)
+        words = _titles(root, parts)
+        return f"“{words}”" if words else m[0]
+
+    def set_to(m: re.Match[str]) -> str:
+        words = field_words(m[1])
+        if words is None:
+            return m[0]
+        return f"set “{words}” to {'Yes' if m[2] == 'true' else 'No'}"
+
+    def quoted(m: re.Match[str]) -> str:
+        if m[1] in codes:
+            return f"“{codes[m[1]]}”"
+        if "_" not in m[1] and "." not in m[1]:
+            return m[0]  # a plain word: an id or a value, not a field's key
+        words = field_words(m[1])
+        return f"“{words}”" if words else m[0]
+
+    message = _CODE_ASIDE.sub(lambda m: "" if m[1] in codes else m[0], message)
+    message = _SET_TO.sub(set_to, message)
+    message = _JSON_PATH.sub(json_path, message)
+    return _QUOTED_KEY.sub(quoted, message)
+
+
 _MISSING_FIELD = re.compile(r"'([A-Za-z_$][A-Za-z0-9_$]*)'(?: \([^)]*\))? is missing")
 
 
-def attach(sections: list[Section], problems: list[Problem]) -> list[tuple[str, str, str]]:
+def attach(sections: list[Section], problems: list[Problem],
+           words: Any = None) -> list[tuple[str, str, str]]:
     """Put each problem beside its field (``node.errors``) and return the error summary:
-    (html id to link to, the field's title, the message), in the order of the page."""
+    (html id to link to, the field's title, the message), in the order of the page;
+    ``words(path, message)`` (when given) says a message in the page's words
+    (:func:`plain_words`)."""
     by_path: dict[Path_, Node] = {}
     order: dict[Path_, int] = {}
     for section in sections:
@@ -695,6 +878,10 @@ def attach(sections: list[Section], problems: list[Problem]) -> list[tuple[str, 
                 if path + (key,) in by_path:
                     path = path + (key,)
                     break
+        if words is not None:
+            lead = re.match(r".*? is missing", message) if missing else None
+            cut = lead.end() if lead else 0
+            message = message[:cut] + words(tuple(problem.path or ()), message[cut:])
         target = path
         while target and target not in by_path:
             target = target[:-1]

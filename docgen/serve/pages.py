@@ -42,12 +42,28 @@ SPEC_PAGES = (
 
 
 def _time_words(value: dt.datetime) -> str:
-    """``10:42`` for a time today (local time of the computer), else ``2 Dec 10:42``."""
+    """``10:42 EST`` for a time today (local time of the computer, with its time zone: a
+    coordinator and a colleague far away read the same save), else ``2 Dec 10:42 EST``."""
     local = value.astimezone()
     now = dt.datetime.now().astimezone()
+    zone = local.strftime("%Z")
+    when = local.strftime("%H:%M") + (f" {zone}" if zone else "")
     if local.date() == now.date():
-        return local.strftime("%H:%M")
-    return f"{local.day} {local.strftime('%b %H:%M')}"
+        return when
+    return f"{local.day} {local.strftime('%b')} {when}"
+
+
+def article(word: str) -> str:
+    """``a`` or ``an`` before ``word`` as it is said: "an activity", "a service", "a user".
+
+    >>> [article(w) for w in ("activity", "item to re-confirm", "service", "user", "hour")]
+    ['an', 'an', 'a', 'a', 'a']
+    """
+    w = word.strip().lower()
+    if w[:1] in ("a", "e", "i", "o") or (w[:1] == "u" and not w.startswith(
+            ("uni", "use", "usu", "ut", "ura", "ure", "uro"))):
+        return "an"
+    return "a"
 
 
 def make_environment(token: str) -> SandboxedEnvironment:
@@ -64,6 +80,13 @@ def make_environment(token: str) -> SandboxedEnvironment:
     env.globals["token_header"] = TOKEN_HEADER
     env.globals["hx_headers"] = Markup(escape('{"%s": "%s"}' % (TOKEN_HEADER, token)))
     env.filters["time_words"] = _time_words
+    env.globals["article"] = article
+
+    def language_names(tag: str) -> tuple[str, str]:
+        from .start_routes import language_names as names
+        return names(tag)
+
+    env.globals["language_names"] = language_names
     env.globals["raci_columns"] = raci_columns
     env.globals["child"] = child
     env.globals["a_count_words"] = a_count_words

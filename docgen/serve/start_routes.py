@@ -19,8 +19,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ..i18n.locales import babel_locale, supported_locales
-from ..spec.model import SUPPORTED_SCHEMA_VERSIONS, schema
+from ..i18n.locales import supported_locales
+from ..spec.model import SUPPORTED_SCHEMA_VERSIONS, resolve_ref, schema
 from ..spec.rules import BASIS_REQUIRES
 from .app import today_of
 from .files import NotServed, good_stem
@@ -28,28 +28,30 @@ from .forms import spec_text
 from .pages import render
 from .store import Conflict, Store
 
-#: The bases a data-sharing agreement can rest on, in the starter's words.
-BASES = (
-    ("consent", "Families give written consent (FERPA 34 CFR § 99.30)"),
-    ("school_official", "The partner acts as a school official with a legitimate educational "
-                        "interest (§ 99.31(a)(1))"),
-    ("studies", "A study for the school or district (§ 99.31(a)(6))"),
-    ("audit_evaluation", "An audit or evaluation of an education program (§ 99.31(a)(3), "
-                         "§ 99.35)"),
-)
+#: The bases a data-sharing agreement can rest on, as the starter offers them (their words are
+#: the schema's: ``x-enum-titles`` of ``data_sharing.legal_basis``).
+BASIS_CODES = ("consent", "school_official", "studies", "audit_evaluation")
 
-PARTNER_TYPES = (
-    ("nonprofit", "A nonprofit organisation"),
-    ("university", "A university or college"),
-    ("health_provider", "A health provider (a clinic, a hospital)"),
-    ("government_agency", "A government agency (a library, a city department)"),
-    ("faith_based", "A faith-based organisation"),
-    ("business", "A business"),
-    ("county_office", "A county office of education"),
-    ("charter_school", "A charter school"),
-    ("district", "A school district"),
-    ("public_school", "A public school"),
-)
+#: The kinds of partner, in the starter's order (their words are the schema's).
+PARTNER_TYPE_CODES = ("nonprofit", "university", "health_provider", "government_agency",
+                      "faith_based", "business", "county_office", "charter_school", "district",
+                      "public_school")
+
+
+def _titled(root: dict[str, Any], node: dict[str, Any], codes: tuple[str, ...]
+            ) -> tuple[tuple[str, str], ...]:
+    from .forms import choice_titles
+    titles = choice_titles(resolve_ref(node, root)[0])
+    return tuple((code, titles.get(code, code)) for code in codes)
+
+
+def choices(request: Request) -> dict[str, Any]:
+    """The starter's choices, code and words: ``bases`` and ``partner_types``."""
+    root = schema(request.app.state.resources.schema)
+    return {"bases": _titled(root, root["properties"]["data_sharing"]["properties"]
+                             ["legal_basis"], BASIS_CODES),
+            "partner_types": _titled(root, root["$defs"]["party"]["properties"]["type"],
+                                     PARTNER_TYPE_CODES)}
 
 
 def school_year_for(today: dt.date) -> str:
@@ -68,18 +70,20 @@ def slug(text: str) -> str:
 
 def languages(request: Request) -> list[tuple[str, str]]:
     """The notice languages docgen has catalogs for, with their names in English and in
-    themselves."""
+    themselves ("Haitian Creole (Kreyòl Ayisyen)": a language whose CLDR data is partial is
+    named all the same, never as the locale its dates fall back to)."""
     out = []
     for tag in supported_locales(request.app.state.resources.locales):
-        try:
-            locale = babel_locale(tag)
-            english = locale.get_display_name("en") or tag
-            own = locale.get_display_name(locale) or ""
-        except Exception:  # a catalog Babel has no data for: its tag is its name
-            english, own = tag, ""
-        label = english if not own or own == english else f"{english} ({own})"
-        out.append((tag, label))
+        english, own = language_names(tag)
+        out.append((tag, english if not own or own == english else f"{english} ({own})"))
     return out
+
+
+def language_names(tag: str) -> tuple[str, str]:
+    """The language of ``tag`` named in English and in itself."""
+    from ..i18n.catalogs import language_name
+    from ..i18n.scripts import own_name
+    return language_name(tag), own_name(tag)
 
 
 def starter(answers: dict[str, Any]) -> dict[str, Any]:
@@ -110,6 +114,31 @@ def starter(answers: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+_QUOTES = "\"'\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212/"
+
+
+def read_school_year(text: str) -> str | None:
+    """The school year ``text`` means, as the spec writes it (``2026-2027``), for the ways a
+    person writes one ("2026-27", "2026–2027" with Word's dash, "2026/27", in quotes pasted
+    from Word); None if it is not one year and the next.
+
+    >>> [read_school_year(t) for t in ("2026-27", "2026–2027", "“2026 - 2027”", "2026-28")]
+    ['2026-2027', '2026-2027', '2026-2027', None]
+    """
+    plain = text.strip().strip(_QUOTES).strip()
+    for dash in _DASHES:
+        plain = plain.replace(dash, "-")
+    match = re.fullmatch(r"(\d{4})\s*-\s*(\d{2}|\d{4})", plain)
+    if not match:
+        return None
+    first = int(match[1])
+    second = int(match[2]) if len(match[2]) == 4 else first // 100 * 100 + int(match[2])
+    if len(match[2]) == 2 and second < first:
+        second += 100  # 1999-00
+    return f"{first}-{second}" if second == first + 1 else None
+
+
 def _unused_stem(store: Store, stem: str) -> str:
     base, n = stem, 2
     while store.exists(stem):
@@ -124,7 +153,7 @@ async def start(request: Request) -> Response:
     return render(request, "start.html", current="start", stems=store.stems(),
                   errors={}, values={"school_year": school_year_for(today_of(request)),
                                      "languages": ["en"], "copy": copy_from or ""},
-                  bases=BASES, partner_types=PARTNER_TYPES, languages=languages(request))
+                  languages=languages(request), **choices(request))
 
 
 async def start_post(request: Request) -> Response:
@@ -140,16 +169,17 @@ async def start_post(request: Request) -> Response:
         errors["school"] = "Enter the school's full legal name"
     if not partner:
         errors["partner"] = "Enter the partner's full legal name"
+    year = read_school_year(year) or year
     match = re.fullmatch(r"(\d{4})-(\d{4})", year)
     if not match or int(match[2]) != int(match[1]) + 1:
         errors["school_year"] = "Enter the school year as two years, e.g. 2027-2028"
-    types = [t for t, _ in PARTNER_TYPES]
+    types = list(PARTNER_TYPE_CODES)
     if values.get("partner_type") not in types:
         errors["partner_type"] = "Choose what kind of organisation the partner is"
     shares = values.get("shares")
     if shares not in ("yes", "no"):
         errors["shares"] = "Say whether the school shares student data with the partner"
-    if shares == "yes" and values.get("basis") not in [b for b, _ in BASES]:
+    if shares == "yes" and values.get("basis") not in BASIS_CODES:
         errors["basis"] = "Choose the FERPA basis the sharing rests on"
     known = [t for t, _ in languages(request)]
     if not values["languages"]:
@@ -158,9 +188,8 @@ async def start_post(request: Request) -> Response:
         errors["languages"] = "Choose languages from the list"
     if errors:
         return render(request, "start.html", current="start", stems=store.stems(),
-                      errors=errors, values=values, bases=BASES,
-                      partner_types=PARTNER_TYPES, languages=languages(request),
-                      status_code=400)
+                      errors=errors, values=values, languages=languages(request),
+                      status_code=400, **choices(request))
     short_year = f"{year[:4]}-{year[-2:]}"
     name = "-".join(p for p in (slug(school)[:30].strip("-"), slug(partner)[:30].strip("-"),
                                 short_year) if p)
@@ -192,8 +221,7 @@ async def copy_post(request: Request) -> Response:
         return render(request, "start.html", current="start", stems=store.stems(),
                       errors=errors, values={"copy": source, "name": form.get("name", ""),
                                              "school_year": "", "languages": ["en"]},
-                      bases=BASES, partner_types=PARTNER_TYPES, languages=languages(request),
-                      status_code=400)
+                      languages=languages(request), status_code=400, **choices(request))
     text = store.read(source).text
     try:
         data = json.loads(text)

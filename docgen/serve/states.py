@@ -110,7 +110,8 @@ def state_of(document: Document, *, out: Path, today: dt.date, resources: Resour
         manifest = read_manifest(out / spec_id)
         if manifest is not None:
             state.built = True
-            state.outdated = manifest.spec.sha256 != document.revision
+            state.outdated = (manifest.spec.sha256 != document.revision
+                              or _catalogs_changed(manifest, document.path, resources))
     term = _obj(data.get("term"))
     end = _date(term.get("end"))
     state.term_end = end
@@ -121,6 +122,33 @@ def state_of(document: Document, *, out: Path, today: dt.date, resources: Resour
         state.renewal_due = today >= end - dt.timedelta(days=window)
     state.renewed_by = renewals.get((year, _partner(data)))
     return state
+
+
+def _catalogs_changed(manifest: Any, spec_path: Path, resources: Resources) -> bool:
+    """Whether a catalog a notice of the build was written from has changed since (a
+    translation uploaded, docgen's catalogs updated): the notice is out of date."""
+    from ..i18n.locales import canonical, catalog_path
+    from ..i18n.spectext import catalog_file, needs_catalog
+    from ..output import sha256
+
+    def digest(path: Path) -> str | None:
+        try:
+            return sha256(path.read_bytes())
+        except OSError:
+            return None
+
+    for entry in manifest.of_format("docx"):
+        if entry.kind != "notice" or not entry.locale:
+            continue
+        tag = entry.locale
+        own = digest(catalog_file(spec_path, tag)) if needs_catalog(tag) else None
+        if own != entry.spec_catalog_sha256:
+            return True
+        base = resources.locales
+        if entry.catalog_sha256 and digest(catalog_path(canonical(tag, base) or tag, base)) \
+                != entry.catalog_sha256:
+            return True
+    return False
 
 
 def _partner(data: dict[str, Any]) -> str:

@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import DocgenError
 from ..i18n.locales import normalise
+from ..i18n.catalogs import language_name
 from ..i18n.scripts import own_name
 from ..i18n.spectext import catalog_file, init_spec_catalog, needs_catalog
 from ..i18n.translate import text_direction
@@ -53,11 +54,23 @@ def _tag(request: Request, spec: Spec) -> str:
 
 
 #: The notices' paragraphs already rendered, by what they depend on (see :func:`_notice_text`).
-_TEXTS: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
+_TEXTS: dict[tuple[Any, ...], tuple[list[tuple[int, str]], list[str]]] = {}
 
 
-def _notice_text(spec: Spec, tag: str, request: Request) -> tuple[list[str], list[str]]:
-    """The notice's paragraphs in ``tag`` as docgen writes them (a draft's, from fuzzy
+def _level(style: str) -> int:
+    """The heading level a paragraph of the notice's template has (0: not a heading): the
+    notice's title and headings stay headings in the preview, under its h3."""
+    if style in ("Title", "Heading1"):
+        return 4
+    if style.startswith("Heading") and style[7:].isdigit():
+        return min(6, 3 + int(style[7:]))
+    return 0
+
+
+def _notice_text(spec: Spec, tag: str, request: Request
+                 ) -> tuple[list[tuple[int, str]], list[str]]:
+    """The notice's paragraphs in ``tag`` as docgen writes them, each with its heading level
+    (0: a paragraph) (a draft's, from fuzzy
     translations, if incomplete), and the problems that stopped it; remembered while the
     spec, the notice's template and its catalogs are unchanged."""
     from ..explain import NOTICE_TEMPLATE, explain
@@ -72,7 +85,8 @@ def _notice_text(spec: Spec, tag: str, request: Request) -> tuple[list[str], lis
     if found is not None:
         return found
     try:
-        found = [c.text for c in explain(spec, f"notice-{tag}", resources)], []
+        found = [(_level(c.style), c.text)
+                 for c in explain(spec, f"notice-{tag}", resources)], []
     except DocgenError as e:
         found = [], local(e.lines(), request)
     if len(_TEXTS) > 64:
@@ -92,6 +106,7 @@ def _context(request: Request, stem: str) -> dict[str, Any]:
     found = languages(spec, resources_of(request), today_of(request))
     context["languages"] = found
     context["own_name"] = own_name
+    context["english_name"] = language_name
     context["direction"] = text_direction
     chosen = request.query_params.get("notice")
     others = [lang.tag for lang in found if lang.docgen is not None]

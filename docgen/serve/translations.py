@@ -56,6 +56,9 @@ class CatalogState:
     review: Review = NOT_RECORDED
     problems: list[str] = field(default_factory=list)
     sha256: str | None = None
+    #: of the translated: those whose translation is the English as it is (a copy of the
+    #: msgid, as Poedit's "Copy from source" makes), to be checked by a person
+    same: int = 0
 
     @property
     def total(self) -> int:
@@ -70,6 +73,11 @@ class CatalogState:
         if not self.exists:
             return f"no catalog yet ({self.missing} strings to translate)"
         said = f"{self.translated} of {self.total} translated"
+        if self.same:
+            said += (f" ({self.same} of them the same as the English: "
+                     f"{'it is' if self.same == 1 else 'they are'} not translated, unless "
+                     f"{'it is a name' if self.same == 1 else 'they are names'} that stay "
+                     "as they are)")
         if self.fuzzy:
             said += f", {self.fuzzy} fuzzy (to review)"
         if self.missing:
@@ -121,12 +129,18 @@ def partnership_state(spec: Spec, tag: str, today: dt.date,
             state.fuzzy += 1
         else:
             state.translated += 1
+            if not tag.startswith("en") and _plain(message.string) == _plain(item.text):
+                state.same += 1
     own = spec_translation(spec.data, spec.file, tag, root)
     state.problems = [str(p) for p in own.problems if _refusing(p)]
     state.review, problem = read_review(path, today=today)
     if problem is not None:
         state.problems.append(str(problem))
     return state
+
+
+def _plain(text: Any) -> str:
+    return " ".join(str(text).split()).casefold()
 
 
 #: The states already counted, by what they depend on (the files' bytes as their stat says,

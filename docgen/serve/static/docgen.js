@@ -52,6 +52,20 @@
     }
   }
 
+  // an item added and not touched yet is not shown in red: once a field of it is typed in
+  // (before htmx reads the form: capture), its path leaves the list and its problems show
+  document.addEventListener("input", untouch, true);
+  document.addEventListener("change", untouch, true);
+  function untouch(e) {
+    var fresh = document.getElementById("fresh");
+    var name = e.target && e.target.name;
+    if (!fresh || !fresh.value || !name || !form.contains(e.target)) { return; }
+    var path = name.slice(2);
+    fresh.value = fresh.value.split(" ").filter(function (p) {
+      return p && path !== p && path.indexOf(p + "/") !== 0;
+    }).join(" ");
+  }
+
   var dirty = false;
   form.addEventListener("input", function () { dirty = true; });
   form.addEventListener("change", function () { dirty = true; applyConditions(); countA(); });
