@@ -438,3 +438,55 @@ def test_the_split_revisions_still_turn_last_years_mou_into_this_years(both_chan
              if d.kind.output == "mou.docx"]
     rv.check_redline((here / "out" / ID / "mou.docx").read_bytes(), new,
                      (here / "review" / "redline-mou.docx").read_bytes())
+
+
+# ---- a clause whose formatting counsel (by hand) and the template both changed: a formatting
+# revision carries both causes, as a text revision does
+
+@pytest.fixture(scope="module")
+def both_formatted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Counsel made the role chart's clause bold in last year's MOU by hand; this year's
+    template makes it italic instead."""
+    here = tmp_path_factory.mktemp("formatted")
+    shutil.copy(LINCOLN, here / "old.json")
+    shutil.copytree(LINCOLN.with_suffix(".locales"), here / "old.locales")
+    assert invoke("build", str(here / "old.json"), "-o", str(here / "out"),
+                  "--no-pdf").exit_code == 0
+    folder = here / "out" / ID
+    doc = Document(str(folder / "mou.docx"))
+    [clause] = [p for p in doc.paragraphs if p.text.startswith(ROLES)]
+    for r in clause.runs:
+        r.bold = True
+    doc.save(str(folder / "mou.docx"))
+    assert invoke("renew", str(here / "old.json"), "--school-year", "2027-2028", "-o",
+                  str(here / "new.json")).exit_code == 0
+    (here / "templates").mkdir()
+    template = Document(str(ROOT / "templates" / "mou.docx"))
+    for r in [r for p in template.paragraphs if p.text.startswith(ROLES) for r in p.runs]:
+        r.italic = True
+    template.save(str(here / "templates" / "mou.docx"))
+    result = invoke("review", str(here / "old.json"), str(here / "new.json"), "-o",
+                    str(here / "review"), "--no-pdf", "--date", "2027-05-14",
+                    "--old-documents", str(folder), "--templates", str(here / "templates"))
+    assert result.exit_code == 0, result.output
+    return here
+
+
+def test_a_formatting_change_made_by_hand_and_by_the_template_carries_both_causes(
+        both_formatted) -> None:
+    here = both_formatted
+    root = etree.fromstring(zipfile.ZipFile(here / "review" / "redline-mou.docx").read(
+        "word/document.xml"))
+    [clause] = [p for p in root.iter(W + "p") if "".join(
+        t.text or "" for t in p.iter(W + "t")).startswith(ROLES)]
+    changes = list(clause.iter(W + "rPrChange"))
+    assert changes  # bold (counsel's) → italic (the template's)
+    assert {c.get(W + "author") for c in changes} == {"docgen (template change + hand edit)"}
+    summary = json.loads((here / "review" / "summary.json").read_text())
+    [roles] = [c for c in summary["redline_changes"]["mou.docx"]
+               if c["place"] == "§ 5.4 Designated roles, paragraph 1"]
+    assert (roles["detail"].split(" on ")[0], roles["causes"]) == (
+        "bold removed, italic added", ["hand edit", "template change"])
+    for cause in ("hand edit", "template change"):
+        assert roles["place"] in [c["place"] for c in summary["by_cause"][cause]]
+

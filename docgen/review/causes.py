@@ -173,6 +173,25 @@ class Attribution:
         chosen = best or fallback
         return chosen[2] if chosen else "spec change"
 
+    def formatting_causes(self, old_context: str, new_context: str) -> tuple[str, ...]:
+        """Return the causes of a formatting revision of a paragraph that reads
+        ``old_context`` before and ``new_context`` after: every layer that changed the
+        formatting of the paragraph most like it (the template and a hand edit can both
+        have), in :data:`CAUSES` order; else the best cause of :meth:`cause`."""
+        old_context, new_context = _norm(old_context), _norm(new_context)
+        found: set[str] = set()
+        for layer in self.layers:
+            for e in layer.edits:
+                if not e.formatting:
+                    continue
+                context = max(_similar(new_context, e.new_context) if new_context else 0.0,
+                              _similar(old_context, e.old_context) if old_context else 0.0)
+                if context >= _SAME_PARAGRAPH:
+                    found.add(layer.cause)
+                    break
+        return tuple(c for c in CAUSES if c in found) or (
+            self.cause("", "", old_context, new_context, formatting=True),)
+
     def fields(self, removed: str, added: str, old_context: str = "",
                new_context: str = "") -> list[SpecChange]:
         """Return the spec changes whose values an edit writes or removes: the new value is
@@ -249,7 +268,7 @@ class Attribution:
         elif c.kind == "moved":
             causes = [self.cause(old, new, old, new)]
         else:
-            causes = [self.cause("", "", old, new, formatting=True)]
+            causes = list(self.formatting_causes(old, new))
         return list(dict.fromkeys(causes))
 
 
@@ -305,8 +324,10 @@ def label_revisions(docx: bytes, name: str, attribution: Attribution, author: st
             parent = mark.getparent()
             in_props = parent is not None and parent.tag in (RPR, w("trPr"))
             if mark.tag in _CHANGE_TAGS:
-                cause = attribution.cause("", "", old_ctx, new_ctx, formatting=True)
-            elif in_props and parent is not None and parent.tag == w("trPr"):
+                # a formatting revision the template and a hand edit both made names both
+                _label(mark, author, attribution.formatting_causes(old_ctx, new_ctx), counts)
+                continue
+            if in_props and parent is not None and parent.tag == w("trPr"):
                 row = _owner(mark, TR)
                 text = _text(row, (T, DELTEXT)) if row is not None else ""
                 cause = attribution.cause(text if mark.tag == DEL else "",
