@@ -490,3 +490,38 @@ def test_a_formatting_change_made_by_hand_and_by_the_template_carries_both_cause
     for cause in ("hand edit", "template change"):
         assert roles["place"] in [c["place"] for c in summary["by_cause"][cause]]
 
+
+def comments(docx: Path) -> list[tuple[str, str]]:
+    """(the words a comment is on, the comment's text) of each comment of a redline."""
+    with zipfile.ZipFile(docx) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+        texts = {c.get(W + "id"): "\n".join("".join(t.text or "" for t in p.iter(W + "t"))
+                                            for p in c.iter(W + "p"))
+                 for c in etree.fromstring(z.read("word/comments.xml")).iter(W + "comment")}
+    out = []
+    for start in root.iter(W + "commentRangeStart"):
+        cid, words, el = start.get(W + "id"), [], start
+        for el in start.itersiblings():
+            if el.tag == W + "commentRangeEnd" and el.get(W + "id") == cid:
+                break
+            words += [t.text or "" for t in el.iter(W + "t", W + "delText")]
+        out.append(("".join(words), texts[cid]))
+    return out
+
+
+def test_a_spec_change_is_named_in_a_word_comment_beside_its_revisions(reviewed) -> None:
+    # legal staff read the redline in Word: the field's title, its path and both values are
+    # in a comment on the words it changed, not only in the summary (counsel's finding C)
+    here, _ = reviewed
+    found = comments(here / "review" / "redline-mou.docx")
+    insurance = [text for words, text in found if "$1,000,000" in words]
+    assert insurance == ["Spec change: Insurance › General liability per occurrence "
+                         "($.insurance.general_liability_per_occurrence): $1,000,000 → "
+                         "$2,000,000"]
+    # "August ~~10, 2026~~ 9, 2027 and ends on June 30, ~~2027~~ 2028": one comment, two fields
+    term = [text for words, text in found if words.startswith("10, 20269, 2027 and ends")]
+    assert term == ["Spec change: Term › Start date ($.term.start): August 10, 2026 → "
+                    "August 9, 2027\nSpec change: Term › End date ($.term.end): June 30, 2027 "
+                    "→ June 30, 2028"]
+    # a hand edit or a template change has no such comment
+    assert not [t for w, t in found if "a writing" in w or CLAUSE in w]

@@ -27,7 +27,7 @@ from lxml import etree
 
 from ..ooxml.package import Package
 from ..redline.model import Change, Excerpt
-from ..redline.tags import DEL, DELTEXT, ID, INS, PPR, RPR, TR, P, R_, T, attributes, w
+from ..redline.tags import DEL, DELTEXT, ID, INS, PPR, RPR, TR, P, R_, T, W, attributes, w
 from .compare import SpecChange
 
 __all__ = ["CAUSES", "Attribution", "Layer", "label_revisions"]
@@ -310,6 +310,9 @@ def label_revisions(docx: bytes, name: str, attribution: Attribution, author: st
                       if n in pkg.parts]
     counts: dict[str, int] = {}
     ids = _Ids(pkg, list(dict.fromkeys(parts)))
+    #: the body's paragraphs whose revisions write spec changes: those revisions, and the
+    #: fields they write (named in a comment legal staff read beside them)
+    noted: dict[etree._Element, tuple[list[etree._Element], list[SpecChange]]] = {}
     for part in dict.fromkeys(parts):
         root = pkg.xml(part)
         # keyed by the paragraph itself, which keeps it alive (an id could be reused)
@@ -351,11 +354,88 @@ def label_revisions(docx: bytes, name: str, attribution: Attribution, author: st
                                           old_ctx, new_ctx, cause)
                     # words of one revision that different causes explain are revisions of
                     # their own; words that more than one explains name them all
-                    for piece, causes in _split(mark, groups, ids):
+                    pieces = _split(mark, groups, ids)
+                    for piece, causes in pieces:
                         _label(piece, author, causes, counts)
+                    if part == main and p is not None and any(
+                            "spec change" in causes for _, causes in pieces):
+                        fields = attribution.fields(removed, added, old_ctx, new_ctx)
+                        if fields:
+                            noted.setdefault(p, ([], []))
+                            noted[p][0].extend(piece for piece, causes in pieces
+                                               if "spec change" in causes)
+                            noted[p][1].extend(f for f in fields if all(
+                                f.path != g.path for g in noted[p][1]))
                     continue
             _label(mark, author, (cause,), counts)
+    if noted:
+        _comment_fields(pkg, main, noted, author, ids)
     return pkg.to_bytes(), counts, ids.taken
+
+
+_COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+_COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+
+
+def field_comment(fields: list[SpecChange]) -> list[str]:
+    """Return the lines of the comment on revisions that write ``fields``: each field's
+    title, its JSON path in the spec, and both values as the documents write them.
+
+    >>> from docgen.review.compare import SpecChange
+    >>> field_comment([SpecChange("$.term.start", "Term › Start date", "changed",
+    ...     "2026-08-10", "2027-08-09", "August 10, 2026", "August 9, 2027", "")])
+    ['Spec change: Term › Start date ($.term.start): August 10, 2026 → August 9, 2027']
+    """
+    return [f"Spec change: {f.label} ({f.path}): {f.old_text or 'none'} → "
+            f"{f.new_text or 'none'}" for f in fields]
+
+
+def _comment_fields(pkg: Package, main: str, noted: dict[
+        etree._Element, tuple[list[etree._Element], list[SpecChange]]], author: str,
+        ids: _Ids) -> None:
+    """Put a comment around the spec-change revisions of each noted paragraph, naming the
+    fields they write (:func:`field_comment`), in the comments part (made if there is none)."""
+    related = pkg.related(main, "comments")
+    part = related[0][1] if related and related[0][1] in pkg.parts else None
+    if part is None:
+        part = "word/comments.xml"
+        n = 1
+        while part in pkg.parts:
+            n += 1
+            part = f"word/comments{n}.xml"
+        pkg.set_xml(part, etree.Element(w("comments"), nsmap={"w": W}))
+        pkg.add_relationship(main, _COMMENTS_REL, part)
+        pkg.ensure_content_type(part, content_type=_COMMENTS_TYPE)
+    root = pkg.xml(part)
+    taken = {int(v) for el in root.iter() if (v := el.get(ID)) is not None and v.isdigit()}
+    next_id = max(taken | {ids.next - 1}) + 1
+    for marks, fields in noted.values():
+        cid = str(next_id)
+        next_id += 1
+        first_mark, last_mark = marks[0], marks[-1]
+        start = etree.Element(w("commentRangeStart"))
+        start.set(ID, cid)
+        first_mark.addprevious(start)
+        end = etree.Element(w("commentRangeEnd"))
+        end.set(ID, cid)
+        last_mark.addnext(end)
+        ref_run = etree.Element(R_)
+        etree.SubElement(ref_run, w("commentReference")).set(ID, cid)
+        end.addnext(ref_run)
+        comment = etree.SubElement(root, w("comment"))
+        comment.set(ID, cid)
+        comment.set(w("author"), author)
+        date = first_mark.get(w("date"))
+        if date:
+            comment.set(w("date"), date)
+        comment.set(w("initials"), author[:2])
+        for k, line in enumerate(field_comment(fields)):
+            para = etree.SubElement(comment, P)
+            if k == 0:
+                etree.SubElement(etree.SubElement(para, R_), w("annotationRef"))
+            r = etree.SubElement(para, R_)
+            t = etree.SubElement(r, T)
+            t.text = line
 
 
 def _label(mark: etree._Element, author: str, causes: tuple[str, ...],
