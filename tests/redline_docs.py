@@ -974,6 +974,33 @@ def _move_section_edited(s: list) -> None:
     s.insert(3, (heading, level, [clauses[0], clauses[1].replace("thirty", "sixty")]))
 
 
+#: a clause the Records section gains, for the paragraph before a move to be a tracked one
+LOSS_CLAUSE = "The Partner shall report any loss of records to the District within one day."
+
+
+def _moved_after(before: Callable[[list], None]) -> Callable[[list], None]:
+    """The Term's notice clause, "sixty days" now, ends the Records section (a Heading 2
+    follows it) after ``before`` has changed the Records clause the move comes after."""
+    def change(s: list) -> None:
+        _move_clause_to_section_end_edited(s)
+        before(s)
+    return change
+
+
+def _restyled(pair: Callable[[], tuple[bytes, bytes]], text: str, style: str
+              ) -> Callable[[], tuple[bytes, bytes]]:
+    """``pair`` with the new document's paragraph ``text`` given the paragraph style
+    ``style``."""
+    def restyled() -> tuple[bytes, bytes]:
+        old, new = pair()
+        doc = Document(io.BytesIO(new))
+        for p in doc.paragraphs:
+            if p.text == text:
+                p.style = style
+        return old, save(doc)
+    return restyled
+
+
 def _heading_to_text(s: list) -> None:
     """The "Records" heading becomes a plain line of the "Insurance" section."""
     heading, _, clauses = s.pop(3)
@@ -990,6 +1017,15 @@ MOVES: dict[str, Callable[[], tuple[bytes, bytes]]] = {
     "clause moved to a section's end and edited": _contract_edit(
         _move_clause_to_section_end_edited),
     "section moved and edited": _contract_edit(_move_section_edited),
+    # the paragraph before the moved clause is itself a tracked change (counsel's finding A)
+    "clause moved and edited after an inserted clause": _contract_edit(
+        _moved_after(lambda s: s[3][2].insert(2, LOSS_CLAUSE))),
+    "clause moved and edited after a deleted clause": _contract_edit(
+        _moved_after(lambda s: s[3][2].pop(1))),
+    "clause moved and edited after a replaced clause": _contract_edit(
+        _moved_after(lambda s: s[3][2].__setitem__(1, LOSS_CLAUSE))),
+    "clause moved and edited after a restyled clause": _restyled(_contract_edit(
+        _move_clause_to_section_end_edited), CONTRACT[3][2][1], "Quote"),
     "two sections swapped": _contract_edit(lambda s: s.insert(2, s.pop(3))),
     "heading level changed": _contract_edit(lambda s: s.__setitem__(
         2, (s[2][0], 2, s[2][2]))),

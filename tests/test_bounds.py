@@ -5,6 +5,7 @@ work, never another exception.
 
 from __future__ import annotations
 
+import functools
 import io
 import random
 import re
@@ -408,3 +409,49 @@ def test_build_refuses_a_3_gb_spec_without_reading_it(tmp_path: Path) -> None:
     result = run_limited(["build", str(spec), "-o", "out", "--no-pdf"], 400, tmp_path)
     assert result.returncode == 1, result.stderr
     assert result.stderr == f"{spec}: is larger than 5 MB; a spec is a few kilobytes\n"
+
+
+@functools.cache
+def _big_docx(paragraphs: int, new: bool) -> bytes:
+    from redline_docs import from_xml, para
+
+    def clause(i: int) -> str:
+        verb = "may" if new and i % 3 == 0 else "shall"
+        return para(f"Clause {i}: the Partner {verb} keep record {i} for {i % 7 + 1} years and "
+                    "report it to the District.")
+    return from_xml("".join(clause(i) for i in range(paragraphs) if not (new and i == 5)))
+
+
+def _big_pair(folder: Path, paragraphs: int) -> None:
+    """An ordinary long pair, well within the bounds: one clause a paragraph, a word changed
+    in every third and one clause removed."""
+    (folder / "old.docx").write_bytes(_big_docx(paragraphs, False))
+    (folder / "new.docx").write_bytes(_big_docx(paragraphs, True))
+
+
+# the address space at which a 40,000-paragraph pair (some 270 MB needed) fails while the
+# modules are loaded (a shared library that cannot be mapped: an ImportError's traceback
+# before), while the parts are inflated (a MemoryError's traceback before), parsed (libxml2 out
+# of memory, reported as "not well-formed XML (line 0: unknown error)" before) and compared
+@pytest.mark.slow
+@pytest.mark.parametrize("megabytes", [30, 60, 100, 190])
+def test_running_out_of_memory_is_one_plain_line_and_no_file(tmp_path: Path,
+                                                             megabytes: int) -> None:
+    from docgen.cli import OUT_OF_MEMORY
+
+    _big_pair(tmp_path, 40_000)
+    result = run_limited(["redline", "old.docx", "new.docx", "-o", "out.docx", "--summary",
+                          "changes.md"], megabytes, tmp_path)
+    assert (result.returncode, result.stderr, result.stdout) == (1, OUT_OF_MEMORY, "")
+    assert OUT_OF_MEMORY.count("\n") == 1
+    # nothing written: no redline, no summary, no hidden file staged beside them
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.docx", "old.docx"]
+
+
+@pytest.mark.slow
+def test_the_big_pair_of_the_memory_test_goes_through_with_memory_enough(tmp_path: Path) -> None:
+    # the pair is one docgen compares: only the limit above makes it fail
+    _big_pair(tmp_path, 40_000)
+    result = run_limited(["redline", "old.docx", "new.docx", "-o", "out.docx"], 2000, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Wrote out.docx: 13335 changed places")

@@ -65,19 +65,40 @@ NUMBERS = [
     ("A fee of 12.5% applies.", "A fee of 15% applies.", "12.5%", "15%"),
     ("令和２０２１年に発効する。", "令和２０２２年に発効する。", "２０２１年", "２０２２年"),
     ("2026年8月28日に発効する。", "2026年8月29日に発効する。", "2026年8月28日", "2026年8月29日"),
+    ("ปีการศึกษา ๒๕๖๙ เริ่มต้น", "ปีการศึกษา ๒๕๗๐ เริ่มต้น", "๒๕๖๙", "๒๕๗๐"),
 ]
 
 
 @pytest.mark.parametrize("old, new, deleted, inserted", NUMBERS,
                          ids=["amount", "US date", "ISO date", "date in words", "phone",
                               "version", "identifier", "percentage", "full-width year",
-                              "CJK date"])
+                              "CJK date", "Thai year"])
 def test_a_changed_number_is_deleted_and_inserted_whole(old: str, new: str, deleted: str,
                                                         inserted: str) -> None:
     a, b = from_xml(para(old)), from_xml(para(new))
     out = redline(a, b).docx
     rv.check_redline(a, b, out)
     assert marks(out) == [("del", deleted), ("ins", inserted)]
+
+
+def test_a_thai_tone_mark_changed_marks_its_letter_with_it() -> None:
+    # ใช้ (use) → ใช่ (yes): the tone mark alone differs, but a mark deleted or inserted
+    # without its consonant shows in Word on a dotted circle: the cluster changes whole
+    a = from_xml(para("ผู้ปกครองต้องใช้แบบฟอร์มนี้ภายในสามสิบวัน"))
+    b = from_xml(para("ผู้ปกครองต้องใช่แบบฟอร์มนี้ภายในสามสิบวัน"))
+    out = redline(a, b).docx
+    rv.check_redline(a, b, out)
+    assert marks(out) == [("del", "ช้"), ("ins", "ช่")]
+
+
+def test_a_changed_thai_word_is_marked_within_that_word() -> None:
+    # Thai has no spaces between words: หนึ่ง (one) → สอง (two) is marked in its letters,
+    # not with the words around it ("นเวลาหนึ่งป" → "นเวลาสองป" before)
+    a = from_xml(para("สัญญานี้มีผลบังคับใช้เป็นเวลาหนึ่งปีนับจากวันที่ลงนาม"))
+    b = from_xml(para("สัญญานี้มีผลบังคับใช้เป็นเวลาสองปีนับจากวันที่ลงนาม"))
+    out = redline(a, b).docx
+    rv.check_redline(a, b, out)
+    assert marks(out) == [("del", "หนึ่"), ("ins", "สอ")]  # the ง both end with stays
 
 
 def test_a_number_split_between_runs_is_still_one_token() -> None:
@@ -608,6 +629,8 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from conftest import examples  # noqa: E402
+import unicodedata  # noqa: E402
+
 from docgen.redline.keys import paragraph_tokens, text_tokens  # noqa: E402
 
 _TEXT = st.text(st.sampled_from(list("ab1 2,.-/$%年月日２\u00a0\u2011:'é中")), max_size=30)
@@ -618,6 +641,24 @@ _TEXT = st.text(st.sampled_from(list("ab1 2,.-/$%年月日２\u00a0\u2011:'é中
 def test_tokens_put_back_together_are_the_text(text: str, granularity: str) -> None:
     tokens = text_tokens(text, granularity)
     assert "".join(tokens) == text and all(tokens)
+
+
+_MARKED = st.text(st.sampled_from(list("กขนปวเ ั ิ ี ่ ้ ำ ๑๒ a e \u0301 ह ि ं 中 1 ,".replace(" ", "")
+                                         ) + [" "]), max_size=30)
+
+
+@settings(max_examples=examples(300), deadline=None, derandomize=True, database=None)
+@given(text=_MARKED, granularity=st.sampled_from(["word", "character"]))
+def test_a_token_never_starts_with_a_combining_mark(text: str, granularity: str) -> None:
+    # Thai vowels above or below their consonant, tone marks, SARA AM, a combining acute and
+    # Devanagari signs stay with the letter before them (a grapheme cluster), at either
+    # granularity; only a mark with no letter before it starts a token
+    tokens = text_tokens(text, granularity)
+    assert "".join(tokens) == text
+    for before, token in zip(tokens, tokens[1:]):
+        if not before.isspace():
+            assert not (unicodedata.category(token[0]).startswith("M") or token[0] == "ำ"), \
+                (before, token, tokens)
 
 
 @settings(max_examples=examples(300), deadline=None, derandomize=True, database=None)

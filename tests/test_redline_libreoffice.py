@@ -36,6 +36,10 @@ CASES = [
     "section moved", "section moved to the end", "two sections swapped",
     "clause moved and edited", "clause moved to a section's end and edited",
     "section moved and edited", "agreement clause moved",
+    "clause moved and edited after an inserted clause",
+    "clause moved and edited after a deleted clause",
+    "clause moved and edited after a replaced clause",
+    "clause moved and edited after a restyled clause",
     "heading level changed", "agreement heading restyled and renamed",
     "body text made a heading", "heading made body text",
     "contract clause inserted and another deleted", "agreement clause inserted",
@@ -129,6 +133,11 @@ def test_a_rejected_move_keeps_the_next_heading_a_heading(judged) -> None:
 @pytest.mark.parametrize("case, heading, label", [
     ("clause moved to a section's end and edited", "Retention", "4.1."),
     ("section moved and edited", "Retention", "4.1."),
+    # ... and when the paragraph before the move is itself inserted, deleted or restyled
+    ("clause moved and edited after an inserted clause", "Retention", "4.1."),
+    ("clause moved and edited after a deleted clause", "Retention", "4.1."),
+    ("clause moved and edited after a replaced clause", "Retention", "4.1."),
+    ("clause moved and edited after a restyled clause", "Retention", "4.1."),
 ])
 def test_a_rejected_edited_move_keeps_the_next_heading_a_heading(case: str, heading: str,
                                                                   label: str, judged) -> None:

@@ -219,6 +219,11 @@ def test_a_character_with_its_marks_is_one_token_of_an_excerpt() -> None:
     assert thai.text.startswith("ระยะเวลา[-")
 
 
+def test_a_thai_number_changes_whole_in_an_excerpt() -> None:
+    [e] = excerpts("ปีการศึกษา ๒๕๖๙ เริ่มต้น", "ปีการศึกษา ๒๕๗๐ เริ่มต้น")
+    assert (e.removed, e.added) == ("๒๕๖๙", "๒๕๗๐")  # "๒๕[-๖๙-]{+๗๐+}" before
+
+
 def test_a_spaced_language_keeps_its_words_in_excerpts() -> None:
     [e] = excerpts("The term is one year from signing.", "The term is two years from signing.")
     assert e.text == "The term is [-one year-] {+two years+} from signing."

@@ -438,3 +438,90 @@ def test_the_split_revisions_still_turn_last_years_mou_into_this_years(both_chan
              if d.kind.output == "mou.docx"]
     rv.check_redline((here / "out" / ID / "mou.docx").read_bytes(), new,
                      (here / "review" / "redline-mou.docx").read_bytes())
+
+
+# ---- a clause whose formatting counsel (by hand) and the template both changed: a formatting
+# revision carries both causes, as a text revision does
+
+@pytest.fixture(scope="module")
+def both_formatted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Counsel made the role chart's clause bold in last year's MOU by hand; this year's
+    template makes it italic instead."""
+    here = tmp_path_factory.mktemp("formatted")
+    shutil.copy(LINCOLN, here / "old.json")
+    shutil.copytree(LINCOLN.with_suffix(".locales"), here / "old.locales")
+    assert invoke("build", str(here / "old.json"), "-o", str(here / "out"),
+                  "--no-pdf").exit_code == 0
+    folder = here / "out" / ID
+    doc = Document(str(folder / "mou.docx"))
+    [clause] = [p for p in doc.paragraphs if p.text.startswith(ROLES)]
+    for r in clause.runs:
+        r.bold = True
+    doc.save(str(folder / "mou.docx"))
+    assert invoke("renew", str(here / "old.json"), "--school-year", "2027-2028", "-o",
+                  str(here / "new.json")).exit_code == 0
+    (here / "templates").mkdir()
+    template = Document(str(ROOT / "templates" / "mou.docx"))
+    for r in [r for p in template.paragraphs if p.text.startswith(ROLES) for r in p.runs]:
+        r.italic = True
+    template.save(str(here / "templates" / "mou.docx"))
+    result = invoke("review", str(here / "old.json"), str(here / "new.json"), "-o",
+                    str(here / "review"), "--no-pdf", "--date", "2027-05-14",
+                    "--old-documents", str(folder), "--templates", str(here / "templates"))
+    assert result.exit_code == 0, result.output
+    return here
+
+
+def test_a_formatting_change_made_by_hand_and_by_the_template_carries_both_causes(
+        both_formatted) -> None:
+    here = both_formatted
+    root = etree.fromstring(zipfile.ZipFile(here / "review" / "redline-mou.docx").read(
+        "word/document.xml"))
+    [clause] = [p for p in root.iter(W + "p") if "".join(
+        t.text or "" for t in p.iter(W + "t")).startswith(ROLES)]
+    changes = list(clause.iter(W + "rPrChange"))
+    assert changes  # bold (counsel's) → italic (the template's)
+    assert {c.get(W + "author") for c in changes} == {"docgen (template change + hand edit)"}
+    summary = json.loads((here / "review" / "summary.json").read_text())
+    [roles] = [c for c in summary["redline_changes"]["mou.docx"]
+               if c["place"] == "§ 5.4 Designated roles, paragraph 1"]
+    assert (roles["detail"].split(" on ")[0], roles["causes"]) == (
+        "bold removed, italic added", ["hand edit", "template change"])
+    for cause in ("hand edit", "template change"):
+        assert roles["place"] in [c["place"] for c in summary["by_cause"][cause]]
+
+
+def comments(docx: Path) -> list[tuple[str, str]]:
+    """(the words a comment is on, the comment's text) of each comment of a redline."""
+    with zipfile.ZipFile(docx) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+        texts = {c.get(W + "id"): "\n".join("".join(t.text or "" for t in p.iter(W + "t"))
+                                            for p in c.iter(W + "p"))
+                 for c in etree.fromstring(z.read("word/comments.xml")).iter(W + "comment")}
+    out = []
+    for start in root.iter(W + "commentRangeStart"):
+        cid, words, el = start.get(W + "id"), [], start
+        for el in start.itersiblings():
+            if el.tag == W + "commentRangeEnd" and el.get(W + "id") == cid:
+                break
+            words += [t.text or "" for t in el.iter(W + "t", W + "delText")]
+        out.append(("".join(words), texts[cid]))
+    return out
+
+
+def test_a_spec_change_is_named_in_a_word_comment_beside_its_revisions(reviewed) -> None:
+    # legal staff read the redline in Word: the field's title, its path and both values are
+    # in a comment on the words it changed, not only in the summary (counsel's finding C)
+    here, _ = reviewed
+    found = comments(here / "review" / "redline-mou.docx")
+    insurance = [text for words, text in found if "$1,000,000" in words]
+    assert insurance == ["Spec change: Insurance › General liability per occurrence "
+                         "($.insurance.general_liability_per_occurrence): $1,000,000 → "
+                         "$2,000,000"]
+    # "August ~~10, 2026~~ 9, 2027 and ends on June 30, ~~2027~~ 2028": one comment, two fields
+    term = [text for words, text in found if words.startswith("10, 20269, 2027 and ends")]
+    assert term == ["Spec change: Term › Start date ($.term.start): August 10, 2026 → "
+                    "August 9, 2027\nSpec change: Term › End date ($.term.end): June 30, 2027 "
+                    "→ June 30, 2028"]
+    # a hand edit or a template change has no such comment
+    assert not [t for w, t in found if "a writing" in w or CLAUSE in w]

@@ -21,7 +21,8 @@ import click
 from .. import __version__
 from ..errors import DocgenError, OutputError
 from ..output import describe
-from . import annual, serve, specs, translators
+from . import annual, say_out_of_memory, serve, specs, translators
+from . import out_of_memory as is_out_of_memory
 from .options import emit_error
 
 
@@ -128,6 +129,7 @@ def _stopped_by_sigterm() -> Iterator[None]:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    out_of_memory = False
     try:
         with _stopped_by_sigterm():
             return _run_command(argv)
@@ -135,6 +137,14 @@ def _run(argv: Sequence[str] | None) -> int:
         click.echo("Stopped: docgen was asked to stop (SIGTERM); what it finished is kept, "
                    "run the command again to complete it", err=True)
         return 143
+    except (MemoryError, ImportError) as e:
+        if not is_out_of_memory(e):
+            raise
+        # said below, once the frames that hold the documents are let go with the traceback
+        out_of_memory = True
+    if out_of_memory:
+        say_out_of_memory()
+    return 1
 
 
 def _run_command(argv: Sequence[str] | None) -> int:

@@ -27,7 +27,7 @@ from lxml import etree
 
 from ..errors import DocgenError
 from .limits import (MAX_PART_BYTES, MAX_PARTS, MAX_TOTAL_BYTES, OLE_SIGNATURE,
-                     declares_entities, safe_parser)
+                     declares_entities, out_of_memory, safe_parser)
 from .links import is_xml_part, outside_references, without_attached_templates
 
 #: One member of a package: its name in the zip and its bytes (b"" for a folder entry).
@@ -139,6 +139,9 @@ def parse_part(data: bytes | str, part: str, refuse: Refusals) -> etree._Element
     try:
         return etree.fromstring(raw, safe_parser())
     except etree.XMLSyntaxError as e:
+        memory = out_of_memory(e)
+        if memory is not None:
+            raise memory from None
         raise refuse.malformed(part, getattr(e, "lineno", 0) or 0, e.msg) from None
 
 

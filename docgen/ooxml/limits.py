@@ -13,6 +13,8 @@ apply these rules; a safety fix made here reaches every reader.
 
 from __future__ import annotations
 
+from typing import Any, Iterable
+
 from lxml import etree
 
 #: The most members (parts and folders) a package may have.
@@ -44,3 +46,14 @@ def safe_parser() -> etree.XMLParser:
     """Return a new parser that resolves no entities, loads no DTD and reaches no network."""
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                            huge_tree=False, remove_blank_text=False)
+
+
+def out_of_memory(error: etree.XMLSyntaxError) -> MemoryError | None:
+    """Return a :class:`MemoryError` when the parser failed for want of memory (libxml2's
+    ``XML_ERR_NO_MEMORY``, shown as "line 0: unknown error"), not for the XML it read: such a
+    part is well formed, and saying otherwise would send the user to repair a sound file."""
+    no_memory = etree.ErrorTypes.ERR_NO_MEMORY
+    entries: Iterable[Any] = getattr(error, "error_log", None) or ()  # the stubs lack both
+    if getattr(error, "code", None) == no_memory or any(e.type == no_memory for e in entries):
+        return MemoryError("the XML parser ran out of memory")
+    return None

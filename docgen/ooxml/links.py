@@ -21,7 +21,7 @@ from typing import Sequence
 
 from lxml import etree
 
-from .limits import declares_entities, safe_parser
+from .limits import declares_entities, out_of_memory, safe_parser
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PR = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -70,7 +70,10 @@ def _parse(data: bytes) -> etree._Element | None:
         return None  # refused as a DOCTYPE by the caller, before this is asked
     try:
         return etree.fromstring(data, safe_parser())
-    except etree.XMLSyntaxError:
+    except etree.XMLSyntaxError as e:
+        memory = out_of_memory(e)
+        if memory is not None:
+            raise memory from None
         return None  # refused as malformed when it is parsed, if it ever is
 
 

@@ -20,7 +20,7 @@ from ..errors import DocgenError, DocxError
 from . import archive
 from ..inputs import InputRefused, read_input
 from .limits import (MAX_FILE_BYTES, MAX_PART_BYTES, MAX_PARTS, MAX_TOTAL_BYTES,
-                     declares_entities, safe_parser)
+                     declares_entities, out_of_memory, safe_parser)
 
 __all__ = ["CT", "MAX_PARTS", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "PR", "Package", "R",
            "REL_TYPES", "W", "DocxRefusals", "read_docx"]
@@ -272,7 +272,10 @@ def _main_part(parts: dict[str, bytes], name: str) -> str | None:
         return None
     try:
         root = etree.fromstring(rels, safe_parser())
-    except etree.XMLSyntaxError:
+    except etree.XMLSyntaxError as e:
+        memory = out_of_memory(e)
+        if memory is not None:
+            raise memory from None
         return None
     for rel in root:
         if rel.get("Type") == REL_TYPES + "officeDocument":

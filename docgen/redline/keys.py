@@ -4,6 +4,7 @@ signatures of their formatting, so that two versions can be lined up and compare
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Union
@@ -18,13 +19,37 @@ from .tags import (ATOM_KEYS, DELTEXT, EN_REF, FLDCHAR, FLDSIMPLE, FN_REF, HYPER
 
 _CJK = (r"\u2E80-\u2FFF\u3000-\u303F\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF"
         r"\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF")
-#: a word is one CJK character, a word (letters, digits, marks), a stretch of spaces, or one
-#: other character; Chinese and Japanese are written without spaces, so they go per character.
-#: Blocks are lined up by these words (:func:`similar`, :func:`words`).
-TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|\s+|.", re.S)
+#: Thai, Lao, Myanmar and Khmer, also written without spaces between words
+_SEA = r"\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF"
+_SEA_DIGITS = r"\u0E50-\u0E59\u0ED0-\u0ED9\u1040-\u1049\u1090-\u1099\u17E0-\u17E9"
 
-_DIGITS = r"0-9\uFF10-\uFF19"
-_PIECE = rf"(?:[^\W{_CJK}]|[{_DIGITS}])+"   # letters and digits, full-width digits too
+
+def _mark_class() -> str:
+    """Return the combining marks (and Thai and Lao SARA AM, which attach the same way) of
+    the blocks that have them, as a character class's inside: a mark never starts a token."""
+    ranges: list[tuple[int, int]] = []
+    for lo, hi in ((0x0300, 0x1DFF), (0x20D0, 0x20FF), (0xFE00, 0xFE2F)):
+        for c in range(lo, hi + 1):
+            if unicodedata.category(chr(c))[0] == "M" or c in (0x0E33, 0x0EB3):
+                if ranges and ranges[-1][1] == c - 1:
+                    ranges[-1] = (ranges[-1][0], c)
+                else:
+                    ranges.append((c, c))
+    return "".join(f"\\u{a:04X}" + (f"-\\u{b:04X}" if b > a else "") for a, b in ranges)
+
+
+_MARKS = _mark_class()
+#: a word is one CJK character, one Thai, Lao, Myanmar or Khmer letter with its marks (a
+#: grapheme cluster), a word (letters, digits, marks), a stretch of spaces, or one other
+#: character with its marks; Chinese, Japanese and the scripts of South-East Asia are written
+#: without spaces, so they go per character, and a mark never leaves the letter it is on.
+#: Blocks are lined up by these words (:func:`similar`, :func:`words`).
+TOKEN = re.compile(rf"[{_SEA_DIGITS}]+|[{_CJK}{_SEA}][{_MARKS}]*|(?:[^\W{_CJK}{_SEA}]|[{_MARKS}])+"
+                   rf"|\s+|.[{_MARKS}]*", re.S)
+
+_DIGITS = rf"0-9\uFF10-\uFF19{_SEA_DIGITS}"
+#: letters, marks and digits (full-width and Thai digits too)
+_PIECE = rf"(?:[^\W{_CJK}{_SEA}]|[{_DIGITS}{_MARKS}])+"
 _JOIN = r"[.,/:\-\u2010\u2011\u2013'\u2019\uFF0C\uFF0E\uFF0F\uFF1A\uFF0D]"
 _CURRENCY = r"[$\u00A2-\u00A5\u20A0-\u20C0\uFF04\uFFE0\uFFE1\uFFE5\uFFE6]"
 #: a paragraph is compared in these tokens: the words above, except that a number reads as one
@@ -35,10 +60,11 @@ _CURRENCY = r"[$\u00A2-\u00A5\u20A0-\u20C0\uFF04\uFFE0\uFFE1\uFFE5\uFFE6]"
 NUMBER_TOKEN = re.compile(
     rf"[{_DIGITS}]+[年月日](?:[{_DIGITS}]+[年月日])*"
     rf"|{_CURRENCY}?{_PIECE}(?:{_JOIN}{_PIECE})*[%\uFF05]?"
-    rf"|[{_CJK}]|\s+|.", re.S)
+    rf"|[{_CJK}{_SEA}][{_MARKS}]*|\s+|.[{_MARKS}]*", re.S)
 _HAS_DIGIT = re.compile(rf"[{_DIGITS}]")
-#: at ``--granularity character``, every character is a token (a stretch of spaces is one)
-CHARACTER_TOKEN = re.compile(r"\s+|.", re.S)
+#: at ``--granularity character``, every character is a token (a stretch of spaces is one),
+#: with the marks on it
+CHARACTER_TOKEN = re.compile(rf"\s+|.[{_MARKS}]*", re.S)
 GRANULARITIES = ("word", "character")
 
 

@@ -15,7 +15,8 @@ from ..ooxml.sequence import get_or_add, insert
 from .tags import (BLOCKS, DEL, DELINSTR, DELTEXT, FLDCHAR, FLDSIMPLE, ID, INS, INSTR, MATH,
                    MOVE_FROM, PPR, RPR, SDT, TR, TXBX, VAL, WRAPPERS, XML_SPACE, P, R_, T, W, w)
 
-__all__ = ["Marker", "inside", "simple_field_runs", "to_deleted", "track_revisions"]
+__all__ = ["Marker", "inserted_whole", "inside", "simple_field_runs", "to_deleted",
+           "track_revisions"]
 
 
 class Marker:
@@ -236,6 +237,14 @@ def _mark_of(p: etree._Element) -> str | None:
             if c.tag in _PARAGRAPH_MARKS:
                 return str(c.tag)
     return None
+
+
+def inserted_whole(p: etree._Element) -> bool:
+    """Tell whether all of paragraph ``p`` is inserted: its mark and every run of it (a
+    paragraph split in two has an inserted mark after words that stay)."""
+    if _mark_of(p) != INS:
+        return False
+    return all(inside(r, INS, p) for r in p.iter(R_))
 
 
 def _own_properties(p: etree._Element) -> list[etree._Element]:

@@ -158,7 +158,6 @@ _LIMIT = 60  # words of one removed or added stretch shown before "…"
 #: scripts written without spaces between words: Chinese, Japanese (keys._CJK), Thai, Lao,
 #: Myanmar, Khmer. Their text is compared in characters (grapheme clusters), not sentences.
 _UNSPACED = re.compile(rf"[{_CJK}\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF]")
-_SE_ASIAN = re.compile(r"[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF]")
 _ZWJ, _VS = "\u200d", re.compile(r"[\uFE00-\uFE0F\U000E0100-\U000E01EF]")
 #: a token of an excerpt: its text, and whether a space comes before it in the paragraph
 _Tok = tuple[str, bool]
@@ -177,9 +176,8 @@ def excerpt_tokens(text: str) -> list[_Tok]:
         if not _UNSPACED.search(chunk):
             out.append((chunk, True))
             continue
-        pieces: list[str] = []
-        for t in text_tokens(chunk):
-            pieces += list(t) if _SE_ASIAN.search(t) else [t]
+        # Thai, Lao, Myanmar and Khmer letters come in grapheme clusters, their numbers whole
+        pieces = text_tokens(chunk)
         clusters: list[str] = []
         for t in pieces:  # a mark, a variation selector or a joined character: one cluster
             if clusters and (_mark(t[0]) or _VS.match(t[0]) or clusters[-1].endswith(_ZWJ)

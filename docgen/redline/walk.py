@@ -13,6 +13,7 @@ from .diff import Opcode, align, anchored, slide
 from .formats import raw_ppr
 from .keys import (block_key, block_sign, plain, row_shape, row_text, same_markup, similar,
                    starts_section, words)
+from .marks import inserted_whole
 from .model import Change, Story
 from .paragraph import compare_paragraph
 from .session import Numbering, Session
@@ -56,6 +57,8 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
         (o, None if o[0] == "equal" else _align_blocks(old_blocks[o[1]:o[2]], new_blocks[o[3]:o[4]]))
         for o in ops]
     moves = _Moves(_find_moves(plan, old_blocks, new_blocks, old_keys, new_keys))
+    plan = [(o, None if aligned is None else _edited_moves_first(aligned, moves))
+            for o, aligned in plan]
     for (op, i1, i2, j1, j2), aligned in plan:
         if aligned is None:
             for ob, nb, key in zip(old_blocks[i1:i2], new_blocks[j1:j2], new_keys[j1:j2]):
@@ -202,6 +205,12 @@ class _Moves:
         self.source_places = [""] * len(runs)
         self.destination_places = [""] * len(runs)
         self.at = [0] * len(runs)  # where in the change list each move goes
+        self.edited = [any(block_key(o) != block_key(n) for o, n in run) for run in runs]
+
+    def edited_destination(self, new: etree._Element | None) -> bool:
+        """Tell whether ``new`` is a paragraph of a move whose words were edited."""
+        found = self._new.get(id(new)) if new is not None else None
+        return found is not None and self.edited[found[0]]
 
     def source(self, old: etree._Element, copy_: etree._Element, label: str,
                place: str = "") -> bool:
@@ -236,7 +245,7 @@ class _Moves:
             if len(sources) != len(run) or len(destinations) != len(run):
                 continue  # cannot happen: both ends of every pair are met once
             s.marks.move_range([p for p, _ in sources], [p for p, _ in destinations])
-            edited = any(block_key(o) != block_key(n) for o, n in run)
+            edited = self.edited[m]
             if edited:
                 _mark_before_move(s, [p for p, _ in destinations])
             old_text = "\n".join(plain(o) for o, _ in run)
@@ -253,13 +262,49 @@ class _Moves:
             s.changes.insert(at, change)
 
 
+def _edited_moves_first(aligned: list[Pair], moves: _Moves) -> list[Pair]:
+    """Put the paragraphs of an edited move before the blocks removed just before it (among
+    blocks added or removed there), so that they follow a paragraph whose mark can stand for
+    their last one (see :func:`_mark_before_move`).
+
+    Shown after a deleted paragraph, the move had no such paragraph before it: rejected in
+    LibreOffice, its last mark joined the heading after the move into it and made it body
+    text. After the move, the removed blocks come back on rejecting as they were, and go on
+    accepting with their own marks; blocks added before the move stay before it.
+    """
+    out = list(aligned)
+    k = 0
+    while k < len(out):
+        if not moves.edited_destination(out[k][1]) or \
+                (k > 0 and moves.edited_destination(out[k - 1][1])):
+            k += 1
+            continue
+        start = k
+        while start > 0 and None in out[start - 1] and not moves.edited_destination(
+                out[start - 1][1]):
+            start -= 1
+        end = k
+        while end < len(out) and moves.edited_destination(out[end][1]):
+            end += 1
+        removed = [pair for pair in out[start:k] if pair[1] is None]
+        added = [pair for pair in out[start:k] if pair[1] is not None]
+        out[start:end] = added + out[k:end] + removed
+        k = end
+    return out
+
+
 def _mark_before_move(s: Session, destinations: list[etree._Element]) -> None:
     """Mark the paragraph mark before an edited move's destination in place of its last one,
     when a paragraph of other properties follows it (see :meth:`Marker.mark_before`):
     rejected in LibreOffice, the last moved paragraph's mark joined the next paragraph into
-    it, and a heading after the move became body text."""
+    it, and a heading after the move became body text.
+
+    Paragraphs inserted whole just before the move are passed over: the mark goes to the
+    paragraph before them, and rejecting takes them away with the move."""
     after = _next_block(destinations[-1])
     before = _previous_block(destinations[0])
+    while before is not None and before.tag == P and inserted_whole(before):
+        before = _previous_block(before)
     # a next paragraph of the same properties (the clause after it) joins unharmed: the
     # marks stay as Word writes them
     if after is not None and after.tag == P and before is not None and \

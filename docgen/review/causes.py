@@ -27,7 +27,7 @@ from lxml import etree
 
 from ..ooxml.package import Package
 from ..redline.model import Change, Excerpt
-from ..redline.tags import DEL, DELTEXT, ID, INS, PPR, RPR, TR, P, R_, T, attributes, w
+from ..redline.tags import DEL, DELTEXT, ID, INS, PPR, RPR, TR, P, R_, T, W, attributes, w
 from .compare import SpecChange
 
 __all__ = ["CAUSES", "Attribution", "Layer", "label_revisions"]
@@ -173,6 +173,25 @@ class Attribution:
         chosen = best or fallback
         return chosen[2] if chosen else "spec change"
 
+    def formatting_causes(self, old_context: str, new_context: str) -> tuple[str, ...]:
+        """Return the causes of a formatting revision of a paragraph that reads
+        ``old_context`` before and ``new_context`` after: every layer that changed the
+        formatting of the paragraph most like it (the template and a hand edit can both
+        have), in :data:`CAUSES` order; else the best cause of :meth:`cause`."""
+        old_context, new_context = _norm(old_context), _norm(new_context)
+        found: set[str] = set()
+        for layer in self.layers:
+            for e in layer.edits:
+                if not e.formatting:
+                    continue
+                context = max(_similar(new_context, e.new_context) if new_context else 0.0,
+                              _similar(old_context, e.old_context) if old_context else 0.0)
+                if context >= _SAME_PARAGRAPH:
+                    found.add(layer.cause)
+                    break
+        return tuple(c for c in CAUSES if c in found) or (
+            self.cause("", "", old_context, new_context, formatting=True),)
+
     def fields(self, removed: str, added: str, old_context: str = "",
                new_context: str = "") -> list[SpecChange]:
         """Return the spec changes whose values an edit writes or removes: the new value is
@@ -249,7 +268,7 @@ class Attribution:
         elif c.kind == "moved":
             causes = [self.cause(old, new, old, new)]
         else:
-            causes = [self.cause("", "", old, new, formatting=True)]
+            causes = list(self.formatting_causes(old, new))
         return list(dict.fromkeys(causes))
 
 
@@ -291,6 +310,9 @@ def label_revisions(docx: bytes, name: str, attribution: Attribution, author: st
                       if n in pkg.parts]
     counts: dict[str, int] = {}
     ids = _Ids(pkg, list(dict.fromkeys(parts)))
+    #: the body's paragraphs whose revisions write spec changes: those revisions, and the
+    #: fields they write (named in a comment legal staff read beside them)
+    noted: dict[etree._Element, tuple[list[etree._Element], list[SpecChange]]] = {}
     for part in dict.fromkeys(parts):
         root = pkg.xml(part)
         # keyed by the paragraph itself, which keeps it alive (an id could be reused)
@@ -305,8 +327,10 @@ def label_revisions(docx: bytes, name: str, attribution: Attribution, author: st
             parent = mark.getparent()
             in_props = parent is not None and parent.tag in (RPR, w("trPr"))
             if mark.tag in _CHANGE_TAGS:
-                cause = attribution.cause("", "", old_ctx, new_ctx, formatting=True)
-            elif in_props and parent is not None and parent.tag == w("trPr"):
+                # a formatting revision the template and a hand edit both made names both
+                _label(mark, author, attribution.formatting_causes(old_ctx, new_ctx), counts)
+                continue
+            if in_props and parent is not None and parent.tag == w("trPr"):
                 row = _owner(mark, TR)
                 text = _text(row, (T, DELTEXT)) if row is not None else ""
                 cause = attribution.cause(text if mark.tag == DEL else "",
@@ -330,11 +354,88 @@ def label_revisions(docx: bytes, name: str, attribution: Attribution, author: st
                                           old_ctx, new_ctx, cause)
                     # words of one revision that different causes explain are revisions of
                     # their own; words that more than one explains name them all
-                    for piece, causes in _split(mark, groups, ids):
+                    pieces = _split(mark, groups, ids)
+                    for piece, causes in pieces:
                         _label(piece, author, causes, counts)
+                    if part == main and p is not None and any(
+                            "spec change" in causes for _, causes in pieces):
+                        fields = attribution.fields(removed, added, old_ctx, new_ctx)
+                        if fields:
+                            noted.setdefault(p, ([], []))
+                            noted[p][0].extend(piece for piece, causes in pieces
+                                               if "spec change" in causes)
+                            noted[p][1].extend(f for f in fields if all(
+                                f.path != g.path for g in noted[p][1]))
                     continue
             _label(mark, author, (cause,), counts)
+    if noted:
+        _comment_fields(pkg, main, noted, author, ids)
     return pkg.to_bytes(), counts, ids.taken
+
+
+_COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+_COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+
+
+def field_comment(fields: list[SpecChange]) -> list[str]:
+    """Return the lines of the comment on revisions that write ``fields``: each field's
+    title, its JSON path in the spec, and both values as the documents write them.
+
+    >>> from docgen.review.compare import SpecChange
+    >>> field_comment([SpecChange("$.term.start", "Term › Start date", "changed",
+    ...     "2026-08-10", "2027-08-09", "August 10, 2026", "August 9, 2027", "")])
+    ['Spec change: Term › Start date ($.term.start): August 10, 2026 → August 9, 2027']
+    """
+    return [f"Spec change: {f.label} ({f.path}): {f.old_text or 'none'} → "
+            f"{f.new_text or 'none'}" for f in fields]
+
+
+def _comment_fields(pkg: Package, main: str, noted: dict[
+        etree._Element, tuple[list[etree._Element], list[SpecChange]]], author: str,
+        ids: _Ids) -> None:
+    """Put a comment around the spec-change revisions of each noted paragraph, naming the
+    fields they write (:func:`field_comment`), in the comments part (made if there is none)."""
+    related = pkg.related(main, "comments")
+    part = related[0][1] if related and related[0][1] in pkg.parts else None
+    if part is None:
+        part = "word/comments.xml"
+        n = 1
+        while part in pkg.parts:
+            n += 1
+            part = f"word/comments{n}.xml"
+        pkg.set_xml(part, etree.Element(w("comments"), nsmap={"w": W}))
+        pkg.add_relationship(main, _COMMENTS_REL, part)
+        pkg.ensure_content_type(part, content_type=_COMMENTS_TYPE)
+    root = pkg.xml(part)
+    taken = {int(v) for el in root.iter() if (v := el.get(ID)) is not None and v.isdigit()}
+    next_id = max(taken | {ids.next - 1}) + 1
+    for marks, fields in noted.values():
+        cid = str(next_id)
+        next_id += 1
+        first_mark, last_mark = marks[0], marks[-1]
+        start = etree.Element(w("commentRangeStart"))
+        start.set(ID, cid)
+        first_mark.addprevious(start)
+        end = etree.Element(w("commentRangeEnd"))
+        end.set(ID, cid)
+        last_mark.addnext(end)
+        ref_run = etree.Element(R_)
+        etree.SubElement(ref_run, w("commentReference")).set(ID, cid)
+        end.addnext(ref_run)
+        comment = etree.SubElement(root, w("comment"))
+        comment.set(ID, cid)
+        comment.set(w("author"), author)
+        date = first_mark.get(w("date"))
+        if date:
+            comment.set(w("date"), date)
+        comment.set(w("initials"), author[:2])
+        for k, line in enumerate(field_comment(fields)):
+            para = etree.SubElement(comment, P)
+            if k == 0:
+                etree.SubElement(etree.SubElement(para, R_), w("annotationRef"))
+            r = etree.SubElement(para, R_)
+            t = etree.SubElement(r, T)
+            t.text = line
 
 
 def _label(mark: etree._Element, author: str, causes: tuple[str, ...],
