@@ -340,3 +340,19 @@ def test_doctor_and_build_name_the_package_when_a_script_has_no_font(tmp_path: P
         doctor._installed.cache_clear()
     assert "FONTCONFIG_FILE" not in os.environ or os.environ["FONTCONFIG_FILE"] != env[
         "FONTCONFIG_FILE"]
+
+
+def test_a_number_range_in_right_to_left_text_keeps_its_order_and_its_line() -> None:
+    """After an Arabic word "2026-2027" is two Arabic numbers to the bidi algorithm, drawn
+    "2027-2026"; U+2011, a neutral, reverses it in Hebrew too. A range or a phone number is
+    embedded left to right, its hyphen held by word joiners; a code word is left alone."""
+    from docgen.ooxml.pagination import unbreakable_rtl
+
+    wj = "\u2060"
+    assert unbreakable_rtl("للعام الدراسي 2026-2027.") == \
+        f"للعام الدراسي \u202a2026{wj}-{wj}2027\u202c."
+    assert unbreakable_rtl("התקשרו (510) 555-0142 היום") == \
+        f"התקשרו \u202a(510) 555{wj}-{wj}0142\u202c היום"
+    # a value already embedded (docgen.i18n.translate.isolate) gets the same hyphen, no U+2011
+    assert unbreakable_rtl("العام \u202a2026-2027\u202c") == f"العام \u202a2026{wj}-{wj}2027\u202c"
+    assert unbreakable_rtl("رقم CSUEB-IRB-2026-117") == "رقم CSUEB-IRB-2026-117"

@@ -459,3 +459,60 @@ def test_no_notice_page_in_any_script_holds_only_a_line_or_two(pdfs) -> None:
         for number, page in enumerate(out.split("\f")[:-1], 1):
             body = [line for line in page.splitlines() if line.strip()][1:-1]  # no header, footer
             assert len(body) >= 3, (path.name, number, body)
+
+
+@pytest.fixture(scope="module")
+def ranges(tmp_path_factory) -> list[tuple[str, Path]]:
+    """(locale, notice PDF) for notices whose own text (not a value) has a school year and a
+    phone number right after a right-to-left word: the shipped Arabic translation of the
+    Lincoln scope ("…للعام الدراسي 2026-2027."), and Persian, Urdu and Hebrew ones written so."""
+    from docgen.i18n.catalogs import read_catalog, write_catalog
+    from script_catalogs import MARKERS
+
+    require("soffice")
+    folder = tmp_path_factory.mktemp("ranges")
+    base = folder / "locales"
+    tags = ["ar", "fa", "ur", "he"]
+    shutil.copytree(ROOT / "locales" / "ar", base / "ar")
+    for tag in tags[1:]:
+        make_catalog(tag, base)
+    spec_file = spec_in(tags, folder)
+    catalogs = translate_beside(spec_file, tmp_path_factory)
+    for tag in tags[1:]:
+        path = catalogs / f"{tag}.po"
+        catalog = read_catalog(path)
+        scope = [m for m in catalog if m.id and "2026-2027 school year" in str(m.id)]
+        assert scope, tag
+        word = MARKERS[tag]
+        for message in scope:
+            message.string = f"{word} 2026-2027 {word}: (510) 555-0199 {word}"
+        write_catalog(catalog, path)
+    out = []
+    for result in build([str(spec_file)], BuildOptions(
+            folder / "out", pdf=True, pdf_workers=1,
+            resources=Resources.shipped().using(locales=base))):
+        assert result.ok, result.error or result.pdf_errors
+        out += [(tag, result.folder / f"notices/notice-{tag}.pdf") for tag in tags]
+    return out
+
+
+@pytest.mark.slow
+def test_a_school_year_in_right_to_left_text_reads_in_its_order_on_one_line(ranges) -> None:
+    """"للعام الدراسي 2026-2027." was drawn, and read by pdftotext, as "2027-2026": after an
+    Arabic letter the bidi algorithm takes the two years for Arabic numbers, and does not join
+    them across a hyphen (a non-breaking hyphen, a neutral, reverses them in Hebrew too)."""
+    for tag, path in ranges:
+        lines = pdf_lines(path)
+        text = "\n".join(lines)
+        assert "2027-2026" not in text and "2027 -2026" not in text, (tag, path)
+        assert sum("2026-2027" in line for line in lines) >= 2, (tag, path)  # and the header's
+        if tag != "ar":
+            # the phone number: "555-0199" in order, to the right of "(510)" on its line
+            # (pdftotext's own reordering moves the parenthesis of a number between
+            # right-to-left words away from it, so the words' places are checked)
+            words = [w for page in _words_by_page(path) for w in page]
+            areas = [w for w in words if w[4] == "(510)"]
+            numbers = [w for w in words if w[4] == "555-0199"]
+            assert numbers and "0199-555" not in text, (tag, path)
+            assert any(a[2] < n[0] and abs(a[1] - n[1]) < 2 for a in areas for n in numbers), \
+                (tag, path)
