@@ -54,6 +54,13 @@ def part(docx: bytes, name: str) -> str:
         return package.read(name).decode()
 
 
+def text_of(docx: bytes) -> str:
+    """The document's paragraphs' text, runs joined (Latin words are runs of their own)."""
+    xml = part(docx, "word/document.xml")
+    return "\n".join("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p))
+                     for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S))
+
+
 def test_direction_and_language_tags_come_from_cldr_likely_subtags() -> None:
     assert [script_of(t).direction for t in ("fa", "ur", "he", "ps", "prs", "ckb")] == \
         ["rtl"] * 6
@@ -119,7 +126,7 @@ def test_right_to_left_values_need_no_isolates_and_do_not_break(test_notices) ->
     for tag in ("fa", "ur", "prs"):
         xml = part(test_notices[tag], "word/document.xml")
         assert not re.search("[\u2066-\u2069]", xml), tag
-        assert "\u202aBright Futures\u202c" in xml, tag
+        assert "\u202aBright Futures\u202c" in text_of(test_notices[tag]), tag
     ur = part(test_notices["ur"], "word/document.xml")
     assert "28\u00a0اگست،\u00a02026" in ur or "28\u00a0اگست" in ur
 
@@ -139,7 +146,7 @@ def test_a_right_to_left_value_holding_latin_words_is_marked_not_embedded(test_n
         load_spec(LINCOLN), BuildOptions(ROOT / "out-unused")) if k.locale}
     for tag, docx in [*test_notices.items(), ("ar", shipped["ar"])]:
         assert "\u202b" not in part(docx, "word/document.xml"), tag
-    ar = part(shipped["ar"], "word/document.xml")
+    ar = text_of(shipped["ar"])
     assert "\u200fعائلات المشاركين في البرنامج، وأي عائلة من مدرسة Lincoln\u200f (" in ar
 
 
@@ -356,3 +363,41 @@ def test_a_number_range_in_right_to_left_text_keeps_its_order_and_its_line() -> 
     # a value already embedded (docgen.i18n.translate.isolate) gets the same hyphen, no U+2011
     assert unbreakable_rtl("العام \u202a2026-2027\u202c") == f"العام \u202a2026{wj}-{wj}2027\u202c"
     assert unbreakable_rtl("رقم CSUEB-IRB-2026-117") == "رقم CSUEB-IRB-2026-117"
+
+
+def test_latin_words_in_a_right_to_left_notice_are_latin_runs_of_their_own(test_notices) -> None:
+    """A run holding Arabic-script or Hebrew text and a partner's name or an e-mail address was
+    marked w:rtl whole: Word sets and orders such a run as complex-script right-to-left text
+    (Latin letters in the Arabic face), and its Arabic digits were tagged en-US. Each Latin
+    stretch is a run of its own, not w:rtl, tagged en-US; the rest keeps w:rtl and the
+    notice's language."""
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    rtl_letter = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+    shipped = {k.locale: data for k, _, data in render_documents(
+        load_spec(LINCOLN), BuildOptions(ROOT / "out-unused")) if k.locale}
+    for tag, docx in [*((t, test_notices[t]) for t in ("fa", "ur", "he", "prs")),
+                      ("ar", shipped["ar"])]:
+        own = script_of(tag).word_tag if tag != "ar" else "ar-EG"
+        root = etree.fromstring(part(docx, "word/document.xml").encode())
+        latin_runs = owns = 0
+        for p in root.iter(f"{w}p"):
+            if p.find(f"{w}pPr/{w}bidi") is None:
+                continue
+            for run in p.iter(f"{w}r"):
+                text = "".join(t.text or "" for t in run.iter(f"{w}t"))
+                if run.find(f"{w}tab") is not None or run.find(f"{w}fldChar") is not None:
+                    continue
+                latin = re.search("[A-Za-z]", text)
+                lang = run.find(f"{w}rPr/{w}lang")
+                marked = run.find(f"{w}rPr/{w}rtl") is not None
+                assert not (latin and rtl_letter.search(text)), (tag, text)
+                if latin:
+                    latin_runs += 1
+                    assert not marked and lang.get(f"{w}val") == "en-US", (tag, text)
+                elif rtl_letter.search(text):
+                    # the notice's language (or, in the Other languages block, the line's)
+                    assert marked and lang.get(f"{w}val") == lang.get(f"{w}bidi"), (tag, text)
+                    owns += lang.get(f"{w}val") == own
+        assert latin_runs > 10 and owns > 20, (tag, latin_runs, owns)

@@ -516,3 +516,18 @@ def test_a_school_year_in_right_to_left_text_reads_in_its_order_on_one_line(rang
             assert numbers and "0199-555" not in text, (tag, path)
             assert any(a[2] < n[0] and abs(a[1] - n[1]) < 2 for a in areas for n in numbers), \
                 (tag, path)
+
+
+@pytest.mark.slow
+def test_a_latin_name_in_the_arabic_notice_reads_in_its_order(ranges) -> None:
+    """Latin words in an Arabic sentence, now runs of their own that are not right-to-left:
+    "Samir Haddad" and "Bright Futures" read in their order in the text and on the page
+    ("Samir" drawn to the left of "Haddad" on its line), not "Haddad Samir"."""
+    path = next(p for tag, p in ranges if tag == "ar")
+    text = "\n".join(pdf_lines(path))
+    for name in ("Samir Haddad", "Bright Futures", "Lincoln Elementary"):
+        assert name in text and " ".join(reversed(name.split())) not in text, name
+    words = [w for page in _words_by_page(path) for w in page]
+    pairs = [(a, b) for a in words if a[4] == "Samir" for b in words
+             if b[4].startswith("Haddad") and abs(a[1] - b[1]) < 2]
+    assert pairs and all(a[2] < b[0] for a, b in pairs), pairs
