@@ -531,3 +531,61 @@ def test_a_latin_name_in_the_arabic_notice_reads_in_its_order(ranges) -> None:
     pairs = [(a, b) for a in words if a[4] == "Samir" for b in words
              if b[4].startswith("Haddad") and abs(a[1] - b[1]) < 2]
     assert pairs and all(a[2] < b[0] for a, b in pairs), pairs
+
+
+#: Urdu weekday names, Monday to Friday.
+_URDU_DAYS = ["پیر", "منگل", "بدھ", "جمعرات", "جمعہ"]
+
+
+def _urdu_paragraph_pdf(face: str, folder: Path) -> Path:
+    """Write a right-to-left Urdu paragraph of the weekday names set in ``face``, and return
+    the PDF LibreOffice makes of it."""
+    import docx
+    from docx.oxml.ns import qn
+    from docx.oxml import OxmlElement
+
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+    run = paragraph.add_run("، ".join(_URDU_DAYS))
+    rpr = run._r.get_or_add_rPr()
+    fonts = OxmlElement("w:rFonts")
+    for slot in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(slot), face)
+    rpr.append(fonts)
+    rpr.append(OxmlElement("w:rtl"))
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:bidi"), "ur-PK")
+    rpr.append(lang)
+    source = folder / f"{face.replace(' ', '-')}.docx"
+    document.save(str(source))
+    subprocess.run([require("soffice"), "--headless",
+                    f"-env:UserInstallation=file://{folder}/profile", "--convert-to", "pdf",
+                    "--outdir", str(folder), str(source)], check=True, capture_output=True,
+                   timeout=180)
+    return source.with_suffix(".pdf")
+
+
+@pytest.mark.slow
+def test_urdu_is_set_in_naskh_because_libreoffice_writes_nastaliq_text_apart(
+        tmp_path: Path) -> None:
+    """docgen sets Urdu in Noto Naskh Arabic, not in Noto Nastaliq Urdu, the face Urdu is
+    printed in, because LibreOffice writes Nastaliq into a PDF's text glyph by glyph (پیر came
+    out as "پ ی ر"), which is what screen readers and copy-paste get
+    (docgen/i18n/scripts.py, LANGUAGE_FACES). This test asserts that it still does: when it
+    FAILS, LibreOffice writes Nastaliq's text whole, and Urdu should be set in Noto Nastaliq
+    Urdu (LANGUAGE_FACES["ur"]), its tests changed to match."""
+    if not shutil.which("fc-list") or "Noto Nastaliq Urdu" not in subprocess.run(
+            ["fc-list", ":", "family"], capture_output=True, text=True).stdout:
+        pytest.fail("Noto Nastaliq Urdu is not installed: apt-get install fonts-noto-core")
+    naskh = _rtl_words(" ".join(pdf_lines(_urdu_paragraph_pdf("Noto Naskh Arabic", tmp_path))))
+    assert all(day in naskh for day in _URDU_DAYS), naskh  # the check itself works
+    pdf = _urdu_paragraph_pdf("Noto Nastaliq Urdu", tmp_path)
+    fonts = subprocess.run([require("pdffonts"), str(pdf)], capture_output=True, text=True,
+                           check=True).stdout
+    assert "NotoNastaliqUrdu" in fonts, fonts  # drawn in Nastaliq, not a fallback face
+    nastaliq = _rtl_words(" ".join(pdf_lines(pdf)))
+    assert nastaliq, "no Urdu text at all in the Nastaliq PDF"
+    whole = [day for day in _URDU_DAYS if day in nastaliq]
+    assert whole != _URDU_DAYS, ("LibreOffice now writes Noto Nastaliq Urdu's text whole: set "
+                                 "Urdu in it (docgen/i18n/scripts.py, LANGUAGE_FACES)", nastaliq)
