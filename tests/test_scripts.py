@@ -297,7 +297,7 @@ def test_dates_in_a_language_cldr_lacks_read_naturally(test_notices) -> None:
     hmong, dari = plain_text(test_notices["hmn"]), plain_text(test_notices["prs"])
     assert "8/28/2026" in hmong and "M08" not in hmong and "2026 M" not in hmong
     assert "2:45\u202fPM" in hmong
-    assert "28 اگست 2026" in dari and "M08" not in dari
+    assert "۲۸ اگست ۲۰۲۶" in dari and "M08" not in dari  # Afghan Persian, in its digits
 
 
 def _hiding(folder: Path, glob: str) -> dict[str, str]:
@@ -401,3 +401,63 @@ def test_latin_words_in_a_right_to_left_notice_are_latin_runs_of_their_own(test_
                     assert marked and lang.get(f"{w}val") == lang.get(f"{w}bidi"), (tag, text)
                     owns += lang.get(f"{w}val") == own
         assert latin_runs > 10 and owns > 20, (tag, latin_runs, owns)
+
+
+@pytest.mark.parametrize(("tag", "date", "time", "amount", "whole", "count"), [
+    ("fa", "۲۸ اوت ۲۰۲۶", "۱۴:۴۵", "\u200e$\u00a0۱٬۲۵۰٫۵۰", "\u200e$\u00a0۲۵", "۳"),
+    ("prs", "۲۸ اگست ۲۰۲۶", "۱۴:۴۵", "\u200e$\u00a0۱٬۲۵۰٫۵۰", "\u200e$\u00a0۲۵", "۳"),
+    ("bn", "২৮ আগস্ট, ২০২৬", "২:৪৫ PM", "১,২৫০.৫০US$", "২৫US$", "৩"),
+    ("my", "၂၀၂၆ ဩဂုတ် ၂၈", "၁၄:၄၅", "၁,၂၅၀.၅၀\u00a0US$", "၂၅\u00a0US$", "၃"),
+    ("ar", "28 أغسطس 2026", "2:45 م", "\u200f1,250.50\u00a0US$", "\u200f25\u00a0US$", "3"),
+    ("ur", "28 اگست، 2026", "2:45 PM", "$1,250.50", "$25", "3"),
+    ("he", "28 באוגוסט 2026", "14:45", "\u200f1,250.50\u00a0\u200f$", "\u200f25\u00a0\u200f$",
+     "3"),
+], ids=["fa", "prs", "bn", "my", "ar", "ur", "he"])
+def test_the_formatter_writes_each_locales_own_digits(tag, date, time, amount, whole,
+                                                      count) -> None:
+    """Babel writes every date, time and amount in Latin digits, whatever the locale: the
+    Formatter writes CLDR's default numbering system of each (Persian and Dari ۰۱۲, Bengali
+    ০১২, Myanmar ၀၁၂; Arabic as docgen writes it, "ar", and Urdu and Hebrew Latin digits),
+    with its separators (Persian ٬ and ٫)."""
+    from docgen.formatting import Formatter
+
+    f = Formatter(tag, "USD", in_us=True)
+    assert (f.date("2026-08-28"), f.time("14:45"), f.money(1250.5), f.money(25),
+            f.number(3)) == (date, time, amount, whole, count)
+
+
+def test_digits_of_phone_numbers_e_mail_addresses_urls_and_ids_are_never_converted() -> None:
+    from docgen.i18n.scripts import localise_digits
+
+    text = ("۲ (510) 555-0142 ext. 12, +1 510 555 0100, a.kim2@lincoln.org, "
+            "https://x.org/f/2026, CSUEB-IRB-2026-117, 2026-2027, 18, 14:45")
+    assert localise_digits(text, "fa") == (
+        "۲ (510) 555-0142 ext. 12, +1 510 555 0100, a.kim2@lincoln.org, "
+        "https://x.org/f/2026, CSUEB-IRB-2026-117, ۲۰۲۶-۲۰۲۷, ۱۸, ۱۴:۴۵")
+    assert localise_digits(text, "ar") == text and localise_digits(text, "ur") == text
+
+
+def test_a_persian_notice_writes_one_digit_system_throughout(test_notices) -> None:
+    """The Persian notice wrote its dates, times, grades, school year and the translation's
+    own numbers in Latin digits beside the Persian ones CLDR gives "fa": every number of
+    its text in Persian digits but phone numbers, e-mail addresses and ids; the Korean
+    notice (Latin digits in CLDR) keeps its digits."""
+    from docgen.i18n.scripts import _KEPT_DIGITS
+
+    text = plain_text(test_notices["fa"])
+    persian = re.findall("[\u06f0-\u06f9]+", text)
+    assert {"۲۰۲۶-۲۰۲۷", "۱۴:۴۵", "۱۸:۰۰", "۲۸"} <= set(re.findall(
+        "[\u06f0-\u06f9][\u06f0-\u06f9:\\-]*[\u06f0-\u06f9]|[\u06f0-\u06f9]+",
+        text.replace("\u2011", "-"))), text
+    assert len(persian) > 10
+    for line in text.splitlines():
+        if line.startswith(("[header]", "[footer]")):
+            continue
+        line = re.sub(r"^\[[^\]]*\] ", "", line)  # plain_text's style label
+        if re.search("[\u0600-\u06ff]", line):
+            left = [m.group(0) for m in _KEPT_DIGITS.finditer(line)
+                    if re.search("[0-9]", m.group(0)) and not re.search(
+                        r"[A-Za-z@]|\d{3}[-\u2011 ]\d{4}", m.group(0))]
+            assert not left, (line, left)
+    assert "۲۰۲۶-۲۰۲۷" in text.split("[header]")[-1]  # the page header's school year
+    assert "14:45" in plain_text(test_notices["ko"]) or "2:45" in plain_text(test_notices["ko"])
