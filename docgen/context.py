@@ -317,6 +317,10 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE,
                        "formats": str(fmt.locale)}
     add_wording(ctx)
     add_recipients(ctx)
+    if isinstance(ctx.get("school_year"), str):
+        # in the letter's digits where it is printed as it is (the page header): Persian
+        # "۲۰۲۶-۲۰۲۷", as the translations that name it write it (Formatter.numbers)
+        ctx["school_year"] = fmt.number(ctx["school_year"])
     return ctx
 
 

@@ -83,6 +83,9 @@ def _tagged(template: Path) -> set[int]:
             if re.search(r"\{[{%]", literal.sub("", text))}
 
 
+_EMBEDDINGS = str.maketrans("", "", "\u202a\u202c")
+
+
 def _words(docx: bytes) -> list[str]:
     """The words of a rendered document's body, in order."""
     root = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
@@ -103,8 +106,10 @@ def test_explain_names_the_source_of_every_clause_of_every_document(sample: Path
                 assert clause.paths, clause.line()
             assert all(p.startswith("$") for p in clause.paths), clause.line()
         # the clauses are the document's paragraphs, all of them and in order
-        words = " ".join(c.text for c in clauses).split()
-        assert words == _words(data), document
+        # (the left-to-right embedding the page gives a number range in right-to-left text,
+        # docgen.ooxml.pagination.unbreakable_rtl, is the page's, not the clause's)
+        words = " ".join(c.text for c in clauses).translate(_EMBEDDINGS).split()
+        assert words == " ".join(_words(data)).translate(_EMBEDDINGS).split(), document
 
 
 def test_each_new_clause_of_the_data_sharing_agreement_names_its_source(in_repo) -> None:

@@ -54,6 +54,13 @@ def part(docx: bytes, name: str) -> str:
         return package.read(name).decode()
 
 
+def text_of(docx: bytes) -> str:
+    """The document's paragraphs' text, runs joined (Latin words are runs of their own)."""
+    xml = part(docx, "word/document.xml")
+    return "\n".join("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p))
+                     for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S))
+
+
 def test_direction_and_language_tags_come_from_cldr_likely_subtags() -> None:
     assert [script_of(t).direction for t in ("fa", "ur", "he", "ps", "prs", "ckb")] == \
         ["rtl"] * 6
@@ -119,7 +126,7 @@ def test_right_to_left_values_need_no_isolates_and_do_not_break(test_notices) ->
     for tag in ("fa", "ur", "prs"):
         xml = part(test_notices[tag], "word/document.xml")
         assert not re.search("[\u2066-\u2069]", xml), tag
-        assert "\u202aBright Futures\u202c" in xml, tag
+        assert "\u202aBright Futures\u202c" in text_of(test_notices[tag]), tag
     ur = part(test_notices["ur"], "word/document.xml")
     assert "28\u00a0اگست،\u00a02026" in ur or "28\u00a0اگست" in ur
 
@@ -139,7 +146,7 @@ def test_a_right_to_left_value_holding_latin_words_is_marked_not_embedded(test_n
         load_spec(LINCOLN), BuildOptions(ROOT / "out-unused")) if k.locale}
     for tag, docx in [*test_notices.items(), ("ar", shipped["ar"])]:
         assert "\u202b" not in part(docx, "word/document.xml"), tag
-    ar = part(shipped["ar"], "word/document.xml")
+    ar = text_of(shipped["ar"])
     assert "\u200fعائلات المشاركين في البرنامج، وأي عائلة من مدرسة Lincoln\u200f (" in ar
 
 
@@ -290,7 +297,7 @@ def test_dates_in_a_language_cldr_lacks_read_naturally(test_notices) -> None:
     hmong, dari = plain_text(test_notices["hmn"]), plain_text(test_notices["prs"])
     assert "8/28/2026" in hmong and "M08" not in hmong and "2026 M" not in hmong
     assert "2:45\u202fPM" in hmong
-    assert "28 اگست 2026" in dari and "M08" not in dari
+    assert "۲۸ اگست ۲۰۲۶" in dari and "M08" not in dari  # Afghan Persian, in its digits
 
 
 def _hiding(folder: Path, glob: str) -> dict[str, str]:
@@ -340,3 +347,117 @@ def test_doctor_and_build_name_the_package_when_a_script_has_no_font(tmp_path: P
         doctor._installed.cache_clear()
     assert "FONTCONFIG_FILE" not in os.environ or os.environ["FONTCONFIG_FILE"] != env[
         "FONTCONFIG_FILE"]
+
+
+def test_a_number_range_in_right_to_left_text_keeps_its_order_and_its_line() -> None:
+    """After an Arabic word "2026-2027" is two Arabic numbers to the bidi algorithm, drawn
+    "2027-2026"; U+2011, a neutral, reverses it in Hebrew too. A range or a phone number is
+    embedded left to right, its hyphen held by word joiners; a code word is left alone."""
+    from docgen.ooxml.pagination import unbreakable_rtl
+
+    wj = "\u2060"
+    assert unbreakable_rtl("للعام الدراسي 2026-2027.") == \
+        f"للعام الدراسي \u202a2026{wj}-{wj}2027\u202c."
+    assert unbreakable_rtl("התקשרו (510) 555-0142 היום") == \
+        f"התקשרו \u202a(510) 555{wj}-{wj}0142\u202c היום"
+    # a value already embedded (docgen.i18n.translate.isolate) gets the same hyphen, no U+2011
+    assert unbreakable_rtl("العام \u202a2026-2027\u202c") == f"العام \u202a2026{wj}-{wj}2027\u202c"
+    assert unbreakable_rtl("رقم CSUEB-IRB-2026-117") == "رقم CSUEB-IRB-2026-117"
+
+
+def test_latin_words_in_a_right_to_left_notice_are_latin_runs_of_their_own(test_notices) -> None:
+    """A run holding Arabic-script or Hebrew text and a partner's name or an e-mail address was
+    marked w:rtl whole: Word sets and orders such a run as complex-script right-to-left text
+    (Latin letters in the Arabic face), and its Arabic digits were tagged en-US. Each Latin
+    stretch is a run of its own, not w:rtl, tagged en-US; the rest keeps w:rtl and the
+    notice's language."""
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    rtl_letter = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+    shipped = {k.locale: data for k, _, data in render_documents(
+        load_spec(LINCOLN), BuildOptions(ROOT / "out-unused")) if k.locale}
+    for tag, docx in [*((t, test_notices[t]) for t in ("fa", "ur", "he", "prs")),
+                      ("ar", shipped["ar"])]:
+        own = script_of(tag).word_tag if tag != "ar" else "ar-EG"
+        root = etree.fromstring(part(docx, "word/document.xml").encode())
+        latin_runs = owns = 0
+        for p in root.iter(f"{w}p"):
+            if p.find(f"{w}pPr/{w}bidi") is None:
+                continue
+            for run in p.iter(f"{w}r"):
+                text = "".join(t.text or "" for t in run.iter(f"{w}t"))
+                if run.find(f"{w}tab") is not None or run.find(f"{w}fldChar") is not None:
+                    continue
+                latin = re.search("[A-Za-z]", text)
+                lang = run.find(f"{w}rPr/{w}lang")
+                marked = run.find(f"{w}rPr/{w}rtl") is not None
+                assert not (latin and rtl_letter.search(text)), (tag, text)
+                if latin:
+                    latin_runs += 1
+                    assert not marked and lang.get(f"{w}val") == "en-US", (tag, text)
+                elif rtl_letter.search(text):
+                    # the notice's language (or, in the Other languages block, the line's)
+                    assert marked and lang.get(f"{w}val") == lang.get(f"{w}bidi"), (tag, text)
+                    owns += lang.get(f"{w}val") == own
+        assert latin_runs > 10 and owns > 20, (tag, latin_runs, owns)
+
+
+@pytest.mark.parametrize(("tag", "date", "time", "amount", "whole", "count"), [
+    ("fa", "۲۸ اوت ۲۰۲۶", "۱۴:۴۵", "\u200e$\u00a0۱٬۲۵۰٫۵۰", "\u200e$\u00a0۲۵", "۳"),
+    ("prs", "۲۸ اگست ۲۰۲۶", "۱۴:۴۵", "\u200e$\u00a0۱٬۲۵۰٫۵۰", "\u200e$\u00a0۲۵", "۳"),
+    ("bn", "২৮ আগস্ট, ২০২৬", "২:৪৫ PM", "১,২৫০.৫০US$", "২৫US$", "৩"),
+    ("my", "၂၀၂၆ ဩဂုတ် ၂၈", "၁၄:၄၅", "၁,၂၅၀.၅၀\u00a0US$", "၂၅\u00a0US$", "၃"),
+    ("ar", "28 أغسطس 2026", "2:45 م", "\u200f1,250.50\u00a0US$", "\u200f25\u00a0US$", "3"),
+    ("ur", "28 اگست، 2026", "2:45 PM", "$1,250.50", "$25", "3"),
+    ("he", "28 באוגוסט 2026", "14:45", "\u200f1,250.50\u00a0\u200f$", "\u200f25\u00a0\u200f$",
+     "3"),
+], ids=["fa", "prs", "bn", "my", "ar", "ur", "he"])
+def test_the_formatter_writes_each_locales_own_digits(tag, date, time, amount, whole,
+                                                      count) -> None:
+    """Babel writes every date, time and amount in Latin digits, whatever the locale: the
+    Formatter writes CLDR's default numbering system of each (Persian and Dari ۰۱۲, Bengali
+    ০১২, Myanmar ၀၁၂; Arabic as docgen writes it, "ar", and Urdu and Hebrew Latin digits),
+    with its separators (Persian ٬ and ٫)."""
+    from docgen.formatting import Formatter
+
+    f = Formatter(tag, "USD", in_us=True)
+    assert (f.date("2026-08-28"), f.time("14:45"), f.money(1250.5), f.money(25),
+            f.number(3)) == (date, time, amount, whole, count)
+
+
+def test_digits_of_phone_numbers_e_mail_addresses_urls_and_ids_are_never_converted() -> None:
+    from docgen.i18n.scripts import localise_digits
+
+    text = ("۲ (510) 555-0142 ext. 12, +1 510 555 0100, a.kim2@lincoln.org, "
+            "https://x.org/f/2026, CSUEB-IRB-2026-117, 2026-2027, 18, 14:45")
+    assert localise_digits(text, "fa") == (
+        "۲ (510) 555-0142 ext. 12, +1 510 555 0100, a.kim2@lincoln.org, "
+        "https://x.org/f/2026, CSUEB-IRB-2026-117, ۲۰۲۶-۲۰۲۷, ۱۸, ۱۴:۴۵")
+    assert localise_digits(text, "ar") == text and localise_digits(text, "ur") == text
+
+
+def test_a_persian_notice_writes_one_digit_system_throughout(test_notices) -> None:
+    """The Persian notice wrote its dates, times, grades, school year and the translation's
+    own numbers in Latin digits beside the Persian ones CLDR gives "fa": every number of
+    its text in Persian digits but phone numbers, e-mail addresses and ids; the Korean
+    notice (Latin digits in CLDR) keeps its digits."""
+    from docgen.i18n.scripts import _KEPT_DIGITS
+
+    text = plain_text(test_notices["fa"])
+    persian = re.findall("[\u06f0-\u06f9]+", text)
+    assert {"۲۰۲۶-۲۰۲۷", "۱۴:۴۵", "۱۸:۰۰", "۲۸"} <= set(re.findall(
+        "[\u06f0-\u06f9][\u06f0-\u06f9:\\-]*[\u06f0-\u06f9]|[\u06f0-\u06f9]+",
+        text.replace("\u2011", "-"))), text
+    assert len(persian) > 10
+    for line in text.splitlines():
+        if line.startswith(("[header]", "[footer]")):
+            continue
+        line = re.sub(r"^\[[^\]]*\] ", "", line)  # plain_text's style label
+        if re.search("[\u0600-\u06ff]", line):
+            left = [m.group(0) for m in _KEPT_DIGITS.finditer(line)
+                    if re.search("[0-9]", m.group(0)) and not re.search(
+                        r"[A-Za-z@]|\d{3}[-\u2011 ]\d{4}", m.group(0))]
+            assert not left, (line, left)
+    assert "۲۰۲۶-۲۰۲۷" in text.split("[header]")[-1]  # the page header's school year
+    assert "14:45" in plain_text(test_notices["ko"]) or "2:45" in plain_text(test_notices["ko"])

@@ -36,7 +36,12 @@ RTL_TAGS = ["ar", "fa", "ur", "he", "prs"]
 #: the embeddings pdftotext puts around each run it reorders, a boundary; no-break spaces.
 _MARKS = {**dict.fromkeys([0x200E, 0x200F, 0x2060, *range(0x2066, 0x206A)], None),
           **dict.fromkeys(range(0x202A, 0x202F), " ")}
-_SPACES = {0x00A0: " ", 0x202F: " ", 0x2011: "-"}
+_SPACES = {0x00A0: " ", 0x202F: " "}
+#: What a DOCX holds to keep a value on one line, read as the PDF's text has it: a
+#: left-to-right document's non-breaking hyphens (U+2011), which LibreOffice writes into the
+#: PDF's text as hyphen-minus (right-to-left ones hold a hyphen-minus by word joiners). Not
+#: applied to the PDF's text itself: a U+2011 there is what a screen reader would read.
+_DOCX_LAYOUT = {**_SPACES, 0x2011: "-"}
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +77,7 @@ def pdf_lines(path: Path) -> list[str]:
 
 
 def _plain(text: str) -> str:
-    return re.sub(r" +", " ", text.translate(_MARKS).translate(_SPACES)).strip()
+    return re.sub(r" +", " ", text.translate(_MARKS).translate(_DOCX_LAYOUT)).strip()
 
 
 @pytest.mark.slow
@@ -301,14 +306,13 @@ def _english_in_own_lines(tag: str, path: Path) -> list[tuple[str, str]]:
     own_lines = [p for p in _structure_paragraphs(path)
                  if _in_script_of(tag, p[0]) and not _other_script(tag, p[0])]
     assert own_lines, (path, "no line in the notice's script")
-    # (digits inside a Latin code word, "CSUEB-IRB-2026-117", are part of it; the
-    # non-breaking hyphen of a phone number LibreOffice tags en-US whatever its run's
-    # w:lang says: the DOCX carries the notice's language there)
+    # (digits inside a Latin code word, "CSUEB-IRB-2026-117", are part of it; the hyphen
+    # of a phone number or a school year is no exception: right-to-left notices write a
+    # hyphen-minus, tagged as its run is, not U+2011)
     latin = [piece for line, _ in own_lines
              for piece, is_latin in latin_pieces(line) if is_latin]
     return [(text, line) for line, spans in own_lines for text, lang in spans
             if lang == "en-US" and not re.search("[A-Za-z]", text)
-            and text.strip() not in ("-", "\u2011")
             and not any(text.strip() in piece for piece in latin)]
 
 
@@ -367,6 +371,10 @@ def test_the_structure_tree_carries_each_notices_language(pdfs) -> None:
             # or Arabic-script letter en-US (w:val), so a screen reader read "2026", "8",
             # "2:45~" in English: only Latin words keep en-US in the notice's own lines
             assert not _english_in_own_lines(tag, path), path
+            # what a screen reader reads: hyphens, not the non-breaking hyphen
+            assert not [line for line, _ in _structure_paragraphs(path)
+                        if _in_script_of(tag, line) and not _other_script(tag, line)
+                        and "\u2011" in line], path
         # the Other languages line in the notice's own language is tagged as the notice is
         assert not {f"{script_of(tag).language}-{r}" for r in ("ES", "US")} - {
             root["/Lang"]} & langs, (tag, langs)
@@ -520,3 +528,137 @@ def test_no_notice_page_in_any_script_holds_only_a_line_or_two(pdfs) -> None:
         for number, page in enumerate(out.split("\f")[:-1], 1):
             body = [line for line in page.splitlines() if line.strip()][1:-1]  # no header, footer
             assert len(body) >= 3, (path.name, number, body)
+
+
+@pytest.fixture(scope="module")
+def ranges(tmp_path_factory) -> list[tuple[str, Path]]:
+    """(locale, notice PDF) for notices whose own text (not a value) has a school year and a
+    phone number right after a right-to-left word: the shipped Arabic translation of the
+    Lincoln scope ("…للعام الدراسي 2026-2027."), and Persian, Urdu and Hebrew ones written so."""
+    from docgen.i18n.catalogs import read_catalog, write_catalog
+    from script_catalogs import MARKERS
+
+    require("soffice")
+    folder = tmp_path_factory.mktemp("ranges")
+    base = folder / "locales"
+    tags = ["ar", "fa", "ur", "he"]
+    shutil.copytree(ROOT / "locales" / "ar", base / "ar")
+    for tag in tags[1:]:
+        make_catalog(tag, base)
+    spec_file = spec_in(tags, folder)
+    catalogs = translate_beside(spec_file, tmp_path_factory)
+    for tag in tags[1:]:
+        path = catalogs / f"{tag}.po"
+        catalog = read_catalog(path)
+        scope = [m for m in catalog if m.id and "2026-2027 school year" in str(m.id)]
+        assert scope, tag
+        word = MARKERS[tag]
+        for message in scope:
+            message.string = f"{word} 2026-2027 {word}: (510) 555-0199 {word}"
+        write_catalog(catalog, path)
+    out = []
+    for result in build([str(spec_file)], BuildOptions(
+            folder / "out", pdf=True, pdf_workers=1,
+            resources=Resources.shipped().using(locales=base))):
+        assert result.ok, result.error or result.pdf_errors
+        out += [(tag, result.folder / f"notices/notice-{tag}.pdf") for tag in tags]
+    return out
+
+
+@pytest.mark.slow
+def test_a_school_year_in_right_to_left_text_reads_in_its_order_on_one_line(ranges) -> None:
+    """"للعام الدراسي 2026-2027." was drawn, and read by pdftotext, as "2027-2026": after an
+    Arabic letter the bidi algorithm takes the two years for Arabic numbers, and does not join
+    them across a hyphen (a non-breaking hyphen, a neutral, reverses them in Hebrew too)."""
+    from docgen.i18n.scripts import localise_digits
+
+    for tag, path in ranges:
+        lines = pdf_lines(path)
+        text = "\n".join(lines)
+        # in the notice's digits (Persian ۲۰۲۶-۲۰۲۷)
+        year, backwards = (localise_digits(y, tag) for y in ("2026-2027", "2027-2026"))
+        assert backwards not in text and backwards.replace("-", " -") not in text, (tag, path)
+        assert sum(year in line for line in lines) >= 2, (tag, path)  # and the header's
+        if tag != "ar":
+            # the phone number: "555-0199" in order, to the right of "(510)" on its line
+            # (pdftotext's own reordering moves the parenthesis of a number between
+            # right-to-left words away from it, so the words' places are checked)
+            words = [w for page in _words_by_page(path) for w in page]
+            areas = [w for w in words if w[4] == "(510)"]
+            numbers = [w for w in words if w[4] == "555-0199"]
+            assert numbers and "0199-555" not in text, (tag, path)
+            assert any(a[2] < n[0] and abs(a[1] - n[1]) < 2 for a in areas for n in numbers), \
+                (tag, path)
+
+
+@pytest.mark.slow
+def test_a_latin_name_in_the_arabic_notice_reads_in_its_order(ranges) -> None:
+    """Latin words in an Arabic sentence, now runs of their own that are not right-to-left:
+    "Samir Haddad" and "Bright Futures" read in their order in the text and on the page
+    ("Samir" drawn to the left of "Haddad" on its line), not "Haddad Samir"."""
+    path = next(p for tag, p in ranges if tag == "ar")
+    text = "\n".join(pdf_lines(path))
+    for name in ("Samir Haddad", "Bright Futures", "Lincoln Elementary"):
+        assert name in text and " ".join(reversed(name.split())) not in text, name
+    words = [w for page in _words_by_page(path) for w in page]
+    pairs = [(a, b) for a in words if a[4] == "Samir" for b in words
+             if b[4].startswith("Haddad") and abs(a[1] - b[1]) < 2]
+    assert pairs and all(a[2] < b[0] for a, b in pairs), pairs
+
+
+#: Urdu weekday names, Monday to Friday.
+_URDU_DAYS = ["پیر", "منگل", "بدھ", "جمعرات", "جمعہ"]
+
+
+def _urdu_paragraph_pdf(face: str, folder: Path) -> Path:
+    """Write a right-to-left Urdu paragraph of the weekday names set in ``face``, and return
+    the PDF LibreOffice makes of it."""
+    import docx
+    from docx.oxml.ns import qn
+    from docx.oxml import OxmlElement
+
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+    run = paragraph.add_run("، ".join(_URDU_DAYS))
+    rpr = run._r.get_or_add_rPr()
+    fonts = OxmlElement("w:rFonts")
+    for slot in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(slot), face)
+    rpr.append(fonts)
+    rpr.append(OxmlElement("w:rtl"))
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:bidi"), "ur-PK")
+    rpr.append(lang)
+    source = folder / f"{face.replace(' ', '-')}.docx"
+    document.save(str(source))
+    subprocess.run([require("soffice"), "--headless",
+                    f"-env:UserInstallation=file://{folder}/profile", "--convert-to", "pdf",
+                    "--outdir", str(folder), str(source)], check=True, capture_output=True,
+                   timeout=180)
+    return source.with_suffix(".pdf")
+
+
+@pytest.mark.slow
+def test_urdu_is_set_in_naskh_because_libreoffice_writes_nastaliq_text_apart(
+        tmp_path: Path) -> None:
+    """docgen sets Urdu in Noto Naskh Arabic, not in Noto Nastaliq Urdu, the face Urdu is
+    printed in, because LibreOffice writes Nastaliq into a PDF's text glyph by glyph (پیر came
+    out as "پ ی ر"), which is what screen readers and copy-paste get
+    (docgen/i18n/scripts.py, LANGUAGE_FACES). This test asserts that it still does: when it
+    FAILS, LibreOffice writes Nastaliq's text whole, and Urdu should be set in Noto Nastaliq
+    Urdu (LANGUAGE_FACES["ur"]), its tests changed to match."""
+    if not shutil.which("fc-list") or "Noto Nastaliq Urdu" not in subprocess.run(
+            ["fc-list", ":", "family"], capture_output=True, text=True).stdout:
+        pytest.fail("Noto Nastaliq Urdu is not installed: apt-get install fonts-noto-core")
+    naskh = _rtl_words(" ".join(pdf_lines(_urdu_paragraph_pdf("Noto Naskh Arabic", tmp_path))))
+    assert all(day in naskh for day in _URDU_DAYS), naskh  # the check itself works
+    pdf = _urdu_paragraph_pdf("Noto Nastaliq Urdu", tmp_path)
+    fonts = subprocess.run([require("pdffonts"), str(pdf)], capture_output=True, text=True,
+                           check=True).stdout
+    assert "NotoNastaliqUrdu" in fonts, fonts  # drawn in Nastaliq, not a fallback face
+    nastaliq = _rtl_words(" ".join(pdf_lines(pdf)))
+    assert nastaliq, "no Urdu text at all in the Nastaliq PDF"
+    whole = [day for day in _URDU_DAYS if day in nastaliq]
+    assert whole != _URDU_DAYS, ("LibreOffice now writes Noto Nastaliq Urdu's text whole: set "
+                                 "Urdu in it (docgen/i18n/scripts.py, LANGUAGE_FACES)", nastaliq)

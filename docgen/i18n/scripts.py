@@ -251,3 +251,77 @@ def own_name(tag: str) -> str:
     except (UnknownLocaleError, ValueError):
         return OWN_NAMES.get(_pieces(tag)[0], tag)
     return str(locale.get_display_name(locale) or tag)
+
+
+# --- digits ------------------------------------------------------------------------------------
+
+#: The first digit (zero) of each numbering system whose digits are not Latin (CLDR's names).
+_ZEROS = {"arab": 0x0660, "arabext": 0x06F0, "beng": 0x09E6, "deva": 0x0966, "mymr": 0x1040,
+          "thai": 0x0E50, "laoo": 0x0ED0, "khmr": 0x17E0, "tibt": 0x0F20, "guru": 0x0A66,
+          "gujr": 0x0AE6, "orya": 0x0B66, "taml": 0x0BE6, "telu": 0x0C66, "knda": 0x0CE6,
+          "mlym": 0x0D66}
+
+
+@functools.lru_cache(maxsize=64)
+def numbering_system(tag: str) -> str:
+    """Return CLDR's default numbering system of the locale ``tag``'s numbers are written
+    with (Babel's data): the digits a notice in ``tag`` uses throughout.
+
+    CLDR's choice, not ours: ``fa`` (and Dari, written as ``fa_AF``) ``arabext`` (۰۱۲),
+    ``bn`` ``beng`` (০১২), ``my`` ``mymr`` (၀၁၂); ``ar`` (docgen writes ``ar``, not a
+    regional variant) ``latn``, as ``ur``, ``he`` and the Latin-script languages are (CLDR
+    gives ``ar_EG`` and ``ar_SA`` ``arab``, ``ur_IN`` ``arabext``).
+
+    >>> [numbering_system(t) for t in ("fa", "prs", "bn", "my", "ar", "ur", "he", "en")]
+    ['arabext', 'arabext', 'beng', 'mymr', 'latn', 'latn', 'latn', 'latn']
+    """
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(script_of(tag).formats).default_numbering_system)
+    except (UnknownLocaleError, ValueError):
+        return "latn"
+
+
+#: What keeps its Latin digits whatever the language: an e-mail address, a URL, a phone
+#: number (seven digits or more, an extension too) and a code word with Latin letters in it
+#: ("CSUEB-IRB-2026-117", a file name, an id); else a number.
+_KEPT_DIGITS = re.compile(
+    r"(?P<kept>[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?:https?://|www\.)\S+"
+    r"|\+?\(?\d[\d ().\-\u2011\u2060\u00a0]{5,20}\d(?: ?(?:x|ext\.?) ?\d{1,6})?"
+    r"|[A-Za-z0-9][A-Za-z0-9_.\-\u2011\u2060/]*)")
+
+
+_YEARS = re.compile(r"(?:19|20)\d\d[-\u2011\u2060\u2013]+(?:(?:19|20)\d\d|\d\d)")
+
+
+def _digits_in(match: re.Match[str], zero: int) -> str:
+    text = match.group(0)
+    if "@" in text or "/" in text and "://" in text or text.startswith("www."):
+        return text
+    if re.search("[A-Za-z]", text):
+        return text  # a code word, a Latin word
+    if (sum(c.isdigit() for c in text) >= 7 and re.search(r"[ ()\-\u2011\u2060\u00a0]", text)
+            and not _YEARS.fullmatch(text)):
+        return text  # a phone number, not a school year
+    return "".join(chr(zero + int(c)) if "0" <= c <= "9" else c for c in text)
+
+
+def localise_digits(text: str, tag: str, *, every: bool = False) -> str:
+    """Return ``text`` with its Latin digits written in the digits of ``tag``'s numbering
+    system (:func:`numbering_system`), except inside e-mail addresses, URLs, phone numbers
+    and code words, which are copied as they are written (a family dials and types them);
+    with ``every``, all of them (a date, a time or an amount: "১,২৫০.৫০US$").
+
+    >>> localise_digits("۲۸ اوت 2026، 14:45، (510) 555-0142، CSUEB-IRB-2026-117", "fa")
+    '۲۸ اوت ۲۰۲۶، ۱۴:۴۵، (510) 555-0142، CSUEB-IRB-2026-117'
+    >>> localise_digits("2026-2027", "fa"), localise_digits("2026-2027", "ar")
+    ('۲۰۲۶-۲۰۲۷', '2026-2027')
+    """
+    zero = _ZEROS.get(numbering_system(tag))
+    if zero is None or not re.search("[0-9]", text):
+        return text
+    if every:  # a date, a time or an amount Babel wrote: every digit is the value's
+        return re.sub("[0-9]", lambda m: chr(zero + int(m.group(0))), text)
+    return _KEPT_DIGITS.sub(lambda m: _digits_in(m, zero), text)

@@ -23,7 +23,7 @@ from babel.support import Translations
 from .catalogs import FALLBACK_PLURALS, catalog_mtime, message_strings, open_catalog
 from .locales import DOMAIN, catalog_path
 from .plurals import PluralRule, expected_rule, parse_plural_forms
-from .scripts import script_of
+from .scripts import localise_digits, script_of
 
 
 def placeholders(text: str) -> list[str]:
@@ -242,7 +242,11 @@ class Translator:
     def _fill(self, text: str, values: dict[str, Any]) -> str:
         if self.rtl:
             values = {k: isolate(v) for k, v in values.items()}
-        return fill(text, values)
+        # one digit system through the letter, CLDR's default for the language (Persian ۱۸,
+        # not 18; docgen.i18n.scripts.numbering_system): the translation's own numbers and
+        # the numbers put into it (a grade, a count, the school year), never the digits of a
+        # phone number, an e-mail address, a URL or a code word (localise_digits)
+        return localise_digits(fill(text, values), self.tag)
 
     def gettext(self, message: str, **values: Any) -> str:
         return self._fill(self.translations.gettext(message), values)

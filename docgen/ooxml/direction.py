@@ -4,7 +4,9 @@ For each paragraph: ``w:lang`` on every run, in the slot its script is read from
 (:mod:`docgen.i18n.scripts`, from CLDR's likely subtags: ``w:val`` for Latin or Cyrillic,
 ``w:eastAsia`` for Han and Hangul, ``w:bidi`` for complex scripts such as Arabic, Hebrew,
 Bengali, Myanmar or Ethiopic), and for right-to-left languages ``w:bidi`` on the paragraph,
-``w:rtl`` on its runs and ``w:bidi`` on the section. In a complex-script document no run is
+``w:rtl`` on its runs and ``w:bidi`` on the section. In a complex-script or East Asian
+paragraph, Latin words (names, e-mail addresses, URLs) are runs of their own, tagged en-US
+and, in a right-to-left one, not ``w:rtl``: Latin text, set and ordered as Latin. In a complex-script document no run is
 letter-spaced (``w:spacing`` in ``w:rPr``, as a Title style has): LibreOffice would disjoin
 Arabic letters and write U+0002 between them in the PDF's text. The styles name the script's
 font (the Korean or Traditional face of Noto CJK; Urdu in Noto Naskh Arabic, whose PDF text
@@ -110,7 +112,12 @@ def mark_paragraph(p: etree._Element, tag: str, rtl: bool, *, own_font: bool = F
     if rtl:
         get_or_add(ppr, "w:bidi")
     script = script_of(tag)
-    if script.slot != "val" and not rtl:  # right-to-left runs hold their embeddings whole
+    if script.slot != "val":
+        # Latin words (a partner's name, an e-mail address) in runs of their own: in a
+        # right-to-left paragraph not marked w:rtl, which makes Word set and order a whole run
+        # as complex-script right-to-left text, Latin letters in the Arabic face; the marks
+        # that embed them (LRE ... PDF) stay in the runs beside them, the paragraph's
+        # direction is worked out over its whole text, across runs
         _split_latin(p)
     spaced = script.complex
     face = script.face if own_font and script.script not in _LATIN else None
@@ -123,15 +130,20 @@ def mark_paragraph(p: etree._Element, tag: str, rtl: bool, *, own_font: bool = F
         if spaced:
             for spacing in rpr.findall(_w("spacing")):
                 rpr.remove(spacing)
-        if rtl:
-            get_or_add(rpr, "w:rtl")
         text = "".join(t.text or "" for t in run.iter(_w("t")))
+        latin = bool(re.search(f"[{_LATIN_LETTER}]", text))
+        if rtl and not (latin and not _RTL_LETTER.search(text)):
+            get_or_add(rpr, "w:rtl")
+        elif rtl:
+            for mark in rpr.findall(_w("rtl")):
+                rpr.remove(mark)
         lang = get_or_add(rpr, "w:lang")
-        for key, value in lang_attributes(
-                tag, latin=bool(re.search(f"[{_LATIN_LETTER}]", text))).items():
+        for key, value in lang_attributes(tag, latin=latin).items():
             lang.set(_w(key), value)
 
 
+#: A right-to-left letter (Hebrew, Arabic and their presentation forms).
+_RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _SLOT_FONTS = {"eastAsia": ("eastAsia",), "bidi": ("cs",), "val": ("ascii", "hAnsi")}
 _LATIN = ("Latn", "Cyrl", "Grek")
 

@@ -5,7 +5,8 @@ For every template, a lawyer's own included, so that no template has to get thes
 * **Lines.** An e-mail address, a phone number and a school year ("2026-2027") in a value never
   break inside (:func:`unbreakable`, which :mod:`docgen.render` applies to every value it
   writes): their spaces become no-break spaces (U+00A0), the hyphens of a phone number or a
-  year non-breaking hyphens (U+2011), and a hyphen or slash in an e-mail address is held by
+  year non-breaking hyphens (U+2011; in right-to-left text, hyphens held by word joiners
+  inside a left-to-right embedding, :func:`unbreakable_rtl`), and a hyphen or slash in an e-mail address is held by
   WORD JOINERs (U+2060) on both sides, so that the address keeps its own characters. Word and
   LibreOffice both honour these characters; OOXML has no run property that forbids a line
   break (``w:noProof`` only turns off proofing; ``w:noWrap`` is for whole cells, and ignored in
@@ -81,6 +82,29 @@ _EMBEDDED = re.compile("\u202a([^\u202a-\u202c]*)\u202c")
 _LATIN_TIME = re.compile(r"\d{1,2}[:.]\d{2}(?: [A-Za-z][A-Za-z.]{0,5})+")
 
 
+#: A hyphen held by WORD JOINERs, as a number range or a phone number in right-to-left text
+#: writes it: not U+2011, a bidi neutral that a right-to-left paragraph orders as it does
+#: the numbers around it ("2027‑2026"), and that LibreOffice tags en-US in the PDF, whatever
+#: the run's language. The word joiners keep it on one line; the ordering comes from the
+#: embedding around it (an Arabic letter before it turns "2026-2027" into two Arabic
+#: numbers, which the bidi algorithm does not join across a hyphen, so it needs one).
+RTL_HYPHEN = WORD_JOINER + "-" + WORD_JOINER
+#: A number range ("2026-2027", "14-16") or a phone number in a right-to-left translation's own
+#: text, not in an embedding (which the first alternative skips), and not part of a code word
+#: ("CSUEB-IRB-2026-117"): it is embedded, as a value is.
+_BARE_NUMBERS = re.compile(
+    r"\u202a[^\u202a-\u202c]*\u202c"
+    r"|(?<![\w@./\u2011-])(?:\+?\(?\d[\d().]*(?:(?: |[-\u2011])\(?\d[\d().]*)*"
+    r"[-\u2011]\d[\d.]*\d|\d[-\u2011]\d)(?![\w@/\u2011-])")
+
+
+def _bare_numbers(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if text.startswith("\u202a"):
+        return text
+    return "\u202a" + re.sub("[-\u2011]", RTL_HYPHEN, text) + "\u202c"
+
+
 def _embedded(match: re.Match[str]) -> str:
     text = match.group(1)
     if _LATIN_TIME.fullmatch(text):
@@ -89,7 +113,7 @@ def _embedded(match: re.Match[str]) -> str:
         return "\u200e" + text.replace(" ", "\u202f") + "\u200e"
     if any(c.isalpha() for c in text):
         return match.group(0)
-    return "\u202a" + text.replace("-", NB_HYPHEN) + "\u202c"
+    return "\u202a" + re.sub("[-\u2011]", RTL_HYPHEN, text) + "\u202c"
 
 
 def unbreakable_rtl(text: str) -> str:
@@ -99,8 +123,10 @@ def unbreakable_rtl(text: str) -> str:
     :func:`unbreakable`'s no-break spaces inside a phone number embedded left to right make
     LibreOffice 7.4 break the line inside its digits, so here: a number and the word that
     follows it ("28 أغسطس", "6:00 م") and a month and its year ("أغسطس 2026") are joined by
-    no-break spaces, and the hyphens of an embedded value without letters (a phone number, a
-    school year) are non-breaking; a time with a Latin day period ("2:45 PM" in Urdu, whose
+    no-break spaces; a value without letters (a phone number, a school year) is embedded
+    left to right, and so is a number range or a phone number in the translation's own text
+    ("للعام الدراسي 2026-2027"), its hyphens held by word joiners (:data:`RTL_HYPHEN`), so
+    that it reads in its order (not "2027-2026") and on one line; a time with a Latin day period ("2:45 PM" in Urdu, whose
     PM went to the next line) is kept together by a narrow no-break space, in order by
     left-to-right marks.
 
@@ -109,6 +135,8 @@ def unbreakable_rtl(text: str) -> str:
     """
     if "\u202a" in text:
         text = _EMBEDDED.sub(_embedded, text)
+    if "-" in text or NB_HYPHEN in text:
+        text = _BARE_NUMBERS.sub(_bare_numbers, text)
     return _RTL_NUMBER.sub(NBSP, text)
 
 

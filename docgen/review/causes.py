@@ -42,9 +42,10 @@ _STORY_RELS = ("header", "footer", "footnotes", "endnotes")
 
 
 #: what a document writes differently from a spec value without changing it: non-breaking
-#: hyphens, and the direction marks around numbers in right-to-left text
+#: hyphens, the word joiners that hold a right-to-left number's hyphen, and the direction
+#: marks around numbers in right-to-left text
 _SAME = str.maketrans({"\u2011": "-", "\u2010": "-", "\u00a0": " ", "\u202f": " ",
-                       **{chr(c): None for c in (0x200E, 0x200F, *range(0x202A, 0x202F),
+                       **{chr(c): None for c in (0x200E, 0x200F, 0x2060, *range(0x202A, 0x202F),
                                                  *range(0x2066, 0x206A))}})
 _PUNCTUATION = ".,;:!?()[]“”\"'’"
 
