@@ -205,6 +205,27 @@ def test_a_russian_notice_names_its_language_in_the_case_the_sentence_needs(
         assert not [line for line in lines if "«русский»" in line or "на русский" in line]
 
 
+@pytest.mark.parametrize("tag, words", [
+    ("vi", "Nếu quý vị cần thư này bằng tiếng Việt, hãy gọi số ("),
+    ("zh-Hans", "如需本信的简体中文版本，请致电("),
+    ("zh-Hant", "如需本信的繁體中文版本，請致電("),
+    ("so", "Haddii aad warqaddan ku rabto af-Soomaali, wac ("),
+])
+def test_each_language_line_names_its_language_as_running_text_does(
+        tmp_path: Path, tag: str, words: str) -> None:
+    """A language's own name is not what its sentences say: Vietnamese writes "tiếng Việt"
+    in running text, not the title "Tiếng Việt"; Chinese "简体中文版本", not
+    "中文 (简体)版本"; Somali "af-Soomaali". The line may leave {language} out for that."""
+    stem = "lincoln-elementary-bright-futures"
+    spec = spec_copy(tmp_path / "specs", stem, ["en", tag])
+    out = tmp_path / "out"
+    result = invoke("build", str(spec), "-o", str(out), "--no-pdf", "--spec-locales",
+                    str(LANGS), "--allow-incomplete")
+    assert result.exit_code == 0, result.output
+    text = plain_text(out / f"lincoln-es-bright-futures-2026-27/notices/notice-{tag}.docx")
+    assert words in text  # (then the phone number of whoever speaks it)
+
+
 def _header(path: Path) -> tuple[list[str], dict[str, str]]:
     """Return the header comment lines of the catalog at ``path`` and its header fields."""
     text = path.read_text(encoding="utf-8")
