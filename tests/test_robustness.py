@@ -148,10 +148,23 @@ def test_integral_numbers_print_as_integers(tmp_path: Path) -> None:
 
 
 def test_dates_beyond_2107_still_build(tmp_path: Path) -> None:
-    spec = write_spec(tmp_path, lambda d: (d.update(school_year="2200-2201"),
-                                           d["term"].update(start="2200-09-01", end="2201-06-11")))
+    spec = write_spec(tmp_path, lambda d: (d.update(school_year="2199-2200"),
+                                           d["term"].update(start="2199-09-01", end="2200-06-11")))
     assert messages(spec) == []
     assert build([str(spec)], BuildOptions(tmp_path / "out"))[0].error is None
+
+
+@pytest.mark.parametrize("start, year", [("0027-09-12", 27), ("1899-12-31", 1899),
+                                         ("2201-01-01", 2201)])
+def test_a_date_in_a_year_no_partnership_has_is_refused_in_words(
+        tmp_path: Path, start: str, year: int) -> None:
+    # a date box once saved "9/1/2027" as 0027-09-12: valid ISO, and the MOU would say "27"
+    spec = write_spec(tmp_path, lambda d: d["term"].update(start=start))
+    said = [m for m in messages(spec) if "$.term.start" in m]
+    assert said and said[0].endswith(
+        f"{start} is a date in the year {year}, which no partnership has; write the year "
+        "with its four digits (YYYY-MM-DD, e.g. 2027-09-01)"), said
+    assert build([str(spec)], BuildOptions(tmp_path / "out"))[0].error is not None
 
 
 def test_a_file_name_that_is_not_utf8_still_builds(tmp_path: Path) -> None:

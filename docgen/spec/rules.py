@@ -289,12 +289,39 @@ def amounts_are_money(spec: Spec) -> Iterator[Problem]:
 @functools.lru_cache(maxsize=1)
 def money_fields() -> frozenset[str]:
     """Return the names of the shipped schema's properties that are amounts of money."""
+    return _fields_of("#/$defs/money")
+
+
+@functools.lru_cache(maxsize=1)
+def date_fields() -> frozenset[str]:
+    """Return the names of the shipped schema's properties that are dates."""
+    return _fields_of("#/$defs/date")
+
+
+#: The years a partnership's date can fall in; a date outside them is a year mistyped (a
+#: date box that read "9/1/2027" as 0027-09-12, "2207" for 2027) and would be signed as such.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+@rule
+def dates_fall_in_years_a_partnership_can_have(spec: Spec) -> Iterator[Problem]:
+    """Every date is in a year from 1900 to 2200: what is outside is a year mistyped."""
+    for path, value in _leaves(spec.data):
+        day = _date(value) if path and path[-1] in date_fields() else None
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            yield spec.problem(
+                path, f"{value} is a date in the year {day.year}, which no partnership has; "
+                f"write the year with its four digits (YYYY-MM-DD, e.g. 2027-09-01)")
+
+
+def _fields_of(ref: str) -> frozenset[str]:
+    """Return the names of the shipped schema's properties of the definition ``ref``."""
     names: set[str] = set()
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
             for name, sub in node.get("properties", {}).items():
-                if isinstance(sub, dict) and sub.get("$ref") == "#/$defs/money":
+                if isinstance(sub, dict) and sub.get("$ref") == ref:
                     names.add(name)
             for sub in node.values():
                 walk(sub)
