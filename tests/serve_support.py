@@ -9,6 +9,8 @@ browser that opened the printed address would be (the token's cookie set, the Ho
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,9 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from docgen.serve.app import create_app
+from docgen.serve.forms import form_model, model_to_form
 from docgen.serve.security import TOKEN_COOKIE, TOKEN_HEADER
+from docgen.spec.model import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "test-token-0123456789"
@@ -51,3 +55,14 @@ def serve_client(folder: Path, *, header: bool = True, cookie: bool = True,
     if header:
         client.headers[TOKEN_HEADER] = TOKEN
     return client
+
+
+def page_form(folder: Path, stem: str) -> dict[str, str]:
+    """The fields the edit page posts as it was opened."""
+    page = serve_client(folder).get(f"/spec/{stem}/edit").text
+    revision = re.search(r'id="revision" name="revision" value="([0-9a-f]+)"', page)
+    assert revision is not None
+    data = json.loads((folder / f"{stem}.json").read_text(encoding="utf-8"))
+    form = model_to_form(form_model(schema(), data))
+    form["revision"] = revision[1]
+    return form

@@ -14,10 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from docgen.cli import cli
-from docgen.serve.forms import form_model, html_id, model_to_form
-from docgen.spec.model import schema
+from docgen.serve.forms import html_id
 
-from serve_support import ROOT, sample_folder, serve_client
+from serve_support import ROOT, page_form, sample_folder, serve_client
 
 JEFF = "jefferson-elementary-public-library"
 
@@ -26,17 +25,6 @@ JEFF = "jefferson-elementary-public-library"
 def folder(tmp_path: Path) -> Path:
     return sample_folder(tmp_path, JEFF, "lincoln-elementary-bright-futures")
 
-
-def page_form(folder: Path, stem: str) -> dict[str, str]:
-    """The fields the edit page posts as it was opened."""
-    client = serve_client(folder)
-    page = client.get(f"/spec/{stem}/edit").text
-    revision = re.search(r'id="revision" name="revision" value="([0-9a-f]+)"', page)
-    assert revision is not None
-    data = json.loads((folder / f"{stem}.json").read_text(encoding="utf-8"))
-    form = model_to_form(form_model(schema(), data))
-    form["revision"] = revision[1]
-    return form
 
 
 def validate_lines(path: Path) -> list[str]:

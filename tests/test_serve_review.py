@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from docgen.serve.forms import form_model, model_to_form
 from docgen.spec.model import schema
 
-from serve_support import sample_folder, serve_client
+from serve_support import page_form, sample_folder, serve_client
 
 JEFF = "jefferson-elementary-public-library"
 LINCOLN = "lincoln-elementary-bright-futures"
@@ -25,16 +24,6 @@ LINCOLN = "lincoln-elementary-bright-futures"
 def folder(tmp_path: Path) -> Path:
     return sample_folder(tmp_path, JEFF, LINCOLN)
 
-
-def page_form(folder: Path, stem: str) -> dict[str, str]:
-    """The fields the edit page posts as it was opened."""
-    page = serve_client(folder).get(f"/spec/{stem}/edit").text
-    revision = re.search(r'id="revision" name="revision" value="([0-9a-f]+)"', page)
-    assert revision is not None
-    data = json.loads((folder / f"{stem}.json").read_text(encoding="utf-8"))
-    form = model_to_form(form_model(schema(), data))
-    form["revision"] = revision[1]
-    return form
 
 
 def spec(folder: Path, stem: str = JEFF) -> dict:
