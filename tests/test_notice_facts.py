@@ -241,10 +241,10 @@ def test_language_help_is_free_and_each_line_leads_to_someone_who_speaks_it(
                         "not listed here, contact Bao Tran.")
     # Spanish: Lucía Medina speaks it; Vietnamese: Bao Tran; nobody speaks Arabic or Chinese
     assert "Si necesita esta carta en español, llame al (510) 555-0277." in lines
-    assert "Nếu quý vị cần thư này bằng Tiếng Việt, hãy gọi số (510) 555-0261." in lines
+    assert "Nếu quý vị cần thư này bằng tiếng Việt, hãy gọi số (510) 555-0261." in lines
     assert ("إذا كنت بحاجة إلى هذه الرسالة باللغة العربية، فاتصل بالرقم (510) 555-0261. "
             "وسنوفّر لك مترجمًا فوريًا مجانًا.") in lines
-    assert "如需本信的中文 (简体)版本，请致电(510) 555-0261。我们会为您免费安排口译员。" in lines
+    assert "如需本信的简体中文版本，请致电(510) 555-0261。我们会为您免费安排口译员。" in lines
     # where every language has a speaker, no line promises an interpreter
     lincoln = section(notices(LINCOLN, tmp_path / "l")["es"], "Otros idiomas")
     assert lincoln and not any("intérprete" in line or "口译员" in line for line in lincoln[1:])
