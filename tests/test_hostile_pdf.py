@@ -138,6 +138,21 @@ def _ours(marker: str) -> list[int]:
     return found
 
 
+def _cmdline(pid: int) -> bytes:
+    """The command line of process ``pid``, or b"" if it has ended since it was listed."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _group(pid: int) -> int | None:
+    try:
+        return os.getpgid(pid)
+    except ProcessLookupError:
+        return None
+
+
 def _build_until_soffice_runs(tmp_path: Path, session: bool = False
                               ) -> tuple[subprocess.Popen[str], str]:
     tmp = tmp_path / "tmp"
@@ -148,8 +163,7 @@ def _build_until_soffice_runs(tmp_path: Path, session: bool = False
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=session)
     assert wait_until(lambda: any(
-        b"soffice.bin" in Path(f"/proc/{p}/cmdline").read_bytes() for p in _ours(str(tmp))
-        if Path(f"/proc/{p}/cmdline").exists()), 120), proc.poll()
+        b"soffice.bin" in _cmdline(p) for p in _ours(str(tmp))), 120), proc.poll()
     return proc, str(tmp)
 
 
@@ -180,9 +194,9 @@ def test_kill_9_of_every_process_of_docgen_at_once_leaves_no_soffice(soffice,
     # so without a parent-death signal) is ended by the workers' watchdogs
     proc, tmp = _build_until_soffice_runs(tmp_path, session=True)
     try:
-        workers = [p for p in _ours(tmp)
-                   if b"worker.py" in Path(f"/proc/{p}/cmdline").read_bytes()]
-        groups = {os.getpgid(p) for p in workers}
+        # (a process listed may end before it is read: a converter's helper, say)
+        workers = [p for p in _ours(tmp) if b"worker.py" in _cmdline(p)]
+        groups = {g for g in map(_group, workers) if g is not None}
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
     for group in groups:
@@ -190,7 +204,7 @@ def test_kill_9_of_every_process_of_docgen_at_once_leaves_no_soffice(soffice,
     proc.wait(timeout=30)
     assert workers
     assert wait_until(lambda: not _ours(tmp), 30), [
-        Path(f"/proc/{p}/cmdline").read_bytes()[:80] for p in _ours(tmp)]
+        _cmdline(p)[:80] for p in _ours(tmp)]
     assert [p for p in os.listdir(tmp) if p.startswith("docgen-lo-")] == []
 
 
