@@ -37,16 +37,22 @@ def hand_edit(path: Path, before: str, after: str) -> None:
     raise AssertionError(f"{before!r} is not in {path}")
 
 
+def _last_year_built(here: Path) -> Path:
+    """Copy the Lincoln sample (with its catalogs) to ``here`` as old.json, build its
+    documents without PDFs and return their folder."""
+    shutil.copy(LINCOLN, here / "old.json")
+    shutil.copytree(LINCOLN.with_suffix(".locales"), here / "old.locales")
+    assert invoke("build", str(here / "old.json"), "-o", str(here / "out"),
+                  "--no-pdf").exit_code == 0
+    return here / "out" / ID
+
+
 @pytest.fixture(scope="module")
 def reviewed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     """Build last year's documents, edit the MOU by hand, give counsel's template with a new
     clause, renew the spec with a new insurance amount, and review."""
     here = tmp_path_factory.mktemp("causes")
-    shutil.copy(LINCOLN, here / "old.json")
-    shutil.copytree(LINCOLN.with_suffix(".locales"), here / "old.locales")
-    assert invoke("build", str(here / "old.json"), "-o", str(here / "out"),
-                  "--no-pdf").exit_code == 0
-    folder = here / "out" / ID
+    folder = _last_year_built(here)
     hand_edit(folder / "mou.docx", "only in writing", "only in a writing")
     assert invoke("renew", str(here / "old.json"), "--school-year", "2027-2028", "-o",
                   str(here / "new.json")).exit_code == 0
@@ -369,11 +375,7 @@ def both_changed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sentence by hand; this year's template gives fifteen days, adds "leaves or" and extends
     the role chart's sentence."""
     here = tmp_path_factory.mktemp("both")
-    shutil.copy(LINCOLN, here / "old.json")
-    shutil.copytree(LINCOLN.with_suffix(".locales"), here / "old.locales")
-    assert invoke("build", str(here / "old.json"), "-o", str(here / "out"),
-                  "--no-pdf").exit_code == 0
-    folder = here / "out" / ID
+    folder = _last_year_built(here)
     chart = (" The attached role chart shows who is responsible, accountable, consulted and "
              "informed for each activity.")
     hand_edit(folder / "mou.docx", "within ten school days", "within five school days")
@@ -448,11 +450,7 @@ def both_formatted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Counsel made the role chart's clause bold in last year's MOU by hand; this year's
     template makes it italic instead."""
     here = tmp_path_factory.mktemp("formatted")
-    shutil.copy(LINCOLN, here / "old.json")
-    shutil.copytree(LINCOLN.with_suffix(".locales"), here / "old.locales")
-    assert invoke("build", str(here / "old.json"), "-o", str(here / "out"),
-                  "--no-pdf").exit_code == 0
-    folder = here / "out" / ID
+    folder = _last_year_built(here)
     doc = Document(str(folder / "mou.docx"))
     [clause] = [p for p in doc.paragraphs if p.text.startswith(ROLES)]
     for r in clause.runs:
