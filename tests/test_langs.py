@@ -797,3 +797,14 @@ def test_each_new_language_is_rendered_in_its_face_with_no_english_left(tmp_path
         # pdftotext joins a wrapped line with a space, as the sentences are compared
         left = [s for s in sentences if s in flat]
         assert left == [], f"{tag}: English left in the PDF: {left}"
+
+
+def test_every_line_that_may_leave_its_language_out_is_a_message_of_the_template() -> None:
+    """The four language lines are named by their text in docgen.i18n.translate: a template
+    edit that rewords one must reword it there too, or Russian's line would be refused."""
+    from docgen.i18n.translate import OPTIONAL_PLACEHOLDERS
+
+    pot = {m.id: m for m in read_po((CATALOGS / "docgen.pot").open("rb")) if m.id}
+    for msgid in OPTIONAL_PLACEHOLDERS:
+        assert msgid in pot, msgid
+        assert "no-python-brace-format" in pot[msgid].flags, msgid
