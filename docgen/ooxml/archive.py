@@ -142,7 +142,9 @@ def parse_part(data: bytes | str, part: str, refuse: Refusals) -> etree._Element
         memory = out_of_memory(e)
         if memory is not None:
             raise memory from None
-        raise refuse.malformed(part, getattr(e, "lineno", 0) or 0, e.msg) from None
+        # (libxml2's message may hold a line break: the message is one line)
+        raise refuse.malformed(part, getattr(e, "lineno", 0) or 0,
+                               " ".join(str(e.msg).split())) from None
 
 
 # --- writing ----------------------------------------------------------------------------------
