@@ -100,7 +100,35 @@ def _mutated(data: bytes) -> st.SearchStrategy[bytes]:
 @given(data=_mutated(FIXTURES["lo-notice-en.pdf"]))
 def test_a_file_not_in_libreoffices_plain_form_is_pinned_as_before(data: bytes) -> None:
     # whatever the located reading cannot be sure of, the whole-file reading decides
-    assert pin._stable_streams(data, WHEN) == pin_reference._stable_streams(data, WHEN)
+    got = pin._stable_streams(data, WHEN)
+    if _pypdf_reads_every_object(data):
+        assert got == pin_reference._stable_streams(data, WHEN)
+    else:
+        # pypdf gives up on such a file, and the previous pinning left it as it was; the
+        # located reading may still pin the streams it found, and it changes nothing else
+        assert _skeleton(got) == _skeleton(data)
+        assert pin._stable_streams(got, WHEN) == got
+
+
+def _pypdf_reads_every_object(data: bytes) -> bool:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        for number in dict(reader.xref[0]):
+            reader.get_object(number)
+        reader.root_object.get("/OutputIntents")
+    except Exception:  # noqa: BLE001 - any reason pypdf has to give up
+        return False
+    return True
+
+
+def _skeleton(data: bytes) -> bytes:
+    """``data`` without what pinning may change: stream data, /Length values (direct or in
+    their own objects), the cross-reference rows and the startxref offset."""
+    data = re.sub(rb"stream(\r\n|\n).*?endstream", b"stream endstream", data, flags=re.S)
+    data = re.sub(rb"/Length(\s+)\d+(?!\s+\d+\s+R)", rb"/Length\1N", data)
+    data = re.sub(rb"(\d+ 0 obj\s*)\d+(\s*endobj)", rb"\1N\2", data)
+    data = re.sub(rb"\d{10} \d{5} [nf]", b"ROW", data)
+    return re.sub(rb"startxref\s+\d+", b"startxref N", data)
 
 
 def test_a_stream_whose_length_does_not_end_it_is_left_to_the_whole_file_reading() -> None:
@@ -111,6 +139,23 @@ def test_a_stream_whose_length_does_not_end_it_is_left_to_the_whole_file_reading
     length = re.compile(rb"/Length (\d+)").search(data, at)
     assert length
     broken = data[:length.start(1)] + b"%d" % (int(length.group(1)) - 1) + data[length.end(1):]
+    with pytest.raises(pin._Unsure):
+        pin._located_changes(broken, WHEN)
+    assert pin._stable_streams(broken, WHEN) == pin_reference._stable_streams(broken, WHEN)
+
+
+def test_a_stream_whose_length_names_no_number_is_left_to_the_whole_file_reading() -> None:
+    # found by hypothesis: a page's /Length pointing at a dictionary made pypdf give up (the
+    # file left as it was) while the located reading, which never looked at that page, pinned
+    data = FIXTURES["lo-notice-en.pdf"]
+    m = re.search(rb"/Contents (\d+) 0 R", data)
+    assert m
+    at = data.index(b"\n%s 0 obj" % m.group(1))
+    length = re.compile(rb"/Length (\d+) 0 R").search(data, at)
+    assert length
+    catalog = re.search(rb"/Root (\d+) 0 R", data)
+    assert catalog
+    broken = data[:length.start(1)] + catalog.group(1) + data[length.end(1):]
     with pytest.raises(pin._Unsure):
         pin._located_changes(broken, WHEN)
     assert pin._stable_streams(broken, WHEN) == pin_reference._stable_streams(broken, WHEN)

@@ -133,6 +133,10 @@ _STARTXREF = re.compile(rb"startxref[ \t\r\n\x0c\x00]+(\d+)[ \t\r\n\x0c\x00]+%%E
 _XREF = re.compile(rb"xref[ \t\r\n\x0c\x00]+0[ \t\r\n\x0c\x00]+(\d+)[ \t\r\n\x0c\x00]+")
 _ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n)")
 _TRAILER = re.compile(rb"[ \t\r\n\x0c\x00]*trailer")
+_STREAM_KEYWORD = re.compile(rb">>[ \t\r\n\x0c\x00]*stream(\r\n|\n)?")
+_LENGTH = re.compile(rb"/Length[ \t\r\n\x0c\x00]+(\d+)(?:[ \t\r\n\x0c\x00]+(\d+)[ \t\r\n\x0c\x00]+R)?")
+_WHOLE = re.compile(rb"(\d+)[ \t\r\n\x0c\x00]+(\d+)[ \t\r\n\x0c\x00]+obj[ \t\r\n\x0c\x00]*(\d+)"
+                    rb"[ \t\r\n\x0c\x00]*endobj")
 
 
 def _value(data: bytes, at: int, depth: int = 0) -> tuple[Any, int]:
@@ -290,6 +294,10 @@ def _located_changes(data: bytes, when: dt.datetime) -> tuple[dict[int, int], di
     for (number, at), end in zip(placed, [at for _, at in placed[1:]] + [table]):
         if not data[at:end].rstrip(b" \t\r\n\x0c\x00").endswith(b"endobj"):
             raise _Unsure  # objects that overlap, or bytes between them
+        header = _HEADER.match(data, at)
+        if header is None or int(header.group(1)) != number or header.group(2) != b"0":
+            raise _Unsure  # a row that points at another object (a reader would drop it)
+        _check_stream_extent(data, offsets, at, end)
         if data.find(b"/Length2", at, end) < 0:
             continue
         obj = _object(data, offsets, number)
@@ -305,6 +313,31 @@ def _located_changes(data: bytes, when: dt.datetime) -> tuple[dict[int, int], di
         if stable != font:
             changes[number] = stable
     return offsets, changes
+
+
+def _check_stream_extent(data: bytes, offsets: dict[int, int], at: int, end: int) -> None:
+    """Raise :class:`_Unsure` unless the object at ``at`` (ending before ``end``) is either no
+    stream or a stream whose /Length, direct or an indirect whole number, ends at
+    ``endstream``: the whole-file reading must judge a file with any other stream, as it judges
+    the streams that change (a reader that trips over one stream leaves the file as it is)."""
+    keyword = _STREAM_KEYWORD.search(data, at, end)
+    if keyword is None:
+        return
+    if keyword.group(1) is None:
+        raise _Unsure  # the keyword not followed by a line end
+    length = _LENGTH.search(data, at, keyword.start())
+    if length is None:
+        raise _Unsure
+    value = int(length.group(1))
+    if length.group(2) is not None:
+        target = offsets.get(value)
+        whole = _WHOLE.match(data, target) if target is not None else None
+        if (whole is None or int(whole.group(1)) != value or length.group(2) != b"0"
+                or whole.group(2) != b"0"):
+            raise _Unsure
+        value = int(whole.group(3))
+    if not _ENDSTREAM.match(data, keyword.end() + value):
+        raise _Unsure
 
 
 def _replace_streams(data: bytes, offsets: dict[int, int], changes: dict[int, bytes]) -> bytes:
