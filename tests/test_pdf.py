@@ -115,6 +115,22 @@ def test_fonts_are_embedded(built: Path) -> None:
     assert {"LiberationSerif", "LiberationSans-Bold"} <= names
 
 
+@pytest.mark.parametrize("tag, title", [
+    ("en", "Family notice: English"),
+    ("es", "Family notice: Spanish – español"),
+    ("zh-Hans", "Family notice: Chinese (Simplified) – 中文 (简体)"),
+    ("zh-Hant", "Family notice: Chinese (Traditional) – 中文 (繁體)"),
+    ("pt-BR", "Family notice: Portuguese (Brazil) – português (Brasil)"),
+    ("prs", "Family notice: Dari – دری"),
+    ("hmn", "Family notice: Hmong – Hmoob"),
+])
+def test_a_notices_bookmark_names_its_language_once_in_english_and_once_in_itself(
+        tag: str, title: str) -> None:
+    # brackets inside brackets ("Chinese (Simplified) (中文 (简体))") read as a typo
+    from docgen.build.pdfs import notice_bookmark
+    assert notice_bookmark(tag) == title
+
+
 @pytest.mark.slow
 def test_the_packet_has_a_bookmark_and_labels_per_document_and_carries_its_spec(
         built: Path) -> None:
@@ -123,9 +139,9 @@ def test_the_packet_has_a_bookmark_and_labels_per_document_and_carries_its_spec(
     # the notices in the order the spec lists its languages (en, es, vi, ar, zh-Hans), each
     # language named once when its own name is the English one
     assert top == ["Memorandum of Understanding", "Student Data-Sharing Agreement", "Role Chart",
-                   "Family notice: English", "Family notice: Spanish (español)",
-                   "Family notice: Vietnamese (Tiếng Việt)", "Family notice: Arabic (العربية)",
-                   "Family notice: Chinese (Simplified) (中文 (简体))"]
+                   "Family notice: English", "Family notice: Spanish – español",
+                   "Family notice: Vietnamese – Tiếng Việt", "Family notice: Arabic – العربية",
+                   "Family notice: Chinese (Simplified) – 中文 (简体)"]
     labels = reader.page_labels
     assert labels[0] == "MOU-1" and "DSA-1" in labels and "Roles-1" in labels
     notices = [label.rsplit("-", 1)[0] for label in labels if label.startswith("Notice-")]

@@ -332,11 +332,14 @@ def _in_spec_order(notices: list[FileEntry], data: dict[str, Any]) -> list[FileE
 
 def notice_bookmark(tag: str) -> str:
     """The packet's bookmark for the notice in ``tag``: its language named in English, then in
-    itself when that is another name (a language CLDR lacks, such as hmn or prs, is named too:
-    a failure here would stop the PDF pool).
+    itself after a dash when that is another name (a dash, not brackets: both names may carry
+    brackets of their own, "Chinese (Simplified)"). A language CLDR lacks, such as hmn or prs,
+    is named too: a failure here would stop the PDF pool.
 
-    >>> notice_bookmark("en"), notice_bookmark("es")
-    ('Family notice: English', 'Family notice: Spanish (español)')
+    >>> notice_bookmark("es")
+    'Family notice: Spanish – español'
+    >>> notice_bookmark("zh-Hans")
+    'Family notice: Chinese (Simplified) – 中文 (简体)'
     """
     english, own = language_names([tag], "en")[0], own_name(tag)
-    return f"Family notice: {english}" + (f" ({own})" if own and own != english else "")
+    return f"Family notice: {english}" + (f" – {own}" if own and own != english else "")
