@@ -26,6 +26,7 @@ import page
 import pikepdf
 
 from .fonts import conforming_fonts
+from .tounicode import mapped_actual_text
 from .xmp import claims_pdfua, with_pdfua_schema, without_pdfua
 
 PDFA = "PDF/A-3b"
@@ -89,9 +90,11 @@ def honest_pdf(data: bytes) -> tuple[bytes, Checks]:
     for it); one that fails loses it. Likewise ``pdfaid`` for PDF/A-3b, checked after that edit.
     The bytes stay reproducible (pikepdf writes them with an identifier derived from them).
     The Type 1 fonts LibreOffice writes are first put in the form the checker reads, glyphs
-    unchanged (:func:`docgen.pdf.fonts.conforming_fonts`).
+    unchanged (:func:`docgen.pdf.fonts.conforming_fonts`), and a glyph LibreOffice draws only
+    inside an ``/ActualText`` span gets the ToUnicode entry it left out
+    (:func:`docgen.pdf.tounicode.mapped_actual_text`).
     """
-    data = conforming_fonts(data)
+    data = mapped_actual_text(conforming_fonts(data))
     ua = check(data, PDFUA)
     pdf = pikepdf.open(io.BytesIO(data))
     meta = pdf.Root.get("/Metadata")
