@@ -283,12 +283,35 @@ def numbering_system(tag: str) -> str:
         return "latn"
 
 
-#: What keeps its Latin digits whatever the language: an e-mail address, a URL, a phone
-#: number (seven digits or more, an extension too) and a code word with Latin letters in it
-#: ("CSUEB-IRB-2026-117", a file name, an id); else a number.
+#: The states, districts and territories of the United States, as addresses abbreviate them
+#: (the two letters before a ZIP code).
+US_STATE_CODES = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI").split()
+
+#: The words of an address that end a street's name ("1200 Fruitvale Avenue").
+_STREET_TYPES = (
+    "Avenue|Ave|Street|St|Boulevard|Blvd|Road|Rd|Way|Drive|Dr|Lane|Ln|Court|Ct|Place|Pl"
+    "|Parkway|Pkwy|Highway|Hwy|Terrace|Ter|Circle|Cir|Square|Sq|Plaza|Alley|Broadway")
+
+#: A space in an address: a space, a no-break space (a value kept on one line).
+_SP = "[ \u00a0]"
+
+#: What keeps its Latin digits whatever the language, an identifier a family copies, types or
+#: dials, not a quantity: an e-mail address, a URL, a ZIP code after its state's two letters
+#: ("CA 94601", "CA 94601-1234"), a street number before its street's name ("1200 Fruitvale
+#: Avenue"), the number of a room, a suite, a unit or a building after the word ("rooms 14 to
+#: 16", "Suite 300", "#12"; the number painted on the door), a phone number (seven digits or
+#: more, an extension too) and a code word with Latin letters in it ("CSUEB-IRB-2026-117", a
+#: file name, an id); else a number.
 _KEPT_DIGITS = re.compile(
     r"(?P<kept>[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"
     r"|(?:https?://|www\.)\S+"
+    rf"|\b(?:{'|'.join(US_STATE_CODES)}),?{_SP}\d{{5}}(?:[-\u2011\u2060]+\d{{4}})?(?!\d)"
+    rf"|\b\d{{1,6}}[A-Za-z]?(?:{_SP}[NSEW]\.?)?(?:{_SP}[A-Z][\w.'\-]*)*{_SP}(?:{_STREET_TYPES})\b\.?"
+    r"|(?:\b(?i:rooms?|rm|suites?|ste|apt|apartment|units?|building|bldg|portables?)\.?"
+    rf"(?:{_SP}(?i:no)\.?)?{_SP}#?|#)\d+[A-Za-z]?"
+    rf"(?:(?:,{_SP}|{_SP}(?:and|to|or|&){_SP}|,{_SP}and{_SP}|[-\u2011\u2013]){{1,2}}\d+[A-Za-z]?\b)*"
     r"|\+?\(?\d[\d ().\-\u2011\u2060\u00a0]{5,20}\d(?: ?(?:x|ext\.?) ?\d{1,6})?"
     r"|[A-Za-z0-9][A-Za-z0-9_.\-\u2011\u2060/]*)")
 
@@ -300,8 +323,8 @@ def _digits_in(match: re.Match[str], zero: int) -> str:
     text = match.group(0)
     if "@" in text or "/" in text and "://" in text or text.startswith("www."):
         return text
-    if re.search("[A-Za-z]", text):
-        return text  # a code word, a Latin word
+    if re.search("[A-Za-z#]", text):
+        return text  # a code word, a Latin word, an address, a room number
     if (sum(c.isdigit() for c in text) >= 7 and re.search(r"[ ()\-\u2011\u2060\u00a0]", text)
             and not _YEARS.fullmatch(text)):
         return text  # a phone number, not a school year

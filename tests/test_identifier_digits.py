@@ -1,0 +1,125 @@
+"""Digits a family copies, types or dials keep their Latin digits in a notice written in a
+language whose numbers CLDR writes in other digits (issue 12: Persian ۰۱۲, Bengali ০১২,
+Myanmar ၀၁၂); its quantities, dates, times and amounts are written in the language's own.
+
+What a family does with each number decides its digits:
+
+- a ZIP code, a street number, a room or suite number: copied onto an envelope, typed into a
+  web form or a map, looked for on a door of a school in the United States: Latin digits;
+- a phone number, an e-mail address, a URL, a code word (an IRB approval id): dialled or
+  typed: Latin digits (as before);
+- a date, a time, an amount, a count, a grade, the school year: read: the language's digits.
+
+The notices are built from the Lincoln sample with an enrollment sentence that names the
+office's room and address; the spec's text is translated by the stand-in catalogs (its
+English after a marker), so the address is in Latin letters as a translator leaves it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import require, translate_beside
+from docgen.build.run import BuildOptions, build, render_documents
+from docgen.i18n.scripts import localise_digits
+from docgen.resources import Resources
+from docgen.spec.schema import load_spec
+from docxtext import plain_text
+from script_catalogs import make_catalog, spec_in
+
+TAGS = ["fa", "bn", "my"]
+ENROLL = ("Bring the form to the school office, room 12, at 1200 Fruitvale Avenue, Oakland, "
+          "CA 94601, or mail it there.")
+#: The identifiers of the notice, as the spec writes them and a family copies them.
+IDENTIFIERS = ["room 12", "1200 Fruitvale Avenue", "CA 94601", "rooms 14 to 16",
+               "(510) 555-0142", "minh.nguyen@fruitvaleusd.example.org"]
+#: Each language's own digits, and what the notice reads in them: the enrollment date, the
+#: program's start time and the school year.
+OWN = {
+    "fa": ("[\u06f0-\u06f9]", ["۲۸ اوت ۲۰۲۶", "۱۴:۴۵", "۲۰۲۶-۲۰۲۷"]),
+    "bn": ("[\u09e6-\u09ef]", ["২৮ আগস্ট, ২০২৬", "২:৪৫", "২০২৬-২০২৭"]),
+    "my": ("[\u1040-\u1049]", ["၂၀၂၆ ဩဂုတ် ၂၈", "၁၄:၄၅", "၂၀၂၆-၂၀၂၇"]),
+}
+
+
+def _spec(folder: Path, tmp_path_factory) -> Path:
+    for tag in TAGS:
+        make_catalog(tag, folder / "locales")
+    spec_file = spec_in(TAGS, folder)
+    data = json.loads(spec_file.read_text(encoding="utf-8"))
+    data["family_notices"]["how_to_enroll"] = ENROLL
+    spec_file.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    translate_beside(spec_file, tmp_path_factory)  # the catalogs of the spec's own text
+    return spec_file
+
+
+@pytest.fixture(scope="module")
+def notices(tmp_path_factory) -> dict[str, bytes]:
+    """The notices (DOCX) in each of TAGS."""
+    folder = tmp_path_factory.mktemp("identifier-digits")
+    spec_file = _spec(folder, tmp_path_factory)
+    resources = Resources.shipped().using(locales=folder / "locales")
+    documents = render_documents(load_spec(str(spec_file), resources),
+                                 BuildOptions(folder / "out", resources=resources))
+    return {k.locale: data for k, _, data in documents if k.locale}
+
+
+def _flat(text: str) -> str:
+    """The text without direction marks and isolates, a no-break space as a space."""
+    return re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text).replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("tag", TAGS)
+def test_addresses_and_room_numbers_keep_latin_digits_in_the_notice(notices, tag) -> None:
+    """The Persian, Bengali and Myanmar notices wrote the office's ZIP code, street number
+    and room number, and the program's rooms, in the language's digits ("CA ۹۴۶۰۱"): a ZIP
+    code a family copies onto an envelope or types into a web form, a room number it looks
+    for on a door. They keep the digits the spec writes them in; the notice's dates, times
+    and school year are in the language's digits, as CLDR writes them."""
+    digit, read = OWN[tag]
+    text = _flat(plain_text(notices[tag]))
+    for identifier in IDENTIFIERS:
+        assert identifier in text, (tag, identifier)
+    native_zip = localise_digits("94601", tag)
+    assert native_zip != "94601" and native_zip not in text, tag
+    for value in read:
+        assert value in text, (tag, value)
+    assert len(re.findall(digit, text)) > 20, tag
+
+
+def test_a_number_beside_an_identifier_is_still_a_quantity() -> None:
+    """Only the identifier keeps its digits: a count, a grade, a year or a bare five-digit
+    number beside it is written in the language's digits."""
+    text = "1200 Fruitvale Avenue, CA 94601-1234, Suite 300, #4, rooms 14, 15 and 16; 3, 94601"
+    assert localise_digits(text, "fa") == (
+        "1200 Fruitvale Avenue, CA 94601-1234, Suite 300, #4, rooms 14, 15 and 16; ۳, ۹۴۶۰۱")
+    assert localise_digits("grades 2 to 5, 2026-2027", "bn") == "grades ২ to ৫, ২০২৬-২০২৭"
+    assert localise_digits(text, "ar") == text  # Arabic as docgen writes it: Latin digits
+
+
+@pytest.mark.slow
+def test_addresses_keep_latin_digits_in_the_notices_pdf_text(tmp_path_factory) -> None:
+    """What a family copies from the PDF (pdftotext: copy-paste, a screen reader) is what the
+    DOCX holds: the ZIP code, the street number and the room numbers in Latin digits in the
+    Persian, Bengali and Myanmar notices, their dates in the language's digits."""
+    require("soffice")
+    folder = tmp_path_factory.mktemp("identifier-digits-pdf")
+    spec_file = _spec(folder, tmp_path_factory)
+    resources = Resources.shipped().using(locales=folder / "locales")
+    [result] = build([str(spec_file)], BuildOptions(folder / "out", pdf=True, pdf_workers=1,
+                                                    resources=resources))
+    assert result.ok, result.error or result.pdf_errors
+    for tag in TAGS:
+        raw = subprocess.run([require("pdftotext"), "-enc", "UTF-8",
+                              str(result.folder / f"notices/notice-{tag}.pdf"), "-"],
+                             capture_output=True, text=True, check=True).stdout
+        text = re.sub(" +", " ", _flat(raw).replace("\u2011", "-"))
+        for identifier in ("1200 Fruitvale Avenue", "94601", "room 12", "rooms 14 to 16"):
+            assert identifier in text, (tag, identifier)
+        assert localise_digits("94601", tag) not in text, tag
+        assert OWN[tag][1][2] in text or OWN[tag][1][2][::-1] in text, tag  # the school year
