@@ -32,7 +32,7 @@ from docgen.spec.schema import load_spec
 from docxtext import plain_text
 from script_catalogs import make_catalog, spec_in
 
-TAGS = ["fa", "bn", "my"]
+TAGS = ["fa", "prs", "bn", "my"]
 ENROLL = ("Bring the form to the school office, room 12, at 1200 Fruitvale Avenue, Oakland, "
           "CA 94601, or mail it there.")
 #: The identifiers of the notice, as the spec writes them and a family copies them.
@@ -42,6 +42,7 @@ IDENTIFIERS = ["room 12", "1200 Fruitvale Avenue", "CA 94601", "rooms 14 to 16",
 #: program's start time and the school year.
 OWN = {
     "fa": ("[\u06f0-\u06f9]", ["۲۸ اوت ۲۰۲۶", "۱۴:۴۵", "۲۰۲۶-۲۰۲۷"]),
+    "prs": ("[\u06f0-\u06f9]", ["۲۸ اگست ۲۰۲۶", "۱۴:۴۵", "۲۰۲۶-۲۰۲۷"]),
     "bn": ("[\u09e6-\u09ef]", ["২৮ আগস্ট, ২০২৬", "২:৪৫", "২০২৬-২০২৭"]),
     "my": ("[\u1040-\u1049]", ["၂၀၂၆ ဩဂုတ် ၂၈", "၁၄:၄၅", "၂၀၂၆-၂၀၂၇"]),
 }
@@ -102,11 +103,10 @@ def test_a_number_beside_an_identifier_is_still_a_quantity() -> None:
     assert localise_digits(text, "ar") == text  # Arabic as docgen writes it: Latin digits
 
 
-@pytest.mark.slow
-def test_addresses_keep_latin_digits_in_the_notices_pdf_text(tmp_path_factory) -> None:
-    """What a family copies from the PDF (pdftotext: copy-paste, a screen reader) is what the
-    DOCX holds: the ZIP code, the street number and the room numbers in Latin digits in the
-    Persian, Bengali and Myanmar notices, their dates in the language's digits."""
+@pytest.fixture(scope="module")
+def pdf_text(tmp_path_factory) -> dict[str, str]:
+    """The text of each notice's PDF as pdftotext gives it (what copy-paste and a screen
+    reader get), direction marks left out."""
     require("soffice")
     folder = tmp_path_factory.mktemp("identifier-digits-pdf")
     spec_file = _spec(folder, tmp_path_factory)
@@ -114,12 +114,77 @@ def test_addresses_keep_latin_digits_in_the_notices_pdf_text(tmp_path_factory) -
     [result] = build([str(spec_file)], BuildOptions(folder / "out", pdf=True, pdf_workers=1,
                                                     resources=resources))
     assert result.ok, result.error or result.pdf_errors
-    for tag in TAGS:
-        raw = subprocess.run([require("pdftotext"), "-enc", "UTF-8",
-                              str(result.folder / f"notices/notice-{tag}.pdf"), "-"],
-                             capture_output=True, text=True, check=True).stdout
-        text = re.sub(" +", " ", _flat(raw).replace("\u2011", "-"))
-        for identifier in ("1200 Fruitvale Avenue", "94601", "room 12", "rooms 14 to 16"):
-            assert identifier in text, (tag, identifier)
-        assert localise_digits("94601", tag) not in text, tag
-        assert OWN[tag][1][2] in text or OWN[tag][1][2][::-1] in text, tag  # the school year
+    return {tag: re.sub(" +", " ", _flat(subprocess.run(
+        [require("pdftotext"), "-enc", "UTF-8", str(result.folder / f"notices/notice-{tag}.pdf"),
+         "-"], capture_output=True, text=True, check=True).stdout).replace("\u2011", "-"))
+        for tag in TAGS}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tag", TAGS)
+def test_addresses_keep_latin_digits_in_the_notices_pdf_text(pdf_text, tag) -> None:
+    """What a family copies from the PDF is what the DOCX holds: the ZIP code, the street
+    number and the room numbers in Latin digits in the Persian, Dari, Bengali and Myanmar
+    notices, their dates in the language's digits."""
+    text = pdf_text[tag]
+    for identifier in ("1200 Fruitvale Avenue", "94601", "room 12", "rooms 14 to 16"):
+        assert identifier in text, (tag, identifier)
+    assert localise_digits("94601", tag) not in text, tag
+    # the enrollment date (pdftotext puts a right-to-left line's words in its own order)
+    assert all(w in text for w in OWN[tag][1][0].replace(",", "").split()), tag
+
+
+#: The footer of every page: the document's id, then "page / pages".
+_FOOTER = re.compile(r"(\S+) / (\S+) · lincoln-es-bright-futures-2026-27|"
+                     r"lincoln-es-bright-futures-2026-27 · (\S+) / (\S+)")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tag", TAGS)
+def test_page_numbers_are_latin_digits_where_no_office_suite_writes_the_languages(
+        pdf_text, tag) -> None:
+    """The page numbers (PAGE / NUMPAGES in the footer) stay in Latin digits in the Persian,
+    Dari, Bengali and Myanmar notices, whose text is in the language's digits: neither Word
+    nor LibreOffice can write those digits in a page number, so docgen asks for none.
+
+    - OOXML's page-number formats (ST_NumberFormat, ``w:pgNumType w:fmt``) have no Extended
+      Arabic-Indic (Persian ۰۱۲), Bengali or Myanmar digits. ``hindiNumbers`` is Word's
+      Arabic-Indic digits (٠١٢: its ٤٥٦ are not Persian ۴۵۶); LibreOffice 7.4 reads it as
+      Latin digits (a notice converted with it: "1 / 5").
+    - LibreOffice 7.4 knows the field switches ``\\* Arabic``, ``roman``, ``alphabetic``,
+      ``CircleNum``, ``ThaiArabic``, ``Aiueo``, ``Iroha``, ``ArabicAlpha`` and
+      ``ArabicAbjad``, which it writes as full-width digits (１ / 5): none is the notice's, and
+      NUMPAGES keeps Latin digits whatever the switch.
+
+    Each page reads "1 / 5" (the pages in order, the count the same on each) in Latin
+    digits, never full-width ones, nor the language's (which would mean a change above)."""
+    pages = [tuple(d for d in m.groups() if d) for m in _FOOTER.finditer(pdf_text[tag])]
+    assert len(pages) >= 2, (tag, pdf_text[tag][-400:])
+    rtl = tag in ("fa", "prs")
+    numbers = [(int(b), int(a)) if rtl else (int(a), int(b)) for a, b in pages]
+    assert numbers == [(i + 1, len(pages)) for i in range(len(pages))], (tag, pages)
+    assert all(re.fullmatch("[0-9]+", d) for page in pages for d in page), (tag, pages)
+
+
+@pytest.mark.parametrize("tag", TAGS)
+def test_the_footer_asks_for_no_page_number_format_an_office_suite_would_misread(
+        notices, tag) -> None:
+    """The footer's PAGE and NUMPAGES fields carry no format switch and the section no
+    ``w:pgNumType w:fmt``: no format gives the Persian, Dari, Bengali or Myanmar digits (see
+    test_page_numbers_are_latin_digits_where_no_office_suite_writes_the_languages), and the
+    nearest ones give other digits (Word's ``hindiNumbers`` Arabic-Indic ٠١٢, LibreOffice's
+    ``ArabicAbjad`` full-width １２３) beside the text's. Both fields are there, so each page
+    reads "page / pages" in Latin digits."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(notices[tag])) as package:
+        footers = [package.read(n).decode() for n in package.namelist()
+                   if re.fullmatch(r"word/footer\d+\.xml", n)]
+        document = package.read("word/document.xml").decode()
+    fields = [f.strip() for xml in footers
+              for f in re.findall(r'w:instr="([^"]*)"', xml)
+              + re.findall(r"<w:instrText[^>]*>([^<]*)</w:instrText>", xml)]
+    assert "PAGE" in fields and "NUMPAGES" in fields, (tag, fields)
+    assert not [f for f in fields if "\\*" in f], (tag, fields)
+    assert not re.search(r"<w:pgNumType[^>]*w:fmt=", document), tag
