@@ -36,7 +36,7 @@ TAGS = ["fa", "prs", "bn", "my"]
 ENROLL = ("Bring the form to the school office, room 12, at 1200 Fruitvale Avenue, Oakland, "
           "CA 94601, or mail it there.")
 #: The identifiers of the notice, as the spec writes them and a family copies them.
-IDENTIFIERS = ["room 12", "1200 Fruitvale Avenue", "CA 94601", "rooms 14 to 16",
+IDENTIFIERS = ["room 12", "1200 Fruitvale Avenue", "CA 94601",
                "(510) 555-0142", "minh.nguyen@fruitvaleusd.example.org"]
 #: Each language's own digits, and what the notice reads in them: the enrollment date, the
 #: program's start time and the school year.
@@ -48,7 +48,20 @@ OWN = {
 }
 
 
+#: The program's place ("Cafeteria, library and rooms 14 to 16") as a translator words it,
+#: the room numbers typed in Latin digits as in the English.
+PLACE = {
+    "fa": "سالن غذاخوری، کتابخانه و اتاق‌های 14 تا 16",
+    "prs": "سالون نان، کتابخانه و اتاق‌های 14 تا 16",
+    "bn": "ক্যাফেটেরিয়া, লাইব্রেরি এবং 14 থেকে 16 নম্বর কক্ষ",
+    "my": "စားသောက်ခန်း၊ စာကြည့်တိုက်နှင့် အခန်း 14 မှ 16",
+}
+
+
 def _spec(folder: Path, tmp_path_factory) -> Path:
+    from docgen.i18n.catalogs import read_catalog, write_catalog
+    from docgen.i18n.spectext import catalog_file
+
     for tag in TAGS:
         make_catalog(tag, folder / "locales")
     spec_file = spec_in(TAGS, folder)
@@ -56,6 +69,12 @@ def _spec(folder: Path, tmp_path_factory) -> Path:
     data["family_notices"]["how_to_enroll"] = ENROLL
     spec_file.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     translate_beside(spec_file, tmp_path_factory)  # the catalogs of the spec's own text
+    for tag, place in PLACE.items():  # the first service's place, translated
+        path = catalog_file(spec_file, tag)
+        catalog = read_catalog(path, tag)
+        [message] = [m for m in catalog if m.id == "Cafeteria, library and rooms 14 to 16"]
+        message.string = place
+        write_catalog(catalog, path)
     return spec_file
 
 
@@ -81,11 +100,14 @@ def test_addresses_and_room_numbers_keep_latin_digits_in_the_notice(notices, tag
     and room number, and the program's rooms, in the language's digits ("CA ۹۴۶۰۱"): a ZIP
     code a family copies onto an envelope or types into a web form, a room number it looks
     for on a door. They keep the digits the spec writes them in; the notice's dates, times
-    and school year are in the language's digits, as CLDR writes them."""
+    and school year are in the language's digits, as CLDR writes them. So do the program's
+    rooms, which a translator words in the language ("اتاق‌های 14 تا 16"): its numbers are
+    the places of the English ("rooms 14 to 16"), not quantities."""
     digit, read = OWN[tag]
     text = _flat(plain_text(notices[tag]))
     for identifier in IDENTIFIERS:
         assert identifier in text, (tag, identifier)
+    assert PLACE[tag] in text, tag  # its room numbers, though the room is worded in the language
     native_zip = localise_digits("94601", tag)
     assert native_zip != "94601" and native_zip not in text, tag
     for value in read:
@@ -127,8 +149,12 @@ def test_addresses_keep_latin_digits_in_the_notices_pdf_text(pdf_text, tag) -> N
     number and the room numbers in Latin digits in the Persian, Dari, Bengali and Myanmar
     notices, their dates in the language's digits."""
     text = pdf_text[tag]
-    for identifier in ("1200 Fruitvale Avenue", "94601", "room 12", "rooms 14 to 16"):
+    for identifier in ("1200 Fruitvale Avenue", "94601", "room 12"):
         assert identifier in text, (tag, identifier)
+    # the translated place's room numbers (pdftotext orders a right-to-left line its own way)
+    assert re.search(r"(?<![0-9])14(?![0-9])", text) and re.search(r"(?<![0-9])16(?![0-9])",
+                                                                    text), tag
+    assert localise_digits("14", tag) not in text.replace(localise_digits("14:", tag), ""), tag
     assert localise_digits("94601", tag) not in text, tag
     # the enrollment date (pdftotext puts a right-to-left line's words in its own order)
     assert all(w in text for w in OWN[tag][1][0].replace(",", "").split()), tag
