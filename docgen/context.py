@@ -28,7 +28,7 @@ from typing import Any
 from . import __version__
 from .formatting import WEEKDAYS, Formatter
 from .i18n.locales import DEFAULT_LOCALE, babel_locale, normalise
-from .i18n.scripts import ENGLISH_NAMES, own_name, script_of
+from .i18n.scripts import ENGLISH_NAMES, US_STATE_CODES, own_name, script_of
 from .errors import Problem
 from .spec.model import Spec, default_of, resolve_ref, schema, writes_commitments
 from .wording import (defined_term, funding_source, grade_phrase, party_words, says_grades,
@@ -325,9 +325,7 @@ def build_context(data: dict[str, Any], *, locale: str = DEFAULT_LOCALE,
 
 
 #: The states, districts and territories of the United States, as addresses abbreviate them.
-US_STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
-    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI".split())
+US_STATES = frozenset(US_STATE_CODES)
 _US_STATE_NAMES = ("alabama alaska arizona arkansas california colorado connecticut delaware "
                    "florida georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana "
                    "maine maryland massachusetts michigan minnesota mississippi missouri montana "

@@ -283,12 +283,35 @@ def numbering_system(tag: str) -> str:
         return "latn"
 
 
-#: What keeps its Latin digits whatever the language: an e-mail address, a URL, a phone
-#: number (seven digits or more, an extension too) and a code word with Latin letters in it
-#: ("CSUEB-IRB-2026-117", a file name, an id); else a number.
+#: The states, districts and territories of the United States, as addresses abbreviate them
+#: (the two letters before a ZIP code).
+US_STATE_CODES = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI").split()
+
+#: The words of an address that end a street's name ("1200 Fruitvale Avenue").
+_STREET_TYPES = (
+    "Avenue|Ave|Street|St|Boulevard|Blvd|Road|Rd|Way|Drive|Dr|Lane|Ln|Court|Ct|Place|Pl"
+    "|Parkway|Pkwy|Highway|Hwy|Terrace|Ter|Circle|Cir|Square|Sq|Plaza|Alley|Broadway")
+
+#: A space in an address: a space, a no-break space (a value kept on one line).
+_SP = "[ \u00a0]"
+
+#: What keeps its Latin digits whatever the language, an identifier a family copies, types or
+#: dials, not a quantity: an e-mail address, a URL, a ZIP code after its state's two letters
+#: ("CA 94601", "CA 94601-1234"), a street number before its street's name ("1200 Fruitvale
+#: Avenue"), the number of a room, a suite, a unit or a building after the word ("rooms 14 to
+#: 16", "Suite 300", "#12"; the number painted on the door), a phone number (seven digits or
+#: more, an extension too) and a code word with Latin letters in it ("CSUEB-IRB-2026-117", a
+#: file name, an id); else a number.
 _KEPT_DIGITS = re.compile(
     r"(?P<kept>[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"
     r"|(?:https?://|www\.)\S+"
+    rf"|(?P<place>\b(?:{'|'.join(US_STATE_CODES)}),?{_SP}\d{{5}}(?:[-\u2011\u2060]+\d{{4}})?(?!\d)"
+    rf"|\b\d{{1,6}}[A-Za-z]?(?:{_SP}[NSEW]\.?)?(?:{_SP}[A-Z][\w.'\-]*)*{_SP}(?:{_STREET_TYPES})\b\.?"
+    r"|(?:\b(?i:rooms?|rm|suites?|ste|apt|apartment|units?|building|bldg|portables?)\.?"
+    rf"(?:{_SP}(?i:no)\.?)?{_SP}#?|#)\d+[A-Za-z]?"
+    rf"(?:(?:,{_SP}|{_SP}(?:and|to|or|&){_SP}|,{_SP}and{_SP}|[-\u2011\u2013]){{1,2}}\d+[A-Za-z]?\b)*)"
     r"|\+?\(?\d[\d ().\-\u2011\u2060\u00a0]{5,20}\d(?: ?(?:x|ext\.?) ?\d{1,6})?"
     r"|[A-Za-z0-9][A-Za-z0-9_.\-\u2011\u2060/]*)")
 
@@ -296,23 +319,40 @@ _KEPT_DIGITS = re.compile(
 _YEARS = re.compile(r"(?:19|20)\d\d[-\u2011\u2060\u2013]+(?:(?:19|20)\d\d|\d\d)")
 
 
-def _digits_in(match: re.Match[str], zero: int) -> str:
+def place_numbers(english: str) -> frozenset[str]:
+    """Return the numbers of ``english`` that name a place (a ZIP code, a street number, a
+    room, a suite), as :data:`_KEPT_DIGITS` finds them: a translation of it keeps them in
+    Latin digits (:func:`localise_digits`'s ``keep``) though it words the room in its own
+    language ("اتاق‌های 14 تا 16" for "rooms 14 to 16").
+
+    >>> sorted(place_numbers("Cafeteria, library and rooms 14 to 16; grades 2 to 5"))
+    ['14', '16']
+    """
+    return frozenset(n for m in _KEPT_DIGITS.finditer(english) if m.group("place")
+                     for n in re.findall("[0-9]+", m.group("place")))
+
+
+def _digits_in(match: re.Match[str], zero: int, keep: frozenset[str] = frozenset()) -> str:
     text = match.group(0)
+    if text in keep:
+        return text  # a place's number its English source names (place_numbers)
     if "@" in text or "/" in text and "://" in text or text.startswith("www."):
         return text
-    if re.search("[A-Za-z]", text):
-        return text  # a code word, a Latin word
+    if re.search("[A-Za-z#]", text):
+        return text  # a code word, a Latin word, an address, a room number
     if (sum(c.isdigit() for c in text) >= 7 and re.search(r"[ ()\-\u2011\u2060\u00a0]", text)
             and not _YEARS.fullmatch(text)):
         return text  # a phone number, not a school year
     return "".join(chr(zero + int(c)) if "0" <= c <= "9" else c for c in text)
 
 
-def localise_digits(text: str, tag: str, *, every: bool = False) -> str:
+def localise_digits(text: str, tag: str, *, every: bool = False,
+                    keep: frozenset[str] = frozenset()) -> str:
     """Return ``text`` with its Latin digits written in the digits of ``tag``'s numbering
     system (:func:`numbering_system`), except inside e-mail addresses, URLs, phone numbers
     and code words, which are copied as they are written (a family dials and types them);
-    with ``every``, all of them (a date, a time or an amount: "১,২৫০.৫০US$").
+    with ``every``, all of them (a date, a time or an amount: "১,২৫০.৫০US$"); a number in
+    ``keep`` (the numbers of places its English source names: :func:`place_numbers`) too.
 
     >>> localise_digits("۲۸ اوت 2026، 14:45، (510) 555-0142، CSUEB-IRB-2026-117", "fa")
     '۲۸ اوت ۲۰۲۶، ۱۴:۴۵، (510) 555-0142، CSUEB-IRB-2026-117'
@@ -324,4 +364,4 @@ def localise_digits(text: str, tag: str, *, every: bool = False) -> str:
         return text
     if every:  # a date, a time or an amount Babel wrote: every digit is the value's
         return re.sub("[0-9]", lambda m: chr(zero + int(m.group(0))), text)
-    return _KEPT_DIGITS.sub(lambda m: _digits_in(m, zero), text)
+    return _KEPT_DIGITS.sub(lambda m: _digits_in(m, zero, keep), text)

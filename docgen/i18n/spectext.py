@@ -39,7 +39,7 @@ from ..spec.model import resolve_ref, schema
 from .catalogs import DOMAIN, open_catalog, set_plurals, write_catalog
 from .locales import normalise
 from .review import HEADER as REVIEW_HEADER
-from .scripts import localise_digits
+from .scripts import localise_digits, place_numbers
 from .translate import BIDI_CONTROLS, control_characters
 
 #: The spec's family-facing strings: a JSON Pointer pattern (``*`` any index) and the sections
@@ -357,8 +357,11 @@ def spec_translation(data: dict[str, Any], spec_file: str, tag: str,
         else:
             strings[item.pointer] = string
     # in the letter's digits, as the template's own text (docgen.i18n.translate): a
-    # translator types Latin digits in Poedit; a phone number or an id keeps them
-    strings = {pointer: localise_digits(text, tag) for pointer, text in strings.items()}
+    # translator types Latin digits in Poedit; a phone number or an id keeps them, and so do
+    # the numbers of the places the English names ("rooms 14 to 16"), however it is worded
+    english = {item.pointer: item.text for item in wanted}
+    strings = {pointer: localise_digits(text, tag, keep=place_numbers(english[pointer]))
+               for pointer, text in strings.items()}
     return SpecTranslation(tag, path, strings, problems, path.read_bytes())
 
 

@@ -231,6 +231,15 @@ def sound(message: Message) -> bool:
                for text in message_strings(message.string) if text)
 
 
+def _bare_number(value: Any) -> bool:
+    """Whether ``value`` is a number (3, "5", "2026-2027"), not a text holding one."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float)) or (
+        isinstance(value, str) and re.fullmatch(r"[0-9]+(?:[-\u2011\u2013][0-9]+)?", value)
+        is not None)
+
+
 @dataclass
 class Translator:
     """gettext for one locale, with named placeholders filled in (isolated in RTL text)."""
@@ -240,13 +249,18 @@ class Translator:
     rtl: bool = False
 
     def _fill(self, text: str, values: dict[str, Any]) -> str:
-        if self.rtl:
-            values = {k: isolate(v) for k, v in values.items()}
         # one digit system through the letter, CLDR's default for the language (Persian ۱۸,
         # not 18; docgen.i18n.scripts.numbering_system): the translation's own numbers and
-        # the numbers put into it (a grade, a count, the school year), never the digits of a
-        # phone number, an e-mail address, a URL or a code word (localise_digits)
-        return localise_digits(fill(text, values), self.tag)
+        # the bare numbers put into it (a grade, a count), never the digits of a phone
+        # number, an e-mail address, a URL or a code word (localise_digits). Any other value
+        # is put in as it comes: a date, an amount, the school year and the spec's translated
+        # text are in the letter's digits already, but for the numbers of the places the
+        # spec's English names (its room numbers: docgen.i18n.spectext), which stay Latin
+        values = {k: localise_digits(str(v), self.tag) if _bare_number(v) else v
+                  for k, v in values.items()}
+        if self.rtl:
+            values = {k: isolate(v) for k, v in values.items()}
+        return fill(localise_digits(text, self.tag), values)
 
     def gettext(self, message: str, **values: Any) -> str:
         return self._fill(self.translations.gettext(message), values)
