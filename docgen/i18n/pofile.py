@@ -281,14 +281,12 @@ def _in_file_order(fields: list[tuple[str, str]],
                    read: list[tuple[str, ...]] | None) -> list[tuple[str, str]]:
     """Return ``fields`` in the order of the header the catalog was read with (``read``), with
     the fields only that header had (a tool's ``X-Generator``) kept where they were; fields
-    the file lacked come last. Without ``read`` (a new catalog), or with a header whose
-    fields are not in gettext's order (Babel's, as docgen wrote catalogs before), ``fields``
-    in gettext's order (:func:`in_gettext_order`)."""
+    the file lacked come last. Without ``read`` (a new catalog), or where that order is not
+    gettext's (Babel's, as docgen wrote catalogs before: ``Language`` before
+    ``Language-Team``), the same fields in gettext's order (:func:`in_gettext_order`), the
+    order polib rewrites a header in."""
     if not read:
         return in_gettext_order(fields)
-    if not _gettext_ordered([entry[0] for entry in read if entry]):
-        return in_gettext_order(_in_file_order(fields, sorted(read, key=lambda e: (
-            _RANK.get(e[0].lower(), len(_RANK)) if e else len(_RANK)))))
     values = dict(fields)
     out: list[tuple[str, str]] = []
     for entry in read:
@@ -304,7 +302,7 @@ def _in_file_order(fields: list[tuple[str, str]],
     # a field the file lacked is added, but for docgen's own mark (a tool that dropped it)
     out += [(n, v) for n, v in fields if n != "Generated-By"
             and not any(n.lower() == o.lower() for o, _ in out)]
-    return out
+    return out if _gettext_ordered([n for n, _ in out]) else in_gettext_order(out)
 
 
 def po_text(catalog: Catalog, *, language: str | None = None,
