@@ -10,15 +10,18 @@ import shlex
 import shutil
 import subprocess
 import sys
+import unicodedata
 import zipfile
 from pathlib import Path
 
+import polib
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from translate.storage import pypo
 
 from conftest import ROOT, examples
 from docgen.cli import cli
@@ -267,6 +270,177 @@ def test_update_leaves_a_catalog_a_translators_tool_saved_as_it_is(catalogs: Pat
     result = invoke("i18n", "update", "--dir", str(catalogs))
     assert result.exit_code == 0, result.output
     assert es.read_bytes() == saved  # its header's order, its tool's and reviewer's fields
+
+
+_FIELD = re.compile(r'^((?:#~\|? |#\| )?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)) "')
+
+
+def _fields(block: str) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """Split one entry of a .po file into its comment lines and its strings, each string as
+    its keyword and its quoted lines (the text between the quotes)."""
+    comments: list[str] = []
+    fields: list[tuple[str, list[str]]] = []
+    for line in block.split("\n"):
+        start = _FIELD.match(line)
+        if start:
+            fields.append((start.group(1), [line[start.end():-1]]))
+        elif fields and re.match(r'^(?:#~\|? |#\| )?"', line):
+            fields[-1][1].append(line[line.index('"') + 1:-1])
+        else:
+            comments.append(line)
+    return comments, fields
+
+
+def _columns(text: str) -> list[int]:
+    """gettext's display width of each character (wcwidth): 2 for a wide (Han, Hangul,
+    full-width) one, 0 for a combining mark."""
+    return [0 if unicodedata.category(c) in ("Mn", "Me", "Cf") else
+            2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text]
+
+
+def _why_polib_wraps_it_otherwise(keyword: str, lines: list[str]) -> str | None:
+    """The documented exception (README, "Catalogs as gettext writes them"): why polib, at
+    width 79, would wrap this string (as docgen and gettext wrote it, ``lines``) otherwise,
+    or None if it has no reason to. gettext's choice is the file's; polib's own rules differ
+    in exactly four cases:
+
+    - "multi-line": a string with a line break inside (the header, a spec's paragraphs) whose
+      line is wider than 79 columns: polib writes each of its lines whole, unwrapped;
+    - "columns": a string with a character gettext does not count as one column (a wide Han,
+      Hangul or full-width one counts 2, a combining mark such as a Bangla or Arabic vowel
+      sign 0): polib counts every character as one, and breaks only at spaces and hyphens
+      (never between ideographs);
+    - "inside a word": a line of gettext's that ends inside a word, after a slash
+      ("دیتا/دیتی") or a hyphen: polib (Python's textwrap) breaks only at spaces and after
+      some hyphens;
+    - "space": a line of gettext's that ends in a space where its last word, without the
+      space, would have ended at column 78 (with its opening quote): gettext keeps a space on
+      the line it ends and so moves the word down; polib keeps the word and starts the next
+      line with the space.
+    """
+    text = "".join(lines)
+    logical = [part for part in re.split(r"(?<=\\n)", text) if part]
+    if len(logical) > 1 and any(len(part) + 2 > 79 for part in logical):
+        return "multi-line"
+    if any(width != 1 for width in _columns(text)):
+        return "columns"
+    for line, after in zip(lines[1:], lines[2:]):
+        if not line.endswith((" ", "\\n")):
+            return "inside a word"
+        word = after.split(" ", 1)[0]
+        if line.endswith(" ") and len(line) + len(word) == 77:
+            return "space"
+    return None
+
+
+@pytest.mark.parametrize("path", ALL_WRITTEN, ids=lambda p: str(p.relative_to(ROOT)))
+def test_polib_leaves_every_shipped_catalog_unchanged_but_where_it_wraps_otherwise(
+        path: Path, tmp_path: Path) -> None:
+    """A translator's polib script (``polib.pofile(path, wrapwidth=79).save()``) gives every
+    catalog back as it was: its header in the same order (gettext's, which polib imposes),
+    every comment, every string's text. The one exception is where a string's lines break,
+    for the strings :func:`_why_polib_wraps_it_otherwise` names: there the file keeps
+    gettext's lines (msgcat, Poedit and Weblate's, see the tests above and below), and polib
+    would rewrap them its own way."""
+    assert _rewrapped_by_polib(path, tmp_path / path.name, reason=None) == []
+
+
+def _rewrapped_by_polib(path: Path, saved: Path, reason: str | None) -> list[tuple[str, str]]:
+    """Load and save ``path`` with polib at width 79 (to ``saved``); assert that it gives back
+    the same header (in the same order), comments and strings' text, and return the strings
+    whose lines polib breaks otherwise for ``reason`` (None: for no documented reason), each
+    as its keyword and its text."""
+    polib.pofile(str(path), wrapwidth=79).save(str(saved))
+    ours = path.read_text(encoding="utf-8").split("\n\n")
+    theirs = saved.read_text(encoding="utf-8").split("\n\n")
+    assert len(theirs) == len(ours)
+    rewrapped = []
+    for block, back in zip(ours, theirs):
+        if block == back:
+            continue
+        (comments, fields), (comments_back, fields_back) = _fields(block), _fields(back)
+        assert comments_back == comments
+        assert [k for k, _ in fields_back] == [k for k, _ in fields]
+        for (keyword, lines), (_, lines_back) in zip(fields, fields_back):
+            assert "".join(lines_back) == "".join(lines), (keyword, lines)  # the same text
+            if lines_back != lines and _why_polib_wraps_it_otherwise(keyword, lines) == reason:
+                rewrapped.append((keyword, "".join(lines)))
+    return rewrapped
+
+
+def test_polib_rewraps_the_shipped_catalogs_only_where_gettext_and_polib_cannot_agree(
+        tmp_path: Path) -> None:
+    """Each documented case is one the shipped catalogs have (the exception is not wider than
+    what they need), and the English template has only the one about a space."""
+    found = {reason: sum(len(_rewrapped_by_polib(path, tmp_path / "saved", reason))
+                         for path in ALL_WRITTEN)
+             for reason in ("multi-line", "columns", "inside a word", "space")}
+    assert all(found.values()), found
+    pot = _rewrapped_by_polib(CATALOGS / "docgen.pot", tmp_path / "saved.pot", "space")
+    assert ("msgid", "The school does not ask you first. The law allows this because {partner} "
+            "does this work for the school, under the school's control: {service}.") in pot
+    for reason in ("multi-line", "columns", "inside a word"):
+        assert _rewrapped_by_polib(CATALOGS / "docgen.pot", tmp_path / "saved.pot", reason) == []
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(st.lists(_texts(), min_size=1, max_size=8))
+def test_polib_leaves_a_catalog_docgen_writes_unchanged_but_where_it_wraps_otherwise(
+        tmp_path_factory, texts) -> None:
+    catalog = Catalog(locale="es", domain="docgen", project="docgen", version="0.1.0")
+    for i, text in enumerate(texts):
+        catalog.add(text, text[::-1], [("templates/notice.docx", None)], context=str(i),
+                    auto_comments=[f"{{program}} is a name; {text[:30]}"])
+    folder = tmp_path_factory.mktemp("po")
+    write_catalog(catalog, folder / "x.po")
+    assert _rewrapped_by_polib(folder / "x.po", folder / "saved.po", reason=None) == []
+
+
+def test_update_writes_a_header_in_babels_order_in_gettexts_keeping_its_own_fields(
+        catalogs: Path) -> None:
+    es = catalogs / "es/LC_MESSAGES/docgen.po"
+    text = es.read_text(encoding="utf-8")
+    babel = text.replace('"Language-Team: none (docgen draft, not reviewed by a translator)\\n"\n'
+                         '"Language: es\\n"\n',
+                         '"Language: es\\n"\n'
+                         '"Language-Team: none (docgen draft, not reviewed by a translator)\\n"\n'
+                         ).replace('"Generated-By', '"X-Generator: Poedit 3.4.2\\n"\n"Generated-By')
+    assert babel != text
+    es.write_text(babel, encoding="utf-8")
+    result = invoke("i18n", "update", "--dir", str(catalogs))
+    assert result.exit_code == 0, result.output
+    assert es.read_text(encoding="utf-8") == text.replace(
+        '"X-Reviewed', '"X-Generator: Poedit 3.4.2\\n"\n"X-Reviewed')
+
+
+@pytest.mark.parametrize("path", ALL_WRITTEN, ids=lambda p: str(p.relative_to(ROOT)))
+def test_weblates_po_writer_leaves_every_shipped_catalog_unchanged(path: Path) -> None:
+    """Weblate reads and writes catalogs with translate-toolkit, which wraps as gettext does
+    (display columns, UAX #14 breaks) and keeps the header's order: no exception."""
+    store = pypo.pofile.parsefile(str(path))
+    assert bytes(store).decode("utf-8") == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("tag", ["fr", "ar"])
+def test_init_writes_a_header_polib_and_msgcat_keep_as_it_is(tmp_path: Path, tag: str) -> None:
+    result = invoke("i18n", "init", tag, "--dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    path = next(tmp_path.glob("*/LC_MESSAGES/docgen.po"))
+    header = path.read_text(encoding="utf-8").split("\n\n")[0]
+    polib.pofile(str(path), wrapwidth=79).save(str(tmp_path / "polib.po"))
+    done = subprocess.run([_gettext_tool(MSGCAT), str(path)], capture_output=True)
+    assert done.stdout.decode("utf-8").split("\n\n")[0] == header
+    names = re.findall(r'^"([A-Za-z-]+): ', header, re.M)
+    assert names == ["Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date",
+                     "PO-Revision-Date", "Last-Translator", "Language-Team", "Language",
+                     "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Plural-Forms",
+                     "Generated-By", "X-Reviewed"]
+    back = (tmp_path / "polib.po").read_text(encoding="utf-8").split("\n\n")[0]
+    if tag == "fr":
+        assert back == header
+    else:  # Arabic's Plural-Forms is wider than a line: gettext wraps it, polib does not
+        assert back.replace('"\n"', "") == header.replace('"\n"', "")
+        assert len(back.splitlines()) == len(header.splitlines()) - 1
 
 
 @pytest.mark.parametrize("path", SHIPPED_PO + SPEC_PO, ids=lambda p: str(p.relative_to(ROOT)))

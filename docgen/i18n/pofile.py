@@ -11,6 +11,7 @@ compare the result with ``msgcat`` itself.
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 from typing import Any, Iterable, Iterator
@@ -230,6 +231,35 @@ def _entry(message: Message, num_plurals: int, *, obsolete: bool = False,
     return lines + _strings(message, num_plurals, "#~ " if obsolete else "")
 
 
+#: The header fields in the order gettext's tools write them (``msginit``, ``xgettext``,
+#: Poedit) and polib rewrites them in; any other field comes after them, in polib's "natural"
+#: alphabetical order (``Generated-By``, ``X-Generator``, ``X-Reviewed``). msgcat and
+#: translate-toolkit (Weblate) keep a header's order as it is, so this is the order all keep.
+GETTEXT_ORDER = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date",
+                 "PO-Revision-Date", "Last-Translator", "Language-Team", "Language",
+                 "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Plural-Forms")
+_RANK = {name.lower(): i for i, name in enumerate(GETTEXT_ORDER)}
+
+
+def _natural(name: str) -> list[int | str]:
+    return [int(part) if part.isdigit() else part.lower() for part in re.split("([0-9]+)", name)]
+
+
+def in_gettext_order(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return ``fields`` as gettext's tools and polib order them (:data:`GETTEXT_ORDER`, then
+    the rest alphabetically)."""
+    known = sorted((f for f in fields if f[0].lower() in _RANK), key=lambda f: _RANK[f[0].lower()])
+    return known + sorted((f for f in fields if f[0].lower() not in _RANK),
+                          key=lambda f: _natural(f[0]))
+
+
+def _gettext_ordered(names: list[str]) -> bool:
+    """Whether the fields gettext orders come in its order among ``names`` (as a translator's
+    tool saves them), whatever the other fields between them."""
+    ranks = [_RANK[n.lower()] for n in names if n.lower() in _RANK]
+    return ranks == sorted(ranks)
+
+
 def header_fields(catalog: Catalog, language: str | None) -> list[tuple[str, str]]:
     """Return the header fields of ``catalog``, its ``Language`` written as the BCP 47 tag
     ``language`` (``zh-Hans``; None: empty, as in a template) and ``Generated-By`` as
@@ -251,9 +281,12 @@ def _in_file_order(fields: list[tuple[str, str]],
                    read: list[tuple[str, ...]] | None) -> list[tuple[str, str]]:
     """Return ``fields`` in the order of the header the catalog was read with (``read``), with
     the fields only that header had (a tool's ``X-Generator``) kept where they were; fields
-    the file lacked come last. Without ``read`` (a new catalog), ``fields`` as they are."""
+    the file lacked come last. Without ``read`` (a new catalog), or where that order is not
+    gettext's (Babel's, as docgen wrote catalogs before: ``Language`` before
+    ``Language-Team``), the same fields in gettext's order (:func:`in_gettext_order`), the
+    order polib rewrites a header in."""
     if not read:
-        return fields
+        return in_gettext_order(fields)
     values = dict(fields)
     out: list[tuple[str, str]] = []
     for entry in read:
@@ -269,7 +302,7 @@ def _in_file_order(fields: list[tuple[str, str]],
     # a field the file lacked is added, but for docgen's own mark (a tool that dropped it)
     out += [(n, v) for n, v in fields if n != "Generated-By"
             and not any(n.lower() == o.lower() for o, _ in out)]
-    return out
+    return out if _gettext_ordered([n for n, _ in out]) else in_gettext_order(out)
 
 
 def po_text(catalog: Catalog, *, language: str | None = None,
