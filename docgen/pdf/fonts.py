@@ -223,8 +223,14 @@ def conforming_fonts(data: bytes) -> bytes:
         truetype = descriptor.get("/FontFile2")
         if isinstance(truetype, pikepdf.Stream):
             changed |= _truetype(truetype)
-    if not changed:
-        return data
+    return saved(pdf) if changed else data
+
+
+def saved(pdf: pikepdf.Pdf) -> bytes:
+    """``pdf`` written as the finishing steps write an edited PDF: the same bytes every time
+    (a deterministic /ID), streams as they are (a compressed stream may end in a carriage
+    return, which a PDF/A checker reads as part of the line end before endstream), no object
+    streams."""
     buf = io.BytesIO()
     pdf.save(buf, deterministic_id=True, linearize=False, compress_streams=False,
              object_stream_mode=pikepdf.ObjectStreamMode.disable)

@@ -35,6 +35,8 @@ from typing import Any
 
 import pikepdf
 
+from .fonts import saved
+
 _HEX = rb"<([0-9A-Fa-f\s]*)>"
 _BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 _BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
@@ -213,9 +215,4 @@ def mapped_actual_text(data: bytes) -> bytes:
         # checker reads as part of the line end before endstream
         font.ToUnicode = pdf.make_stream(edited)
         changed = True
-    if not changed:
-        return data
-    buf = io.BytesIO()
-    pdf.save(buf, deterministic_id=True, linearize=False, compress_streams=False,
-             object_stream_mode=pikepdf.ObjectStreamMode.disable)
-    return buf.getvalue()
+    return saved(pdf) if changed else data
