@@ -318,10 +318,12 @@ def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = F
         largest = max([size, *(int(v) for v in sizes if v.isdigit())])
         per_char = largest * 10 / 1000 * _WIDEST
         room = [(w - margins - 40) / per_char for w in widths]
+    # a table without a w:gridSpan has cells of one column each: their properties go unread
+    spanned = _HAS_SPAN(tbl)
     for number, row in enumerate(tbl.iterchildren(_TR)):
         index = 0
         for tc in row.iterchildren(_TC):
-            _, span = _cell(tc)
+            span = _cell(tc)[1] if spanned else 1
             if span == 1 and index < columns:
                 text, single = _cell_text(tc)
                 length = len(text)
@@ -346,6 +348,8 @@ def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = F
 #: The widest a character is taken to be (:func:`~docgen.ooxml.metrics.char_width`'s largest,
 #: a full em) with every factor :func:`_needs` may apply: bold, sans-serif and the slack.
 _WIDEST = 1000 * BOLD * SANS * _SLACK
+#: Whether a table has a cell that spans columns (in it or a table nested in it)
+_HAS_SPAN = etree.XPath("boolean(.//w:gridSpan)", namespaces={"w": W})
 #: The sizes a table's runs set (w:sz), read in one pass
 _SIZES = etree.XPath(".//w:sz/@w:val", namespaces={"w": W}, smart_strings=False)
 
