@@ -8,7 +8,8 @@ from __future__ import annotations
 import copy
 
 import layout_reference
-from hypothesis import given
+from conftest import examples
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -20,7 +21,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _ALPHABET = st.sampled_from(
     list("aeimW .,@()0159-/\t") + ["\u00a0", "\u2011", "\u2013", "\u2014", "\u200b", "\u2060",
                                    "\u4e2d", "\u00e9", "\u05d0", "-\u2060", "/\u2060"])
-_TEXT = st.lists(_ALPHABET, max_size=40).map("".join)
+_TEXT = st.lists(_ALPHABET, max_size=30).map("".join)
 
 
 @st.composite
@@ -37,7 +38,7 @@ def _run(draw: st.DrawFn) -> str:
         props = list(reversed(props)) + ['<w:sz w:val="18"/>']  # a second w:sz is not read
     rpr = f"<w:rPr>{''.join(props)}</w:rPr>" if bool(props) or draw(st.booleans()) else ""
     texts = "".join(f'<w:t xml:space="preserve">{_escape(t)}</w:t>'
-                    for t in draw(st.lists(_TEXT, min_size=0, max_size=3)))
+                    for t in draw(st.lists(_TEXT, min_size=0, max_size=2)))
     return f"<w:r>{rpr}{texts}</w:r>"
 
 
@@ -47,7 +48,7 @@ def _escape(text: str) -> str:
 
 @st.composite
 def _paragraph(draw: st.DrawFn) -> str:
-    runs = "".join(draw(st.lists(_run(), max_size=3)))
+    runs = "".join(draw(st.lists(_run(), max_size=2)))
     if draw(st.integers(0, 9)) == 0:  # a text box in the paragraph: a paragraph inside it
         runs += ("<w:r><w:pict><w:txbxContent><w:p><w:r><w:t>"
                  f"{_escape(draw(_TEXT))}</w:t></w:r></w:p></w:txbxContent></w:pict></w:r>")
@@ -56,18 +57,18 @@ def _paragraph(draw: st.DrawFn) -> str:
 
 @st.composite
 def _table(draw: st.DrawFn, depth: int = 0) -> str:
-    columns = draw(st.integers(1, 5))
+    columns = draw(st.integers(1, 4))
     widths = [draw(st.integers(300, 4000)) for _ in range(columns)]
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     margins = draw(st.sampled_from(["", '<w:tblCellMar><w:left w:w="50"/><w:right w:w="70"/>'
                                         "</w:tblCellMar>"]))
     rows = []
-    for _ in range(draw(st.integers(1, 5))):
+    for _ in range(draw(st.integers(1, 4))):
         cells, index = [], 0
         while index < columns:
             span = draw(st.sampled_from([1, 1, 1, 2])) if index + 1 < columns else 1
             span_xml = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
-            body = "".join(draw(st.lists(_paragraph(), min_size=1, max_size=3)))
+            body = "".join(draw(st.lists(_paragraph(), min_size=1, max_size=2)))
             if depth == 0 and draw(st.integers(0, 14)) == 0:
                 body += draw(_table(depth=1)) + "<w:p/>"
             shape = draw(st.integers(0, 9))
@@ -95,6 +96,8 @@ def _document(draw: st.DrawFn) -> etree._Element:
     return etree.fromstring(xml)
 
 
+@settings(max_examples=examples(200), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(_document(), st.sampled_from([16, 22, 24]))
 def test_columns_are_fitted_to_their_words_exactly_as_before(root: etree._Element,
                                                                size: int) -> None:
@@ -104,6 +107,8 @@ def test_columns_are_fitted_to_their_words_exactly_as_before(root: etree._Elemen
     assert etree.tostring(root) == etree.tostring(theirs)
 
 
+@settings(max_examples=examples(200), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(_document(), st.sampled_from([16, 22, 24]), st.booleans())
 def test_each_column_needs_the_width_it_needed_before(root: etree._Element, size: int,
                                                       exact: bool) -> None:
