@@ -178,17 +178,37 @@ _SANS = ("arial", "helvetica", "liberation sans", "calibri", "carlito", "verdana
 
 
 def _run_font(run: etree._Element, size: int) -> tuple[int, bool, bool]:
-    """Return a run's size (half-points), whether it is bold and whether its font is sans."""
-    rpr = run.find(_w("rPr"))
+    """Return a run's size (half-points), whether it is bold and whether its font is sans.
+
+    Each property is the first of its kind in the run's first ``w:rPr``, read in one pass
+    over the properties (``find`` per property costs a path lookup each)."""
+    rpr = run[0] if len(run) and run[0].tag == _RPR else run.find(_RPR)
     if rpr is None:
         return size, False, False
-    sz = rpr.find(_w("sz"))
-    bold = rpr.find(_w("b"))
-    fonts = rpr.find(_w("rFonts"))
-    name = (fonts.get(_w("ascii")) or "").lower() if fonts is not None else ""
+    sz = bold = fonts = None
+    for child in rpr:
+        tag = child.tag
+        if tag == _SZ:
+            if sz is None:
+                sz = child
+        elif tag == _B:
+            if bold is None:
+                bold = child
+        elif tag == _RFONTS:
+            if fonts is None:
+                fonts = child
+    name = (fonts.get(_ASCII) or "").lower() if fonts is not None else ""
     return (_int(sz, "val", size) or size,
             bold is not None and bold.get(_VAL, "true") not in ("0", "false"),
-            any(name.startswith(s) for s in _SANS))
+            name.startswith(_SANS))
+
+
+_RPR = f"{{{W}}}rPr"
+_R = f"{{{W}}}r"
+_SZ = f"{{{W}}}sz"
+_B = f"{{{W}}}b"
+_RFONTS = f"{{{W}}}rFonts"
+_ASCII = f"{{{W}}}ascii"
 
 
 #: The stretches of text a line never breaks inside: a hyphen or slash that a WORD JOINER
@@ -207,21 +227,46 @@ def _text_of(el: etree._Element) -> str:
     return "".join([(t.text or "") + (t.tail or "") for t in el.iter(_T)])
 
 
+def _cell_text(tc: etree._Element) -> tuple[str, bool]:
+    """Return the text of cell ``tc`` (as :func:`_text_of` gives it) and whether it is the text
+    of its one paragraph, in one walk of the cell: it is when the cell holds one ``w:p``, no
+    text comes before it and it is the cell's last child (so all text after it is in it)."""
+    pieces: list[str] = []
+    paragraph = None
+    single = True
+    for el in tc.iter(_P, _T):
+        if el.tag == _T:
+            pieces.append((el.text or "") + (el.tail or ""))
+        elif paragraph is None and not pieces:
+            paragraph = el
+        else:
+            single = False
+    if paragraph is None or tc[-1] is not paragraph:
+        single = False
+    return "".join(pieces), single
+
+
 def _widest_word(tc: etree._Element) -> int:
     """Return the width, in thousandths of the font size, of the longest unbreakable stretch of
     text in cell ``tc``."""
     units = 0
     for p in tc.iter(_P):
         text = _text_of(p)
-        if not text:
-            continue
-        # most text breaks only at its spaces: split there (not at no-break spaces, which
-        # str.split() would take for spaces), and use the regular expression only for text
-        # with a tab, a hyphen, a slash, a dash or a zero-width space in it
-        words = _WORDS.findall(text) if _BREAKS_INSIDE.search(text) else text.split(" ")
-        if words:
-            units = max(units, max(map(_units, words)))
+        if text:
+            units = max(units, _widest_in(text))
     return units
+
+
+@lru_cache(maxsize=16384)
+def _widest_in(text: str) -> int:
+    """Return the width, in thousandths of the font size, of the longest unbreakable stretch of
+    the paragraph text ``text`` (0 for none). It depends on the text alone (the font is applied
+    after), so a cell's paragraph is split and measured once per process, not once per render."""
+    # most text breaks only at its spaces: split there (not at no-break spaces, which
+    # str.split() would take for spaces), and use the regular expression only for text
+    # with a tab, a hyphen, a slash, a dash or a zero-width space in it
+    words = _WORDS.findall(text) if _BREAKS_INSIDE.search(text) else text.split(" ")
+    return max(map(_units, words)) if words else 0
 
 
 _BREAKS_INSIDE = re.compile("[-/\u2013\u200b\t]")
@@ -273,22 +318,25 @@ def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = F
         largest = max([size, *(int(v) for v in sizes if v.isdigit())])
         per_char = largest * 10 / 1000 * _WIDEST
         room = [(w - margins - 40) / per_char for w in widths]
+    # a table without a w:gridSpan has cells of one column each: their properties go unread
+    spanned = _HAS_SPAN(tbl)
     for number, row in enumerate(tbl.iterchildren(_TR)):
         index = 0
         for tc in row.iterchildren(_TC):
-            _, span = _cell(tc)
+            span = _cell(tc)[1] if spanned else 1
             if span == 1 and index < columns:
-                length = len(_text_of(tc))
+                text, single = _cell_text(tc)
+                length = len(text)
                 if length <= room[index]:
                     if length:
                         need[index] = max(need[index], int(length * per_char) + 40)
                     index += span
                     continue
-                units = _widest_word(tc)
+                units = (_widest_in(text) if single else _widest_word(tc)) if text else 0
                 if units:
                     key = (number == 0, index)
                     if key not in fonts:
-                        run = tc.find(f".//{_w('r')}")
+                        run = next(tc.iter(_R), None)  # find(".//w:r"), without the path
                         fonts[key] = (_run_font(run, size) if run is not None
                                       else (size, False, False))
                     width = word_width_of(units, *fonts[key])
@@ -300,6 +348,8 @@ def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = F
 #: The widest a character is taken to be (:func:`~docgen.ooxml.metrics.char_width`'s largest,
 #: a full em) with every factor :func:`_needs` may apply: bold, sans-serif and the slack.
 _WIDEST = 1000 * BOLD * SANS * _SLACK
+#: Whether a table has a cell that spans columns (in it or a table nested in it)
+_HAS_SPAN = etree.XPath("boolean(.//w:gridSpan)", namespaces={"w": W})
 #: The sizes a table's runs set (w:sz), read in one pass
 _SIZES = etree.XPath(".//w:sz/@w:val", namespaces={"w": W}, smart_strings=False)
 
