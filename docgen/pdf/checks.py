@@ -25,8 +25,8 @@ from typing import Any
 import page
 import pikepdf
 
-from .fonts import conforming_fonts
-from .tounicode import mapped_actual_text
+from .fonts import conform_fonts, saved
+from .tounicode import map_actual_text
 from .xmp import claims_pdfua, with_pdfua_schema, without_pdfua
 
 PDFA = "PDF/A-3b"
@@ -94,7 +94,9 @@ def honest_pdf(data: bytes) -> tuple[bytes, Checks]:
     inside an ``/ActualText`` span gets the ToUnicode entry it left out
     (:func:`docgen.pdf.tounicode.mapped_actual_text`).
     """
-    data = mapped_actual_text(conforming_fonts(data))
+    finished = pikepdf.open(io.BytesIO(data))
+    if conform_fonts(finished) | map_actual_text(finished):  # both, then one save
+        data = saved(finished)
     ua = check(data, PDFUA)
     pdf = pikepdf.open(io.BytesIO(data))
     meta = pdf.Root.get("/Metadata")

@@ -215,6 +215,11 @@ def conforming_fonts(data: bytes) -> bytes:
     program ending in a carriage return; ``data`` itself when none needs it. The bytes stay
     reproducible."""
     pdf = pikepdf.open(io.BytesIO(data))
+    return saved(pdf) if conform_fonts(pdf) else data
+
+
+def conform_fonts(pdf: pikepdf.Pdf) -> bool:
+    """:func:`conforming_fonts` on an open ``pdf``, in place; whether anything changed."""
     changed = False
     for descriptor in _descriptors(pdf):
         type1 = descriptor.get("/FontFile")
@@ -223,7 +228,7 @@ def conforming_fonts(data: bytes) -> bytes:
         truetype = descriptor.get("/FontFile2")
         if isinstance(truetype, pikepdf.Stream):
             changed |= _truetype(truetype)
-    return saved(pdf) if changed else data
+    return changed
 
 
 def saved(pdf: pikepdf.Pdf) -> bytes:

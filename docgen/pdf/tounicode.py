@@ -201,6 +201,11 @@ def mapped_actual_text(data: bytes) -> bytes:
     ``/ActualText`` spans that its font's ToUnicode CMap leaves out; ``data`` itself when there
     is none. The bytes stay reproducible."""
     pdf = pikepdf.open(io.BytesIO(data))
+    return saved(pdf) if map_actual_text(pdf) else data
+
+
+def map_actual_text(pdf: pikepdf.Pdf) -> bool:
+    """:func:`mapped_actual_text` on an open ``pdf``, in place; whether anything changed."""
     changed = False
     for font, codes in _uses(pdf).values():
         entries = {code: text for code, entry in codes.items()
@@ -215,4 +220,4 @@ def mapped_actual_text(data: bytes) -> bytes:
         # checker reads as part of the line end before endstream
         font.ToUnicode = pdf.make_stream(edited)
         changed = True
-    return saved(pdf) if changed else data
+    return changed
