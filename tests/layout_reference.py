@@ -1,171 +1,22 @@
 """Column fitting as docgen did it before the speed work of issue #16 (docgen/ooxml/layout.py at
 commit 2beb19b): every cell's text walked twice and every paragraph's words split and measured
 on each render. tests/test_layout_fast.py checks the fitting now gives the same widths and
-sizes as this one."""
+sizes as this one.
+
+Only the functions the speed work changed, and those that call them, are copied; the rest
+are docgen's own."""
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import cast
 
 from lxml import etree
 
-from docgen.ooxml.metrics import BOLD, SANS, char_width, word_width_of
-from docgen.ooxml.sequence import get_or_add, insert
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-
-def _w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
-
-
-def _int(el: etree._Element | None, attr: str, default: int = 0) -> int:
-    if el is None:
-        return default
-    try:
-        return int(float(el.get(_w(attr), default)))
-    except ValueError:
-        return default
-
-
-_TC = f"{{{W}}}tc"
-_TR = f"{{{W}}}tr"
-_P = f"{{{W}}}p"
-_T = f"{{{W}}}t"
-_TCPR = f"{{{W}}}tcPr"
-_TCW = f"{{{W}}}tcW"
-_GRID_SPAN = f"{{{W}}}gridSpan"
-_VAL = f"{{{W}}}val"
-_WIDTH = f"{{{W}}}w"
-_TYPE = f"{{{W}}}type"
-
-#: The attribute ``render`` puts on a template table with a column loop, so that only those
-#: tables are refitted; it never reaches the output.
-MARK = "docgen-fit"
-
-
-def _cell(tc: etree._Element) -> tuple[etree._Element | None, int]:
-    """Return a cell's ``w:tcW`` element (or None) and how many grid columns it spans."""
-    width, span = None, 1
-    tcpr = tc[0] if len(tc) and tc[0].tag == _TCPR else tc.find(_TCPR)
-    if tcpr is not None:
-        for child in tcpr:
-            if child.tag == _TCW:
-                width = child
-            elif child.tag == _GRID_SPAN:
-                try:
-                    span = max(int(child.get(_VAL, "1")), 1)
-                except ValueError:
-                    span = 1
-    return width, span
-
-
-def _text_width(sect: etree._Element | None) -> tuple[int, int]:
-    """Return the text width of ``sect`` as it is and as it would be in landscape (twips)."""
-    size = sect.find(_w("pgSz")) if sect is not None else None
-    margins = sect.find(_w("pgMar")) if sect is not None else None
-    width, height = _int(size, "w", 12240), _int(size, "h", 15840)
-    side = _int(margins, "left", 1440) + _int(margins, "right", 1440)
-    return width - side, max(width, height) - side
-
-
-def _to_landscape(sect: etree._Element) -> bool:
-    """Turn ``sect`` to landscape; return whether it was portrait."""
-    size = sect.find(_w("pgSz"))
-    if size is None:
-        return False
-    width, height = _int(size, "w", 12240), _int(size, "h", 15840)
-    if width < height:
-        size.set(_w("w"), str(height))
-        size.set(_w("h"), str(width))
-        size.set(_w("orient"), "landscape")
-        return True
-    return False
-
-
-def fit_tables(root: etree._Element) -> None:
-    """Rebuild the grid of each marked table whose rows no longer match it; fit it to the page."""
-    body = root.find(_w("body"))
-    sect = body.find(_w("sectPr")) if body is not None else None
-    portrait, landscape = _text_width(sect)
-    if _fit_marked(root, sect) and sect is not None:
-        # the page turned: a table that spanned the portrait text width spans the landscape one
-        for tbl in root.iter(_w("tbl")):
-            widths = _grid(tbl)
-            if widths and sum(widths) >= portrait * 0.95:
-                _set_widths(tbl, [w * landscape // sum(widths) for w in widths])
-
-
-def _grid(tbl: etree._Element) -> list[int]:
-    grid = tbl.find(_w("tblGrid"))
-    return [] if grid is None else [_int(c, "w") for c in grid.findall(_w("gridCol"))]
-
-
-def _set_widths(tbl: etree._Element, widths: list[int]) -> None:
-    """Give ``tbl`` the grid ``widths``, and each cell and the table the widths they span."""
-    grid = tbl.find(_w("tblGrid"))
-    if grid is None:
-        return
-    for col, width in zip(grid.findall(_w("gridCol")), widths):
-        col.set(_WIDTH, str(width))
-    for row in tbl.findall(_w("tr")):
-        index = 0
-        for tc in row.iterchildren(_TC):
-            tcw, span = _cell(tc)
-            if tcw is not None:
-                tcw.set(_WIDTH, str(sum(widths[index:index + span])))
-                tcw.set(_TYPE, "dxa")
-            index += span
-    tbl_w = tbl.find(f"{_w('tblPr')}/{_w('tblW')}")
-    if tbl_w is not None:
-        tbl_w.set(_w("w"), str(sum(widths)))
-        tbl_w.set(_w("type"), "dxa")
-
-
-def _fit_marked(root: etree._Element, sect: etree._Element | None) -> bool:
-    """Fit the marked tables; return whether the section turned to landscape for one."""
-    turned = False
-    for tbl in root.iter(_w("tbl")):
-        if tbl.get(MARK) is None:
-            continue
-        del tbl.attrib[MARK]
-        grid = tbl.find(_w("tblGrid"))
-        rows = tbl.findall(_w("tr"))
-        if grid is None or not rows:
-            continue
-        columns = grid.findall(_w("gridCol"))
-        table = [[_cell(tc) for tc in row.iterchildren(_TC)] for row in rows]
-        counts = [sum(span for _, span in cells) for cells in table]
-        if max(counts) == len(columns):
-            continue
-        default = (sum(_int(c, "w") for c in columns) // max(len(columns), 1)) or 1000
-        widths: list[int] = []
-        for tcw, span in table[counts.index(max(counts))]:
-            width = _int(tcw, "w", default) or default
-            widths.extend([width // span] * span)
-        total = sum(widths)
-        portrait, landscape = _text_width(sect)
-        available = portrait
-        if total > portrait and sect is not None:
-            turned = turned or _to_landscape(sect)
-            available = landscape
-        # a table whose columns come from the data spans the text width, whatever their number
-        widths = [w * available // total for w in widths]
-        for col in columns:
-            grid.remove(col)
-        for width in widths:
-            insert(grid, etree.Element(_w("gridCol"))).set(_WIDTH, str(width))
-        _set_widths(tbl, widths)  # the cells and the table, as every refit sets them
-    return turned
-
-
-# --- columns wide enough for their words ------------------------------------------------------
-
-#: The estimate's margin for hinting, kerning and fonts not quite the metrics' own.
-_SLACK = 1.05
-_SANS = ("arial", "helvetica", "liberation sans", "calibri", "carlito", "verdana", "noto sans")
+from docgen.ooxml.layout import (_BREAKS_INSIDE, _P, _SANS, _SIZES, _SLACK, _TC, _TR, _VAL,
+                                 _WIDEST, _WORDS, SMALLEST, _cell, _cell_margins, _grid, _int,
+                                 _set_widths, _text_of, _text_width, _units, _w, _widths_for)
+from docgen.ooxml.metrics import word_width_of
+from docgen.ooxml.sequence import get_or_add
 
 
 def _run_font(run: etree._Element, size: int) -> tuple[int, bool, bool]:
@@ -180,22 +31,6 @@ def _run_font(run: etree._Element, size: int) -> tuple[int, bool, bool]:
     return (_int(sz, "val", size) or size,
             bold is not None and bold.get(_VAL, "true") not in ("0", "false"),
             any(name.startswith(s) for s in _SANS))
-
-
-#: The stretches of text a line never breaks inside: a hyphen or slash that a WORD JOINER
-#: holds does not end one.
-_WORDS = re.compile(r"(?:[^ \t\-/\u2013\u200b]|[-/]\u2060)+[-/\u2013]?|[-/\u2013]")
-
-
-@lru_cache(maxsize=8192)
-def _units(word: str) -> int:
-    return sum(char_width(c) for c in word)
-
-
-def _text_of(el: etree._Element) -> str:
-    """Return the text of ``el``'s ``w:t`` elements, as ``el.itertext(w:t)`` gives it (their
-    text and tails), found with ``iter``: itertext with a tag costs some 16 times more."""
-    return "".join([(t.text or "") + (t.tail or "") for t in el.iter(_T)])
 
 
 def _widest_word(tc: etree._Element) -> int:
@@ -213,33 +48,6 @@ def _widest_word(tc: etree._Element) -> int:
         if words:
             units = max(units, max(map(_units, words)))
     return units
-
-
-_BREAKS_INSIDE = re.compile("[-/\u2013\u200b\t]")
-
-
-def _cell_margins(tbl: etree._Element) -> int:
-    margins = tbl.find(f"{_w('tblPr')}/{_w('tblCellMar')}")
-    if margins is None:
-        return 2 * 108  # Word's and LibreOffice's default
-    return sum(_int(margins.find(_w(side)), "w", 108)
-               for side in ("left", "right")) or 2 * 108
-
-
-def _widths_for(widths: list[int], need: list[int], limit: int) -> list[int] | None:
-    """Return column widths close to ``widths`` where each column has at least ``need``;
-    the table may grow up to ``limit``. None when ``widths`` already do."""
-    if all(n <= w for n, w in zip(need, widths)):
-        return None
-    total = max(sum(widths), min(sum(need), limit))
-    if sum(need) >= total:
-        # not every word fits: share the width in proportion to what each column needs
-        return [n * total // sum(need) for n in need]
-    floor = [max(n, w) for n, w in zip(need, widths)]
-    excess = sum(floor) - total
-    spare = [max(f - n, 0) for f, n in zip(floor, need)]
-    spare_total = sum(spare)
-    return [f - (s * excess // spare_total if spare_total else 0) for f, s in zip(floor, spare)]
 
 
 def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = False) -> list[int]:
@@ -286,17 +94,6 @@ def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = F
                     need[index] = max(need[index], int(width * _SLACK) + 40)
             index += span
     return [n + margins if n > 40 else 0 for n in need]
-
-
-#: The widest a character is taken to be (:func:`~docgen.ooxml.metrics.char_width`'s largest,
-#: a full em) with every factor :func:`_needs` may apply: bold, sans-serif and the slack.
-_WIDEST = 1000 * BOLD * SANS * _SLACK
-#: The sizes a table's runs set (w:sz), read in one pass
-_SIZES = etree.XPath(".//w:sz/@w:val", namespaces={"w": W}, smart_strings=False)
-
-
-#: The smallest size (half-points) a table's text is set at so that its words fit: 7.5 points.
-SMALLEST = 15
 
 
 def _shrink(tbl: etree._Element, factor: float, size: int) -> bool:

@@ -46,6 +46,12 @@ _T = f"{{{W}}}t"
 _TCPR = f"{{{W}}}tcPr"
 _TCW = f"{{{W}}}tcW"
 _GRID_SPAN = f"{{{W}}}gridSpan"
+_RPR = f"{{{W}}}rPr"
+_R = f"{{{W}}}r"
+_SZ = f"{{{W}}}sz"
+_B = f"{{{W}}}b"
+_RFONTS = f"{{{W}}}rFonts"
+_ASCII = f"{{{W}}}ascii"
 _VAL = f"{{{W}}}val"
 _WIDTH = f"{{{W}}}w"
 _TYPE = f"{{{W}}}type"
@@ -201,14 +207,6 @@ def _run_font(run: etree._Element, size: int) -> tuple[int, bool, bool]:
     return (_int(sz, "val", size) or size,
             bold is not None and bold.get(_VAL, "true") not in ("0", "false"),
             name.startswith(_SANS))
-
-
-_RPR = f"{{{W}}}rPr"
-_R = f"{{{W}}}r"
-_SZ = f"{{{W}}}sz"
-_B = f"{{{W}}}b"
-_RFONTS = f"{{{W}}}rFonts"
-_ASCII = f"{{{W}}}ascii"
 
 
 #: The stretches of text a line never breaks inside: a hyphen or slash that a WORD JOINER
