@@ -363,6 +363,11 @@ def patched_source(xml: str, label: str, name: str) -> tuple[str, list[int], lis
     # in the output means a value asked for a line break (docxtpl's listing)
     xml = re.sub(r"^(<\?xml[^>]*\?>)\s+", r"\1", xml)
     texts = _paragraph_texts(xml, label, name)
+    if len(_P_START.findall(xml)) != len(texts):
+        # a paragraph tag that is no Word paragraph: the w: prefix bound to another namespace,
+        # or the tag inside a comment (a damaged or hand-made part)
+        raise TemplateError.at(label, f"{name}: is damaged (a <w:p> in it is not a Word "
+                               "paragraph); open the template in Word and save it again")
     counter = iter(range(1, len(texts) + 1))
     marked = _P_START.sub(lambda m: f'<w:p x-n="{next(counter)}"{m.group(1)}', xml)
     patched = _DOCXTPL.patch_xml(marked)

@@ -316,6 +316,29 @@ def test_a_mutated_docx_is_a_located_error_or_reads(tmp_path: Path, case) -> Non
             assert "word/document.xml" in str(e)
 
 
+def test_a_template_whose_paragraph_tags_are_not_word_paragraphs_is_a_located_error(
+        tmp_path: Path) -> None:
+    # found by hypothesis: one byte cut from the w: namespace's name left paragraph tags that
+    # parse as some other XML, and compiling stopped on a bare StopIteration
+    import zipfile
+
+    from docgen.render import compile_template
+
+    source = ROOT / "templates" / "mou.docx"
+    path = tmp_path / "mou.docx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml'
+                                    b'/2006/main"', b'xmlns:w="http://example.org/not-word"', 1)
+            zout.writestr(item, data)
+    with pytest.raises(DocgenError) as raised:
+        compile_template(path)
+    assert str(raised.value) == (f"{path}: word/document.xml: is damaged (a <w:p> in it is not a "
+                                 "Word paragraph); open the template in Word and save it again")
+
+
 def _compile(tmp_path: Path, data: bytes, compile_template) -> None:
     path = tmp_path / "fuzzed-template.docx"
     path.write_bytes(data)
