@@ -210,6 +210,29 @@ def _strings(message: Message, num_plurals: int, prefix: str) -> list[str]:
     return out
 
 
+#: The format languages in the order gettext's tools write their flags (format_language in
+#: gettext's format.c): "#, fuzzy, python-format, python-brace-format, range: 1..3, no-wrap".
+_FORMATS = ("c", "objc", "c++", "python", "python-brace", "java", "java-printf", "csharp",
+            "javascript", "scheme", "lisp", "elisp", "librep", "ruby", "sh", "awk", "lua",
+            "object-pascal", "smalltalk", "qt", "qt-plural", "kde", "kde-kuit", "boost", "tcl",
+            "perl", "perl-brace", "php", "gcc-internal", "gfc-internal", "ycp")
+
+
+def _flag_rank(flag: str) -> tuple[int, int, str]:
+    """Where msgcat puts ``flag``: fuzzy, the format flags (``no-`` ones too) in gettext's
+    order of languages, a range, then no-wrap; a flag gettext does not know last."""
+    if flag == "fuzzy":
+        return (0, 0, flag)
+    language = flag.removeprefix("no-").removesuffix("-format")
+    if flag.endswith("-format") and language in _FORMATS:
+        return (1, _FORMATS.index(language), flag)
+    if flag.startswith("range:"):
+        return (2, 0, flag)
+    if flag in ("wrap", "no-wrap"):
+        return (3, 0, flag)
+    return (4, 0, flag)
+
+
 def _entry(message: Message, num_plurals: int, *, obsolete: bool = False,
            include_previous: bool = False) -> list[str]:
     lines = list(_comment_lines("#", message.user_comments))
@@ -218,8 +241,7 @@ def _entry(message: Message, num_plurals: int, *, obsolete: bool = False,
     # Babel adds "python-brace-format" to every message with braces, even one whose template
     # says "no-python-brace-format" (a translation may leave a placeholder out): gettext
     # would read the pair as a contradiction, so the "no-" flag wins
-    flags = sorted((f for f in message.flags if f"no-{f}" not in message.flags),
-                   key=lambda f: (f != "fuzzy", f))
+    flags = sorted((f for f in message.flags if f"no-{f}" not in message.flags), key=_flag_rank)
     if flags:
         lines.append("#, " + ", ".join(flags))
     if include_previous and message.previous_id:
