@@ -76,16 +76,33 @@ def blocks(doc):
     return out
 
 
+def stop(office, desktop):
+    try:
+        desktop.terminate()
+    except Exception:  # noqa: BLE001 - soffice may already be gone
+        pass
+    try:
+        office.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        office.kill()
+        office.wait()
+
+
 def main():
     soffice, profile = sys.argv[1], sys.argv[2]
     jobs = json.load(sys.stdin)
-    office, ctx = connect(soffice, profile)
-    smgr = ctx.ServiceManager
-    desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-    dispatcher = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
+    office = desktop = dispatcher = None
     answers = []
     try:
         for job in jobs:
+            if office is None or office.poll() is not None:
+                # a document that crashes LibreOffice takes the bridge with it: the next job
+                # gets a fresh soffice, so one crash is reported for its file alone
+                office, ctx = connect(soffice, profile)
+                smgr = ctx.ServiceManager
+                desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+                dispatcher = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper",
+                                                            ctx)
             doc = None
             try:
                 doc = desktop.loadComponentFromURL(
@@ -100,7 +117,16 @@ def main():
                     dispatcher.executeDispatch(frame, command, "", 0, ())
                 answers.append({"blocks": blocks(doc)})
             except Exception as e:  # noqa: BLE001 - reported to the test, which names the file
-                answers.append({"error": str(e) or type(e).__name__})
+                message = str(e) or type(e).__name__
+                if "disposed" in message.lower():
+                    try:
+                        office.wait(timeout=30)
+                    except subprocess.TimeoutExpired:
+                        office.kill()
+                        office.wait()
+                    message = "LibreOffice crashed on this document (" + message + ")"
+                    doc = None
+                answers.append({"error": message})
             finally:
                 if doc is not None:
                     try:
@@ -108,14 +134,8 @@ def main():
                     except Exception:  # noqa: BLE001
                         pass
     finally:
-        try:
-            desktop.terminate()
-        except Exception:  # noqa: BLE001 - soffice may already be gone
-            pass
-        try:
-            office.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            office.kill()
+        if office is not None and office.poll() is None:
+            stop(office, desktop)
     json.dump(answers, sys.stdout)
     return 0
 

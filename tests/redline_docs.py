@@ -360,8 +360,10 @@ def _bookmarked(middle: str, *, with_mark: bool = True) -> bytes:
         + para('<w:bookmarkStart w:id="2" w:name="Span"/>', "First of a span.")
         + para("Middle of the span.")
         + para("End of the span.", '<w:bookmarkEnd w:id="2"/>')
-        + para("See ", '<w:fldSimple w:instr=" REF Term \\h "><w:r><w:t>term</w:t></w:r>'
-               "</w:fldSimple>", " above."))
+        # the cross-reference shows the bookmark's words, as Word and LibreOffice have them
+        # after updating fields (LibreOffice updates it when a change is rejected)
+        + para("See ", '<w:fldSimple w:instr=" REF Term \\h "><w:r><w:t>'
+               f'{esc(middle)}</w:t></w:r></w:fldSimple>', " above."))
 
 
 def _textbox(text: str) -> bytes:
@@ -607,8 +609,8 @@ PAIRS: dict[str, Callable[[], tuple[bytes, bytes]]] = {
                       '<w:bookmarkEnd w:id="0"/>', " from signature.")
                  + para('<w:bookmarkStart w:id="2" w:name="Span"/>', "First of a span.")
                  + para("End of the span.", '<w:bookmarkEnd w:id="2"/>')
-                 + para("See ", '<w:fldSimple w:instr=" REF Term \\h "><w:r><w:t>term</w:t>'
-                        "</w:r></w:fldSimple>", " above."))),
+                 + para("See ", '<w:fldSimple w:instr=" REF Term \\h "><w:r><w:t>one year'
+                        "</w:t></w:r></w:fldSimple>", " above."))),
     "arabic word changed": lambda: (from_xml(_rtl(ARABIC) + _rtl("المادة الثانية")),
                                     from_xml(_rtl(ARABIC_NEW) + _rtl("المادة الثانية"))),
     "arabic paragraph added": lambda: (from_xml(_rtl(ARABIC)),

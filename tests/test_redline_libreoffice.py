@@ -12,8 +12,10 @@ too, so both sides of each comparison come from one reader.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -31,23 +33,39 @@ JUDGE = Path(__file__).with_name("lo_judge.py")
 SYSTEM_PYTHON = "/usr/bin/python3"
 DATE = dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc)
 
-#: hand-made pairs of the edits counsel makes, as LibreOffice must resolve them
-CASES = [
-    "section moved", "section moved to the end", "two sections swapped",
-    "clause moved and edited", "clause moved to a section's end and edited",
-    "section moved and edited", "agreement clause moved",
-    "clause moved and edited after an inserted clause",
-    "clause moved and edited after a deleted clause",
-    "clause moved and edited after a replaced clause",
-    "clause moved and edited after a restyled clause",
-    "heading level changed", "agreement heading restyled and renamed",
-    "body text made a heading", "heading made body text",
-    "contract clause inserted and another deleted", "agreement clause inserted",
-    "agreement clause deleted", "paragraph inserted at end of body",
-    "paragraph deleted at end of body", "heading appended at the end", "last section removed",
-    "contract table row deleted", "table row deleted", "paragraph split in two",
-    "paragraphs merged",
-]
+#: every hand-made pair of tests/redline_docs.py (the kinds of edit counsel makes)
+ALL = {**docs.PAIRS, **{k: v for k, v in docs.MOVES.items() if k not in docs.PAIRS}}
+
+#: pairs whose documents LibreOffice 7.4 cannot open over UNO at all: it aborts (SIGABRT) on
+#: any document with a comment, python-docx's own one-comment file included
+#: (test_libreoffice_still_crashes_on_a_document_with_a_comment tells us when that is fixed)
+CRASHES = {"ids shared with comments and bookmarks", "commented paragraph deleted",
+           "commented paragraph inserted"}
+
+#: where LibreOffice cannot do what the markup says, though Word's markup is followed to the
+#: letter (and tests/revisions.py resolves it right): {case: {reading: empty paragraphs left}}.
+#: Each was checked against LibreOffice's own markup: deleting the same paragraph in
+#: LibreOffice with changes recorded, saving it as DOCX and accepting there leaves the same
+#: empty paragraph. The rest of each reading must still be the document's.
+LIMITS: dict[str, dict[str, int]] = {
+    # LibreOffice cannot join a deleted paragraph that holds a note reference, a text box or
+    # a field spanning paragraphs into the next one: its deleted words go, its mark stays
+    "paragraph with a footnote deleted": {"lo accepted": 1},
+    "paragraph with a footnote moved": {"lo accepted": 1},
+    "paragraph with a text box deleted": {"lo accepted": 1},
+    "table of contents removed": {"lo accepted": 1},
+    # ... nor a deleted paragraph into a table beside it (nor a story end with a table)
+    "paragraph before a table deleted": {"lo accepted": 1},
+    "paragraph after a table deleted": {"lo accepted": 1},
+    "two tables merged into one": {"lo accepted": 1},
+    "whole document replaced": {"lo accepted": 2, "lo rejected": 1},
+}
+
+#: LibreOffice 7.4 reads the paragraphs of a block content control as one, with a line
+#: break, and loses the changes made inside it when rejecting; accepting is right
+BLOCK_CONTROLS = {"content controls edited"}
+
+CASES = [c for c in ALL if c not in CRASHES]
 
 
 def libreoffice(tmp: Path, jobs: list[tuple[bytes, str]]) -> list[list[dict]]:
@@ -82,10 +100,11 @@ def judged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, obje
     jobs: list[tuple[bytes, str]] = []
     cases: dict[str, dict[str, object]] = {}
     for case in CASES:
-        old, new = docs.PAIRS[case]()
+        old, new = ALL[case]()
         out = redline(old, new, author="Counsel", date=DATE).docx
         cases[case] = {"old": old, "new": new, "out": out}
-        jobs += [(old, "none"), (new, "none"), (out, "accept"), (out, "reject")]
+        # the inputs are read with their own revisions accepted, as the redliner reads them
+        jobs += [(old, "accept"), (new, "accept"), (out, "accept"), (out, "reject")]
     found = libreoffice(tmp_path_factory.mktemp("libreoffice"), jobs)
     for k, case in enumerate(CASES):
         cases[case].update(zip(("lo old", "lo new", "lo accepted", "lo rejected"),
@@ -99,28 +118,93 @@ def lines(blocks: object) -> list[str]:
     return [json.dumps(b, ensure_ascii=False) for b in blocks]
 
 
+def reading(case: str, kind: str, blocks: object, resolved: bool) -> list[str]:
+    """The lines LibreOffice's reading ``kind`` of a case must match. Where LibreOffice cannot
+    join paragraphs (``LIMITS``), the empty paragraphs are counted apart (a resolved redline
+    must hold exactly as many more as listed) and labels are left out, since an empty numbered
+    paragraph left behind takes a number."""
+    assert isinstance(blocks, list)
+    left = LIMITS.get(case, {}).get(kind, 0)
+    if not left:
+        return lines(blocks)
+    empty = sum(b.get("text") == "" for b in blocks) - (left if resolved else 0)
+    return [f"{empty} empty paragraphs"] + lines(
+        [{k: v for k, v in b.items() if k != "label"} for b in blocks if b.get("text") != ""])
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_libreoffice_accepting_all_gives_the_new_document(case: str, judged) -> None:
     got = judged[case]
-    assert lines(got["lo accepted"]) == lines(got["lo new"])
+    assert reading(case, "lo accepted", got["lo accepted"], True) == \
+        reading(case, "lo accepted", got["lo new"], False)
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", [c for c in CASES if c not in BLOCK_CONTROLS])
 def test_libreoffice_rejecting_all_gives_the_old_document(case: str, judged) -> None:
     got = judged[case]
-    assert lines(got["lo rejected"]) == lines(got["lo old"])
+    assert reading(case, "lo rejected", got["lo rejected"], True) == \
+        reading(case, "lo rejected", got["lo old"], False)
 
 
-# the contract's pairs: paragraphs only (the checker shows a note reference as "[fn]" and
-# LibreOffice as its number, and reads tables otherwise)
-@pytest.mark.parametrize("case", [c for c in CASES if c in docs.MOVES and "table" not in c])
+def test_libreoffice_still_loses_changes_in_a_block_content_control(judged) -> None:
+    # when this fails, LibreOffice reads block content controls: drop BLOCK_CONTROLS
+    got = judged["content controls edited"]
+    assert "A clause in a control, amended.\rSecond paragraph of the control." in [
+        b.get("text") for b in got["lo rejected"]]
+
+
+def test_libreoffice_still_crashes_on_a_document_with_a_comment(tmp_path: Path) -> None:
+    # when this fails, LibreOffice opens comments over UNO: judge the CRASHES pairs too
+    from docx import Document
+    doc = Document()
+    doc.add_comment(doc.add_paragraph().add_run("A commented paragraph."), text="Why?",
+                    author="Counsel", initials="C")
+    buf = io.BytesIO()
+    doc.save(buf)
+    soffice = require("soffice")
+    listed = [{"src": str(tmp_path / "c.docx"), "action": "none"}]
+    (tmp_path / "c.docx").write_bytes(buf.getvalue())
+    done = subprocess.run([SYSTEM_PYTHON, str(JUDGE), soffice, str(tmp_path / "profile")],
+                          input=json.dumps(listed), capture_output=True, text=True,
+                          timeout=600, check=True)
+    assert "crashed" in json.loads(done.stdout)[0].get("error", "")
+
+
+def _pattern(text: str) -> str | None:
+    """A regular expression for what LibreOffice shows of the checker's text (a note reference
+    as its number, a link as its words), or None for a paragraph with a field, whose result
+    LibreOffice computes anew (a date field shows today)."""
+    out = []
+    for piece in re.split(r"(⟦[^⟧]*⟧|\[fn\]|\[en\])", text):
+        if piece in ("[fn]", "[en]"):
+            out.append(r"[0-9ivxlc]+")
+        elif piece.startswith("⟦link:") or piece == "⟦/link⟧":
+            continue
+        elif piece.startswith("⟦"):
+            return None
+        else:
+            out.append(re.escape(piece))
+    return "".join(out)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c not in LIMITS and c not in BLOCK_CONTROLS])
 def test_libreoffice_and_the_xml_checker_agree(case: str, judged) -> None:
     got = judged[case]
     out = got["out"]
     assert isinstance(out, bytes)
     for resolve, reading in ((rv.accept_all, "lo accepted"), (rv.reject_all, "lo rejected")):
-        theirs = [b["text"] for b in got[reading]]  # type: ignore[index, union-attr]
-        assert rv.stories(resolve(out))["body"] == theirs
+        theirs = got[reading]
+        if any("table" in b for b in theirs):  # type: ignore[union-attr]
+            continue  # the checker lists a table's cells apart
+        # empty paragraphs are the other tests' business: LibreOffice shows none for one
+        # that holds only a section break; a text box's paragraphs are not the body's
+        texts = [b["text"] for b in theirs if b["text"]]  # type: ignore[index, union-attr]
+        mine = [b.replace("[drawing]", "") for b in rv.stories(resolve(out))["body"]
+                if isinstance(b, str) and b]
+        assert len(mine) == len(texts), (mine, texts)
+        for m, t in zip(mine, texts):
+            pattern = _pattern(m)
+            assert pattern is None or re.fullmatch(pattern, t, re.S), (m, t)
 
 
 def test_a_rejected_move_keeps_the_next_heading_a_heading(judged) -> None:
@@ -157,7 +241,7 @@ def test_a_rejected_heading_level_change_gives_the_old_number_back(judged) -> No
 def test_the_redlines_open_and_convert_to_pdf(tmp_path: Path) -> None:
     soffice = require("soffice")
     for k, case in enumerate(["section moved", "clause moved and edited"]):
-        old, new = docs.PAIRS[case]()
+        old, new = ALL[case]()
         (tmp_path / f"{k}.docx").write_bytes(redline(old, new, date=DATE).docx)
     subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}",
                     "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),

@@ -155,7 +155,53 @@ class Marker:
             k -= 1
         if k == 0:
             return
-        self.mark_before(blocks[k - 1], blocks[-1])
+        if not self.mark_before(blocks[k - 1], blocks[-1]):
+            self.join_replaced_end(blocks[k - 1], blocks[k], blocks[-1])
+
+    def join_replaced_end(self, before: etree._Element, first: etree._Element,
+                          last: etree._Element) -> bool:
+        """Join a story's last paragraphs when they replace others: ``before``, a paragraph
+        wholly deleted (inserted), comes just before the run of paragraphs inserted (deleted)
+        at the end, ``first`` … ``last``. ``before``'s words move to the start of ``first``
+        and its mark goes; ``last``'s mark, which a story cannot lose, stays unmarked and
+        holds, as a ``w:pPrChange``, the properties it has on the other side
+        (``[D¶] [I¶]`` → ``[D][I]¶``). Rejecting (accepting) then leaves the old (new) last
+        paragraph alone, where LibreOffice and Word left an empty one after it. Return
+        whether it was done (not for moves, section breaks or partly kept paragraphs)."""
+        tag, was_tag = _mark_of(last), _mark_of(before)
+        if before.tag != P or {tag, was_tag} != {INS, DEL} or \
+                before.find(f"{PPR}/{w('sectPr')}") is not None or \
+                before.find(f"{PPR}/{w('pPrChange')}") is not None or \
+                last.find(f"{PPR}/{w('pPrChange')}") is not None:
+            return False
+        content = [c for c in before if c.tag != PPR]
+        if not all(c.tag == was_tag or c.tag in _RANGE_MARKS for c in content
+                   if isinstance(c.tag, str)):
+            return False  # some of its words stay: it is not replaced whole
+        old_props = _own_properties(before) if tag == INS else _own_properties(last)
+        new_props = _own_properties(last) if tag == INS else _own_properties(before)
+        parent = before.getparent()
+        rpr = last.find(f"{PPR}/{RPR}")
+        if parent is None or rpr is None:
+            return False
+        at = 1 if len(first) and first[0].tag == PPR else 0
+        for c in reversed(content):
+            first.insert(at, c)
+        parent.remove(before)
+        for m in [c for c in rpr if c.tag in _PARAGRAPH_MARKS]:
+            rpr.remove(m)
+        self.revisions -= 2  # the two paragraph marks, now one that stays
+        ppr = get_or_add(last, "w:pPr")
+        for c in [c for c in ppr if c.tag not in (RPR, w("sectPr"))]:
+            ppr.remove(c)
+        for c in new_props:
+            insert(ppr, copy.deepcopy(c))
+        if _signature(old_props) != _signature(new_props):
+            was = etree.Element(P)
+            was.append(_props_element(old_props))
+            self.properties_changed(last, was, PPR, w("pPrChange"), (RPR, w("sectPr")),
+                                    copy.deepcopy)
+        return True
 
     def mark_before(self, before: etree._Element, last: etree._Element) -> bool:
         """Move the mark of ``last``, the last paragraph of a run of paragraphs inserted,
@@ -227,6 +273,9 @@ class Marker:
 
 
 _PARAGRAPH_MARKS = {INS, DEL, MOVE_FROM, w("moveTo")}
+#: zero-width marks a wholly changed paragraph may hold beside its marked runs
+_RANGE_MARKS = {w(t) for t in ("bookmarkStart", "bookmarkEnd", "commentRangeStart",
+                               "commentRangeEnd", "permStart", "permEnd", "proofErr")}
 
 
 def _mark_of(p: etree._Element) -> str | None:

@@ -30,6 +30,8 @@ Placed = tuple[Union[etree._Element, None], What, Union[etree._Element, None]]
 #: "marker" for bookmarks and such)
 Segment = tuple[Wrap, Union[str, None], list[Placed]]
 MARKER = "marker"
+#: the markers that open a range over words
+RANGE_STARTS = {w("bookmarkStart"), w("commentRangeStart"), w("permStart")}
 
 
 class _Segments:
@@ -86,11 +88,14 @@ class _Segments:
                     out.append((before, src, what))
         return out
 
-    def add_new(self, tok: Token, mark: str | None, old: Token | None = None) -> None:
+    def add_new(self, tok: Token, mark: str | None, old: Token | None = None,
+                placed: tuple[etree._Element, ...] = ()) -> None:
         """Add a token of the new paragraph; ``old`` is the equal old token, whose runs'
-        properties become a ``w:rPrChange`` where they differ."""
+        properties become a ``w:rPrChange`` where they differ; ``placed`` are markers of the
+        token already added (before the words it replaces)."""
         for m in tok.markers:
-            self.add(tok.wrap, MARKER, (None, m, None))
+            if m not in placed:
+                self.add(tok.wrap, MARKER, (None, m, None))
         if old is None or self._old_sig is None:
             for src, what in tok.pieces:
                 self.add(tok.wrap, mark, (src, what, None))
@@ -151,12 +156,19 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
             continue
         gone += old_tokens[i1:i2]
         added += new_tokens[j1:j2]
+        # a bookmark or comment that starts on the new words starts before the old ones they
+        # replace, so that rejecting the change leaves it on the old words (a REF field to a
+        # bookmark whose words were changed read as empty in LibreOffice after rejecting)
+        lead = tuple(m for m in new_tokens[j1].markers if m.tag in RANGE_STARTS) \
+            if i2 > i1 and j2 > j1 else ()
+        for m in lead:
+            built.add(new_tokens[j1].wrap, MARKER, (None, m, None))
         for tok in old_tokens[i1:i2]:
             wrap = tuple(s.old_wrapper(el, story) for el in tok.wrap if el.tag == HYPERLINK)
             for src, what in tok.pieces:
                 built.add(wrap, DEL, (src, what, None))
         for tok in new_tokens[j1:j2]:
-            built.add_new(tok, INS)
+            built.add_new(tok, INS, placed=lead)
             s.note_inserted(tok)
     if old_tail and s.options.old_comments:
         _old_comments(s, built, (), old_tail)
