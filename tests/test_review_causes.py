@@ -12,8 +12,9 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 from lxml import etree
+from pypdf import PdfReader
 
-from conftest import ROOT
+from conftest import ROOT, require
 from docgen.cli import cli
 
 LINCOLN = ROOT / "samples" / "lincoln-elementary-bright-futures.json"
@@ -93,6 +94,27 @@ def test_the_build_keeps_what_it_built_from(reviewed) -> None:
     assert (folder / "built-from/docgen-zh-Hans.po").read_bytes() == (
         ROOT / "locales/zh_Hans/LC_MESSAGES/docgen.po").read_bytes()
     assert kept["built-from/docgen-zh-Hans.po"]["locale"] == "zh-Hans"
+
+
+@pytest.mark.slow
+def test_the_labelled_redlines_become_pdfs(reviewed, tmp_path: Path) -> None:
+    # the cause of each revision is a comment, on which LibreOffice 7.4 crashed over UNO: no
+    # redline got a PDF ("Binary URP bridge disposed") when last year's documents were given
+    require("soffice")
+    here, _ = reviewed
+    result = invoke("review", str(here / "old.json"), str(here / "new.json"), "-o",
+                    str(tmp_path / "review"), "--date", "2027-05-14",
+                    "--old-documents", str(here / "out" / ID))
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "review" / "summary.json").read_text())
+    assert summary["documents"]
+    for doc in summary["documents"]:
+        assert (tmp_path / "review" / doc["pdf"]).read_bytes().startswith(b"%PDF-")
+    mou = "\n".join(p.extract_text() for p in PdfReader(str(tmp_path / "review" /
+                                                          "redline-mou.pdf")).pages)
+    # counsel's hand edit, shown with the word it took out, and the amount changed whole
+    assert "only in a writing" in mou
+    assert "$1,000,000$2,000,000" in mou.replace(" ", "")
 
 
 def test_every_revision_is_labelled_by_its_cause(reviewed) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import queue
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from ..output import part_beside
 from .checks import Checks, honest_pdf
 from .pin import pin_pdf
 from .pool import PdfJob, PdfPool, PdfResult, find_converter
+from .uncomment import without_comments
 
 Group = TypeVar("Group", bound=Hashable)
 
@@ -97,13 +99,20 @@ def _outcome(request: PdfRequest[Group], result: PdfResult) -> Converted[Group]:
                      reason=reason)
 
 
-def _refusal(job: PdfJob) -> str | None:
+def _refusal(job: PdfJob, spare: Path) -> str | None:
     """Why ``job``'s DOCX must not reach LibreOffice, if it must not: it cannot be read as a
     Word document under docgen's rules, or it points outside itself (a linked picture, a field
-    that includes a file…), which the converter would fetch into the PDF."""
+    that includes a file…), which the converter would fetch into the PDF. A document with
+    comments is converted from a copy without them, written in ``spare``
+    (:mod:`~docgen.pdf.uncomment`)."""
     try:
-        archive.read_members(read_input(job.src, MAX_FILE_BYTES, "Word document"),
-                             DocxRefusals(str(job.src)))
+        members = archive.read_members(read_input(job.src, MAX_FILE_BYTES, "Word document"),
+                                       DocxRefusals(str(job.src)))
+        uncommented = without_comments(members)
+        if uncommented is not None:
+            copy = spare / f"{id(job)}.docx"
+            copy.write_bytes(uncommented)
+            job.src = copy
     except DocgenError as e:
         return e.message.removeprefix(f"{job.src}: ")
     except (InputRefused, OSError) as e:
@@ -231,7 +240,14 @@ def convert_pdfs(groups: Sequence[Group], requests: Sequence[PdfRequest[Group]],
         jobs[id(job)] = request
         ordered.append(job)
     collector = _Collector(groups, jobs, on_group, on_progress)
-    refusals = {id(job): _refusal(job) for job in ordered}
+    with tempfile.TemporaryDirectory(prefix="docgen-uncommented-") as spare:
+        return _convert(ordered, jobs, collector, settings, Path(spare))
+
+
+def _convert(ordered: list[PdfJob], jobs: dict[int, PdfRequest[Group]],
+             collector: _Collector[Group], settings: PdfSettings,
+             spare: Path) -> ConverterError | None:
+    refusals = {id(job): _refusal(job, spare) for job in ordered}
     for job in ordered:
         reason = refusals[id(job)]
         if reason is not None:

@@ -94,7 +94,15 @@ def main():
                            (prop("FilterName", "writer_pdf_Export"), prop("FilterData", data)))
             say({"id": job["id"], "ok": True})
         except Exception as e:  # noqa: BLE001 - reported to docgen, which names the document
-            say({"id": job["id"], "ok": False, "error": str(e) or type(e).__name__})
+            message = str(e) or type(e).__name__
+            if "disposed" in message.lower() or office.poll() is not None:
+                # soffice died under this document (its bridge is gone): no answer, so that
+                # docgen starts a fresh worker and tries the document once more, then says
+                # LibreOffice crashed on it, instead of failing every later one
+                doc = None
+                kill_group(office.pid)
+                return 1
+            say({"id": job["id"], "ok": False, "error": message})
         finally:
             if doc is not None:
                 try:
