@@ -1029,6 +1029,10 @@ MOVES: dict[str, Callable[[], tuple[bytes, bytes]]] = {
     "clause moved and edited after a restyled clause": _restyled(_contract_edit(
         _move_clause_to_section_end_edited), CONTRACT[3][2][1], "Quote"),
     "two sections swapped": _contract_edit(lambda s: s.insert(2, s.pop(3))),
+    # two moves in one document: Term's notice clause to Records, the additional insured to
+    # Purpose (each a move of its own, with a name of its own)
+    "two clauses moved apart": _contract_edit(
+        lambda s: s[3][2].insert(0, s[1][2].pop(1)) or s[0][2].append(s[2][2].pop(1))),
     "heading level changed": _contract_edit(lambda s: s.__setitem__(
         2, (s[2][0], 2, s[2][2]))),
     "contract clause inserted and another deleted": _contract_edit(

@@ -529,6 +529,22 @@ def test_a_moved_paragraph_or_section_is_a_native_move(case: str, change: tuple,
     assert not inserted_words or change[1] == "moved and changed"
 
 
+def test_two_moves_in_one_document_have_names_of_their_own(redline) -> None:
+    old, new = docs.PAIRS["two clauses moved apart"]()
+    result = redline(old, new)
+    assert [(c.where, c.kind) for c in result.changes] == [
+        ("paragraph 5, moved from paragraph 11", "moved"),
+        ("paragraph 13, moved from paragraph 8", "moved")]
+    root = rv.Package(result.docx).xml("word/document.xml")
+    starts = [el for el in root.iter(rv.w("moveFromRangeStart"), rv.w("moveToRangeStart"))]
+    names = Counter(el.get(rv.w("name")) for el in starts)
+    # each name once at the source and once at the destination; ids never shared
+    assert len(names) == 2 and set(names.values()) == {2}
+    assert len({el.get(rv.w("id")) for el in starts}) == 4
+    assert rv.move_problems(result.docx) == []
+    rv.check_redline(old, new, result.docx)
+
+
 def test_a_move_is_placed_by_the_headings_at_both_ends(redline) -> None:
     # counsel reads "§ 2 Services, paragraph 2" in the summary, not "body, paragraph 7"
     room = "The School shall provide a classroom, a storage cupboard and a point of contact."

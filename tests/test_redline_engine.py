@@ -177,6 +177,19 @@ SAME_LOOK = [
 ]
 
 
+def test_the_same_properties_under_other_namespace_declarations_are_no_change() -> None:
+    # the root cause of the LibreOffice re-save's 350 revisions: <w:b/> compared as
+    # etree.tostring(), which carries every namespace declaration in scope
+    old = from_xml(para(run("The Partner shall comply.", "<w:b/><w:i/>"),
+                        ppr='<w:jc w:val="both"/>'))
+    new = from_xml('<w:p xmlns:x="urn:example:x" xmlns:w14="http://schemas.microsoft.com/'
+                   'office/word/2010/wordml"><w:pPr><w:jc w:val="both"/></w:pPr><w:r>'
+                   '<w:rPr xmlns:y="urn:example:y"><w:b/><w:i/></w:rPr>'
+                   '<w:t>The Partner shall comply.</w:t></w:r></w:p>')
+    result = redline(old, new)
+    assert (result.revisions, result.changes) == (0, [])
+
+
 @pytest.mark.parametrize("old_rpr, new_rpr", SAME_LOOK)
 def test_run_properties_that_mean_the_same_are_no_change(old_rpr: str, new_rpr: str) -> None:
     a = from_xml(para("Keep ", run("records", old_rpr), " safe."))

@@ -147,6 +147,22 @@ def test_a_move_is_a_move() -> None:
     assert moved.as_dict()["what"] == "move"
 
 
+def test_a_real_move_reads_as_a_move_in_the_summary() -> None:
+    # the redliner's own move, not a Change made by hand: its kind, both places, its words
+    import redline_docs as docs
+    old, new = docs.PAIRS["clause moved and edited"]()
+    [c] = changes(old, new)
+    assert (c.as_dict()["what"], c.as_dict()["kind"]) == ("move", "moved and changed")
+    assert markdown(old, new) == [
+        "- **§ 4 Records, paragraph 2, moved from § 2 Term, paragraph 2**: moved and changed: "
+        "“… party may end it by giving ~~thirty~~ **sixty** days' written notice to the other.”"]
+    old, new = docs.PAIRS["two sections swapped"]()
+    [c] = changes(old, new)
+    assert (c.as_dict()["what"], c.as_dict()["kind"]) == ("move", "moved")
+    assert markdown(old, new)[0].startswith(
+        "- **§ 4 Insurance (heading), moved from § 3 Insurance (heading), 3 paragraphs**: moved")
+
+
 def test_a_docgen_mou_names_the_numbered_section_of_a_change() -> None:
     """The MOU's headings are numbered by their style: the place reads as the page does."""
     spec = read_spec("samples/lincoln-elementary-bright-futures.json")
