@@ -7,7 +7,10 @@ tests: it is a second judge, independent of both the redliner and tests/revision
 
 usage: /usr/bin/python3 lo_judge.py SOFFICE PROFILE_DIR < jobs.json
 
-``jobs.json`` is a list of ``{"src": "/abs/file.docx", "action": "accept"|"reject"|"none"}``.
+``jobs.json`` is a list of ``{"src": "/abs/file.docx", "action": "accept"|"reject"|"none"}``,
+or ``"action": "delete N"``: LibreOffice itself deletes block N (a paragraph, with its mark)
+with changes recorded, saves the document as DOCX beside ``src`` (``src`` + ``.lo.docx``),
+opens that again and accepts every change, as a reviewer of LibreOffice's own redline would.
 The answer, on stdout, is one JSON list: for each job, ``{"blocks": [...]}`` or
 ``{"error": "..."}``. A block is a paragraph, ``{"text", "style", "label"}`` (its text, its
 paragraph style's name and the number LibreOffice shows before it, "" when none), or a table,
@@ -88,6 +91,24 @@ def stop(office, desktop):
         office.wait()
 
 
+def own_deletion(desktop, doc, src, index):
+    """Delete block ``index`` of ``doc`` (its text and its mark) with changes recorded, save
+    it as DOCX, close it and return that file opened again."""
+    doc.RecordChanges = True
+    found = []
+    enum = doc.getText().createEnumeration()
+    while enum.hasMoreElements():
+        found.append(enum.nextElement())
+    cursor = doc.getText().createTextCursorByRange(found[index].getStart())
+    cursor.gotoRange(found[index + 1].getStart(), True)
+    cursor.setString("")
+    saved = src + ".lo.docx"
+    doc.storeToURL(uno.systemPathToFileUrl(saved), (prop("FilterName", "MS Word 2007 XML"),))
+    doc.close(True)
+    return desktop.loadComponentFromURL(uno.systemPathToFileUrl(saved), "_blank", 0,
+                                        (prop("Hidden", True),))
+
+
 def main():
     soffice, profile = sys.argv[1], sys.argv[2]
     jobs = json.load(sys.stdin)
@@ -112,6 +133,9 @@ def main():
                 if doc is None:
                     raise RuntimeError("LibreOffice could not open the document")
                 command = COMMANDS.get(job["action"])
+                if job["action"].startswith("delete "):
+                    doc = own_deletion(desktop, doc, job["src"], int(job["action"].split()[1]))
+                    command = COMMANDS["accept"]
                 if command:
                     frame = doc.getCurrentController().getFrame()
                     dispatcher.executeDispatch(frame, command, "", 0, ())
