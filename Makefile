@@ -53,12 +53,14 @@ demo: setup
 	  --review-date 2027-05-14 -o $(OUT)/renewal/lincoln-elementary-bright-futures-2027-28.json --force
 	@if command -v soffice >/dev/null 2>&1; then \
 	  $(BIN)/docgen review samples/lincoln-elementary-bright-futures.json \
-	    $(OUT)/renewal/lincoln-elementary-bright-futures-2027-28.json -o $(OUT)/review; \
+	    $(OUT)/renewal/lincoln-elementary-bright-futures-2027-28.json -o $(OUT)/review \
+	    --old-documents $(OUT)/lincoln-es-bright-futures-2026-27; \
 	else \
 	  $(BIN)/docgen review samples/lincoln-elementary-bright-futures.json \
-	    $(OUT)/renewal/lincoln-elementary-bright-futures-2027-28.json -o $(OUT)/review --no-pdf; \
+	    $(OUT)/renewal/lincoln-elementary-bright-futures-2027-28.json -o $(OUT)/review --no-pdf \
+	    --old-documents $(OUT)/lincoln-es-bright-futures-2026-27; \
 	fi
-	@echo "The annual review of the Lincoln sample is in $(OUT)/review/"
+	@echo "The annual review of the Lincoln sample is in $(OUT)/review/ (against the documents just built, each change labelled by its cause)"
 	@echo "Run docgen as $(BIN)/docgen (or type '. $(BIN)/activate' once, then just docgen): $(BIN)/docgen --help"
 
 # The whole suite (CI runs this): the types (mypy --strict, configured in pyproject.toml), then
