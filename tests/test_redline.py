@@ -17,7 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 import redline_docs as docs
@@ -603,6 +604,32 @@ def test_a_short_line_or_other_edits_are_not_moves(case: str, redline) -> None:
 def test_random_edits_to_the_agreement_redline_correctly(models, redline) -> None:
     old, new = docs.render(models[0]), docs.render(models[1])
     rv.check_redline(old, new, redline(old, new).docx)
+
+
+_CLAUSE = st.sampled_from(["The Partner shall keep records.", "Notices go to the contacts.",
+                           "Fees are due monthly.", "Either party may end it in writing.",
+                           "Records are destroyed after one year.", ""])
+_STYLE = st.sampled_from(["", '<w:pStyle w:val="Heading1"/>', '<w:jc w:val="center"/>'])
+
+
+@settings(max_examples=examples(120), deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(kept=st.lists(st.tuples(_CLAUSE, _STYLE), max_size=3),
+       old_end=st.lists(st.tuples(_CLAUSE, _STYLE), min_size=1, max_size=4),
+       new_end=st.lists(st.tuples(_CLAUSE, _STYLE), min_size=0, max_size=4))
+def test_a_story_whose_last_paragraphs_are_replaced_redlines_correctly(kept, old_end, new_end,
+                                                                       redline) -> None:
+    # the end of a story replaced (or cut off): its last paragraph mark is never tracked, and
+    # accepting or rejecting every change gives each version, formatting and all
+    def doc(blocks: list[tuple[str, str]]) -> bytes:
+        return from_xml("".join(para(text, ppr=ppr) for text, ppr in blocks))
+    assume(kept or new_end)  # (a new document with no paragraph at all: "text to empty")
+    old, new = doc(kept + old_end), doc(kept + [(f"New: {t}", p) for t, p in new_end])
+    out = redline(old, new).docx
+    rv.check_redline(old, new, out)
+    assert _marks_of_paragraphs(out)[-1] == ""
+    assert rv.formatting(rv.accept_all(out)) == rv.formatting(rv.accept_all(new))
+    assert rv.formatting(rv.reject_all(out)) == rv.formatting(rv.accept_all(old))
 
 
 AUDIT = Path(sys.executable).parent / "openxml-audit"
