@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import queue
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,18 +98,20 @@ def _outcome(request: PdfRequest[Group], result: PdfResult) -> Converted[Group]:
                      reason=reason)
 
 
-def _refusal(job: PdfJob, spare: Path) -> str | None:
+def _refusal(job: PdfJob, target: Path, copies: list[Path]) -> str | None:
     """Why ``job``'s DOCX must not reach LibreOffice, if it must not: it cannot be read as a
     Word document under docgen's rules, or it points outside itself (a linked picture, a field
     that includes a file…), which the converter would fetch into the PDF. A document with
-    comments is converted from a copy without them, written in ``spare``
-    (:mod:`~docgen.pdf.uncomment`)."""
+    comments is converted from a copy without them (:mod:`~docgen.pdf.uncomment`), written
+    beside ``target`` as a part in the making (so a killed run's is cleared like its other
+    parts) and listed in ``copies``."""
     try:
         members = archive.read_members(read_input(job.src, MAX_FILE_BYTES, "Word document"),
                                        DocxRefusals(str(job.src)))
         uncommented = without_comments(members)
         if uncommented is not None:
-            copy = spare / f"{id(job)}.docx"
+            copy = part_beside(target, ".docx")
+            copies.append(copy)
             copy.write_bytes(uncommented)
             job.src = copy
     except DocgenError as e:
@@ -240,14 +241,18 @@ def convert_pdfs(groups: Sequence[Group], requests: Sequence[PdfRequest[Group]],
         jobs[id(job)] = request
         ordered.append(job)
     collector = _Collector(groups, jobs, on_group, on_progress)
-    with tempfile.TemporaryDirectory(prefix="docgen-uncommented-") as spare:
-        return _convert(ordered, jobs, collector, settings, Path(spare))
+    copies: list[Path] = []
+    try:
+        return _convert(ordered, jobs, collector, settings, copies)
+    finally:
+        for copy in copies:
+            copy.unlink(missing_ok=True)
 
 
 def _convert(ordered: list[PdfJob], jobs: dict[int, PdfRequest[Group]],
              collector: _Collector[Group], settings: PdfSettings,
-             spare: Path) -> ConverterError | None:
-    refusals = {id(job): _refusal(job, spare) for job in ordered}
+             copies: list[Path]) -> ConverterError | None:
+    refusals = {id(job): _refusal(job, jobs[id(job)].target, copies) for job in ordered}
     for job in ordered:
         reason = refusals[id(job)]
         if reason is not None:
