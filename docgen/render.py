@@ -43,7 +43,7 @@ from .ooxml.direction import mark_language, prepare_styles
 from .ooxml.limits import MAX_FILE_BYTES
 from .ooxml.links import outside_reference_in
 from .ooxml.layout import MARK as FIT_MARK
-from .ooxml.layout import fit_tables, fit_words
+from .ooxml.layout import fit_layout
 from .ooxml.pagination import keep_together, styles_for_layout, unbreakable, unbreakable_rtl
 from .i18n.translate import ListText, fill, isolate
 from .ooxml.sequence import insert
@@ -716,10 +716,10 @@ def render(template: CompiledTemplate, context: dict[str, Any], *,
         outside = outside_reference_in(name, root)
         if outside:
             raise _TemplateRefusals(template.label).external(f"{name} after rendering", outside)
-        if part.has_tc_loops:
-            fit_tables(root)
         if name == "word/document.xml":
-            fit_words(root, template.font_size)
+            fit_layout(root, template.font_size, columns=part.has_tc_loops)
+        elif part.has_tc_loops:
+            fit_layout(root, None, columns=True)
         if language is not None and name.startswith("word/"):
             mark_language(root, language.tag, language.rtl, dict(language.by_text))
         if name == "docProps/core.xml":

@@ -55,14 +55,26 @@ _ASCII = f"{{{W}}}ascii"
 _VAL = f"{{{W}}}val"
 _WIDTH = f"{{{W}}}w"
 _TYPE = f"{{{W}}}type"
+_TBL = f"{{{W}}}tbl"
+_TBL_GRID = f"{{{W}}}tblGrid"
+_GRID_COL = f"{{{W}}}gridCol"
+_TBL_W = f"{{{W}}}tblPr/{{{W}}}tblW"
 
 #: The attribute ``render`` puts on a template table with a column loop, so that only those
 #: tables are refitted; it never reaches the output.
 MARK = "docgen-fit"
 
 
+def _span_of(grid_span: etree._Element) -> int:
+    try:
+        return max(int(grid_span.get(_VAL, "1")), 1)
+    except ValueError:
+        return 1
+
+
 def _cell(tc: etree._Element) -> tuple[etree._Element | None, int]:
-    """Return a cell's ``w:tcW`` element (or None) and how many grid columns it spans."""
+    """Return a cell's ``w:tcW`` element (or None) and how many grid columns it spans: the last
+    of each in the cell's first ``w:tcPr``."""
     width, span = None, 1
     tcpr = tc[0] if len(tc) and tc[0].tag == _TCPR else tc.find(_TCPR)
     if tcpr is not None:
@@ -70,11 +82,40 @@ def _cell(tc: etree._Element) -> tuple[etree._Element | None, int]:
             if child.tag == _TCW:
                 width = child
             elif child.tag == _GRID_SPAN:
-                try:
-                    span = max(int(child.get(_VAL, "1")), 1)
-                except ValueError:
-                    span = 1
+                span = _span_of(child)
     return width, span
+
+
+#: A table's rows, their cells, and each cell's ``w:tcW`` and ``w:gridSpan`` as :func:`_cell`
+#: reads them (the last of each in the cell's first ``w:tcPr``), in document order: one search
+#: in C instead of a walk in Python over every cell's properties.
+_CELL_PROPERTIES = etree.XPath(
+    "w:tr | w:tr/w:tc | w:tr/w:tc/w:tcPr[1]/w:tcW[last()] | w:tr/w:tc/w:tcPr[1]/w:gridSpan[last()]",
+    namespaces={"w": W})
+
+#: A cell as :func:`_rows` gives it: the ``w:tc``, its ``w:tcW`` (or None), its span.
+Cell = list  # [tc, tcW | None, span]
+
+
+def _rows(tbl: etree._Element) -> list[list[Cell]]:
+    """Return each row of ``tbl`` as its cells ``[tc, tcW or None, span]``, as :func:`_cell`
+    reads each."""
+    rows: list[list[Cell]] = []
+    cells: list[Cell] = []
+    cell: Cell = []
+    for el in _CELL_PROPERTIES(tbl):
+        tag = el.tag
+        if tag == _TC:
+            cell = [el, None, 1]
+            cells.append(cell)
+        elif tag == _TCW:
+            cell[1] = el
+        elif tag == _GRID_SPAN:
+            cell[2] = _span_of(el)
+        else:
+            cells = []
+            rows.append(cells)
+    return rows
 
 
 def _text_width(sect: etree._Element | None) -> tuple[int, int]:
@@ -102,62 +143,106 @@ def _to_landscape(sect: etree._Element) -> bool:
 
 def fit_tables(root: etree._Element) -> None:
     """Rebuild the grid of each marked table whose rows no longer match it; fit it to the page."""
+    _fit(root, None)
+
+
+def _fit(root: etree._Element, size: int | None, columns: bool = True) -> None:
+    """Fit ``root``'s tables: the marked ones to their columns (:func:`fit_tables`, when
+    ``columns``), then each to its words at ``size`` (:func:`fit_words`, unless ``size`` is
+    None).
+
+    The same as the two one after the other, but the tables are searched for once, and each
+    table's cells are given their widths once, at the end, from the last grid it was given
+    (every refit sets every cell's width from the grid, so only the last one shows)."""
     body = root.find(_w("body"))
     sect = body.find(_w("sectPr")) if body is not None else None
-    portrait, landscape = _text_width(sect)
-    if _fit_marked(root, sect) and sect is not None:
-        # the page turned: a table that spanned the portrait text width spans the landscape one
-        for tbl in root.iter(_w("tbl")):
-            widths = _grid(tbl)
-            if widths and sum(widths) >= portrait * 0.95:
-                _set_widths(tbl, [w * landscape // sum(widths) for w in widths])
+    tables = list(root.iter(_TBL))
+    #: the grid each refitted table ends with, and its rows once they were looked up
+    final: dict[int, list[int]] = {}
+    rows: dict[int, list[list[Cell]]] = {}
+    if columns:
+        portrait, landscape = _text_width(sect)
+        if _fit_marked(tables, sect, final, rows) and sect is not None:
+            # the page turned: a table that spanned the portrait text width spans the landscape
+            for number, tbl in enumerate(tables):
+                widths = _grid(tbl)
+                if widths and sum(widths) >= portrait * 0.95:
+                    widths = [w * landscape // sum(widths) for w in widths]
+                    if _set_grid(tbl, widths):
+                        final[number] = widths
+    if size is not None:
+        limit, _ = _text_width(sect)
+        for number, tbl in enumerate(tables):
+            fitted = _fit_words(tbl, size, limit)
+            if fitted is not None and _set_grid(tbl, fitted):
+                final[number] = fitted
+    for number, widths in final.items():
+        tbl = tables[number]
+        _set_cells(tbl, rows[number] if number in rows else _rows(tbl), widths)
 
 
 def _grid(tbl: etree._Element) -> list[int]:
-    grid = tbl.find(_w("tblGrid"))
-    return [] if grid is None else [_int(c, "w") for c in grid.findall(_w("gridCol"))]
+    grid = tbl.find(_TBL_GRID)
+    return [] if grid is None else [_int(c, "w") for c in grid.iterchildren(_GRID_COL)]
 
 
 def _set_widths(tbl: etree._Element, widths: list[int]) -> None:
     """Give ``tbl`` the grid ``widths``, and each cell and the table the widths they span."""
-    grid = tbl.find(_w("tblGrid"))
+    if _set_grid(tbl, widths):
+        _set_cells(tbl, _rows(tbl), widths)
+
+
+def _set_grid(tbl: etree._Element, widths: list[int]) -> bool:
+    """Give ``tbl``'s grid columns ``widths``; return whether it has a grid."""
+    grid = tbl.find(_TBL_GRID)
     if grid is None:
-        return
-    for col, width in zip(grid.findall(_w("gridCol")), widths):
+        return False
+    for col, width in zip(grid.iterchildren(_GRID_COL), widths):
         col.set(_WIDTH, str(width))
-    for row in tbl.findall(_w("tr")):
+    return True
+
+
+def _set_cells(tbl: etree._Element, rows: list[list[Cell]], widths: list[int]) -> None:
+    """Give each cell of ``rows`` (``tbl``'s) and ``tbl`` the widths they span in the grid
+    ``widths``."""
+    one = [str(w) for w in widths]  # a cell of one column, the most common
+    for cells in rows:
         index = 0
-        for tc in row.iterchildren(_TC):
-            tcw, span = _cell(tc)
+        for _, tcw, span in cells:
             if tcw is not None:
-                tcw.set(_WIDTH, str(sum(widths[index:index + span])))
+                tcw.set(_WIDTH, one[index] if span == 1 and index < len(one)
+                        else str(sum(widths[index:index + span])))
                 tcw.set(_TYPE, "dxa")
             index += span
-    tbl_w = tbl.find(f"{_w('tblPr')}/{_w('tblW')}")
+    tbl_w = tbl.find(_TBL_W)
     if tbl_w is not None:
-        tbl_w.set(_w("w"), str(sum(widths)))
-        tbl_w.set(_w("type"), "dxa")
+        tbl_w.set(_WIDTH, str(sum(widths)))
+        tbl_w.set(_TYPE, "dxa")
 
 
-def _fit_marked(root: etree._Element, sect: etree._Element | None) -> bool:
-    """Fit the marked tables; return whether the section turned to landscape for one."""
+def _fit_marked(tables: list[etree._Element], sect: etree._Element | None,
+                final: dict[int, list[int]], looked_up: dict[int, list[list[Cell]]]) -> bool:
+    """Fit the marked ``tables``; return whether the section turned to landscape for one.
+    Each refitted table's new grid goes to ``final`` and its rows to ``looked_up`` (by its
+    number in ``tables``), for its cells to be given their widths at the end."""
     turned = False
-    for tbl in root.iter(_w("tbl")):
+    for number, tbl in enumerate(tables):
         if tbl.get(MARK) is None:
             continue
         del tbl.attrib[MARK]
-        grid = tbl.find(_w("tblGrid"))
-        rows = tbl.findall(_w("tr"))
-        if grid is None or not rows:
+        grid = tbl.find(_TBL_GRID)
+        if grid is None:
             continue
-        columns = grid.findall(_w("gridCol"))
-        table = [[_cell(tc) for tc in row.iterchildren(_TC)] for row in rows]
-        counts = [sum(span for _, span in cells) for cells in table]
+        rows = _rows(tbl)
+        if not rows:
+            continue
+        columns = list(grid.iterchildren(_GRID_COL))
+        counts = [sum(span for _, _, span in cells) for cells in rows]
         if max(counts) == len(columns):
             continue
         default = (sum(_int(c, "w") for c in columns) // max(len(columns), 1)) or 1000
         widths: list[int] = []
-        for tcw, span in table[counts.index(max(counts))]:
+        for _, tcw, span in rows[counts.index(max(counts))]:
             width = _int(tcw, "w", default) or default
             widths.extend([width // span] * span)
         total = sum(widths)
@@ -171,8 +256,10 @@ def _fit_marked(root: etree._Element, sect: etree._Element | None) -> bool:
         for col in columns:
             grid.remove(col)
         for width in widths:
-            insert(grid, etree.Element(_w("gridCol"))).set(_WIDTH, str(width))
-        _set_widths(tbl, widths)  # the cells and the table, as every refit sets them
+            insert(grid, etree.Element(_GRID_COL)).set(_WIDTH, str(width))
+        # the cells and the table, as every refit sets them (at the end)
+        final[number] = widths
+        looked_up[number] = rows
     return turned
 
 
@@ -225,25 +312,6 @@ def _text_of(el: etree._Element) -> str:
     return "".join([(t.text or "") + (t.tail or "") for t in el.iter(_T)])
 
 
-def _cell_text(tc: etree._Element) -> tuple[str, bool]:
-    """Return the text of cell ``tc`` (as :func:`_text_of` gives it) and whether it is the text
-    of its one paragraph, in one walk of the cell: it is when the cell holds one ``w:p``, no
-    text comes before it and it is the cell's last child (so all text after it is in it)."""
-    pieces: list[str] = []
-    paragraph = None
-    single = True
-    for el in tc.iter(_P, _T):
-        if el.tag == _T:
-            pieces.append((el.text or "") + (el.tail or ""))
-        elif paragraph is None and not pieces:
-            paragraph = el
-        else:
-            single = False
-    if paragraph is None or tc[-1] is not paragraph:
-        single = False
-    return "".join(pieces), single
-
-
 def _widest_word(tc: etree._Element) -> int:
     """Return the width, in thousandths of the font size, of the longest unbreakable stretch of
     text in cell ``tc``."""
@@ -294,7 +362,98 @@ def _widths_for(widths: list[int], need: list[int], limit: int) -> list[int] | N
     return [f - (s * excess // spare_total if spare_total else 0) for f, s in zip(floor, spare)]
 
 
-def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = False) -> list[int]:
+#: A cell as :func:`_needs` measures it: whether it is in the first row, its column, the
+#: ``w:tc``, its text (:func:`_text_of`), its paragraph if it has only one and no ``w:t``
+#: comes before it (else None), then, once :func:`_needs` looked them up, the width of its
+#: widest word and its font (:func:`_run_font` of its first run; None before).
+Measured = list  # [first_row, index, tc, text, w:p | None, units | None, font | None]
+
+
+def _within(el: etree._Element, tc: etree._Element, tbl: etree._Element) -> bool:
+    """Whether ``el`` (in ``tbl``) is inside the cell ``tc``."""
+    for ancestor in el.iterancestors():
+        if ancestor is tc:
+            return True
+        if ancestor is tbl:
+            return False
+    return False
+
+
+def _cells(tbl: etree._Element, columns: int) -> list[Measured]:
+    """Return the cells of ``tbl`` that :func:`_needs` measures: those of its rows that span
+    one column within the grid's ``columns``, each with its text (:func:`_text_of`).
+
+    One walk over the table's rows, cells, paragraphs and text, instead of one per cell: a
+    row counts if it is the table's, a cell if it is that row's, a paragraph or a text if it
+    is inside that cell (as a nested table's are; its rows and cells are not the table's)."""
+    spanned = _HAS_SPAN(tbl)
+    out: list[Measured] = []
+    number = -1
+    index = span = 0
+    pieces: list[str] = []
+    row = tc = paragraph = last = None
+    paragraphs = 0
+    for el in tbl.iter(_TR, _TC, _P, _T):
+        tag = el.tag
+        if tag == _T:
+            if tc is None:
+                continue
+            # most text is in a run of the last paragraph seen: its parent's parent
+            if last is None or el.getparent().getparent() is not last:  # type: ignore[union-attr]
+                if not _within(el, tc, tbl):
+                    continue
+            pieces.append((el.text or "") + (el.tail or ""))
+        elif tag == _P:
+            if tc is None or (el.getparent() is not tc and not _within(el, tc, tbl)):
+                continue
+            last = el
+            paragraphs += 1
+            if paragraphs == 1 and not pieces:
+                paragraph = el
+        elif tag == _TC:
+            if row is None or el.getparent() is not row:
+                continue  # a nested table's, or a cell inside some other element of the row
+            if tc is not None and span == 1 and index < columns:
+                out.append([number == 0, index, tc, "".join(pieces),
+                            paragraph if paragraphs == 1 else None, None, None])
+            index += span
+            tc = el
+            span = _cell(el)[1] if spanned else 1
+            pieces = []
+            paragraph = last = None
+            paragraphs = 0
+        elif el.getparent() is tbl:  # one of the table's rows
+            if tc is not None and span == 1 and index < columns:
+                out.append([number == 0, index, tc, "".join(pieces),
+                            paragraph if paragraphs == 1 else None, None, None])
+            row = el
+            number += 1
+            index = span = 0
+            tc = paragraph = last = None
+    if tc is not None and span == 1 and index < columns:
+        out.append([number == 0, index, tc, "".join(pieces),
+                    paragraph if paragraphs == 1 else None, None, None])
+    return out
+
+
+def _units_of(cell: Measured) -> int:
+    """Return the width of the widest word of ``cell`` (:func:`_widest_word`), measured once."""
+    units = cell[5]
+    if units is None:
+        text, tc, paragraph = cell[3], cell[2], cell[4]
+        if not text:
+            units = 0
+        elif paragraph is not None and tc[-1] is paragraph:
+            # the cell's text is its one paragraph's: split and measured once a process
+            units = _widest_in(text)
+        else:
+            units = _widest_word(tc)
+        cell[5] = units
+    return units
+
+
+def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = False,
+           cells: list[Measured] | None = None, margins: int | None = None) -> list[int]:
     """Return the width each of ``tbl``'s columns needs for its longest word, margins included
     (0 for an empty column). A cell's text is taken as set as
     the first run of its column in the first row (a header row is often bold), and in the
@@ -304,43 +463,84 @@ def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = F
     character were a full em at the table's largest size is not measured: it is taken to need
     that bound, which is no more than its column's width. The columns then never come out
     narrower than their words, and most cells (a role chart's "R" and "A") cost nothing.
+
+    ``cells``: the table's cells as :func:`_cells` gave them for these ``widths``, with what
+    earlier calls measured (the words, and the fonts unless the text was set smaller since);
+    ``margins``: :func:`_cell_margins`, if known.
     """
-    margins = _cell_margins(tbl)
+    if margins is None:
+        margins = _cell_margins(tbl)
     columns = len(widths)
+    if cells is None:
+        cells = _cells(tbl, columns)
     need = [0] * columns
     fonts: dict[tuple[bool, int], tuple[int, bool, bool]] = {}
     if exact:
         per_char, room = 0.0, [-1.0] * columns
     else:
-        sizes = set(cast("list[str]", _SIZES(tbl)))
-        largest = max([size, *(int(v) for v in sizes if v.isdigit())])
-        per_char = largest * 10 / 1000 * _WIDEST
+        per_char = _largest(tbl, size) * 10 / 1000 * _WIDEST
         room = [(w - margins - 40) / per_char for w in widths]
-    # a table without a w:gridSpan has cells of one column each: their properties go unread
-    spanned = _HAS_SPAN(tbl)
-    for number, row in enumerate(tbl.iterchildren(_TR)):
-        index = 0
-        for tc in row.iterchildren(_TC):
-            span = _cell(tc)[1] if spanned else 1
-            if span == 1 and index < columns:
-                text, single = _cell_text(tc)
-                length = len(text)
-                if length <= room[index]:
-                    if length:
-                        need[index] = max(need[index], int(length * per_char) + 40)
-                    index += span
-                    continue
-                units = (_widest_in(text) if single else _widest_word(tc)) if text else 0
-                if units:
-                    key = (number == 0, index)
-                    if key not in fonts:
-                        run = next(tc.iter(_R), None)  # find(".//w:r"), without the path
-                        fonts[key] = (_run_font(run, size) if run is not None
+    for cell in cells:
+        index = cell[1]
+        length = len(cell[3])
+        if length <= room[index]:
+            if length:
+                need[index] = max(need[index], int(length * per_char) + 40)
+            continue
+        units = _units_of(cell)
+        if units:
+            key = (cell[0], index)
+            font = fonts.get(key)
+            if font is None:
+                font = cell[6]
+                if font is None:
+                    run = next(cell[2].iter(_R), None)  # find(".//w:r"), without the path
+                    font = cell[6] = (_run_font(run, size) if run is not None
                                       else (size, False, False))
-                    width = word_width_of(units, *fonts[key])
-                    need[index] = max(need[index], int(width * _SLACK) + 40)
-            index += span
+                fonts[key] = font
+            width = word_width_of(units, *font)
+            need[index] = max(need[index], int(width * _SLACK) + 40)
     return [n + margins if n > 40 else 0 for n in need]
+
+
+def _largest(tbl: etree._Element, size: int) -> int:
+    """Return the largest size (half-points) ``tbl``'s runs are set at, as digits, or ``size``."""
+    sizes = set(cast("list[str]", _SIZES(tbl)))
+    return max([size, *(int(v) for v in sizes if v.isdigit())])
+
+
+def _fits(tbl: etree._Element, widths: list[int], size: int, cells: list[Measured],
+          margins: int) -> bool:
+    """Whether :func:`_needs` (not ``exact``) would give no column more than its width, told
+    without looking up a font: each word measured as if set at the largest size any run of
+    the table may have, bold and sans-serif (the widest :func:`_needs` can take it to be).
+    Then the words fit and the table stays as it is; when this cannot tell, False."""
+    if margins < 0 or min(widths) <= 0:
+        return False
+    sizes = set(cast("list[str]", _SIZES(tbl)))
+    largest = size
+    for value in sizes:
+        try:
+            largest = max(largest, int(float(value)))  # as _run_font reads a size
+        except ValueError:
+            continue  # read as the document's size
+        except OverflowError:
+            return False
+    per_char = max([size, *(int(v) for v in sizes if v.isdigit())]) * 10 / 1000 * _WIDEST
+    room = [(w - margins - 40) / per_char for w in widths]
+    for cell in cells:
+        index = cell[1]
+        length = len(cell[3])
+        if length <= room[index]:
+            n = int(length * per_char) + 40 if length else 0
+        else:
+            units = _units_of(cell)
+            if not units:
+                continue
+            n = int(word_width_of(units, largest, True, True) * _SLACK) + 40
+        if n > 40 and n + margins > widths[index]:
+            return False
+    return True
 
 
 #: The widest a character is taken to be (:func:`~docgen.ooxml.metrics.char_width`'s largest,
@@ -376,24 +576,40 @@ def fit_words(root: etree._Element, size: int = 22) -> None:
     from the columns that have width to spare; where the words of a table cannot all fit the
     text width, set its text smaller (down to :data:`SMALLEST`) until they do. ``size``: the
     document's font size (half-points) where a run does not set one."""
-    body = root.find(_w("body"))
-    sect = body.find(_w("sectPr")) if body is not None else None
-    limit, _ = _text_width(sect)
-    for tbl in root.iter(_w("tbl")):
-        widths = _grid(tbl)
-        if not widths or not all(widths):
-            continue
-        total = max(limit, sum(widths))
-        need = _needs(tbl, widths, size)
-        if sum(need) > total:
-            need = _needs(tbl, widths, size, exact=True)  # before any text is set smaller
-        margins = _cell_margins(tbl) * sum(1 for n in need if n)
-        for _ in range(3):
-            if sum(need) <= total or sum(need) <= margins:
-                break
-            if not _shrink(tbl, (total - margins) / (sum(need) - margins) * 0.98, size):
-                break
-            need = _needs(tbl, widths, size, exact=True)
-        fitted = _widths_for(widths, need, total)
-        if fitted is not None:
-            _set_widths(tbl, fitted)
+    _fit(root, size, columns=False)
+
+
+def fit_layout(root: etree._Element, size: int | None = 22, *, columns: bool = False) -> None:
+    """:func:`fit_tables` (when ``columns``: the part has tables marked for their column
+    loops) then :func:`fit_words` at ``size`` (unless it is None), in one search for the
+    tables and one setting of each table's cell widths: the same XML as the two one after
+    the other."""
+    _fit(root, size, columns)
+
+
+def _fit_words(tbl: etree._Element, size: int, limit: int) -> list[int] | None:
+    """Return the grid that fits ``tbl``'s words in ``limit`` (None: it already does), its text
+    set smaller first where they cannot all fit (:func:`fit_words`)."""
+    widths = _grid(tbl)
+    if not widths or not all(widths):
+        return None
+    total = max(limit, sum(widths))
+    cells = _cells(tbl, len(widths))
+    margins = _cell_margins(tbl)
+    if _fits(tbl, widths, size, cells, margins):
+        return None
+    need = _needs(tbl, widths, size, cells=cells, margins=margins)
+    if sum(need) > total:
+        # before any text is set smaller
+        need = _needs(tbl, widths, size, exact=True, cells=cells, margins=margins)
+    margins_of_all = margins * sum(1 for n in need if n)
+    for _ in range(3):
+        if sum(need) <= total or sum(need) <= margins_of_all:
+            break
+        if not _shrink(tbl, (total - margins_of_all) / (sum(need) - margins_of_all) * 0.98,
+                       size):
+            break
+        for cell in cells:
+            cell[6] = None  # the fonts are smaller now
+        need = _needs(tbl, widths, size, exact=True, cells=cells, margins=margins)
+    return _widths_for(widths, need, total)
