@@ -307,6 +307,20 @@ def test_a_template_changed_on_disk_is_compiled_again(tmp_path: Path) -> None:
     assert "Howdy there" in plain_text(out) and "Hello" not in plain_text(out)
 
 
+def test_a_template_link_pointed_at_another_template_renders_the_other(tmp_path: Path) -> None:
+    # the compiled templates are kept by the file a path reaches (its inode), not by the path
+    hello = make_template(tmp_path, "Hello {{ a }}")
+    howdy = make_template(tmp_path, "Howdy {{ a }}", name="other.docx")
+    link = tmp_path / "current.docx"
+    link.symlink_to(hello)
+    assert "Hello there" in plain_text(render(compile_template(link), {"a": "there"},
+                                              source_date=WHEN))
+    link.unlink()
+    link.symlink_to(howdy)
+    out = plain_text(render(compile_template(link), {"a": "there"}, source_date=WHEN))
+    assert "Howdy there" in out and "Hello" not in out
+
+
 class _RightToLeft:
     """A translator of a right-to-left language, as a notice's context holds one."""
 

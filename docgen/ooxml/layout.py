@@ -31,12 +31,30 @@ def _w(tag: str) -> str:
 
 
 def _int(el: etree._Element | None, attr: str, default: int = 0) -> int:
+    return _number(el, _w(attr), default)
+
+
+def _number(el: etree._Element | None, name: str, default: int = 0) -> int:
+    """Return the attribute ``name`` (Clark form) of ``el`` as a whole number, or ``default``."""
     if el is None:
         return default
     try:
-        return int(float(el.get(_w(attr), default)))
+        return int(float(el.get(name, default)))
     except ValueError:
         return default
+
+
+def _child(el: etree._Element, tag: str) -> etree._Element | None:
+    """Return the first child ``tag`` of ``el``: ``el.find(tag)``, without the path lookup."""
+    return next(el.iterchildren(tag), None)
+
+
+def _grandchild(el: etree._Element, tag: str, child: str) -> etree._Element | None:
+    """Return ``el.find(f"{tag}/{child}")``: the first ``child`` of any ``tag`` child."""
+    for parent in el.iterchildren(tag):
+        for found in parent.iterchildren(child):
+            return found
+    return None
 
 
 _TC = f"{{{W}}}tc"
@@ -58,7 +76,11 @@ _TYPE = f"{{{W}}}type"
 _TBL = f"{{{W}}}tbl"
 _TBL_GRID = f"{{{W}}}tblGrid"
 _GRID_COL = f"{{{W}}}gridCol"
-_TBL_W = f"{{{W}}}tblPr/{{{W}}}tblW"
+_TBL_PR = f"{{{W}}}tblPr"
+_TBL_W = f"{{{W}}}tblW"
+_CELL_MAR = f"{{{W}}}tblCellMar"
+_LEFT = f"{{{W}}}left"
+_RIGHT = f"{{{W}}}right"
 
 #: The attribute ``render`` puts on a template table with a column loop, so that only those
 #: tables are refitted; it never reaches the output.
@@ -86,35 +108,86 @@ def _cell(tc: etree._Element) -> tuple[etree._Element | None, int]:
     return width, span
 
 
-#: A table's rows, their cells, and each cell's ``w:tcW`` and ``w:gridSpan`` as :func:`_cell`
-#: reads them (the last of each in the cell's first ``w:tcPr``), in document order: one search
-#: in C instead of a walk in Python over every cell's properties.
-_CELL_PROPERTIES = etree.XPath(
-    "w:tr | w:tr/w:tc | w:tr/w:tc/w:tcPr[1]/w:tcW[last()] | w:tr/w:tc/w:tcPr[1]/w:gridSpan[last()]",
-    namespaces={"w": W})
-
-#: A cell as :func:`_rows` gives it: the ``w:tc``, its ``w:tcW`` (or None), its span.
-Cell = list  # [tc, tcW | None, span]
+#: A cell of one of a table's rows, as :func:`_walk` finds it: the ``w:tc``, its ``w:tcW``
+#: (or None) and its span as :func:`_cell` reads them, its text (:func:`_text_of`), its
+#: paragraph if it has only one and no ``w:t`` comes before it (else None), then, once
+#: :func:`_needs` looked them up, the width of its widest word and its font (:func:`_run_font`
+#: of its first run); None before.
+Cell = list  # [tc, tcW | None, span, text, w:p | None, units | None, font | None]
 
 
-def _rows(tbl: etree._Element) -> list[list[Cell]]:
-    """Return each row of ``tbl`` as its cells ``[tc, tcW or None, span]``, as :func:`_cell`
-    reads each."""
+def _within(el: etree._Element, tc: etree._Element, tbl: etree._Element) -> bool:
+    """Whether ``el`` (in ``tbl``) is inside the cell ``tc``."""
+    for ancestor in el.iterancestors():
+        if ancestor is tc:
+            return True
+        if ancestor is tbl:
+            return False
+    return False
+
+
+def _walk(tbl: etree._Element) -> list[list[Cell]]:
+    """Return each row of ``tbl`` as its cells (:data:`Cell`).
+
+    One walk over the table's rows, cells, cell properties, paragraphs and text, instead of one
+    per cell and per property: a row counts if it is the table's, a cell if it is that row's,
+    its properties if they are its first ``w:tcPr``'s, a paragraph or a text if it is inside
+    that cell (as a nested table's are, whose own rows and cells do not count)."""
     rows: list[list[Cell]] = []
-    cells: list[Cell] = []
-    cell: Cell = []
-    for el in _CELL_PROPERTIES(tbl):
+    cells: list[Cell] | None = None
+    cell: Cell | None = None
+    pieces: list[str] = []
+    row = tc = tcpr = paragraph = last = None
+    paragraphs = 0
+    for el in tbl.iter(_TR, _TC, _TCPR, _TCW, _GRID_SPAN, _P, _T):
         tag = el.tag
-        if tag == _TC:
-            cell = [el, None, 1]
+        if tag == _T:
+            if tc is None:
+                continue
+            # most text is in a run of the last paragraph seen: its parent's parent
+            if last is None or el.getparent().getparent() is not last:  # type: ignore[union-attr]
+                if not _within(el, tc, tbl):
+                    continue
+            pieces.append((el.text or "") + (el.tail or ""))
+        elif tag == _P:
+            if tc is None or (el.getparent() is not tc and not _within(el, tc, tbl)):
+                continue
+            last = el
+            paragraphs += 1
+            if paragraphs == 1 and not pieces:
+                paragraph = el
+        elif tag == _TC:
+            if cells is None or el.getparent() is not row:
+                continue  # a nested table's, or a cell inside some other element of the row
+            if cell is not None:
+                cell[3] = "".join(pieces)
+                cell[4] = paragraph if paragraphs == 1 else None
+            tc = el
+            cell = [el, None, 1, "", None, None, None]
             cells.append(cell)
+            tcpr = paragraph = last = None
+            pieces = []
+            paragraphs = 0
+        elif tag == _TCPR:
+            if tcpr is None and tc is not None and el.getparent() is tc:
+                tcpr = el
         elif tag == _TCW:
-            cell[1] = el
+            if tcpr is not None and el.getparent() is tcpr:
+                cell[1] = el  # type: ignore[index]
         elif tag == _GRID_SPAN:
-            cell[2] = _span_of(el)
-        else:
+            if tcpr is not None and el.getparent() is tcpr:
+                cell[2] = _span_of(el)  # type: ignore[index]
+        elif el.getparent() is tbl:  # one of the table's rows
+            if cell is not None:
+                cell[3] = "".join(pieces)
+                cell[4] = paragraph if paragraphs == 1 else None
+            row = el
             cells = []
             rows.append(cells)
+            tc = tcpr = cell = paragraph = last = None
+    if cell is not None:
+        cell[3] = "".join(pieces)
+        cell[4] = paragraph if paragraphs == 1 else None
     return rows
 
 
@@ -157,12 +230,12 @@ def _fit(root: etree._Element, size: int | None, columns: bool = True) -> None:
     body = root.find(_w("body"))
     sect = body.find(_w("sectPr")) if body is not None else None
     tables = list(root.iter(_TBL))
-    #: the grid each refitted table ends with, and its rows once they were looked up
+    #: the grid each refitted table ends with, and its rows once walked (by its number)
     final: dict[int, list[int]] = {}
-    rows: dict[int, list[list[Cell]]] = {}
+    walked: dict[int, list[list[Cell]]] = {}
     if columns:
         portrait, landscape = _text_width(sect)
-        if _fit_marked(tables, sect, final, rows) and sect is not None:
+        if _fit_marked(tables, sect, final, walked) and sect is not None:
             # the page turned: a table that spanned the portrait text width spans the landscape
             for number, tbl in enumerate(tables):
                 widths = _grid(tbl)
@@ -173,28 +246,28 @@ def _fit(root: etree._Element, size: int | None, columns: bool = True) -> None:
     if size is not None:
         limit, _ = _text_width(sect)
         for number, tbl in enumerate(tables):
-            fitted = _fit_words(tbl, size, limit)
+            fitted = _fit_words(tbl, size, limit, walked, number)
             if fitted is not None and _set_grid(tbl, fitted):
                 final[number] = fitted
     for number, widths in final.items():
         tbl = tables[number]
-        _set_cells(tbl, rows[number] if number in rows else _rows(tbl), widths)
+        _set_cells(tbl, walked[number] if number in walked else _walk(tbl), widths)
 
 
 def _grid(tbl: etree._Element) -> list[int]:
-    grid = tbl.find(_TBL_GRID)
-    return [] if grid is None else [_int(c, "w") for c in grid.iterchildren(_GRID_COL)]
+    grid = _child(tbl, _TBL_GRID)
+    return [] if grid is None else [_number(c, _WIDTH) for c in grid.iterchildren(_GRID_COL)]
 
 
 def _set_widths(tbl: etree._Element, widths: list[int]) -> None:
     """Give ``tbl`` the grid ``widths``, and each cell and the table the widths they span."""
     if _set_grid(tbl, widths):
-        _set_cells(tbl, _rows(tbl), widths)
+        _set_cells(tbl, _walk(tbl), widths)
 
 
 def _set_grid(tbl: etree._Element, widths: list[int]) -> bool:
     """Give ``tbl``'s grid columns ``widths``; return whether it has a grid."""
-    grid = tbl.find(_TBL_GRID)
+    grid = _child(tbl, _TBL_GRID)
     if grid is None:
         return False
     for col, width in zip(grid.iterchildren(_GRID_COL), widths):
@@ -208,13 +281,14 @@ def _set_cells(tbl: etree._Element, rows: list[list[Cell]], widths: list[int]) -
     one = [str(w) for w in widths]  # a cell of one column, the most common
     for cells in rows:
         index = 0
-        for _, tcw, span in cells:
+        for cell in cells:
+            tcw, span = cell[1], cell[2]
             if tcw is not None:
                 tcw.set(_WIDTH, one[index] if span == 1 and index < len(one)
                         else str(sum(widths[index:index + span])))
                 tcw.set(_TYPE, "dxa")
             index += span
-    tbl_w = tbl.find(_TBL_W)
+    tbl_w = _grandchild(tbl, _TBL_PR, _TBL_W)
     if tbl_w is not None:
         tbl_w.set(_WIDTH, str(sum(widths)))
         tbl_w.set(_TYPE, "dxa")
@@ -223,27 +297,28 @@ def _set_cells(tbl: etree._Element, rows: list[list[Cell]], widths: list[int]) -
 def _fit_marked(tables: list[etree._Element], sect: etree._Element | None,
                 final: dict[int, list[int]], looked_up: dict[int, list[list[Cell]]]) -> bool:
     """Fit the marked ``tables``; return whether the section turned to landscape for one.
-    Each refitted table's new grid goes to ``final`` and its rows to ``looked_up`` (by its
-    number in ``tables``), for its cells to be given their widths at the end."""
+    Each refitted table's new grid goes to ``final``, for its cells to be given their widths at
+    the end, and the rows of each table walked to ``looked_up`` (by its number in ``tables``)."""
     turned = False
     for number, tbl in enumerate(tables):
         if tbl.get(MARK) is None:
             continue
         del tbl.attrib[MARK]
-        grid = tbl.find(_TBL_GRID)
+        grid = _child(tbl, _TBL_GRID)
         if grid is None:
             continue
-        rows = _rows(tbl)
+        rows = looked_up[number] = _walk(tbl)
         if not rows:
             continue
         columns = list(grid.iterchildren(_GRID_COL))
-        counts = [sum(span for _, _, span in cells) for cells in rows]
+        counts = [sum(cell[2] for cell in cells) for cells in rows]
         if max(counts) == len(columns):
             continue
-        default = (sum(_int(c, "w") for c in columns) // max(len(columns), 1)) or 1000
+        default = (sum(_number(c, _WIDTH) for c in columns) // max(len(columns), 1)) or 1000
         widths: list[int] = []
-        for _, tcw, span in rows[counts.index(max(counts))]:
-            width = _int(tcw, "w", default) or default
+        for cell in rows[counts.index(max(counts))]:
+            tcw, span = cell[1], cell[2]
+            width = _number(tcw, _WIDTH, default) or default
             widths.extend([width // span] * span)
         total = sum(widths)
         portrait, landscape = _text_width(sect)
@@ -259,7 +334,6 @@ def _fit_marked(tables: list[etree._Element], sect: etree._Element | None,
             insert(grid, etree.Element(_GRID_COL)).set(_WIDTH, str(width))
         # the cells and the table, as every refit sets them (at the end)
         final[number] = widths
-        looked_up[number] = rows
     return turned
 
 
@@ -291,7 +365,7 @@ def _run_font(run: etree._Element, size: int) -> tuple[int, bool, bool]:
             if fonts is None:
                 fonts = child
     name = (fonts.get(_ASCII) or "").lower() if fonts is not None else ""
-    return (_int(sz, "val", size) or size,
+    return (_number(sz, _VAL, size) or size,
             bold is not None and bold.get(_VAL, "true") not in ("0", "false"),
             name.startswith(_SANS))
 
@@ -339,11 +413,11 @@ _BREAKS_INSIDE = re.compile("[-/\u2013\u200b\t]")
 
 
 def _cell_margins(tbl: etree._Element) -> int:
-    margins = tbl.find(f"{_w('tblPr')}/{_w('tblCellMar')}")
+    margins = _grandchild(tbl, _TBL_PR, _CELL_MAR)
     if margins is None:
         return 2 * 108  # Word's and LibreOffice's default
-    return sum(_int(margins.find(_w(side)), "w", 108)
-               for side in ("left", "right")) or 2 * 108
+    return (_number(_child(margins, _LEFT), _WIDTH, 108)
+            + _number(_child(margins, _RIGHT), _WIDTH, 108)) or 2 * 108
 
 
 def _widths_for(widths: list[int], need: list[int], limit: int) -> list[int] | None:
@@ -362,85 +436,34 @@ def _widths_for(widths: list[int], need: list[int], limit: int) -> list[int] | N
     return [f - (s * excess // spare_total if spare_total else 0) for f, s in zip(floor, spare)]
 
 
-#: A cell as :func:`_needs` measures it: whether it is in the first row, its column, the
-#: ``w:tc``, its text (:func:`_text_of`), its paragraph if it has only one and no ``w:t``
-#: comes before it (else None), then, once :func:`_needs` looked them up, the width of its
-#: widest word and its font (:func:`_run_font` of its first run; None before).
-Measured = list  # [first_row, index, tc, text, w:p | None, units | None, font | None]
+#: A cell :func:`_needs` measures: whether it is in the first row, its column, the cell.
+Measured = tuple[bool, int, Cell]
 
 
-def _within(el: etree._Element, tc: etree._Element, tbl: etree._Element) -> bool:
-    """Whether ``el`` (in ``tbl``) is inside the cell ``tc``."""
-    for ancestor in el.iterancestors():
-        if ancestor is tc:
-            return True
-        if ancestor is tbl:
-            return False
-    return False
-
-
-def _cells(tbl: etree._Element, columns: int) -> list[Measured]:
-    """Return the cells of ``tbl`` that :func:`_needs` measures: those of its rows that span
-    one column within the grid's ``columns``, each with its text (:func:`_text_of`).
-
-    One walk over the table's rows, cells, paragraphs and text, instead of one per cell: a
-    row counts if it is the table's, a cell if it is that row's, a paragraph or a text if it
-    is inside that cell (as a nested table's are; its rows and cells are not the table's)."""
-    spanned = _HAS_SPAN(tbl)
+def _measured(rows: list[list[Cell]], columns: int) -> list[Measured]:
+    """Return the cells of ``rows`` that :func:`_needs` measures: those that span one column,
+    within the grid's ``columns``."""
     out: list[Measured] = []
-    number = -1
-    index = span = 0
-    pieces: list[str] = []
-    row = tc = paragraph = last = None
-    paragraphs = 0
-    for el in tbl.iter(_TR, _TC, _P, _T):
-        tag = el.tag
-        if tag == _T:
-            if tc is None:
-                continue
-            # most text is in a run of the last paragraph seen: its parent's parent
-            if last is None or el.getparent().getparent() is not last:  # type: ignore[union-attr]
-                if not _within(el, tc, tbl):
-                    continue
-            pieces.append((el.text or "") + (el.tail or ""))
-        elif tag == _P:
-            if tc is None or (el.getparent() is not tc and not _within(el, tc, tbl)):
-                continue
-            last = el
-            paragraphs += 1
-            if paragraphs == 1 and not pieces:
-                paragraph = el
-        elif tag == _TC:
-            if row is None or el.getparent() is not row:
-                continue  # a nested table's, or a cell inside some other element of the row
-            if tc is not None and span == 1 and index < columns:
-                out.append([number == 0, index, tc, "".join(pieces),
-                            paragraph if paragraphs == 1 else None, None, None])
+    for number, cells in enumerate(rows):
+        index = 0
+        for cell in cells:
+            span = cell[2]
+            if span == 1 and index < columns:
+                out.append((number == 0, index, cell))
             index += span
-            tc = el
-            span = _cell(el)[1] if spanned else 1
-            pieces = []
-            paragraph = last = None
-            paragraphs = 0
-        elif el.getparent() is tbl:  # one of the table's rows
-            if tc is not None and span == 1 and index < columns:
-                out.append([number == 0, index, tc, "".join(pieces),
-                            paragraph if paragraphs == 1 else None, None, None])
-            row = el
-            number += 1
-            index = span = 0
-            tc = paragraph = last = None
-    if tc is not None and span == 1 and index < columns:
-        out.append([number == 0, index, tc, "".join(pieces),
-                    paragraph if paragraphs == 1 else None, None, None])
     return out
 
 
-def _units_of(cell: Measured) -> int:
+def _cells(tbl: etree._Element, columns: int) -> list[Measured]:
+    """Return the cells of ``tbl`` that :func:`_needs` measures (:func:`_measured`)."""
+    return _measured(_walk(tbl), columns)
+
+
+def _units_of(cell: Cell) -> int:
     """Return the width of the widest word of ``cell`` (:func:`_widest_word`), measured once."""
     units = cell[5]
     if units is None:
-        text, tc, paragraph = cell[3], cell[2], cell[4]
+        tc, text, paragraph = cell[0], cell[3], cell[4]
         if not text:
             units = 0
         elif paragraph is not None and tc[-1] is paragraph:
@@ -453,7 +476,8 @@ def _units_of(cell: Measured) -> int:
 
 
 def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = False,
-           cells: list[Measured] | None = None, margins: int | None = None) -> list[int]:
+           cells: list[Measured] | None = None, margins: int | None = None,
+           sizes: set[str] | None = None) -> list[int]:
     """Return the width each of ``tbl``'s columns needs for its longest word, margins included
     (0 for an empty column). A cell's text is taken as set as
     the first run of its column in the first row (a header row is often bold), and in the
@@ -466,7 +490,7 @@ def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = F
 
     ``cells``: the table's cells as :func:`_cells` gave them for these ``widths``, with what
     earlier calls measured (the words, and the fonts unless the text was set smaller since);
-    ``margins``: :func:`_cell_margins`, if known.
+    ``margins``: :func:`_cell_margins`, and ``sizes``: :func:`_sizes`, if known.
     """
     if margins is None:
         margins = _cell_margins(tbl)
@@ -478,10 +502,9 @@ def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = F
     if exact:
         per_char, room = 0.0, [-1.0] * columns
     else:
-        per_char = _largest(tbl, size) * 10 / 1000 * _WIDEST
+        per_char = _largest(_sizes(tbl) if sizes is None else sizes, size) * 10 / 1000 * _WIDEST
         room = [(w - margins - 40) / per_char for w in widths]
-    for cell in cells:
-        index = cell[1]
+    for first, index, cell in cells:
         length = len(cell[3])
         if length <= room[index]:
             if length:
@@ -489,12 +512,12 @@ def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = F
             continue
         units = _units_of(cell)
         if units:
-            key = (cell[0], index)
+            key = (first, index)
             font = fonts.get(key)
             if font is None:
                 font = cell[6]
                 if font is None:
-                    run = next(cell[2].iter(_R), None)  # find(".//w:r"), without the path
+                    run = next(cell[0].iter(_R), None)  # find(".//w:r"), without the path
                     font = cell[6] = (_run_font(run, size) if run is not None
                                       else (size, False, False))
                 fonts[key] = font
@@ -503,21 +526,25 @@ def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = F
     return [n + margins if n > 40 else 0 for n in need]
 
 
-def _largest(tbl: etree._Element, size: int) -> int:
-    """Return the largest size (half-points) ``tbl``'s runs are set at, as digits, or ``size``."""
-    sizes = set(cast("list[str]", _SIZES(tbl)))
+def _sizes(tbl: etree._Element) -> set[str]:
+    """Return the sizes (``w:sz`` values) set in ``tbl``."""
+    return set(cast("list[str]", _SIZES(tbl)))
+
+
+def _largest(sizes: set[str], size: int) -> int:
+    """Return the largest of ``sizes`` written in digits, or ``size`` if it is larger."""
     return max([size, *(int(v) for v in sizes if v.isdigit())])
 
 
-def _fits(tbl: etree._Element, widths: list[int], size: int, cells: list[Measured],
-          margins: int) -> bool:
+def _fits(widths: list[int], size: int, cells: list[Measured], margins: int,
+          sizes: set[str]) -> bool:
     """Whether :func:`_needs` (not ``exact``) would give no column more than its width, told
     without looking up a font: each word measured as if set at the largest size any run of
     the table may have, bold and sans-serif (the widest :func:`_needs` can take it to be).
-    Then the words fit and the table stays as it is; when this cannot tell, False."""
+    Then the words fit and the table stays as it is; when this cannot tell, False. ``sizes``:
+    the table's (:func:`_sizes`)."""
     if margins < 0 or min(widths) <= 0:
         return False
-    sizes = set(cast("list[str]", _SIZES(tbl)))
     largest = size
     for value in sizes:
         try:
@@ -526,10 +553,9 @@ def _fits(tbl: etree._Element, widths: list[int], size: int, cells: list[Measure
             continue  # read as the document's size
         except OverflowError:
             return False
-    per_char = max([size, *(int(v) for v in sizes if v.isdigit())]) * 10 / 1000 * _WIDEST
+    per_char = _largest(sizes, size) * 10 / 1000 * _WIDEST
     room = [(w - margins - 40) / per_char for w in widths]
-    for cell in cells:
-        index = cell[1]
+    for _, index, cell in cells:
         length = len(cell[3])
         if length <= room[index]:
             n = int(length * per_char) + 40 if length else 0
@@ -546,8 +572,6 @@ def _fits(tbl: etree._Element, widths: list[int], size: int, cells: list[Measure
 #: The widest a character is taken to be (:func:`~docgen.ooxml.metrics.char_width`'s largest,
 #: a full em) with every factor :func:`_needs` may apply: bold, sans-serif and the slack.
 _WIDEST = 1000 * BOLD * SANS * _SLACK
-#: Whether a table has a cell that spans columns (in it or a table nested in it)
-_HAS_SPAN = etree.XPath("boolean(.//w:gridSpan)", namespaces={"w": W})
 #: The sizes a table's runs set (w:sz), read in one pass
 _SIZES = etree.XPath(".//w:sz/@w:val", namespaces={"w": W}, smart_strings=False)
 
@@ -587,18 +611,24 @@ def fit_layout(root: etree._Element, size: int | None = 22, *, columns: bool = F
     _fit(root, size, columns)
 
 
-def _fit_words(tbl: etree._Element, size: int, limit: int) -> list[int] | None:
+def _fit_words(tbl: etree._Element, size: int, limit: int,
+               walked: dict[int, list[list[Cell]]], number: int) -> list[int] | None:
     """Return the grid that fits ``tbl``'s words in ``limit`` (None: it already does), its text
-    set smaller first where they cannot all fit (:func:`fit_words`)."""
+    set smaller first where they cannot all fit (:func:`fit_words`). ``walked``: the rows of
+    the tables walked so far, ``tbl``'s by its ``number`` (added if it is walked here)."""
     widths = _grid(tbl)
     if not widths or not all(widths):
         return None
     total = max(limit, sum(widths))
-    cells = _cells(tbl, len(widths))
+    rows = walked.get(number)
+    if rows is None:
+        rows = walked[number] = _walk(tbl)
+    cells = _measured(rows, len(widths))
     margins = _cell_margins(tbl)
-    if _fits(tbl, widths, size, cells, margins):
+    sizes = _sizes(tbl)
+    if _fits(widths, size, cells, margins, sizes):
         return None
-    need = _needs(tbl, widths, size, cells=cells, margins=margins)
+    need = _needs(tbl, widths, size, cells=cells, margins=margins, sizes=sizes)
     if sum(need) > total:
         # before any text is set smaller
         need = _needs(tbl, widths, size, exact=True, cells=cells, margins=margins)
@@ -609,7 +639,7 @@ def _fit_words(tbl: etree._Element, size: int, limit: int) -> list[int] | None:
         if not _shrink(tbl, (total - margins_of_all) / (sum(need) - margins_of_all) * 0.98,
                        size):
             break
-        for cell in cells:
+        for _, _, cell in cells:
             cell[6] = None  # the fonts are smaller now
         need = _needs(tbl, widths, size, exact=True, cells=cells, margins=margins)
     return _widths_for(widths, need, total)
