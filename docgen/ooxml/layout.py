@@ -77,6 +77,9 @@ _TBL = f"{{{W}}}tbl"
 _TBL_GRID = f"{{{W}}}tblGrid"
 _GRID_COL = f"{{{W}}}gridCol"
 _TBL_PR = f"{{{W}}}tblPr"
+_PG_SZ = f"{{{W}}}pgSz"
+_PG_MAR = f"{{{W}}}pgMar"
+_HEIGHT = f"{{{W}}}h"
 _TBL_W = f"{{{W}}}tblW"
 _CELL_MAR = f"{{{W}}}tblCellMar"
 _LEFT = f"{{{W}}}left"
@@ -193,10 +196,10 @@ def _walk(tbl: etree._Element) -> list[list[Cell]]:
 
 def _text_width(sect: etree._Element | None) -> tuple[int, int]:
     """Return the text width of ``sect`` as it is and as it would be in landscape (twips)."""
-    size = sect.find(_w("pgSz")) if sect is not None else None
-    margins = sect.find(_w("pgMar")) if sect is not None else None
-    width, height = _int(size, "w", 12240), _int(size, "h", 15840)
-    side = _int(margins, "left", 1440) + _int(margins, "right", 1440)
+    size = _child(sect, _PG_SZ) if sect is not None else None
+    margins = _child(sect, _PG_MAR) if sect is not None else None
+    width, height = _number(size, _WIDTH, 12240), _number(size, _HEIGHT, 15840)
+    side = _number(margins, _LEFT, 1440) + _number(margins, _RIGHT, 1440)
     return width - side, max(width, height) - side
 
 
@@ -510,7 +513,9 @@ def _needs(tbl: etree._Element, widths: list[int], size: int, *, exact: bool = F
             if length:
                 need[index] = max(need[index], int(length * per_char) + 40)
             continue
-        units = _units_of(cell)
+        units = cell[5]
+        if units is None:
+            units = _units_of(cell)
         if units:
             key = (first, index)
             font = fonts.get(key)
