@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 from lxml import etree
 
@@ -116,7 +116,7 @@ def _cell(tc: etree._Element) -> tuple[etree._Element | None, int]:
 #: paragraph if it has only one and no ``w:t`` comes before it (else None), then, once
 #: :func:`_needs` looked them up, the width of its widest word and its font (:func:`_run_font`
 #: of its first run); None before.
-Cell = list  # [tc, tcW | None, span, text, w:p | None, units | None, font | None]
+Cell = list[Any]  # [tc, tcW | None, span, text, w:p | None, units | None, font | None]
 
 
 def _within(el: etree._Element, tc: etree._Element, tbl: etree._Element) -> bool:
@@ -464,7 +464,7 @@ def _cells(tbl: etree._Element, columns: int) -> list[Measured]:
 
 def _units_of(cell: Cell) -> int:
     """Return the width of the widest word of ``cell`` (:func:`_widest_word`), measured once."""
-    units = cell[5]
+    units: int | None = cell[5]
     if units is None:
         tc, text, paragraph = cell[0], cell[3], cell[4]
         if not text:
