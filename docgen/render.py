@@ -325,7 +325,9 @@ class CompiledTemplate:
         return str(self.path)
 
 
-_P_START = re.compile(r"<w:p([ >])")
+#: Where a paragraph starts: ``<w:p>``, ``<w:p …>``, or an empty one written ``<w:p/>`` (as
+#: python-docx writes a new table's cells).
+_P_START = re.compile(r"<w:p([ >/])")
 
 
 def _paragraph_texts(xml: str, label: str, name: str) -> list[str]:
@@ -383,9 +385,10 @@ def patched_source(xml: str, label: str, name: str) -> tuple[str, list[int], lis
     line_to_paragraph = [0, 0]
     last, open_paragraph = 0, False
     for line in patched.split("\n")[1:]:
-        m = re.match(r'#\}<w:p x-n="(\d+)"', line)
+        m = re.match(r'#\}<w:p x-n="(\d+)"([^>]*)>', line)
         if m:
-            last, open_paragraph = int(m.group(1)), True
+            # an empty paragraph (<w:p/>) is closed where it opens
+            last, open_paragraph = int(m.group(1)), not m.group(2).endswith("/")
         elif line.startswith("#}{%") and not open_paragraph:
             last += 1  # the tag replaced a whole paragraph ({%p …%}, {%tr …%})
         if "</w:p>" in line:

@@ -307,6 +307,34 @@ def test_a_template_changed_on_disk_is_compiled_again(tmp_path: Path) -> None:
     assert "Howdy there" in plain_text(out) and "Hello" not in plain_text(out)
 
 
+def test_a_template_with_empty_table_cells_renders_and_locates_its_errors(tmp_path: Path) -> None:
+    # python-docx writes a new table's empty cells as <w:p/>: they are paragraphs like any other
+    doc = Document()
+    doc.add_paragraph("Intro {{ partner.legal_name }}")
+    doc.add_table(rows=1, cols=2).cell(0, 0).text = "{{ partner.legal_name }}"
+    doc.add_paragraph("{{ no_such_value }} after the table")
+    path = tmp_path / "cells.docx"
+    doc.save(path)
+    assert b"<w:p/>" in zipfile.ZipFile(path).read("word/document.xml")
+    with pytest.raises(TemplateError) as raised:
+        render_text(path, spec())
+    # the intro, the two cells (the second one empty), then the paragraph with the error
+    assert str(raised.value).startswith(f"{path}: paragraph 4 (“{{{{ no_such_value }}}} after "
+                                        "the table”): 'no_such_value' is undefined")
+    doc.paragraphs[-1].text = "After the table."
+    doc.save(path)
+    text = render_text(path, spec(parties__partner__legal_name="Bright Futures"))
+    assert "Intro Bright Futures" in text and "After the table." in text
+    # a block tag's paragraph right after the empty cell is counted too
+    doc.paragraphs[-1].text = "{%p if no_such_value %}"
+    doc.add_paragraph("inside")
+    doc.add_paragraph("{%p endif %}")
+    doc.save(path)
+    with pytest.raises(TemplateError) as raised:
+        render_text(path, spec())
+    assert str(raised.value).startswith(f"{path}: paragraph 4 (“{{%p if no_such_value %}}”)")
+
+
 def test_a_template_link_pointed_at_another_template_renders_the_other(tmp_path: Path) -> None:
     # the compiled templates are kept by the file a path reaches (its inode), not by the path
     hello = make_template(tmp_path, "Hello {{ a }}")
