@@ -756,16 +756,17 @@ _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 def _pin_core_properties(root: etree._Element, when: dt.datetime) -> None:
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # each the first child of its name (find(), without its path lookup)
     for tag in ("created", "modified"):
-        el = root.find(f"{{{_DCTERMS}}}{tag}")
+        el = next(root.iterchildren(f"{{{_DCTERMS}}}{tag}"), None)
         if el is None:
             el = insert(root, etree.Element(f"{{{_DCTERMS}}}{tag}"))
             el.set(f"{{{_XSI}}}type", "dcterms:W3CDTF")
         el.text = stamp
     for tag, value in (("lastModifiedBy", "docgen"), ("revision", "1")):
-        el = root.find(f"{{{_CP}}}{tag}")
+        el = next(root.iterchildren(f"{{{_CP}}}{tag}"), None)
         if el is None:
             el = insert(root, etree.Element(f"{{{_CP}}}{tag}"))
         el.text = value
-    for el in root.findall(f"{{{_CP}}}lastPrinted"):
+    for el in list(root.iterchildren(f"{{{_CP}}}lastPrinted")):
         root.remove(el)

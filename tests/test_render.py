@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 import zipfile
@@ -333,6 +334,33 @@ def test_a_template_with_empty_table_cells_renders_and_locates_its_errors(tmp_pa
     with pytest.raises(TemplateError) as raised:
         render_text(path, spec())
     assert str(raised.value).startswith(f"{path}: paragraph 4 (“{{%p if no_such_value %}}”)")
+
+
+def test_a_documents_properties_name_docgen_and_the_source_date_and_no_printing(
+        tmp_path: Path) -> None:
+    # the author's last save and print are no part of a generated document: its dates are the
+    # source date, whoever saved the template last
+    path = make_template(tmp_path, "Hello {{ a }}")
+    with zipfile.ZipFile(path) as z:
+        members = [(i, z.read(i)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w") as z:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"<cp:lastModifiedBy/>|<cp:lastModifiedBy>.*?</cp:lastModifiedBy>"
+                              rb"|<cp:revision>.*?</cp:revision>"
+                              rb"|<dcterms:modified[^>]*>.*?</dcterms:modified>", b"", data)
+                data = data.replace(b"</cp:coreProperties>",
+                                    b"<cp:lastModifiedBy>A. Author</cp:lastModifiedBy>"
+                                    b"<cp:lastPrinted>2020-01-01T00:00:00Z</cp:lastPrinted>"
+                                    b"<cp:lastPrinted>2021-01-01T00:00:00Z</cp:lastPrinted>"
+                                    b"</cp:coreProperties>")
+            z.writestr(info, data)
+    out = render(compile_template(path), {"a": "there"}, source_date=WHEN)
+    core = zipfile.ZipFile(io.BytesIO(out)).read("docProps/core.xml").decode()
+    stamp = WHEN.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert f">{stamp}</dcterms:created>" in core and f">{stamp}</dcterms:modified>" in core
+    assert "<cp:lastModifiedBy>docgen</cp:lastModifiedBy>" in core and "A. Author" not in core
+    assert "<cp:revision>1</cp:revision>" in core and "lastPrinted" not in core
 
 
 def test_a_template_link_pointed_at_another_template_renders_the_other(tmp_path: Path) -> None:
