@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from itertools import islice
 import threading
@@ -43,7 +44,7 @@ from .ooxml.direction import mark_language, prepare_styles
 from .ooxml.limits import MAX_FILE_BYTES
 from .ooxml.links import outside_reference_in
 from .ooxml.layout import MARK as FIT_MARK
-from .ooxml.layout import fit_tables, fit_words
+from .ooxml.layout import fit_layout
 from .ooxml.pagination import keep_together, styles_for_layout, unbreakable, unbreakable_rtl
 from .i18n.translate import ListText, fill, isolate
 from .ooxml.sequence import insert
@@ -324,7 +325,9 @@ class CompiledTemplate:
         return str(self.path)
 
 
-_P_START = re.compile(r"<w:p([ >])")
+#: Where a paragraph starts: ``<w:p>``, ``<w:p …>``, or an empty one written ``<w:p/>`` (as
+#: python-docx writes a new table's cells).
+_P_START = re.compile(r"<w:p([ >/])")
 
 
 def _paragraph_texts(xml: str, label: str, name: str) -> list[str]:
@@ -382,9 +385,10 @@ def patched_source(xml: str, label: str, name: str) -> tuple[str, list[int], lis
     line_to_paragraph = [0, 0]
     last, open_paragraph = 0, False
     for line in patched.split("\n")[1:]:
-        m = re.match(r'#\}<w:p x-n="(\d+)"', line)
+        m = re.match(r'#\}<w:p x-n="(\d+)"([^>]*)>', line)
         if m:
-            last, open_paragraph = int(m.group(1)), True
+            # an empty paragraph (<w:p/>) is closed where it opens
+            last, open_paragraph = int(m.group(1)), not m.group(2).endswith("/")
         elif line.startswith("#}{%") and not open_paragraph:
             last += 1  # the tag replaced a whole paragraph ({%p …%}, {%tr …%})
         if "</w:p>" in line:
@@ -494,8 +498,8 @@ def _decoded(raw: bytes, label: str, name: str) -> str:
 
 
 _CACHE: dict[tuple[str, str], CompiledTemplate] = {}
-#: the compiled templates by file: path, modification time, size and inode
-_BY_STAT: dict[tuple[str, int, int, int], CompiledTemplate] = {}
+#: the compiled templates by file: absolute path, device, inode, modification time and size
+_BY_STAT: dict[tuple[str, int, int, int, int], CompiledTemplate] = {}
 _CACHE_LOCK = threading.Lock()
 _ENV = make_environment()
 
@@ -503,11 +507,13 @@ _ENV = make_environment()
 def compile_template(path: Path) -> CompiledTemplate:
     """Return the compiled template at ``path``, compiling it on first use in this process.
 
-    A template whose file has the size and modification time it had when it was compiled is
-    not read and hashed again (a build asks for its templates once per document)."""
+    A template whose file is the one it was (the same device and inode) with the size and
+    modification time it had when it was compiled is not read and hashed again (a build asks
+    for its templates once per document). The file is told by its inode, so its path is not
+    resolved (which took ten times as long as the rest of this lookup)."""
     try:
-        stat = Path(path).stat()
-        seen = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        stat = os.stat(path)
+        seen = (os.path.abspath(path), stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
     except OSError:
         seen = None
     if seen is not None:
@@ -716,10 +722,10 @@ def render(template: CompiledTemplate, context: dict[str, Any], *,
         outside = outside_reference_in(name, root)
         if outside:
             raise _TemplateRefusals(template.label).external(f"{name} after rendering", outside)
-        if part.has_tc_loops:
-            fit_tables(root)
         if name == "word/document.xml":
-            fit_words(root, template.font_size)
+            fit_layout(root, template.font_size, columns=part.has_tc_loops)
+        elif part.has_tc_loops:
+            fit_layout(root, None, columns=True)
         if language is not None and name.startswith("word/"):
             mark_language(root, language.tag, language.rtl, dict(language.by_text))
         if name == "docProps/core.xml":
@@ -750,16 +756,17 @@ _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 def _pin_core_properties(root: etree._Element, when: dt.datetime) -> None:
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # each the first child of its name (find(), without its path lookup)
     for tag in ("created", "modified"):
-        el = root.find(f"{{{_DCTERMS}}}{tag}")
+        el = next(root.iterchildren(f"{{{_DCTERMS}}}{tag}"), None)
         if el is None:
             el = insert(root, etree.Element(f"{{{_DCTERMS}}}{tag}"))
             el.set(f"{{{_XSI}}}type", "dcterms:W3CDTF")
         el.text = stamp
     for tag, value in (("lastModifiedBy", "docgen"), ("revision", "1")):
-        el = root.find(f"{{{_CP}}}{tag}")
+        el = next(root.iterchildren(f"{{{_CP}}}{tag}"), None)
         if el is None:
             el = insert(root, etree.Element(f"{{{_CP}}}{tag}"))
         el.text = value
-    for el in root.findall(f"{{{_CP}}}lastPrinted"):
+    for el in list(root.iterchildren(f"{{{_CP}}}lastPrinted")):
         root.remove(el)

@@ -1,7 +1,8 @@
 """Column fitting as docgen did it before the speed work of issue #16 (docgen/ooxml/layout.py at
 commit 2beb19b): every cell's text walked twice and every paragraph's words split and measured
-on each render. tests/test_layout_fast.py checks the fitting now gives the same widths and
-sizes as this one.
+on each render; and each table refitted to its column loop and to the page, cell by cell, each
+time its grid changed (at commit e5e19a8). tests/test_layout_fast.py checks the fitting now
+gives the same widths and sizes as this one.
 
 Only the functions the speed work changed, and those that call them, are copied; the rest
 are docgen's own."""
@@ -12,11 +13,12 @@ from typing import cast
 
 from lxml import etree
 
-from docgen.ooxml.layout import (_BREAKS_INSIDE, _P, _SANS, _SIZES, _SLACK, _TC, _TR, _VAL,
-                                 _WIDEST, _WORDS, SMALLEST, _cell, _cell_margins, _grid, _int,
-                                 _set_widths, _text_of, _text_width, _units, _w, _widths_for)
+from docgen.ooxml.layout import (_BREAKS_INSIDE, _GRID_SPAN, _P, _SANS, _SIZES, _SLACK, _TC,
+                                 _TCPR, _TCW, _TR, _TYPE, _VAL, _WIDEST, _WIDTH, _WORDS, MARK,
+                                 SMALLEST, _cell_margins, _int, _text_of, _text_width,
+                                 _to_landscape, _units, _w, _widths_for)
 from docgen.ooxml.metrics import word_width_of
-from docgen.ooxml.sequence import get_or_add
+from docgen.ooxml.sequence import get_or_add, insert
 
 
 def _run_font(run: etree._Element, size: int) -> tuple[int, bool, bool]:
@@ -137,3 +139,95 @@ def fit_words(root: etree._Element, size: int = 22) -> None:
         fitted = _widths_for(widths, need, total)
         if fitted is not None:
             _set_widths(tbl, fitted)
+
+
+def _cell(tc: etree._Element) -> tuple[etree._Element | None, int]:
+    """Return a cell's ``w:tcW`` element (or None) and how many grid columns it spans."""
+    width, span = None, 1
+    tcpr = tc[0] if len(tc) and tc[0].tag == _TCPR else tc.find(_TCPR)
+    if tcpr is not None:
+        for child in tcpr:
+            if child.tag == _TCW:
+                width = child
+            elif child.tag == _GRID_SPAN:
+                try:
+                    span = max(int(child.get(_VAL, "1")), 1)
+                except ValueError:
+                    span = 1
+    return width, span
+
+
+def fit_tables(root: etree._Element) -> None:
+    """Rebuild the grid of each marked table whose rows no longer match it; fit it to the page."""
+    body = root.find(_w("body"))
+    sect = body.find(_w("sectPr")) if body is not None else None
+    portrait, landscape = _text_width(sect)
+    if _fit_marked(root, sect) and sect is not None:
+        # the page turned: a table that spanned the portrait text width spans the landscape one
+        for tbl in root.iter(_w("tbl")):
+            widths = _grid(tbl)
+            if widths and sum(widths) >= portrait * 0.95:
+                _set_widths(tbl, [w * landscape // sum(widths) for w in widths])
+
+
+def _grid(tbl: etree._Element) -> list[int]:
+    grid = tbl.find(_w("tblGrid"))
+    return [] if grid is None else [_int(c, "w") for c in grid.findall(_w("gridCol"))]
+
+
+def _set_widths(tbl: etree._Element, widths: list[int]) -> None:
+    """Give ``tbl`` the grid ``widths``, and each cell and the table the widths they span."""
+    grid = tbl.find(_w("tblGrid"))
+    if grid is None:
+        return
+    for col, width in zip(grid.findall(_w("gridCol")), widths):
+        col.set(_WIDTH, str(width))
+    for row in tbl.findall(_w("tr")):
+        index = 0
+        for tc in row.iterchildren(_TC):
+            tcw, span = _cell(tc)
+            if tcw is not None:
+                tcw.set(_WIDTH, str(sum(widths[index:index + span])))
+                tcw.set(_TYPE, "dxa")
+            index += span
+    tbl_w = tbl.find(f"{_w('tblPr')}/{_w('tblW')}")
+    if tbl_w is not None:
+        tbl_w.set(_w("w"), str(sum(widths)))
+        tbl_w.set(_w("type"), "dxa")
+
+
+def _fit_marked(root: etree._Element, sect: etree._Element | None) -> bool:
+    """Fit the marked tables; return whether the section turned to landscape for one."""
+    turned = False
+    for tbl in root.iter(_w("tbl")):
+        if tbl.get(MARK) is None:
+            continue
+        del tbl.attrib[MARK]
+        grid = tbl.find(_w("tblGrid"))
+        rows = tbl.findall(_w("tr"))
+        if grid is None or not rows:
+            continue
+        columns = grid.findall(_w("gridCol"))
+        table = [[_cell(tc) for tc in row.iterchildren(_TC)] for row in rows]
+        counts = [sum(span for _, span in cells) for cells in table]
+        if max(counts) == len(columns):
+            continue
+        default = (sum(_int(c, "w") for c in columns) // max(len(columns), 1)) or 1000
+        widths: list[int] = []
+        for tcw, span in table[counts.index(max(counts))]:
+            width = _int(tcw, "w", default) or default
+            widths.extend([width // span] * span)
+        total = sum(widths)
+        portrait, landscape = _text_width(sect)
+        available = portrait
+        if total > portrait and sect is not None:
+            turned = turned or _to_landscape(sect)
+            available = landscape
+        # a table whose columns come from the data spans the text width, whatever their number
+        widths = [w * available // total for w in widths]
+        for col in columns:
+            grid.remove(col)
+        for width in widths:
+            insert(grid, etree.Element(_w("gridCol"))).set(_WIDTH, str(width))
+        _set_widths(tbl, widths)  # the cells and the table, as every refit sets them
+    return turned

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 import zipfile
@@ -305,6 +306,75 @@ def test_a_template_changed_on_disk_is_compiled_again(tmp_path: Path) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     out = render(compile_template(path), {"a": "there"}, source_date=WHEN)
     assert "Howdy there" in plain_text(out) and "Hello" not in plain_text(out)
+
+
+def test_a_template_with_empty_table_cells_renders_and_locates_its_errors(tmp_path: Path) -> None:
+    # python-docx writes a new table's empty cells as <w:p/>: they are paragraphs like any other
+    doc = Document()
+    doc.add_paragraph("Intro {{ partner.legal_name }}")
+    doc.add_table(rows=1, cols=2).cell(0, 0).text = "{{ partner.legal_name }}"
+    doc.add_paragraph("{{ no_such_value }} after the table")
+    path = tmp_path / "cells.docx"
+    doc.save(path)
+    assert b"<w:p/>" in zipfile.ZipFile(path).read("word/document.xml")
+    with pytest.raises(TemplateError) as raised:
+        render_text(path, spec())
+    # the intro, the two cells (the second one empty), then the paragraph with the error
+    assert str(raised.value).startswith(f"{path}: paragraph 4 (“{{{{ no_such_value }}}} after "
+                                        "the table”): 'no_such_value' is undefined")
+    doc.paragraphs[-1].text = "After the table."
+    doc.save(path)
+    text = render_text(path, spec(parties__partner__legal_name="Bright Futures"))
+    assert "Intro Bright Futures" in text and "After the table." in text
+    # a block tag's paragraph right after the empty cell is counted too
+    doc.paragraphs[-1].text = "{%p if no_such_value %}"
+    doc.add_paragraph("inside")
+    doc.add_paragraph("{%p endif %}")
+    doc.save(path)
+    with pytest.raises(TemplateError) as raised:
+        render_text(path, spec())
+    assert str(raised.value).startswith(f"{path}: paragraph 4 (“{{%p if no_such_value %}}”)")
+
+
+def test_a_documents_properties_name_docgen_and_the_source_date_and_no_printing(
+        tmp_path: Path) -> None:
+    # the author's last save and print are no part of a generated document: its dates are the
+    # source date, whoever saved the template last
+    path = make_template(tmp_path, "Hello {{ a }}")
+    with zipfile.ZipFile(path) as z:
+        members = [(i, z.read(i)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w") as z:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"<cp:lastModifiedBy/>|<cp:lastModifiedBy>.*?</cp:lastModifiedBy>"
+                              rb"|<cp:revision>.*?</cp:revision>"
+                              rb"|<dcterms:modified[^>]*>.*?</dcterms:modified>", b"", data)
+                data = data.replace(b"</cp:coreProperties>",
+                                    b"<cp:lastModifiedBy>A. Author</cp:lastModifiedBy>"
+                                    b"<cp:lastPrinted>2020-01-01T00:00:00Z</cp:lastPrinted>"
+                                    b"<cp:lastPrinted>2021-01-01T00:00:00Z</cp:lastPrinted>"
+                                    b"</cp:coreProperties>")
+            z.writestr(info, data)
+    out = render(compile_template(path), {"a": "there"}, source_date=WHEN)
+    core = zipfile.ZipFile(io.BytesIO(out)).read("docProps/core.xml").decode()
+    stamp = WHEN.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert f">{stamp}</dcterms:created>" in core and f">{stamp}</dcterms:modified>" in core
+    assert "<cp:lastModifiedBy>docgen</cp:lastModifiedBy>" in core and "A. Author" not in core
+    assert "<cp:revision>1</cp:revision>" in core and "lastPrinted" not in core
+
+
+def test_a_template_link_pointed_at_another_template_renders_the_other(tmp_path: Path) -> None:
+    # the compiled templates are kept by the file a path reaches (its inode), not by the path
+    hello = make_template(tmp_path, "Hello {{ a }}")
+    howdy = make_template(tmp_path, "Howdy {{ a }}", name="other.docx")
+    link = tmp_path / "current.docx"
+    link.symlink_to(hello)
+    assert "Hello there" in plain_text(render(compile_template(link), {"a": "there"},
+                                              source_date=WHEN))
+    link.unlink()
+    link.symlink_to(howdy)
+    out = plain_text(render(compile_template(link), {"a": "there"}, source_date=WHEN))
+    assert "Howdy there" in out and "Hello" not in out
 
 
 class _RightToLeft:

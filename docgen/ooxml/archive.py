@@ -290,9 +290,16 @@ def append_zip(data: bytes, members: Iterable[Member], style: ZipStyle) -> bytes
 
 
 @functools.lru_cache(maxsize=32)
-def _static_prefix(members: tuple[Member, ...], style: ZipStyle) -> bytes:
-    """Return a zip of the members that never change, compressed once per template and date."""
-    return write_zip(members, style)
+def _static_prefix(members: tuple[Member, ...],
+                   style: ZipStyle) -> tuple[bytes, tuple[zipfile.ZipInfo, ...]]:
+    """Return the entries of a zip of the members that never change, compressed once per
+    template and date, without its central directory, and the directory's records as zipfile
+    reads them back (never changed after: zipfile only reads them to write the directory)."""
+    data = write_zip(members, style)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = tuple(archive.infolist())
+        start = archive.start_dir
+    return data[:start], infos
 
 
 def write_package(members: Sequence[Member], replace: Mapping[str, bytes],
@@ -306,4 +313,13 @@ def write_package(members: Sequence[Member], replace: Mapping[str, bytes],
     order = sorted(members, key=lambda m: m[0] != "[Content_Types].xml")
     static = tuple((name, raw) for name, raw in order if name not in replace)
     changed = [(name, replace[name]) for name, _ in order if name in replace]
-    return append_zip(_static_prefix(static, style), changed, style)
+    # what append_zip(write_zip(static), changed) writes, without reading back the static
+    # members' directory on every call: their records are kept with their entries
+    entries, infos = _static_prefix(static, style)
+    buf = io.BytesIO(entries)
+    buf.seek(len(entries))
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.filelist = list(infos)
+        archive.NameToInfo = {info.filename: info for info in infos}
+        _add(archive, changed, style)
+    return buf.getvalue()

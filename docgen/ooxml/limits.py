@@ -38,7 +38,11 @@ def declares_entities(data: bytes) -> bool:
     False
     >>> declares_entities(b'<?xml version="1.0"?>' + b' ' * 4096 + b'<!DOCTYPE d>')
     True
+    >>> declares_entities(b'<d>Hello!</d><!-- a comment --><!ENTITY e "x">')
+    True
     """
+    if b"!" not in data:  # one memchr: most parts have no "!" at all (each search is 60x that)
+        return False
     return b"<!DOCTYPE" in data or b"<!ENTITY" in data
 
 

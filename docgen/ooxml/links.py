@@ -100,15 +100,32 @@ def _field_name(code: str) -> str:
     return words[0].lstrip("\\").upper() if words else ""
 
 
+_ALT_CHUNK, _SUB_DOC, _ATTACHED = f"{{{W}}}altChunk", f"{{{W}}}subDoc", f"{{{W}}}attachedTemplate"
+_FLD_SIMPLE, _FLD_CHAR = f"{{{W}}}fldSimple", f"{{{W}}}fldChar"
+_INSTR, _DEL_INSTR = f"{{{W}}}instrText", f"{{{W}}}delInstrText"
+_OLE_OBJECT = f"{{{OFFICE}}}OLEObject"
+_VML_ANY = f"{{{VML}}}*"
+
+
 def _linking_field(root: etree._Element) -> str | None:
     """Find a field that reads another file: ``w:fldSimple``, or the field codes between a
     ``w:fldChar`` begin and its separator (nested fields each on their own), or any one piece
     of a field code."""
-    codes = [simple.get(f"{{{W}}}instr", "") for simple in root.iter(f"{{{W}}}fldSimple")]
+    return _linking_field_in(list(root.iter(_FLD_SIMPLE, _FLD_CHAR, _INSTR, _DEL_INSTR)))
+
+
+def _linking_field_in(elements: list[etree._Element]) -> str | None:
+    """:func:`_linking_field` of a part whose ``w:fldSimple``, ``w:fldChar``, ``w:instrText``
+    and ``w:delInstrText`` are ``elements``, in document order (others among them ignored)."""
+    codes = [simple.get(f"{{{W}}}instr", "") for simple in elements
+             if simple.tag == _FLD_SIMPLE]
     open_codes: list[list[str]] = []
     pieces: list[str] = []
-    for el in root.iter(f"{{{W}}}fldChar", f"{{{W}}}instrText", f"{{{W}}}delInstrText"):
-        if el.tag == f"{{{W}}}fldChar":
+    for el in elements:
+        tag = el.tag
+        if tag != _FLD_CHAR and tag != _INSTR and tag != _DEL_INSTR:
+            continue
+        if tag == _FLD_CHAR:
             kind = el.get(f"{{{W}}}fldCharType")
             if kind == "begin":
                 open_codes.append([])
@@ -135,8 +152,16 @@ def _outside_url(value: str) -> bool:
 def _vml_link(root: etree._Element) -> str | None:
     # only the OLE objects and the VML elements, picked out by lxml (a part is walked once
     # per render: a walk in Python over every element cost a tenth of a role chart's render)
-    for el in root.iter(f"{{{OFFICE}}}OLEObject", f"{{{VML}}}*"):
-        if el.tag == f"{{{OFFICE}}}OLEObject" and el.get("Type") == "Link":
+    return _vml_link_in(list(root.iter(_OLE_OBJECT, _VML_ANY)))
+
+
+def _vml_link_in(elements: list[etree._Element]) -> str | None:
+    """:func:`_vml_link` of a part whose OLE objects and VML elements are among ``elements``,
+    in document order."""
+    for el in elements:
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == _OLE_OBJECT and el.get("Type") == "Link":
             return "an object linked to another file (OLE link)"
         if el.tag.startswith(f"{{{VML}}}"):
             for attr in ("src", f"{{{OFFICE}}}href", "href"):
@@ -169,13 +194,19 @@ def outside_reference_in(name: str, root: etree._Element) -> str | None:
         return _external_relationship(root)
     if name.lower().endswith(".svg"):
         return _svg_link(root)
-    for el in root.iter(f"{{{W}}}altChunk", f"{{{W}}}subDoc", f"{{{W}}}attachedTemplate"):
-        local = etree.QName(el).localname
+    # one walk picks out every element the three looks below need, in document order
+    found = list(root.iter(_ALT_CHUNK, _SUB_DOC, _ATTACHED, _FLD_SIMPLE, _FLD_CHAR, _INSTR,
+                           _DEL_INSTR, _OLE_OBJECT, _VML_ANY))
+    for el in found:
+        local = {_ALT_CHUNK: "altChunk", _SUB_DOC: "subDoc", _ATTACHED: "attachedTemplate"}.get(
+            el.tag)
+        if local is None:
+            continue
         return {"altChunk": "a chunk of another file (altChunk), which Word replaces when "
                             "it saves",
                 "subDoc": "a sub-document (a master document's link to another file)",
                 "attachedTemplate": "an attached template"}[local]
-    return _linking_field(root) or _vml_link(root)
+    return _linking_field_in(found) or _vml_link_in(found)
 
 
 #: Bytes without which a part cannot hold what outside_reference_in looks for.
