@@ -99,6 +99,9 @@ _NOISE = re.compile(rb' (?:w:rsid\w*|w14:paraId|w14:textId)="[^"]*"')
 _OUTLINE, _PSTYLE = w("outlineLvl"), w("pStyle")
 _NB_HYPHEN = w("noBreakHyphen")
 COMMENT_REF = w("commentReference")
+_KEY_SET = frozenset(_KEY_TAGS)
+_MATH_T = _KEY_TAGS[-1]
+_SYM, _INSTR_ATTR, _CHAR_ATTR, _ANCHOR_ATTR = w("sym"), w("instr"), w("char"), w("anchor")
 _HEADING_STYLE = re.compile(r"heading|title|berschrift|titre|t[ií]tulo", re.I)
 
 #: what a token's piece holds: a run's words, or one element (a tab, a field, a drawing …)
@@ -112,33 +115,38 @@ Item = tuple[tuple[etree._Element, ...], Union[etree._Element, None], What]
 def block_key(el: etree._Element) -> str:
     """Return a string that changes whenever a reader would see a different text in ``el``."""
     parts: list[str] = []
-    for d in el.iter(*_KEY_TAGS):
+    add = parts.append
+    # one walk over every descendant, told apart by a set: lxml's iter(*tags) builds its
+    # matcher of twenty tags afresh on each call, which cost more than the walk itself
+    for d in el.iter():
         tag = d.tag
-        if tag == T or tag.endswith("}t"):
-            parts.append(d.text or "")
-        elif tag in ATOM_KEYS:
-            parts.append(ATOM_KEYS[tag])
+        if tag not in _KEY_SET:
+            continue
+        if tag == T or tag == _MATH_T:
+            add(d.text or "")
         elif tag == P:
-            parts.append("\x1e")
+            add("\x1e")
             ppr = d.find(PPR)
             if ppr is not None and ppr.find(SECTPR) is not None:
-                parts.append("\x06S")
+                add("\x06S")
+        elif tag in ATOM_KEYS:
+            add(ATOM_KEYS[tag])
         elif tag == TC:
-            parts.append("\x1f")
+            add("\x1f")
         elif tag == TR:
-            parts.append("\x1d")
+            add("\x1d")
         elif tag == INSTR:
-            parts.append("\x01" + (d.text or ""))
+            add("\x01" + (d.text or ""))
         elif tag == FLDSIMPLE:
-            parts.append("\x01" + (d.get(w("instr")) or ""))
-        elif tag == w("sym"):
-            parts.append("\x02" + (d.get(w("char")) or ""))
-        elif tag in (FN_REF, EN_REF):
-            parts.append("\x03n")
+            add("\x01" + (d.get(_INSTR_ATTR) or ""))
+        elif tag == _SYM:
+            add("\x02" + (d.get(_CHAR_ATTR) or ""))
+        elif tag == FN_REF or tag == EN_REF:
+            add("\x03n")
         elif tag == HYPERLINK:
-            parts.append("\x07" + (d.get(RID) or "") + "#" + (d.get(w("anchor")) or ""))
+            add("\x07" + (d.get(RID) or "") + "#" + (d.get(_ANCHOR_ATTR) or ""))
         else:
-            parts.append("\x04" + etree.QName(tag).localname)
+            add("\x04" + etree.QName(tag).localname)
     return "".join(parts)
 
 
