@@ -445,6 +445,18 @@ def token_text(tok: Token) -> str:
     return "".join(out)
 
 
+def tokens_text(tokens: list[Token]) -> str:
+    """Return the text tokens read as, joined (:func:`token_text` of each)."""
+    out = []
+    for tok in tokens:
+        pieces = tok.pieces
+        if len(pieces) == 1 and isinstance(pieces[0][1], str):
+            out.append(pieces[0][1])
+        else:
+            out.append(token_text(tok))
+    return "".join(out)
+
+
 # -- likeness of blocks ---------------------------------------------------------------------------
 
 def row_shape(tr: etree._Element) -> tuple[tuple[str | None, str | None], ...]:

@@ -13,7 +13,7 @@ from .describe import (describe_comments, describe_properties, describe_runs, de
                        run_formatting)
 from .diff import opcodes, smooth
 from .formats import Sig, raw_ppr, raw_rpr, same_paragraph_look
-from .keys import Token, What, link_sign, paragraph_tokens, token_text
+from .keys import Token, What, link_sign, paragraph_tokens, tokens_text
 from .marks import simple_field_runs, to_deleted
 from .model import Story
 from .session import Session
@@ -45,6 +45,10 @@ class _Segments:
         self.formatted = False  # some run kept its words but not its properties
         self._differs: dict[tuple[int, int], bool] = {}  # (old run, new run) → other props?
         self._old_sig, self._new_sig = old_sig, new_sig
+        #: the last (old run, new run) :meth:`add_same` weighed, and what :meth:`_before` said
+        self._last_before: etree._Element | None = None
+        self._last_src: etree._Element | None = None
+        self._last_changed: etree._Element | None = None
 
     def add(self, wrap: Wrap, mark: str | None, piece: Placed) -> None:
         """Add a piece, joining the last stretch if it has the same wrappers and mark."""
@@ -85,6 +89,33 @@ class _Segments:
                 else:
                     out.append((before, src, what))
         return out
+
+    def add_same(self, tok: Token, old: Token) -> bool:
+        """Add a token of the new paragraph equal to ``old``, as :meth:`add_new` does, when
+        both are one piece of text without markers (most words: the loop over a paragraph's
+        unchanged words stays short); tell whether it was such a token."""
+        if tok.markers or len(tok.pieces) != 1 or len(old.pieces) != 1 or self._old_sig is None:
+            return False
+        src, what = tok.pieces[0]
+        if not isinstance(what, str):
+            return False
+        before = old.pieces[0][0]
+        if src is None or before is None or before is src:
+            changed = None
+        elif before is self._last_before and src is self._last_src:
+            changed = self._last_changed
+        else:
+            changed = self._before(before, src)
+            self._last_before, self._last_src, self._last_changed = before, src, changed
+        segments = self.segments
+        wrap = tok.wrap
+        if segments:
+            last = segments[-1]
+            if last[0] == wrap and last[1] is None:
+                last[2].append((src, what, changed))
+                return True
+        segments.append((wrap, None, [(src, what, changed)]))
+        return True
 
     def add_new(self, tok: Token, mark: str | None, old: Token | None = None) -> None:
         """Add a token of the new paragraph; ``old`` is the equal old token, whose runs'
@@ -145,6 +176,8 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
             for o, n in zip(old_tokens[i1:i2], new_tokens[j1:j2]):
                 if o.markers and s.options.old_comments:
                     _old_comments(s, built, n.wrap, o.markers)
+                if built.add_same(n, o):
+                    continue
                 built.add_new(n, None, o)
                 if len(n.pieces) > 1 or not isinstance(n.pieces[0][1], str):
                     s.pair_refs(o, n)  # a note reference, a field …
@@ -163,8 +196,7 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
     for m in tail_markers:
         built.add((), MARKER, (None, m, None))
 
-    old_text = "".join(token_text(t) for t in old_tokens)
-    new_text = "".join(token_text(t) for t in new_tokens)
+    old_text, new_text = tokens_text(old_tokens), tokens_text(new_tokens)
     ppr = new.find(PPR)
     for child in list(new):
         if child is not ppr:
