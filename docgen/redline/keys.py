@@ -15,7 +15,7 @@ from ..ooxml.package import Package
 from .diff import opcodes
 from .tags import (ATOM_KEYS, DELTEXT, EN_REF, FLDCHAR, FLDSIMPLE, FN_REF, HYPERLINK,
                    IGNORED_IN_RUN, INSTR, MARKERS, PPR, RID, RPR, SDT, SECTPR, TBL, TC, TR,
-                   WRAPPERS, P, R_, T, VAL, w)
+                   WRAPPERS, P, R_, T, VAL, child, w)
 
 _CJK = (r"\u2E80-\u2FFF\u3000-\u303F\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF"
         r"\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF")
@@ -126,8 +126,8 @@ def block_key(el: etree._Element) -> str:
             add(d.text or "")
         elif tag == P:
             add("\x1e")
-            ppr = d.find(PPR)
-            if ppr is not None and ppr.find(SECTPR) is not None:
+            ppr = child(d, PPR)
+            if ppr is not None and child(ppr, SECTPR) is not None:
                 add("\x06S")
         elif tag in ATOM_KEYS:
             add(ATOM_KEYS[tag])
@@ -158,10 +158,11 @@ def link_sign(el: etree._Element, pkg: Package, part: str) -> str:
     return "\x07" + (target[1] if target else "") + "#" + (el.get(w("anchor")) or "")
 
 
-def block_sign(block: etree._Element, pkg: Package, part: str) -> str:
+def block_sign(block: etree._Element, pkg: Package, part: str, key: str | None = None) -> str:
     """Return the key a block of ``part`` is lined up by: its kind and text, and where its
-    hyperlinks lead rather than their relationship ids."""
-    key = block.tag[-3:] + block_key(block)
+    hyperlinks lead rather than their relationship ids (``key``: its :func:`block_key`, if
+    known)."""
+    key = block.tag[-3:] + (block_key(block) if key is None else key)
     if "\x07" in key:
         key = re.sub("\x07[^#]*#", "\x07#", key) + "".join(
             link_sign(h, pkg, part) for h in block.iter(HYPERLINK))
@@ -211,14 +212,16 @@ class Token:
 
 
 def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | None = None,
-                     granularity: str = "word") -> tuple[list[Token], list[etree._Element]]:
+                     granularity: str = "word", texts: list[str] | None = None
+                     ) -> tuple[list[Token], list[etree._Element]]:
     """Return the tokens of ``p`` and the markers after its last token.
 
     ``sign(wrapper)`` names what a wrapper means (a hyperlink's target), so that the same words
     linking somewhere else are a change. Text that runs on from one run to the next (under the
     same wrappers) is read as one: a word or number split between runs of other formatting is
     one token, made of a piece from each run. ``granularity`` is "word" (numbers whole) or
-    "character" (:func:`text_tokens`).
+    "character" (:func:`text_tokens`). ``texts``, if given, receives what the tokens read as,
+    in order (their :func:`token_text`, a run's text whole where its tokens are its words).
     """
     items: list[Item] = []
     _flatten(p, (), items)
@@ -230,6 +233,8 @@ def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | 
                     signs[id(el)] = sign(el)
     tokens: list[Token] = []
     pending: list[etree._Element] = []
+    #: (first token, end, text) of the runs tokenised alone: their tokens read as the text
+    whole: list[tuple[int, int, str]] = []
     i = 0
     n = len(items)
     while i < n:
@@ -247,8 +252,10 @@ def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | 
                     stop += 1
                 text, source = items[k][2], items[k][1]
                 if stop == k + 1 and isinstance(text, str):
+                    first = len(tokens)
                     tokens.extend([Token(t, [(source, t)], wrap, _NO_MARKERS)
                                    for t in text_tokens(text, granularity)])
+                    whole.append((first, len(tokens), text))
                 else:
                     tokens.extend(_joined_tokens(items[k:stop], wrap, granularity))
                 k = stop
@@ -280,6 +287,14 @@ def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | 
         for tok in tokens:
             if tok.wrap:
                 tok.key = "".join(signs[id(el)] for el in tok.wrap) + "\x00" + tok.key
+    if texts is not None:
+        # a text's tokens cover it exactly (every pattern of text_tokens ends in ".")
+        at = 0
+        for first, end, text in whole:
+            texts.extend([token_text(t) for t in tokens[at:first]])
+            texts.append(text)
+            at = end
+        texts.extend([token_text(t) for t in tokens[at:]])
     return tokens, pending
 
 
@@ -445,18 +460,6 @@ def token_text(tok: Token) -> str:
     return "".join(out)
 
 
-def tokens_text(tokens: list[Token]) -> str:
-    """Return the text tokens read as, joined (:func:`token_text` of each)."""
-    out = []
-    for tok in tokens:
-        pieces = tok.pieces
-        if len(pieces) == 1 and isinstance(pieces[0][1], str):
-            out.append(pieces[0][1])
-        else:
-            out.append(token_text(tok))
-    return "".join(out)
-
-
 # -- likeness of blocks ---------------------------------------------------------------------------
 
 def row_shape(tr: etree._Element) -> tuple[tuple[str | None, str | None], ...]:
@@ -487,11 +490,15 @@ class Likeness:
 def likeness(block: etree._Element) -> Likeness:
     """Return what :func:`similar` compares of ``block``."""
     key = block_key(block)
-    found = tuple(t for t in TOKEN.findall(key) if t[0].isalpha() or len(t) > 2)
+    return _likeness(block.tag, key, TOKEN.findall(key))
+
+
+def _likeness(tag: str, key: str, tokens: list[str]) -> Likeness:
+    found = tuple(t for t in tokens if t[0].isalpha() or len(t) > 2)
     counts: dict[str, int] = {}
     for t in found:
         counts[t] = counts.get(t, 0) + 1
-    return Likeness(block.tag, not key.strip(), found, counts, frozenset(counts))
+    return Likeness(tag, not key.strip(), found, counts, frozenset(counts))
 
 
 def alike(a: Likeness, b: Likeness) -> float:
@@ -535,6 +542,50 @@ similar.score = alike  # type: ignore[attr-defined]
 def words(block: etree._Element) -> list[str]:
     """Return the words (and numbers) of a block."""
     return [t for t in TOKEN.findall(block_key(block)) if t[0].isalnum()]
+
+
+class Reading:
+    """What the lining up of two containers reads of their blocks (:func:`block_key`,
+    :func:`words`, :func:`likeness`), worked out once per block, while no block has been
+    rewritten yet; as :func:`similar` for :func:`~.diff.align`."""
+
+    def __init__(self) -> None:
+        self._keys: dict[int, str] = {}
+        self._tokens: dict[int, list[str]] = {}
+        self._likeness: dict[int, Likeness] = {}
+        self._keep: list[etree._Element] = []  # so that the ids above stay theirs
+
+    def key(self, block: etree._Element) -> str:
+        """Return :func:`block_key` of ``block``."""
+        found = self._keys.get(id(block))
+        if found is None:
+            found = self._keys[id(block)] = block_key(block)
+            self._keep.append(block)
+        return found
+
+    def _split(self, block: etree._Element) -> list[str]:
+        found = self._tokens.get(id(block))
+        if found is None:
+            found = self._tokens[id(block)] = TOKEN.findall(self.key(block))
+        return found
+
+    def words(self, block: etree._Element) -> list[str]:
+        """Return :func:`words` of ``block``."""
+        return [t for t in self._split(block) if t[0].isalnum()]
+
+    def prepare(self, block: etree._Element) -> Likeness:
+        """Return :func:`likeness` of ``block``."""
+        found = self._likeness.get(id(block))
+        if found is None:
+            found = self._likeness[id(block)] = _likeness(block.tag, self.key(block),
+                                                         self._split(block))
+        return found
+
+    score = staticmethod(alike)
+
+    def __call__(self, old: etree._Element, new: etree._Element) -> float:
+        """Return :func:`similar` of two blocks."""
+        return alike(self.prepare(old), self.prepare(new))
 
 
 def starts_section(block: etree._Element) -> bool:

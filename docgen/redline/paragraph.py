@@ -13,7 +13,7 @@ from .describe import (describe_comments, describe_properties, describe_runs, de
                        run_formatting)
 from .diff import opcodes, smooth
 from .formats import Sig, raw_ppr, raw_rpr, same_paragraph_look
-from .keys import Token, What, link_sign, paragraph_tokens, tokens_text
+from .keys import Token, What, link_sign, paragraph_tokens
 from .marks import simple_field_runs, to_deleted
 from .model import Story
 from .session import Session
@@ -158,10 +158,12 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
                       where: list[str]) -> None:
     """Rewrite ``new`` with tracked changes from ``old``, word by word, and record the change."""
     granularity = s.options.granularity
+    old_texts: list[str] = []
+    new_texts: list[str] = []
     old_tokens, old_tail = paragraph_tokens(
-        old, lambda el: link_sign(el, story.old, story.old_part), granularity)
+        old, lambda el: link_sign(el, story.old, story.old_part), granularity, old_texts)
     new_tokens, tail_markers = paragraph_tokens(
-        new, lambda el: link_sign(el, story.new, story.new_part), granularity)
+        new, lambda el: link_sign(el, story.new, story.new_part), granularity, new_texts)
     comments = describe_comments(story, old, new,  # before ``new`` is rewritten
                                  s.options.old_comments)
     new_keys = [t.key for t in new_tokens]
@@ -196,7 +198,7 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
     for m in tail_markers:
         built.add((), MARKER, (None, m, None))
 
-    old_text, new_text = tokens_text(old_tokens), tokens_text(new_tokens)
+    old_text, new_text = "".join(old_texts), "".join(new_texts)
     ppr = new.find(PPR)
     for child in list(new):
         if child is not ppr:
