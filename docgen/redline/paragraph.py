@@ -45,7 +45,7 @@ class _Segments:
         self.formatted = False  # some run kept its words but not its properties
         self._differs: dict[tuple[int, int], bool] = {}  # (old run, new run) → other props?
         self._old_sig, self._new_sig = old_sig, new_sig
-        #: the last (old run, new run) :meth:`add_same` weighed, and what :meth:`_before` said
+        #: the last (old run, new run) :meth:`add_equal` weighed, and what :meth:`_before` said
         self._last_before: etree._Element | None = None
         self._last_src: etree._Element | None = None
         self._last_changed: etree._Element | None = None
@@ -90,32 +90,40 @@ class _Segments:
                     out.append((before, src, what))
         return out
 
-    def add_same(self, tok: Token, old: Token) -> bool:
-        """Add a token of the new paragraph equal to ``old``, as :meth:`add_new` does, when
-        both are one piece of text without markers (most words: the loop over a paragraph's
-        unchanged words stays short); tell whether it was such a token."""
-        if tok.markers or len(tok.pieces) != 1 or len(old.pieces) != 1 or self._old_sig is None:
-            return False
-        src, what = tok.pieces[0]
-        if not isinstance(what, str):
-            return False
-        before = old.pieces[0][0]
-        if src is None or before is None or before is src:
-            changed = None
-        elif before is self._last_before and src is self._last_src:
-            changed = self._last_changed
-        else:
-            changed = self._before(before, src)
-            self._last_before, self._last_src, self._last_changed = before, src, changed
+    def add_equal(self, s: Session, olds: list[Token], news: list[Token]) -> None:
+        """Add the tokens of the new paragraph equal to ``olds`` (:meth:`add_new` of each, with
+        the old document's comment marks on them kept if asked); a word of one piece of text
+        on either side, without markers (most words), in one step here."""
+        keep_comments = s.options.old_comments
+        weigh = self._old_sig is not None
         segments = self.segments
-        wrap = tok.wrap
-        if segments:
-            last = segments[-1]
-            if last[0] == wrap and last[1] is None:
-                last[2].append((src, what, changed))
-                return True
-        segments.append((wrap, None, [(src, what, changed)]))
-        return True
+        for o, n in zip(olds, news):
+            if o.markers and keep_comments:
+                _old_comments(s, self, n.wrap, o.markers)
+            pieces = n.pieces
+            if weigh and not n.markers and len(pieces) == 1 and len(o.pieces) == 1:
+                src, what = pieces[0]
+                if isinstance(what, str):
+                    before = o.pieces[0][0]
+                    if src is None or before is None or before is src:
+                        changed = None
+                    elif before is self._last_before and src is self._last_src:
+                        changed = self._last_changed
+                    else:
+                        changed = self._before(before, src)
+                        self._last_before, self._last_src, self._last_changed = (before, src,
+                                                                                 changed)
+                    wrap = n.wrap
+                    if segments:
+                        last = segments[-1]
+                        if last[0] == wrap and last[1] is None:
+                            last[2].append((src, what, changed))
+                            continue
+                    segments.append((wrap, None, [(src, what, changed)]))
+                    continue
+            self.add_new(n, None, o)
+            if len(pieces) > 1 or not isinstance(pieces[0][1], str):
+                s.pair_refs(o, n)  # a note reference, a field …
 
     def add_new(self, tok: Token, mark: str | None, old: Token | None = None) -> None:
         """Add a token of the new paragraph; ``old`` is the equal old token, whose runs'
@@ -175,14 +183,7 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
     added: list[Token] = []
     for op, i1, i2, j1, j2 in ops:
         if op == "equal":
-            for o, n in zip(old_tokens[i1:i2], new_tokens[j1:j2]):
-                if o.markers and s.options.old_comments:
-                    _old_comments(s, built, n.wrap, o.markers)
-                if built.add_same(n, o):
-                    continue
-                built.add_new(n, None, o)
-                if len(n.pieces) > 1 or not isinstance(n.pieces[0][1], str):
-                    s.pair_refs(o, n)  # a note reference, a field …
+            built.add_equal(s, old_tokens[i1:i2], new_tokens[j1:j2])
             continue
         gone += old_tokens[i1:i2]
         added += new_tokens[j1:j2]
