@@ -11,8 +11,8 @@ from ..ooxml.sequence import insert
 from .carry import first
 from .diff import Opcode, align, anchored, slide
 from .formats import raw_ppr
-from .keys import (Reading, block_key, block_sign, plain, row_shape, row_text, same_markup,
-                   starts_section)
+from .keys import (MARKUP_MIN_PARAGRAPHS, Markup, Reading, block_key, block_sign, plain, row_shape, row_text,
+                   same_markup, starts_section)
 from .marks import inserted_whole
 from .model import Change, Story
 from .paragraph import compare_paragraph
@@ -60,6 +60,9 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
         for o in ops]
     moves = _Moves(_find_moves(plan, old_blocks, new_blocks, old_keys, new_keys, read), read)
     del read  # the blocks are rewritten from here on
+    # the paragraphs weighed whole, serialised with their containers before any is rewritten
+    markup = Markup(old, new) if sum(o[2] - o[1] for o, a in plan if a is None) >= \
+        MARKUP_MIN_PARAGRAPHS else None
     plan = [(o, None if aligned is None else _edited_moves_first(aligned, moves))
             for o, aligned in plan]
     for (op, i1, i2, j1, j2), aligned in plan:
@@ -68,7 +71,7 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
                 numbering.count(nb)
                 if places:
                     places.enter(nb)
-                if same_markup(ob, nb):
+                if (markup is not None and markup.same(ob, nb)) or same_markup(ob, nb):
                     if "\x03" in key:
                         s.pair_notes(ob, nb)
                 else:  # same words, other formatting
