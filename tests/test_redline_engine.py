@@ -739,6 +739,13 @@ def _body(declarations: str, inner: str) -> etree._Element:
     (f'xmlns:w="{_WNS}"', "<w:p/>" * 20, f'xmlns:w="{_WNS}"', '<w:p w:rsidR="00A1"/>' * 20),
     (f'xmlns:w="{_WNS}"', _SAME * 20, f'xmlns:w="{_WNS}"',
      "<w:tbl><w:tr><w:tc>" + _SAME + "</w:tc></w:tr></w:tbl>" + _SAME * 20),
+    # a table inside a table, and a text box whose paragraph reads as the body's
+    (f'xmlns:w="{_WNS}"', _SAME * 20, f'xmlns:w="{_WNS}"',
+     "<w:tbl><w:tr><w:tc><w:tbl><w:tr><w:tc>" + _SAME + "</w:tc></w:tr></w:tbl>" + _SAME +
+     "</w:tc></w:tr></w:tbl>" + _SAME * 20),
+    (f'xmlns:w="{_WNS}"', _SAME * 20, f'xmlns:w="{_WNS}"',
+     _SAME * 19 + _SAME.replace("</w:r>", "<w:pict><w:txbxContent>" + _SAME +
+                                "</w:txbxContent></w:pict></w:r>")),
 ])
 def test_paragraphs_weighed_by_their_bodys_markup_are_the_same_only_when_they_are(
         old_decls: str, old_inner: str, new_decls: str, new_inner: str) -> None:

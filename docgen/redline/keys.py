@@ -605,6 +605,8 @@ def starts_section(block: etree._Element) -> bool:
 
 _P_START = re.compile(rb"<w:p(?=[ />])")
 _P_END = b"</w:p>"
+_TBL_START = re.compile(rb"<w:tbl(?=[ />])")
+_TBL_END = b"</w:tbl>"
 _W_DECLARATION = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _W_URI = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #: a container of fewer paragraphs is not serialised whole for :class:`Markup`
@@ -621,9 +623,10 @@ class Markup:
     taken only where a paragraph's serialisation is its slice, the declarations aside: the
     two containers' start tags are the same (the same declarations in scope, in the same
     order, no attributes), nothing in either declares a namespace, holds a comment or a
-    processing instruction, every ``w:p`` is a child of the container (none in a table or a
-    text box), and ``w`` names WordprocessingML once. Two paragraphs of equal slices and
-    equal tails then serialise alike; any other pair is left to :func:`same_markup`. The
+    processing instruction, every ``w:p`` outside the container's tables is a child of it
+    (none in a text box), no table is inside another, and ``w`` names WordprocessingML
+    once. Two paragraphs of equal slices and equal tails then serialise alike; any other
+    pair is left to :func:`same_markup`. The
     slices are read before any block is rewritten; a block is rewritten only at its own turn
     of the comparison, after it is weighed."""
 
@@ -642,8 +645,10 @@ class Markup:
         if old_head != new_head or old_head.count(_W_URI) != 1 or \
                 _W_DECLARATION not in old_head:
             return
-        old_slices = _paragraph_slices(old_raw, len(old_head), len(old_ps))
-        new_slices = _paragraph_slices(new_raw, len(new_head), len(new_ps))
+        old_slices = _paragraph_slices(old_raw, len(old_head), len(old_ps),
+                                       sum(c.tag == TBL for c in old))
+        new_slices = _paragraph_slices(new_raw, len(new_head), len(new_ps),
+                                       sum(c.tag == TBL for c in new))
         if old_slices is None or new_slices is None:
             return
         self._old = {id(el): raw for el, raw in zip(old_ps, old_slices)}
@@ -660,22 +665,47 @@ class Markup:
         return raw_b is not None and raw_a == raw_b and a.tail == b.tail
 
 
-def _paragraph_slices(raw: bytes, start: int, paragraphs: int) -> list[bytes] | None:
-    """Return the serialisation of each ``w:p`` in a container's serialisation ``raw`` (its
-    start tag ``start`` bytes long), in order, if they are ``paragraphs`` in all and none
-    holds another, and nothing after the start tag declares a namespace or is a comment or a
-    processing instruction (so that every ``<`` begins a tag, every ``>`` ends one, and ``w``
-    is WordprocessingML throughout); else None."""
+def _paragraph_slices(raw: bytes, start: int, paragraphs: int, tables: int
+                      ) -> list[bytes] | None:
+    """Return the serialisation of each ``w:p`` child of a container from its serialisation
+    ``raw`` (its start tag ``start`` bytes long), in order, if the container's ``paragraphs``
+    and ``tables`` children are all the paragraphs and tables outside its tables (none in a
+    text box or a content control, no table inside another), and nothing after the start tag
+    declares a namespace or is a comment or a processing instruction (so that every ``<``
+    begins a tag, every ``>`` ends one, and ``w`` is WordprocessingML throughout); else
+    None."""
     if raw.find(b"xmlns", start) >= 0 or raw.find(b"<!--", start) >= 0 or \
             raw.find(b"<?", start) >= 0:
         return None
-    # as many w:p as the container's own: none is inside another, and each ends at the
-    # first "</w:p>" after its start tag, or with that tag ("<w:p/>")
-    starts = [m.start() for m in _P_START.finditer(raw, start)]
+    find = raw.find
+    # the tables: as many as the container's own, so none is inside another, and each ends
+    # at the first "</w:tbl>" after its start tag
+    spans: list[tuple[int, int]] = []
+    for m in _TBL_START.finditer(raw, start):
+        at = m.start()
+        if spans and at < spans[-1][1]:
+            return None  # a table inside a table
+        close = find(b">", at)
+        end = close + 1 if raw[close - 1] == 0x2F else find(_TBL_END, close) + len(_TBL_END)
+        if end < len(_TBL_END):
+            return None
+        spans.append((at, end))
+    if len(spans) != tables:
+        return None
+    # the paragraphs outside the tables: as many as the container's own, so none is inside
+    # another, and each ends at the first "</w:p>" after its start tag, or with that tag
+    starts = []
+    k = 0
+    for m in _P_START.finditer(raw, start):
+        at = m.start()
+        while k < len(spans) and spans[k][1] <= at:
+            k += 1
+        if k < len(spans) and spans[k][0] <= at:
+            continue  # a cell's paragraph
+        starts.append(at)
     if len(starts) != paragraphs:
         return None
     out = []
-    find = raw.find
     for at in starts:
         close = find(b">", at)
         if raw[close - 1] == 0x2F:  # "/": <w:p/>, <w:p w:rsidR="…"/>
