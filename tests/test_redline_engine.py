@@ -750,3 +750,60 @@ def test_parts_the_redline_leaves_alone_are_copied_as_stored_not_compressed_agai
     assert red.read("word/document.xml") != src.read("word/document.xml")
     assert rv.story_view(rv.accept_all(out)) == rv.story_view(new)
     assert rv.story_view(rv.reject_all(out)) == rv.story_view(old)
+
+
+# --- paragraphs weighed whole by slices of their body's markup (issue #16, goal 4) ----------
+
+from docgen.redline.keys import Markup, same_markup  # noqa: E402
+
+_WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_SAME = '<w:p><w:r><w:t xml:space="preserve">The parties meet monthly.</w:t></w:r></w:p>'
+
+
+def _body(declarations: str, inner: str) -> etree._Element:
+    return etree.fromstring(f"<w:document {declarations}><w:body>{inner}</w:body>"
+                            "</w:document>".encode())[0]
+
+
+@pytest.mark.parametrize("old_decls, old_inner, new_decls, new_inner", [
+    # declarations of the root in another order, or another namespace under a prefix
+    (f'xmlns:w="{_WNS}" xmlns:x="urn:x"', _SAME * 20, f'xmlns:x="urn:x" xmlns:w="{_WNS}"',
+     _SAME * 20),
+    (f'xmlns:w="{_WNS}" xmlns:x="urn:x"', _SAME * 20, f'xmlns:w="{_WNS}" xmlns:x="urn:y"',
+     _SAME * 20),
+    # a paragraph that declares a namespace itself, holds a comment, has a line break after
+    # it, is empty, or stands inside a table before the body's own paragraphs
+    (f'xmlns:w="{_WNS}"', _SAME * 20, f'xmlns:w="{_WNS}" xmlns:x="urn:x"',
+     _SAME * 19 + _SAME.replace("<w:p>", '<w:p xmlns:x="urn:x">')),
+    (f'xmlns:w="{_WNS}"', _SAME * 20, f'xmlns:w="{_WNS}"',
+     _SAME * 19 + _SAME.replace("<w:r>", "<!-- note --><w:r>")),
+    (f'xmlns:w="{_WNS}"', _SAME * 20, f'xmlns:w="{_WNS}"', _SAME * 19 + _SAME + "\n"),
+    (f'xmlns:w="{_WNS}"', _SAME * 19 + _SAME.replace("</w:r>", "</w:r><!--</w:p>--><w:r/>"),
+     f'xmlns:w="{_WNS}"', _SAME * 19 + _SAME.replace("</w:r>", "</w:r><!--</w:p>--><w:r><w:t>"
+                                                     "and weekly</w:t></w:r>")),
+    (f'xmlns:w="{_WNS}"', "<w:p/>" * 20, f'xmlns:w="{_WNS}"', '<w:p w:rsidR="00A1"/>' * 20),
+    (f'xmlns:w="{_WNS}"', _SAME * 20, f'xmlns:w="{_WNS}"',
+     "<w:tbl><w:tr><w:tc>" + _SAME + "</w:tc></w:tr></w:tbl>" + _SAME * 20),
+    # a table inside a table, and a text box whose paragraph reads as the body's
+    (f'xmlns:w="{_WNS}"', _SAME * 20, f'xmlns:w="{_WNS}"',
+     "<w:tbl><w:tr><w:tc><w:tbl><w:tr><w:tc>" + _SAME + "</w:tc></w:tr></w:tbl>" + _SAME +
+     "</w:tc></w:tr></w:tbl>" + _SAME * 20),
+    (f'xmlns:w="{_WNS}"', _SAME * 20, f'xmlns:w="{_WNS}"',
+     _SAME * 19 + _SAME.replace("</w:r>", "<w:pict><w:txbxContent>" + _SAME +
+                                "</w:txbxContent></w:pict></w:r>")),
+])
+def test_paragraphs_weighed_by_their_bodys_markup_are_the_same_only_when_they_are(
+        old_decls: str, old_inner: str, new_decls: str, new_inner: str) -> None:
+    # the slices of each body's markup stand for a paragraph's own only where they must: a
+    # pair called the same is the same markup as etree.tostring writes it, tail and all
+    old, new = _body(old_decls, old_inner), _body(new_decls, new_inner)
+    markup = Markup(old, new)
+    olds, news = old.findall(f"{{{_WNS}}}p"), new.findall(f"{{{_WNS}}}p")
+    for a in olds:
+        for b in news:
+            assert not markup.same(a, b) or same_markup(a, b)
+    # and paragraphs of the same markup in bodies of the same declarations are found so
+    old, new = _body(f'xmlns:w="{_WNS}"', _SAME * 20), _body(f'xmlns:w="{_WNS}"', _SAME * 20)
+    plain = Markup(old, new)
+    assert all(plain.same(a, b) for a, b in zip(old.findall(f"{{{_WNS}}}p"),
+                                                new.findall(f"{{{_WNS}}}p")))

@@ -209,9 +209,11 @@ def outside_reference_in(name: str, root: etree._Element) -> str | None:
     return _linking_field_in(found) or _vml_link_in(found)
 
 
-#: Bytes without which a part cannot hold what outside_reference_in looks for.
-_MARKERS = (b"instr", b"altChunk", b"subDoc", b"attachedTemplate", b"urn:schemas-microsoft-com",
-            b"fldSimple")
+#: Bytes without which a part cannot hold what outside_reference_in looks for (the VML
+#: namespace first: Word and python-docx declare it on the root of most parts, so that the
+#: search of a part that holds it stops there instead of reading it once for each other one).
+_MARKERS = (b"urn:schemas-microsoft-com", b"instr", b"altChunk", b"subDoc",
+            b"attachedTemplate", b"fldSimple")
 
 
 def outside_references(members: Sequence[tuple[str, bytes]],

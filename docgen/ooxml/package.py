@@ -154,6 +154,10 @@ class Package:
             self._trees[part] = tree
         return tree
 
+    def parsed(self, part: str) -> etree._Element | None:
+        """The tree of ``part`` if :meth:`xml` has parsed it (it is written out again)."""
+        return self._trees.get(part)
+
     def set_xml(self, part: str, root: etree._Element) -> None:
         self._trees[part] = root
         self.parts.setdefault(part, b"")

@@ -138,9 +138,13 @@ class Formats:
         part = first(pkg.related(pkg.main, "styles"))
         if part is None or part not in pkg.parts:
             return
-        # read from the part's bytes: a tree asked of the package would be written out again
-        root = archive.parse_part(pkg.parts[part], part, DocxRefusals(pkg.name)) \
-            if pkg.parts[part] else pkg.xml(part)
+        # read from the part's bytes: a tree asked of the package would be written out again;
+        # a tree already asked (the outline reads the styles first) is read, not parsed twice
+        # (only carry_styles changes it, appending copies after every comparison)
+        root = pkg.parsed(part)
+        if root is None:
+            root = archive.parse_part(pkg.parts[part], part, DocxRefusals(pkg.name)) \
+                if pkg.parts[part] else pkg.xml(part)
         defaults = root.find(w("docDefaults"))
         if defaults is not None:
             self._doc_rpr = props(defaults.find(f"{w('rPrDefault')}/{RPR}"), _RPR_SKIP)

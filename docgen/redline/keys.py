@@ -15,7 +15,7 @@ from ..ooxml.package import Package
 from .diff import opcodes
 from .tags import (ATOM_KEYS, DELTEXT, EN_REF, FLDCHAR, FLDSIMPLE, FN_REF, HYPERLINK,
                    IGNORED_IN_RUN, INSTR, MARKERS, PPR, RID, RPR, SDT, SECTPR, TBL, TC, TR,
-                   WRAPPERS, P, R_, T, VAL, w)
+                   WRAPPERS, P, R_, T, VAL, child, w)
 
 _CJK = (r"\u2E80-\u2FFF\u3000-\u303F\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF"
         r"\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF")
@@ -99,6 +99,9 @@ _NOISE = re.compile(rb' (?:w:rsid\w*|w14:paraId|w14:textId)="[^"]*"')
 _OUTLINE, _PSTYLE = w("outlineLvl"), w("pStyle")
 _NB_HYPHEN = w("noBreakHyphen")
 COMMENT_REF = w("commentReference")
+_KEY_SET = frozenset(_KEY_TAGS)
+_MATH_T = _KEY_TAGS[-1]
+_SYM, _INSTR_ATTR, _CHAR_ATTR, _ANCHOR_ATTR = w("sym"), w("instr"), w("char"), w("anchor")
 _HEADING_STYLE = re.compile(r"heading|title|berschrift|titre|t[ií]tulo", re.I)
 
 #: what a token's piece holds: a run's words, or one element (a tab, a field, a drawing …)
@@ -112,33 +115,38 @@ Item = tuple[tuple[etree._Element, ...], Union[etree._Element, None], What]
 def block_key(el: etree._Element) -> str:
     """Return a string that changes whenever a reader would see a different text in ``el``."""
     parts: list[str] = []
-    for d in el.iter(*_KEY_TAGS):
+    add = parts.append
+    # one walk over every descendant, told apart by a set: lxml's iter(*tags) builds its
+    # matcher of twenty tags afresh on each call, which cost more than the walk itself
+    for d in el.iter():
         tag = d.tag
-        if tag == T or tag.endswith("}t"):
-            parts.append(d.text or "")
-        elif tag in ATOM_KEYS:
-            parts.append(ATOM_KEYS[tag])
+        if tag not in _KEY_SET:
+            continue
+        if tag == T or tag == _MATH_T:
+            add(d.text or "")
         elif tag == P:
-            parts.append("\x1e")
-            ppr = d.find(PPR)
-            if ppr is not None and ppr.find(SECTPR) is not None:
-                parts.append("\x06S")
+            add("\x1e")
+            ppr = child(d, PPR)
+            if ppr is not None and child(ppr, SECTPR) is not None:
+                add("\x06S")
+        elif tag in ATOM_KEYS:
+            add(ATOM_KEYS[tag])
         elif tag == TC:
-            parts.append("\x1f")
+            add("\x1f")
         elif tag == TR:
-            parts.append("\x1d")
+            add("\x1d")
         elif tag == INSTR:
-            parts.append("\x01" + (d.text or ""))
+            add("\x01" + (d.text or ""))
         elif tag == FLDSIMPLE:
-            parts.append("\x01" + (d.get(w("instr")) or ""))
-        elif tag == w("sym"):
-            parts.append("\x02" + (d.get(w("char")) or ""))
-        elif tag in (FN_REF, EN_REF):
-            parts.append("\x03n")
+            add("\x01" + (d.get(_INSTR_ATTR) or ""))
+        elif tag == _SYM:
+            add("\x02" + (d.get(_CHAR_ATTR) or ""))
+        elif tag == FN_REF or tag == EN_REF:
+            add("\x03n")
         elif tag == HYPERLINK:
-            parts.append("\x07" + (d.get(RID) or "") + "#" + (d.get(w("anchor")) or ""))
+            add("\x07" + (d.get(RID) or "") + "#" + (d.get(_ANCHOR_ATTR) or ""))
         else:
-            parts.append("\x04" + etree.QName(tag).localname)
+            add("\x04" + etree.QName(tag).localname)
     return "".join(parts)
 
 
@@ -150,10 +158,11 @@ def link_sign(el: etree._Element, pkg: Package, part: str) -> str:
     return "\x07" + (target[1] if target else "") + "#" + (el.get(w("anchor")) or "")
 
 
-def block_sign(block: etree._Element, pkg: Package, part: str) -> str:
+def block_sign(block: etree._Element, pkg: Package, part: str, key: str | None = None) -> str:
     """Return the key a block of ``part`` is lined up by: its kind and text, and where its
-    hyperlinks lead rather than their relationship ids."""
-    key = block.tag[-3:] + block_key(block)
+    hyperlinks lead rather than their relationship ids (``key``: its :func:`block_key`, if
+    known)."""
+    key = block.tag[-3:] + (block_key(block) if key is None else key)
     if "\x07" in key:
         key = re.sub("\x07[^#]*#", "\x07#", key) + "".join(
             link_sign(h, pkg, part) for h in block.iter(HYPERLINK))
@@ -203,14 +212,16 @@ class Token:
 
 
 def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | None = None,
-                     granularity: str = "word") -> tuple[list[Token], list[etree._Element]]:
+                     granularity: str = "word", texts: list[str] | None = None
+                     ) -> tuple[list[Token], list[etree._Element]]:
     """Return the tokens of ``p`` and the markers after its last token.
 
     ``sign(wrapper)`` names what a wrapper means (a hyperlink's target), so that the same words
     linking somewhere else are a change. Text that runs on from one run to the next (under the
     same wrappers) is read as one: a word or number split between runs of other formatting is
     one token, made of a piece from each run. ``granularity`` is "word" (numbers whole) or
-    "character" (:func:`text_tokens`).
+    "character" (:func:`text_tokens`). ``texts``, if given, receives what the tokens read as,
+    in order (their :func:`token_text`, a run's text whole where its tokens are its words).
     """
     items: list[Item] = []
     _flatten(p, (), items)
@@ -222,6 +233,8 @@ def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | 
                     signs[id(el)] = sign(el)
     tokens: list[Token] = []
     pending: list[etree._Element] = []
+    #: (first token, end, text) of the runs tokenised alone: their tokens read as the text
+    whole: list[tuple[int, int, str]] = []
     i = 0
     n = len(items)
     while i < n:
@@ -239,8 +252,10 @@ def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | 
                     stop += 1
                 text, source = items[k][2], items[k][1]
                 if stop == k + 1 and isinstance(text, str):
+                    first = len(tokens)
                     tokens.extend([Token(t, [(source, t)], wrap, _NO_MARKERS)
                                    for t in text_tokens(text, granularity)])
+                    whole.append((first, len(tokens), text))
                 else:
                     tokens.extend(_joined_tokens(items[k:stop], wrap, granularity))
                 k = stop
@@ -272,6 +287,14 @@ def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | 
         for tok in tokens:
             if tok.wrap:
                 tok.key = "".join(signs[id(el)] for el in tok.wrap) + "\x00" + tok.key
+    if texts is not None:
+        # a text's tokens cover it exactly (every pattern of text_tokens ends in ".")
+        at = 0
+        for first, end, text in whole:
+            texts.extend([token_text(t) for t in tokens[at:first]])
+            texts.append(text)
+            at = end
+        texts.extend([token_text(t) for t in tokens[at:]])
     return tokens, pending
 
 
@@ -467,11 +490,15 @@ class Likeness:
 def likeness(block: etree._Element) -> Likeness:
     """Return what :func:`similar` compares of ``block``."""
     key = block_key(block)
-    found = tuple(t for t in TOKEN.findall(key) if t[0].isalpha() or len(t) > 2)
+    return _likeness(block.tag, key, TOKEN.findall(key))
+
+
+def _likeness(tag: str, key: str, tokens: list[str]) -> Likeness:
+    found = tuple(t for t in tokens if t[0].isalpha() or len(t) > 2)
     counts: dict[str, int] = {}
     for t in found:
         counts[t] = counts.get(t, 0) + 1
-    return Likeness(block.tag, not key.strip(), found, counts, frozenset(counts))
+    return Likeness(tag, not key.strip(), found, counts, frozenset(counts))
 
 
 def alike(a: Likeness, b: Likeness) -> float:
@@ -517,6 +544,50 @@ def words(block: etree._Element) -> list[str]:
     return [t for t in TOKEN.findall(block_key(block)) if t[0].isalnum()]
 
 
+class Reading:
+    """What the lining up of two containers reads of their blocks (:func:`block_key`,
+    :func:`words`, :func:`likeness`), worked out once per block, while no block has been
+    rewritten yet; as :func:`similar` for :func:`~.diff.align`."""
+
+    def __init__(self) -> None:
+        self._keys: dict[int, str] = {}
+        self._tokens: dict[int, list[str]] = {}
+        self._likeness: dict[int, Likeness] = {}
+        self._keep: list[etree._Element] = []  # so that the ids above stay theirs
+
+    def key(self, block: etree._Element) -> str:
+        """Return :func:`block_key` of ``block``."""
+        found = self._keys.get(id(block))
+        if found is None:
+            found = self._keys[id(block)] = block_key(block)
+            self._keep.append(block)
+        return found
+
+    def _split(self, block: etree._Element) -> list[str]:
+        found = self._tokens.get(id(block))
+        if found is None:
+            found = self._tokens[id(block)] = TOKEN.findall(self.key(block))
+        return found
+
+    def words(self, block: etree._Element) -> list[str]:
+        """Return :func:`words` of ``block``."""
+        return [t for t in self._split(block) if t[0].isalnum()]
+
+    def prepare(self, block: etree._Element) -> Likeness:
+        """Return :func:`likeness` of ``block``."""
+        found = self._likeness.get(id(block))
+        if found is None:
+            found = self._likeness[id(block)] = _likeness(block.tag, self.key(block),
+                                                         self._split(block))
+        return found
+
+    score = staticmethod(alike)
+
+    def __call__(self, old: etree._Element, new: etree._Element) -> float:
+        """Return :func:`similar` of two blocks."""
+        return alike(self.prepare(old), self.prepare(new))
+
+
 def starts_section(block: etree._Element) -> bool:
     """Tell whether a block begins a unit a reader would see as one: a heading or a table."""
     if block.tag == TBL:
@@ -531,6 +602,121 @@ def starts_section(block: etree._Element) -> bool:
 
 
 # -- markup -----------------------------------------------------------------------------------
+
+_P_START = re.compile(rb"<w:p(?=[ />])")
+_P_END = b"</w:p>"
+_TBL_START = re.compile(rb"<w:tbl(?=[ />])")
+_TBL_END = b"</w:tbl>"
+_W_DECLARATION = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_W_URI = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#: a container of fewer paragraphs is not serialised whole for :class:`Markup`
+MARKUP_MIN_PARAGRAPHS = 16
+
+
+class Markup:
+    """The markup of the paragraphs of two containers (a body and its old version), each
+    serialised once with its container, so that :func:`same_markup` of two paragraphs, one of
+    each, is mostly a comparison of two slices (:meth:`same`).
+
+    ``etree.tostring`` of one paragraph writes every namespace declaration in scope (a Word
+    body has some thirty) and costs several times the paragraph's own markup. The slices are
+    taken only where a paragraph's serialisation is its slice, the declarations aside: the
+    two containers' start tags are the same (the same declarations in scope, in the same
+    order, no attributes), nothing in either declares a namespace, holds a comment or a
+    processing instruction, every ``w:p`` outside the container's tables is a child of it
+    (none in a text box), no table is inside another, and ``w`` names WordprocessingML
+    once. Two paragraphs of equal slices and equal tails then serialise alike; any other
+    pair is left to :func:`same_markup`. The
+    slices are read before any block is rewritten; a block is rewritten only at its own turn
+    of the comparison, after it is weighed."""
+
+    def __init__(self, old: etree._Element, new: etree._Element) -> None:
+        self._old: dict[int, bytes] = {}
+        self._new: dict[int, bytes] = {}
+        self._keep: list[etree._Element] = []  # so that the ids above stay theirs
+        if old.attrib or new.attrib:
+            return
+        old_ps = [c for c in old if c.tag == P]
+        new_ps = [c for c in new if c.tag == P]
+        if min(len(old_ps), len(new_ps)) < MARKUP_MIN_PARAGRAPHS:
+            return
+        old_raw, new_raw = etree.tostring(old), etree.tostring(new)
+        old_head, new_head = old_raw[:old_raw.find(b">") + 1], new_raw[:new_raw.find(b">") + 1]
+        if old_head != new_head or old_head.count(_W_URI) != 1 or \
+                _W_DECLARATION not in old_head:
+            return
+        old_slices = _paragraph_slices(old_raw, len(old_head), len(old_ps),
+                                       sum(c.tag == TBL for c in old))
+        new_slices = _paragraph_slices(new_raw, len(new_head), len(new_ps),
+                                       sum(c.tag == TBL for c in new))
+        if old_slices is None or new_slices is None:
+            return
+        self._old = {id(el): raw for el, raw in zip(old_ps, old_slices)}
+        self._new = {id(el): raw for el, raw in zip(new_ps, new_slices)}
+        self._keep = old_ps + new_ps
+
+    def same(self, a: etree._Element, b: etree._Element) -> bool:
+        """Tell whether paragraph ``a`` of the old container is sure to be the same markup as
+        ``b`` of the new one (False: not known, ask :func:`same_markup`)."""
+        raw_a = self._old.get(id(a))
+        if raw_a is None:
+            return False
+        raw_b = self._new.get(id(b))
+        return raw_b is not None and raw_a == raw_b and a.tail == b.tail
+
+
+def _paragraph_slices(raw: bytes, start: int, paragraphs: int, tables: int
+                      ) -> list[bytes] | None:
+    """Return the serialisation of each ``w:p`` child of a container from its serialisation
+    ``raw`` (its start tag ``start`` bytes long), in order, if the container's ``paragraphs``
+    and ``tables`` children are all the paragraphs and tables outside its tables (none in a
+    text box or a content control, no table inside another), and nothing after the start tag
+    declares a namespace or is a comment or a processing instruction (so that every ``<``
+    begins a tag, every ``>`` ends one, and ``w`` is WordprocessingML throughout); else
+    None."""
+    if raw.find(b"xmlns", start) >= 0 or raw.find(b"<!--", start) >= 0 or \
+            raw.find(b"<?", start) >= 0:
+        return None
+    find = raw.find
+    # the tables: as many as the container's own, so none is inside another, and each ends
+    # at the first "</w:tbl>" after its start tag
+    spans: list[tuple[int, int]] = []
+    for m in _TBL_START.finditer(raw, start):
+        at = m.start()
+        if spans and at < spans[-1][1]:
+            return None  # a table inside a table
+        close = find(b">", at)
+        end = close + 1 if raw[close - 1] == 0x2F else find(_TBL_END, close) + len(_TBL_END)
+        if end < len(_TBL_END):
+            return None
+        spans.append((at, end))
+    if len(spans) != tables:
+        return None
+    # the paragraphs outside the tables: as many as the container's own, so none is inside
+    # another, and each ends at the first "</w:p>" after its start tag, or with that tag
+    starts = []
+    k = 0
+    for m in _P_START.finditer(raw, start):
+        at = m.start()
+        while k < len(spans) and spans[k][1] <= at:
+            k += 1
+        if k < len(spans) and spans[k][0] <= at:
+            continue  # a cell's paragraph
+        starts.append(at)
+    if len(starts) != paragraphs:
+        return None
+    out = []
+    for at in starts:
+        close = find(b">", at)
+        if raw[close - 1] == 0x2F:  # "/": <w:p/>, <w:p w:rsidR="…"/>
+            out.append(raw[at:close + 1])
+            continue
+        end = find(_P_END, close)
+        if end < 0:
+            return None
+        out.append(raw[at:end + len(_P_END)])
+    return out
+
 
 def same_markup(a: etree._Element, b: etree._Element) -> bool:
     """Tell whether two elements are the same markup, revision-session and paragraph ids

@@ -15,7 +15,7 @@ from lxml import etree
 from ..ooxml.package import Package
 from .carry import first
 from .keys import plain
-from .tags import PPR, P, TBL, VAL, w
+from .tags import PPR, P, TBL, VAL, child, w
 
 __all__ = ["Outline", "Places", "heading_level", "style_name"]
 
@@ -227,11 +227,11 @@ class Outline:
         numbering, outline_level, style = w("numPr"), w("outlineLvl"), w("pStyle")
         for p in body.iter(P):
             number = ""
-            ppr = p.find(PPR)
+            ppr = child(p, PPR)
             own_num = own_level = style_el = None
             if ppr is not None:
-                own_num, own_level = ppr.find(numbering), ppr.find(outline_level)
-                style_el = ppr.find(style)
+                own_num, own_level = child(ppr, numbering), child(ppr, outline_level)
+                style_el = child(ppr, style)
             style_id = style_el.get(VAL) if style_el is not None else None
             num_pr = own_num if own_num is not None else styles.style_prop(style_id, "numPr")
             if num_pr is not None:

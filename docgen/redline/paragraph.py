@@ -13,7 +13,7 @@ from .describe import (describe_comments, describe_properties, describe_runs, de
                        run_formatting)
 from .diff import opcodes, smooth
 from .formats import Sig, raw_ppr, raw_rpr, same_paragraph_look
-from .keys import Token, What, link_sign, paragraph_tokens, token_text
+from .keys import Token, What, link_sign, paragraph_tokens
 from .marks import simple_field_runs, to_deleted
 from .model import Story
 from .session import Session
@@ -47,6 +47,10 @@ class _Segments:
         self.formatted = False  # some run kept its words but not its properties
         self._differs: dict[tuple[int, int], bool] = {}  # (old run, new run) → other props?
         self._old_sig, self._new_sig = old_sig, new_sig
+        #: the last (old run, new run) :meth:`add_equal` weighed, and what :meth:`_before` said
+        self._last_before: etree._Element | None = None
+        self._last_src: etree._Element | None = None
+        self._last_changed: etree._Element | None = None
 
     def add(self, wrap: Wrap, mark: str | None, piece: Placed) -> None:
         """Add a piece, joining the last stretch if it has the same wrappers and mark."""
@@ -87,6 +91,41 @@ class _Segments:
                 else:
                     out.append((before, src, what))
         return out
+
+    def add_equal(self, s: Session, olds: list[Token], news: list[Token]) -> None:
+        """Add the tokens of the new paragraph equal to ``olds`` (:meth:`add_new` of each, with
+        the old document's comment marks on them kept if asked); a word of one piece of text
+        on either side, without markers (most words), in one step here."""
+        keep_comments = s.options.old_comments
+        weigh = self._old_sig is not None
+        segments = self.segments
+        for o, n in zip(olds, news):
+            if o.markers and keep_comments:
+                _old_comments(s, self, n.wrap, o.markers)
+            pieces = n.pieces
+            if weigh and not n.markers and len(pieces) == 1 and len(o.pieces) == 1:
+                src, what = pieces[0]
+                if isinstance(what, str):
+                    before = o.pieces[0][0]
+                    if src is None or before is None or before is src:
+                        changed = None
+                    elif before is self._last_before and src is self._last_src:
+                        changed = self._last_changed
+                    else:
+                        changed = self._before(before, src)
+                        self._last_before, self._last_src, self._last_changed = (before, src,
+                                                                                 changed)
+                    wrap = n.wrap
+                    if segments:
+                        last = segments[-1]
+                        if last[0] == wrap and last[1] is None:
+                            last[2].append((src, what, changed))
+                            continue
+                    segments.append((wrap, None, [(src, what, changed)]))
+                    continue
+            self.add_new(n, None, o)
+            if len(pieces) > 1 or not isinstance(pieces[0][1], str):
+                s.pair_refs(o, n)  # a note reference, a field …
 
     def add_new(self, tok: Token, mark: str | None, old: Token | None = None,
                 placed: tuple[etree._Element, ...] = ()) -> None:
@@ -132,10 +171,12 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
                       where: list[str]) -> None:
     """Rewrite ``new`` with tracked changes from ``old``, word by word, and record the change."""
     granularity = s.options.granularity
+    old_texts: list[str] = []
+    new_texts: list[str] = []
     old_tokens, old_tail = paragraph_tokens(
-        old, lambda el: link_sign(el, story.old, story.old_part), granularity)
+        old, lambda el: link_sign(el, story.old, story.old_part), granularity, old_texts)
     new_tokens, tail_markers = paragraph_tokens(
-        new, lambda el: link_sign(el, story.new, story.new_part), granularity)
+        new, lambda el: link_sign(el, story.new, story.new_part), granularity, new_texts)
     comments = describe_comments(story, old, new,  # before ``new`` is rewritten
                                  s.options.old_comments)
     new_keys = [t.key for t in new_tokens]
@@ -147,12 +188,7 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
     added: list[Token] = []
     for op, i1, i2, j1, j2 in ops:
         if op == "equal":
-            for o, n in zip(old_tokens[i1:i2], new_tokens[j1:j2]):
-                if o.markers and s.options.old_comments:
-                    _old_comments(s, built, n.wrap, o.markers)
-                built.add_new(n, None, o)
-                if len(n.pieces) > 1 or not isinstance(n.pieces[0][1], str):
-                    s.pair_refs(o, n)  # a note reference, a field …
+            built.add_equal(s, old_tokens[i1:i2], new_tokens[j1:j2])
             continue
         gone += old_tokens[i1:i2]
         added += new_tokens[j1:j2]
@@ -175,8 +211,7 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
     for m in tail_markers:
         built.add((), MARKER, (None, m, None))
 
-    old_text = "".join(token_text(t) for t in old_tokens)
-    new_text = "".join(token_text(t) for t in new_tokens)
+    old_text, new_text = "".join(old_texts), "".join(new_texts)
     ppr = new.find(PPR)
     for child in list(new):
         if child is not ppr:

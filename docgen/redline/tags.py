@@ -9,7 +9,7 @@ from lxml import etree
 
 from ..ooxml.package import R, W
 
-__all__ = ["R", "W", "attributes", "w"]
+__all__ = ["R", "W", "attributes", "child", "w"]
 
 
 def w(tag: str) -> str:
@@ -20,6 +20,18 @@ def w(tag: str) -> str:
 def attributes(el: etree._Element) -> dict[str, str]:
     """Return a copy of an element's attributes (lxml gives them as text)."""
     return cast("dict[str, str]", dict(el.attrib))
+
+
+def child(el: etree._Element, tag: str) -> etree._Element | None:
+    """Return ``el.find(tag)``, the first child named ``tag`` (a Clark name), or None: for an
+    element of a few children (``w:pPr``, most paragraphs) a loop over them, quicker than
+    lxml's path search."""
+    if len(el) > 8:
+        return el.find(tag)
+    for c in el:
+        if c.tag == tag:
+            return c
+    return None
 
 
 P, TBL, TR, TC, R_, T = w("p"), w("tbl"), w("tr"), w("tc"), w("r"), w("t")

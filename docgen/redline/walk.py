@@ -11,8 +11,8 @@ from ..ooxml.sequence import insert
 from .carry import first
 from .diff import Opcode, align, anchored, slide
 from .formats import raw_ppr
-from .keys import (block_key, block_sign, plain, row_shape, row_text, same_markup, similar,
-                   starts_section, words)
+from .keys import (MARKUP_MIN_PARAGRAPHS, Markup, Reading, block_key, block_sign, plain, row_shape, row_text,
+                   same_markup, starts_section)
 from .marks import inserted_whole
 from .model import Change, Story
 from .paragraph import compare_paragraph
@@ -42,8 +42,9 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
     one place and added in another is a move (``w:moveFrom`` there, ``w:moveTo`` here)."""
     old_blocks = [c for c in old if c.tag in BLOCKS]
     new_blocks = [c for c in new if c.tag in BLOCKS]
-    old_keys = [block_sign(b, story.old, story.old_part) for b in old_blocks]
-    new_keys = [block_sign(b, story.new, story.new_part) for b in new_blocks]
+    read = Reading()  # each block read once while the blocks are lined up
+    old_keys = [block_sign(b, story.old, story.old_part, read.key(b)) for b in old_blocks]
+    new_keys = [block_sign(b, story.new, story.new_part, read.key(b)) for b in new_blocks]
     numbering = Numbering()  # paragraphs and tables are numbered as they stand in the redline
     # the body's own blocks are followed under their headings, to name places by them
     places = None
@@ -54,9 +55,14 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
                 lambda i: starts_section(old_blocks[i]),
                 lambda i: starts_section(new_blocks[i]))
     plan: list[tuple[Opcode, list[Pair] | None]] = [
-        (o, None if o[0] == "equal" else _align_blocks(old_blocks[o[1]:o[2]], new_blocks[o[3]:o[4]]))
+        (o, None if o[0] == "equal" else _align_blocks(old_blocks[o[1]:o[2]], new_blocks[o[3]:o[4]],
+                                                       read))
         for o in ops]
-    moves = _Moves(_find_moves(plan, old_blocks, new_blocks, old_keys, new_keys))
+    moves = _Moves(_find_moves(plan, old_blocks, new_blocks, old_keys, new_keys, read), read)
+    del read  # the blocks are rewritten from here on
+    # the paragraphs weighed whole, serialised with their containers before any is rewritten
+    markup = Markup(old, new) if sum(o[2] - o[1] for o, a in plan if a is None) >= \
+        MARKUP_MIN_PARAGRAPHS else None
     plan = [(o, None if aligned is None else _edited_moves_first(aligned, moves))
             for o, aligned in plan]
     for (op, i1, i2, j1, j2), aligned in plan:
@@ -65,7 +71,7 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
                 numbering.count(nb)
                 if places:
                     places.enter(nb)
-                if same_markup(ob, nb):
+                if (markup is not None and markup.same(ob, nb)) or same_markup(ob, nb):
                     if "\x03" in key:
                         s.pair_notes(ob, nb)
                 else:  # same words, other formatting
@@ -118,7 +124,7 @@ MAX_MOVE_PAIRS = 2000
 
 def _find_moves(plan: list[tuple[Opcode, list[Pair] | None]],
                 old_blocks: list[etree._Element], new_blocks: list[etree._Element],
-                old_keys: list[str], new_keys: list[str]
+                old_keys: list[str], new_keys: list[str], read: Reading
                 ) -> list[list[tuple[etree._Element, etree._Element]]]:
     """Return the moves among the removed and added paragraphs of an alignment: each a run of
     (old paragraph, new paragraph) pairs, consecutive on both sides.
@@ -140,7 +146,7 @@ def _find_moves(plan: list[tuple[Opcode, list[Pair] | None]],
                 came[new_at[id(n)]] = n
     if not gone or not came:
         return []
-    size = {i: len(words(o)) for i, o in gone.items()}
+    size = {i: len(read.words(o)) for i, o in gone.items()}
     by_key: dict[str, list[int]] = {}
     for j in sorted(came):
         by_key.setdefault(new_keys[j], []).append(j)
@@ -151,10 +157,10 @@ def _find_moves(plan: list[tuple[Opcode, list[Pair] | None]],
             match[i] = found.pop(0)
     taken = set(match.values())
     rest_old = [i for i in sorted(gone) if i not in match and size[i]]
-    rest_new = [j for j in sorted(came) if j not in taken and words(came[j])]
+    rest_new = [j for j in sorted(came) if j not in taken and read.words(came[j])]
     if rest_old and rest_new and len(rest_old) * len(rest_new) <= MAX_MOVE_PAIRS:
         scored = sorted(((-like, i, j) for i in rest_old for j in rest_new
-                         if (like := similar(gone[i], came[j])) >= MOVE_LIKENESS))
+                         if (like := read(gone[i], came[j])) >= MOVE_LIKENESS))
         for _, i, j in scored:
             if i not in match and j not in taken:
                 match[i] = j
@@ -162,7 +168,7 @@ def _find_moves(plan: list[tuple[Opcode, list[Pair] | None]],
 
     def alike(i: int, j: int) -> bool:
         return i in gone and j in came and i not in match and j not in taken and (
-            old_keys[i] == new_keys[j] or similar(gone[i], came[j]) > 0)
+            old_keys[i] == new_keys[j] or read(gone[i], came[j]) > 0)
 
     for i, j in sorted(match.items()):
         for step in (1, -1):
@@ -192,7 +198,8 @@ def _movable(block: etree._Element) -> bool:
 class _Moves:
     """The moves of one container, filled in as its comparison meets their two ends."""
 
-    def __init__(self, runs: list[list[tuple[etree._Element, etree._Element]]]) -> None:
+    def __init__(self, runs: list[list[tuple[etree._Element, etree._Element]]],
+                 read: Reading) -> None:
         self.runs = runs
         self._old: dict[int, tuple[int, int]] = {}  # id of an old paragraph -> (move, place)
         self._new: dict[int, tuple[int, int]] = {}
@@ -205,7 +212,7 @@ class _Moves:
         self.source_places = [""] * len(runs)
         self.destination_places = [""] * len(runs)
         self.at = [0] * len(runs)  # where in the change list each move goes
-        self.edited = [any(block_key(o) != block_key(n) for o, n in run) for run in runs]
+        self.edited = [any(read.key(o) != read.key(n) for o, n in run) for run in runs]
 
     def edited_destination(self, new: etree._Element | None) -> bool:
         """Tell whether ``new`` is a paragraph of a move whose words were edited."""
@@ -472,12 +479,16 @@ def _styles(pkg: Package) -> dict[str, etree._Element | str]:
 _STYLES: dict[int, tuple[Package, dict[str, etree._Element | str]]] = {}
 
 
-def _align_blocks(old: list[etree._Element], new: list[etree._Element]) -> list[Pair]:
-    """Pair similar blocks of a changed region, in order; the rest are deletions/insertions."""
+def _align_blocks(old: list[etree._Element], new: list[etree._Element],
+                  read: Reading | None = None) -> list[Pair]:
+    """Pair similar blocks of a changed region, in order; the rest are deletions/insertions
+    (``read``: the blocks' reading, if they are read already)."""
+    if read is None:
+        read = Reading()
     if len(old) == len(new) == 1 and old[0].tag == new[0].tag == P and \
-            min(len(words(old[0])), len(words(new[0]))) <= 5:
+            min(len(read.words(old[0])), len(read.words(new[0]))) <= 5:
         return [(old[0], new[0])]  # a short value changed in place: "~~$50~~ $75"
-    return align(old, new, similar, MAX_REPLACE_PAIRS)
+    return align(old, new, read, MAX_REPLACE_PAIRS)
 
 
 def _compare_sdt(s: Session, story: Story, old: etree._Element, new: etree._Element,
