@@ -117,6 +117,14 @@ def test_the_labelled_redlines_become_pdfs(reviewed, tmp_path: Path) -> None:
     assert "$1,000,000$2,000,000" in mou.replace(" ", "")
 
 
+def test_the_summary_says_last_years_documents_were_not_rendered_again(reviewed) -> None:
+    # it said "Rendered last year with: nothing", as if nothing had been compared
+    here, _ = reviewed
+    lines = (here / "review" / "summary.md").read_text(encoding="utf-8").splitlines()
+    assert (f"- **Rendered last year with:** not rendered again: its documents as they "
+            f"stand, from {here / 'out' / ID}") in lines
+
+
 def test_every_revision_is_labelled_by_its_cause(reviewed) -> None:
     here, _ = reviewed
     marks = revisions(here / "review" / "redline-mou.docx")

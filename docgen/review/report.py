@@ -393,6 +393,9 @@ def _resource_lines(review: Review) -> list[tuple[str, str]]:
     for year, name in (("old", "last year"), ("new", "this year")):
         used = ", ".join(f"{b.document} from {b.template} (SHA-256 {b.template_sha256[:12]})"
                          for b in review.built_with.get(year, []))
+        if not used and year == "old" and review.old_documents is not None:
+            # not rendered again: its documents are compared as they stand
+            used = f"not rendered again: its documents as they stand, from {review.old_documents}"
         rows.append((f"Rendered {name} with", used or "nothing"))
     return rows
 
