@@ -198,15 +198,17 @@ def outside_reference_in(name: str, root: etree._Element) -> str | None:
     found = list(root.iter(_ALT_CHUNK, _SUB_DOC, _ATTACHED, _FLD_SIMPLE, _FLD_CHAR, _INSTR,
                            _DEL_INSTR, _OLE_OBJECT, _VML_ANY))
     for el in found:
-        local = {_ALT_CHUNK: "altChunk", _SUB_DOC: "subDoc", _ATTACHED: "attachedTemplate"}.get(
-            el.tag)
-        if local is None:
-            continue
-        return {"altChunk": "a chunk of another file (altChunk), which Word replaces when "
-                            "it saves",
-                "subDoc": "a sub-document (a master document's link to another file)",
-                "attachedTemplate": "an attached template"}[local]
+        what = _LINKING_ELEMENTS.get(el.tag)
+        if what is not None:
+            return what
     return _linking_field_in(found) or _vml_link_in(found)
+
+
+#: the elements that stand for another file, and what a message calls them
+_LINKING_ELEMENTS = {
+    _ALT_CHUNK: "a chunk of another file (altChunk), which Word replaces when it saves",
+    _SUB_DOC: "a sub-document (a master document's link to another file)",
+    _ATTACHED: "an attached template"}
 
 
 #: Bytes without which a part cannot hold what outside_reference_in looks for (the VML

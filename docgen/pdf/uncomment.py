@@ -18,13 +18,12 @@ from lxml import etree
 
 from ..ooxml.archive import Member
 from ..ooxml.limits import safe_parser
+from ..ooxml.package import PR, W
 
 __all__ = ["without_comments"]
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MARKS = {f"{{{W}}}{t}" for t in ("commentRangeStart", "commentRangeEnd", "commentReference")}
 _MARK_BYTES = (b"commentRangeStart", b"commentRangeEnd", b"commentReference")
-_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 #: the relationship types of comment parts (Word 2007's, and the later extended ones)
 _COMMENT_TYPES = ("/comments", "/commentsExtended", "/commentsIds", "/commentsExtensible")
 
@@ -59,7 +58,7 @@ def _unmarked(body: bytes) -> bytes:
 
 def _unrelated(body: bytes) -> bytes:
     root = etree.fromstring(body, safe_parser())
-    for rel in [r for r in root.iter(f"{{{_RELS}}}Relationship")
+    for rel in [r for r in root.iter(f"{{{PR}}}Relationship")
                 if (r.get("Type") or "").endswith(_COMMENT_TYPES)]:
         root.remove(rel)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))

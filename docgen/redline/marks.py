@@ -12,8 +12,9 @@ from lxml import etree
 
 from ..ooxml.package import REL_TYPES, Package
 from ..ooxml.sequence import get_or_add, insert
-from .tags import (BLOCKS, DEL, DELINSTR, DELTEXT, FLDCHAR, FLDSIMPLE, ID, INS, INSTR, MATH,
-                   MOVE_FROM, PPR, RPR, SDT, TR, TXBX, VAL, WRAPPERS, XML_SPACE, P, R_, T, W, w)
+from .tags import (BLOCKS, DEL, DELINSTR, DELTEXT, FLDCHAR, FLDSIMPLE, ID, INS, INSTR,
+                   MARKERS, MATH, MOVE_FROM, PPR, RPR, SDT, TR, TXBX, VAL, WRAPPERS, XML_SPACE, P,
+                   R_, T, W, w)
 
 __all__ = ["Marker", "inserted_whole", "inside", "simple_field_runs", "to_deleted",
            "track_revisions"]
@@ -175,7 +176,7 @@ class Marker:
                 last.find(f"{PPR}/{w('pPrChange')}") is not None:
             return False
         content = [c for c in before if c.tag != PPR]
-        if not all(c.tag == was_tag or c.tag in _RANGE_MARKS for c in content
+        if not all(c.tag == was_tag or c.tag in MARKERS for c in content
                    if isinstance(c.tag, str)):
             return False  # some of its words stay: it is not replaced whole
         old_props = _own_properties(before) if tag == INS else _own_properties(last)
@@ -273,9 +274,6 @@ class Marker:
 
 
 _PARAGRAPH_MARKS = {INS, DEL, MOVE_FROM, w("moveTo")}
-#: zero-width marks a wholly changed paragraph may hold beside its marked runs
-_RANGE_MARKS = {w(t) for t in ("bookmarkStart", "bookmarkEnd", "commentRangeStart",
-                               "commentRangeEnd", "permStart", "permEnd", "proofErr")}
 
 
 def _mark_of(p: etree._Element) -> str | None:

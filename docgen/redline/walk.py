@@ -11,8 +11,8 @@ from ..ooxml.sequence import insert
 from .carry import first
 from .diff import Opcode, align, anchored, slide
 from .formats import raw_ppr
-from .keys import (MARKUP_MIN_PARAGRAPHS, Markup, Reading, block_key, block_sign, plain, row_shape, row_text,
-                   same_markup, starts_section)
+from .keys import (MARKUP_MIN_PARAGRAPHS, Markup, Reading, block_key, block_sign, plain,
+                   row_shape, row_text, same_markup, starts_section)
 from .marks import inserted_whole
 from .model import Change, Story
 from .paragraph import compare_paragraph
