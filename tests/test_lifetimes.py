@@ -345,6 +345,57 @@ def test_kill_9_of_docgen_during_the_docx_phase_leaves_no_process(
         assert wait_until(lambda: not alive(int(pid)), 10), pid
 
 
+def packet_stuck(result, folder):
+    """A packet being made (in a packet process, forked from the fork server): say which
+    process makes it and which forked it, and wait for docgen to be killed."""
+    import threading
+    with open(os.environ["DOCGEN_TEST_PIDS"], "a") as out:
+        out.write(f"{os.getpid()} {os.getppid()}\n")
+    threading.Event().wait()
+
+
+_DOCGEN_STUCK_IN_A_PACKET = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {tests!r})
+    from test_lifetimes import fake_pool, packet_stuck
+    import docgen.build.pdfs as pdfs
+    from docgen.cli.app import run
+    from docgen.pdf.convert import PdfSettings
+    PdfSettings.make_pool = lambda self: fake_pool(workers=2)
+    pdfs._packet = packet_stuck
+    sys.exit(run(sys.argv[1:]))
+""")
+
+
+def test_kill_9_of_docgen_while_packets_are_made_leaves_no_process(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # the packets' processes are forked from a fork server that imported what they need once;
+    # a docgen killed with SIGKILL takes the server and every packet process with it
+    pids = tmp_path / "pids"
+    specs = []
+    for name in ("a", "b"):
+        data = json.loads(JEFFERSON.read_text(encoding="utf-8"))
+        data["id"] = f"jefferson-{name}"
+        (tmp_path / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+        translate_beside(tmp_path / f"{name}.json", tmp_path_factory)
+        specs.append(str(tmp_path / f"{name}.json"))
+    script = _DOCGEN_STUCK_IN_A_PACKET.format(tests=str(ROOT / "tests"))
+    proc = subprocess.Popen([sys.executable, "-c", script, "build", *specs, "-o",
+                             str(tmp_path / "out")], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE,
+                            env=dict(os.environ, DOCGEN_TEST_PIDS=str(pids),
+                                     TMPDIR=str(tmp_path)))
+    assert wait_until(lambda: pids.exists() and len(pids.read_text().split("\n")) == 3, 120)
+    made = [tuple(int(n) for n in line.split()) for line in pids.read_text().splitlines()]
+    servers = {parent for _, parent in made}
+    assert len(servers) == 1 and proc.pid not in servers  # one fork server, not docgen
+    assert len({pid for pid, _ in made}) == 2  # two packet processes, side by side
+    proc.kill()
+    proc.wait(timeout=30)
+    for pid in [pid for pid, _ in made] + list(servers):
+        assert wait_until(lambda: not alive(pid), 10), pid
+
+
 _POOL_WITHOUT_THE_SIGNAL = textwrap.dedent("""
     import concurrent.futures, os, sys, threading
     import docgen.build.run as run_module

@@ -66,6 +66,11 @@ def _requests(index: int, result: BuildResult) -> list[PdfRequest[int]]:
     return requests
 
 
+#: What a packet's process imports, once, in the server its processes are forked from.
+PACKET_MODULES = ("docgen.build.pdfs", "pyhanko.pdf_utils.incremental_writer",
+                  "pyhanko.sign.fields")
+
+
 class _Packets:
     """Each spec's packet made in a process of its own (assembling it, its signature fields,
     its checks and its page-text hashes take a few times what LibreOffice takes to convert its
@@ -83,12 +88,17 @@ class _Packets:
     def start(self) -> None:
         import multiprocessing
 
-        from .run import die_with_parent
+        from .run import die_with_docgen
 
-        # spawned, not forked: docgen's threads hold locks a forked copy would keep forever
+        # forked from a fork server, not from docgen: docgen's threads hold locks a forked copy
+        # would keep forever, while the server is a fresh process of one thread. It imports
+        # what a packet needs once (about a CPU-second: pikepdf, pypdf, pyHanko), and each
+        # packet process is a fork of it, so that cost is not paid once a process
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(PACKET_MODULES))
         self.executor = concurrent.futures.ProcessPoolExecutor(
-            max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"),
-            initializer=die_with_parent)
+            max_workers=self.processes, mp_context=context, initializer=die_with_docgen,
+            initargs=(os.getpid(),))
         for _ in range(self.processes):  # the processes start while LibreOffice converts
             self.executor.submit(int)
 

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import resource
+import select
 from concurrent.futures.process import BrokenProcessPool
 import signal
 import threading
@@ -265,6 +266,35 @@ def die_with_parent() -> None:
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="docgen-watchdog").start()
+
+
+def die_with_docgen(docgen: int) -> None:
+    """In a process forked from a fork server (the packets', :mod:`.pdfs`): end when the
+    docgen process ``docgen`` is gone. Its parent is the server, which outlives docgen for as
+    long as its processes do, so each watches docgen itself: by a descriptor of the process
+    (Linux's ``pidfd``, readable once it has ended, reaped or not), or elsewhere by asking
+    every half second whether it is there; and is killed with the server."""
+    parent_death_signal(signal.SIGKILL)
+    try:
+        handle: int | None = os.pidfd_open(docgen)
+    except ProcessLookupError:
+        os._exit(1)  # docgen died before the watch began
+    except (AttributeError, OSError):  # no pidfd on this system
+        handle = None
+
+    def watch() -> None:
+        if handle is not None:
+            select.select([handle], [], [])
+        else:
+            while True:
+                try:
+                    os.kill(docgen, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.5)
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="docgen-watchdog").start()

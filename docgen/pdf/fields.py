@@ -21,8 +21,6 @@ from typing import Any
 import pikepdf
 from pikepdf import Name
 from pypdf import PdfReader
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
 #: the parties in the order their fields come (and are grouped) in each document
 PARTY_ORDER = ("district", "school", "partner", "lead_agency")
@@ -216,6 +214,11 @@ def add_fields(data: bytes, fields: list[Field]) -> bytes:
     """``data`` with the empty signature ``fields`` (pyHanko), as one revision."""
     if not fields:
         return data
+    # pyHanko's signing package takes about half a CPU-second to import (it brings aiohttp and
+    # cryptography): imported here, a build that makes no packet in this process never pays it
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     for f in fields:
         append_signature_field(writer, SigFieldSpec(
