@@ -355,7 +355,7 @@ def _moved_here(s: Session, story: Story, old: etree._Element, new: etree._Eleme
         s.marks.block(new, MOVE_TO)
         return
     before = len(s.changes)
-    _explicit_numbering(story, old, new)
+    _explicit_numbering(s, story, old, new)
     compare_paragraph(s, story, old, new, where)
     del s.changes[before:]  # the move is recorded whole, by _Moves.finish
     for gone in list(new.iter(DEL)):
@@ -371,7 +371,7 @@ def _compare_block(s: Session, story: Story, old: etree._Element, new: etree._El
                    where: list[str], numbering: Numbering) -> None:
     """Compare two paired blocks of the same kind."""
     if new.tag == P:
-        _explicit_numbering(story, old, new)
+        _explicit_numbering(s, story, old, new)
         compare_paragraph(s, story, old, new, where + [f"paragraph {numbering.paragraphs}"])
     elif new.tag == TBL:
         _compare_table(s, story, old, new, where + [f"table {numbering.tables}"])
@@ -379,7 +379,8 @@ def _compare_block(s: Session, story: Story, old: etree._Element, new: etree._El
         _compare_sdt(s, story, old, new, where)
 
 
-def _explicit_numbering(story: Story, old: etree._Element, new: etree._Element) -> None:
+def _explicit_numbering(s: Session, story: Story, old: etree._Element,
+                        new: etree._Element) -> None:
     """Write down the number an old paragraph had from its style, when the new one has
     another (a heading moved a level): the ``w:pPrChange`` then holds the old ``w:numPr``.
 
@@ -390,7 +391,7 @@ def _explicit_numbering(story: Story, old: etree._Element, new: etree._Element) 
     """
     if _style_and_number(old) == _style_and_number(new):
         return  # the same style and no number of their own: numbered alike
-    before, after = _numbering(story.old, old), _numbering(story.new, new)
+    before, after = _numbering(s, story.old, old), _numbering(s, story.new, new)
     if before == after or before is None:
         return
     ppr = old.find(PPR)
@@ -417,14 +418,14 @@ def _style_and_number(p: etree._Element) -> tuple[str | None, bool]:
     return (style.get(VAL) if style is not None else None), ppr.find(_NUMPR) is not None
 
 
-def _numbering(pkg: Package, p: etree._Element) -> tuple[str, str] | None:
+def _numbering(s: Session, pkg: Package, p: etree._Element) -> tuple[str, str] | None:
     """Return the (numId, ilvl) a paragraph is numbered by, its own or its style's, or None."""
     ppr = p.find(PPR)
     own = ppr.find(_NUMPR) if ppr is not None else None
     if own is not None:
         return _num_pair(own, None, pkg)
     style = ppr.find(w("pStyle")) if ppr is not None else None
-    styles = _styles(pkg)
+    styles = _styles(s, pkg)
     style_id = style.get(VAL) if style is not None else styles.get("\x00default")
     seen: set[str] = set()
     while isinstance(style_id, str) and style_id not in seen:
@@ -457,11 +458,13 @@ def _num_pair(numpr: etree._Element, style_id: str | None, pkg: Package
     return num.get(VAL, "0"), "0"
 
 
-def _styles(pkg: Package) -> dict[str, etree._Element | str]:
-    """Return a package's paragraph styles by id ("\x00default": the default one's id)."""
-    found = _STYLES.get(id(pkg))
-    if found is not None and found[0] is pkg:
-        return found[1]
+def _styles(s: Session, pkg: Package) -> dict[str, etree._Element | str]:
+    """Return a package's paragraph styles by id ("\x00default": the default one's id), read
+    once in a comparison (kept with it, not beyond: a cache of the packages of past
+    comparisons kept their trees alive, and the memory cost more than reading the styles)."""
+    found = s.paragraph_styles.get(id(pkg))
+    if found is not None:
+        return found
     table: dict[str, etree._Element | str] = {}
     for _, part in pkg.related(pkg.main, "styles")[:1]:
         if part in pkg.parts:
@@ -470,13 +473,8 @@ def _styles(pkg: Package) -> dict[str, etree._Element | str]:
                     table[st.get(w("styleId"), "")] = st
                     if st.get(w("default")) in ("1", "true", "on"):
                         table["\x00default"] = st.get(w("styleId"), "")
-    _STYLES[id(pkg)] = (pkg, table)
-    if len(_STYLES) > 8:
-        _STYLES.pop(next(iter(_STYLES)))
+    s.paragraph_styles[id(pkg)] = table
     return table
-
-
-_STYLES: dict[int, tuple[Package, dict[str, etree._Element | str]]] = {}
 
 
 def _align_blocks(old: list[etree._Element], new: list[etree._Element],
