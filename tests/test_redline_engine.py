@@ -891,3 +891,34 @@ def test_a_part_is_read_through_another_packages_tree_only_when_their_bytes_are_
     e = Package.open(docs.make_docx("A fifth clause."), "e.docx")
     e.share(_STYLES_PART, d, _STYLES_PART)
     assert e.xml(_STYLES_PART) is not None and d.parsed(_STYLES_PART) is None
+
+
+def test_a_paragraph_read_by_its_markup_has_the_key_it_has_read_alone() -> None:
+    # paragraphs of one markup are read once (most of a new version's are its old version's):
+    # what each reads as is its own, down to a field's code, a symbol and a link's target
+    from docgen.redline.keys import Reading, block_key
+    variants = [_SAME,
+                _SAME.replace("monthly", "weekly"),
+                '<w:p><w:r><w:instrText> PAGE </w:instrText></w:r></w:p>',
+                '<w:p><w:r><w:instrText> NUMPAGES </w:instrText></w:r></w:p>',
+                '<w:p><w:r><w:sym w:font="Symbol" w:char="F0B7"/></w:r></w:p>',
+                '<w:p><w:r><w:sym w:font="Symbol" w:char="F0A7"/></w:r></w:p>',
+                '<w:p><w:fldSimple w:instr=" DATE "><w:r><w:t>1 May</w:t></w:r></w:fldSimple>'
+                '</w:p>',
+                '<w:p><w:fldSimple w:instr=" TIME "><w:r><w:t>1 May</w:t></w:r></w:fldSimple>'
+                '</w:p>',
+                '<w:p><w:pPr><w:sectPr/></w:pPr><w:r><w:t>End.</w:t></w:r></w:p>',
+                '<w:p><w:r><w:t>End.</w:t></w:r></w:p>',
+                '<w:p/>']
+    old_inner = "".join(variants * 3)
+    new_inner = "".join(reversed(variants * 3))
+    for old_decls, new_decls in ((f'xmlns:w="{_WNS}"', f'xmlns:w="{_WNS}"'),
+                                 (f'xmlns:w="{_WNS}"', f'xmlns:w="{_WNS}" xmlns:x="urn:x"')):
+        old, new = _body(old_decls, old_inner), _body(new_decls, new_inner)
+        read = Reading(Markup(old, new))
+        for block in list(old) + list(new):
+            assert read.key(block) == block_key(block)
+    # and the markup of the paragraphs is what they are read by, where it is sliced
+    old, new = _body(f'xmlns:w="{_WNS}"', old_inner), _body(f'xmlns:w="{_WNS}"', new_inner)
+    markup = Markup(old, new)
+    assert all(markup.raw(p) is not None for p in list(old) + list(new))

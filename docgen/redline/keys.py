@@ -549,17 +549,29 @@ class Reading:
     :func:`words`, :func:`likeness`), worked out once per block, while no block has been
     rewritten yet; as :func:`similar` for :func:`~.diff.align`."""
 
-    def __init__(self) -> None:
+    def __init__(self, markup: Markup | None = None) -> None:
         self._keys: dict[int, str] = {}
         self._tokens: dict[int, list[str]] = {}
         self._likeness: dict[int, Likeness] = {}
         self._keep: list[etree._Element] = []  # so that the ids above stay theirs
+        #: the containers' markup (:class:`Markup`), and the keys of the paragraphs read, by
+        #: their markup: a paragraph of the same markup as one read (the same paragraph in
+        #: the other version, most of them) has its key
+        self._markup = markup
+        self._by_markup: dict[bytes, str] = {}
 
     def key(self, block: etree._Element) -> str:
         """Return :func:`block_key` of ``block``."""
         found = self._keys.get(id(block))
         if found is None:
-            found = self._keys[id(block)] = block_key(block)
+            raw = self._markup.raw(block) if self._markup is not None else None
+            if raw is None:
+                found = block_key(block)
+            else:
+                found = self._by_markup.get(raw)
+                if found is None:
+                    found = self._by_markup[raw] = block_key(block)
+            self._keys[id(block)] = found
             self._keep.append(block)
         return found
 
@@ -654,6 +666,13 @@ class Markup:
         self._old = {id(el): raw for el, raw in zip(old_ps, old_slices)}
         self._new = {id(el): raw for el, raw in zip(new_ps, new_slices)}
         self._keep = old_ps + new_ps
+
+    def raw(self, p: etree._Element) -> bytes | None:
+        """Return the markup of paragraph ``p`` of either container, if sliced: two
+        paragraphs of the same slice read alike (the same elements, text and attributes, in
+        the same namespaces), the slice not holding the paragraph's tail."""
+        found = self._old.get(id(p))
+        return found if found is not None else self._new.get(id(p))
 
     def same(self, a: etree._Element, b: etree._Element) -> bool:
         """Tell whether paragraph ``a`` of the old container is sure to be the same markup as

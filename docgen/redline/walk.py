@@ -11,8 +11,8 @@ from ..ooxml.sequence import insert
 from .carry import first
 from .diff import Opcode, align, anchored, slide
 from .formats import raw_ppr
-from .keys import (MARKUP_MIN_PARAGRAPHS, Markup, Reading, block_key, block_sign, plain,
-                   row_shape, row_text, same_markup, starts_section)
+from .keys import (Markup, Reading, block_key, block_sign, plain, row_shape, row_text,
+                   same_markup, starts_section)
 from .marks import inserted_whole
 from .model import Change, Story
 from .paragraph import compare_paragraph
@@ -42,7 +42,10 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
     one place and added in another is a move (``w:moveFrom`` there, ``w:moveTo`` here)."""
     old_blocks = [c for c in old if c.tag in BLOCKS]
     new_blocks = [c for c in new if c.tag in BLOCKS]
-    read = Reading()  # each block read once while the blocks are lined up
+    # the paragraphs weighed whole, serialised with their containers before any is rewritten
+    # (and read once for each markup while the blocks are lined up)
+    markup = Markup(old, new)
+    read = Reading(markup)  # each block read once while the blocks are lined up
     old_keys = [block_sign(b, story.old, story.old_part, read.key(b)) for b in old_blocks]
     new_keys = [block_sign(b, story.new, story.new_part, read.key(b)) for b in new_blocks]
     numbering = Numbering()  # paragraphs and tables are numbered as they stand in the redline
@@ -60,9 +63,6 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
         for o in ops]
     moves = _Moves(_find_moves(plan, old_blocks, new_blocks, old_keys, new_keys, read), read)
     del read  # the blocks are rewritten from here on
-    # the paragraphs weighed whole, serialised with their containers before any is rewritten
-    markup = Markup(old, new) if sum(o[2] - o[1] for o, a in plan if a is None) >= \
-        MARKUP_MIN_PARAGRAPHS else None
     plan = [(o, None if aligned is None else _edited_moves_first(aligned, moves))
             for o, aligned in plan]
     for (op, i1, i2, j1, j2), aligned in plan:
@@ -71,7 +71,7 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
                 numbering.count(nb)
                 if places:
                     places.enter(nb)
-                if (markup is not None and markup.same(ob, nb)) or same_markup(ob, nb):
+                if markup.same(ob, nb) or same_markup(ob, nb):
                     if "\x03" in key:
                         s.pair_notes(ob, nb)
                 else:  # same words, other formatting
