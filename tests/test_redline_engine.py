@@ -922,3 +922,20 @@ def test_a_paragraph_read_by_its_markup_has_the_key_it_has_read_alone() -> None:
     old, new = _body(f'xmlns:w="{_WNS}"', old_inner), _body(f'xmlns:w="{_WNS}"', new_inner)
     markup = Markup(old, new)
     assert all(markup.raw(p) is not None for p in list(old) + list(new))
+
+
+def test_blocks_that_read_alike_are_weighed_as_each_is_weighed_alone() -> None:
+    # the words, likeness and weight of blocks that read alike are made once (repeated
+    # clauses, the unchanged paragraphs of two versions): each pair weighs as similar() says
+    from docgen.redline.keys import Reading, similar, words
+    texts = ["The parties meet monthly.", "The parties meet weekly.", "The parties meet.",
+             "Either party may end this agreement.", "Either party may end it.", ""]
+    inner = "".join(f'<w:p><w:r><w:t xml:space="preserve">{t}</w:t></w:r></w:p>'
+                    for t in texts * 3)
+    old, new = _body(f'xmlns:w="{_WNS}"', inner), _body(f'xmlns:w="{_WNS}"', inner)
+    for read in (Reading(), Reading(Markup(old, new))):
+        for a in old:
+            assert read.words(a) == words(a)
+            for b in new:
+                assert read(a, b) == similar(a, b)
+                assert read.score(read.prepare(a), read.prepare(b)) == similar(a, b)

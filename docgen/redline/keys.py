@@ -559,6 +559,12 @@ class Reading:
         #: the other version, most of them) has its key
         self._markup = markup
         self._by_markup: dict[bytes, str] = {}
+        #: the words and likeness of the keys read (paragraphs that read alike share them;
+        #: neither is changed once made)
+        self._split_keys: dict[str, list[str]] = {}
+        self._likeness_keys: dict[tuple[str, str], Likeness] = {}
+        #: alike() of pairs of the likenesses above, by their identities (kept in the dict)
+        self._scores: dict[tuple[int, int], float] = {}
 
     def key(self, block: etree._Element) -> str:
         """Return :func:`block_key` of ``block``."""
@@ -578,7 +584,11 @@ class Reading:
     def _split(self, block: etree._Element) -> list[str]:
         found = self._tokens.get(id(block))
         if found is None:
-            found = self._tokens[id(block)] = TOKEN.findall(self.key(block))
+            key = self.key(block)
+            found = self._split_keys.get(key)  # a paragraph read alike before
+            if found is None:
+                found = self._split_keys[key] = TOKEN.findall(key)
+            self._tokens[id(block)] = found
         return found
 
     def words(self, block: etree._Element) -> list[str]:
@@ -589,15 +599,26 @@ class Reading:
         """Return :func:`likeness` of ``block``."""
         found = self._likeness.get(id(block))
         if found is None:
-            found = self._likeness[id(block)] = _likeness(block.tag, self.key(block),
-                                                         self._split(block))
+            read = (block.tag, self.key(block))
+            found = self._likeness_keys.get(read)  # a block of the kind read alike before
+            if found is None:
+                found = self._likeness_keys[read] = _likeness(block.tag, read[1],
+                                                              self._split(block))
+            self._likeness[id(block)] = found
         return found
 
-    score = staticmethod(alike)
+    def score(self, old: Likeness, new: Likeness) -> float:
+        """Return :func:`alike` of two blocks' likeness (weighed once for each pair of
+        likenesses: blocks that read alike share theirs)."""
+        pair = (id(old), id(new))
+        found = self._scores.get(pair)
+        if found is None:
+            found = self._scores[pair] = alike(old, new)
+        return found
 
     def __call__(self, old: etree._Element, new: etree._Element) -> float:
         """Return :func:`similar` of two blocks."""
-        return alike(self.prepare(old), self.prepare(new))
+        return self.score(self.prepare(old), self.prepare(new))
 
 
 def starts_section(block: etree._Element) -> bool:
