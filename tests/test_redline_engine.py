@@ -939,3 +939,26 @@ def test_blocks_that_read_alike_are_weighed_as_each_is_weighed_alone() -> None:
             for b in new:
                 assert read(a, b) == similar(a, b)
                 assert read.score(read.prepare(a), read.prepare(b)) == similar(a, b)
+
+
+@pytest.mark.parametrize("granularity", ["word", "character"])
+def test_a_paragraph_split_with_the_texts_split_before_is_split_as_alone(
+        granularity: str) -> None:
+    # a comparison splits each text once (the runs both versions have, repeated clauses):
+    # every paragraph's tokens, and what they read as, are those it has split alone
+    from docgen.redline.keys import paragraph_tokens
+    known: dict[str, list[str]] = {}
+    seen = 0
+    for name in sorted(docs.PAIRS)[::4]:
+        for data in docs.PAIRS[name]():
+            body = Package.open(data, "x.docx").xml("word/document.xml")
+            for p in body.iter(f"{{{W}}}p"):
+                alone_texts: list[str] = []
+                texts: list[str] = []
+                alone, alone_tail = paragraph_tokens(p, None, granularity, alone_texts)
+                tokens, tail = paragraph_tokens(p, None, granularity, texts, known)
+                assert [(t.key, t.pieces, t.wrap, t.markers) for t in tokens] == \
+                    [(t.key, t.pieces, t.wrap, t.markers) for t in alone]
+                assert texts == alone_texts and tail == alone_tail
+                seen += len(tokens)
+    assert seen and known

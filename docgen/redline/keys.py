@@ -212,7 +212,8 @@ class Token:
 
 
 def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | None = None,
-                     granularity: str = "word", texts: list[str] | None = None
+                     granularity: str = "word", texts: list[str] | None = None,
+                     known: dict[str, list[str]] | None = None
                      ) -> tuple[list[Token], list[etree._Element]]:
     """Return the tokens of ``p`` and the markers after its last token.
 
@@ -222,7 +223,10 @@ def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | 
     one token, made of a piece from each run. ``granularity`` is "word" (numbers whole) or
     "character" (:func:`text_tokens`). ``texts``, if given, receives what the tokens read as,
     in order (their :func:`token_text`, a run's text whole where its tokens are its words).
+    ``known``, if given, holds the :func:`text_tokens` of texts read before, at this
+    granularity, by text (and receives those read here): a text is split once.
     """
+    split = text_tokens if known is None else _known_split(known)
     items: list[Item] = []
     _flatten(p, (), items)
     signs: dict[int, str] = {}
@@ -254,10 +258,10 @@ def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | 
                 if stop == k + 1 and isinstance(text, str):
                     first = len(tokens)
                     tokens.extend([Token(t, [(source, t)], wrap, _NO_MARKERS)
-                                   for t in text_tokens(text, granularity)])
+                                   for t in split(text, granularity)])
                     whole.append((first, len(tokens), text))
                 else:
-                    tokens.extend(_joined_tokens(items[k:stop], wrap, granularity))
+                    tokens.extend(_joined_tokens(items[k:stop], wrap, granularity, split))
                 k = stop
             if len(tokens) > start:
                 tokens[start].markers = pending
@@ -298,8 +302,19 @@ def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | 
     return tokens, pending
 
 
-def _joined_tokens(items: list[Item], wrap: tuple[etree._Element, ...], granularity: str
-                   ) -> list[Token]:
+def _known_split(known: dict[str, list[str]]) -> Callable[[str, str], list[str]]:
+    """Return :func:`text_tokens` that looks in ``known`` first (the lists it gives are
+    never changed: the tokens are made from them)."""
+    def split(text: str, granularity: str) -> list[str]:
+        found = known.get(text)
+        if found is None:
+            found = known[text] = text_tokens(text, granularity)
+        return found
+    return split
+
+
+def _joined_tokens(items: list[Item], wrap: tuple[etree._Element, ...], granularity: str,
+                   split: Callable[[str, str], list[str]] = text_tokens) -> list[Token]:
     """Tokenise the text of consecutive runs as one string; a token that spans runs has a
     piece from each."""
     texts = [(run, child if isinstance(child, str) else "\u2011") for _, run, child in items]
@@ -308,7 +323,7 @@ def _joined_tokens(items: list[Item], wrap: tuple[etree._Element, ...], granular
     out: list[Token] = []
     k = 0          # the run the next token starts in …
     offset = 0     # … and where in it
-    for word in text_tokens(joined, granularity):
+    for word in split(joined, granularity):
         run, text = texts[k]
         if offset + len(word) <= len(text) and k not in hyphens:  # all in this run's text
             out.append(Token(word, [(run, word if len(word) != len(text) else text)], wrap,
