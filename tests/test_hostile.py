@@ -391,3 +391,32 @@ def test_a_batch_with_parallel_workers_stops_each_endless_template(
                        "ends, or loops inside loops?); make its loops shorter"] * 3, result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out" / "jefferson-a" / "mou.docx").exists()
+
+
+def test_the_same_hostile_part_in_both_documents_is_refused_in_both(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the new document is not looked at again where it has the old one's parts, byte for
+    # byte: those were looked at in the old one, which is refused for them
+    change, part, words = HOSTILE["vml"]
+    monkeypatch.chdir(tmp_path)
+    hostile = change(make_docx("One clause."), SECRET)
+    Path("old.docx").write_bytes(hostile)
+    Path("new.docx").write_bytes(hostile)
+    result = invoke("redline", "old.docx", "new.docx", "-o", "out.docx")
+    assert result.exit_code == 1
+    assert f"old.docx: part {part} {_words(words)}" in result.stderr
+    assert f"new.docx: part {part} {_words(words)}" in result.stderr
+    assert not Path("out.docx").exists()
+
+
+def test_a_part_is_looked_at_again_unless_it_has_the_bytes_already_looked_at() -> None:
+    from docgen.ooxml.links import outside_references
+    clean = members(make_docx("One clause."))
+    for case in ("vml", "includetext", "subdoc"):
+        change, part, _ = HOSTILE[case]
+        hostile = members(change(make_docx("One clause."), SECRET))
+        assert hostile[part] != clean[part]
+        # the clean package's parts of the same names were looked at: the hostile ones differ
+        found = outside_references(list(hostile.items()), checked=clean)
+        assert found is not None and found[0] == part
+        assert outside_references(list(clean.items()), checked=clean) is None

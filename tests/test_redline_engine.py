@@ -807,3 +807,158 @@ def test_paragraphs_weighed_by_their_bodys_markup_are_the_same_only_when_they_ar
     plain = Markup(old, new)
     assert all(plain.same(a, b) for a, b in zip(old.findall(f"{{{_WNS}}}p"),
                                                 new.findall(f"{{{_WNS}}}p")))
+
+
+# --------------------------------------------------------------------------------------------
+# What both documents hold alike is read once
+
+import docgen.redline.compare as compare_module  # noqa: E402
+from docgen.ooxml.package import Package  # noqa: E402
+
+_STYLES_PART = "word/styles.xml"
+
+
+@pytest.mark.parametrize("name", sorted(docs.PAIRS)[::6])
+def test_a_redline_reading_the_styles_both_documents_share_once_is_as_reading_each(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    old, new = docs.PAIRS[name]()
+    once = redline(old, new)
+    monkeypatch.setattr(compare_module, "_share_styles", lambda *args: None)
+    twice = redline(old, new)
+    assert once.docx == twice.docx
+    assert once.changes == twice.changes
+
+
+def test_the_old_documents_styles_come_along_when_the_styles_differ() -> None:
+    # the new document lacks a style its old paragraph used: no tree is shared, the style is
+    # carried over so that rejecting the deletion shows the paragraph as it was
+    from docx import Document
+    doc = Document()
+    doc.add_paragraph("Kept clause.")
+    doc.add_paragraph("Removed quote, set in its own style.", style="Intense Quote")
+    buf = io.BytesIO()
+    doc.save(buf)
+    old = buf.getvalue()
+    pkg = Package.open(old, "old.docx")
+    root = pkg.xml(_STYLES_PART)
+    for st in root.iter(f"{{{W}}}style"):
+        if st.get(f"{{{W}}}styleId") == "IntenseQuote":
+            root.remove(st)
+    pkg.parts[_STYLES_PART] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                             standalone=True).replace(
+        b'w:styleId="Title"><w:name w:val="Title"/>',
+        b'w:styleId="Title"><w:name w:val="Title of the new one"/>', 1)
+    assert b"Title of the new one" in pkg.parts[_STYLES_PART]
+    doc2 = Document()
+    doc2.add_paragraph("Kept clause.")
+    buf = io.BytesIO()
+    doc2.save(buf)
+    new_parts = {}
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf:
+        new_parts = {n: zf.read(n) for n in zf.namelist()}
+    new_parts[_STYLES_PART] = pkg.parts[_STYLES_PART]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, b in new_parts.items():
+            zf.writestr(n, b)
+    result = redline(old, out.getvalue())
+    styles = rv.Package(result.docx).xml(_STYLES_PART)
+    assert "IntenseQuote" in [st.get(f"{{{W}}}styleId") for st in styles.iter(f"{{{W}}}style")]
+    assert "Title of the new one" in [n.get(f"{{{W}}}val") for n in styles.iter(f"{{{W}}}name")]
+    # the old document's styles are as they were read
+    assert "IntenseQuote" in [st.get(f"{{{W}}}styleId") for st in
+                              Package.open(old, "old.docx").xml(_STYLES_PART).iter(
+                                  f"{{{W}}}style")]
+
+
+def test_a_part_is_read_through_another_packages_tree_only_when_their_bytes_are_the_same(
+        ) -> None:
+    a = Package.open(docs.make_docx("One clause."), "a.docx")
+    b = Package.open(docs.make_docx("Another clause."), "b.docx")
+    tree = a.xml(_STYLES_PART)
+    b.share(_STYLES_PART, a, _STYLES_PART)
+    assert b.xml(_STYLES_PART) is tree
+    # other bytes (the part changed before it is read): a tree of its own, of its own bytes
+    c = Package.open(docs.make_docx("A third clause."), "c.docx")
+    c.parts[_STYLES_PART] = c.parts[_STYLES_PART].replace(b'w:styleId="Normal"',
+                                                          b'w:styleId="Plain"', 1)
+    c.share(_STYLES_PART, a, _STYLES_PART)
+    own = c.xml(_STYLES_PART)
+    assert own is not tree
+    assert "Plain" in [st.get(f"{{{W}}}styleId") for st in own.iter(f"{{{W}}}style")]
+    # the other package's part not yet read: nothing to share, the part is parsed
+    d = Package.open(docs.make_docx("A fourth clause."), "d.docx")
+    e = Package.open(docs.make_docx("A fifth clause."), "e.docx")
+    e.share(_STYLES_PART, d, _STYLES_PART)
+    assert e.xml(_STYLES_PART) is not None and d.parsed(_STYLES_PART) is None
+
+
+def test_a_paragraph_read_by_its_markup_has_the_key_it_has_read_alone() -> None:
+    # paragraphs of one markup are read once (most of a new version's are its old version's):
+    # what each reads as is its own, down to a field's code, a symbol and a link's target
+    from docgen.redline.keys import Reading, block_key
+    variants = [_SAME,
+                _SAME.replace("monthly", "weekly"),
+                '<w:p><w:r><w:instrText> PAGE </w:instrText></w:r></w:p>',
+                '<w:p><w:r><w:instrText> NUMPAGES </w:instrText></w:r></w:p>',
+                '<w:p><w:r><w:sym w:font="Symbol" w:char="F0B7"/></w:r></w:p>',
+                '<w:p><w:r><w:sym w:font="Symbol" w:char="F0A7"/></w:r></w:p>',
+                '<w:p><w:fldSimple w:instr=" DATE "><w:r><w:t>1 May</w:t></w:r></w:fldSimple>'
+                '</w:p>',
+                '<w:p><w:fldSimple w:instr=" TIME "><w:r><w:t>1 May</w:t></w:r></w:fldSimple>'
+                '</w:p>',
+                '<w:p><w:pPr><w:sectPr/></w:pPr><w:r><w:t>End.</w:t></w:r></w:p>',
+                '<w:p><w:r><w:t>End.</w:t></w:r></w:p>',
+                '<w:p/>']
+    old_inner = "".join(variants * 3)
+    new_inner = "".join(reversed(variants * 3))
+    for old_decls, new_decls in ((f'xmlns:w="{_WNS}"', f'xmlns:w="{_WNS}"'),
+                                 (f'xmlns:w="{_WNS}"', f'xmlns:w="{_WNS}" xmlns:x="urn:x"')):
+        old, new = _body(old_decls, old_inner), _body(new_decls, new_inner)
+        read = Reading(Markup(old, new))
+        for block in list(old) + list(new):
+            assert read.key(block) == block_key(block)
+    # and the markup of the paragraphs is what they are read by, where it is sliced
+    old, new = _body(f'xmlns:w="{_WNS}"', old_inner), _body(f'xmlns:w="{_WNS}"', new_inner)
+    markup = Markup(old, new)
+    assert all(markup.raw(p) is not None for p in list(old) + list(new))
+
+
+def test_blocks_that_read_alike_are_weighed_as_each_is_weighed_alone() -> None:
+    # the words, likeness and weight of blocks that read alike are made once (repeated
+    # clauses, the unchanged paragraphs of two versions): each pair weighs as similar() says
+    from docgen.redline.keys import Reading, similar, words
+    texts = ["The parties meet monthly.", "The parties meet weekly.", "The parties meet.",
+             "Either party may end this agreement.", "Either party may end it.", ""]
+    inner = "".join(f'<w:p><w:r><w:t xml:space="preserve">{t}</w:t></w:r></w:p>'
+                    for t in texts * 3)
+    old, new = _body(f'xmlns:w="{_WNS}"', inner), _body(f'xmlns:w="{_WNS}"', inner)
+    for read in (Reading(), Reading(Markup(old, new))):
+        for a in old:
+            assert read.words(a) == words(a)
+            for b in new:
+                assert read(a, b) == similar(a, b)
+                assert read.score(read.prepare(a), read.prepare(b)) == similar(a, b)
+
+
+@pytest.mark.parametrize("granularity", ["word", "character"])
+def test_a_paragraph_split_with_the_texts_split_before_is_split_as_alone(
+        granularity: str) -> None:
+    # a comparison splits each text once (the runs both versions have, repeated clauses):
+    # every paragraph's tokens, and what they read as, are those it has split alone
+    from docgen.redline.keys import paragraph_tokens
+    known: dict[str, list[str]] = {}
+    seen = 0
+    for name in sorted(docs.PAIRS)[::4]:
+        for data in docs.PAIRS[name]():
+            body = Package.open(data, "x.docx").xml("word/document.xml")
+            for p in body.iter(f"{{{W}}}p"):
+                alone_texts: list[str] = []
+                texts: list[str] = []
+                alone, alone_tail = paragraph_tokens(p, None, granularity, alone_texts)
+                tokens, tail = paragraph_tokens(p, None, granularity, texts, known)
+                assert [(t.key, t.pieces, t.wrap, t.markers) for t in tokens] == \
+                    [(t.key, t.pieces, t.wrap, t.markers) for t in alone]
+                assert texts == alone_texts and tail == alone_tail
+                seen += len(tokens)
+    assert seen and known

@@ -74,19 +74,21 @@ class Refusals(Protocol):
 
 
 def read_members(data: bytes, refuse: Refusals,
-                 parsed: dict[str, etree._Element] | None = None) -> list[Member]:
+                 parsed: dict[str, etree._Element] | None = None,
+                 checked: Mapping[str, bytes] | None = None) -> list[Member]:
     """Return the members of the package ``data`` in their order; raise ``refuse``'s error
     for a file that is not a zip, is encrypted, or inflates past the limits, for an XML part
     that declares a DOCTYPE (every one, copied or parsed), and for a package that points
     outside itself (:func:`~docgen.ooxml.links.outside_references`; an attached template is
     dropped, not refused). ``parsed`` receives the XML parts parsed for that check, each as
-    :func:`parse_part` would parse it, by name."""
+    :func:`parse_part` would parse it, by name; ``checked``: the members of a package read
+    (and so checked) before, whose parts with the same name and bytes need no second look."""
     members = _inflate(data, refuse)
     for name, body in members:
         if body and is_xml_part(name, body) and declares_entities(body):
             raise refuse.entities(name)
     members = without_attached_templates(members)
-    outside = outside_references(members, parsed)
+    outside = outside_references(members, parsed, checked)
     if outside is not None:
         raise refuse.external(*outside)
     return members

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from lxml import etree
 
@@ -219,14 +219,22 @@ _MARKERS = (b"urn:schemas-microsoft-com", b"instr", b"altChunk", b"subDoc",
 
 
 def outside_references(members: Sequence[tuple[str, bytes]],
-                       parsed: dict[str, etree._Element] | None = None
+                       parsed: dict[str, etree._Element] | None = None,
+                       checked: Mapping[str, bytes] | None = None
                        ) -> tuple[str, str] | None:
     """Return ``(part, what)`` for the first member that points outside the package: the
     relationships first, which name the target. ``parsed`` receives each part parsed to
-    look (by name), for a reader that parses it next."""
+    look (by name), for a reader that parses it next. ``checked``: parts already looked at
+    and found to point nowhere outside (another package's, by name): a member of the same
+    name and the same bytes is not looked at again (what is found depends on nothing
+    else)."""
     for name, data in sorted(members, key=lambda m: not m[0].endswith(".rels")):
         if not data or not is_xml_part(name, data):
             continue
+        if checked is not None:
+            seen = checked.get(name)
+            if seen is not None and (seen is data or seen == data):
+                continue
         lower = name.lower()
         if not (lower.endswith((".rels", ".svg")) or any(m in data for m in _MARKERS)):
             continue

@@ -116,13 +116,20 @@ class Package:
     #: parts already parsed while the package was read (to look for outside links), each
     #: handed to the first :meth:`xml` call for it while the part's bytes are those read
     _parsed: dict[str, etree._Element] = field(default_factory=dict)
+    #: parts to read through another package's tree of a part with the same bytes
+    #: (:meth:`share`)
+    _twins: dict[str, tuple["Package", str]] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, data: bytes, name: str) -> "Package":
-        """Read the Word document ``data`` (called ``name`` in errors) under docgen's limits."""
+    def open(cls, data: bytes, name: str, beside: "Package | None" = None) -> "Package":
+        """Read the Word document ``data`` (called ``name`` in errors) under docgen's limits;
+        ``beside``: a package read before (so found to point nowhere outside itself), whose
+        parts this one has with the same bytes are not looked at again for outside links."""
         refuse = DocxRefusals(name)
         parsed: dict[str, etree._Element] = {}
-        parts = {part: body for part, body in archive.read_members(data, refuse, parsed)
+        checked = beside.read if beside is not None else None
+        parts = {part: body
+                 for part, body in archive.read_members(data, refuse, parsed, checked)
                  if not part.endswith("/")}
         if "word/document.xml" not in parts and "[Content_Types].xml" in parts:
             main = _main_part(parts, name)
@@ -147,11 +154,33 @@ class Package:
         tree = self._trees.get(part)
         if tree is None:
             ready = self._parsed.pop(part, None)
+            twin = self._twins.pop(part, None)
             if ready is not None and self.parts[part] is self.read.get(part):
                 tree = ready
+            elif twin is not None and (shared := self._twin_tree(part, *twin)) is not None:
+                tree = shared
             else:
                 tree = archive.parse_part(self.parts[part], part, DocxRefusals(self.name))
             self._trees[part] = tree
+        return tree
+
+    def share(self, part: str, other: "Package", other_part: str) -> None:
+        """Let ``part`` be read, when it is first asked for, through the tree ``other`` has
+        then parsed of ``other_part``, if both parts still have the bytes they were read with
+        and these are the same: one tree for both, for a part that neither package changes
+        unless the two differ (the styles, which the redline adds the old document's to only
+        where the new one lacks them)."""
+        self._twins[part] = (other, other_part)
+
+    def _twin_tree(self, part: str, other: "Package", other_part: str
+                   ) -> etree._Element | None:
+        tree = other._trees.get(other_part)
+        if tree is None or other_part not in other.parts:
+            return None
+        mine, theirs = self.parts[part], other.parts[other_part]
+        if mine is not self.read.get(part) or theirs is not other.read.get(other_part) or \
+                not (mine is theirs or mine == theirs):
+            return None
         return tree
 
     def parsed(self, part: str) -> etree._Element | None:

@@ -202,8 +202,10 @@ class Carrier:
         new_part = first(self.new.related(new_main, "styles"))
         if not self.styles_used or old_part is None or new_part is None:
             return
-        old_styles = {st.get(w("styleId")): st for st in self.old.xml(old_part).iter(w("style"))}
-        new_root = self.new.xml(new_part)
+        old_root, new_root = self.old.xml(old_part), self.new.xml(new_part)
+        if old_root is new_root:
+            return  # one tree read for both (the same styles): the new one lacks none
+        old_styles = {st.get(w("styleId")): st for st in old_root.iter(w("style"))}
         have = {st.get(w("styleId")) for st in new_root.iter(w("style"))}
         wanted: list[str | None] = []
         wanted.extend(sorted(self.styles_used))

@@ -62,7 +62,7 @@ from lxml import etree
 from ..errors import DocxError, Problem, UsageError
 from ..ooxml.package import Package, read_docx
 from .accept import accept_revisions
-from .carry import Carrier
+from .carry import Carrier, first
 from .marks import Marker, track_revisions
 from .model import Change, Redline, Story, word_date
 from .keys import GRANULARITIES
@@ -89,7 +89,10 @@ def redline_files(old: str | Path, new: str | Path, *, author: str = "docgen",
     problems: list[Problem] = []
     for path in (old, new):
         try:
-            packages.append(Package.open(read_docx(path), str(path)))
+            # the new document's parts that the old one (read, so checked) has alike are
+            # not looked at again for outside links
+            beside = packages[0] if packages and not problems else None
+            packages.append(Package.open(read_docx(path), str(path), beside))
         except DocxError as e:
             problems.extend(e.problems)
     if problems:
@@ -112,8 +115,8 @@ def redline(old: bytes, new: bytes, *, author: str = "docgen", date: dt.datetime
     kept; a comment both have, by the same author in the same words, comes once).
     """
     options = _options(ignore_formatting, granularity, old_comments)
-    return _compare(Package.open(old, old_name), Package.open(new, new_name), author, date,
-                    options)
+    old_pkg = Package.open(old, old_name)
+    return _compare(old_pkg, Package.open(new, new_name, old_pkg), author, date, options)
 
 
 def _options(ignore_formatting: bool, granularity: str, old_comments: bool) -> Options:
@@ -133,6 +136,7 @@ def _compare(old: Package, new: Package, author: str, date: dt.datetime,
     old_parts, new_parts = _story_parts(old, old_main), _story_parts(new, new_main)
     for pkg, parts in ((old, old_parts), (new, new_parts)):
         _check_size(pkg, parts)
+    _share_styles(old, old_main, new, new_main)
     for part in old_parts:
         accept_revisions(old.xml(part))
     for part in new_parts:
@@ -231,6 +235,16 @@ def _check_size(pkg: Package, parts: list[str]) -> None:
                            f"of text and {MAX_PARAGRAPH_CHARACTERS:,} characters; a long "
                            "paragraph of an agreement has a few hundred runs); split it into "
                            "paragraphs, or compare it in smaller documents")
+
+
+def _share_styles(old: Package, old_main: str, new: Package, new_main: str) -> None:
+    """Read the new document's styles through the old one's tree when both have the same
+    styles part (the same template): the comparison only reads them, and adds old styles to
+    the new document's only where it lacks them, which then it never does."""
+    old_part = first(old.related(old_main, "styles"))
+    new_part = first(new.related(new_main, "styles"))
+    if old_part is not None and new_part is not None and new_part in new.parts:
+        new.share(new_part, old, old_part)
 
 
 def _story_parts(pkg: Package, main: str) -> list[str]:

@@ -212,7 +212,8 @@ class Token:
 
 
 def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | None = None,
-                     granularity: str = "word", texts: list[str] | None = None
+                     granularity: str = "word", texts: list[str] | None = None,
+                     known: dict[str, list[str]] | None = None
                      ) -> tuple[list[Token], list[etree._Element]]:
     """Return the tokens of ``p`` and the markers after its last token.
 
@@ -222,7 +223,10 @@ def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | 
     one token, made of a piece from each run. ``granularity`` is "word" (numbers whole) or
     "character" (:func:`text_tokens`). ``texts``, if given, receives what the tokens read as,
     in order (their :func:`token_text`, a run's text whole where its tokens are its words).
+    ``known``, if given, holds the :func:`text_tokens` of texts read before, at this
+    granularity, by text (and receives those read here): a text is split once.
     """
+    split = text_tokens if known is None else _known_split(known)
     items: list[Item] = []
     _flatten(p, (), items)
     signs: dict[int, str] = {}
@@ -254,10 +258,10 @@ def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | 
                 if stop == k + 1 and isinstance(text, str):
                     first = len(tokens)
                     tokens.extend([Token(t, [(source, t)], wrap, _NO_MARKERS)
-                                   for t in text_tokens(text, granularity)])
+                                   for t in split(text, granularity)])
                     whole.append((first, len(tokens), text))
                 else:
-                    tokens.extend(_joined_tokens(items[k:stop], wrap, granularity))
+                    tokens.extend(_joined_tokens(items[k:stop], wrap, granularity, split))
                 k = stop
             if len(tokens) > start:
                 tokens[start].markers = pending
@@ -298,8 +302,19 @@ def paragraph_tokens(p: etree._Element, sign: Callable[[etree._Element], str] | 
     return tokens, pending
 
 
-def _joined_tokens(items: list[Item], wrap: tuple[etree._Element, ...], granularity: str
-                   ) -> list[Token]:
+def _known_split(known: dict[str, list[str]]) -> Callable[[str, str], list[str]]:
+    """Return :func:`text_tokens` that looks in ``known`` first (the lists it gives are
+    never changed: the tokens are made from them)."""
+    def split(text: str, granularity: str) -> list[str]:
+        found = known.get(text)
+        if found is None:
+            found = known[text] = text_tokens(text, granularity)
+        return found
+    return split
+
+
+def _joined_tokens(items: list[Item], wrap: tuple[etree._Element, ...], granularity: str,
+                   split: Callable[[str, str], list[str]] = text_tokens) -> list[Token]:
     """Tokenise the text of consecutive runs as one string; a token that spans runs has a
     piece from each."""
     texts = [(run, child if isinstance(child, str) else "\u2011") for _, run, child in items]
@@ -308,7 +323,7 @@ def _joined_tokens(items: list[Item], wrap: tuple[etree._Element, ...], granular
     out: list[Token] = []
     k = 0          # the run the next token starts in …
     offset = 0     # … and where in it
-    for word in text_tokens(joined, granularity):
+    for word in split(joined, granularity):
         run, text = texts[k]
         if offset + len(word) <= len(text) and k not in hyphens:  # all in this run's text
             out.append(Token(word, [(run, word if len(word) != len(text) else text)], wrap,
@@ -549,24 +564,46 @@ class Reading:
     :func:`words`, :func:`likeness`), worked out once per block, while no block has been
     rewritten yet; as :func:`similar` for :func:`~.diff.align`."""
 
-    def __init__(self) -> None:
+    def __init__(self, markup: Markup | None = None) -> None:
         self._keys: dict[int, str] = {}
         self._tokens: dict[int, list[str]] = {}
         self._likeness: dict[int, Likeness] = {}
         self._keep: list[etree._Element] = []  # so that the ids above stay theirs
+        #: the containers' markup (:class:`Markup`), and the keys of the paragraphs read, by
+        #: their markup: a paragraph of the same markup as one read (the same paragraph in
+        #: the other version, most of them) has its key
+        self._markup = markup
+        self._by_markup: dict[bytes, str] = {}
+        #: the words and likeness of the keys read (paragraphs that read alike share them;
+        #: neither is changed once made)
+        self._split_keys: dict[str, list[str]] = {}
+        self._likeness_keys: dict[tuple[str, str], Likeness] = {}
+        #: alike() of pairs of the likenesses above, by their identities (kept in the dict)
+        self._scores: dict[tuple[int, int], float] = {}
 
     def key(self, block: etree._Element) -> str:
         """Return :func:`block_key` of ``block``."""
         found = self._keys.get(id(block))
         if found is None:
-            found = self._keys[id(block)] = block_key(block)
+            raw = self._markup.raw(block) if self._markup is not None else None
+            if raw is None:
+                found = block_key(block)
+            else:
+                found = self._by_markup.get(raw)
+                if found is None:
+                    found = self._by_markup[raw] = block_key(block)
+            self._keys[id(block)] = found
             self._keep.append(block)
         return found
 
     def _split(self, block: etree._Element) -> list[str]:
         found = self._tokens.get(id(block))
         if found is None:
-            found = self._tokens[id(block)] = TOKEN.findall(self.key(block))
+            key = self.key(block)
+            found = self._split_keys.get(key)  # a paragraph read alike before
+            if found is None:
+                found = self._split_keys[key] = TOKEN.findall(key)
+            self._tokens[id(block)] = found
         return found
 
     def words(self, block: etree._Element) -> list[str]:
@@ -577,15 +614,26 @@ class Reading:
         """Return :func:`likeness` of ``block``."""
         found = self._likeness.get(id(block))
         if found is None:
-            found = self._likeness[id(block)] = _likeness(block.tag, self.key(block),
-                                                         self._split(block))
+            read = (block.tag, self.key(block))
+            found = self._likeness_keys.get(read)  # a block of the kind read alike before
+            if found is None:
+                found = self._likeness_keys[read] = _likeness(block.tag, read[1],
+                                                              self._split(block))
+            self._likeness[id(block)] = found
         return found
 
-    score = staticmethod(alike)
+    def score(self, old: Likeness, new: Likeness) -> float:
+        """Return :func:`alike` of two blocks' likeness (weighed once for each pair of
+        likenesses: blocks that read alike share theirs)."""
+        pair = (id(old), id(new))
+        found = self._scores.get(pair)
+        if found is None:
+            found = self._scores[pair] = alike(old, new)
+        return found
 
     def __call__(self, old: etree._Element, new: etree._Element) -> float:
         """Return :func:`similar` of two blocks."""
-        return alike(self.prepare(old), self.prepare(new))
+        return self.score(self.prepare(old), self.prepare(new))
 
 
 def starts_section(block: etree._Element) -> bool:
@@ -654,6 +702,13 @@ class Markup:
         self._old = {id(el): raw for el, raw in zip(old_ps, old_slices)}
         self._new = {id(el): raw for el, raw in zip(new_ps, new_slices)}
         self._keep = old_ps + new_ps
+
+    def raw(self, p: etree._Element) -> bytes | None:
+        """Return the markup of paragraph ``p`` of either container, if sliced: two
+        paragraphs of the same slice read alike (the same elements, text and attributes, in
+        the same namespaces), the slice not holding the paragraph's tail."""
+        found = self._old.get(id(p))
+        return found if found is not None else self._new.get(id(p))
 
     def same(self, a: etree._Element, b: etree._Element) -> bool:
         """Tell whether paragraph ``a`` of the old container is sure to be the same markup as

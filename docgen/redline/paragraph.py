@@ -174,9 +174,11 @@ def compare_paragraph(s: Session, story: Story, old: etree._Element, new: etree.
     old_texts: list[str] = []
     new_texts: list[str] = []
     old_tokens, old_tail = paragraph_tokens(
-        old, lambda el: link_sign(el, story.old, story.old_part), granularity, old_texts)
+        old, lambda el: link_sign(el, story.old, story.old_part), granularity, old_texts,
+        s.texts_split)
     new_tokens, tail_markers = paragraph_tokens(
-        new, lambda el: link_sign(el, story.new, story.new_part), granularity, new_texts)
+        new, lambda el: link_sign(el, story.new, story.new_part), granularity, new_texts,
+        s.texts_split)
     comments = describe_comments(story, old, new,  # before ``new`` is rewritten
                                  s.options.old_comments)
     new_keys = [t.key for t in new_tokens]

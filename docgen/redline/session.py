@@ -71,6 +71,12 @@ class Session:
         self.carry = carry
         self.options = options
         self._formats: dict[int, Formats] = {}
+        #: each package's paragraph styles by id (walk._styles), by the package's identity
+        #: (both packages live as long as the comparison)
+        self.paragraph_styles: dict[int, dict[str, etree._Element | str]] = {}
+        #: the tokens of the texts of the paragraphs compared, by text (keys.text_tokens, at
+        #: the comparison's granularity): a text both versions have, or repeated, is split once
+        self.texts_split: dict[str, list[str]] = {}
         self.changes: list[Change] = []
         self.note_pairs: dict[str, list[tuple[str | None, str | None]]] = {
             "footnote": [], "endnote": []}

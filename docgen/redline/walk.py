@@ -11,8 +11,8 @@ from ..ooxml.sequence import insert
 from .carry import first
 from .diff import Opcode, align, anchored, slide
 from .formats import raw_ppr
-from .keys import (MARKUP_MIN_PARAGRAPHS, Markup, Reading, block_key, block_sign, plain,
-                   row_shape, row_text, same_markup, starts_section)
+from .keys import (Markup, Reading, block_key, block_sign, plain, row_shape, row_text,
+                   same_markup, starts_section)
 from .marks import inserted_whole
 from .model import Change, Story
 from .paragraph import compare_paragraph
@@ -42,7 +42,10 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
     one place and added in another is a move (``w:moveFrom`` there, ``w:moveTo`` here)."""
     old_blocks = [c for c in old if c.tag in BLOCKS]
     new_blocks = [c for c in new if c.tag in BLOCKS]
-    read = Reading()  # each block read once while the blocks are lined up
+    # the paragraphs weighed whole, serialised with their containers before any is rewritten
+    # (and read once for each markup while the blocks are lined up)
+    markup = Markup(old, new)
+    read = Reading(markup)  # each block read once while the blocks are lined up
     old_keys = [block_sign(b, story.old, story.old_part, read.key(b)) for b in old_blocks]
     new_keys = [block_sign(b, story.new, story.new_part, read.key(b)) for b in new_blocks]
     numbering = Numbering()  # paragraphs and tables are numbered as they stand in the redline
@@ -60,9 +63,6 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
         for o in ops]
     moves = _Moves(_find_moves(plan, old_blocks, new_blocks, old_keys, new_keys, read), read)
     del read  # the blocks are rewritten from here on
-    # the paragraphs weighed whole, serialised with their containers before any is rewritten
-    markup = Markup(old, new) if sum(o[2] - o[1] for o, a in plan if a is None) >= \
-        MARKUP_MIN_PARAGRAPHS else None
     plan = [(o, None if aligned is None else _edited_moves_first(aligned, moves))
             for o, aligned in plan]
     for (op, i1, i2, j1, j2), aligned in plan:
@@ -71,7 +71,7 @@ def compare_container(s: Session, story: Story, old: etree._Element, new: etree.
                 numbering.count(nb)
                 if places:
                     places.enter(nb)
-                if (markup is not None and markup.same(ob, nb)) or same_markup(ob, nb):
+                if markup.same(ob, nb) or same_markup(ob, nb):
                     if "\x03" in key:
                         s.pair_notes(ob, nb)
                 else:  # same words, other formatting
@@ -355,7 +355,7 @@ def _moved_here(s: Session, story: Story, old: etree._Element, new: etree._Eleme
         s.marks.block(new, MOVE_TO)
         return
     before = len(s.changes)
-    _explicit_numbering(story, old, new)
+    _explicit_numbering(s, story, old, new)
     compare_paragraph(s, story, old, new, where)
     del s.changes[before:]  # the move is recorded whole, by _Moves.finish
     for gone in list(new.iter(DEL)):
@@ -371,7 +371,7 @@ def _compare_block(s: Session, story: Story, old: etree._Element, new: etree._El
                    where: list[str], numbering: Numbering) -> None:
     """Compare two paired blocks of the same kind."""
     if new.tag == P:
-        _explicit_numbering(story, old, new)
+        _explicit_numbering(s, story, old, new)
         compare_paragraph(s, story, old, new, where + [f"paragraph {numbering.paragraphs}"])
     elif new.tag == TBL:
         _compare_table(s, story, old, new, where + [f"table {numbering.tables}"])
@@ -379,7 +379,8 @@ def _compare_block(s: Session, story: Story, old: etree._Element, new: etree._El
         _compare_sdt(s, story, old, new, where)
 
 
-def _explicit_numbering(story: Story, old: etree._Element, new: etree._Element) -> None:
+def _explicit_numbering(s: Session, story: Story, old: etree._Element,
+                        new: etree._Element) -> None:
     """Write down the number an old paragraph had from its style, when the new one has
     another (a heading moved a level): the ``w:pPrChange`` then holds the old ``w:numPr``.
 
@@ -390,7 +391,7 @@ def _explicit_numbering(story: Story, old: etree._Element, new: etree._Element) 
     """
     if _style_and_number(old) == _style_and_number(new):
         return  # the same style and no number of their own: numbered alike
-    before, after = _numbering(story.old, old), _numbering(story.new, new)
+    before, after = _numbering(s, story.old, old), _numbering(s, story.new, new)
     if before == after or before is None:
         return
     ppr = old.find(PPR)
@@ -417,14 +418,14 @@ def _style_and_number(p: etree._Element) -> tuple[str | None, bool]:
     return (style.get(VAL) if style is not None else None), ppr.find(_NUMPR) is not None
 
 
-def _numbering(pkg: Package, p: etree._Element) -> tuple[str, str] | None:
+def _numbering(s: Session, pkg: Package, p: etree._Element) -> tuple[str, str] | None:
     """Return the (numId, ilvl) a paragraph is numbered by, its own or its style's, or None."""
     ppr = p.find(PPR)
     own = ppr.find(_NUMPR) if ppr is not None else None
     if own is not None:
         return _num_pair(own, None, pkg)
     style = ppr.find(w("pStyle")) if ppr is not None else None
-    styles = _styles(pkg)
+    styles = _styles(s, pkg)
     style_id = style.get(VAL) if style is not None else styles.get("\x00default")
     seen: set[str] = set()
     while isinstance(style_id, str) and style_id not in seen:
@@ -457,11 +458,13 @@ def _num_pair(numpr: etree._Element, style_id: str | None, pkg: Package
     return num.get(VAL, "0"), "0"
 
 
-def _styles(pkg: Package) -> dict[str, etree._Element | str]:
-    """Return a package's paragraph styles by id ("\x00default": the default one's id)."""
-    found = _STYLES.get(id(pkg))
-    if found is not None and found[0] is pkg:
-        return found[1]
+def _styles(s: Session, pkg: Package) -> dict[str, etree._Element | str]:
+    """Return a package's paragraph styles by id ("\x00default": the default one's id), read
+    once in a comparison (kept with it, not beyond: a cache of the packages of past
+    comparisons kept their trees alive, and the memory cost more than reading the styles)."""
+    found = s.paragraph_styles.get(id(pkg))
+    if found is not None:
+        return found
     table: dict[str, etree._Element | str] = {}
     for _, part in pkg.related(pkg.main, "styles")[:1]:
         if part in pkg.parts:
@@ -470,13 +473,8 @@ def _styles(pkg: Package) -> dict[str, etree._Element | str]:
                     table[st.get(w("styleId"), "")] = st
                     if st.get(w("default")) in ("1", "true", "on"):
                         table["\x00default"] = st.get(w("styleId"), "")
-    _STYLES[id(pkg)] = (pkg, table)
-    if len(_STYLES) > 8:
-        _STYLES.pop(next(iter(_STYLES)))
+    s.paragraph_styles[id(pkg)] = table
     return table
-
-
-_STYLES: dict[int, tuple[Package, dict[str, etree._Element | str]]] = {}
 
 
 def _align_blocks(old: list[etree._Element], new: list[etree._Element],
