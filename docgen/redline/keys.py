@@ -17,11 +17,15 @@ from .tags import (ATOM_KEYS, DELTEXT, EN_REF, FLDCHAR, FLDSIMPLE, FN_REF, HYPER
                    IGNORED_IN_RUN, INSTR, MARKERS, PPR, RID, RPR, SDT, SECTPR, TBL, TC, TR,
                    WRAPPERS, P, R_, T, VAL, child, w)
 
-_CJK = (r"\u2E80-\u2FFF\u3000-\u303F\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF"
-        r"\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF")
+# The character classes hold their characters themselves, not "\uXXXX" escapes: the
+# patterns below are compiled at import, by every redline, and re parses an escape several
+# times slower than a character (the patterns compile to the same code either way:
+# tests/test_redline_tokens.py).
+_CJK = ("\u2E80-\u2FFF\u3000-\u303F\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF"
+        "\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF")
 #: Thai, Lao, Myanmar and Khmer, also written without spaces between words
-_SEA = r"\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF"
-_SEA_DIGITS = r"\u0E50-\u0E59\u0ED0-\u0ED9\u1040-\u1049\u1090-\u1099\u17E0-\u17E9"
+_SEA = "\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF"
+_SEA_DIGITS = "\u0E50-\u0E59\u0ED0-\u0ED9\u1040-\u1049\u1090-\u1099\u17E0-\u17E9"
 
 
 def _mark_class() -> str:
@@ -35,7 +39,8 @@ def _mark_class() -> str:
                     ranges[-1] = (ranges[-1][0], c)
                 else:
                     ranges.append((c, c))
-    return "".join(f"\\u{a:04X}" + (f"-\\u{b:04X}" if b > a else "") for a, b in ranges)
+    # none of these characters means something in a class (], \, ^, -, [)
+    return "".join(chr(a) + ("-" + chr(b) if b > a else "") for a, b in ranges)
 
 
 _MARKS = _mark_class()
@@ -47,7 +52,7 @@ _MARKS = _mark_class()
 TOKEN = re.compile(rf"[{_SEA_DIGITS}]+|[{_CJK}{_SEA}][{_MARKS}]*|(?:[^\W{_CJK}{_SEA}]|[{_MARKS}])+"
                    rf"|\s+|.[{_MARKS}]*", re.S)
 
-_DIGITS = rf"0-9\uFF10-\uFF19{_SEA_DIGITS}"
+_DIGITS = f"0-9\uFF10-\uFF19{_SEA_DIGITS}"
 #: letters, marks and digits (full-width and Thai digits too)
 _PIECE = rf"(?:[^\W{_CJK}{_SEA}]|[{_DIGITS}{_MARKS}])+"
 _JOIN = r"[.,/:\-\u2010\u2011\u2013'\u2019\uFF0C\uFF0E\uFF0F\uFF1A\uFF0D]"
