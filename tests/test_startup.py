@@ -139,3 +139,54 @@ def test_a_mistyped_command_is_still_offered_the_one_meant() -> None:
                          timeout=120)
     assert (out.returncode, out.stdout) == (2, "")
     assert out.stderr.endswith("Error: No such command 'redlin'. (Did you mean one of: 'explain', 'redline'?)\n")
+
+
+#: the console script (docgen.cli.main) on argv[1:], saying, as the redline is computed,
+#: whether the collector of reference cycles runs and how many start-up objects are frozen
+WATCHED = """
+import gc, sys
+from docgen.redline import compare
+redline_files = compare.redline_files
+def watched(*args, **kwargs):
+    print(f"collector on: {gc.isenabled()}, frozen: {gc.get_freeze_count() > 0}")
+    return redline_files(*args, **kwargs)
+compare.redline_files = watched
+sys.argv[0] = "docgen"
+from docgen.cli import main, run
+if sys.argv[1] == "run":
+    code = run(sys.argv[2:])
+    print(f"after run: collector on: {gc.isenabled()}, frozen: {gc.get_freeze_count() > 0}")
+else:
+    main()
+"""
+
+
+def _watched(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+    return subprocess.run([sys.executable, "-c", WATCHED, *args], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
+
+
+def test_the_console_script_compares_with_the_collector_on(tmp_path: Path) -> None:
+    (tmp_path / "old.docx").write_bytes(make_docx("Term.", "The Partner shall report monthly."))
+    (tmp_path / "new.docx").write_bytes(make_docx("Term.", "The Partner shall report quarterly."))
+    done = _watched("redline", "old.docx", "new.docx", "-o", "out.docx", "--date", "2027-06-01",
+                    cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "")
+    # what start-up loaded is frozen, and cycles are collected again while the command works
+    assert done.stdout.splitlines() == [
+        "collector on: True, frozen: True",
+        "Wrote out.docx: 1 changed place, 2 tracked revisions"]
+
+
+def test_a_program_running_a_command_keeps_its_collector_as_it_was(tmp_path: Path) -> None:
+    (tmp_path / "old.docx").write_bytes(make_docx("Term.", "The Partner shall report monthly."))
+    (tmp_path / "new.docx").write_bytes(make_docx("Term.", "The Partner shall report quarterly."))
+    done = _watched("run", "redline", "old.docx", "new.docx", "-o", "out.docx", "--date",
+                    "2027-06-01", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == [
+        "collector on: True, frozen: False",
+        "Wrote out.docx: 1 changed place, 2 tracked revisions",
+        "after run: collector on: True, frozen: False"]

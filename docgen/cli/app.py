@@ -23,7 +23,7 @@ import click
 # that defines a command is imported only when that command runs (or --help lists them all).
 from .. import __version__
 from ..errors import DocgenError, OutputError
-from . import say_out_of_memory
+from . import loading, say_out_of_memory
 from . import out_of_memory as is_out_of_memory
 from .options import emit_error
 
@@ -51,8 +51,9 @@ class _Group(click.Group):
         if cmd_name in self.commands or cmd_name not in COMMANDS:
             return super().get_command(ctx, cmd_name)
         module, name = COMMANDS[cmd_name]
-        command: click.Command = getattr(importlib.import_module(f".{module}", __package__),
-                                         name)
+        with loading():
+            command: click.Command = getattr(importlib.import_module(f".{module}", __package__),
+                                             name)
         self.add_command(command, cmd_name)
         return command
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
+from . import loading
 from .options import When, author, named, source_date
 
 
@@ -60,9 +61,10 @@ def redline_command(old: str, new: str, out: str, author: str, when: dt.datetime
       docgen redline 2026-27/mou.docx 2027-28/mou.docx -o mou-redline.docx \\
           --author "Legal review" --summary mou-changes.md
     """
-    from ..redline.compare import redline_files, summary_json, summary_markdown
-    from ..redline.summary import summary_html
-    from ..redline.files import save_files
+    with loading():
+        from ..redline.compare import redline_files, summary_json, summary_markdown
+        from ..redline.files import save_files
+        from ..redline.summary import summary_html
 
     if Path(out).suffix.lower() != ".docx":
         raise UsageError(f"-o {out}: a redline is a Word document; give it a .docx name")
