@@ -32,10 +32,21 @@ a pair, python-redlines at most --their-rounds; each cell gives the median and t
 (fastest–slowest round). The I/O floor is what any redliner of these files must do: unzip both,
 parse every XML part of both, serialise the new one's and zip it.
 
+Whole processes, as a user runs them (the ``process:`` lines): on the largest real pair, the
+``docgen redline OLD NEW -o OUT --date 2027-06-01 --force`` command (the console script beside
+this Python) against a Python process that calls python-redlines on the same files (imports it,
+runs ``DocxodusEngine().run_redline``, writes the redline), each a new process, interleaved
+(docgen, python-redlines, docgen, …) for --process-rounds rounds after a warm-up of each, with
+bytecode caches as an installed docgen has them (PYTHONDONTWRITEBYTECODE is left out of their
+environment). Their start-up, imports and exit count, as they do for a user.
+
 Usage: python benchmarks/redline.py [--repeat 5] [--their-rounds 3] [--sizes 250,…,4000]
+                                    [--process-rounds 5]
 Goals: docgen within 2.5× of the I/O floor on the largest real pair (the ``floor:`` line); the
-2,000-paragraph pair in under 0.5 s and at least 10x faster than python-redlines. The last line
-is ``ratio: N``: python-redlines ÷ docgen on the largest real pair.
+2,000-paragraph pair in under 0.5 s and at least 10x faster than python-redlines; the whole
+docgen redline process at least 10× faster than the python-redlines process on the largest real
+pair (the ``process ratio: N`` line). The last line is ``ratio: N``: python-redlines ÷ docgen on
+the largest real pair, in process (the redline of bytes to bytes, as in the table).
 """
 
 from __future__ import annotations
@@ -54,6 +65,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -640,6 +652,66 @@ def timed(engine: Engine, pair: Pair, repeat: int) -> tuple[list[float], bytes, 
     return times, result, reported
 
 
+#: the python-redlines side of the whole-process comparison: a Python process that redlines
+#: argv[1] against argv[2] into argv[3] with python-redlines, as a caller's script does
+THEIR_PROCESS = """
+import sys
+from python_redlines import DocxodusEngine
+old, new = open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read()
+out, _, _ = DocxodusEngine().run_redline("docgen", old, new, date_time="2027-06-01T00:00:00Z")
+open(sys.argv[3], "wb").write(out)
+"""
+
+
+def run_process(command: list[str]) -> float:
+    """Run ``command`` to the end, with bytecode caches allowed (as an installed docgen has
+    them), and return its wall time; a failure ends the benchmark."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    start = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} exited with {done.returncode}: "
+                 f"{done.stderr.decode(errors='replace').strip()}")
+    return elapsed
+
+
+def load_average() -> str:
+    """Return the machine's load averages over 1, 5 and 15 minutes, or "?"."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def whole_processes(pair: Pair, rounds: int) -> dict[str, list[float]]:
+    """Time the docgen redline command and a python-redlines process on ``pair``, each a new
+    process, interleaved for ``rounds`` rounds after a warm-up of each (the page cache, the
+    .pyc files, .NET's extraction)."""
+    docgen = Path(sys.executable).with_name("docgen")
+    if not docgen.is_file():
+        print(f"NOTE: {docgen}: no docgen script beside this Python (pip install -e .): no "
+              "whole-process comparison")
+        return {}
+    with tempfile.TemporaryDirectory() as tmp:
+        old, new = Path(tmp, "old.docx"), Path(tmp, "new.docx")
+        old.write_bytes(pair.old)
+        new.write_bytes(pair.new)
+        commands = {
+            "docgen": [str(docgen), "redline", str(old), str(new), "-o",
+                       str(Path(tmp, "ours.docx")), "--date", "2027-06-01", "--force"],
+            "python-redlines": [sys.executable, "-c", THEIR_PROCESS, str(old), str(new),
+                                str(Path(tmp, "theirs.docx"))],
+        }
+        for command in commands.values():
+            run_process(command)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(rounds):
+            for name, command in commands.items():
+                times[name].append(run_process(command))
+    return times
+
+
 # --------------------------------------------------------------------------------------------
 
 
@@ -692,6 +764,8 @@ def main() -> None:
                         help="paragraph counts of the size series (empty: none)")
     parser.add_argument("--their-rounds", type=int, default=3,
                         help="rounds of python-redlines a pair (its runs take seconds)")
+    parser.add_argument("--process-rounds", type=int, default=5,
+                        help="interleaved rounds of the whole-process comparison (0: none)")
     parser.add_argument("--profile", action="store_true",
                         help="profile docgen on the largest real pair and print the hotspots")
     args = parser.parse_args()
@@ -801,6 +875,21 @@ def main() -> None:
         stats = pstats.Stats(profiler, stream=sys.stdout)
         stats.sort_stats("cumulative").print_stats(25)
         stats.sort_stats("tottime").print_stats(15)
+    if ours and theirs and args.process_rounds > 0:
+        print(f"process: whole processes on the largest real pair ({todo[-1].name}), "
+              f"{args.process_rounds} rounds interleaved; load average {load_average()}",
+              flush=True)
+        processes = whole_processes(todo[-1], args.process_rounds)
+        if processes:
+            def spread(t: list[float]) -> str:
+                return f"{seconds(statistics.median(t))} ({seconds(min(t))}–{seconds(max(t))})"
+
+            a, b = (statistics.median(processes[n]) for n in ("docgen", "python-redlines"))
+            print(f"process: docgen redline {spread(processes['docgen'])}, python-redlines "
+                  f"{spread(processes['python-redlines'])}; load average after "
+                  f"{load_average()}")
+            print(f"process ratio: {b / a:.1f} (python-redlines' process ÷ docgen's; "
+                  f"{'meets' if b / a >= 10 else 'MISSES'} the goal of ≥ 10×)")
     if "docgen" in largest and "python-redlines" in largest:
         print(f"ratio: {largest['python-redlines'] / largest['docgen']:.1f}")
     else:

@@ -10,10 +10,12 @@ memory for even that gets the one line of :data:`OUT_OF_MEMORY`, not a traceback
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import sys
-from typing import Any
+from typing import Any, Iterator
 
-__all__ = ["OUT_OF_MEMORY", "cli", "main", "out_of_memory", "run"]
+__all__ = ["OUT_OF_MEMORY", "cli", "loading", "main", "out_of_memory", "run"]
 
 #: what a command that ran out of memory says (made now: there may be no memory for it then)
 OUT_OF_MEMORY = ("Error: docgen ran out of memory before it finished (this system lets it use "
@@ -22,10 +24,37 @@ OUT_OF_MEMORY = ("Error: docgen ran out of memory before it finished (this syste
                  "the command again\n")
 
 
+#: whether this process is the console script's: it runs one command and ends (:func:`main`)
+_one_command = False
+
+
+@contextlib.contextmanager
+def loading() -> Iterator[None]:
+    """Import what a command runs. In the console script's process, which runs one command
+    and ends, the collector of reference cycles does not run while modules load, and what has
+    been loaded is frozen after (``gc.freeze``): it lives as long as the process, so no later
+    collection, while the command runs, traces it again. In any other process
+    (:func:`~docgen.cli.app.run` called by a program, the tests) nothing changes."""
+    if not _one_command:
+        yield
+        return
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def main() -> None:
     """Entry point of the ``docgen`` console script (see :func:`docgen.cli.app.main`)."""
+    global _one_command
+    _one_command = True
     try:
-        from .app import main as run_main
+        with loading():
+            from .app import main as run_main
     except (MemoryError, ImportError) as e:
         if not out_of_memory(e):
             raise

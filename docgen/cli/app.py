@@ -8,6 +8,8 @@ and whose ``exit_code`` is returned; click's own usage errors return 2."""
 from __future__ import annotations
 
 import contextlib
+import gc
+import importlib
 import os
 import signal
 import sys
@@ -17,18 +19,52 @@ from typing import IO, Any, Iterator, Sequence
 import click
 
 # Only click and light modules here: each command imports what it runs, so that --help,
-# --version and redline start without docxtpl, jsonschema, Babel or pypdf.
+# --version and redline start without docxtpl, jsonschema, Babel or pypdf; and the module
+# that defines a command is imported only when that command runs (or --help lists them all).
 from .. import __version__
 from ..errors import DocgenError, OutputError
-from ..output import describe
-from . import annual, say_out_of_memory, serve, specs, translators
+from . import loading, say_out_of_memory
 from . import out_of_memory as is_out_of_memory
 from .options import emit_error
 
+#: every command, by name: the module of docgen.cli that defines it, and its name there
+COMMANDS = {
+    "validate": ("specs", "validate"), "build": ("specs", "build_command"),
+    "context": ("specs", "context"), "explain": ("specs", "explain"),
+    "schema": ("specs", "schema_command"), "spec-from-pdf": ("specs", "spec_from_pdf"),
+    "verify": ("specs", "verify"), "sign": ("specs", "sign_command"),
+    "doctor": ("specs", "doctor"), "renew": ("annual", "renew"),
+    "review": ("annual", "review"), "redline": ("redline", "redline_command"),
+    "i18n": ("translators", "i18n"), "serve": ("serve", "serve"),
+}
+
 
 class _Group(click.Group):
-    """The top command: turns what a command returns, or the DocgenError it raises, into the
+    """The top command: loads a command's module only when the command is asked for (click's
+    lazy group), and turns what a command returns, or the DocgenError it raises, into the
     exit code (shown, for an error, as its lines on stderr)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, name = COMMANDS[cmd_name]
+        with loading():
+            command: click.Command = getattr(importlib.import_module(f".{module}", __package__),
+                                             name)
+        self.add_command(command, cmd_name)
+        return command
+
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as e:
+            # click suggests from the commands loaded: suggest from them all ("Did you mean")
+            raise click.exceptions.NoSuchCommand(
+                e.command_name, possibilities=self.list_commands(ctx), ctx=ctx) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -53,14 +89,6 @@ def cli() -> None:
     """
 
 
-for _command in (specs.validate, specs.build_command, specs.context, specs.explain,
-                 specs.schema_command,
-                 specs.spec_from_pdf, specs.verify, specs.sign_command,
-                 specs.doctor, annual.renew, annual.review,
-                 annual.redline_command, translators.i18n, serve.serve):
-    cli.add_command(_command)
-
-
 class _Stdout:
     """Standard output, whose failure to write (a full disk, a closed pipe) is an
     :class:`~docgen.errors.OutputError` of one line, not a traceback."""
@@ -69,6 +97,8 @@ class _Stdout:
         self._stream = stream
 
     def _failed(self, error: OSError) -> OutputError:
+        from ..output import describe
+
         return OutputError(f"cannot write to standard output: {describe(error)}")
 
     def write(self, data: Any) -> Any:
@@ -173,4 +203,10 @@ def main() -> None:
     except OSError:
         # said already; what could not be written must not fail again as Python exits
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    # The command's garbage is collected now, as Python's exit would collect it (so every
+    # finaliser it has still runs), and what is left, the modules and what they hold, is
+    # frozen: Python's exit then tears them down without tracing them again and again for
+    # cycles, which was most of the time a redline took to exit (atexit handlers still run).
+    gc.collect()
+    gc.freeze()
     sys.exit(code)

@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import arguments
 from ..errors import DocgenError, Problem, UsageError
-from ..resources import Resources
+
+if TYPE_CHECKING:
+    from ..resources import Resources
 
 
 def emit_error(error: DocgenError) -> None:
@@ -52,6 +54,8 @@ def named(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 
 def resources_from(templates: str | None, locales: str | None) -> Resources:
     """Return docgen's resources with the user's templates and catalog folder, if given."""
+    from ..resources import Resources
+
     return Resources.shipped().using(own_templates=Path(templates) if templates else None,
                                      locales=Path(locales) if locales else None)
 

@@ -12,16 +12,21 @@ from typing import Union
 from lxml import etree
 
 from ..ooxml.package import Package
+from . import patterns
 from .diff import opcodes
 from .tags import (ATOM_KEYS, DELTEXT, EN_REF, FLDCHAR, FLDSIMPLE, FN_REF, HYPERLINK,
                    IGNORED_IN_RUN, INSTR, MARKERS, PPR, RID, RPR, SDT, SECTPR, TBL, TC, TR,
                    WRAPPERS, P, R_, T, VAL, child, w)
 
-_CJK = (r"\u2E80-\u2FFF\u3000-\u303F\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF"
-        r"\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF")
+# The character classes hold their characters themselves, not "\uXXXX" escapes: the
+# patterns below are compiled at import, by every redline, and re parses an escape several
+# times slower than a character (the patterns compile to the same code either way:
+# tests/test_redline_tokens.py); patterns.compile gives them from the code stored for them.
+_CJK = ("\u2E80-\u2FFF\u3000-\u303F\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF"
+        "\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF")
 #: Thai, Lao, Myanmar and Khmer, also written without spaces between words
-_SEA = r"\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF"
-_SEA_DIGITS = r"\u0E50-\u0E59\u0ED0-\u0ED9\u1040-\u1049\u1090-\u1099\u17E0-\u17E9"
+_SEA = "\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF"
+_SEA_DIGITS = "\u0E50-\u0E59\u0ED0-\u0ED9\u1040-\u1049\u1090-\u1099\u17E0-\u17E9"
 
 
 def _mark_class() -> str:
@@ -35,19 +40,21 @@ def _mark_class() -> str:
                     ranges[-1] = (ranges[-1][0], c)
                 else:
                     ranges.append((c, c))
-    return "".join(f"\\u{a:04X}" + (f"-\\u{b:04X}" if b > a else "") for a, b in ranges)
+    # none of these characters means something in a class (], \, ^, -, [)
+    return "".join(chr(a) + ("-" + chr(b) if b > a else "") for a, b in ranges)
 
 
-_MARKS = _mark_class()
+_MARKS = patterns.character_class("marks", _mark_class)
 #: a word is one CJK character, one Thai, Lao, Myanmar or Khmer letter with its marks (a
 #: grapheme cluster), a word (letters, digits, marks), a stretch of spaces, or one other
 #: character with its marks; Chinese, Japanese and the scripts of South-East Asia are written
 #: without spaces, so they go per character, and a mark never leaves the letter it is on.
 #: Blocks are lined up by these words (:func:`similar`, :func:`words`).
-TOKEN = re.compile(rf"[{_SEA_DIGITS}]+|[{_CJK}{_SEA}][{_MARKS}]*|(?:[^\W{_CJK}{_SEA}]|[{_MARKS}])+"
-                   rf"|\s+|.[{_MARKS}]*", re.S)
+TOKEN = patterns.compile(
+    rf"[{_SEA_DIGITS}]+|[{_CJK}{_SEA}][{_MARKS}]*|(?:[^\W{_CJK}{_SEA}]|[{_MARKS}])+"
+    rf"|\s+|.[{_MARKS}]*", re.S)
 
-_DIGITS = rf"0-9\uFF10-\uFF19{_SEA_DIGITS}"
+_DIGITS = f"0-9\uFF10-\uFF19{_SEA_DIGITS}"
 #: letters, marks and digits (full-width and Thai digits too)
 _PIECE = rf"(?:[^\W{_CJK}{_SEA}]|[{_DIGITS}{_MARKS}])+"
 _JOIN = r"[.,/:\-\u2010\u2011\u2013'\u2019\uFF0C\uFF0E\uFF0F\uFF1A\uFF0D]"
@@ -57,14 +64,14 @@ _CURRENCY = r"[$\u00A2-\u00A5\u20A0-\u20C0\uFF04\uFFE0\uFFE1\uFFE5\uFFE6]"
 #: 2026-08-28, 2026年8月28日, ２０２２年), a time, a phone number (555-123-4567), a version
 #: (1.2.3), an identifier (ABC-123), a percentage (12.5%). Pieces joined without a digit
 #: ("non-exclusive", "a.m.") are words again (:func:`text_tokens`).
-NUMBER_TOKEN = re.compile(
+NUMBER_TOKEN = patterns.compile(
     rf"[{_DIGITS}]+[年月日](?:[{_DIGITS}]+[年月日])*"
     rf"|{_CURRENCY}?{_PIECE}(?:{_JOIN}{_PIECE})*[%\uFF05]?"
     rf"|[{_CJK}{_SEA}][{_MARKS}]*|\s+|.[{_MARKS}]*", re.S)
-_HAS_DIGIT = re.compile(rf"[{_DIGITS}]")
+_HAS_DIGIT = patterns.compile(rf"[{_DIGITS}]")
 #: at ``--granularity character``, every character is a token (a stretch of spaces is one),
 #: with the marks on it
-CHARACTER_TOKEN = re.compile(rf"\s+|.[{_MARKS}]*", re.S)
+CHARACTER_TOKEN = patterns.compile(rf"\s+|.[{_MARKS}]*", re.S)
 GRANULARITIES = ("word", "character")
 
 

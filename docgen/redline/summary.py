@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import Any
 
 from .model import Change, Excerpt, Redline, word_date
@@ -52,7 +51,8 @@ def summary_html(result: Redline, *, old_name: str, new_name: str, author: str,
                  date: dt.datetime) -> str:
     """Return the change list as one self-contained page: what ``--summary FILE.html``
     writes (every value escaped)."""
-    esc = html.escape
+    from html import escape as esc  # only for an HTML summary
+
     title = f"Changes from {old_name} to {new_name}"
     count = len(result.changes)
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
@@ -115,7 +115,8 @@ def _markdown_excerpt(e: Excerpt) -> str:
 
 def html_excerpt(e: Excerpt) -> str:
     """The excerpt in HTML: removed words in ``<del>``, added ones in ``<ins>``."""
-    esc = html.escape
+    from html import escape as esc
+
     parts = (["…"] if e.leading else []) + ([esc(e.before)] if e.before else [])
     marks = {"removed": "<del>{}</del>", "added": "<ins>{}</ins>", "same": "{}"}
     for kind, words in e.edits or (("removed", e.removed), ("added", e.added)):
@@ -129,7 +130,8 @@ def html_excerpt(e: Excerpt) -> str:
 
 def change_html(c: Change, cause: str = "") -> str:
     """Return one change as an HTML list item (every value escaped)."""
-    esc = html.escape
+    from html import escape as esc
+
     head = f'<span class="label">{esc(c.located)}</span>' + (
         f' <span class="cause">({esc(cause)})</span>' if cause else "")
     what = c.what_is
