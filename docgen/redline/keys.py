@@ -44,7 +44,7 @@ def _mark_class() -> str:
     return "".join(chr(a) + ("-" + chr(b) if b > a else "") for a, b in ranges)
 
 
-_MARKS = patterns.character_class("marks", _mark_class)
+_MARKS = _mark_class()
 #: a word is one CJK character, one Thai, Lao, Myanmar or Khmer letter with its marks (a
 #: grapheme cluster), a word (letters, digits, marks), a stretch of spaces, or one other
 #: character with its marks; Chinese, Japanese and the scripts of South-East Asia are written

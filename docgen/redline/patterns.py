@@ -3,8 +3,7 @@
 re compiles a character class by visiting each of its characters in Python: the CJK ranges
 the token patterns tell apart (some 29,000 characters, in five classes) cost every redline some
 8 ms of its start before it reads a document. The code re compiles each of them to is stored
-in :mod:`._pattern_code` (written by ``python -m docgen.redline.patterns``), with the class of
-combining marks worked out from the Unicode database (:func:`character_class`). :func:`compile`
+in :mod:`._pattern_code` (written by ``python -m docgen.redline.patterns``); :func:`compile`
 gives a pattern made from that stored code only to the CPython it was made with (its version,
 regular-expression engine and limits), for exactly the pattern and flags it was made from: the
 same pattern object re.compile would make (equal to it: the same pattern, flags and code).
@@ -15,8 +14,6 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
-from collections.abc import Callable
 from pathlib import Path
 
 try:
@@ -54,21 +51,6 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - as
     return compiled
 
 
-#: the character classes worked out from the Unicode database, by name (:func:`character_class`)
-FOUND: dict[str, str] = {}
-
-
-def character_class(name: str, work_out: Callable[[], str]) -> str:
-    """Return ``work_out()``, a character class's inside that depends only on the Unicode
-    database (as ``unicodedata.category`` gives it): the one stored under ``name`` when it
-    was stored with this database's version."""
-    version, found = stored.CLASSES.get(name, ("", ""))
-    if version != unicodedata.unidata_version:
-        found = work_out()
-    FOUND[name] = found
-    return found
-
-
 def _write(path: Path) -> None:
     """Write the code of every pattern asked for so far to ``path`` (a Python module)."""
     from re import _compiler, _parser  # type: ignore[attr-defined]
@@ -77,10 +59,7 @@ def _write(path: Path) -> None:
              '``python -m docgen.redline.patterns``, which docgen/redline/patterns.py explains;',
              'tests/test_redline_tokens.py checks that it is what re compiles them to."""',
              "", "# fmt: off", f"ENGINE: tuple[object, ...] = {engine()!r}",
-             "CLASSES: dict[str, tuple[str, str]] = {"]
-    lines += [f"    {name!r}: ({unicodedata.unidata_version!r}, {found!r}),"
-              for name, found in FOUND.items()]
-    lines += ["}", "CODE: dict[tuple[str, int], tuple[int, int, tuple[int, ...]]] = {"]
+             "CODE: dict[tuple[str, int], tuple[int, int, tuple[int, ...]]] = {"]
     for pattern, flags in ASKED:
         parsed = _parser.parse(pattern, flags)
         if parsed.state.groupdict:
