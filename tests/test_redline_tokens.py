@@ -1,8 +1,7 @@
 """The token patterns a redline compares paragraphs in match what they matched when their
-character classes were written as "\\uXXXX" escapes and compiled by re.compile at import (now
-they hold the characters themselves, which re parses faster, and come from the code stored in
-docgen/redline/_pattern_code.py, so that every redline starts sooner): the same code, and the
-same tokens of any text, in every script they tell apart."""
+character classes were written as "\\uXXXX" escapes (now they hold the characters themselves,
+which re parses faster, so that every redline starts sooner): the same code, and the same
+tokens of any text, in every script they tell apart."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import examples
-from docgen.redline import _pattern_code, keys, model, patterns
+from docgen.redline import keys, model
 
 # -- the patterns as they were written, escapes and all (docgen/redline/keys.py, model.py) --
 
@@ -66,34 +65,6 @@ def test_each_pattern_compiles_to_the_code_of_its_escaped_form(escaped, written)
     assert written.pattern != escaped.pattern  # characters, not escapes
     assert written.flags == escaped.flags
     assert _code(written) == _code(escaped)
-
-
-@pytest.mark.parametrize("written", [w for _, w in PAIRS], ids=NAMES)
-def test_each_pattern_is_the_one_re_compiles(written) -> None:
-    # equal patterns: the same pattern, flags and code
-    assert written == re.compile(written.pattern, written.flags)
-
-
-def test_the_stored_code_is_this_pythons_for_every_token_pattern() -> None:
-    assert {w.pattern for _, w in PAIRS} <= {pattern for pattern, _ in patterns.ASKED}
-    if patterns.engine() != _pattern_code.ENGINE:
-        # another Python: every pattern is compiled by re.compile (the test above)
-        assert not patterns._USABLE
-        return
-    # this Python made the stored code: it holds every pattern asked for, as re compiles it
-    # (after a pattern changes, python -m docgen.redline.patterns stores its code again)
-    assert patterns._USABLE
-    assert sorted(_pattern_code.CODE) == sorted(set(patterns.ASKED))
-    for (pattern, flags), (all_flags, groups, code) in _pattern_code.CODE.items():
-        parsed = _parser.parse(pattern, flags)
-        assert (all_flags, groups) == (flags | parsed.state.flags, parsed.state.groups)
-        assert list(code) == _compiler._code(parsed, flags)
-
-
-def test_a_pattern_without_stored_code_is_compiled_by_re(monkeypatch) -> None:
-    monkeypatch.setattr(patterns, "ASKED", [])
-    found = patterns.compile(r"[a-c]+x", re.I)
-    assert found == re.compile(r"[a-c]+x", re.I) and found.findall("ABx cx") == ["ABx", "cx"]
 
 
 #: what the patterns tell apart: ASCII, full-width digits and signs, CJK (in and beyond the

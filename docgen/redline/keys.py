@@ -12,7 +12,6 @@ from typing import Union
 from lxml import etree
 
 from ..ooxml.package import Package
-from . import patterns
 from .diff import opcodes
 from .tags import (ATOM_KEYS, DELTEXT, EN_REF, FLDCHAR, FLDSIMPLE, FN_REF, HYPERLINK,
                    IGNORED_IN_RUN, INSTR, MARKERS, PPR, RID, RPR, SDT, SECTPR, TBL, TC, TR,
@@ -21,7 +20,7 @@ from .tags import (ATOM_KEYS, DELTEXT, EN_REF, FLDCHAR, FLDSIMPLE, FN_REF, HYPER
 # The character classes hold their characters themselves, not "\uXXXX" escapes: the
 # patterns below are compiled at import, by every redline, and re parses an escape several
 # times slower than a character (the patterns compile to the same code either way:
-# tests/test_redline_tokens.py); patterns.compile gives them from the code stored for them.
+# tests/test_redline_tokens.py).
 _CJK = ("\u2E80-\u2FFF\u3000-\u303F\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF"
         "\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF")
 #: Thai, Lao, Myanmar and Khmer, also written without spaces between words
@@ -50,9 +49,8 @@ _MARKS = _mark_class()
 #: character with its marks; Chinese, Japanese and the scripts of South-East Asia are written
 #: without spaces, so they go per character, and a mark never leaves the letter it is on.
 #: Blocks are lined up by these words (:func:`similar`, :func:`words`).
-TOKEN = patterns.compile(
-    rf"[{_SEA_DIGITS}]+|[{_CJK}{_SEA}][{_MARKS}]*|(?:[^\W{_CJK}{_SEA}]|[{_MARKS}])+"
-    rf"|\s+|.[{_MARKS}]*", re.S)
+TOKEN = re.compile(rf"[{_SEA_DIGITS}]+|[{_CJK}{_SEA}][{_MARKS}]*|(?:[^\W{_CJK}{_SEA}]|[{_MARKS}])+"
+                   rf"|\s+|.[{_MARKS}]*", re.S)
 
 _DIGITS = f"0-9\uFF10-\uFF19{_SEA_DIGITS}"
 #: letters, marks and digits (full-width and Thai digits too)
@@ -64,14 +62,14 @@ _CURRENCY = r"[$\u00A2-\u00A5\u20A0-\u20C0\uFF04\uFFE0\uFFE1\uFFE5\uFFE6]"
 #: 2026-08-28, 2026年8月28日, ２０２２年), a time, a phone number (555-123-4567), a version
 #: (1.2.3), an identifier (ABC-123), a percentage (12.5%). Pieces joined without a digit
 #: ("non-exclusive", "a.m.") are words again (:func:`text_tokens`).
-NUMBER_TOKEN = patterns.compile(
+NUMBER_TOKEN = re.compile(
     rf"[{_DIGITS}]+[年月日](?:[{_DIGITS}]+[年月日])*"
     rf"|{_CURRENCY}?{_PIECE}(?:{_JOIN}{_PIECE})*[%\uFF05]?"
     rf"|[{_CJK}{_SEA}][{_MARKS}]*|\s+|.[{_MARKS}]*", re.S)
-_HAS_DIGIT = patterns.compile(rf"[{_DIGITS}]")
+_HAS_DIGIT = re.compile(rf"[{_DIGITS}]")
 #: at ``--granularity character``, every character is a token (a stretch of spaces is one),
 #: with the marks on it
-CHARACTER_TOKEN = patterns.compile(rf"\s+|.[{_MARKS}]*", re.S)
+CHARACTER_TOKEN = re.compile(rf"\s+|.[{_MARKS}]*", re.S)
 GRANULARITIES = ("word", "character")
 
 

@@ -11,7 +11,6 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from ..ooxml.package import Package
-from . import patterns
 from .keys import _CJK, text_tokens
 
 __all__ = ["Change", "Excerpt", "Redline", "Story", "WHATS", "excerpts", "word_date"]
@@ -158,7 +157,7 @@ CONTEXT_WORDS = 6
 _LIMIT = 60  # words of one removed or added stretch shown before "…"
 #: scripts written without spaces between words: Chinese, Japanese (keys._CJK), Thai, Lao,
 #: Myanmar, Khmer. Their text is compared in characters (grapheme clusters), not sentences.
-_UNSPACED = patterns.compile(rf"[{_CJK}\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF]")
+_UNSPACED = re.compile(rf"[{_CJK}\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF]")
 _ZWJ, _VS = "\u200d", re.compile(r"[\uFE00-\uFE0F\U000E0100-\U000E01EF]")
 #: a token of an excerpt: its text, and whether a space comes before it in the paragraph
 _Tok = tuple[str, bool]
