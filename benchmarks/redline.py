@@ -32,7 +32,8 @@ a pair, python-redlines at most --their-rounds; each cell gives the median and t
 (fastest–slowest round). The I/O floor is what any redliner of these files must do: unzip both,
 parse every XML part of both, serialise the new one's and zip it.
 
-Whole processes, as a user runs them (the ``process:`` lines): on the largest real pair, the
+Whole processes, as a user runs them (the ``process:`` lines): on each real pair and each
+agreement pair (docgen's own MOU and data-sharing agreement, a year apart), the
 ``docgen redline OLD NEW -o OUT --date 2027-06-01 --force`` command (the console script beside
 this Python) against a Python process that calls python-redlines on the same files (imports it,
 runs ``DocxodusEngine().run_redline``, writes the redline), each a new process, interleaved
@@ -44,8 +45,8 @@ Usage: python benchmarks/redline.py [--repeat 5] [--their-rounds 3] [--sizes 250
                                     [--process-rounds 5]
 Goals: docgen within 2.5× of the I/O floor on the largest real pair (the ``floor:`` line); the
 2,000-paragraph pair in under 0.5 s and at least 10x faster than python-redlines; the whole
-docgen redline process at least 10× faster than the python-redlines process on the largest real
-pair (the ``process ratio: N`` line). The last line is ``ratio: N``: python-redlines ÷ docgen on
+docgen redline process at least 10× faster than the python-redlines process on every real and
+agreement pair (the ``process ratio: N`` line gives the least). The last line is ``ratio: N``: python-redlines ÷ docgen on
 the largest real pair, in process (the redline of bytes to bytes, as in the table).
 """
 
@@ -514,6 +515,41 @@ def real_pairs() -> list[Pair]:
     return found
 
 
+def agreement_pairs() -> list[Pair]:
+    """docgen's own agreements a year apart, as legal staff redline them at each renewal: the
+    Lincoln sample's MOU and data-sharing agreement for 2026-27 against those of its 2027-28
+    renewal (``docgen renew``), built by the docgen command beside this Python."""
+    docgen = Path(sys.executable).with_name("docgen")
+    if not docgen.is_file():
+        print(f"NOTE: {docgen}: no docgen script beside this Python: no agreement pairs")
+        return []
+    sample = ROOT / "samples" / "lincoln-elementary-bright-futures.json"
+    found = []
+    with tempfile.TemporaryDirectory() as tmp:
+        renewal = Path(tmp, "renewal.json")
+        for command in (
+                ["build", str(sample), "-o", str(Path(tmp, "old")), "--no-pdf"],
+                ["renew", str(sample), "--school-year", "2027-2028", "--review-date",
+                 "2027-05-14", "-o", str(renewal)],
+                ["build", str(renewal), "-o", str(Path(tmp, "new")), "--no-pdf"]):
+            done = subprocess.run([str(docgen), *command], capture_output=True, text=True)
+            if done.returncode != 0:
+                sys.exit(f"docgen {command[0]} failed: {done.stderr.strip()}")
+        for name, label in (("mou.docx", "agreement: MOU, a year apart"),
+                            ("data-sharing-agreement.docx", "agreement: DSA, a year apart")):
+            old = next(Path(tmp, "old").glob(f"*/{name}")).read_bytes()
+            new = next(Path(tmp, "new").glob(f"*/{name}")).read_bytes()
+            with zipfile.ZipFile(io.BytesIO(old)) as zf:
+                body = etree.fromstring(zf.read("word/document.xml")).find(f"{W}body")
+            assert body is not None
+            paragraphs = len(body.findall(f"{W}p"))
+            words = sum(len("".join(t.text or "" for t in p.iter(f"{W}t")).split())
+                        for p in body.iter(f"{W}p"))
+            found.append(Pair(label, old, new, paragraphs, len(body.findall(f"{W}tbl")),
+                              "the renewal's changes", words))
+    return found
+
+
 def floor(old: bytes, new: bytes) -> tuple[bytes, int | None]:
     """The I/O floor of a redline: unzip both documents, parse every XML part of both,
     serialise the new one's and zip it (zlib's default level, as a redline is saved)."""
@@ -787,7 +823,8 @@ def main() -> None:
         sys.exit("neither engine can run: nothing to measure")
 
     start = time.perf_counter()
-    todo = [tiny_pair()] + pairs(sizes) + [long_paragraph_pair()] + real_pairs()
+    todo = ([tiny_pair()] + pairs(sizes) + [long_paragraph_pair()] + agreement_pairs()
+            + real_pairs())
     print(f"generated {len(todo)} document pairs in {time.perf_counter() - start:.1f} s")
     print(f"interleaved: docgen, its I/O floor, python-redlines, docgen, … for {args.repeat} "
           f"rounds a pair (python-redlines at most {args.their_rounds}); the machine may be "
@@ -876,20 +913,29 @@ def main() -> None:
         stats.sort_stats("cumulative").print_stats(25)
         stats.sort_stats("tottime").print_stats(15)
     if ours and theirs and args.process_rounds > 0:
-        print(f"process: whole processes on the largest real pair ({todo[-1].name}), "
+        wholes = [p for p in todo if p.name.startswith(("real:", "agreement:"))]
+        print(f"process: whole processes on {len(wholes)} real and agreement pairs, "
               f"{args.process_rounds} rounds interleaved; load average {load_average()}",
               flush=True)
-        processes = whole_processes(todo[-1], args.process_rounds)
-        if processes:
+        ratios = []
+        for pair in wholes:
+            processes = whole_processes(pair, args.process_rounds)
+            if not processes:
+                break
+
             def spread(t: list[float]) -> str:
                 return f"{seconds(statistics.median(t))} ({seconds(min(t))}–{seconds(max(t))})"
 
             a, b = (statistics.median(processes[n]) for n in ("docgen", "python-redlines"))
-            print(f"process: docgen redline {spread(processes['docgen'])}, python-redlines "
-                  f"{spread(processes['python-redlines'])}; load average after "
-                  f"{load_average()}")
-            print(f"process ratio: {b / a:.1f} (python-redlines' process ÷ docgen's; "
-                  f"{'meets' if b / a >= 10 else 'MISSES'} the goal of ≥ 10×)")
+            ratios.append((b / a, pair.name))
+            print(f"process: {pair.name}: docgen redline {spread(processes['docgen'])}, "
+                  f"python-redlines {spread(processes['python-redlines'])}: {b / a:.1f}×; "
+                  f"load average after {load_average()}", flush=True)
+        if ratios:
+            low, name = min(ratios)
+            print(f"process ratio: {low:.1f} (python-redlines' process ÷ docgen's, the least "
+                  f"of the {len(ratios)} pairs: {name}; "
+                  f"{'meets' if low >= 10 else 'MISSES'} the goal of ≥ 10× on every pair)")
     if "docgen" in largest and "python-redlines" in largest:
         print(f"ratio: {largest['python-redlines'] / largest['docgen']:.1f}")
     else:
